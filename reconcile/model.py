@@ -1,0 +1,163 @@
+"""Pure domain values for a Contentful content model.
+
+Everything here is a frozen pydantic value with no I/O. Python names are snake_case; the mapping to
+and from the Content Management API's camelCase JSON lives only in ``backend`` (and, for TOML, in
+``declared``). JSON sub-documents that Contentful treats as opaque to the model (validation objects,
+widget settings, sidebar items, editor layout groups) are kept as plain JSON values with the API's
+own key names, because that is exactly how they are written in the model files too.
+
+A ``ContentModel`` is what both sides of a diff look like: the declared files and the live
+environment are each read into one. ``LiveState`` adds what only the live side has: the ``sys``
+metadata (versions, publish state, who changed what) needed to write and to report drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+FieldType = Literal[
+    "Symbol",
+    "Text",
+    "RichText",
+    "Integer",
+    "Number",
+    "Date",
+    "Boolean",
+    "Location",
+    "Object",
+    "Link",
+    "Array",
+    "ResourceLink",
+]
+ItemsType = Literal["Symbol", "Link", "ResourceLink"]
+LinkType = Literal["Entry", "Asset"]
+
+JsonObject = dict[str, Any]
+
+FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
+ITEMS_TYPES: tuple[str, ...] = ItemsType.__args__  # type: ignore[attr-defined]
+LINK_TYPES: tuple[str, ...] = LinkType.__args__  # type: ignore[attr-defined]
+
+
+class Value(BaseModel):
+    """Base of every domain value: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Items(Value):
+    """The element type of an ``Array`` field."""
+
+    type: ItemsType
+    link_type: LinkType | None = None
+    validations: tuple[JsonObject, ...] = ()
+
+
+class Field(Value):
+    """One field of a content type, with Contentful's server defaults as Python defaults."""
+
+    id: str
+    name: str
+    type: FieldType
+    link_type: LinkType | None = None
+    items: Items | None = None
+    localized: bool = False
+    required: bool = False
+    disabled: bool = False
+    omitted: bool = False
+    validations: tuple[JsonObject, ...] = ()
+    # Per-locale map, e.g. {"en-US": "draft"}; None means absent (the API refuses an explicit null).
+    default_value: JsonObject | None = None
+    # ResourceLink / Array-of-ResourceLink only.
+    allowed_resources: tuple[JsonObject, ...] | None = None
+    # Declared only: the live id this field had before; planned as an API ``newId`` rename.
+    renamed_from: str | None = None
+
+
+class ContentType(Value):
+    id: str
+    name: str
+    description: str | None = None
+    display_field: str | None = None
+    fields: tuple[Field, ...] = ()
+    # Top-level keys of the live resource that the model does not manage (e.g. ``metadata``).
+    # Never compared; carried over into every full-body PUT so a write never drops them.
+    unmanaged: JsonObject = {}
+
+
+class Control(Value):
+    """The editor-interface control of one field: which widget edits it, with which settings."""
+
+    field_id: str
+    widget_id: str | None = None
+    widget_namespace: str | None = None
+    settings: JsonObject | None = None
+
+
+class EditorInterface(Value):
+    """The editor interface of one content type. ``None`` parts mean "absent: Contentful's defaults"."""
+
+    content_type_id: str
+    controls: tuple[Control, ...] = ()
+    sidebar: tuple[JsonObject, ...] | None = None
+    editors: tuple[JsonObject, ...] | None = None
+    editor_layout: tuple[JsonObject, ...] | None = None
+    group_controls: tuple[JsonObject, ...] | None = None
+    unmanaged: JsonObject = {}
+
+
+class Locale(Value):
+    code: str
+    name: str
+    fallback_code: str | None = None
+    optional: bool = False
+    default: bool = False
+    content_delivery_api: bool = True
+    content_management_api: bool = True
+
+
+class ContentModel(Value):
+    """A whole environment's content model, keyed by id (locales by code)."""
+
+    content_types: dict[str, ContentType] = {}
+    editor_interfaces: dict[str, EditorInterface] = {}
+    locales: dict[str, Locale] = {}
+
+
+ResourceKind = Literal["content_type", "editor_interface", "locale"]
+
+
+def resource_key(kind: ResourceKind, ident: str) -> str:
+    """The key of a live resource in ``LiveState.meta``: ``"content_type:blogPost"``, ``"locale:de-DE"``."""
+    return f"{kind}:{ident}"
+
+
+class ResourceMeta(Value):
+    """What the live ``sys`` of one resource says, beyond its content."""
+
+    sys_id: str
+    version: int
+    published_version: int | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_version is not None
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        """Draft-only, or published with later draft changes (Contentful's SDK convention)."""
+        return self.published_version is None or self.version >= self.published_version + 2
+
+
+class LiveState(Value):
+    """A live environment as read: the model plus each resource's ``sys`` metadata."""
+
+    model: ContentModel
+    meta: dict[str, ResourceMeta] = {}
+
+    def meta_for(self, kind: ResourceKind, ident: str) -> ResourceMeta | None:
+        return self.meta.get(resource_key(kind, ident))
