@@ -1,0 +1,364 @@
+"""``reconcile.toml``: project paths, destroy policy and targets (local emulator or a Contentful space).
+
+The file is read in two layers. The ``_*Section`` models are the file's schema exactly as written
+(pydantic, unknown keys refused); ``Config`` and ``TargetConfig`` are the resolved values the rest of the
+tool uses: paths absolute (relative to the config file's directory), the target's policy merged with the
+global one. Every problem in the file is reported at once as an ``InputError`` naming the file, the key
+path and, where the key can be found in the text, its line and column.
+
+A token is never stored in the file nor in these values: ``TargetConfig.token()`` reads it from the
+environment variable (or the token file) the target names, at the moment it is needed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import InputError, Problem, ReconcileError
+
+CONFIG_FILE_NAME = "reconcile.toml"
+LOCAL_TARGET = "local"
+# The bearer token of the in-process emulator. Well known on purpose: it guards nothing but a local,
+# loopback-only test server, and every local target and test uses the same one.
+LOCAL_TOKEN = "local-token"
+DEFAULT_BASE_URL = "https://api.contentful.com"
+DEFAULT_TOKEN_ENV = "CONTENTFUL_MANAGEMENT_TOKEN"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _PolicySection(_Section):
+    allow_destroy: tuple[str, ...] = ()
+
+
+class _ProjectSection(_Section):
+    models: str = "models"
+    snapshots: str = "snapshots"
+    default_target: str = LOCAL_TARGET
+
+
+class _LocalTargetSection(_Section):
+    kind: Literal["local"]
+    policy: _PolicySection | None = None
+
+
+class _ContentfulTargetSection(_Section):
+    kind: Literal["contentful"]
+    space_id: Annotated[str, Field(min_length=1)]
+    environment: Annotated[str, Field(min_length=1)] = "master"
+    base_url: str = DEFAULT_BASE_URL
+    token_env: Annotated[str, Field(min_length=1)] = DEFAULT_TOKEN_ENV
+    token_file: str | None = None
+    rate_limit: Annotated[float, Field(gt=0)] | None = None
+    timeout: Annotated[float, Field(gt=0)] = 30.0
+    policy: _PolicySection | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme == "https" and parts.hostname:
+            return value.rstrip("/")
+        if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+            return value.rstrip("/")
+        raise ValueError(
+            "must be an https:// URL, or http:// only for a local emulator on 127.0.0.1/localhost "
+            "(a token is never sent over plain http to another host)"
+        )
+
+
+_TargetSection = Annotated[_LocalTargetSection | _ContentfulTargetSection, Field(discriminator="kind")]
+
+
+class _ConfigFile(_Section):
+    project: _ProjectSection = _ProjectSection()
+    policy: _PolicySection = _PolicySection()
+    targets: dict[str, _TargetSection] = {}
+
+
+class TargetConfig(BaseModel):
+    """One resolved target: where it is, how to authenticate, and which destroys it allows."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    kind: Literal["local", "contentful"]
+    space_id: str
+    environment: str = "master"
+    # None for a local target: its emulator is started in-process on an ephemeral port.
+    base_url: str | None = None
+    token_env: str = DEFAULT_TOKEN_ENV
+    token_file: Path | None = None
+    rate_limit: float | None = None
+    timeout: float = 30.0
+    # fnmatch patterns over change addresses; the target's own list replaces the global one.
+    allowed_destroy: tuple[str, ...] = ()
+    # Where a local target's emulator keeps its data (``<project>/.reconcile/local/<name>/``); None otherwise.
+    local_data_dir: Path | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return self.kind == "local"
+
+    def token(self) -> str:
+        """The bearer token: the fixed ``LOCAL_TOKEN`` for a local target; otherwise the environment
+        variable ``token_env`` when set and non-empty, else the content of ``token_file``.
+
+        Raises ``ReconcileError`` naming the variable and file (never any token text) when neither
+        gives one.
+        """
+        if self.is_local:
+            return LOCAL_TOKEN
+        from_env = os.environ.get(self.token_env, "").strip()
+        if from_env:
+            return from_env
+        if self.token_file is not None:
+            try:
+                from_file = self.token_file.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                # Only the reason's category, never exception text that could quote the file's bytes.
+                reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+                raise ReconcileError(
+                    f"target '{self.name}': environment variable {self.token_env} is not set and the "
+                    f"token file {self.token_file} cannot be read ({reason or type(exc).__name__})",
+                    hint=f"export {self.token_env}=<management token>, or fix token_file",
+                ) from None
+            if from_file:
+                return from_file
+            raise ReconcileError(
+                f"target '{self.name}': environment variable {self.token_env} is not set and the "
+                f"token file {self.token_file} is empty",
+                hint=f"export {self.token_env}=<management token>, or write the token into {self.token_file}",
+            )
+        raise ReconcileError(
+            f"target '{self.name}': no API token: environment variable {self.token_env} is not set",
+            hint=f"export {self.token_env}=<a Contentful management token>, or set token_file "
+            f"under [targets.{self.name}]",
+        )
+
+
+class Config(BaseModel):
+    """The resolved project configuration. Paths are absolute."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # The config file read, or None when defaults were used.
+    file: Path | None
+    project_dir: Path
+    models_dir: Path
+    snapshots_dir: Path
+    default_target: str
+    targets: dict[str, TargetConfig]
+
+    @property
+    def state_dir(self) -> Path:
+        """``<project>/.reconcile``: local emulator data and apply locks."""
+        return self.project_dir / ".reconcile"
+
+    def target(self, name: str | None) -> TargetConfig:
+        """The target called ``name`` (None: the default target). An undeclared ``local`` is the
+        implicit local target; any other undeclared name is an error listing the declared ones."""
+        wanted = name or self.default_target
+        if wanted in self.targets:
+            return self.targets[wanted]
+        if wanted == LOCAL_TARGET:
+            return _local_target(LOCAL_TARGET, self.state_dir, ())
+        known = ", ".join(sorted({*self.targets, LOCAL_TARGET}))
+        where = str(self.file) if self.file else f"{self.project_dir / CONFIG_FILE_NAME} (absent)"
+        raise ReconcileError(
+            f"unknown target '{wanted}'; known targets: {known}",
+            hint=f"use one of those, or declare [targets.{wanted}] in {where}",
+        )
+
+
+def load_config(path: Path | None, project_dir: Path) -> Config:
+    """Read the project configuration.
+
+    ``path`` None reads ``project_dir/reconcile.toml`` when it exists and otherwise returns defaults
+    with one implicit ``local`` target. An explicit ``path`` must exist. Every problem in the file is
+    raised at once as one ``InputError``.
+    """
+    if path is None:
+        candidate = project_dir / CONFIG_FILE_NAME
+        if not candidate.is_file():
+            return _resolve(_ConfigFile(), None, project_dir.resolve())
+        path = candidate
+    elif not path.is_file():
+        raise InputError(
+            [Problem(str(path), "", "config file not found", hint="check the --config path")],
+            summary="cannot read the configuration",
+        )
+    text = _read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = _decode_error_position(str(exc))
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(exc))
+        raise InputError(
+            [Problem(str(path), "", f"not valid TOML: {message}", "fix the TOML syntax", line, column)],
+            summary=f"{path} is not valid TOML",
+        ) from None
+    try:
+        parsed = _ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_problems(exc, path, text), summary=f"invalid configuration in {path}") from None
+    config = _resolve(parsed, path, path.resolve().parent)
+    if config.default_target != LOCAL_TARGET and config.default_target not in config.targets:
+        line, column = _key_positions(text).get(("project", "default_target"), (None, None))
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "project.default_target",
+                    f"names target '{config.default_target}', which is not declared",
+                    f"declare [targets.{config.default_target}] or use one of: "
+                    + ", ".join(sorted({*config.targets, LOCAL_TARGET})),
+                    line,
+                    column,
+                )
+            ],
+            summary=f"invalid configuration in {path}",
+        )
+    return config
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            [Problem(str(path), "", f"cannot read: {exc}", "check the file's permissions and encoding")],
+            summary="cannot read the configuration",
+        ) from None
+
+
+def _resolve(parsed: _ConfigFile, file: Path | None, base: Path) -> Config:
+    state_dir = base / ".reconcile"
+    targets: dict[str, TargetConfig] = {}
+    for name, section in parsed.targets.items():
+        allowed = (section.policy or parsed.policy).allow_destroy
+        if isinstance(section, _LocalTargetSection):
+            targets[name] = _local_target(name, state_dir, allowed)
+        else:
+            token_file = None
+            if section.token_file is not None:
+                token_file = base / Path(section.token_file).expanduser()
+            targets[name] = TargetConfig(
+                name=name,
+                kind="contentful",
+                space_id=section.space_id,
+                environment=section.environment,
+                base_url=section.base_url,
+                token_env=section.token_env,
+                token_file=token_file,
+                rate_limit=section.rate_limit,
+                timeout=section.timeout,
+                allowed_destroy=allowed,
+            )
+    if LOCAL_TARGET not in targets:
+        targets[LOCAL_TARGET] = _local_target(LOCAL_TARGET, state_dir, parsed.policy.allow_destroy)
+    return Config(
+        file=file.resolve() if file else None,
+        project_dir=base,
+        models_dir=base / parsed.project.models,
+        snapshots_dir=base / parsed.project.snapshots,
+        default_target=parsed.project.default_target,
+        targets=targets,
+    )
+
+
+def _local_target(name: str, state_dir: Path, allowed: tuple[str, ...]) -> TargetConfig:
+    return TargetConfig(
+        name=name,
+        kind="local",
+        space_id=LOCAL_TARGET,
+        allowed_destroy=allowed,
+        local_data_dir=state_dir / "local" / name,
+    )
+
+
+# --- error locations ------------------------------------------------------------------------------
+
+_HINTS = {
+    "extra_forbidden": "remove the key or check its spelling",
+    "missing": "add the key",
+    "union_tag_invalid": 'use kind = "local" or kind = "contentful"',
+    "union_tag_not_found": 'add kind = "local" or kind = "contentful"',
+}
+
+
+def _problems(exc: ValidationError, path: Path, text: str) -> list[Problem]:
+    positions = _key_positions(text)
+    problems = []
+    for error in exc.errors():
+        # A discriminated union adds the tag ("contentful") to the location; the file has no such key.
+        loc = tuple(
+            str(part)
+            for i, part in enumerate(error["loc"])
+            if not (i == 2 and error["loc"][0] == "targets" and part in ("local", "contentful"))
+        )
+        if error["type"] == "union_tag_invalid":
+            loc += ("kind",)
+        line, column = _nearest_position(positions, loc)
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        hint = _HINTS.get(error["type"], "")
+        if loc[-1:] == ("space_id",) and error["type"] == "missing":
+            hint = 'add space_id = "<your space id>" (a contentful target needs it)'
+        problems.append(Problem(str(path), ".".join(loc), message, hint, line, column))
+    return problems
+
+
+def _decode_error_position(message: str) -> tuple[int | None, int | None]:
+    found = re.search(r"at line (\d+), column (\d+)", message)
+    return (int(found.group(1)), int(found.group(2))) if found else (None, None)
+
+
+_BARE_OR_QUOTED_KEY = r'(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
+_DOTTED_KEY = rf"{_BARE_OR_QUOTED_KEY}(?:\s*\.\s*{_BARE_OR_QUOTED_KEY})*"
+_TABLE_RE = re.compile(rf"^\s*\[\s*({_DOTTED_KEY})\s*\]")
+_KEY_RE = re.compile(rf"^(\s*)({_DOTTED_KEY})\s*=")
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in re.findall(_BARE_OR_QUOTED_KEY, dotted))
+
+
+def _key_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
+    """Map each table header and ``key =`` line of an already valid TOML text to (line, column), 1-based.
+
+    A light line scanner, not a parser: enough to point an error at the key it concerns.
+    """
+    positions: dict[tuple[str, ...], tuple[int, int]] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := _TABLE_RE.match(line):
+            table = _split_key(header.group(1))
+            positions.setdefault(table, (number, line.index("[") + 1))
+        elif key := _KEY_RE.match(line):
+            positions.setdefault(table + _split_key(key.group(2)), (number, len(key.group(1)) + 1))
+    return positions
+
+
+def _nearest_position(
+    positions: dict[tuple[str, ...], tuple[int, int]], loc: tuple[str, ...]
+) -> tuple[int | None, int | None]:
+    """The position of ``loc``, or of its closest enclosing key or table that appears in the text."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in positions:
+            return positions[loc[:end]]
+    return None, None
+
