@@ -1,0 +1,548 @@
+"""One workflow per command. The CLI parses arguments, calls one function here, renders, exits.
+
+Data flow (architecture.md): models ─declared─► desired; live ─backend─► current; diff ─ planner ─► Plan;
+apply = verified pre-apply snapshot ─► executor ─► verify ─► (rollback = converge to the snapshot through
+the same planner and executor). Revert is the same convergence with its own pre-revert snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reconcile import __version__
+from reconcile.backend import Backend, RawEnvironment, parse_environment, raw_from_export
+from reconcile.config import Config, TargetConfig, load_config
+from reconcile.declared import DeclaredModel, load_models, write_models
+from reconcile.diff import diff
+from reconcile.errors import InputError, PolicyBlocked, ReconcileError, StalePlan
+from reconcile.executor import ExecutionReport, Executor
+from reconcile.journal import Journal, find_unfinished
+from reconcile.lock import ApplyLock, break_lock
+from reconcile.model import ContentModel, LiveState
+from reconcile.normalize import fingerprint, normalize
+from reconcile.plan import Plan
+from reconcile.planner import make_plan
+from reconcile.snapshots import Snapshot, SnapshotStore, summary
+from reconcile.targets import OpenTarget, open_target
+from reconcile.validate import validate
+
+Progress = Callable[[str], None]
+Confirm = Callable[[Plan], bool]
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project directory: its configuration and where its model files are."""
+
+    config: Config
+    models_dir: Path
+
+    @property
+    def store(self) -> SnapshotStore:
+        return SnapshotStore(self.config.snapshots_dir)
+
+    def lock_path(self, target: TargetConfig) -> Path:
+        return self.config.state_dir / "locks" / f"{target.name}.lock"
+
+
+def load_project(config_path: Path | None, models_path: Path | None, cwd: Path) -> Project:
+    config = load_config(config_path, cwd)
+    return Project(config=config, models_dir=models_path or config.models_dir)
+
+
+def validate_models(project: Project) -> DeclaredModel:
+    """Read and check the model files offline; every problem at once, before any request."""
+    declared = load_models(project.models_dir)
+    problems = validate(declared)
+    if problems:
+        raise InputError(problems, summary=f"{len(problems)} problem(s) in the models under {project.models_dir}")
+    return declared
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry data: counts for destructive changes, and capture for the rollback target.
+
+
+def _parse_address(address: str) -> tuple[str, str, str | None]:
+    """``content_types.X[.fields.F]`` / ``locales.L`` -> (kind, id, field id)."""
+    head, _, rest = address.partition(".")
+    if head == "locales":
+        return "locale", rest, None
+    ct_id, _, field_part = rest.partition(".fields.")
+    return "content_type", ct_id, field_part or None
+
+
+def _destructive_addresses(current: ContentModel, desired: ContentModel) -> list[str]:
+    return sorted({change.address for change in diff(current, desired) if change.impact == "destructive"})
+
+
+def _affected_content_types(addresses: list[str], live: ContentModel) -> list[str]:
+    affected: set[str] = set()
+    for address in addresses:
+        kind, ident, _ = _parse_address(address)
+        if kind == "content_type":
+            if ident in live.content_types:
+                affected.add(ident)
+        else:  # a deleted locale destroys the values of every localized field
+            affected.update(
+                ct.id for ct in live.content_types.values() if any(f.localized for f in ct.fields)
+            )
+    return sorted(affected)
+
+
+def _holds_data(entry: dict[str, Any], field_id: str | None, locale: str | None) -> bool:
+    fields: dict[str, Any] = entry.get("fields") or {}
+    values = [fields[field_id]] if field_id is not None else list(fields.values())
+    if locale is None:
+        return any(v for v in values)
+    return any(isinstance(v, dict) and locale in v for v in values)
+
+
+def _entry_counts(addresses: list[str], entries: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for address in addresses:
+        kind, ident, field_id = _parse_address(address)
+        if kind == "locale":
+            counts[address] = sum(
+                1 for ct_entries in entries.values() for e in ct_entries if _holds_data(e, None, ident)
+            )
+        elif field_id is None:
+            counts[address] = len(entries.get(ident, []))
+        else:
+            counts[address] = sum(1 for e in entries.get(ident, []) if _holds_data(e, field_id, None))
+    return counts
+
+
+@dataclass
+class _Planned:
+    plan: Plan
+    raw: RawEnvironment
+    live: LiveState
+    entries: dict[str, list[dict[str, Any]]]
+
+
+def _plan_against(
+    backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool
+) -> _Planned:
+    raw = backend.read_raw()
+    live = parse_environment(raw)
+    addresses = _destructive_addresses(live.model, desired)
+    entries = {ct: backend.fetch_entries(ct) for ct in _affected_content_types(addresses, live.model)}
+    plan = make_plan(
+        live,
+        desired,
+        allow_destroy=allow_destroy,
+        allowed=target.allowed_destroy,
+        entry_counts=_entry_counts(addresses, entries),
+    )
+    return _Planned(plan, raw, live, entries)
+
+
+# ---------------------------------------------------------------------------------------------
+# plan
+
+
+@dataclass
+class PlanOutcome:
+    plan: Plan
+    warnings: list[str] = field(default_factory=list)
+
+
+def unfinished_warnings(project: Project, target: TargetConfig) -> list[str]:
+    """Warn about applies that died mid-way, naming the revert that restores their start."""
+    return [
+        f"an apply on target {target.name!r} did not finish (snapshot {snap.id}); "
+        f"to restore the state before it run: reconcile revert {snap.id} --target {target.name}"
+        for snap in find_unfinished(project.store, target.name)
+    ]
+
+
+def plan(
+    project: Project,
+    target_name: str | None,
+    *,
+    allow_destroy: bool = False,
+    from_export: Path | None = None,
+) -> PlanOutcome:
+    declared = validate_models(project)
+    target = project.config.target(target_name)
+    warnings = unfinished_warnings(project, target)
+    if from_export is not None:
+        snapshot = project.store.load(str(from_export), target.name)
+        live = parse_environment(raw_from_export(snapshot.export))
+        entries = _entries_by_type(snapshot.export.get("entries") or [])
+        addresses = _destructive_addresses(live.model, declared.model)
+        result = make_plan(
+            live,
+            declared.model,
+            allow_destroy=allow_destroy,
+            allowed=target.allowed_destroy,
+            entry_counts=_entry_counts(addresses, entries),
+        )
+        return PlanOutcome(result, warnings)
+    with open_target(target) as opened:
+        planned = _plan_against(opened.backend, declared.model, target, allow_destroy)
+    return PlanOutcome(planned.plan, warnings)
+
+
+def _entries_by_type(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        ct_id = entry.get("sys", {}).get("contentType", {}).get("sys", {}).get("id")
+        if isinstance(ct_id, str):
+            grouped.setdefault(ct_id, []).append(entry)
+    return grouped
+
+
+# ---------------------------------------------------------------------------------------------
+# apply, rollback, revert
+
+
+@dataclass
+class RestoreReport:
+    restored: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ConvergeOutcome:
+    """The result of converging the live environment to a snapshot (rollback or revert)."""
+
+    plan: Plan
+    report: ExecutionReport
+    restore: RestoreReport
+    complete: bool
+    remaining: Plan | None
+
+
+@dataclass
+class ApplyOutcome:
+    plan: Plan
+    applied: bool = False
+    snapshot: Snapshot | None = None
+    post_snapshot: Snapshot | None = None
+    report: ExecutionReport | None = None
+    rollback: ConvergeOutcome | None = None
+    warnings: list[str] = field(default_factory=list)
+    declined: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.report is None or self.report.ok
+
+
+def _export(raw: RawEnvironment, entries: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    return {
+        "contentTypes": raw.content_types,
+        "editorInterfaces": raw.editor_interfaces,
+        "entries": [e for ct_entries in entries.values() for e in ct_entries],
+        "locales": raw.locales,
+    }
+
+
+def _metadata(opened: OpenTarget, live: LiveState, plan: Plan | None, project: Project) -> dict[str, Any]:
+    return {
+        "target": opened.config.name,
+        "space": opened.space_id,
+        "environment": opened.environment_id,
+        "plan_hash": fingerprint_plan(plan) if plan is not None else None,
+        "fingerprint": fingerprint(live.model),
+        "tool_version": __version__,
+        "models_dir": str(project.models_dir),
+    }
+
+
+def fingerprint_plan(plan: Plan) -> str:
+    return "sha256:" + hashlib.sha256(plan.to_json().encode()).hexdigest()
+
+
+def _check_not_stale(saved: Plan, live: LiveState, source: str) -> None:
+    actual = fingerprint(live.model)
+    if actual != saved.live_fingerprint:
+        raise StalePlan(
+            f"stale plan {source}: the live environment changed since the plan was made "
+            f"(planned against {saved.live_fingerprint[:19]}…, live is {actual[:19]}…)",
+            hint="run `reconcile plan --out FILE` again and review the new plan",
+        )
+    for key, meta in saved.live_meta.items():
+        now = live.meta.get(key)
+        if now is None or now.version != meta.version:
+            raise StalePlan(
+                f"stale plan {source}: {key} is at version {now.version if now else 'none'}, "
+                f"the plan expected {meta.version}",
+                hint="run `reconcile plan --out FILE` again and review the new plan",
+            )
+
+
+@contextmanager
+def _locked(project: Project, target: TargetConfig, command: str) -> Iterator[None]:
+    with ApplyLock(project.lock_path(target), target.name, command):
+        yield
+
+
+def apply(
+    project: Project,
+    target_name: str | None,
+    *,
+    plan_file: Path | None = None,
+    allow_destroy: bool = False,
+    confirm: Confirm,
+    no_rollback: bool = False,
+    progress: Progress = _silent,
+) -> ApplyOutcome:
+    target = project.config.target(target_name)
+    saved = _load_plan_file(plan_file) if plan_file is not None else None
+    desired = None if saved is not None else validate_models(project).model
+    warnings = unfinished_warnings(project, target)
+    with _locked(project, target, "apply"), open_target(target) as opened:
+        backend = opened.backend
+        if saved is not None:
+            raw = backend.read_raw()
+            live = parse_environment(raw)
+            _check_not_stale(saved, live, str(plan_file))
+            addresses = [c.address for c in saved.changes if c.impact == "destructive"]
+            entries = {ct: backend.fetch_entries(ct) for ct in _affected_content_types(addresses, live.model)}
+            planned = _Planned(saved, raw, live, entries)
+        else:
+            assert desired is not None
+            planned = _plan_against(backend, desired, target, allow_destroy)
+        the_plan = planned.plan
+        outcome = ApplyOutcome(the_plan, warnings=warnings)
+        if the_plan.is_blocked:
+            raise PolicyBlocked(
+                "the plan destroys data that is not allowed: " + ", ".join(the_plan.blocked),
+                hint="review the plan; pass --allow-destroy, or list the addresses under "
+                "[policy] allow_destroy in reconcile.toml",
+            )
+        if the_plan.is_empty:
+            return outcome
+        if not confirm(the_plan):
+            outcome.declined = True
+            return outcome
+        snapshot = project.store.create(
+            target.name, "pre-apply", _export(planned.raw, planned.entries),
+            _metadata(opened, planned.live, the_plan, project),
+        )
+        outcome.snapshot = snapshot
+        progress(f"pre-apply snapshot {snapshot.id} written and verified")
+        run_id = secrets.token_hex(6)
+        journal = Journal(snapshot.journal_path)
+        journal.append({"event": "start", "run_id": run_id, "command": "apply", "target": target.name,
+                        "snapshot": snapshot.id, "plan_hash": fingerprint_plan(the_plan)})
+        report = Executor(backend, journal, run_id, progress).run(the_plan)
+        outcome.report = report
+        outcome.applied = True
+        if report.ok:
+            final_raw = backend.read_raw()
+            final = parse_environment(final_raw)
+            if fingerprint(final.model) != the_plan.desired_fingerprint:
+                report.failure = ReconcileError(
+                    "the apply finished but the re-read environment does not match the models"
+                )
+            else:
+                outcome.post_snapshot = project.store.create(
+                    target.name, "post-apply", _export(final_raw, {}),
+                    {**_metadata(opened, final, the_plan, project), "pre_apply": snapshot.id},
+                )
+                journal.append({"event": "finish", "run_id": run_id, "outcome": "complete",
+                                "post_snapshot": outcome.post_snapshot.id})
+                return outcome
+        if no_rollback:
+            journal.append({"event": "finish", "run_id": run_id, "outcome": "failed", "rollback": False})
+            return outcome
+        progress(f"step failed; rolling back to snapshot {snapshot.id}")
+        outcome.rollback = converge(backend, snapshot, journal, run_id, progress, label="rollback")
+        journal.append({"event": "finish", "run_id": run_id,
+                        "outcome": "rolled_back" if outcome.rollback.complete else "rollback_incomplete"})
+        return outcome
+
+
+def save_plan(plan: Plan, path: Path) -> None:
+    """Write a plan for a later `apply PLAN_FILE` (atomically: temporary file, fsync, rename)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(plan.to_json())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReconcileError(f"cannot write plan file {path}: {exc.strerror}",
+                             hint="choose a writable path for --out") from None
+
+
+def _load_plan_file(path: Path) -> Plan:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReconcileError(f"cannot read plan file {path}: {exc}",
+                             hint="pass a file written by `reconcile plan --out FILE`") from None
+    return Plan.from_json(text, str(path))
+
+
+def converge(
+    backend: Backend,
+    snapshot: Snapshot,
+    journal: Journal,
+    run_id: str,
+    progress: Progress,
+    *,
+    label: str,
+) -> ConvergeOutcome:
+    """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values."""
+    wanted = parse_environment(raw_from_export(snapshot.export)).model
+    live = backend.read_live()
+    back = make_plan(live, wanted, allow_destroy=True)
+    report = Executor(backend, journal, run_id, progress).run(back, label=label)
+    restore = RestoreReport()
+    if report.ok:
+        restore = restore_entries(backend, snapshot.export.get("entries") or [], progress)
+    final = backend.read_live()
+    complete = report.ok and fingerprint(final.model) == fingerprint(wanted)
+    remaining = None if complete else make_plan(final, wanted, allow_destroy=True)
+    journal.append({"event": "converged", "run_id": run_id, "label": label, "complete": complete,
+                    "entries_restored": restore.restored, "skipped": restore.skipped})
+    return ConvergeOutcome(back, report, restore, complete, remaining)
+
+
+def restore_entries(backend: Backend, captured: list[dict[str, Any]], progress: Progress) -> RestoreReport:
+    """Put captured entry values back (re-creating deleted entries), republishing what was published."""
+    result = RestoreReport()
+    if not captured:
+        return result
+    live = backend.read_live().model
+    locales = set(live.locales)
+    for ct_id, entries in sorted(_entries_by_type(captured).items()):
+        content_type = live.content_types.get(ct_id)
+        if content_type is None:
+            result.skipped.extend(e["sys"]["id"] for e in entries)
+            continue
+        field_ids = {f.id for f in content_type.fields}
+        current = {e["sys"]["id"]: e for e in backend.fetch_entries(ct_id)}
+        for entry in entries:
+            entry_id = entry["sys"]["id"]
+            wanted = {
+                fid: {loc: v for loc, v in values.items() if loc in locales}
+                for fid, values in (entry.get("fields") or {}).items()
+                if fid in field_ids and isinstance(values, dict)
+            }
+            now = current.get(entry_id)
+            if now is not None and (now.get("fields") or {}) == wanted:
+                continue
+            version = int(now["sys"]["version"]) if now is not None else None
+            response = backend.put_entry(entry_id, ct_id, wanted, version)
+            if entry["sys"].get("publishedVersion") is not None:
+                backend.publish_entry(entry_id, int(response["sys"]["version"]))
+            result.restored += 1
+    progress(f"restored {result.restored} entr{'y' if result.restored == 1 else 'ies'}")
+    return result
+
+
+@dataclass
+class RevertOutcome:
+    snapshot: Snapshot
+    plan: Plan
+    pre_snapshot: Snapshot | None = None
+    converged: ConvergeOutcome | None = None
+    declined: bool = False
+
+
+def resolve_snapshot(project: Project, target: TargetConfig, ref: str) -> Snapshot:
+    if ref == "latest":
+        latest = project.store.latest(target.name, kind="pre-apply")
+        if latest is None:
+            raise ReconcileError(
+                f"no pre-apply snapshot for target {target.name!r}: nothing to revert",
+                hint="`reconcile snapshots list` shows the snapshots there are",
+            )
+        return latest
+    return project.store.load(ref, target.name)
+
+
+def revert(
+    project: Project,
+    target_name: str | None,
+    ref: str,
+    *,
+    confirm: Confirm,
+    progress: Progress = _silent,
+) -> RevertOutcome:
+    target = project.config.target(target_name)
+    snapshot = resolve_snapshot(project, target, ref)
+    wanted = parse_environment(raw_from_export(snapshot.export)).model
+    with _locked(project, target, "revert"), open_target(target) as opened:
+        backend = opened.backend
+        raw = backend.read_raw()
+        live = parse_environment(raw)
+        back = make_plan(live, wanted, allow_destroy=True)
+        outcome = RevertOutcome(snapshot, back)
+        if not confirm(back):
+            outcome.declined = True
+            return outcome
+        addresses = [c.address for c in back.changes if c.impact == "destructive"]
+        entries = {ct: backend.fetch_entries(ct) for ct in _affected_content_types(addresses, live.model)}
+        pre = project.store.create(
+            target.name, "pre-revert", _export(raw, entries),
+            {**_metadata(opened, live, back, project), "reverting_to": snapshot.id},
+        )
+        outcome.pre_snapshot = pre
+        progress(f"pre-revert snapshot {pre.id} written and verified")
+        run_id = secrets.token_hex(6)
+        journal = Journal(pre.journal_path)
+        journal.append({"event": "start", "run_id": run_id, "command": "revert", "target": target.name,
+                        "snapshot": pre.id, "reverting_to": snapshot.id})
+        outcome.converged = converge(backend, snapshot, journal, run_id, progress, label="revert")
+        journal.append({"event": "finish", "run_id": run_id,
+                        "outcome": "complete" if outcome.converged.complete else "failed"})
+        return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# pull, snapshots, unlock
+
+
+def pull(project: Project, target_name: str | None, *, content_type: str | None = None) -> list[Path]:
+    target = project.config.target(target_name)
+    with open_target(target) as opened:
+        live = opened.backend.read_live()
+    if content_type is not None and content_type not in live.model.content_types:
+        raise ReconcileError(
+            f"content type {content_type!r} does not exist in target {target.name!r}",
+            hint="`reconcile pull` without --content-type writes every content type",
+        )
+    return write_models(normalize(live.model), project.models_dir, only=content_type)
+
+
+def snapshots_list(project: Project, target_name: str | None) -> list[Any]:
+    target = None if target_name is None else project.config.target(target_name).name
+    return project.store.list(target)
+
+
+def snapshot_show(project: Project, ref: str) -> dict[str, Any]:
+    return summary(project.store.load(ref, None))
+
+
+def snapshots_diff(project: Project, ref_a: str, ref_b: str) -> Plan:
+    """The plan that would take snapshot A's state to snapshot B's."""
+    a = parse_environment(raw_from_export(project.store.load(ref_a, None).export))
+    b = parse_environment(raw_from_export(project.store.load(ref_b, None).export))
+    return make_plan(a, b.model, allow_destroy=True)
+
+
+def unlock(project: Project, target_name: str | None) -> Path:
+    target = project.config.target(target_name)
+    path = project.lock_path(target)
+    break_lock(path)
+    return path

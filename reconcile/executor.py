@@ -1,0 +1,242 @@
+"""Runs a plan's steps through the backend, phase by phase, journalling every step.
+
+The one execution path for apply, rollback and revert. Rules it keeps:
+- every write carries the version known from planning, advanced only by the responses of our own
+  writes (no fresh GET before a PUT), so a 409 means someone else changed the resource: a failure;
+- the editor interface's version advances by one on every publish of its content type (the server
+  creates it at version 1 on the first publish) [cma-facts §10.1];
+- after each phase the environment is re-read and must fingerprint equal to the phase's expected
+  model; the re-read also refreshes every version for the next phase;
+- it stops at the first failure and reports what was applied, what failed and what remains.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconcile.backend import Backend
+from reconcile.errors import ApiError, ReconcileError
+from reconcile.journal import Journal
+from reconcile.model import LiveState, ResourceMeta, resource_key
+from reconcile.normalize import fingerprint
+from reconcile.plan import Phase, Plan, Step
+
+Progress = Callable[[str], None]
+
+
+class VerificationFailed(ReconcileError):
+    """A phase finished but the live environment does not hold the state it should."""
+
+
+@dataclass
+class StepOutcome:
+    phase: str
+    step: Step
+    ok: bool
+    duration_ms: int
+    new_version: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class ExecutionReport:
+    """What an execution did: applied steps, the failed one (if any) and the steps never run."""
+
+    applied: list[StepOutcome] = field(default_factory=list)
+    failed: StepOutcome | None = None
+    failure: ReconcileError | None = None
+    pending: list[tuple[str, Step]] = field(default_factory=list)
+    final_state: LiveState | None = None
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.failed is None and self.failure is None
+
+
+class _Versions:
+    """The versions and sys ids of the resources a run writes, advanced by our own responses."""
+
+    def __init__(self, meta: dict[str, ResourceMeta]) -> None:
+        self._version = {key: m.version for key, m in meta.items()}
+        self._sys_id = {key: m.sys_id for key, m in meta.items()}
+
+    def refresh(self, live: LiveState) -> None:
+        for key, meta in live.meta.items():
+            self._version[key] = meta.version
+            self._sys_id[key] = meta.sys_id
+
+    def version(self, key: str) -> int:
+        if key not in self._version:
+            raise ReconcileError(f"no known version for {key}: the plan does not describe this resource")
+        return self._version[key]
+
+    def maybe_version(self, key: str) -> int | None:
+        return self._version.get(key)
+
+    def sys_id(self, key: str) -> str:
+        if key not in self._sys_id:
+            raise ReconcileError(f"no known id for {key}: the plan does not describe this resource")
+        return self._sys_id[key]
+
+    def record(self, key: str, response: dict[str, Any]) -> int:
+        sys = response.get("sys", {})
+        version = int(sys["version"])
+        self._version[key] = version
+        if "id" in sys:
+            self._sys_id[key] = str(sys["id"])
+        return version
+
+    def forget(self, key: str) -> None:
+        self._version.pop(key, None)
+        self._sys_id.pop(key, None)
+
+    def published(self, content_type_id: str) -> None:
+        """A publish bumps (or creates, at version 1) the content type's editor interface."""
+        key = resource_key("editor_interface", content_type_id)
+        self._version[key] = self._version.get(key, 0) + 1
+
+
+def _summary(step: Step) -> str:
+    return f"{step.action} {step.resource_id}"
+
+
+class Executor:
+    """Executes plans against one backend; journals every step into ``journal``."""
+
+    def __init__(self, backend: Backend, journal: Journal, run_id: str, progress: Progress) -> None:
+        self.backend = backend
+        self.journal = journal
+        self.run_id = run_id
+        self.progress = progress
+        self._seq = 0
+
+    def run(self, plan: Plan, *, label: str = "apply") -> ExecutionReport:
+        """Run every phase of ``plan``; verify after each. Never raises for a step failure."""
+        report = ExecutionReport()
+        versions = _Versions(dict(plan.live_meta))
+        all_steps = [(phase, step) for phase in plan.phases for step in phase.steps]
+        total = len(all_steps)
+        done = 0
+        try:
+            for phase in plan.phases:
+                self.progress(f"[{label}] phase {phase.name}: {phase.title}")
+                for step in phase.steps:
+                    done += 1
+                    outcome = self._run_step(phase, step, versions, f"{done}/{total}", label)
+                    if not outcome.ok:
+                        report.failed = outcome
+                        report.pending = [(p.name, s) for p, s in all_steps[done:]]
+                        return report
+                    report.applied.append(outcome)
+                live = self._verify(phase, label)
+                versions.refresh(live)
+                report.final_state = live
+        except KeyboardInterrupt:
+            report.interrupted = True
+            report.failure = ReconcileError("interrupted (Ctrl-C)")
+            report.pending = [(p.name, s) for p, s in all_steps[done:]]
+            self._journal({"event": "interrupted", "label": label, "after_step": done})
+        except ReconcileError as exc:
+            report.failure = exc
+            report.pending = [(p.name, s) for p, s in all_steps[done:]]
+        return report
+
+    def _journal(self, record: dict[str, Any]) -> None:
+        self._seq += 1
+        self.journal.append({"run_id": self.run_id, "seq": self._seq, "time": time.time(), **record})
+
+    def _run_step(
+        self, phase: Phase, step: Step, versions: _Versions, counter: str, label: str
+    ) -> StepOutcome:
+        started = time.monotonic()
+        try:
+            new_version = self._perform(step, versions)
+        except ApiError as exc:
+            duration = int((time.monotonic() - started) * 1000)
+            outcome = StepOutcome(phase.name, step, False, duration, error=str(exc))
+            self._journal_step(label, phase, step, outcome)
+            self.progress(f"[{label}] {counter} FAILED {step.description}: {exc}")
+            return outcome
+        duration = int((time.monotonic() - started) * 1000)
+        outcome = StepOutcome(phase.name, step, True, duration, new_version=new_version)
+        self._journal_step(label, phase, step, outcome)
+        self.progress(f"[{label}] {counter} ok {step.description} ({duration} ms)")
+        return outcome
+
+    def _journal_step(self, label: str, phase: Phase, step: Step, outcome: StepOutcome) -> None:
+        self._journal(
+            {
+                "event": "step",
+                "label": label,
+                "phase": phase.name,
+                "step": step.description,
+                "request": _summary(step),
+                "result": "ok" if outcome.ok else "failed",
+                "new_version": outcome.new_version,
+                "duration_ms": outcome.duration_ms,
+                "error": outcome.error,
+            }
+        )
+
+    def _verify(self, phase: Phase, label: str) -> LiveState:
+        live = self.backend.read_live()
+        actual, expected = fingerprint(live.model), fingerprint(phase.expected)
+        ok = actual == expected
+        self._journal({"event": "verify", "label": label, "phase": phase.name, "ok": ok, "live": actual})
+        if not ok:
+            raise VerificationFailed(
+                f"after phase {phase.name} the live environment does not match the planned state "
+                f"(live {actual[:19]}…, expected {expected[:19]}…)",
+                hint="someone may have changed the environment during the apply; run `reconcile plan`",
+            )
+        self.progress(f"[{label}] phase {phase.name} verified")
+        return live
+
+    def _perform(self, step: Step, versions: _Versions) -> int | None:
+        b = self.backend
+        ct_key = resource_key("content_type", step.resource_id)
+        if step.action == "put_content_type":
+            assert step.content_type is not None
+            response = b.put_content_type(step.content_type, versions.maybe_version(ct_key))
+            return versions.record(ct_key, response)
+        if step.action == "publish_content_type":
+            response = b.publish_content_type(step.resource_id, versions.version(ct_key))
+            versions.published(step.resource_id)
+            return versions.record(ct_key, response)
+        if step.action == "unpublish_content_type":
+            response = b.unpublish_content_type(step.resource_id, versions.version(ct_key))
+            return versions.record(ct_key, response)
+        if step.action == "delete_content_type":
+            b.delete_content_type(step.resource_id)
+            versions.forget(ct_key)
+            versions.forget(resource_key("editor_interface", step.resource_id))
+            return None
+        if step.action == "delete_entries":
+            for entry in b.fetch_entries(step.resource_id):
+                sys = entry["sys"]
+                if sys.get("publishedVersion") is not None:
+                    b.unpublish_entry(sys["id"], int(sys["version"]))
+                b.delete_entry(sys["id"])
+            return None
+        if step.action == "put_editor_interface":
+            assert step.editor_interface is not None
+            ei_key = resource_key("editor_interface", step.resource_id)
+            response = b.put_editor_interface(step.editor_interface, versions.version(ei_key))
+            return versions.record(ei_key, response)
+        locale_key = resource_key("locale", step.resource_id)
+        if step.action == "create_locale":
+            assert step.locale is not None
+            return versions.record(locale_key, b.create_locale(step.locale))
+        if step.action == "update_locale":
+            assert step.locale is not None
+            response = b.update_locale(versions.sys_id(locale_key), step.locale, versions.version(locale_key))
+            return versions.record(locale_key, response)
+        if step.action == "delete_locale":
+            b.delete_locale(versions.sys_id(locale_key))
+            versions.forget(locale_key)
+            return None
+        raise ReconcileError(f"unknown plan step action {step.action!r}")

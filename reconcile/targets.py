@@ -1,0 +1,60 @@
+"""Opening a target: a ``Backend`` connected to a local emulator or to a Contentful space.
+
+A ``local`` target starts the emulator in this process on an ephemeral 127.0.0.1 port, persisting to
+``.reconcile/local/<name>/``, so a new user runs the whole workflow with no account. A ``contentful``
+target talks to ``base_url`` (the real API, or a standalone ``reconcile emulator serve``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from reconcile.backend import Backend
+from reconcile.config import LOCAL_TOKEN, TargetConfig
+
+LOCAL_SPACE_ID = "local"
+LOCAL_ENVIRONMENT_ID = "master"
+
+
+@dataclass(frozen=True)
+class OpenTarget:
+    """A connected target: its configuration, where it lives, and the backend to talk to it."""
+
+    config: TargetConfig
+    backend: Backend
+    space_id: str
+    environment_id: str
+    base_url: str
+
+
+@contextmanager
+def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
+    """Connect to ``target``; for a local target, run the emulator for the duration of the block."""
+    if target.kind == "local":
+        from reconcile.emulator import Emulator
+
+        data_dir = target.local_data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with Emulator(data_dir=data_dir, spaces=(LOCAL_SPACE_ID,), token=LOCAL_TOKEN) as emulator:
+            backend = Backend(
+                base_url=emulator.base_url,
+                token=LOCAL_TOKEN,
+                space_id=LOCAL_SPACE_ID,
+                environment_id=LOCAL_ENVIRONMENT_ID,
+                timeout=target.timeout,
+                max_requests_per_second=target.rate_limit,
+            )
+            yield OpenTarget(target, backend, LOCAL_SPACE_ID, LOCAL_ENVIRONMENT_ID, emulator.base_url)
+        return
+    assert target.space_id is not None  # config validation requires it for contentful targets
+    backend = Backend(
+        base_url=target.base_url,
+        token=target.token(),
+        space_id=target.space_id,
+        environment_id=target.environment,
+        timeout=target.timeout,
+        max_requests_per_second=target.rate_limit,
+    )
+    yield OpenTarget(target, backend, target.space_id, target.environment, target.base_url)
