@@ -1,0 +1,133 @@
+"""End to end through the api: apply converges, re-plan is empty, revert restores the start exactly,
+including entry values destroyed by the apply; failures at any write step roll back to the start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconcile import api
+from reconcile.backend import Backend
+from reconcile.declared import write_models
+from reconcile.emulator import Fault
+from reconcile.errors import PolicyBlocked, StalePlan
+from reconcile.model import ContentModel
+from reconcile.normalize import fingerprint
+
+from .conftest import TOKEN, Workspace
+from .scenarios import START, START_ENTRIES, TARGET
+
+WRITE = r"PUT|POST|DELETE"
+
+
+def approve(_: Any) -> bool:
+    return True
+
+
+def backend(ws: Workspace) -> Backend:
+    return Backend(base_url=ws.emulator.base_url, token=TOKEN, space_id="local", environment_id="master")
+
+
+def write(ws: Workspace, model: ContentModel) -> None:
+    if ws.models.exists():
+        import shutil
+
+        shutil.rmtree(ws.models)
+    write_models(model, ws.models)
+
+
+def entries_by_id(b: Backend) -> dict[str, dict[str, Any]]:
+    return {e["sys"]["id"]: e.get("fields", {}) for e in b.fetch_entries()}
+
+
+def seed_start(ws: Workspace) -> tuple[str, dict[str, dict[str, Any]]]:
+    write(ws, START)
+    outcome = api.apply(ws.project(), None, confirm=approve, allow_destroy=True)
+    assert outcome.ok, outcome.report
+    b = backend(ws)
+    for ct_id, entry_id, fields in START_ENTRIES:
+        created = b.put_entry(entry_id, ct_id, fields, None)
+        b.publish_entry(entry_id, created["sys"]["version"])
+    return fingerprint(b.read_live().model), entries_by_id(b)
+
+
+def test_new_space_converges_and_replan_is_empty(workspace: Workspace) -> None:
+    outcome = api.apply(workspace.project(), None, confirm=approve)
+    assert outcome.ok and outcome.applied and outcome.snapshot is not None
+    assert outcome.post_snapshot is not None
+    assert api.plan(workspace.project(), None).plan.is_empty
+
+
+def test_apply_then_revert_restores_start_and_entry_data(workspace: Workspace) -> None:
+    start_fp, start_entries = seed_start(workspace)
+    write(workspace, TARGET)
+    planned = api.plan(workspace.project(), None).plan
+    assert planned.is_blocked  # destructive changes need permission
+    assert planned.entry_counts["content_types.article.fields.legacy"] == 2
+    assert planned.entry_counts["content_types.legacyPage"] == 1
+
+    outcome = api.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
+    assert outcome.ok, outcome.report
+    assert api.plan(workspace.project(), None, allow_destroy=True).plan.is_empty
+    b = backend(workspace)
+    after = entries_by_id(b)
+    assert "p1" not in after and "legacy" not in after["a1"]
+    assert after["a1"]["headline"] == {"en-US": "Hello"}  # rename kept the data
+
+    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    assert reverted.converged is not None and reverted.converged.complete
+    assert fingerprint(b.read_live().model) == start_fp
+    assert entries_by_id(b) == start_entries
+
+
+def test_blocked_apply_writes_nothing(workspace: Workspace) -> None:
+    seed_start(workspace)
+    write(workspace, TARGET)
+    workspace.emulator.clear_log()
+    with pytest.raises(PolicyBlocked):
+        api.apply(workspace.project(), None, confirm=approve)
+    assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
+
+
+def test_stale_saved_plan_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    seed_start(workspace)
+    write(workspace, TARGET)
+    saved = tmp_path / "plan.json"
+    api.save_plan(api.plan(workspace.project(), None, allow_destroy=True).plan, saved)
+    # someone edits the space after the plan was made
+    b = backend(workspace)
+    live = b.read_live()
+    author = live.model.content_types["author"].model_copy(update={"name": "Writer"})
+    b.put_content_type(author, live.meta["content_type:author"].version)
+    workspace.emulator.clear_log()
+    with pytest.raises(StalePlan):
+        api.apply(workspace.project(), None, plan_file=saved, confirm=approve)
+    assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
+
+
+def count_writes(ws: Workspace) -> int:
+    return sum(1 for r in ws.emulator.request_log if r.method in ("PUT", "POST", "DELETE"))
+
+
+def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace, tmp_path: Path) -> None:
+    """Inject a 500 at write k of the apply, for every k: the environment ends exactly at the start."""
+    start_fp, start_entries = seed_start(workspace)
+    write(workspace, TARGET)
+    # Measure the number of writes of a clean apply, then undo it.
+    workspace.emulator.clear_log()
+    assert api.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    writes = count_writes(workspace)
+    assert writes > 10
+    assert api.revert(workspace.project(), None, "latest", confirm=approve).converged.complete  # type: ignore[union-attr]
+    b = backend(workspace)
+    for k in range(1, writes + 1):
+        workspace.emulator.faults.clear()
+        workspace.emulator.faults.add(Fault(action="500", method=WRITE, path=r".*", nth=k))
+        outcome = api.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
+        workspace.emulator.faults.clear()
+        assert not outcome.ok, f"fault at write {k} did not fail the apply"
+        assert outcome.rollback is not None and outcome.rollback.complete, f"write {k}: rollback incomplete"
+        assert fingerprint(b.read_live().model) == start_fp, f"write {k}"
+        assert entries_by_id(b) == start_entries, f"write {k}"
