@@ -361,4 +361,3 @@ def _nearest_position(
         if loc[:end] in positions:
             return positions[loc[:end]]
     return None, None
-

@@ -1,0 +1,426 @@
+"""Snapshots of a target's live state: the only module that writes snapshot files.
+
+Layout under the store root (``snapshots/`` by default)::
+
+    <target>/<YYYYMMDDTHHMMSSZ>-<6 hex>/
+        export.json     raw API JSON under the `contentful space export` keys, in its order:
+                        contentTypes, editorInterfaces, entries, locales
+        metadata.json   kind, target, space, environment, plan hash, model fingerprint, git commit,
+                        tool version, created time, sha256 of export.json (+ what the caller adds)
+        journal.jsonl   written later by ``journal.Journal`` during the apply that follows
+
+A snapshot is built in a hidden staging directory beside its final place (each file written to a
+temporary file, flushed, fsynced and renamed, the directory fsynced), read back and verified (checksum,
+JSON, shape), then renamed into place in one step and the parent directory fsynced. A failure at any
+point removes the staging directory: a snapshot directory either exists complete and verified or not
+at all. Loading verifies again, so a tampered, truncated or hand-edited snapshot is refused with the
+file named, never used as a rollback target.
+
+``load`` also reads a real ``contentful space export`` file (kind ``export``, no metadata), so a
+backup taken with Contentful's own tool can be planned against or reverted to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import InputError, Problem, ReconcileError
+
+EXPORT_FILE = "export.json"
+METADATA_FILE = "metadata.json"
+JOURNAL_FILE = "journal.jsonl"
+# The parts of a `contentful space export` a snapshot holds, in the export tool's key order.
+EXPORT_KEYS = ("contentTypes", "editorInterfaces", "entries", "locales")
+# The kind given to a plain `contentful space export` file, which carries no metadata.
+EXPORT_KIND = "export"
+TIME_FORMAT = "%Y%m%dT%H%M%SZ"
+SNAPSHOT_ID_RE = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
+# A bare ref is an id or a prefix of one: only these characters, so it can never name another path.
+_ID_PREFIX_RE = re.compile(r"^[0-9TZa-f-]+$")
+TARGET_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+GIT_TIMEOUT_SECONDS = 5.0
+_STAGING_PREFIX = ".staging-"
+
+# Called with a stage name ("files-written", "verified") during ``create``; tests use it to inject a
+# failure (or tamper with the staged files) between writing and the final rename.
+FaultHook = Callable[[str, Path], None]
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One snapshot as listed: enough to choose one without loading its export."""
+
+    id: str
+    target: str
+    # None when metadata.json cannot be read (the snapshot will fail to load and says why).
+    kind: str | None
+    created: datetime
+    path: Path
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A loaded, verified snapshot (or a plain export file, then ``kind == "export"``)."""
+
+    id: str
+    path: Path
+    metadata: dict[str, Any]
+    export: dict[str, list[dict[str, Any]]]
+
+    @property
+    def kind(self) -> str:
+        return str(self.metadata.get("kind", EXPORT_KIND))
+
+    @property
+    def target(self) -> str | None:
+        target = self.metadata.get("target")
+        return target if isinstance(target, str) else None
+
+    @property
+    def journal_path(self) -> Path | None:
+        """The ``journal.jsonl`` of the run that started from this snapshot; None for a plain export
+        file, which is only ever read."""
+        return None if self.kind == EXPORT_KIND else self.path / JOURNAL_FILE
+
+
+class SnapshotStore:
+    """Snapshots under ``root``, one folder per target."""
+
+    def __init__(self, root: Path, *, fault_hook: FaultHook | None = None) -> None:
+        self.root = root
+        self._fault_hook = fault_hook
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def create(
+        self,
+        target: str,
+        kind: str,
+        export: dict[str, Any],
+        metadata: dict[str, Any],
+        *,
+        now: datetime | None = None,
+    ) -> Snapshot:
+        """Write, read back and verify a new snapshot; return it loaded.
+
+        ``export`` must hold the four ``EXPORT_KEYS``, each a list of raw API objects with a ``sys.id``.
+        ``metadata`` is the caller's (space, environment, plan_hash, fingerprint, ...); when it names a
+        ``models_dir`` inside a git repository, its ``git_commit`` (and whether the work tree is dirty)
+        is recorded. ``kind``, ``target``, ``created``, ``tool_version`` and ``export_sha256`` are set
+        here. Raises ``ReconcileError`` on any failure, leaving no snapshot directory behind.
+        """
+        _check_target_name(target)
+        problems = _export_problems(export, "export", required=EXPORT_KEYS)
+        if problems:
+            raise InputError(problems, summary="refusing to write an invalid snapshot")
+        created = (now or datetime.now(UTC)).astimezone(UTC)
+        snapshot_id = f"{created.strftime(TIME_FORMAT)}-{secrets.token_hex(3)}"
+        parent = self.root / target
+        final = parent / snapshot_id
+        staging = parent / f"{_STAGING_PREFIX}{snapshot_id}"
+        ordered = {key: export[key] for key in EXPORT_KEYS}
+        try:
+            export_bytes = _json_bytes(ordered)
+            meta = {
+                **metadata,
+                "kind": kind,
+                "target": target,
+                "created": created.isoformat().replace("+00:00", "Z"),
+                "tool_version": __version__,
+                **_git_info(metadata.get("models_dir")),
+                "export_sha256": hashlib.sha256(export_bytes).hexdigest(),
+            }
+            staging.mkdir(parents=True)
+            _write_atomic(staging / EXPORT_FILE, export_bytes)
+            _write_atomic(staging / METADATA_FILE, _json_bytes(meta))
+            _fsync_dir(staging)
+            self._fault("files-written", staging)
+            loaded = _read_snapshot_dir(staging, snapshot_id)
+            if loaded.export != ordered:
+                raise ReconcileError(f"snapshot {snapshot_id}: export.json read back differs from the input")
+            self._fault("verified", staging)
+            os.rename(staging, final)
+            _fsync_dir(parent)
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, ReconcileError):
+                raise ReconcileError(
+                    f"could not write a verified {kind} snapshot for target {target!r}: {exc.message}",
+                    hint="nothing was changed; fix the cause (disk space, permissions) and run again",
+                ) from exc
+            if isinstance(exc, OSError | TypeError | ValueError):
+                raise ReconcileError(
+                    f"could not write a verified {kind} snapshot for target {target!r} under {parent}: {exc}",
+                    hint="nothing was changed; check disk space and permissions of the snapshots folder",
+                ) from exc
+            raise
+        return Snapshot(id=snapshot_id, path=final, metadata=loaded.metadata, export=loaded.export)
+
+    def _fault(self, stage: str, staging: Path) -> None:
+        if self._fault_hook is not None:
+            self._fault_hook(stage, staging)
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def list(self, target: str | None = None) -> list[SnapshotInfo]:
+        """Snapshots of ``target`` (all targets when None), oldest first."""
+        if target is not None:
+            _check_target_name(target)
+            parents = [self.root / target]
+        else:
+            parents = sorted(p for p in self.root.glob("*") if p.is_dir() and TARGET_NAME_RE.match(p.name))
+        infos = []
+        for parent in parents:
+            if not parent.is_dir():
+                continue
+            for path in parent.iterdir():
+                if path.is_dir() and SNAPSHOT_ID_RE.match(path.name):
+                    infos.append(_info(parent.name, path))
+        return sorted(infos, key=lambda info: (info.created, info.id))
+
+    def latest(self, target: str, kind: str = "pre-apply") -> Snapshot | None:
+        """The most recent snapshot of ``kind`` for ``target``, loaded and verified; None if there is none.
+
+        A corrupt newest snapshot raises rather than silently falling back to an older one.
+        """
+        matching = [info for info in self.list(target) if info.kind == kind]
+        return self.load(matching[-1].id, target) if matching else None
+
+    def load(self, ref: str, target: str | None) -> Snapshot:
+        """Load and verify a snapshot by reference.
+
+        ``ref`` is a snapshot id, a unique prefix of one (within ``target``, or across all targets when
+        None), a path to a snapshot folder or to its ``export.json``, or a path to a plain
+        ``contentful space export`` file. A bare ref (no path separator, not ending in ``.json``) is
+        only ever matched against ids, so it cannot reach outside the store.
+        """
+        if os.sep in ref or "/" in ref or ref.endswith(".json"):
+            return _load_path(Path(ref).expanduser())
+        if not _ID_PREFIX_RE.match(ref):
+            raise InputError(
+                [
+                    Problem(
+                        ref, "", "not a snapshot id", "give an id from `reconcile snapshots list` or a path"
+                    )
+                ],
+                summary=f"invalid snapshot reference {ref!r}",
+            )
+        matches = [info for info in self.list(target) if info.id.startswith(ref)]
+        scope = f"target {target!r}" if target else "any target"
+        if not matches:
+            raise ReconcileError(
+                f"no snapshot {ref!r} for {scope} under {self.root}",
+                hint="`reconcile snapshots list` shows the snapshots there are",
+            )
+        if len(matches) > 1:
+            names = ", ".join(f"{m.target}/{m.id}" for m in matches)
+            raise ReconcileError(
+                f"snapshot reference {ref!r} is ambiguous for {scope}: {names}",
+                hint="give more characters of the id",
+            )
+        (info,) = matches
+        if not info.path.resolve().is_relative_to(self.root.resolve()):
+            raise ReconcileError(f"snapshot {info.id} resolves outside {self.root}; refusing to read it")
+        return _read_snapshot_dir(info.path, info.id)
+
+
+def summary(snapshot: Snapshot) -> dict[str, Any]:
+    """What ``snapshots show`` prints: the snapshot's identity, counts and metadata."""
+    export = snapshot.export
+    return {
+        "id": snapshot.id,
+        "path": str(snapshot.path),
+        "kind": snapshot.kind,
+        "counts": {
+            "content_types": len(export["contentTypes"]),
+            "fields": sum(len(ct.get("fields") or []) for ct in export["contentTypes"]),
+            "editor_interfaces": len(export["editorInterfaces"]),
+            "locales": len(export["locales"]),
+            "entries": len(export["entries"]),
+        },
+        "metadata": snapshot.metadata,
+    }
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _check_target_name(target: str) -> None:
+    if not TARGET_NAME_RE.match(target):
+        raise ReconcileError(
+            f"invalid target name {target!r} for a snapshot folder",
+            hint="target names are letters, digits, '-' and '_' (starting with a letter or digit)",
+        )
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, flush and fsync it, rename it over ``path``."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _git_info(models_dir: object) -> dict[str, Any]:
+    """``git_commit`` (and ``git_dirty``) of the repository holding ``models_dir``; empty when there is
+    none, git is missing or slow."""
+    if not isinstance(models_dir, str | Path) or not Path(models_dir).is_dir():
+        return {}
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(models_dir), *args],
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return {}
+    status = git("status", "--porcelain", "--", ".")
+    return {"git_commit": commit, "git_dirty": bool(status)} if status is not None else {"git_commit": commit}
+
+
+def _info(target: str, path: Path) -> SnapshotInfo:
+    created = datetime.strptime(path.name[:16], TIME_FORMAT).replace(tzinfo=UTC)
+    try:
+        kind = json.loads((path / METADATA_FILE).read_text(encoding="utf-8")).get("kind")
+    except (OSError, ValueError, AttributeError):
+        kind = None
+    return SnapshotInfo(
+        id=path.name, target=target, kind=kind if isinstance(kind, str) else None, created=created, path=path
+    )
+
+
+def _read_json(path: Path) -> tuple[bytes, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _bad(
+            path, f"cannot read: {exc.strerror or exc}", "check that the file exists and is readable"
+        ) from None
+    try:
+        return data, json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _bad(
+            path,
+            f"not valid JSON ({exc}); the file is truncated or corrupt",
+            "restore it from a copy, or use another snapshot",
+        ) from None
+
+
+def _bad(path: Path, message: str, hint: str, key: str = "") -> InputError:
+    return InputError([Problem(str(path), key, message, hint)], summary=f"unusable snapshot file {path}")
+
+
+def _read_snapshot_dir(path: Path, snapshot_id: str) -> Snapshot:
+    """Read and verify a snapshot folder: metadata shape, export checksum, export shape."""
+    meta_path = path / METADATA_FILE
+    export_path = path / EXPORT_FILE
+    _, metadata = _read_json(meta_path)
+    if not isinstance(metadata, dict):
+        raise _bad(meta_path, "must be a JSON object", "use another snapshot")
+    for key in ("kind", "target", "created", "export_sha256"):
+        if not isinstance(metadata.get(key), str):
+            raise _bad(meta_path, "missing or not a string", "use another snapshot", key)
+    raw, export = _read_json(export_path)
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != metadata["export_sha256"]:
+        raise _bad(
+            export_path,
+            f"checksum mismatch: sha256 is {actual}, metadata.json records {metadata['export_sha256']}; "
+            "the file was changed or damaged after it was written",
+            "do not revert to it; use another snapshot (`reconcile snapshots list`)",
+        )
+    problems = _export_problems(export, str(export_path), required=EXPORT_KEYS)
+    if problems:
+        raise InputError(problems, summary=f"unusable snapshot file {export_path}")
+    return Snapshot(id=snapshot_id, path=path, metadata=metadata, export=export)
+
+
+def _load_path(path: Path) -> Snapshot:
+    if path.is_dir():
+        if not (path / METADATA_FILE).is_file():
+            raise _bad(
+                path, f"not a snapshot folder (no {METADATA_FILE})", "give a snapshot or an export file"
+            )
+        return _read_snapshot_dir(path, path.name)
+    if path.name == EXPORT_FILE and (path.parent / METADATA_FILE).is_file():
+        return _read_snapshot_dir(path.parent, path.parent.name)
+    return _read_export_file(path)
+
+
+def _read_export_file(path: Path) -> Snapshot:
+    """A plain ``contentful space export`` file: the parts it lacks (e.g. ``--skip-content``) are empty."""
+    _, data = _read_json(path)
+    if not isinstance(data, dict) or "contentTypes" not in data:
+        raise _bad(
+            path,
+            "not a `contentful space export` file (no top-level contentTypes)",
+            "give a file written by `contentful space export` or a reconcile snapshot",
+        )
+    problems = _export_problems(data, str(path), required=("contentTypes",))
+    if problems:
+        raise InputError(problems, summary=f"unusable export file {path}")
+    export = {key: data.get(key, []) for key in EXPORT_KEYS}
+    metadata = {"kind": EXPORT_KIND, "source": str(path)}
+    return Snapshot(id=path.name, path=path, metadata=metadata, export=export)
+
+
+def _export_problems(export: Any, file: str, *, required: tuple[str, ...]) -> list[Problem]:
+    """Shape problems of an export: ``required`` keys present, each of ``EXPORT_KEYS`` present a list of
+    objects carrying ``sys.id``."""
+    if not isinstance(export, dict):
+        return [Problem(file, "", "must be a JSON object", "use another snapshot")]
+    problems = [
+        Problem(file, key, "missing", "the file is incomplete; use another snapshot")
+        for key in required
+        if key not in export
+    ]
+    for key in EXPORT_KEYS:
+        items = export.get(key, [])
+        if not isinstance(items, list):
+            problems.append(Problem(file, key, "must be a list", "use another snapshot"))
+            continue
+        for index, item in enumerate(items):
+            sys = item.get("sys") if isinstance(item, dict) else None
+            if not isinstance(sys, dict) or not isinstance(sys.get("id"), str):
+                problems.append(
+                    Problem(file, f"{key}[{index}]", "must be an API object with sys.id", "use another file")
+                )
+    return problems
