@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from typing import Any
 
 from reconcile import __version__
 from reconcile.backend import Backend, RawEnvironment, parse_environment, raw_from_export
-from reconcile.config import Config, TargetConfig, load_config
+from reconcile.config import LOCAL_TOKEN, Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, load_models, write_models
 from reconcile.diff import diff
 from reconcile.errors import InputError, PolicyBlocked, ReconcileError, StalePlan
@@ -30,7 +32,7 @@ from reconcile.normalize import fingerprint, normalize
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
 from reconcile.snapshots import Snapshot, SnapshotStore, summary
-from reconcile.targets import OpenTarget, open_target
+from reconcile.targets import LOCAL_ENVIRONMENT_ID, LOCAL_SPACE_ID, OpenTarget, open_target
 from reconcile.validate import validate
 
 Progress = Callable[[str], None]
@@ -319,53 +321,62 @@ def apply(
             planned = _plan_against(backend, desired, target, allow_destroy)
         the_plan = planned.plan
         outcome = ApplyOutcome(the_plan, warnings=warnings)
-        if the_plan.is_blocked:
-            raise PolicyBlocked(
-                "the plan destroys data that is not allowed: " + ", ".join(the_plan.blocked),
-                hint="review the plan; pass --allow-destroy, or list the addresses under "
-                "[policy] allow_destroy in reconcile.toml",
-            )
-        if the_plan.is_empty:
-            return outcome
+        # `confirm` shows the plan; it asks only when there is something allowed to apply.
         if not confirm(the_plan):
             outcome.declined = True
             return outcome
-        snapshot = project.store.create(
-            target.name, "pre-apply", _export(planned.raw, planned.entries),
-            _metadata(opened, planned.live, the_plan, project),
-        )
-        outcome.snapshot = snapshot
-        progress(f"pre-apply snapshot {snapshot.id} written and verified")
-        run_id = secrets.token_hex(6)
-        journal = Journal(snapshot.journal_path)
-        journal.append({"event": "start", "run_id": run_id, "command": "apply", "target": target.name,
-                        "snapshot": snapshot.id, "plan_hash": fingerprint_plan(the_plan)})
-        report = Executor(backend, journal, run_id, progress).run(the_plan)
-        outcome.report = report
-        outcome.applied = True
-        if report.ok:
-            final_raw = backend.read_raw()
-            final = parse_environment(final_raw)
-            if fingerprint(final.model) != the_plan.desired_fingerprint:
-                report.failure = ReconcileError(
-                    "the apply finished but the re-read environment does not match the models"
-                )
-            else:
-                outcome.post_snapshot = project.store.create(
-                    target.name, "post-apply", _export(final_raw, {}),
-                    {**_metadata(opened, final, the_plan, project), "pre_apply": snapshot.id},
-                )
-                journal.append({"event": "finish", "run_id": run_id, "outcome": "complete",
-                                "post_snapshot": outcome.post_snapshot.id})
-                return outcome
-        if no_rollback:
-            journal.append({"event": "finish", "run_id": run_id, "outcome": "failed", "rollback": False})
+        _refuse_blocked(the_plan)
+        if the_plan.is_empty:
             return outcome
-        progress(f"step failed; rolling back to snapshot {snapshot.id}")
-        outcome.rollback = converge(backend, snapshot, journal, run_id, progress, label="rollback")
-        journal.append({"event": "finish", "run_id": run_id,
-                        "outcome": "rolled_back" if outcome.rollback.complete else "rollback_incomplete"})
+        return _apply_planned(
+            backend, project.store, target.name, planned, _metadata(opened, planned.live, the_plan, project),
+            outcome, progress=progress, no_rollback=no_rollback,
+        )
+
+
+def _apply_planned(
+    backend: Backend,
+    store: SnapshotStore,
+    target_name: str,
+    planned: _Planned,
+    metadata: dict[str, Any],
+    outcome: ApplyOutcome,
+    *,
+    progress: Progress,
+    no_rollback: bool,
+) -> ApplyOutcome:
+    """Snapshot (verified) before the first write, execute, verify, post-snapshot or roll back."""
+    the_plan = planned.plan
+    snapshot = store.create(target_name, "pre-apply", _export(planned.raw, planned.entries), metadata)
+    outcome.snapshot = snapshot
+    progress(f"pre-apply snapshot {snapshot.id} written and verified")
+    run_id = secrets.token_hex(6)
+    journal = Journal(snapshot.journal_path)
+    journal.append({"event": "start", "run_id": run_id, "command": "apply", "target": target_name,
+                    "snapshot": snapshot.id, "plan_hash": metadata.get("plan_hash")})
+    report = Executor(backend, journal, run_id, progress).run(the_plan)
+    outcome.report = report
+    outcome.applied = True
+    if report.ok:
+        final_raw = backend.read_raw()
+        final = parse_environment(final_raw)
+        if fingerprint(final.model) == the_plan.desired_fingerprint:
+            outcome.post_snapshot = store.create(
+                target_name, "post-apply", _export(final_raw, {}),
+                {**metadata, "fingerprint": fingerprint(final.model), "pre_apply": snapshot.id},
+            )
+            journal.append({"event": "finish", "run_id": run_id, "outcome": "complete",
+                            "post_snapshot": outcome.post_snapshot.id})
+            return outcome
+        report.failure = ReconcileError("the apply finished but the re-read environment does not match the models")
+    if no_rollback:
+        journal.append({"event": "finish", "run_id": run_id, "outcome": "failed", "rollback": False})
         return outcome
+    progress(f"apply failed; rolling back to snapshot {snapshot.id}")
+    outcome.rollback = converge(backend, snapshot, journal, run_id, progress, label="rollback")
+    journal.append({"event": "finish", "run_id": run_id,
+                    "outcome": "rolled_back" if outcome.rollback.complete else "rollback_incomplete"})
+    return outcome
 
 
 def save_plan(plan: Plan, path: Path) -> None:
@@ -381,6 +392,15 @@ def save_plan(plan: Plan, path: Path) -> None:
         tmp.unlink(missing_ok=True)
         raise ReconcileError(f"cannot write plan file {path}: {exc.strerror}",
                              hint="choose a writable path for --out") from None
+
+
+def _refuse_blocked(plan: Plan) -> None:
+    if plan.is_blocked:
+        raise PolicyBlocked(
+            "the plan destroys data that is not allowed: " + ", ".join(plan.blocked),
+            hint="review the plan; pass --allow-destroy, or list the addresses under "
+            "[policy] allow_destroy in reconcile.toml",
+        )
 
 
 def _load_plan_file(path: Path) -> Plan:
@@ -546,3 +566,188 @@ def unlock(project: Project, target_name: str | None) -> Path:
     path = project.lock_path(target)
     break_lock(path)
     return path
+
+
+# ---------------------------------------------------------------------------------------------
+# rehearse: apply and revert in a throwaway environment, then delete it
+
+
+@dataclass
+class Stage:
+    name: str
+    ok: bool
+    seconds: float
+    detail: str = ""
+
+
+@dataclass
+class RehearsalOutcome:
+    stages: list[Stage] = field(default_factory=list)
+    sandbox: str | None = None
+    kept: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.stages) and all(stage.ok for stage in self.stages)
+
+
+class _Stages:
+    """Runs named stages, timing each; the first failure stops the rehearsal."""
+
+    def __init__(self, outcome: RehearsalOutcome, progress: Progress) -> None:
+        self.outcome = outcome
+        self.progress = progress
+
+    def run(self, name: str, action: Callable[[], str]) -> bool:
+        started = time.monotonic()
+        try:
+            detail, ok = action(), True
+        except ReconcileError as exc:
+            detail, ok = str(exc), False
+        stage = Stage(name, ok, round(time.monotonic() - started, 3), detail)
+        self.outcome.stages.append(stage)
+        self.progress(f"[rehearse] {name}: {'ok' if ok else 'FAILED'} ({stage.seconds:.2f} s) {detail}")
+        return ok
+
+
+def _rehearse_in(
+    sandbox: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool,
+    stages: _Stages, progress: Progress,
+) -> None:
+    """plan → apply (with snapshot) → empty re-plan → revert → fingerprint equals the original."""
+    with tempfile.TemporaryDirectory(prefix="reconcile-rehearsal-") as tmp:
+        store = SnapshotStore(Path(tmp))
+        state: dict[str, Any] = {}
+
+        def plan_stage() -> str:
+            state["planned"] = planned = _plan_against(sandbox, desired, target, allow_destroy)
+            state["start"] = fingerprint(planned.live.model)
+            _refuse_blocked(planned.plan)
+            return f"{len(planned.plan.changes)} change(s)"
+
+        def apply_stage() -> str:
+            planned: _Planned = state["planned"]
+            meta = {"target": target.name, "rehearsal": True, "fingerprint": state["start"]}
+            outcome = _apply_planned(sandbox, store, target.name, planned, meta, ApplyOutcome(planned.plan),
+                                     progress=progress, no_rollback=True)
+            state["snapshot"] = outcome.snapshot
+            if not outcome.ok:
+                failure = outcome.report.failed.error if outcome.report and outcome.report.failed else None
+                raise ReconcileError(f"apply failed in the sandbox: {failure or outcome.report}")
+            return f"{len(outcome.report.applied) if outcome.report else 0} step(s)"
+
+        def replan_stage() -> str:
+            again = make_plan(sandbox.read_live(), desired, allow_destroy=True)
+            if not again.is_empty:
+                raise ReconcileError(f"re-plan after apply is not empty: {len(again.changes)} change(s) remain")
+            return "no changes"
+
+        def revert_stage() -> str:
+            journal = Journal(state["snapshot"].journal_path)
+            converged = converge(sandbox, state["snapshot"], journal, secrets.token_hex(6), progress,
+                                 label="revert")
+            if not converged.complete:
+                raise ReconcileError("revert did not reach the pre-apply snapshot")
+            return f"{converged.restore.restored} entr(ies) restored"
+
+        def verify_stage() -> str:
+            now = fingerprint(sandbox.read_live().model)
+            if now != state["start"]:
+                raise ReconcileError(f"fingerprint after revert {now[:19]}… differs from the start")
+            return state["start"][:19] + "…"
+
+        for name, action in (("plan", plan_stage), ("apply", apply_stage), ("re-plan", replan_stage),
+                             ("revert", revert_stage), ("verify", verify_stage)):
+            if not stages.run(name, action):
+                return
+
+
+def rehearse(
+    project: Project,
+    target_name: str | None,
+    *,
+    allow_destroy: bool = False,
+    keep: bool = False,
+    offline: bool = False,
+    source: str | None = None,
+    ready_timeout: float = 300.0,
+    progress: Progress = _silent,
+) -> RehearsalOutcome:
+    """Try the plan and its rollback somewhere safe: a cloned sandbox environment, or offline a
+    throwaway local server loaded with the target's state (or a snapshot / export file)."""
+    desired = validate_models(project).model
+    target = project.config.target(target_name)
+    outcome = RehearsalOutcome()
+    stages = _Stages(outcome, progress)
+    if offline:
+        _rehearse_offline(project, target, desired, source, allow_destroy, stages, progress)
+        return outcome
+    sandbox_id = f"reconcile-rehearsal-{secrets.token_hex(3)}"
+    with open_target(target) as opened:
+        backend = opened.backend
+        outcome.sandbox = sandbox_id
+
+        def clone_stage() -> str:
+            backend.clone_environment(sandbox_id, opened.environment_id)
+            backend.wait_until_ready(sandbox_id, timeout=ready_timeout)
+            return f"environment {sandbox_id} cloned from {opened.environment_id}"
+
+        try:
+            if stages.run("clone", clone_stage):
+                _rehearse_in(backend.for_environment(sandbox_id), desired, target, allow_destroy, stages, progress)
+        finally:
+            if keep:
+                outcome.kept = True
+                progress(f"[rehearse] kept sandbox environment {sandbox_id}")
+            else:
+                stages.run("delete sandbox", lambda: _delete_environment(backend, sandbox_id))
+    return outcome
+
+
+def _delete_environment(backend: Backend, env_id: str) -> str:
+    backend.delete_environment(env_id)
+    return f"environment {env_id} deleted"
+
+
+def _rehearse_offline(
+    project: Project, target: TargetConfig, desired: ContentModel, source: str | None,
+    allow_destroy: bool, stages: _Stages, progress: Progress,
+) -> None:
+    from reconcile.emulator import Emulator
+
+    state: dict[str, Any] = {}
+
+    def load_stage() -> str:
+        if source is not None:
+            export = project.store.load(source, target.name).export
+            state["what"] = f"snapshot/export {source}"
+        else:  # read the target (GET requests only) and load its state
+            with open_target(target) as opened:
+                raw = opened.backend.read_raw()
+                live = parse_environment(raw)
+                ct_ids = sorted(live.model.content_types)
+                entries = {ct: opened.backend.fetch_entries(ct) for ct in ct_ids
+                           if live.meta_for("content_type", ct) and live.meta[f"content_type:{ct}"].is_published}
+            export = _export(raw, entries)
+            state["what"] = f"target {target.name}"
+        state["export"] = export
+        return f"state of {state['what']}"
+
+    if not stages.run("load state", load_stage):
+        return
+    with tempfile.TemporaryDirectory(prefix="reconcile-offline-") as tmp, \
+            Emulator(token=LOCAL_TOKEN) as emulator:
+        local = Backend(base_url=emulator.base_url, token=LOCAL_TOKEN, space_id=LOCAL_SPACE_ID,
+                        environment_id=LOCAL_ENVIRONMENT_ID)
+        seed_store = SnapshotStore(Path(tmp))
+
+        def seed_stage() -> str:
+            seed = seed_store.create("offline", "export", state["export"], {"target": "offline"})
+            journal = Journal(seed.journal_path)
+            converged = converge(local, seed, journal, secrets.token_hex(6), progress, label="load")
+            if not converged.complete:
+                raise ReconcileError("could not load the state into the throwaway server")
+            return f"throwaway server at {emulator.base_url}"
+
+        if stages.run("seed throwaway server", seed_stage):
+            _rehearse_in(local, desired, target, allow_destroy, stages, progress)
