@@ -1,0 +1,114 @@
+"""A local Contentful Management API compatible server (the test oracle for the backend).
+
+Imports nothing from the rest of ``reconcile``. See docs/dev/contracts.md for the interface::
+
+    with Emulator() as emu:
+        client = contentful_management.Client("local-token", api_url=f"127.0.0.1:{emu.port}",
+                                               https=False)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from reconcile.emulator.faults import Fault, Faults
+from reconcile.emulator.server import EmulatorApp, LoggedRequest, RateLimiter
+from reconcile.emulator.store import Store
+
+__all__ = ["Emulator", "Fault", "LoggedRequest", "serve"]
+
+HOST = "127.0.0.1"
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """No access log on stderr for the in-process emulator (tests read ``request_log``)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+class Emulator:
+    """The emulator serving on an ephemeral 127.0.0.1 port in a background thread.
+
+    ``env_ready_delay`` is how long a new environment stays ``queued`` before it is ``ready``.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        spaces: Sequence[str] = ("local",),
+        token: str = "local-token",
+        rate_limit: float | None = None,
+        *,
+        env_ready_delay: float = 0.3,
+    ) -> None:
+        self.store = Store(spaces, data_dir, env_ready_delay)
+        self.faults = Faults()
+        self._rate_limiter = RateLimiter(rate_limit)
+        self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter)
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the emulator is not started")
+        return self._server.server_port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> str:
+        """Start serving in a background thread; return the base URL."""
+        if self._server is None:
+            self._server = make_server(
+                HOST, 0, self.app, threaded=True, request_handler=_QuietRequestHandler
+            )
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, name="reconcile-emulator", daemon=True
+            )
+            self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            if self._thread is not None:
+                self._thread.join()
+            self._server = None
+            self._thread = None
+
+    def __enter__(self) -> Emulator:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def request_log(self) -> list[LoggedRequest]:
+        return self.app.request_log
+
+    def clear_log(self) -> None:
+        self.app.clear_log()
+
+    def set_rate_limit(self, per_second: float | None) -> None:
+        self._rate_limiter.set(per_second)
+
+
+def serve(port: int, data_dir: Path, spaces: Sequence[str], token: str) -> None:
+    """Serve on 127.0.0.1:``port`` until interrupted, persisting state under ``data_dir``."""
+    app = EmulatorApp(Store(spaces, data_dir), token, Faults(), RateLimiter(None))
+    make_server(HOST, port, app, threaded=True).serve_forever()

@@ -1,0 +1,346 @@
+"""The werkzeug WSGI app: routing, auth, error bodies, rate limit, faults and the request log.
+
+Each request goes through, in order: the rate limit (429), the bearer token (401), injected faults,
+then the route (404 UnknownRoute), JSON body parsing (400) and the store, under the store's lock.
+State is saved after every successful write. Every request, whatever its outcome, is logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from reconcile.emulator.errors import CmaError, bad_request, unknown_route, version_mismatch
+from reconcile.emulator.faults import Faults
+from reconcile.emulator.store import Json, Scope, Store, new_id
+
+CONTENT_TYPE = "application/vnd.contentful.management.v1+json"
+ENV = "/spaces/<space>/environments/<env>"
+WRITE_METHODS = frozenset({"PUT", "POST", "DELETE"})
+
+
+def _rules() -> list[Rule]:
+    def rule(path: str, endpoint: str, *methods: str) -> Rule:
+        return Rule(path, endpoint=endpoint, methods=list(methods))
+
+    return [
+        rule("/spaces/<space>", "space", "GET"),
+        rule("/spaces/<space>/environments", "environments", "GET", "POST"),
+        rule(ENV, "environment", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/content_types", "content_types", "GET", "POST"),
+        rule(f"{ENV}/content_types/<ct>", "content_type", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/content_types/<ct>/published", "content_type_published", "PUT", "DELETE"),
+        rule(f"{ENV}/content_types/<ct>/editor_interface", "editor_interface", "GET", "PUT"),
+        rule(f"{ENV}/editor_interfaces", "editor_interfaces", "GET"),
+        rule(f"{ENV}/locales", "locales", "GET", "POST"),
+        rule(f"{ENV}/locales/<locale>", "locale", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/entries", "entries", "GET", "POST"),
+        rule(f"{ENV}/entries/<entry>", "entry", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/entries/<entry>/published", "entry_published", "PUT", "DELETE"),
+    ]
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the emulator saw it (the Authorization header is redacted)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int
+    headers: dict[str, str]
+    body: Any
+    time: float
+
+
+class DroppedConnection(ConnectionAbortedError):
+    """Raised inside the app to make werkzeug close the socket without writing a response."""
+
+
+class RateLimiter:
+    """A fixed one-second window: at most ``floor(per_second)`` (at least 1) requests per window.
+
+    The window starts with the first request after the previous one expired. Thread-safe.
+    """
+
+    def __init__(self, per_second: float | None, now: Callable[[], float] = time.monotonic) -> None:
+        self._lock = threading.Lock()
+        self._now = now
+        self._window_start = -math.inf
+        self._count = 0
+        self.set(per_second)
+
+    def set(self, per_second: float | None) -> None:
+        with self._lock:
+            self.limit = None if per_second is None else max(1, math.floor(per_second))
+
+    def acquire(self) -> tuple[bool, dict[str, str]]:
+        """Count one request; return whether it may proceed and the rate-limit headers."""
+        with self._lock:
+            if self.limit is None:
+                return True, {}
+            now = self._now()
+            if now - self._window_start >= 1.0:
+                self._window_start, self._count = now, 0
+            allowed = self._count < self.limit
+            if allowed:
+                self._count += 1
+            headers = {
+                "X-Contentful-RateLimit-Second-Limit": str(self.limit),
+                "X-Contentful-RateLimit-Second-Remaining": str(self.limit - self._count),
+                # Whole seconds until a request is allowed again: 0 when not limited [facts 6].
+                "X-Contentful-RateLimit-Reset": "0" if allowed else "1",
+            }
+            return allowed, headers
+
+
+class EmulatorApp:
+    """The WSGI application. ``store``, ``faults`` and the rate limiter are shared with ``Emulator``."""
+
+    def __init__(self, store: Store, token: str, faults: Faults, rate_limiter: RateLimiter) -> None:
+        self.store = store
+        self.token = token
+        self.faults = faults
+        self.rate_limiter = rate_limiter
+        self.url_map = Map(_rules(), strict_slashes=False)
+        self._log_lock = threading.Lock()
+        self._log: list[LoggedRequest] = []
+
+    # ------------------------------------------------------------------------- request log
+
+    @property
+    def request_log(self) -> list[LoggedRequest]:
+        with self._log_lock:
+            return list(self._log)
+
+    def clear_log(self) -> None:
+        with self._log_lock:
+            self._log.clear()
+
+    def _record(self, request: Request, status: int) -> None:
+        headers = dict(request.headers)
+        if "Authorization" in headers:
+            headers["Authorization"] = "Bearer <redacted>"
+        try:
+            body = json.loads(request.get_data()) if request.get_data() else None
+        except ValueError:
+            body = None
+        entry = LoggedRequest(request.method, request.path, dict(request.args.items()), status,
+                              headers, body, time.time())  # fmt: skip
+        with self._log_lock:
+            self._log.append(entry)
+
+    # ------------------------------------------------------------------------------- WSGI
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        status = 0
+        try:
+            response = self._handle(request)
+            status = response.status_code
+        except DroppedConnection:
+            status = 0  # no response was sent
+            raise
+        finally:
+            self._record(request, status)
+        return response(environ, start_response)
+
+    def _handle(self, request: Request) -> Response:
+        allowed, limit_headers = self.rate_limiter.acquire()
+        if not allowed:
+            error = CmaError(
+                429, "RateLimitExceeded",
+                "You have exceeded the rate limit of this Space by making too many API requests "
+                "within a short timespan. Please wait a moment before trying the request again.",
+            )  # fmt: skip
+            return self._error(error, limit_headers)
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            error = CmaError(401, "AccessTokenInvalid",
+                             "The access token you sent could not be found or is invalid.")  # fmt: skip
+            return self._error(error, limit_headers)
+        fault = self.faults.take(request.method, request.path)
+        if fault is not None:
+            if fault.action == "drop":
+                raise DroppedConnection("fault injection: connection dropped")
+            if fault.action == "delay":
+                time.sleep(fault.delay)
+            elif fault.action == "503":  # 503 comes with an empty body [facts 3.2]
+                return self._response(503, None, limit_headers)
+            elif fault.action == "409":
+                return self._error(version_mismatch(), limit_headers)
+            else:
+                return self._error(CmaError(500, "ServerError", "Internal Server Error"),
+                                   limit_headers)  # fmt: skip
+        try:
+            status, body, headers = self._dispatch(request)
+        except CmaError as error:
+            return self._error(error, limit_headers)
+        headers.update(limit_headers)
+        return self._response(status, body, headers)
+
+    def _dispatch(self, request: Request) -> tuple[int, Json | None, dict[str, str]]:
+        adapter = self.url_map.bind_to_environ(request.environ)
+        try:
+            endpoint, args = adapter.match()
+        except (NotFound, MethodNotAllowed):
+            raise unknown_route() from None
+        body = _json_body(request) if request.method in ("PUT", "POST") else None
+        with self.store.lock:
+            result = getattr(self, f"_{endpoint}")(request, body, **args)
+            if request.method in WRITE_METHODS:
+                self.store.save()
+        if isinstance(result, tuple):
+            status, payload = result
+        else:
+            status, payload = (200 if result is not None else 204), result
+        headers: dict[str, str] = {}
+        if status == 201 and payload is not None and payload["sys"]["type"] == "Locale":
+            # The 2018 recording omits the environment segment; we keep it so the URL works.
+            headers["Location"] = f"{request.host_url}{request.path.lstrip('/')}/{payload['sys']['id']}"
+        return status, payload, headers
+
+    # ------------------------------------------------------------------------- responses
+
+    def _response(self, status: int, body: Json | None, headers: dict[str, str]) -> Response:
+        data = b"" if body is None else json.dumps(body).encode()
+        response = Response(data, status=status, content_type=CONTENT_TYPE if data else None)
+        if not data:
+            response.headers.remove("Content-Type")
+        response.headers["X-Contentful-Request-Id"] = uuid.uuid4().hex
+        if data:
+            response.headers["ETag"] = f'"{int(hashlib.sha1(data).hexdigest()[:16], 16)}"'
+        for key, value in headers.items():
+            response.headers[key] = value
+        return response
+
+    def _error(self, error: CmaError, headers: dict[str, str]) -> Response:
+        body: Json = {"sys": {"type": "Error", "id": error.error_id}}
+        if error.message is not None:
+            body["message"] = error.message
+        if error.details is not None:
+            body["details"] = error.details
+        response = self._response(error.status, body, headers)
+        body_id = response.headers["X-Contentful-Request-Id"]
+        body["requestId"] = body_id
+        response.set_data(json.dumps(body).encode())
+        return response
+
+    # -------------------------------------------------------------------------- endpoints
+
+    def _scope(self, space: str, env: str) -> Scope:
+        return self.store.environments.scope(space, env)
+
+    def _space(self, request: Request, body: Any, space: str) -> Json:
+        return self.store.environments.space_body(space)
+
+    def _environments(self, request: Request, body: Any, space: str) -> Any:
+        if request.method == "GET":
+            return self.store.environments.list(space, request.args)
+        return self._put_environment(request, body, space, new_id())
+
+    def _environment(self, request: Request, body: Any, space: str, env: str) -> Any:
+        if request.method == "GET":
+            return self.store.environments.get(space, env)
+        if request.method == "DELETE":
+            return self.store.environments.delete(space, env)
+        return self._put_environment(request, body, space, env)
+
+    def _put_environment(self, request: Request, body: Any, space: str, env: str) -> Any:
+        return self.store.environments.put(
+            space, env, body, _version(request),
+            request.headers.get("X-Contentful-Source-Environment"),
+        )  # fmt: skip
+
+    def _content_types(self, request: Request, body: Any, space: str, env: str) -> Any:
+        scope = self._scope(space, env)
+        if request.method == "GET":
+            return self.store.content_types.list(scope, request.args)
+        return self.store.content_types.put(scope, new_id(), body, None)
+
+    def _content_type(self, request: Request, body: Any, space: str, env: str, ct: str) -> Any:
+        scope = self._scope(space, env)
+        if request.method == "GET":
+            return self.store.content_types.get(scope, ct)
+        if request.method == "DELETE":
+            return self.store.content_types.delete(scope, ct)
+        return self.store.content_types.put(scope, ct, body, _version(request))
+
+    def _content_type_published(self, request: Request, body: Any, space: str, env: str, ct: str) -> Any:
+        scope = self._scope(space, env)
+        if request.method == "PUT":
+            return self.store.content_types.publish(scope, ct, _version(request))
+        return self.store.content_types.unpublish(scope, ct, _version(request))
+
+    def _editor_interface(self, request: Request, body: Any, space: str, env: str, ct: str) -> Any:
+        scope = self._scope(space, env)
+        if request.method == "GET":
+            return self.store.editor_interfaces.get(scope, ct)
+        return self.store.editor_interfaces.put(scope, ct, body, _version(request))
+
+    def _editor_interfaces(self, request: Request, body: Any, space: str, env: str) -> Any:
+        return self.store.editor_interfaces.list_all(self._scope(space, env))
+
+    def _locales(self, request: Request, body: Any, space: str, env: str) -> Any:
+        scope = self._scope(space, env)
+        if request.method == "GET":
+            return self.store.locales.list(scope, request.args)
+        return 201, self.store.locales.create(scope, body)
+
+    def _locale(self, request: Request, body: Any, space: str, env: str, locale: str) -> Any:
+        scope = self._scope(space, env)
+        if request.method == "GET":
+            return self.store.locales.get(scope, locale)
+        if request.method == "DELETE":
+            return self.store.locales.delete(scope, locale)
+        return self.store.locales.update(scope, locale, body, _version(request))
+
+    def _entries(self, request: Request, body: Any, space: str, env: str) -> Any:
+        scope = self._scope(space, env)
+        if request.method == "GET":
+            return self.store.entries.list(scope, request.args)
+        return self.store.entries.put(scope, new_id(), body, None, _content_type_header(request))
+
+    def _entry(self, request: Request, body: Any, space: str, env: str, entry: str) -> Any:
+        scope = self._scope(space, env)
+        if request.method == "GET":
+            return self.store.entries.get(scope, entry)
+        if request.method == "DELETE":
+            return self.store.entries.delete(scope, entry)
+        return self.store.entries.put(scope, entry, body, _version(request),
+                                      _content_type_header(request))  # fmt: skip
+
+    def _entry_published(self, request: Request, body: Any, space: str, env: str, entry: str) -> Any:
+        scope = self._scope(space, env)
+        if request.method == "PUT":
+            return self.store.entries.publish(scope, entry, _version(request))
+        return self.store.entries.unpublish(scope, entry, _version(request))
+
+
+def _version(request: Request) -> str | None:
+    return request.headers.get("X-Contentful-Version")
+
+
+def _content_type_header(request: Request) -> str | None:
+    return request.headers.get("X-Contentful-Content-Type")
+
+
+def _json_body(request: Request) -> Any:
+    """The parsed body; an empty body is ``{}`` (publish needs none) [facts 10.6]."""
+    raw = request.get_data(as_text=True)
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise bad_request(f"Invalid JSON in request body: {raw}") from None  # [REC JAVA]
