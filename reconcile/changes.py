@@ -1,0 +1,258 @@
+"""The closed set of change values a diff produces (``VerbNoun``), and the paths inside them.
+
+Every change has an ``address`` (``content_types.blogPost``, ``content_types.blogPost.fields.body``,
+``editor_interfaces.blogPost``, ``locales.de-DE``), ``before`` and ``after`` values (``None`` for the
+side that does not exist), ``paths``: the property paths that changed, and an ``impact``:
+
+* ``safe``: nothing breaks for API consumers or editors;
+* ``breaking``: API consumers or entries may break (a required field added, a validation added or
+  tightened, a field omitted, disabled, renamed or its ``localized`` flag changed, a locale made
+  mandatory or hidden from an API);
+* ``destructive``: data is lost (a field removed or replaced, a content type or a locale deleted).
+
+Paths address the :func:`document` of ``before``/``after``: the value's JSON under the model's own
+(snake_case) names, without ``renamed_from`` and ``unmanaged``; editor-interface controls are keyed
+by field id. Syntax: keys joined by ``.``, list positions as ``[i]``: ``validations[0].size.max``,
+``controls.body.widget_id``. :func:`value_at` resolves one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import Field as SchemaField
+
+from reconcile.model import ContentType, EditorInterface, Field, Locale, Value
+
+Impact = Literal["safe", "breaking", "destructive"]
+IMPACT_RANK: dict[Impact, int] = {"safe": 0, "breaking": 1, "destructive": 2}
+
+
+def worst(*impacts: Impact) -> Impact:
+    """The most severe of ``impacts``."""
+    return max(impacts, key=IMPACT_RANK.__getitem__)
+
+
+class _Change(Value):
+    address: str
+    paths: tuple[str, ...] = ()
+    impact: Impact
+
+
+class _ContentTypeChange(_Change):
+    content_type_id: str
+
+
+class CreateContentType(_ContentTypeChange):
+    kind: Literal["CreateContentType"] = "CreateContentType"
+    before: None = None
+    after: ContentType
+
+
+class DeleteContentType(_ContentTypeChange):
+    kind: Literal["DeleteContentType"] = "DeleteContentType"
+    before: ContentType
+    after: None = None
+
+
+class UpdateContentType(_ContentTypeChange):
+    """``name``, ``description`` or ``display_field`` changed (fields are separate changes)."""
+
+    kind: Literal["UpdateContentType"] = "UpdateContentType"
+    before: ContentType
+    after: ContentType
+
+
+class PublishContentType(_ContentTypeChange):
+    """The live content type has unpublished draft changes; its content already matches."""
+
+    kind: Literal["PublishContentType"] = "PublishContentType"
+    before: ContentType
+    after: ContentType
+
+
+class _FieldChange(_ContentTypeChange):
+    field_id: str
+
+
+class AddField(_FieldChange):
+    kind: Literal["AddField"] = "AddField"
+    before: None = None
+    after: Field
+
+
+class ModifyField(_FieldChange):
+    kind: Literal["ModifyField"] = "ModifyField"
+    before: Field
+    after: Field
+
+
+class RenameField(_FieldChange):
+    """``before.id`` becomes ``after.id`` (API ``newId``); ``paths`` include ``id`` and any other change."""
+
+    kind: Literal["RenameField"] = "RenameField"
+    before: Field
+    after: Field
+
+
+class MoveField(_FieldChange):
+    """The field's place among the fields kept on both sides changed (0-based positions)."""
+
+    kind: Literal["MoveField"] = "MoveField"
+    before: Field
+    after: Field
+    position_before: int
+    position_after: int
+
+
+class OmitField(_FieldChange):
+    """The field becomes ``omitted`` (hidden from the delivery APIs), possibly with other changes."""
+
+    kind: Literal["OmitField"] = "OmitField"
+    before: Field
+    after: Field
+
+
+class RemoveField(_FieldChange):
+    kind: Literal["RemoveField"] = "RemoveField"
+    before: Field
+    after: None = None
+
+
+class ReplaceField(_FieldChange):
+    """``type``, ``link_type`` or ``items`` type changed: planned as omit, remove and re-add."""
+
+    kind: Literal["ReplaceField"] = "ReplaceField"
+    before: Field
+    after: Field
+
+
+EditorInterfacePart = Literal["controls", "sidebar", "editors", "editorLayout", "groupControls"]
+
+
+class UpdateEditorInterface(_ContentTypeChange):
+    """``before`` is what the server will hold after the content-type publishes; ``parts`` changed."""
+
+    kind: Literal["UpdateEditorInterface"] = "UpdateEditorInterface"
+    before: EditorInterface
+    after: EditorInterface
+    parts: tuple[EditorInterfacePart, ...]
+
+
+class _LocaleChange(_Change):
+    code: str
+
+
+class CreateLocale(_LocaleChange):
+    kind: Literal["CreateLocale"] = "CreateLocale"
+    before: None = None
+    after: Locale
+
+
+class UpdateLocale(_LocaleChange):
+    kind: Literal["UpdateLocale"] = "UpdateLocale"
+    before: Locale
+    after: Locale
+
+
+class DeleteLocale(_LocaleChange):
+    kind: Literal["DeleteLocale"] = "DeleteLocale"
+    before: Locale
+    after: None = None
+
+
+FieldChange = AddField | ModifyField | RenameField | MoveField | OmitField | RemoveField | ReplaceField
+Change = Annotated[
+    CreateContentType
+    | DeleteContentType
+    | UpdateContentType
+    | PublishContentType
+    | AddField
+    | ModifyField
+    | RenameField
+    | MoveField
+    | OmitField
+    | RemoveField
+    | ReplaceField
+    | UpdateEditorInterface
+    | CreateLocale
+    | UpdateLocale
+    | DeleteLocale,
+    SchemaField(discriminator="kind"),
+]
+
+
+def content_type_address(content_type_id: str) -> str:
+    return f"content_types.{content_type_id}"
+
+
+def field_address(content_type_id: str, field_id: str) -> str:
+    return f"content_types.{content_type_id}.fields.{field_id}"
+
+
+def editor_interface_address(content_type_id: str) -> str:
+    return f"editor_interfaces.{content_type_id}"
+
+
+def locale_address(code: str) -> str:
+    return f"locales.{code}"
+
+
+def document(value: ContentType | Field | EditorInterface | Locale | None) -> Any:
+    """The JSON document that change paths address (see the module docstring)."""
+    if value is None:
+        return None
+    data: dict[str, Any] = value.model_dump(mode="json", exclude={"renamed_from", "unmanaged"})
+    if isinstance(value, ContentType):
+        data["fields"] = [f.model_dump(mode="json", exclude={"renamed_from"}) for f in value.fields]
+    if isinstance(value, EditorInterface):
+        data["controls"] = {c.pop("field_id"): c for c in data["controls"]}
+    return data
+
+
+_SEGMENT = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def value_at(doc: Any, path: str) -> Any:
+    """The value at ``path`` inside ``doc``; ``None`` when the path does not exist there."""
+    current = doc
+    for match in _SEGMENT.finditer(path):
+        index, key = match.groups()
+        if index is not None:
+            position = int(index)
+            if not isinstance(current, list) or position >= len(current):
+                return None
+            current = current[position]
+        else:
+            if not isinstance(current, dict) or key not in current:
+                return None
+            current = current[key]
+    return current
+
+
+def leaf_paths(before: Any, after: Any, prefix: str = "") -> list[str]:
+    """The paths of the leaves that differ between two JSON documents, in document order.
+
+    A member present on one side only, or a list element beyond the other side's length, is
+    reported as a whole.
+    """
+    if isinstance(before, dict) and isinstance(after, dict):
+        paths: list[str] = []
+        for key in [*before, *(k for k in after if k not in before)]:
+            sub = f"{prefix}.{key}" if prefix else str(key)
+            if key not in before or key not in after:
+                paths.append(sub)
+            elif before[key] != after[key]:
+                paths.extend(leaf_paths(before[key], after[key], sub))
+        return paths
+    if isinstance(before, list) and isinstance(after, list):
+        paths = []
+        for i in range(max(len(before), len(after))):
+            sub = f"{prefix}[{i}]"
+            if i >= len(before) or i >= len(after):
+                paths.append(sub)
+            elif before[i] != after[i]:
+                paths.extend(leaf_paths(before[i], after[i], sub))
+        return paths
+    return [] if before == after else [prefix]

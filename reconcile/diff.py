@@ -1,0 +1,392 @@
+"""``diff(current, desired)``: the typed changes that turn one content model into another.
+
+Both models are normalised first. Resources are matched by identity (content types and editor
+interfaces by content-type id, locales by code, fields by id or by ``Field.renamed_from``), never by
+position. Child lists get two loops: removes and modifications over the current list, adds over the
+desired one. The order of the result is deterministic: locales (by code), then per content type (by
+id) its own change, its field changes (current order, then adds in desired order, then moves) and
+its editor-interface change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconcile.changes import (
+    AddField,
+    Change,
+    CreateContentType,
+    CreateLocale,
+    DeleteContentType,
+    DeleteLocale,
+    EditorInterfacePart,
+    Impact,
+    ModifyField,
+    MoveField,
+    OmitField,
+    RemoveField,
+    RenameField,
+    ReplaceField,
+    UpdateContentType,
+    UpdateEditorInterface,
+    UpdateLocale,
+    content_type_address,
+    document,
+    editor_interface_address,
+    field_address,
+    leaf_paths,
+    locale_address,
+    worst,
+)
+from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
+from reconcile.normalize import normalize, normalize_editor_interface
+
+_CONTENT_TYPE_PROPERTIES = ("name", "description", "display_field")
+_EDITOR_INTERFACE_PARTS: tuple[tuple[str, EditorInterfacePart], ...] = (
+    ("controls", "controls"),
+    ("sidebar", "sidebar"),
+    ("editors", "editors"),
+    ("editor_layout", "editorLayout"),
+    ("group_controls", "groupControls"),
+)
+_BOUNDED_KINDS = frozenset({"size", "range", "assetFileSize"})
+_SET_KINDS = frozenset({"in", "linkContentType", "linkMimetypeGroup", "enabledNodeTypes", "enabledMarks"})
+
+
+def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
+    """Every change that turns ``current`` into ``desired``, in a deterministic order."""
+    cur, des = normalize(current), normalize(desired)
+    changes: list[Change] = []
+    changes.extend(_locale_changes(cur.locales, des.locales))
+    for ct_id in sorted(cur.content_types.keys() | des.content_types.keys()):
+        before, after = cur.content_types.get(ct_id), des.content_types.get(ct_id)
+        if after is None:
+            assert before is not None
+            address = content_type_address(ct_id)
+            changes.append(
+                DeleteContentType(address=address, content_type_id=ct_id, before=before, impact="destructive")
+            )
+            continue
+        if before is None:
+            created = _without_renames(after)
+            changes.append(
+                CreateContentType(
+                    address=content_type_address(ct_id), content_type_id=ct_id, after=created, impact="safe"
+                )
+            )
+            server_ei = normalize_editor_interface(None, created)
+        else:
+            changes.extend(_content_type_changes(before, after))
+            carried = carried_fields(before, after)
+            server_ei = projected_editor_interface(cur.editor_interfaces[ct_id], after, carried)
+        changes.extend(_editor_interface_changes(server_ei, des.editor_interfaces[ct_id]))
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------
+# fields
+
+
+def field_sources(current: ContentType, desired: ContentType) -> dict[str, str]:
+    """Desired field id -> the current field id it continues (the same id, or a valid rename source).
+
+    A rename is valid when its source exists in ``current``, its target does not, and no desired
+    field keeps the source id; otherwise the desired field is an add.
+    """
+    current_ids = {f.id for f in current.fields}
+    desired_ids = {f.id for f in desired.fields}
+    sources: dict[str, str] = {}
+    for field in desired.fields:
+        if field.id in current_ids:
+            sources[field.id] = field.id
+        elif (
+            field.renamed_from in current_ids
+            and field.renamed_from not in desired_ids
+            and field.renamed_from not in sources.values()
+        ):
+            assert field.renamed_from is not None
+            sources[field.id] = field.renamed_from
+    return sources
+
+
+def is_replacement(before: Field, after: Field) -> bool:
+    """A change of type, link type or items type: the API refuses it in place."""
+    return (before.type, before.link_type, _items_kind(before)) != (
+        after.type,
+        after.link_type,
+        _items_kind(after),
+    )
+
+
+def _items_kind(field: Field) -> tuple[str, str | None] | None:
+    return None if field.items is None else (field.items.type, field.items.link_type)
+
+
+def carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]:
+    """Desired field id -> current field id, for fields that keep their data (not replaced)."""
+    by_id = {f.id: f for f in current.fields}
+    return {
+        new_id: old_id
+        for new_id, old_id in field_sources(current, desired).items()
+        if not is_replacement(by_id[old_id], next(f for f in desired.fields if f.id == new_id))
+    }
+
+
+def _without_renames(content_type: ContentType) -> ContentType:
+    fields = tuple(f.model_copy(update={"renamed_from": None}) for f in content_type.fields)
+    return content_type.model_copy(update={"fields": fields})
+
+
+def _content_type_changes(before: ContentType, after: ContentType) -> list[Change]:
+    ct_id = after.id
+    changes: list[Change] = []
+    paths = tuple(p for p in _CONTENT_TYPE_PROPERTIES if getattr(before, p) != getattr(after, p))
+    if paths:
+        changes.append(
+            UpdateContentType(
+                address=content_type_address(ct_id),
+                content_type_id=ct_id,
+                before=before,
+                after=_without_renames(after),
+                paths=paths,
+                impact="safe",
+            )
+        )
+    carried = carried_fields(before, after)
+    target_of = {old: new for new, old in carried.items()}
+    desired_by_id = {f.id: f for f in after.fields}
+    sources = field_sources(before, after)
+    # Loop 1 over the current fields: removes, replacements and modifications.
+    for old in before.fields:
+        new_id = target_of.get(old.id)
+        if new_id is None:
+            replaced = sources.get(old.id) == old.id
+            if replaced:
+                new = _plain(desired_by_id[old.id])
+                changes.append(_field_change(ReplaceField, ct_id, old, new, "destructive"))
+            else:
+                changes.append(
+                    RemoveField(
+                        address=field_address(ct_id, old.id),
+                        content_type_id=ct_id,
+                        field_id=old.id,
+                        before=old,
+                        impact="destructive",
+                    )
+                )
+            continue
+        new = desired_by_id[new_id]
+        if new_id != old.id:
+            renamed = new.model_copy(update={"renamed_from": old.id})
+            changes.append(
+                _field_change(RenameField, ct_id, old, renamed, worst("breaking", field_impact(old, new)))
+            )
+        elif old != _plain(new):
+            kind = OmitField if new.omitted and not old.omitted else ModifyField
+            changes.append(_field_change(kind, ct_id, old, _plain(new), field_impact(old, new)))
+    # Loop 2 over the desired fields: adds (including the new side of a rename that cannot be one).
+    for new in after.fields:
+        if new.id not in sources or (new.id not in carried and sources[new.id] != new.id):
+            added = _plain(new)
+            changes.append(
+                AddField(
+                    address=field_address(ct_id, new.id),
+                    content_type_id=ct_id,
+                    field_id=new.id,
+                    after=added,
+                    impact="breaking" if added.required and not added.omitted else "safe",
+                )
+            )
+    changes.extend(_moves(before, after, carried))
+    return changes
+
+
+def _plain(field: Field) -> Field:
+    return field.model_copy(update={"renamed_from": None})
+
+
+def _field_change(
+    kind: type[ReplaceField] | type[RenameField] | type[OmitField] | type[ModifyField],
+    ct_id: str,
+    before: Field,
+    after: Field,
+    impact: Impact,
+) -> Change:
+    return kind(
+        address=field_address(ct_id, after.id),
+        content_type_id=ct_id,
+        field_id=after.id,
+        before=before,
+        after=after,
+        paths=tuple(leaf_paths(document(before), document(after))),
+        impact=impact,
+    )
+
+
+def _moves(before: ContentType, after: ContentType, carried: dict[str, str]) -> list[Change]:
+    """Fields whose place among the carried fields changed: those outside a longest common subsequence."""
+    target_of = {old: new for new, old in carried.items()}
+    current_order = [target_of[f.id] for f in before.fields if f.id in target_of]
+    desired_order = [f.id for f in after.fields if f.id in carried]
+    stay = set(_longest_common_subsequence(current_order, desired_order))
+    position_before = {target_of[f.id]: i for i, f in enumerate(before.fields) if f.id in target_of}
+    old_by_new = {target_of[f.id]: f for f in before.fields if f.id in target_of}
+    moves: list[Change] = []
+    for position, field in enumerate(after.fields):
+        if field.id in carried and field.id not in stay:
+            moves.append(
+                MoveField(
+                    address=field_address(after.id, field.id),
+                    content_type_id=after.id,
+                    field_id=field.id,
+                    before=old_by_new[field.id],
+                    after=_plain(field),
+                    position_before=position_before[field.id],
+                    position_after=position,
+                    paths=("position",),
+                    impact="safe",
+                )
+            )
+    return moves
+
+
+def _longest_common_subsequence(a: list[str], b: list[str]) -> list[str]:
+    lengths = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            lengths[i][j] = (
+                lengths[i + 1][j + 1] + 1 if a[i] == b[j] else max(lengths[i + 1][j], lengths[i][j + 1])
+            )
+    out: list[str] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            out.append(a[i])
+            i, j = i + 1, j + 1
+        elif lengths[i + 1][j] >= lengths[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# impact of a field modification
+
+
+def field_impact(before: Field, after: Field) -> Impact:
+    """``breaking`` when API consumers or entries may break, else ``safe`` (same field type)."""
+    breaking = (
+        (after.required and not before.required)
+        or after.localized != before.localized
+        or (after.disabled and not before.disabled)
+        or (after.omitted and not before.omitted)
+        or validations_tightened(before.validations, after.validations)
+        or validations_tightened(
+            before.items.validations if before.items else (), after.items.validations if after.items else ()
+        )
+        or _narrowed(before.allowed_resources or (), after.allowed_resources or ())
+    )
+    return "breaking" if breaking else "safe"
+
+
+def _narrowed(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
+    return bool(set(map(repr, before)) - set(map(repr, after)))
+
+
+def _kind(validation: dict[str, Any]) -> str:
+    return next((k for k in validation if k != "message"), "message")
+
+
+def validations_tightened(before: tuple[dict[str, Any], ...], after: tuple[dict[str, Any], ...]) -> bool:
+    """True when a validation is added, or changed in a way not known to only loosen it."""
+    old_by_kind = {_kind(v): v for v in before}
+    for validation in after:
+        kind = _kind(validation)
+        old = old_by_kind.get(kind)
+        if old is None:
+            return True
+        if old.get(kind) != validation.get(kind) and not _loosened(kind, old.get(kind), validation.get(kind)):
+            return True
+    return False
+
+
+def _loosened(kind: str, old: Any, new: Any) -> bool:
+    if kind in _BOUNDED_KINDS and isinstance(old, dict) and isinstance(new, dict):
+        min_ok = "min" not in new or ("min" in old and new["min"] <= old["min"])
+        max_ok = "max" not in new or ("max" in old and new["max"] >= old["max"])
+        return min_ok and max_ok
+    if kind in _SET_KINDS and isinstance(old, list) and isinstance(new, list):
+        return set(map(repr, old)) <= set(map(repr, new))
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# editor interfaces
+
+
+def projected_editor_interface(
+    current: EditorInterface, desired: ContentType, carried: dict[str, str]
+) -> EditorInterface:
+    """What the server holds after ``desired`` is published over a content type with ``current``.
+
+    Controls of carried fields survive (moved to the new id on a rename); deleted and replaced
+    fields lose theirs; new fields get bare controls.
+    """
+    by_field = {c.field_id: c for c in current.controls}
+    controls = tuple(
+        by_field[old].model_copy(update={"field_id": new}) for new, old in carried.items() if old in by_field
+    )
+    return normalize_editor_interface(current.model_copy(update={"controls": controls}), desired)
+
+
+def _editor_interface_changes(server: EditorInterface, desired: EditorInterface) -> list[Change]:
+    before, after = document(server), document(desired)
+    if before == after:
+        return []
+    parts = tuple(api for name, api in _EDITOR_INTERFACE_PARTS if before[name] != after[name])
+    ct_id = desired.content_type_id
+    return [
+        UpdateEditorInterface(
+            address=editor_interface_address(ct_id),
+            content_type_id=ct_id,
+            before=server,
+            after=desired,
+            parts=parts,
+            paths=tuple(leaf_paths(before, after)),
+            impact="safe",
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# locales
+
+
+def _locale_changes(current: dict[str, Locale], desired: dict[str, Locale]) -> list[Change]:
+    changes: list[Change] = []
+    for code in sorted(current.keys() | desired.keys()):
+        before, after = current.get(code), desired.get(code)
+        address = locale_address(code)
+        if before is None:
+            assert after is not None
+            changes.append(CreateLocale(address=address, code=code, after=after, impact="safe"))
+        elif after is None:
+            changes.append(DeleteLocale(address=address, code=code, before=before, impact="destructive"))
+        elif before != after:
+            breaking = (
+                (before.optional and not after.optional)
+                or (before.content_delivery_api and not after.content_delivery_api)
+                or (before.content_management_api and not after.content_management_api)
+            )
+            changes.append(
+                UpdateLocale(
+                    address=address,
+                    code=code,
+                    before=before,
+                    after=after,
+                    paths=tuple(leaf_paths(document(before), document(after))),
+                    impact="breaking" if breaking else "safe",
+                )
+            )
+    return changes
