@@ -1,0 +1,136 @@
+"""The apply journal: an append-only JSON-lines record of every step of a run, beside its snapshot.
+
+Each ``append`` writes one complete line and fsyncs it before returning, so after a crash the journal
+holds every step that was acknowledged, plus at most one cut-off last line, which ``Journal.read``
+ignores. A run is bracketed by ``{"event": "start", ...}`` and ``{"event": "finish", "outcome": ...}``;
+a start without a finish means the process died mid-run, and ``find_unfinished`` names the snapshots
+whose runs did, so the next ``plan`` or ``apply`` can point at the ``reconcile revert`` that undoes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import InputError, Problem, ReconcileError
+from .snapshots import JOURNAL_FILE, Snapshot, SnapshotStore
+
+JournalState = Literal["complete", "rolled_back", "failed", "unfinished"]
+# Snapshot kinds whose journal records a run that changes the target.
+RUN_SNAPSHOT_KINDS = ("pre-apply", "pre-revert")
+
+
+class Journal:
+    """Appends records to one ``journal.jsonl``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Write ``record`` as one JSON line and fsync it. Raises ``ReconcileError`` if it cannot."""
+        try:
+            line = json.dumps(record, ensure_ascii=False, allow_nan=False, default=str) + "\n"
+        except ValueError as exc:
+            raise ReconcileError(f"journal record is not valid JSON: {exc}") from None
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                # A previous writer cut off mid-line: start on a fresh line so this record stays whole.
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    line = "\n" + line
+                data = line.encode("utf-8")
+                while data:
+                    data = data[os.write(fd, data) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise ReconcileError(
+                f"cannot write the journal {self.path}: {exc.strerror or exc}",
+                hint="check disk space and permissions of the snapshots folder",
+            ) from None
+
+    @staticmethod
+    def read(path: Path) -> list[dict[str, Any]]:
+        """All records of a journal, in order. A missing file has none.
+
+        A cut-off last line (a crash mid-write) is ignored; an unreadable line anywhere else means the
+        file was damaged, and raises ``InputError`` naming the file and line.
+        """
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise InputError(
+                [Problem(str(path), "", f"cannot read: {exc.strerror or exc}", "check its permissions")]
+            ) from None
+        lines = text.split("\n")
+        records = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            if isinstance(record, dict):
+                records.append(record)
+            elif number != len(lines):
+                # Not the unterminated tail: a damaged line with complete lines after it.
+                raise InputError(
+                    [
+                        Problem(
+                            str(path),
+                            "",
+                            "not a JSON object record; the journal is damaged",
+                            "inspect it by hand; the snapshot beside it is still a valid revert target",
+                            line=number,
+                        )
+                    ],
+                    summary=f"unreadable journal {path}",
+                )
+        return records
+
+
+def journal_state(records: list[dict[str, Any]]) -> JournalState:
+    """The state of the last run in ``records``.
+
+    ``complete`` and ``rolled_back`` are the finish outcomes of those names; any other finish outcome
+    (``failed``, ``rollback_incomplete``...) is ``failed``; a start with no finish after it, or no start
+    at all, is ``unfinished``.
+    """
+    starts = [i for i, r in enumerate(records) if r.get("event") == "start"]
+    if not starts:
+        return "unfinished"
+    finishes = [r for r in records[starts[-1] :] if r.get("event") == "finish"]
+    if not finishes:
+        return "unfinished"
+    outcome = finishes[-1].get("outcome")
+    if outcome == "complete":
+        return "complete"
+    if outcome == "rolled_back":
+        return "rolled_back"
+    return "failed"
+
+
+def find_unfinished(store: SnapshotStore, target: str) -> list[Snapshot]:
+    """Pre-apply and pre-revert snapshots of ``target`` whose journal has a start but no finish after
+    it: runs that died mid-way. Each snapshot is the state before its run, so ``reconcile revert <id>``
+    restores it. A journal too damaged to read is counted as unfinished (the safe assumption). Only
+    the snapshots found are loaded (and verified): a damaged one raises, as it is the revert target."""
+    found = []
+    for info in store.list(target):
+        if info.kind not in RUN_SNAPSHOT_KINDS:
+            continue
+        try:
+            records = Journal.read(info.path / JOURNAL_FILE)
+            unfinished = any(r.get("event") == "start" for r in records) and journal_state(records) == "unfinished"
+        except InputError:
+            unfinished = True
+        if unfinished:
+            found.append(store.load(info.id, target))
+    return found
