@@ -23,6 +23,7 @@ from reconcile.backend import Backend, RawEnvironment, parse_environment, raw_fr
 from reconcile.config import LOCAL_TOKEN, Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, load_models, write_models
 from reconcile.diff import diff
+from reconcile.drift import DriftReport, drift_report, drifted_resources
 from reconcile.errors import InputError, PolicyBlocked, ReconcileError, StalePlan
 from reconcile.executor import ExecutionReport, Executor
 from reconcile.journal import Journal, find_unfinished
@@ -351,7 +352,7 @@ def _apply_planned(
     outcome.snapshot = snapshot
     progress(f"pre-apply snapshot {snapshot.id} written and verified")
     run_id = secrets.token_hex(6)
-    journal = Journal(snapshot.journal_path)
+    journal = _journal_of(snapshot)
     journal.append({"event": "start", "run_id": run_id, "command": "apply", "target": target_name,
                     "snapshot": snapshot.id, "plan_hash": metadata.get("plan_hash")})
     report = Executor(backend, journal, run_id, progress).run(the_plan)
@@ -392,6 +393,12 @@ def save_plan(plan: Plan, path: Path) -> None:
         tmp.unlink(missing_ok=True)
         raise ReconcileError(f"cannot write plan file {path}: {exc.strerror}",
                              hint="choose a writable path for --out") from None
+
+
+def _journal_of(snapshot: Snapshot) -> Journal:
+    path = snapshot.journal_path
+    assert path is not None  # only plain export files have none, and the tool never writes those
+    return Journal(path)
 
 
 def _refuse_blocked(plan: Plan) -> None:
@@ -520,7 +527,7 @@ def revert(
         outcome.pre_snapshot = pre
         progress(f"pre-revert snapshot {pre.id} written and verified")
         run_id = secrets.token_hex(6)
-        journal = Journal(pre.journal_path)
+        journal = _journal_of(pre)
         journal.append({"event": "start", "run_id": run_id, "command": "revert", "target": target.name,
                         "snapshot": pre.id, "reverting_to": snapshot.id})
         outcome.converged = converge(backend, snapshot, journal, run_id, progress, label="revert")
@@ -643,8 +650,7 @@ def _rehearse_in(
             return "no changes"
 
         def revert_stage() -> str:
-            journal = Journal(state["snapshot"].journal_path)
-            converged = converge(sandbox, state["snapshot"], journal, secrets.token_hex(6), progress,
+            converged = converge(sandbox, state["snapshot"], _journal_of(state["snapshot"]), secrets.token_hex(6), progress,
                                  label="revert")
             if not converged.complete:
                 raise ReconcileError("revert did not reach the pre-apply snapshot")
@@ -742,12 +748,57 @@ def _rehearse_offline(
         seed_store = SnapshotStore(Path(tmp))
 
         def seed_stage() -> str:
-            seed = seed_store.create("offline", "export", state["export"], {"target": "offline"})
-            journal = Journal(seed.journal_path)
-            converged = converge(local, seed, journal, secrets.token_hex(6), progress, label="load")
+            seed = seed_store.create("offline", "seed", state["export"], {"target": "offline"})
+            converged = converge(local, seed, _journal_of(seed), secrets.token_hex(6), progress, label="load")
             if not converged.complete:
                 raise ReconcileError("could not load the state into the throwaway server")
             return f"throwaway server at {emulator.base_url}"
 
         if stages.run("seed throwaway server", seed_stage):
             _rehearse_in(local, desired, target, allow_destroy, stages, progress)
+
+
+# ---------------------------------------------------------------------------------------------
+# drift
+
+
+@dataclass
+class DriftOutcome:
+    report: DriftReport
+    adopted: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> DriftOutcome:
+    """Pending changes (files vs live) and out-of-band changes (last post-apply snapshot vs live)."""
+    declared = validate_models(project).model
+    target = project.config.target(target_name)
+    baseline = project.store.latest(target.name, kind="post-apply")
+    baseline_model = parse_environment(raw_from_export(baseline.export)).model if baseline else None
+    with open_target(target) as opened:
+        live = opened.backend.read_live()
+    report = drift_report(live, declared, baseline_model, baseline.id if baseline else None)
+    outcome = DriftOutcome(report, warnings=unfinished_warnings(project, target))
+    if baseline is None:
+        outcome.warnings.append(
+            f"no post-apply snapshot for target {target.name!r}: only pending changes are reported"
+        )
+    if adopt:
+        outcome.adopted = _adopt(project, live, report)
+    return outcome
+
+
+def _adopt(project: Project, live: LiveState, report: DriftReport) -> list[Path]:
+    """Write the out-of-band changes into the model files, touching only the drifted files."""
+    current = normalize(live.model)
+    written: list[Path] = []
+    for kind, ident in drifted_resources(report):
+        if kind == "locale":
+            written.extend(write_locales(current, project.models_dir))
+        elif ident in current.content_types:
+            written.extend(write_models(current, project.models_dir, only=ident))
+        else:
+            gone = content_type_path(project.models_dir, ident)
+            gone.unlink(missing_ok=True)
+            written.append(gone)
+    return sorted(set(written))

@@ -22,6 +22,7 @@ from reconcile import __version__, api
 from reconcile.errors import PolicyBlocked, ReconcileError
 from reconcile.plan import Plan
 from reconcile.render import render_json, render_markdown, render_text
+from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 
 OK, ERROR, CHANGES, BLOCKED = 0, 1, 2, 3
 
@@ -256,6 +257,61 @@ def revert_cmd(
     if converged.remaining is not None:
         _err(render_text(converged.remaining))
     raise typer.Exit(ERROR)
+
+
+@app.command("drift")
+@_guarded
+def drift_cmd(
+    config: ConfigOpt = None,
+    models: ModelsOpt = None,
+    target: TargetOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    adopt: Annotated[
+        bool, typer.Option("--adopt", help="Write the out-of-band changes into the model files.")
+    ] = False,
+) -> None:
+    """Report what differs from the files and what changed outside the tool. Exit 0 none, 2 drift."""
+    project = _project(config, models)
+    outcome = api.drift(project, target, adopt=adopt)
+    _warn(outcome.warnings)
+    name = project.config.target(target).name
+    renderers = {
+        Format.text: render_drift_text,
+        Format.markdown: render_drift_markdown,
+        Format.json: render_drift_json,
+    }
+    typer.echo(renderers[fmt](outcome.report, name), nl=False)
+    for path in outcome.adopted:
+        _err(f"adopted: {path}")
+    raise typer.Exit(CHANGES if outcome.report.has_drift else OK)
+
+
+@app.command("rehearse")
+@_guarded
+def rehearse_cmd(
+    config: ConfigOpt = None,
+    models: ModelsOpt = None,
+    target: TargetOpt = None,
+    allow_destroy: AllowDestroyOpt = False,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the sandbox environment afterwards.")] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Rehearse on a throwaway local server, not in the space.")
+    ] = False,
+    source: Annotated[
+        str | None, typer.Option("--from", help="With --offline: a snapshot id/path or an export file.")
+    ] = None,
+) -> None:
+    """Apply the plan in a sandbox, require an empty re-plan, revert, require the original fingerprint."""
+    if source is not None and not offline:
+        raise ReconcileError("--from works only with --offline", hint="add --offline")
+    outcome = api.rehearse(
+        _project(config, models), target, allow_destroy=allow_destroy, keep=keep, offline=offline,
+        source=source, progress=_progress,
+    )
+    for stage in outcome.stages:
+        typer.echo(f"{stage.name:<22} {'ok' if stage.ok else 'FAILED':<7} {stage.seconds:8.2f} s  {stage.detail}")
+    typer.echo("Rehearsal passed." if outcome.ok else "Rehearsal FAILED.")
+    raise typer.Exit(OK if outcome.ok else ERROR)
 
 
 @app.command("pull")

@@ -36,6 +36,7 @@ def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
         from reconcile.emulator import Emulator
 
         data_dir = target.local_data_dir
+        assert data_dir is not None  # config sets it for every local target
         data_dir.mkdir(parents=True, exist_ok=True)
         with Emulator(data_dir=data_dir, spaces=(LOCAL_SPACE_ID,), token=LOCAL_TOKEN) as emulator:
             backend = Backend(
@@ -48,7 +49,7 @@ def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
             )
             yield OpenTarget(target, backend, LOCAL_SPACE_ID, LOCAL_ENVIRONMENT_ID, emulator.base_url)
         return
-    assert target.space_id is not None  # config validation requires it for contentful targets
+    assert target.base_url is not None  # config defaults it for contentful targets
     backend = Backend(
         base_url=target.base_url,
         token=target.token(),

@@ -1,0 +1,96 @@
+"""Rendering of a drift report as text, Markdown and JSON (pure functions returning ``str``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reconcile.changes import Change
+from reconcile.drift import DriftItem, DriftReport
+
+DRIFT_FORMAT_VERSION = "1.0"
+
+
+def _symbol(change: Change) -> str:
+    if change.kind == "ReplaceField":
+        return "-/+"
+    if change.kind.startswith(("Create", "Add")):
+        return "+"
+    if change.kind.startswith(("Delete", "Remove")):
+        return "-"
+    return "~"
+
+
+def _paths(change: Change) -> str:
+    return f" [{', '.join(change.paths)}]" if change.paths else ""
+
+
+def _who(item: DriftItem) -> str:
+    by = item.updated_by or "unknown user"
+    at = item.updated_at or "unknown time"
+    return f"by {by} at {at}"
+
+
+def _headline(report: DriftReport) -> str:
+    if not report.has_drift:
+        return "No drift: the live environment matches the models and the last apply."
+    return (
+        f"Drift: {len(report.out_of_band)} change(s) made outside the tool, "
+        f"{len(report.pending)} pending change(s) in the files."
+    )
+
+
+def render_drift_text(report: DriftReport, target: str) -> str:
+    baseline = f"post-apply snapshot {report.baseline}" if report.baseline else "none (never applied)"
+    lines = [f"Drift on target {target} (baseline: {baseline})", ""]
+    if report.out_of_band:
+        lines.append(f"Changed in the live space outside the tool since the last apply ({len(report.out_of_band)}):")
+        for item in report.out_of_band:
+            change = item.change
+            lines.append(
+                f"  {_symbol(change):>3} {change.address}  {change.kind}{_paths(change)}  {_who(item)}"
+            )
+        lines.append("")
+    if report.pending:
+        lines.append(f"Pending in the files, not applied ({len(report.pending)}):")
+        lines.extend(f"  {_symbol(c):>3} {c.address}  {c.kind}{_paths(c)}" for c in report.pending)
+        lines.append("")
+    lines.append(_headline(report))
+    return "\n".join(lines) + "\n"
+
+
+def render_drift_markdown(report: DriftReport, target: str) -> str:
+    lines = [f"## Drift on `{target}`", "", f"**{_headline(report)}**", ""]
+    if report.out_of_band:
+        lines += ["### Changed outside the tool", "", "| change | address | paths | who | when |",
+                  "| --- | --- | --- | --- | --- |"]
+        lines += [
+            f"| `{_symbol(i.change)}` {i.change.kind} | `{i.change.address}` | {', '.join(i.change.paths)} "
+            f"| {i.updated_by or 'unknown'} | {i.updated_at or 'unknown'} |"
+            for i in report.out_of_band
+        ]
+        lines.append("")
+    if report.pending:
+        lines += ["### Pending in the files", "", "| change | address | impact |", "| --- | --- | --- |"]
+        lines += [f"| `{_symbol(c)}` {c.kind} | `{c.address}` | {c.impact} |" for c in report.pending]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    return {"kind": change.kind, "address": change.address, "impact": change.impact, "paths": list(change.paths)}
+
+
+def render_drift_json(report: DriftReport, target: str) -> str:
+    document = {
+        "format_version": DRIFT_FORMAT_VERSION,
+        "target": target,
+        "baseline": report.baseline,
+        "has_drift": report.has_drift,
+        "out_of_band": [
+            {**_change_json(i.change), "updated_by": i.updated_by, "updated_at": i.updated_at}
+            for i in report.out_of_band
+        ],
+        "pending": [_change_json(c) for c in report.pending],
+    }
+    return json.dumps(document, indent=2) + "\n"
