@@ -67,12 +67,8 @@ class Emulator:
     def start(self) -> str:
         """Start serving in a background thread; return the base URL."""
         if self._server is None:
-            self._server = make_server(
-                HOST, 0, self.app, threaded=True, request_handler=_QuietRequestHandler
-            )
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, name="reconcile-emulator", daemon=True
-            )
+            self._server = make_server(HOST, 0, self.app, threaded=True, request_handler=_QuietRequestHandler)
+            self._thread = threading.Thread(target=self._server.serve_forever, name="reconcile-emulator", daemon=True)
             self._thread.start()
         return self.base_url
 

@@ -38,9 +38,7 @@ class Fault:
         self._pattern = re.compile(self.path)
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.method is None or self.method.upper() == method.upper()) and bool(
-            self._pattern.search(path)
-        )
+        return (self.method is None or self.method.upper() == method.upper()) and bool(self._pattern.search(path))
 
 
 class Faults:

@@ -180,17 +180,14 @@ def _int_param(query: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         if name == "skip":  # [facts 1.1, ISS contentful-export#658]
-            raise bad_request(
-                'The value provided for "skip" is invalid. Please provide a valid number value'
-            ) from None
+            raise bad_request('The value provided for "skip" is invalid. Please provide a valid number value') from None
         raise invalid_query(  # [REC JAVA error_wrong_type_for_limit]
             f'The value provided for "{name}" is invalid. Please provide a valid number value'
         ) from None
     if value < 0 or (name == "limit" and value > MAX_LIMIT):
         # Exact real wording UNSURE; this is the 3P fake's text [facts 1.1].
         raise invalid_query(
-            f'The value provided for "{name}" is invalid. '
-            f"Please provide a value between 0 and {MAX_LIMIT}"
+            f'The value provided for "{name}" is invalid. Please provide a value between 0 and {MAX_LIMIT}'
         )
     return value
 
@@ -499,7 +496,7 @@ def _check_against_published(fields: list[Json], origins: Mapping[str, str], pub
 
 # ----------------------------------------------------------------------- editor interfaces
 
-CONTROL_FIELD_ERROR = "The control's \"fieldId\" must map to a content types field id"
+CONTROL_FIELD_ERROR = 'The control\'s "fieldId" must map to a content types field id'
 
 
 class EditorInterfaces:
@@ -780,9 +777,7 @@ class Entries:
     def get(self, scope: Scope, entry_id: str) -> Json:
         return self._rendered(scope, self._existing(scope, entry_id))
 
-    def put(
-        self, scope: Scope, entry_id: str, body: Any, version: str | None, ct_id: str | None
-    ) -> tuple[int, Json]:
+    def put(self, scope: Scope, entry_id: str, body: Any, version: str | None, ct_id: str | None) -> tuple[int, Json]:
         entry = scope.env["entries"].get(entry_id)
         if entry is not None:
             check_version(version, entry["sys"]["version"])
@@ -953,9 +948,7 @@ class Environments:
     def get(self, space: str, env_id: str) -> Json:
         return self._body(self.scope(space, env_id).env)
 
-    def put(
-        self, space: str, env_id: str, body: Any, version: str | None, source: str | None
-    ) -> tuple[int, Json]:
+    def put(self, space: str, env_id: str, body: Any, version: str | None, source: str | None) -> tuple[int, Json]:
         envs = self._space(space)["environments"]
         name = body.get("name") if isinstance(body, dict) else None
         if not isinstance(name, str) or not name:  # shape UNSURE
