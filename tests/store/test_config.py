@@ -197,9 +197,7 @@ def test_missing_token_names_the_variable(tmp_path: Path, monkeypatch: pytest.Mo
     assert "RECONCILE_TEST_TOKEN" in str(info.value)
 
 
-def test_unreadable_or_empty_token_file_never_shows_a_token(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unreadable_or_empty_token_file_never_shows_a_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RECONCILE_TEST_TOKEN", raising=False)
     target = contentful_target(tmp_path, 'token_file = "missing"\n')
     with pytest.raises(ReconcileError) as info:
