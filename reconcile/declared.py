@@ -90,9 +90,7 @@ class EditorDecl(_Shape):
     """The editor-interface control of one field."""
 
     widget_id: str | None = Key(None, description="Widget id, e.g. singleLine, markdown, dropdown.")
-    widget_namespace: str | None = Key(
-        None, description="builtin, extension, app, sidebar-builtin or editor-builtin."
-    )
+    widget_namespace: str | None = Key(None, description="builtin, extension, app, sidebar-builtin or editor-builtin.")
     settings: JsonObject | None = Key(
         None, description='Widget settings with the API\'s key names, e.g. { helpText = "..." }.'
     )
@@ -133,9 +131,7 @@ class EditorInterfaceDecl(_Shape):
     sidebar: list[JsonObject] | None = Key(None, description="Sidebar widgets as in the API.")
     editors: list[JsonObject] | None = Key(None, description="Entry editors as in the API.")
     editor_layout: list[JsonObject] | None = Key(None, description="Field groups (API editorLayout).")
-    group_controls: list[JsonObject] | None = Key(
-        None, description="Widgets of the layout groups (API groupControls)."
-    )
+    group_controls: list[JsonObject] | None = Key(None, description="Widgets of the layout groups (API groupControls).")
 
 
 def _check_format(value: int) -> int:
@@ -372,9 +368,7 @@ def _load_file(
             return None
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(
-            Problem(file, "", f"cannot read file: {exc.strerror}", "check the path and permissions")
-        )
+        problems.append(Problem(file, "", f"cannot read file: {exc.strerror}", "check the path and permissions"))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -398,9 +392,7 @@ def _load_file(
         return None
     except RecursionError:
         problems.append(
-            Problem(
-                file, "", "nested too deeply to parse", f"nest tables and arrays at most {MAX_NESTING} deep"
-            )
+            Problem(file, "", "nested too deeply to parse", f"nest tables and arrays at most {MAX_NESTING} deep")
         )
         return None
     too_deep = _too_deep(data)
@@ -499,7 +491,7 @@ def _display_path(key_path: KeyPath, data: Any) -> str:
     text = ""
     node = data
     for part in key_path:
-        child = node[part] if isinstance(node, dict | list) and _has(node, part) else None
+        child = _child(node, part)
         if isinstance(part, int):
             name_key = "id" if text.endswith("fields") else "code"
             ident = child.get(name_key) if isinstance(child, dict) else None
@@ -511,10 +503,13 @@ def _display_path(key_path: KeyPath, data: Any) -> str:
     return text
 
 
-def _has(node: dict[str, Any] | list[Any], part: str | int) -> bool:
+def _child(node: Any, part: str | int) -> Any:
+    """``node[part]`` of parsed TOML data, or None when there is no such member."""
     if isinstance(node, dict):
-        return part in node
-    return isinstance(part, int) and 0 <= part < len(node)
+        return node.get(str(part))
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
 
 
 def _nearest_line(lines: Mapping[KeyPath, int], key_path: KeyPath) -> int | None:
@@ -542,9 +537,7 @@ _EXPECTED = {
 }
 
 
-def _shape_problem(
-    file: str, error: Any, data: Any, lines: Mapping[KeyPath, int], shape: type[BaseModel]
-) -> Problem:
+def _shape_problem(file: str, error: Any, data: Any, lines: Mapping[KeyPath, int], shape: type[BaseModel]) -> Problem:
     """Turn one pydantic error into a Problem a user can act on."""
     key_path: KeyPath = tuple(error["loc"])
     kind = error["type"]
@@ -553,19 +546,14 @@ def _shape_problem(
     line = _nearest_line(lines, key_path)
     last = key_path[-1] if key_path else ""
     if kind == "extra_forbidden":
-        allowed = (
-            sorted(_shape_at(shape, key_path[:-1]).model_fields) if _shape_at(shape, key_path[:-1]) else []
-        )
+        parent_shape = _shape_at(shape, key_path[:-1])
+        allowed = sorted(parent_shape.model_fields) if parent_shape is not None else []
         close = difflib.get_close_matches(str(last), allowed, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        return Problem(
-            file, where, f"unknown key {last!r}", hint + "allowed keys: " + ", ".join(allowed), line
-        )
+        return Problem(file, where, f"unknown key {last!r}", hint + "allowed keys: " + ", ".join(allowed), line)
     if kind == "missing":
         parent = _display_path(key_path[:-1], data) or "the file"
-        return Problem(
-            file, where, f"required key {last!r} is missing in {parent}", f"add {last} = ...", line
-        )
+        return Problem(file, where, f"required key {last!r} is missing in {parent}", f"add {last} = ...", line)
     if kind == "literal_error":
         options = list(error["ctx"]["expected"].replace("'", "").split(" or "))
         options = [o for part in options for o in part.split(", ")]
@@ -574,9 +562,7 @@ def _shape_problem(
         hint = (f"did you mean {close[0]!r}? " if close else "") + "use one of: " + ", ".join(options)
         return Problem(file, where, f"unknown {what} {value!r}", hint, line)
     if kind == "value_error" and last == "format":
-        return Problem(
-            file, "format", f"format is {value!r}; this version reads format = 1", "set format = 1", line
-        )
+        return Problem(file, "format", f"format is {value!r}; this version reads format = 1", "set format = 1", line)
     if kind in _EXPECTED:
         got = _TOML_TYPE_NAMES.get(type(value), type(value).__name__)
         shown = json.dumps(value, default=str)
@@ -666,9 +652,7 @@ def _tuple_or_none(items: list[JsonObject] | None) -> tuple[JsonObject, ...] | N
     return None if items is None else tuple(items)
 
 
-def _content_type_sources(
-    decl: ContentTypeFile, path: Path, lines: Mapping[KeyPath, int]
-) -> dict[str, Source]:
+def _content_type_sources(decl: ContentTypeFile, path: Path, lines: Mapping[KeyPath, int]) -> dict[str, Source]:
     base = f"content_types.{decl.id}"
     found = {base: Source(path, lines.get(("id",)))}
     for index, f in enumerate(decl.fields):
@@ -676,11 +660,7 @@ def _content_type_sources(
     editor_line = lines.get(("editor_interface",))
     if editor_line is None:
         editor_line = next(
-            (
-                lines[("fields", i, "editor")]
-                for i in range(len(decl.fields))
-                if ("fields", i, "editor") in lines
-            ),
+            (lines[("fields", i, "editor")] for i in range(len(decl.fields)) if ("fields", i, "editor") in lines),
             None,
         )
     found[f"editor_interfaces.{decl.id}"] = Source(path, editor_line)
@@ -931,21 +911,15 @@ def _field_table(f: Field, control: Control | None) -> dict[str, Any]:
         table["validations"] = [_json_for_toml(v, f"{where}.validations") for v in f.validations]
     _put(table, "default_value", None if f.default_value is None else _json_for_toml(f.default_value, where))
     if f.allowed_resources is not None:
-        table["allowed_resources"] = [
-            _json_for_toml(r, f"{where}.allowed_resources") for r in f.allowed_resources
-        ]
+        table["allowed_resources"] = [_json_for_toml(r, f"{where}.allowed_resources") for r in f.allowed_resources]
     if f.items is not None:
         items = _non_default(f.items, exclude={"validations"})
         if f.items.validations:
-            items["validations"] = [
-                _json_for_toml(v, f"{where}.items.validations") for v in f.items.validations
-            ]
+            items["validations"] = [_json_for_toml(v, f"{where}.items.validations") for v in f.items.validations]
         table["items"] = items
     if control is not None and (control.widget_id, control.widget_namespace, control.settings) != (None,) * 3:
         editor = _non_default(control, exclude={"field_id", "settings"})
-        _put(
-            editor, "settings", None if control.settings is None else _json_for_toml(control.settings, where)
-        )
+        _put(editor, "settings", None if control.settings is None else _json_for_toml(control.settings, where))
         table["editor"] = editor
     return table
 

@@ -1,0 +1,483 @@
+"""Offline rules a declared model must meet before any request is sent.
+
+``validate`` is pure: it looks only at the ``DeclaredModel`` (the model plus where each part was
+declared) and returns every problem at once, each naming the file, the key path, the line, what is
+wrong and how to fix it. The rules mirror the Content Management API's (see the CMA facts file,
+sections 1.1, 1.4, 4 and 5) so that a model that passes here is not refused halfway through an apply.
+
+Two rules are enforced earlier, by ``declared.load_models``, because the model cannot even hold the
+offending input: duplicate locale codes and content type ids that differ from their file names
+(which also makes content type ids unique).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reconcile.declared import CONTENT_TYPE_ID_PATTERN, DeclaredModel, KeyPath, sort_problems
+from reconcile.errors import Problem
+from reconcile.model import ContentModel, ContentType, Field, JsonObject
+
+FIELD_ID_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
+MAX_FIELD_ID_LENGTH = 64
+MAX_FIELDS = 50
+MAX_RESOURCE_LINK_FIELDS = 3
+MAX_ALLOWED_RESOURCES = 20
+DISPLAY_FIELD_TYPES = ("Symbol", "Text")
+DEFAULT_VALUE_TYPES = ("Symbol", "Text", "Integer", "Number", "Boolean", "Date", "Array")
+
+# Which validation kinds fit which value type (facts 4.2). "Link:Entry" / "Link:Asset" are links by
+# link type; Array items are checked against their own type, the Array itself takes only `size`.
+VALIDATION_TARGETS: dict[str, frozenset[str]] = {
+    "size": frozenset({"Array", "Text", "Symbol", "RichText"}),
+    "range": frozenset({"Integer", "Number"}),
+    "regexp": frozenset({"Symbol", "Text"}),
+    "prohibitRegexp": frozenset({"Symbol", "Text"}),
+    "in": frozenset({"Symbol", "Text", "Integer", "Number"}),
+    "unique": frozenset({"Symbol", "Integer", "Number"}),
+    "dateRange": frozenset({"Date"}),
+    "linkContentType": frozenset({"Link:Entry"}),
+    "linkMimetypeGroup": frozenset({"Link:Asset"}),
+    "assetImageDimensions": frozenset({"Link:Asset"}),
+    "assetFileSize": frozenset({"Link:Asset"}),
+    "enabledNodeTypes": frozenset({"RichText"}),
+    "enabledMarks": frozenset({"RichText"}),
+    "nodes": frozenset({"RichText"}),
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _min_max(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) <= {"min", "max"}
+        and all(v is None or _is_number(v) for v in value.values())
+    )
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _pattern(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("pattern"), str)
+        and set(value) <= {"pattern", "flags"}
+        and (value.get("flags") is None or isinstance(value["flags"], str))
+    )
+
+
+# The value shape of each kind, with how to write it.
+VALIDATION_SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "size": (_min_max, "size = { min = 1, max = 10 }"),
+    "range": (_min_max, "range = { min = 0, max = 100 }"),
+    "regexp": (_pattern, 'regexp = { pattern = "^[a-z]+$", flags = "i" }'),
+    "prohibitRegexp": (_pattern, 'prohibitRegexp = { pattern = "foo" }'),
+    "in": (lambda v: isinstance(v, list) and len(v) > 0, 'in = ["a", "b"]'),
+    "unique": (lambda v: v is True, "unique = true"),
+    "dateRange": (
+        lambda v: (
+            isinstance(v, dict)
+            and set(v) <= {"min", "max", "before", "after"}
+            and all(x is None or isinstance(x, str) for x in v.values())
+        ),
+        'dateRange = { min = "2020-01-01" }',
+    ),
+    "linkContentType": (_strings, 'linkContentType = ["author"]'),
+    "linkMimetypeGroup": (lambda v: _strings(v) or isinstance(v, str), 'linkMimetypeGroup = ["image"]'),
+    "assetImageDimensions": (
+        lambda v: isinstance(v, dict) and set(v) <= {"width", "height"} and all(_min_max(x) for x in v.values()),
+        "assetImageDimensions = { width = { min = 100 }, height = { max = 2000 } }",
+    ),
+    "assetFileSize": (_min_max, "assetFileSize = { max = 5242880 }"),
+    "enabledNodeTypes": (_strings, 'enabledNodeTypes = ["heading-2", "hyperlink"]'),
+    "enabledMarks": (_strings, 'enabledMarks = ["bold", "italic"]'),
+    "nodes": (lambda v: isinstance(v, dict), 'nodes = { entry-hyperlink = [{ linkContentType = ["page"] }] }'),
+}
+
+
+def validate(declared: DeclaredModel) -> list[Problem]:
+    """Every problem of the declared model, sorted by file and line; an empty list means valid."""
+    model = declared.model
+    problems: list[Problem] = []
+    for ct_id in sorted(model.content_types):
+        source = declared.sources.get(f"content_types.{ct_id}")
+        file = source.file if source is not None else Path(f"content_types/{ct_id}.toml")
+        problems.extend(_ContentTypeCheck(declared, model.content_types[ct_id], file).problems())
+    problems.extend(_locale_problems(declared))
+    return sort_problems(problems)
+
+
+@dataclass
+class _ContentTypeCheck:
+    """The rules for one content type file."""
+
+    declared: DeclaredModel
+    ct: ContentType
+    file: Path
+
+    @property
+    def model(self) -> ContentModel:
+        return self.declared.model
+
+    def problem(self, key_path: KeyPath, message: str, hint: str) -> Problem:
+        return Problem(
+            str(self.file), self.display(key_path), message, hint, self.declared.line_of(self.file, key_path)
+        )
+
+    def display(self, key_path: KeyPath) -> str:
+        """``("fields", 2, "items")`` shown as ``fields.body.items``."""
+        text = ""
+        for index, part in enumerate(key_path):
+            if isinstance(part, int):
+                after_fields = index == 1 and key_path[0] == "fields" and part < len(self.ct.fields)
+                text += f".{self.ct.fields[part].id}" if after_fields else f"[{part}]"
+            else:
+                text += f".{part}" if text else part
+        return text
+
+    def problems(self) -> Iterator[Problem]:
+        ct = self.ct
+        if not CONTENT_TYPE_ID_PATTERN.fullmatch(ct.id):
+            yield self.problem(
+                ("id",),
+                f"content type id {ct.id!r} is not valid",
+                "use 1-64 characters of letters, digits, '-', '_' and '.' (and rename the file to match)",
+            )
+        if len(ct.fields) > MAX_FIELDS:
+            yield self.problem(
+                ("fields",),
+                f"{len(ct.fields)} fields; Contentful allows at most {MAX_FIELDS} per content type",
+                "split the content type, or group values in an Object field",
+            )
+        resource_links = [f for f in ct.fields if "ResourceLink" in (f.type, f.items and f.items.type)]
+        if len(resource_links) > MAX_RESOURCE_LINK_FIELDS:
+            yield self.problem(
+                ("fields",),
+                f"{len(resource_links)} ResourceLink fields; at most {MAX_RESOURCE_LINK_FIELDS} are allowed",
+                "remove ResourceLink fields",
+            )
+        yield from self.field_id_problems()
+        yield from self.display_field_problems()
+        yield from self.rename_problems()
+        for index, f in enumerate(ct.fields):
+            yield from self.field_problems(index, f)
+        yield from self.editor_problems()
+
+    def field_id_problems(self) -> Iterator[Problem]:
+        seen: set[str] = set()
+        for index, f in enumerate(self.ct.fields):
+            if not FIELD_ID_PATTERN.fullmatch(f.id) or len(f.id) > MAX_FIELD_ID_LENGTH:
+                yield self.problem(
+                    ("fields", index, "id"),
+                    f"field id {f.id!r} is not valid",
+                    f"start with a letter, then letters, digits or '_' (at most {MAX_FIELD_ID_LENGTH})",
+                )
+            if f.id in seen:
+                yield self.problem(
+                    ("fields", index, "id"),
+                    f"field id {f.id!r} is declared twice",
+                    "give each field its own id, or remove the duplicate [[fields]] entry",
+                )
+            seen.add(f.id)
+
+    def display_field_problems(self) -> Iterator[Problem]:
+        display = self.ct.display_field
+        if display is None:
+            return
+        target = next((f for f in self.ct.fields if f.id == display), None)
+        if target is None:
+            yield self.problem(
+                ("display_field",),
+                f"display_field {display!r} is not a field of this content type",
+                "set it to the id of a Symbol or Text field, or remove it",
+            )
+        elif target.type not in DISPLAY_FIELD_TYPES:
+            yield self.problem(
+                ("display_field",),
+                f"display_field {display!r} is a {target.type} field; it must be Symbol or Text",
+                "choose a Symbol or Text field as the entry title",
+            )
+
+    def rename_problems(self) -> Iterator[Problem]:
+        ids = {f.id for f in self.ct.fields}
+        sources = Counter(f.renamed_from for f in self.ct.fields if f.renamed_from is not None)
+        for index, f in enumerate(self.ct.fields):
+            old = f.renamed_from
+            if old is None:
+                continue
+            where = ("fields", index, "renamed_from")
+            if old == f.id:
+                yield self.problem(where, f"field {f.id!r} is renamed from itself", "remove renamed_from")
+            elif old in ids:
+                yield self.problem(
+                    where,
+                    f"renamed_from {old!r} is the id of another declared field",
+                    "a rename source must be an id that no longer exists in the files; remove renamed_from",
+                )
+            if sources[old] > 1:
+                yield self.problem(
+                    where,
+                    f"renamed_from {old!r} is used by {sources[old]} fields",
+                    "only one field can take over an old id; remove renamed_from from the others",
+                )
+
+    def field_problems(self, index: int, f: Field) -> Iterator[Problem]:
+        at: KeyPath = ("fields", index)
+        if f.type == "Link" and f.link_type is None:
+            yield self.problem(at, "a Link field needs link_type", 'add link_type = "Entry" or "Asset"')
+        if f.type != "Link" and f.link_type is not None:
+            yield self.problem(
+                (*at, "link_type"),
+                f"link_type is only allowed on Link fields (this is {f.type})",
+                "remove link_type (for arrays of links put it in items)",
+            )
+        if f.type == "Array" and f.items is None:
+            yield self.problem(
+                at, "an Array field needs items", 'add items = { type = "Symbol" } (or Link with link_type)'
+            )
+        if f.type != "Array" and f.items is not None:
+            yield self.problem(
+                (*at, "items"), f"items is only allowed on Array fields (this is {f.type})", "remove items"
+            )
+        target = f"Link:{f.link_type}" if f.type == "Link" and f.link_type else f.type
+        yield from self.validation_problems((*at, "validations"), f.validations, target)
+        if f.items is not None:
+            items_at = (*at, "items")
+            if f.items.type == "Link" and f.items.link_type is None:
+                yield self.problem(items_at, "items of type Link need link_type", 'add link_type = "Entry" or "Asset"')
+            if f.items.type != "Link" and f.items.link_type is not None:
+                yield self.problem(
+                    (*items_at, "link_type"),
+                    f"link_type is only allowed on Link items (these are {f.items.type})",
+                    "remove link_type",
+                )
+            item_target = f"Link:{f.items.link_type}" if f.items.type == "Link" and f.items.link_type else f.items.type
+            yield from self.validation_problems((*items_at, "validations"), f.items.validations, item_target)
+        yield from self.default_value_problems(at, f)
+        yield from self.allowed_resources_problems(at, f)
+
+    def validation_problems(self, at: KeyPath, validations: tuple[JsonObject, ...], target: str) -> Iterator[Problem]:
+        for index, validation in enumerate(validations):
+            where = (*at, index)
+            kinds = [k for k in validation if k != "message"]
+            message = validation.get("message")
+            if message is not None and not isinstance(message, str):
+                yield self.problem((*where, "message"), "message must be a string", 'write message = "..."')
+            if len(kinds) != 1:
+                yield self.problem(
+                    where,
+                    f"a validation has exactly one kind besides message; found {len(kinds)}: {', '.join(kinds)}",
+                    "split it into one { kind = ... } object per validation",
+                )
+                continue
+            kind = kinds[0]
+            if kind not in VALIDATION_TARGETS:
+                yield self.problem(
+                    (*where, kind), f"unknown validation kind {kind!r}", "use one of: " + ", ".join(VALIDATION_TARGETS)
+                )
+                continue
+            if target not in VALIDATION_TARGETS[kind]:
+                fits = ", ".join(sorted(VALIDATION_TARGETS[kind]))
+                yield self.problem(
+                    (*where, kind),
+                    f"validation {kind!r} does not apply to {target.replace(':', ' ')} values",
+                    f"{kind} applies to: {fits}"
+                    + ("; for arrays put it in items.validations" if target == "Array" else ""),
+                )
+                continue
+            check, example = VALIDATION_SHAPES[kind]
+            if not check(validation[kind]):
+                yield self.problem((*where, kind), f"{kind} has the wrong shape", f"write it like {example}")
+                continue
+            if kind == "linkContentType":
+                yield from self.link_target_problems((*where, kind), validation[kind])
+            if kind == "nodes":
+                yield from self.node_problems((*where, kind), validation[kind])
+
+    def link_target_problems(self, at: KeyPath, targets: list[str]) -> Iterator[Problem]:
+        for target in targets:
+            if target not in self.model.content_types:
+                yield self.problem(
+                    at,
+                    f"linkContentType names {target!r}, which is not a declared content type",
+                    "declare it in content_types/, or fix the id (ids are case-sensitive)",
+                )
+
+    def node_problems(self, at: KeyPath, nodes: dict[str, Any]) -> Iterator[Problem]:
+        for node_type, rules in nodes.items():
+            node_at = (*at, node_type)
+            if isinstance(rules, dict):  # resource nodes: {validations = [...], allowedResources = [...]}
+                rules = rules.get("validations", [])
+            if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+                yield self.problem(
+                    node_at, "node validations must be a list of tables", "write [{ size = { max = 3 } }]"
+                )
+                continue
+            for index, rule in enumerate(rules):
+                targets = rule.get("linkContentType")
+                if targets is not None and _strings(targets):
+                    yield from self.link_target_problems((*node_at, index), targets)
+
+    def default_value_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
+        if f.default_value is None:
+            return
+        where = (*at, "default_value")
+        if f.type not in DEFAULT_VALUE_TYPES or (f.type == "Array" and (f.items is None or f.items.type != "Symbol")):
+            yield self.problem(
+                where,
+                f"default_value is not allowed on {f.type} fields",
+                "defaults exist for Symbol, Text, Integer, Number, Boolean, Date and Array of Symbol; remove it",
+            )
+            return
+        for code, value in f.default_value.items():
+            if code not in self.model.locales:
+                yield self.problem(
+                    (*where, code),
+                    f"default_value has locale {code!r}, which is not declared in locales.toml",
+                    "use a declared locale code (e.g. the default locale)",
+                )
+            if not _fits_type(value, f.type):
+                yield self.problem(
+                    (*where, code),
+                    f"default value {value!r} does not fit a {f.type} field",
+                    _DEFAULT_HINTS[f.type],
+                )
+
+    def allowed_resources_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
+        is_resource = f.type == "ResourceLink" or (f.items is not None and f.items.type == "ResourceLink")
+        resources = f.allowed_resources
+        where = (*at, "allowed_resources")
+        if not is_resource:
+            if resources is not None:
+                yield self.problem(
+                    where, "allowed_resources is only allowed on ResourceLink fields", "remove allowed_resources"
+                )
+            return
+        if resources is None or not 1 <= len(resources) <= MAX_ALLOWED_RESOURCES:
+            yield self.problem(
+                where if resources is not None else at,
+                f"a ResourceLink field needs 1 to {MAX_ALLOWED_RESOURCES} allowed_resources",
+                'add allowed_resources = [{ type = "Contentful:Entry", source = "crn:...", contentTypes = ["x"] }]',
+            )
+            return
+        sources = [r.get("source") for r in resources if r.get("source") is not None]
+        for index, resource in enumerate(resources):
+            if not isinstance(resource.get("type"), str):
+                yield self.problem((*where, index), "an allowed resource needs a type", 'add type = "Contentful:Entry"')
+            if resource.get("source") is not None and sources.count(resource["source"]) > 1:
+                yield self.problem(
+                    (*where, index, "source"),
+                    f"source {resource['source']!r} is listed more than once",
+                    "merge the entries into one (list all contentTypes there)",
+                )
+
+    def editor_problems(self) -> Iterator[Problem]:
+        ei = self.model.editor_interfaces.get(self.ct.id)
+        if ei is None:
+            return
+        field_ids = [f.id for f in self.ct.fields]
+        for control in ei.controls:
+            if control.field_id not in field_ids:
+                yield self.problem(
+                    ("editor_interface",),
+                    f"editor control for {control.field_id!r}, which is not a declared field",
+                    "declare the field, or remove its editor settings",
+                )
+        for index, group in enumerate(ei.editor_layout or ()):
+            for field_id in _layout_field_ids(group):
+                if field_id not in field_ids:
+                    yield self.problem(
+                        ("editor_interface", "editor_layout", index),
+                        f"editor_layout places field {field_id!r}, which is not a declared field",
+                        "use the id of a declared field",
+                    )
+
+
+def _layout_field_ids(group: JsonObject) -> Iterator[str]:
+    """Field ids placed anywhere in an editorLayout group (groups nest)."""
+    for item in group.get("items", []) if isinstance(group.get("items"), list) else []:
+        if isinstance(item, dict):
+            if isinstance(item.get("fieldId"), str):
+                yield item["fieldId"]
+            yield from _layout_field_ids(item)
+
+
+_DEFAULT_HINTS = {
+    "Symbol": 'write a string, e.g. "draft"',
+    "Text": 'write a string, e.g. "draft"',
+    "Integer": "write a whole number",
+    "Number": "write a number",
+    "Boolean": "write true or false",
+    "Date": 'write an ISO 8601 date as a string, e.g. "2024-01-31"',
+    "Array": 'write an array of strings, e.g. ["news"]',
+}
+
+
+def _fits_type(value: Any, field_type: str) -> bool:
+    if field_type in ("Symbol", "Text", "Date"):
+        return isinstance(value, str)
+    if field_type == "Integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if field_type == "Number":
+        return _is_number(value)
+    if field_type == "Boolean":
+        return isinstance(value, bool)
+    return _strings(value)  # Array of Symbol
+
+
+def _locale_problems(declared: DeclaredModel) -> Iterator[Problem]:
+    locales = declared.model.locales
+
+    def problem(code: str | None, key: str, message: str, hint: str) -> Problem:
+        source = declared.sources.get(f"locales.{code}") if code is not None else None
+        file = str(source.file) if source is not None else "locales.toml"
+        line = source.line if source is not None else None
+        path = f"locales.{code}.{key}" if code is not None else "locales"
+        return Problem(file, path, message, hint, line)
+
+    defaults = [loc.code for loc in locales.values() if loc.default]
+    if len(defaults) != 1:
+        yield problem(
+            None,
+            "default",
+            f"exactly one locale must be the default; found {len(defaults)}"
+            + (f" ({', '.join(defaults)})" if defaults else ""),
+            "set default = true on exactly one [[locales]] entry",
+        )
+    for loc in locales.values():
+        if loc.fallback_code is None:
+            continue
+        if loc.fallback_code not in locales:
+            yield problem(
+                loc.code,
+                "fallback_code",
+                f"fallback_code {loc.fallback_code!r} is not a declared locale",
+                "use the code of a declared locale, or remove fallback_code for no fallback",
+            )
+        elif _fallback_cycle(locales, loc.code):
+            yield problem(
+                loc.code,
+                "fallback_code",
+                "fallback chain loops: " + " -> ".join(_fallback_cycle(locales, loc.code)),
+                "end the chain at a locale without fallback_code (usually the default locale)",
+            )
+
+
+def _fallback_cycle(locales: dict[str, Any], start: str) -> list[str]:
+    """The chain from ``start`` if following fallbacks returns to ``start``, else an empty list."""
+    chain = [start]
+    current = locales[start].fallback_code
+    while current is not None and current in locales and current not in chain:
+        chain.append(current)
+        current = locales[current].fallback_code
+    return [*chain, start] if current == start else []
