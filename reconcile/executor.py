@@ -12,8 +12,10 @@ The one execution path for apply, rollback and revert. Rules it keeps:
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +102,17 @@ class _Versions:
         self._version[key] = self._version.get(key, 0) + 1
 
 
+# Locale steps depend on each other (fallback chains), so those phases run one step at a time.
+SEQUENTIAL_PHASES = frozenset({"locales", "delete_locales"})
+# Enough requests in flight to keep a 7–10 requests/second limit busy despite per-request latency;
+# the backend's token bucket keeps the rate itself under the limit.
+DEFAULT_WORKERS = 4
+
+
+def _steps_of(phases: list[Phase]) -> list[tuple[str, Step]]:
+    return [(phase.name, step) for phase in phases for step in phase.steps]
+
+
 def _summary(step: Step) -> str:
     return f"{step.action} {step.resource_id}"
 
@@ -107,52 +120,98 @@ def _summary(step: Step) -> str:
 class Executor:
     """Executes plans against one backend; journals every step into ``journal``."""
 
-    def __init__(self, backend: Backend, journal: Journal, run_id: str, progress: Progress) -> None:
+    def __init__(
+        self, backend: Backend, journal: Journal, run_id: str, progress: Progress, *, workers: int = DEFAULT_WORKERS
+    ) -> None:
         self.backend = backend
         self.journal = journal
         self.run_id = run_id
         self.progress = progress
+        self.workers = workers
         self._seq = 0
+        self._done = 0
+        self._total = 0
+        # Guards the journal, the step counter and the version map across worker threads.
+        self._lock = threading.RLock()
 
     def run(self, plan: Plan, *, label: str = "apply") -> ExecutionReport:
         """Run every phase of ``plan``; verify after each. Never raises for a step failure."""
         report = ExecutionReport()
         versions = _Versions(dict(plan.live_meta))
-        all_steps = [(phase, step) for phase in plan.phases for step in phase.steps]
-        total = len(all_steps)
-        done = 0
+        self._total = sum(len(phase.steps) for phase in plan.phases)
+        self._done = 0
+        remaining = list(plan.phases)
         try:
-            for phase in plan.phases:
+            while remaining:
+                phase = remaining.pop(0)
                 self.progress(f"[{label}] phase {phase.name}: {phase.title}")
-                for step in phase.steps:
-                    done += 1
-                    outcome = self._run_step(phase, step, versions, f"{done}/{total}", label)
-                    if not outcome.ok:
-                        report.failed = outcome
-                        report.pending = [(p.name, s) for p, s in all_steps[done:]]
-                        return report
-                    report.applied.append(outcome)
+                applied, failed, not_run = self._run_phase(phase, versions, label)
+                report.applied.extend(applied)
+                if failed is not None:
+                    report.failed = failed
+                    report.pending = [(phase.name, s) for s in not_run] + _steps_of(remaining)
+                    return report
                 live = self._verify(phase, label)
                 versions.refresh(live)
                 report.final_state = live
         except KeyboardInterrupt:
             report.interrupted = True
             report.failure = ReconcileError("interrupted (Ctrl-C)")
-            report.pending = [(p.name, s) for p, s in all_steps[done:]]
-            self._journal({"event": "interrupted", "label": label, "after_step": done})
+            report.pending = _steps_of(remaining)
+            self._journal({"event": "interrupted", "label": label, "after_step": self._done})
         except ReconcileError as exc:
             report.failure = exc
-            report.pending = [(p.name, s) for p, s in all_steps[done:]]
+            report.pending = _steps_of(remaining)
         return report
 
-    def _journal(self, record: dict[str, Any]) -> None:
-        self._seq += 1
-        self.journal.append({"run_id": self.run_id, "seq": self._seq, "time": time.time(), **record})
+    def _run_phase(
+        self, phase: Phase, versions: _Versions, label: str
+    ) -> tuple[list[StepOutcome], StepOutcome | None, list[Step]]:
+        """Run a phase's steps: one resource's steps in order, independent resources in parallel.
 
-    def _run_step(
-        self, phase: Phase, step: Step, versions: _Versions, counter: str, label: str
-    ) -> StepOutcome:
+        Returns the applied outcomes, the failed one (if any) and the steps not run. After a failure
+        no new step starts; steps already in flight on other resources finish and are reported.
+        """
+        groups: dict[str, list[Step]] = {}
+        for step in phase.steps:
+            groups.setdefault(step.resource_id, []).append(step)
+        stop = threading.Event()
+
+        def run_group(steps: list[Step]) -> tuple[list[StepOutcome], StepOutcome | None, list[Step]]:
+            applied: list[StepOutcome] = []
+            for index, step in enumerate(steps):
+                if stop.is_set():
+                    return applied, None, steps[index:]
+                outcome = self._run_step(phase, step, versions, label)
+                if not outcome.ok:
+                    stop.set()
+                    return applied, outcome, steps[index + 1 :]
+                applied.append(outcome)
+            return applied, None, []
+
+        sequential = self.workers <= 1 or phase.name in SEQUENTIAL_PHASES or len(groups) == 1
+        if sequential:
+            results = [run_group(steps) for steps in groups.values() if not stop.is_set()]
+            started = len(results)
+            results += [([], None, steps) for steps in list(groups.values())[started:]]
+        else:
+            with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="reconcile") as pool:
+                results = list(pool.map(run_group, groups.values()))
+        applied = [outcome for result in results for outcome in result[0]]
+        failures = [result[1] for result in results if result[1] is not None]
+        not_run = [step for result in results for step in result[2]]
+        return applied, (failures[0] if failures else None), not_run
+
+    def _journal(self, record: dict[str, Any]) -> None:
+        with self._lock:
+            self._seq += 1
+            self.journal.append({"run_id": self.run_id, "seq": self._seq, "time": time.time(), **record})
+
+    def _run_step(self, phase: Phase, step: Step, versions: _Versions, label: str) -> StepOutcome:
         started = time.monotonic()
+        with self._lock:
+            self._done += 1
+            counter = f"{self._done}/{self._total}"
         try:
             new_version = self._perform(step, versions)
         except ApiError as exc:
