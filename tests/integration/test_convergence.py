@@ -3,6 +3,8 @@ including entry values destroyed by the apply; failures at any write step roll b
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,6 @@ from reconcile.normalize import fingerprint
 from .conftest import TOKEN, Workspace
 from .scenarios import START, START_ENTRIES, TARGET
 
-WRITE = r"PUT|POST|DELETE"
-
 
 def approve(_: Any) -> bool:
     return True
@@ -32,8 +32,6 @@ def backend(ws: Workspace) -> Backend:
 
 def write(ws: Workspace, model: ContentModel) -> None:
     if ws.models.exists():
-        import shutil
-
         shutil.rmtree(ws.models)
     write_models(model, ws.models)
 
@@ -107,27 +105,31 @@ def test_stale_saved_plan_is_refused(workspace: Workspace, tmp_path: Path) -> No
     assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
 
 
-def count_writes(ws: Workspace) -> int:
-    return sum(1 for r in ws.emulator.request_log if r.method in ("PUT", "POST", "DELETE"))
+def write_requests(ws: Workspace) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in ws.emulator.request_log if r.method in ("PUT", "POST", "DELETE")]
 
 
-def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace, tmp_path: Path) -> None:
-    """Inject a 500 at write k of the apply, for every k: the environment ends exactly at the start."""
+def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace) -> None:
+    """Inject a 500 at write k of the apply, for every k: the environment ends exactly at the start.
+
+    Writes to different content types may interleave (parallel execution), so write k is targeted
+    by its method, exact path and occurrence of that pair, which is the same in every run.
+    """
     start_fp, start_entries = seed_start(workspace)
     write(workspace, TARGET)
-    # Measure the number of writes of a clean apply, then undo it.
     workspace.emulator.clear_log()
     assert api.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
-    writes = count_writes(workspace)
-    assert writes > 10
-    assert api.revert(workspace.project(), None, "latest", confirm=approve).converged.complete  # type: ignore[union-attr]
+    writes = write_requests(workspace)
+    assert len(writes) > 10
+    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    assert reverted.converged is not None and reverted.converged.complete
     b = backend(workspace)
-    for k in range(1, writes + 1):
-        workspace.emulator.faults.clear()
-        workspace.emulator.faults.add(Fault(action="500", method=WRITE, path=r".*", nth=k))
+    for k, (method, path) in enumerate(writes):
+        occurrence = writes[: k + 1].count((method, path))
+        workspace.emulator.faults.add(Fault(action="500", method=method, path=f"^{re.escape(path)}$", nth=occurrence))
         outcome = api.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
         workspace.emulator.faults.clear()
-        assert not outcome.ok, f"fault at write {k} did not fail the apply"
-        assert outcome.rollback is not None and outcome.rollback.complete, f"write {k}: rollback incomplete"
-        assert fingerprint(b.read_live().model) == start_fp, f"write {k}"
-        assert entries_by_id(b) == start_entries, f"write {k}"
+        assert not outcome.ok, f"fault at write {k + 1} ({method} {path}) did not fail the apply"
+        assert outcome.rollback is not None and outcome.rollback.complete, f"write {k + 1}: rollback incomplete"
+        assert fingerprint(b.read_live().model) == start_fp, f"write {k + 1}"
+        assert entries_by_id(b) == start_entries, f"write {k + 1}"
