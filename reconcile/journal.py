@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import InputError, Problem, ReconcileError
-from .snapshots import JOURNAL_FILE, Snapshot, SnapshotStore
+from .snapshots import JOURNAL_FILE, Snapshot, SnapshotStore, fsync_dir
 
 JournalState = Literal["complete", "rolled_back", "failed", "unfinished"]
 # Snapshot kinds whose journal records a run that changes the target.
@@ -35,7 +35,7 @@ class Journal:
         except ValueError as exc:
             raise ReconcileError(f"journal record is not valid JSON: {exc}") from None
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 # A previous writer cut off mid-line: start on a fresh line so this record stays whole.
                 size = os.fstat(fd).st_size
@@ -47,6 +47,8 @@ class Journal:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            if not size:
+                fsync_dir(self.path.parent)  # the journal file itself was just created
         except OSError as exc:
             raise ReconcileError(
                 f"cannot write the journal {self.path}: {exc.strerror or exc}",

@@ -145,14 +145,14 @@ class SnapshotStore:
             staging.mkdir(parents=True)
             _write_atomic(staging / EXPORT_FILE, export_bytes)
             _write_atomic(staging / METADATA_FILE, _json_bytes(meta))
-            _fsync_dir(staging)
+            fsync_dir(staging)
             self._fault("files-written", staging)
             loaded = _read_snapshot_dir(staging, snapshot_id)
             if loaded.export != ordered:
                 raise ReconcileError(f"snapshot {snapshot_id}: export.json read back differs from the input")
             self._fault("verified", staging)
             os.rename(staging, final)
-            _fsync_dir(parent)
+            fsync_dir(parent)
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, ReconcileError):
@@ -210,11 +210,7 @@ class SnapshotStore:
             return _load_path(Path(ref).expanduser())
         if not _ID_PREFIX_RE.match(ref):
             raise InputError(
-                [
-                    Problem(
-                        ref, "", "not a snapshot id", "give an id from `reconcile snapshots list` or a path"
-                    )
-                ],
+                [Problem(ref, "", "not a snapshot id", "give an id from `reconcile snapshots list` or a path")],
                 summary=f"invalid snapshot reference {ref!r}",
             )
         matches = [info for info in self.list(target) if info.id.startswith(ref)]
@@ -282,7 +278,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a folder's entries (files created, renamed or removed in it) durable."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
@@ -331,9 +328,7 @@ def _read_json(path: Path) -> tuple[bytes, Any]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _bad(
-            path, f"cannot read: {exc.strerror or exc}", "check that the file exists and is readable"
-        ) from None
+        raise _bad(path, f"cannot read: {exc.strerror or exc}", "check that the file exists and is readable") from None
     try:
         return data, json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -376,9 +371,7 @@ def _read_snapshot_dir(path: Path, snapshot_id: str) -> Snapshot:
 def _load_path(path: Path) -> Snapshot:
     if path.is_dir():
         if not (path / METADATA_FILE).is_file():
-            raise _bad(
-                path, f"not a snapshot folder (no {METADATA_FILE})", "give a snapshot or an export file"
-            )
+            raise _bad(path, f"not a snapshot folder (no {METADATA_FILE})", "give a snapshot or an export file")
         return _read_snapshot_dir(path, path.name)
     if path.name == EXPORT_FILE and (path.parent / METADATA_FILE).is_file():
         return _read_snapshot_dir(path.parent, path.parent.name)
