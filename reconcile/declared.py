@@ -256,7 +256,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
                 Problem(
                     str(path),
                     "id",
-                    f"id {decl.id!r} differs from the file name {path.name!r}",
+                    f"id {_shown(decl.id)} differs from the file name {_shown(path.name)}",
                     f"rename the file to the id, or set id = {path.stem!r}",
                     lines.get(("id",)),
                 )
@@ -303,6 +303,11 @@ def load_models(models_dir: Path) -> DeclaredModel:
         raise InputError(sort_problems(problems), f"{len(problems)} problem(s) in the model files")
     model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
     return DeclaredModel(model, sources, key_lines)
+
+
+def _shown(text: str) -> str:
+    """A quoted id for messages; look-alike characters are made visible as escapes."""
+    return repr(text) if text.isascii() else f"{ascii(text)} (contains non-ASCII characters)"
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
