@@ -68,7 +68,13 @@ class Emulator:
         """Start serving in a background thread; return the base URL."""
         if self._server is None:
             self._server = make_server(HOST, 0, self.app, threaded=True, request_handler=_QuietRequestHandler)
-            self._thread = threading.Thread(target=self._server.serve_forever, name="reconcile-emulator", daemon=True)
+            # A short poll interval makes stop() quick (the default waits up to 0.5 s).
+            self._thread = threading.Thread(
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.02},
+                name="reconcile-emulator",
+                daemon=True,
+            )
             self._thread.start()
         return self.base_url
 

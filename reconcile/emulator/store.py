@@ -890,17 +890,22 @@ class Entries:
 
 
 def _select(item: Json, paths: list[str]) -> Json:
-    """Keep only the selected paths; ``sys.type`` always stays (the SDK needs it)."""
-    out: Json = {}
+    """Keep only the selected paths, in the item's key order; ``sys.type`` always stays (the SDK needs it)."""
+    whole = {p for p in paths if "." not in p}
+    parts: dict[str, set[str]] = {}
     for path in paths:
         head, _, rest = path.partition(".")
-        if head not in item:
-            continue
-        if not rest:
-            out[head] = item[head]
-        elif isinstance(item[head], dict) and rest in item[head]:
-            out.setdefault(head, {})[rest] = item[head][rest]
-    out.setdefault("sys", {}).setdefault("type", item["sys"]["type"])
+        if rest:
+            parts.setdefault(head, set()).add(rest)
+    out: Json = {}
+    for key, value in item.items():
+        if key in whole:
+            out[key] = value
+        elif key in parts and isinstance(value, dict):
+            wanted = parts[key] | ({"type"} if key == "sys" else set())
+            out[key] = {k: v for k, v in value.items() if k in wanted}
+    if "sys" not in out:
+        out = {"sys": {"type": item["sys"]["type"]}, **out}
     return out
 
 
