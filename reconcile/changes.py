@@ -214,19 +214,19 @@ def document(value: ContentType | Field | EditorInterface | Locale | None) -> An
 _SEGMENT = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
 
-def value_at(doc: Any, path: str) -> Any:
-    """The value at ``path`` inside ``doc``; ``None`` when the path does not exist there."""
+def value_at(doc: Any, path: str, default: Any = None) -> Any:
+    """The value at ``path`` inside ``doc``; ``default`` when the path does not exist there."""
     current = doc
     for match in _SEGMENT.finditer(path):
         index, key = match.groups()
         if index is not None:
             position = int(index)
             if not isinstance(current, list) or position >= len(current):
-                return None
+                return default
             current = current[position]
         else:
             if not isinstance(current, dict) or key not in current:
-                return None
+                return default
             current = current[key]
     return current
 

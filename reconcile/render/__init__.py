@@ -1,0 +1,7 @@
+"""Renderings of a plan: pure functions from a ``Plan`` to ``str``."""
+
+from reconcile.render.markdown import render_markdown
+from reconcile.render.plan_json import render_json
+from reconcile.render.text import render_text
+
+__all__ = ["render_json", "render_markdown", "render_text"]
