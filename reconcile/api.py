@@ -533,7 +533,8 @@ def revert(
         outcome.converged = converge(backend, snapshot, journal, run_id, progress, label="revert")
         journal.append({"event": "finish", "run_id": run_id,
                         "outcome": "complete" if outcome.converged.complete else "failed"})
-        if outcome.converged.complete and snapshot in find_unfinished(project.store, target.name):
+        unfinished = {s.id for s in find_unfinished(project.store, target.name)}
+        if outcome.converged.complete and snapshot.id in unfinished:
             # The run that started from this snapshot died; this revert is how it ended.
             _journal_of(snapshot).append({"event": "finish", "run_id": run_id, "outcome": "reverted",
                                           "reverted_by": pre.id})

@@ -222,15 +222,18 @@ class _Builder:
 
     def build(self) -> tuple[Phase, ...]:
         phases: list[Phase] = []
-        for name, steps in (
-            ("locales", self._locale_steps()),
-            ("content_types", self._content_type_steps()),
-            ("omit_fields", self._omit_steps()),
-            ("remove_fields", self._remove_steps()),
-            ("editor_interfaces", self._editor_interface_steps()),
-            ("delete_content_types", self._delete_content_type_steps()),
-            ("delete_locales", self._delete_locale_steps()),
+        # Each phase's steps are built only after the previous phase's, so that ``expected`` is the
+        # model held after that phase (not after the whole plan).
+        for name, build_steps in (
+            ("locales", self._locale_steps),
+            ("content_types", self._content_type_steps),
+            ("omit_fields", self._omit_steps),
+            ("remove_fields", self._remove_steps),
+            ("editor_interfaces", self._editor_interface_steps),
+            ("delete_content_types", self._delete_content_type_steps),
+            ("delete_locales", self._delete_locale_steps),
         ):
+            steps = build_steps()
             if steps:
                 phases.append(Phase(name=name, title=_TITLES[name], steps=tuple(steps), expected=self._expected()))
         return tuple(phases)

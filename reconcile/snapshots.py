@@ -314,11 +314,21 @@ def _git_info(models_dir: object) -> dict[str, Any]:
 
 
 def _info(target: str, path: Path) -> SnapshotInfo:
+    """List entry of a snapshot folder. ``created`` comes from metadata (microseconds, so snapshots
+    taken within one second keep their order), else from the folder name; ``kind`` None when the
+    metadata cannot be read."""
     created = datetime.strptime(path.name[:16], TIME_FORMAT).replace(tzinfo=UTC)
     try:
-        kind = json.loads((path / METADATA_FILE).read_text(encoding="utf-8")).get("kind")
-    except (OSError, ValueError, AttributeError):
-        kind = None
+        metadata = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        metadata = None
+    if not isinstance(metadata, dict):
+        return SnapshotInfo(id=path.name, target=target, kind=None, created=created, path=path)
+    kind = metadata.get("kind")
+    try:
+        created = datetime.fromisoformat(str(metadata.get("created"))).astimezone(UTC)
+    except ValueError:
+        pass  # keep the folder name's time
     return SnapshotInfo(
         id=path.name, target=target, kind=kind if isinstance(kind, str) else None, created=created, path=path
     )
@@ -395,6 +405,15 @@ def _read_export_file(path: Path) -> Snapshot:
     return Snapshot(id=path.name, path=path, metadata=metadata, export=export)
 
 
+def _identified(key: str, sys: dict[str, Any]) -> bool:
+    """Whether an export item names itself. Editor interfaces from the environment-wide list carry no
+    ``sys.id`` (recorded, cma-facts §1.3); they are identified by their ``sys.contentType`` link."""
+    if isinstance(sys.get("id"), str):
+        return True
+    link = sys.get("contentType")
+    return key == "editorInterfaces" and isinstance(link, dict) and isinstance(link.get("sys", {}).get("id"), str)
+
+
 def _export_problems(export: Any, file: str, *, required: tuple[str, ...]) -> list[Problem]:
     """Shape problems of an export: ``required`` keys present, each of ``EXPORT_KEYS`` present a list of
     objects carrying ``sys.id``."""
@@ -412,7 +431,7 @@ def _export_problems(export: Any, file: str, *, required: tuple[str, ...]) -> li
             continue
         for index, item in enumerate(items):
             sys = item.get("sys") if isinstance(item, dict) else None
-            if not isinstance(sys, dict) or not isinstance(sys.get("id"), str):
+            if not isinstance(sys, dict) or not _identified(key, sys):
                 problems.append(
                     Problem(file, f"{key}[{index}]", "must be an API object with sys.id", "use another file")
                 )
