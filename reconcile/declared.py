@@ -307,7 +307,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
 
 def _shown(text: str) -> str:
     """A quoted id for messages; look-alike characters are made visible as escapes."""
-    return repr(text) if text.isascii() else f"{ascii(text)} (contains non-ASCII characters)"
+    return repr(text) if text.isascii() else f"{text!a} (contains non-ASCII characters)"
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
