@@ -22,6 +22,7 @@ backup taken with Contentful's own tool can be planned against or reverted to.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -325,10 +326,8 @@ def _info(target: str, path: Path) -> SnapshotInfo:
     if not isinstance(metadata, dict):
         return SnapshotInfo(id=path.name, target=target, kind=None, created=created, path=path)
     kind = metadata.get("kind")
-    try:
+    with contextlib.suppress(ValueError):  # else keep the folder name's time
         created = datetime.fromisoformat(str(metadata.get("created"))).astimezone(UTC)
-    except ValueError:
-        pass  # keep the folder name's time
     return SnapshotInfo(
         id=path.name, target=target, kind=kind if isinstance(kind, str) else None, created=created, path=path
     )

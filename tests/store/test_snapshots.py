@@ -302,3 +302,11 @@ def test_summary_counts(tmp_path: Path) -> None:
     assert result["id"] == snap.id and result["kind"] == "post-apply"
     assert result["counts"] == {"content_types": 2, "fields": 3, "editor_interfaces": 1, "locales": 1, "entries": 1}
     assert result["metadata"]["fingerprint"] == "fp1"
+
+
+def test_snapshots_within_one_second_keep_their_order(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path)
+    made = [store.create("local", "pre-apply", sample_export(), META, now=T0.replace(microsecond=m)) for m in range(6)]
+    assert [i.id for i in store.list("local")] == [s.id for s in made]
+    latest = store.latest("local")
+    assert latest is not None and latest.id == made[-1].id
