@@ -2,8 +2,10 @@
 
 Each ``append`` writes one complete line and fsyncs it before returning, so after a crash the journal
 holds every step that was acknowledged, plus at most one cut-off last line, which ``Journal.read``
-ignores. A run is bracketed by ``{"event": "start", ...}`` and ``{"event": "finish", "outcome": ...}``;
-a start without a finish means the process died mid-run, and ``find_unfinished`` names the snapshots
+ignores (and which the next ``append`` turns into a ``cut_off`` record keeping its text).
+
+A run is bracketed by ``{"event": "start", ...}`` and ``{"event": "finish", "outcome": ...}``; a start
+without a finish means the process died mid-run, and ``find_unfinished`` names the snapshots
 whose runs did, so the next ``plan`` or ``apply`` can point at the ``reconcile revert`` that undoes it.
 """
 
@@ -37,11 +39,8 @@ class Journal:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             try:
-                # A previous writer cut off mid-line: start on a fresh line so this record stays whole.
                 size = os.fstat(fd).st_size
-                if size and os.pread(fd, 1, size - 1) != b"\n":
-                    line = "\n" + line
-                data = line.encode("utf-8")
+                data = _replace_cut_off_tail(fd, size) + line.encode("utf-8")
                 while data:
                     data = data[os.write(fd, data) :]
                 os.fsync(fd)
@@ -98,11 +97,25 @@ class Journal:
         return records
 
 
+def _replace_cut_off_tail(fd: int, size: int) -> bytes:
+    """When the file ends in a line cut off by a crash (never acknowledged: ``append`` fsyncs before it
+    returns), remove it and return a ``cut_off`` record keeping its text, so the journal stays whole
+    lines of JSON. Otherwise return nothing."""
+    if not size or os.pread(fd, 1, size - 1) == b"\n":
+        return b""
+    content = os.pread(fd, size, 0)
+    keep = content.rfind(b"\n") + 1
+    os.ftruncate(fd, keep)
+    partial = content[keep:].decode("utf-8", errors="replace")
+    return (json.dumps({"event": "cut_off", "partial": partial}, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def journal_state(records: list[dict[str, Any]]) -> JournalState:
     """The state of the last run in ``records``.
 
-    ``complete`` and ``rolled_back`` are the finish outcomes of those names; any other finish outcome
-    (``failed``, ``rollback_incomplete``...) is ``failed``; a start with no finish after it, or no start
+    ``complete`` is the finish outcome of that name; ``rolled_back`` also covers ``reverted`` (a died
+    run later undone by ``reconcile revert``); any other finish outcome (``failed``,
+    ``rollback_incomplete``...) is ``failed``; a start with no finish after it, or no start
     at all, is ``unfinished``.
     """
     starts = [i for i, r in enumerate(records) if r.get("event") == "start"]
@@ -114,7 +127,7 @@ def journal_state(records: list[dict[str, Any]]) -> JournalState:
     outcome = finishes[-1].get("outcome")
     if outcome == "complete":
         return "complete"
-    if outcome == "rolled_back":
+    if outcome in ("rolled_back", "reverted"):
         return "rolled_back"
     return "failed"
 

@@ -46,15 +46,16 @@ def test_truncated_last_line_is_ignored(tmp_path: Path) -> None:
     assert Journal.read(path) == [{"event": "start", "run_id": "r1"}, {"run_id": "r1", "seq": 1, "result": "ok"}]
 
 
-def test_append_after_a_cut_off_line_keeps_the_new_record_whole(tmp_path: Path) -> None:
+def test_append_after_a_cut_off_line_keeps_every_line_whole(tmp_path: Path) -> None:
     path = tmp_path / "journal.jsonl"
     path.write_bytes(b'{"event": "start"}\n{"seq": 1, "res')
-    Journal(path).append({"event": "finish", "outcome": "failed"})
-    assert path.read_bytes().endswith(b'\n{"event": "finish", "outcome": "failed"}\n')
-    # The cut-off line is now in the middle: that is damage, reported with its line number.
-    with pytest.raises(InputError) as info:
-        Journal.read(path)
-    assert info.value.problems[0].line == 2
+    Journal(path).append({"event": "finish", "outcome": "reverted"})
+    assert Journal.read(path) == [
+        {"event": "start"},
+        {"event": "cut_off", "partial": '{"seq": 1, "res'},
+        {"event": "finish", "outcome": "reverted"},
+    ]
+    assert journal_state(Journal.read(path)) == "rolled_back"
 
 
 def test_damaged_middle_line_is_reported(tmp_path: Path) -> None:
@@ -83,6 +84,7 @@ def test_unwritable_journal_is_a_clear_error(tmp_path: Path) -> None:
         ([{"event": "start"}, {"event": "finish", "outcome": "rolled_back"}], "rolled_back"),
         ([{"event": "start"}, {"event": "finish", "outcome": "failed", "rollback": False}], "failed"),
         ([{"event": "start"}, {"event": "finish", "outcome": "rollback_incomplete"}], "failed"),
+        ([{"event": "start"}, {"event": "finish", "outcome": "reverted"}], "rolled_back"),
         # A later start without its finish: the last run is what counts.
         ([{"event": "start"}, {"event": "finish", "outcome": "complete"}, {"event": "start"}], "unfinished"),
     ],
