@@ -181,7 +181,7 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
             changes.append(
                 _field_change(RenameField, ct_id, old, renamed, worst("breaking", field_impact(old, new)))
             )
-        elif old != _plain(new):
+        elif _plain(old) != _plain(new):
             kind = OmitField if new.omitted and not old.omitted else ModifyField
             changes.append(_field_change(kind, ct_id, old, _plain(new), field_impact(old, new)))
     # Loop 2 over the desired fields: adds (including the new side of a rename that cannot be one).

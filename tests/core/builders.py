@@ -1,0 +1,33 @@
+"""Small hand-built model values shared by the core tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale
+
+EN = Locale(code="en-US", name="English (United States)", default=True)
+
+
+def field(field_id: str, type_: Any = "Symbol", **kwargs: Any) -> Field:
+    return Field(id=field_id, name=kwargs.pop("name", field_id.title()), type=type_, **kwargs)
+
+
+def content_type(ct_id: str, *fields: Field, **kwargs: Any) -> ContentType:
+    return ContentType(id=ct_id, name=kwargs.pop("name", ct_id.title()), fields=fields, **kwargs)
+
+
+def model(
+    *content_types: ContentType,
+    editor_interfaces: tuple[EditorInterface, ...] = (),
+    locales: tuple[Locale, ...] = (EN,),
+) -> ContentModel:
+    return ContentModel(
+        content_types={ct.id: ct for ct in content_types},
+        editor_interfaces={ei.content_type_id: ei for ei in editor_interfaces},
+        locales={loc.code: loc for loc in locales},
+    )
+
+
+def interface(ct_id: str, *controls: Control, **kwargs: Any) -> EditorInterface:
+    return EditorInterface(content_type_id=ct_id, controls=controls, **kwargs)
