@@ -55,9 +55,9 @@ class ReplayServer:
                     Reply(404, {"sys": {"type": "Error", "id": "UnknownRoute"}, "message": "unknown path"}),
                 )
                 body = reply.body
-                if isinstance(body, dict) and body.get("sys", {}).get("type") == "Array":
-                    if int(query.get("skip", 0)) > 0:
-                        body = {**body, "items": []}
+                is_array = isinstance(body, dict) and body.get("sys", {}).get("type") == "Array"
+                if is_array and int(query.get("skip", 0)) > 0:
+                    body = {**body, "items": []}
                 data = b"" if body is None else json.dumps(body).encode()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/vnd.contentful.management.v1+json")

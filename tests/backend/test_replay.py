@@ -29,7 +29,7 @@ from reconcile.backend import (
 from reconcile.model import LiveState
 
 from .conftest import RECORDINGS
-from .servers import Reply, ReplayServer
+from .servers import ReplayServer, Reply
 
 # Keys the model ignores on purpose: legacy/read-only field keys (``apiName`` of web-app content types,
 # ``deleted`` of a deletion step, ``uiid`` of 2014), server-managed locale keys (``internal_code``, the 2014
