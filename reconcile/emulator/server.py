@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import socket
 import threading
 import time
 import uuid
@@ -172,6 +173,9 @@ class EmulatorApp:
         fault = self.faults.take(request.method, request.path)
         if fault is not None:
             if fault.action == "drop":
+                # Shut the socket so the client sees the connection end (werkzeug would otherwise
+                # keep an HTTP/1.1 connection open), then let werkzeug skip the response.
+                request.environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
                 raise DroppedConnection("fault injection: connection dropped")
             if fault.action == "delay":
                 time.sleep(fault.delay)
