@@ -251,13 +251,13 @@ def load_models(models_dir: Path) -> DeclaredModel:
         key_lines[path] = lines
         if not isinstance(decl, ContentTypeFile):
             raise TypeError(decl)  # _load_file returns the shape it was given
-        if decl.id != path.stem:
+        if decl.id != _id_of(path):
             problems.append(
                 Problem(
                     str(path),
                     "id",
                     f"id {_shown(decl.id)} differs from the file name {_shown(path.name)}",
-                    f"rename the file to the id, or set id = {path.stem!r}",
+                    f"rename the file to the id, or set id = {_id_of(path)!r}",
                     lines.get(("id",)),
                 )
             )
@@ -328,8 +328,8 @@ def _content_type_files(ct_dir: Path, problems: list[Problem]) -> list[Path]:
         return []
     files = []
     for entry in sorted(ct_dir.iterdir()):
-        if entry.name.startswith("."):
-            continue
+        if entry.name.startswith(".") and not (entry.is_file() and _is_model_file(entry)):
+            continue  # editor swap files, .DS_Store, ...
         if entry.is_dir():
             problems.append(
                 Problem(
@@ -339,7 +339,7 @@ def _content_type_files(ct_dir: Path, problems: list[Problem]) -> list[Path]:
                     "content_types/ holds only <id>.toml files; move or remove the directory",
                 )
             )
-        elif entry.suffix != ".toml":
+        elif not _is_model_file(entry):
             problems.append(
                 Problem(
                     str(entry),
@@ -352,6 +352,16 @@ def _content_type_files(ct_dir: Path, problems: list[Problem]) -> list[Path]:
         else:
             files.append(entry)
     return files
+
+
+def _is_model_file(path: Path) -> bool:
+    """``<id>.toml`` with a non-empty id (an emacs lock ``.#x.toml`` is not one)."""
+    return path.name.endswith(".toml") and len(path.name) > len(".toml") and not path.name.startswith(".#")
+
+
+def _id_of(path: Path) -> str:
+    """The content type id a file name declares: the name without ``.toml`` (``.x.toml`` is ``.x``)."""
+    return path.name.removesuffix(".toml")
 
 
 def _load_file(
@@ -860,7 +870,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None)
             raise ReconcileError(
                 f"content type {ct_id!r} is not in the model", hint="check the id (ids are case-sensitive)"
             )
-        if not CONTENT_TYPE_ID_PATTERN.fullmatch(ct_id):
+        if not CONTENT_TYPE_ID_PATTERN.fullmatch(ct_id) or ct_id == ".":
             raise ReconcileError(
                 f"content type id {ct_id!r} cannot be written as a file name",
                 hint="ids are 1-64 characters of letters, digits, '-', '_' and '.'",
@@ -879,7 +889,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None)
         _write_atomic(path, locales_toml(model.locales))
         written.append(path)
         for stale in sorted(ct_dir.glob("*.toml")):
-            if stale.stem not in model.content_types:
+            if _is_model_file(stale) and _id_of(stale) not in model.content_types:
                 stale.unlink()
     return written
 
