@@ -250,7 +250,7 @@ class EmulatorApp:
 
     def _environments(self, request: Request, body: Any, space: str) -> Any:
         if request.method == "GET":
-            return self.store.environments.list(space, request.args)
+            return self.store.environments.collection(space, request.args)
         return self._put_environment(request, body, space, new_id())
 
     def _environment(self, request: Request, body: Any, space: str, env: str) -> Any:
@@ -269,7 +269,7 @@ class EmulatorApp:
     def _content_types(self, request: Request, body: Any, space: str, env: str) -> Any:
         scope = self._scope(space, env)
         if request.method == "GET":
-            return self.store.content_types.list(scope, request.args)
+            return self.store.content_types.collection(scope, request.args)
         return self.store.content_types.put(scope, new_id(), body, None)
 
     def _content_type(self, request: Request, body: Any, space: str, env: str, ct: str) -> Any:
@@ -298,7 +298,7 @@ class EmulatorApp:
     def _locales(self, request: Request, body: Any, space: str, env: str) -> Any:
         scope = self._scope(space, env)
         if request.method == "GET":
-            return self.store.locales.list(scope, request.args)
+            return self.store.locales.collection(scope, request.args)
         return 201, self.store.locales.create(scope, body)
 
     def _locale(self, request: Request, body: Any, space: str, env: str, locale: str) -> Any:
@@ -312,7 +312,7 @@ class EmulatorApp:
     def _entries(self, request: Request, body: Any, space: str, env: str) -> Any:
         scope = self._scope(space, env)
         if request.method == "GET":
-            return self.store.entries.list(scope, request.args)
+            return self.store.entries.collection(scope, request.args)
         return self.store.entries.put(scope, new_id(), body, None, _content_type_header(request))
 
     def _entry(self, request: Request, body: Any, space: str, env: str, entry: str) -> Any:

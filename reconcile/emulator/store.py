@@ -216,6 +216,10 @@ SYS_ORDER_PATHS = frozenset(
 )  # fmt: skip
 
 
+def _sorter(path: str) -> Callable[[Json], tuple[int, Any]]:
+    return lambda item: _sort_key(_path_value(item, path))
+
+
 def apply_order(items: list[Json], order: str | None) -> list[Json]:
     """Sort by a comma list of paths, ``-`` for descending (``sys.createdAt,sys.id``)."""
     if not order:
@@ -233,7 +237,7 @@ def apply_order(items: list[Json], order: str | None) -> list[Json]:
     result = list(items)
     for key in reversed(keys):  # stable sorts, least significant key first
         path = key.lstrip("-")
-        result.sort(key=lambda item, p=path: _sort_key(_path_value(item, p)), reverse=key[0] == "-")
+        result.sort(key=_sorter(path), reverse=key[0] == "-")
     return result
 
 
@@ -275,12 +279,12 @@ class ContentTypes:
         self.store = store
 
     def _record(self, scope: Scope, ct_id: str) -> Json:
-        record = scope.env["content_types"].get(ct_id)
+        record: Json | None = scope.env["content_types"].get(ct_id)
         if record is None:
             raise not_found(scope.details("ContentType", ct_id))
         return record
 
-    def list(self, scope: Scope, query: Mapping[str, str]) -> Json:
+    def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
         drafts = [r["draft"] for r in scope.env["content_types"].values()]
         return page(filter_sys_id(drafts, query), query)
 
@@ -302,7 +306,7 @@ class ContentTypes:
         fields, origins, display_field = self._validate(body, published, previous_origins)
         now = self.store.clock.ms()
         if record is None:
-            sys = {
+            sys: Json = {
                 "space": scope.space_link(), "id": ct_id, "type": "ContentType",
                 "createdAt": now, "updatedAt": now, "environment": scope.env_link(),
                 "createdBy": user_link(), "updatedBy": user_link(),
@@ -364,7 +368,8 @@ class ContentTypes:
         ids = [f["id"] for f in fields]
         display_field = body.get("displayField")
         # A display field renamed in the same PUT follows the rename (real behaviour UNSURE).
-        display_field = renamed.get(display_field, display_field)
+        if isinstance(display_field, str):
+            display_field = renamed.get(display_field, display_field)
         for index, field_id in enumerate(ids):
             if field_id in ids[:index]:  # shape UNSURE
                 errors.append({"name": "taken", "path": ["fields", index, "id"], "value": field_id})
@@ -506,7 +511,7 @@ class EditorInterfaces:
         self.store = store
 
     def _existing(self, scope: Scope, ct_id: str) -> Json:
-        ei = scope.env["editor_interfaces"].get(ct_id)
+        ei: Json | None = scope.env["editor_interfaces"].get(ct_id)
         if ei is None:  # before the first publish: 404 about the content type [facts 10.1]
             raise not_found(scope.details("ContentType", ct_id))
         return ei
@@ -599,19 +604,19 @@ class Locales:
         self.store = store
 
     def _existing(self, scope: Scope, locale_id: str) -> Json:
-        locale = scope.env["locales"].get(locale_id)
+        locale: Json | None = scope.env["locales"].get(locale_id)
         if locale is None:
             raise not_found()  # locales' 404 has no details [REC P/locale/not_found]
         return locale
 
-    def list(self, scope: Scope, query: Mapping[str, str]) -> Json:
+    def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
         return page(filter_sys_id(list(scope.env["locales"].values()), query), query)
 
     def get(self, scope: Scope, locale_id: str) -> Json:
         return copy.deepcopy(self._existing(scope, locale_id))
 
     def default_code(self, scope: Scope) -> str:
-        return next(loc["code"] for loc in scope.env["locales"].values() if loc["default"])
+        return str(next(loc["code"] for loc in scope.env["locales"].values() if loc["default"]))
 
     def create_default(self, scope: Scope) -> None:
         """The one default locale of a new space's master environment."""
@@ -706,7 +711,7 @@ class Locales:
     def _store(self, scope: Scope, locale_id: str, values: Json, old: Json | None) -> Json:
         now = self.store.clock.seconds()  # locale timestamps have no milliseconds [facts 1.4]
         if old is None:
-            sys = {"type": "Locale", "id": locale_id, "version": 1, "space": scope.space_link(),
+            sys: Json = {"type": "Locale", "id": locale_id, "version": 1, "space": scope.space_link(),
                    "environment": scope.env_link(), "createdBy": user_link(), "createdAt": now,
                    "updatedBy": user_link(), "updatedAt": now}  # fmt: skip
         else:
@@ -746,7 +751,7 @@ class Entries:
         self.store = store
 
     def _existing(self, scope: Scope, entry_id: str) -> Json:
-        entry = scope.env["entries"].get(entry_id)
+        entry: Json | None = scope.env["entries"].get(entry_id)
         if entry is None:
             raise not_found(scope.details("Entry", entry_id))
         return entry
@@ -755,7 +760,7 @@ class Entries:
         return [e for e in scope.env["entries"].values()
                 if e["sys"]["contentType"]["sys"]["id"] == ct_id]  # fmt: skip
 
-    def list(self, scope: Scope, query: Mapping[str, str]) -> Json:
+    def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
         ct_id = query.get("content_type", query.get("sys.contentType.sys.id"))
         entries = list(scope.env["entries"].values())
         if ct_id is not None:
@@ -788,7 +793,7 @@ class Entries:
         fields = self._check_body(scope, body, published)
         now = self.store.clock.ms()
         if entry is None:
-            sys = {
+            sys: Json = {
                 "space": scope.space_link(), "id": entry_id, "type": "Entry", "createdAt": now,
                 "updatedAt": now, "environment": scope.env_link(), "createdBy": user_link(),
                 "updatedBy": user_link(), "publishedCounter": 0, "version": 1,
@@ -920,7 +925,7 @@ class Environments:
         self.ready_delay = ready_delay
 
     def _space(self, space: str) -> Json:
-        data = self.store.state["spaces"].get(space)
+        data: Json | None = self.store.state["spaces"].get(space)
         if data is None:
             raise not_found()
         return data
@@ -944,7 +949,7 @@ class Environments:
     def _body(self, env: Json) -> Json:
         return {"name": env["name"], "sys": copy.deepcopy(env["sys"])}
 
-    def list(self, space: str, query: Mapping[str, str]) -> Json:
+    def collection(self, space: str, query: Mapping[str, str]) -> Json:
         envs = self._space(space)["environments"]
         for env in envs.values():
             self._settle(env)
