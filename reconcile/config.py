@@ -166,14 +166,12 @@ class Config(BaseModel):
         return self.project_dir / ".reconcile"
 
     def target(self, name: str | None) -> TargetConfig:
-        """The target called ``name`` (None: the default target). An undeclared ``local`` is the
-        implicit local target; any other undeclared name is an error listing the declared ones."""
+        """The target called ``name`` (None: the default target). ``targets`` always holds ``local``
+        (declared, or the implicit one added at load); any other unknown name is an error listing them."""
         wanted = name or self.default_target
         if wanted in self.targets:
             return self.targets[wanted]
-        if wanted == LOCAL_TARGET:
-            return _local_target(LOCAL_TARGET, self.state_dir, ())
-        known = ", ".join(sorted({*self.targets, LOCAL_TARGET}))
+        known = ", ".join(sorted(self.targets))
         where = str(self.file) if self.file else f"{self.project_dir / CONFIG_FILE_NAME} (absent)"
         raise ReconcileError(
             f"unknown target '{wanted}'; known targets: {known}",
@@ -213,7 +211,7 @@ def load_config(path: Path | None, project_dir: Path) -> Config:
     except ValidationError as exc:
         raise InputError(_problems(exc, path, text), summary=f"invalid configuration in {path}") from None
     config = _resolve(parsed, path, path.resolve().parent)
-    if config.default_target != LOCAL_TARGET and config.default_target not in config.targets:
+    if config.default_target not in config.targets:
         line, column = _key_positions(text).get(("project", "default_target"), (None, None))
         raise InputError(
             [
@@ -222,7 +220,7 @@ def load_config(path: Path | None, project_dir: Path) -> Config:
                     "project.default_target",
                     f"names target '{config.default_target}', which is not declared",
                     f"declare [targets.{config.default_target}] or use one of: "
-                    + ", ".join(sorted({*config.targets, LOCAL_TARGET})),
+                    + ", ".join(sorted(config.targets)),
                     line,
                     column,
                 )
