@@ -410,12 +410,13 @@ def _identified(key: str, sys: dict[str, Any]) -> bool:
     if isinstance(sys.get("id"), str):
         return True
     link = sys.get("contentType")
-    return key == "editorInterfaces" and isinstance(link, dict) and isinstance(link.get("sys", {}).get("id"), str)
+    link_sys = link.get("sys") if isinstance(link, dict) else None
+    return key == "editorInterfaces" and isinstance(link_sys, dict) and isinstance(link_sys.get("id"), str)
 
 
 def _export_problems(export: Any, file: str, *, required: tuple[str, ...]) -> list[Problem]:
     """Shape problems of an export: ``required`` keys present, each of ``EXPORT_KEYS`` present a list of
-    objects carrying ``sys.id``."""
+    API objects that identify themselves (``sys.id``, or for an editor interface its content type link)."""
     if not isinstance(export, dict):
         return [Problem(file, "", "must be a JSON object", "use another snapshot")]
     problems = [

@@ -310,3 +310,16 @@ def test_snapshots_within_one_second_keep_their_order(tmp_path: Path) -> None:
     assert [i.id for i in store.list("local")] == [s.id for s in made]
     latest = store.latest("local")
     assert latest is not None and latest.id == made[-1].id
+
+
+def test_editor_interfaces_identified_by_their_content_type_link(tmp_path: Path) -> None:
+    export = sample_export()
+    link = {"sys": {"type": "Link", "linkType": "ContentType", "id": "blogPost"}}
+    export["editorInterfaces"] = [{"sys": {"contentType": link}, "controls": []}]
+    assert SnapshotStore(tmp_path).create("local", "pre-apply", export, META).export == {
+        key: export[key] for key in EXPORT_KEYS
+    }
+    export["editorInterfaces"] = [{"sys": {"contentType": {"sys": "blogPost"}}}]
+    with pytest.raises(InputError) as info:
+        SnapshotStore(tmp_path).create("local", "pre-apply", export, META)
+    assert [p.path for p in info.value.problems] == ["editorInterfaces[0]"]
