@@ -370,16 +370,18 @@ class _ContentTypeCheck:
                 'add allowed_resources = [{ type = "Contentful:Entry", source = "crn:...", contentTypes = ["x"] }]',
             )
             return
-        sources = [r.get("source") for r in resources if r.get("source") is not None]
+        seen: list[Any] = []
         for index, resource in enumerate(resources):
             if not isinstance(resource.get("type"), str):
                 yield self.problem((*where, index), "an allowed resource needs a type", 'add type = "Contentful:Entry"')
-            if resource.get("source") is not None and sources.count(resource["source"]) > 1:
+            source = resource.get("source")
+            if source is not None and source in seen:
                 yield self.problem(
                     (*where, index, "source"),
                     f"source {resource['source']!r} is listed more than once",
                     "merge the entries into one (list all contentTypes there)",
                 )
+            seen.append(source)
 
     def editor_problems(self) -> Iterator[Problem]:
         ei = self.model.editor_interfaces.get(self.ct.id)
