@@ -147,3 +147,13 @@ def test_a_429_announcing_a_long_wait_fails_at_once(replay: ReplayServer) -> Non
 def test_bad_configuration_is_refused_before_any_request(base_url: str, token: str, message: str) -> None:
     with pytest.raises(ReconcileError, match=message):
         Backend(base_url=base_url, token=token, space_id="sp", environment_id="master")
+
+
+def test_a_token_echoed_by_a_server_is_scrubbed(replay: ReplayServer) -> None:
+    echo = {"sys": {"type": "Error", "id": "BadRequest"}, "message": f"bad header: Bearer {SENTINEL}"}
+    replay.routes["/content_types/post"] = Reply(400, echo)
+
+    with pytest.raises(ApiError) as error:
+        backend_at(replay.base_url).delete_content_type("post")
+
+    assert "bad header: Bearer <token>" in str(error.value) and SENTINEL not in str(error.value)
