@@ -305,6 +305,7 @@ def _meta_from_api(d: JsonObject, default_sys_id: str | None = None) -> Resource
     sys = d.get("sys", {})
     return ResourceMeta(
         sys_id=sys.get("id", default_sys_id),
+        # Every CMA resource has sys.version; 0 only keeps a hand-trimmed export file parseable.
         version=sys.get("version", 0),
         published_version=sys.get("publishedVersion"),
         updated_at=sys.get("updatedAt"),
@@ -410,7 +411,8 @@ class _SdkClient(Client):  # type: ignore[misc]
     def _http_request(
         self, method: str, url: str, request_kwargs: dict[str, Any] | None = None
     ) -> requests.Response:
-        for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
+        retries = 0
+        while True:
             self.throttle.acquire()
             with self._count_lock:
                 self.request_count += 1
@@ -419,10 +421,10 @@ class _SdkClient(Client):  # type: ignore[misc]
                 return super()._http_request(method, url, kwargs)
             except RateLimitExceededError as error:
                 wait = _rate_limit_wait(error.response)
-                if attempt == MAX_RATE_LIMIT_RETRIES or wait > MAX_RATE_LIMIT_WAIT:
+                if retries == MAX_RATE_LIMIT_RETRIES or wait > MAX_RATE_LIMIT_WAIT:
                     return error.response
+                retries += 1
                 self.throttle.defer(wait)
-        raise AssertionError("unreachable: the last attempt returns")
 
     def __repr__(self) -> str:  # the SDK's repr shows the token
         return f"<_SdkClient api_url={self.api_url!r}>"
