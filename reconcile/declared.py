@@ -205,12 +205,7 @@ class DeclaredModel:
 
     def line_of(self, file: Path, key_path: KeyPath) -> int | None:
         """The line of ``key_path`` in ``file``, or of its nearest enclosing key that has one."""
-        lines = self.key_lines.get(file, {})
-        for end in range(len(key_path), 0, -1):
-            line = lines.get(key_path[:end])
-            if line is not None:
-                return line
-        return None
+        return _nearest_line(self.key_lines.get(file, {}), key_path)
 
 
 # --------------------------------------------------------------------------------------------------
