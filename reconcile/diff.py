@@ -178,9 +178,7 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
         new = desired_by_id[new_id]
         if new_id != old.id:
             renamed = new.model_copy(update={"renamed_from": old.id})
-            changes.append(
-                _field_change(RenameField, ct_id, old, renamed, worst("breaking", field_impact(old, new)))
-            )
+            changes.append(_field_change(RenameField, ct_id, old, renamed, worst("breaking", field_impact(old, new))))
         elif _plain(old) != _plain(new):
             kind = OmitField if new.omitted and not old.omitted else ModifyField
             changes.append(_field_change(kind, ct_id, old, _plain(new), field_impact(old, new)))
@@ -254,9 +252,7 @@ def _longest_common_subsequence(a: list[str], b: list[str]) -> list[str]:
     lengths = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i in range(len(a) - 1, -1, -1):
         for j in range(len(b) - 1, -1, -1):
-            lengths[i][j] = (
-                lengths[i + 1][j + 1] + 1 if a[i] == b[j] else max(lengths[i + 1][j], lengths[i][j + 1])
-            )
+            lengths[i][j] = lengths[i + 1][j + 1] + 1 if a[i] == b[j] else max(lengths[i + 1][j], lengths[i][j + 1])
     out: list[str] = []
     i = j = 0
     while i < len(a) and j < len(b):

@@ -135,9 +135,7 @@ def _control(control: Control) -> Control:
     return control.model_copy(update={"settings": _json_value(settings) or None})
 
 
-def normalize_editor_interface(
-    editor_interface: EditorInterface | None, content_type: ContentType
-) -> EditorInterface:
+def normalize_editor_interface(editor_interface: EditorInterface | None, content_type: ContentType) -> EditorInterface:
     """The editor interface of ``content_type`` as the server holds it after a publish.
 
     ``None`` stands for "not created yet": the server creates one bare control per field.
@@ -156,12 +154,9 @@ def _locale(locale: Locale) -> Locale:
 
 def normalize(model: ContentModel) -> ContentModel:
     """The canonical form of ``model``. Idempotent: ``normalize(normalize(m)) == normalize(m)``."""
-    content_types = {
-        ct_id: normalize_content_type(model.content_types[ct_id]) for ct_id in sorted(model.content_types)
-    }
+    content_types = {ct_id: normalize_content_type(model.content_types[ct_id]) for ct_id in sorted(model.content_types)}
     editor_interfaces = {
-        ct_id: normalize_editor_interface(model.editor_interfaces.get(ct_id), ct)
-        for ct_id, ct in content_types.items()
+        ct_id: normalize_editor_interface(model.editor_interfaces.get(ct_id), ct) for ct_id, ct in content_types.items()
     }
     locales = {code: _locale(model.locales[code]) for code in sorted(model.locales)}
     return ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)

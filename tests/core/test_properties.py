@@ -41,13 +41,13 @@ def fields(draw: st.DrawFn, field_id: str) -> Field:
     return Field(
         id=field_id,
         name=draw(st.sampled_from([field_id.title(), field_id.upper()])),
-        type=kind,  # type: ignore[arg-type]
+        type=kind,
         required=draw(st.booleans()),
         localized=draw(st.booleans()),
         omitted=draw(st.booleans()),
         disabled=draw(st.booleans()),
         validations=tuple(draw(st.lists(st.sampled_from(VALIDATIONS[kind]), max_size=2, unique_by=repr))),
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
