@@ -162,7 +162,6 @@ class DeleteLocale(_LocaleChange):
     after: None = None
 
 
-FieldChange = AddField | ModifyField | RenameField | MoveField | OmitField | RemoveField | ReplaceField
 Change = Annotated[
     CreateContentType
     | DeleteContentType
