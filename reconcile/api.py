@@ -106,7 +106,7 @@ def _affected_content_types(addresses: list[str], live: ContentModel) -> list[st
 
 def _holds_data(entry: dict[str, Any], field_id: str | None, locale: str | None) -> bool:
     fields: dict[str, Any] = entry.get("fields") or {}
-    values = [fields[field_id]] if field_id is not None else list(fields.values())
+    values = [fields.get(field_id)] if field_id is not None else list(fields.values())
     if locale is None:
         return any(v for v in values)
     return any(isinstance(v, dict) and locale in v for v in values)

@@ -64,8 +64,28 @@ ARTICLE_NEXT = ContentType(
         # `legacy` removed (destructive)
     ),
 )
+EVENT = ContentType(
+    id="event", name="Event", display_field="title",
+    fields=(
+        Field(id="title", name="Title", type="Symbol", required=True),
+        Field(id="when", name="When", type="Date"),
+        Field(id="where", name="Where", type="Location"),
+        Field(id="speakers", name="Speakers", type="Array",
+              items=Items(type="Link", link_type="Entry", validations=({"linkContentType": ["author"]},))),
+    ),
+)
+VENUE = ContentType(
+    id="venue", name="Venue", display_field="name",
+    fields=(Field(id="name", name="Name", type="Symbol"), Field(id="capacity", name="Capacity", type="Integer")),
+)
+SPONSOR = ContentType(
+    id="sponsor", name="Sponsor", display_field="name",
+    fields=(Field(id="name", name="Name", type="Symbol"), Field(id="logo", name="Logo", type="Link", link_type="Asset")),
+)
+
 TARGET = _model(
-    AUTHOR, ARTICLE_NEXT, locales=(EN, FR),  # legacyPage deleted, de-DE deleted, fr-FR created
+    AUTHOR, ARTICLE_NEXT, EVENT, VENUE, SPONSOR,
+    locales=(EN, FR),  # legacyPage deleted, de-DE deleted, fr-FR created, three content types created
     editors=(EditorInterface(content_type_id="author", controls=(
         Control(field_id="name", widget_id="singleLine", widget_namespace="builtin",
                 settings={"helpText": "Full name"}),

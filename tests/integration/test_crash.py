@@ -31,7 +31,7 @@ def run_cli(ws: Workspace, *args: str) -> subprocess.CompletedProcess[str]:
 
 def kill_apply_at(ws: Workspace, method: str, path: str, occurrence: int) -> None:
     """Start `reconcile apply` and SIGKILL it while the chosen write is in flight."""
-    ws.emulator.faults.add(Fault(action="delay", method=method, path=f"^{re.escape(path)}$", nth=occurrence, delay=3))
+    ws.emulator.faults.add(Fault(action="delay", method=method, path=f"^{path}$", nth=occurrence, delay=3))
     ws.emulator.clear_log()
     env = {**os.environ, "RECONCILE_TEST_TOKEN": TOKEN}
     proc = subprocess.Popen([*RECONCILE, "apply", "--auto-approve", "--allow-destroy"], cwd=ws.root, env=env,
@@ -39,7 +39,7 @@ def kill_apply_at(ws: Workspace, method: str, path: str, occurrence: int) -> Non
     deadline = time.monotonic() + 60
     try:
         while time.monotonic() < deadline:
-            hits = [r for r in ws.emulator.request_log if (r.method, r.path) == (method, path)]
+            hits = [r for r in ws.emulator.request_log if r.method == method and re.fullmatch(path, r.path)]
             if len(hits) >= occurrence:
                 break
             assert proc.poll() is None, "apply finished before reaching the kill point"
