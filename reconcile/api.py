@@ -21,7 +21,7 @@ from typing import Any
 from reconcile import __version__
 from reconcile.backend import Backend, RawEnvironment, parse_environment, raw_from_export
 from reconcile.config import LOCAL_TOKEN, Config, TargetConfig, load_config
-from reconcile.declared import DeclaredModel, load_models, write_models
+from reconcile.declared import DeclaredModel, content_type_path, load_models, write_locales, write_models
 from reconcile.diff import diff
 from reconcile.drift import DriftReport, drift_report, drifted_resources
 from reconcile.errors import InputError, PolicyBlocked, ReconcileError, StalePlan
@@ -655,7 +655,8 @@ def _rehearse_in(
             return "no changes"
 
         def revert_stage() -> str:
-            converged = converge(sandbox, state["snapshot"], _journal_of(state["snapshot"]), secrets.token_hex(6), progress,
+            snapshot = state["snapshot"]
+            converged = converge(sandbox, snapshot, _journal_of(snapshot), secrets.token_hex(6), progress,
                                  label="revert")
             if not converged.complete:
                 raise ReconcileError("revert did not reach the pre-apply snapshot")
@@ -799,7 +800,7 @@ def _adopt(project: Project, live: LiveState, report: DriftReport) -> list[Path]
     written: list[Path] = []
     for kind, ident in drifted_resources(report):
         if kind == "locale":
-            written.extend(write_locales(current, project.models_dir))
+            written.append(write_locales(current, project.models_dir))
         elif ident in current.content_types:
             written.extend(write_models(current, project.models_dir, only=ident))
         else:

@@ -876,17 +876,28 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None)
     for ct_id in ids:
         ct = model.content_types[ct_id]
         ei = model.editor_interfaces.get(ct_id, EditorInterface(content_type_id=ct_id))
-        path = ct_dir / f"{ct_id}.toml"
+        path = content_type_path(models_dir, ct_id)
         _write_atomic(path, content_type_toml(ct, ei))
         written.append(path)
     if only is None:
-        path = models_dir / LOCALES_FILE
-        _write_atomic(path, locales_toml(model.locales))
-        written.append(path)
+        written.append(write_locales(model, models_dir))
         for stale in sorted(ct_dir.glob("*.toml")):
             if _is_model_file(stale) and _id_of(stale) not in model.content_types:
                 stale.unlink()
     return written
+
+
+def content_type_path(models_dir: Path, content_type_id: str) -> Path:
+    """Where the file of ``content_type_id`` lives under ``models_dir``."""
+    return models_dir / CONTENT_TYPES_DIR / f"{content_type_id}.toml"
+
+
+def write_locales(model: ContentModel, models_dir: Path) -> Path:
+    """Write only ``locales.toml`` (for `drift --adopt` when only locales drifted)."""
+    path = models_dir / LOCALES_FILE
+    models_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, locales_toml(model.locales))
+    return path
 
 
 def content_type_toml(ct: ContentType, ei: EditorInterface) -> str:

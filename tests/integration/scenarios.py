@@ -80,7 +80,10 @@ VENUE = ContentType(
 )
 SPONSOR = ContentType(
     id="sponsor", name="Sponsor", display_field="name",
-    fields=(Field(id="name", name="Name", type="Symbol"), Field(id="logo", name="Logo", type="Link", link_type="Asset")),
+    fields=(
+        Field(id="name", name="Name", type="Symbol"),
+        Field(id="logo", name="Logo", type="Link", link_type="Asset"),
+    ),
 )
 
 TARGET = _model(
