@@ -1,0 +1,232 @@
+"""Helpers for the documentation tests: find `reconcile ...` command lines in shell scripts and Markdown,
+and check them against the real command tree of the typer app (the same parser the CLI uses)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer.main
+import yaml
+
+from reconcile.cli import app
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs"
+EXAMPLES = DOCS / "examples"
+GITHUB_WORKFLOWS = sorted((EXAMPLES / "github").glob("*.yml"))
+
+# Shell operators that end a simple command; redirections are skipped with their target.
+_COMMAND_END = {";", "&&", "||", "|", "&", "(", ")", ";;", "|&"}
+_REDIRECT = re.compile(r"^[<>]+&?$|^&>>?$")
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One `reconcile` command found in a script or a document."""
+
+    where: str
+    argv: tuple[str, ...]  # the arguments after `reconcile`
+
+    @property
+    def subcommand(self) -> str:
+        words = [a for a in self.argv if not a.startswith("-")]
+        return " ".join(words[:2]) if words[:1] in (["snapshots"], ["emulator"]) else (words[0] if words else "")
+
+    def __str__(self) -> str:
+        return f"{self.where}: reconcile {shlex.join(self.argv)}"
+
+
+def _logical_lines(script: str) -> Iterator[str]:
+    """Lines of a shell script with backslash-newline continuations joined."""
+    yield from script.replace("\\\n", " ").splitlines()
+
+
+def _is_reconcile(token: str) -> bool:
+    return token == "reconcile" or token.endswith("/reconcile")
+
+
+def reconcile_argvs(line: str) -> list[list[str]]:
+    """Every `reconcile ...` simple command on one shell line, as argument lists (without `reconcile`).
+
+    Quotes are removed the way the shell does; `$VAR` stays as written; redirections (`> f`, `2> f`,
+    `2>&1`) and what follows the command (`| ...`, `; ...`, `&& ...`) are not arguments.
+    """
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()<>")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    try:
+        tokens = list(lexer)
+    except ValueError:  # an unbalanced quote: not a shell command line (e.g. prose)
+        return []
+    found: list[list[str]] = []
+    i = 0
+    while i < len(tokens):
+        at_start = i == 0 or tokens[i - 1] in _COMMAND_END or tokens[i - 1] in {"then", "do", "else", "time"}
+        if at_start and _is_reconcile(tokens[i]):
+            argv: list[str] = []
+            i += 1
+            while i < len(tokens) and tokens[i] not in _COMMAND_END:
+                token = tokens[i]
+                if _REDIRECT.match(token):
+                    i += 2  # the operator and its target
+                    continue
+                if token.isdigit() and i + 1 < len(tokens) and _REDIRECT.match(tokens[i + 1]):
+                    i += 3  # `2> file`: the fd, the operator and its target
+                    continue
+                argv.append(token)
+                i += 1
+            found.append(argv)
+        else:
+            i += 1
+    return found
+
+
+def script_invocations(script: str, where: str) -> list[Invocation]:
+    return [Invocation(where, tuple(argv)) for line in _logical_lines(script) for argv in reconcile_argvs(line)]
+
+
+def check_invocation(invocation: Invocation) -> None:
+    """Parse the arguments with the app's own click commands; raise AssertionError naming the problem."""
+    args = list(invocation.argv)
+    command: Any = typer.main.get_command(app)
+    path = ["reconcile"]
+    while hasattr(command, "commands"):
+        while args and args[0] == "--version":
+            args.pop(0)
+        if not args:
+            if path == ["reconcile"] and "--version" in invocation.argv:
+                return
+            raise AssertionError(f"{invocation}: no subcommand after {' '.join(path)}")
+        name = args.pop(0)
+        if name == "--help":
+            return
+        if name not in command.commands:
+            raise AssertionError(
+                f"{invocation}: {' '.join(path)} has no command {name!r} (commands: {', '.join(command.commands)})"
+            )
+        command = command.commands[name]
+        path.append(name)
+    if "--help" in args:
+        return
+    try:
+        command.make_context(" ".join(path), args, resilient_parsing=False)
+    except Exception as exc:  # click's UsageError family: unknown option, bad value, missing argument
+        raise AssertionError(f"{invocation}: {type(exc).__name__}: {exc}") from None
+
+
+def command_tree() -> dict[str, Any]:
+    """Every leaf command by its path ("plan", "snapshots list"), as click commands."""
+    leaves: dict[str, Any] = {}
+
+    def walk(command: Any, path: list[str]) -> None:
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+        else:
+            leaves[" ".join(path)] = command
+
+    walk(typer.main.get_command(app), [])
+    return leaves
+
+
+# --- GitHub Actions workflows ---------------------------------------------------------------------
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    """The `on:` block (YAML 1.1 reads the bare key `on` as the boolean True)."""
+    block = workflow.get("on", workflow.get(True))
+    assert isinstance(block, dict), "workflow has no `on:` mapping"
+    return block
+
+
+@dataclass(frozen=True)
+class RunStep:
+    workflow: str
+    job: str
+    index: int
+    step: dict[str, Any]
+    env: dict[str, str]  # workflow env, then job env, then step env
+
+    @property
+    def where(self) -> str:
+        return f"{self.workflow} job {self.job} step {self.index + 1} ({self.step.get('name', 'unnamed')})"
+
+    @property
+    def script(self) -> str:
+        return str(self.step["run"])
+
+    def invocations(self) -> list[Invocation]:
+        return script_invocations(self.script, self.where)
+
+
+def run_steps(path: Path) -> list[RunStep]:
+    workflow = load_yaml(path)
+    steps: list[RunStep] = []
+    for job_name, job in workflow["jobs"].items():
+        for index, step in enumerate(job.get("steps", [])):
+            if "run" in step:
+                env = {**workflow.get("env", {}), **job.get("env", {}), **step.get("env", {})}
+                steps.append(RunStep(path.name, job_name, index, step, {k: str(v) for k, v in env.items()}))
+    return steps
+
+
+_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+def expand(argv: tuple[str, ...], env: dict[str, str]) -> list[str]:
+    """Expand `$VAR` / `${VAR}` as the shell would; an unknown variable is an error, not an empty string."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        if name not in env:
+            raise AssertionError(f"variable ${name} is not set by the workflow or the test")
+        return env[name]
+
+    return [_VAR.sub(one, arg) for arg in argv]
+
+
+# --- Markdown -------------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^(```+|~~~+)\s*([\w+-]*)")
+SHELL_LANGUAGES = {"sh", "bash", "shell", "console", "zsh"}
+
+
+def markdown_shell_blocks(path: Path) -> Iterator[tuple[int, str, str]]:
+    """(first line number, language, text) of every fenced code block in a shell language."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        opened = _FENCE.match(lines[i])
+        if not opened:
+            i += 1
+            continue
+        fence, language = opened.group(1), opened.group(2).lower()
+        body: list[str] = []
+        start = i + 2
+        i += 1
+        while i < len(lines) and not lines[i].startswith(fence):
+            body.append(lines[i])
+            i += 1
+        i += 1
+        if language in SHELL_LANGUAGES:
+            if language == "console":  # only the `$ ` prompt lines are commands
+                body = [line[2:] if line.startswith("$ ") else "" for line in body]
+            yield start, language, "\n".join(body)
+
+
+def markdown_invocations(path: Path) -> list[Invocation]:
+    found: list[Invocation] = []
+    for start, _, text in markdown_shell_blocks(path):
+        for offset, line in enumerate(_logical_lines(text)):
+            for argv in reconcile_argvs(line):
+                found.append(Invocation(f"{path.relative_to(REPO)}:{start + offset}", tuple(argv)))
+    return found
