@@ -63,6 +63,11 @@ MAX_RATE_LIMIT_WAIT = 60.0
 # retries are not burnt back to back.
 DEFAULT_RATE_LIMIT_WAIT = 1.0
 MIN_RATE_LIMIT_WAIT = 0.1
+# Reads are safe to repeat: a GET that meets a transient server error or a network failure is retried
+# after these pauses. Writes never are: a write whose response was lost may have been applied, and the
+# executor (which knows the plan) decides what happens next.
+READ_RETRY_PAUSES = (0.2, 0.5)
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 
 _CONTENT_TYPE_KEYS = frozenset({"sys", "name", "description", "displayField", "fields"})
 _EDITOR_INTERFACE_KEYS = frozenset({"sys", "controls", "sidebar", "editors", "editorLayout", "groupControls"})
@@ -412,19 +417,30 @@ class _SdkClient(Client):  # type: ignore[misc]
         self, method: str, url: str, request_kwargs: dict[str, Any] | None = None
     ) -> requests.Response:
         retries = 0
+        read_pauses = list(READ_RETRY_PAUSES) if method.lower() == "get" else []
         while True:
             self.throttle.acquire()
             with self._count_lock:
                 self.request_count += 1
             kwargs = dict(request_kwargs or {}, timeout=self.timeout)
             try:
-                return super()._http_request(method, url, kwargs)
+                response: requests.Response = super()._http_request(method, url, kwargs)
             except RateLimitExceededError as error:
                 wait = _rate_limit_wait(error.response)
                 if retries == MAX_RATE_LIMIT_RETRIES or wait > MAX_RATE_LIMIT_WAIT:
                     return error.response
                 retries += 1
                 self.throttle.defer(wait)
+                continue
+            except requests.RequestException:
+                if not read_pauses:
+                    raise
+                time.sleep(read_pauses.pop(0))
+                continue
+            if response.status_code in TRANSIENT_STATUSES and read_pauses:
+                time.sleep(read_pauses.pop(0))
+                continue
+            return response
 
     def __repr__(self) -> str:  # the SDK's repr shows the token
         return f"<_SdkClient api_url={self.api_url!r}>"

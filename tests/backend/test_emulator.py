@@ -297,16 +297,36 @@ def test_not_found_conflict_and_validation_errors_are_clear(emu: Emulator) -> No
 def test_server_errors_and_dropped_connections(emu: Emulator) -> None:
     # A short timeout: a dropped connection may surface as a reset or as silence until the timeout.
     backend = backend_for(emu, timeout=2.0)
+    # A read meeting a transient failure is retried (twice): one 503 or one dropped connection is absorbed...
     emu.faults.add(Fault(action="503", method="GET", path=r"/locales$"))
+    emu.faults.add(Fault(action="drop", method="GET", path=r"/content_types$"))
+    emu.clear_log()
+    backend.read_raw()
+    assert [r.status for r in emu.request_log if r.path.endswith("/locales")] == [503, 200]
+    emu.faults.clear()
+
+    # ...but a persistent one becomes an ApiError naming the operation.
+    emu.faults.add(Fault(action="503", method="GET", path=r"/locales$", times=3))
     with pytest.raises(ApiError) as unavailable:
         backend.read_raw()
     assert unavailable.value.status == 503 and unavailable.value.api_message
+    emu.faults.clear()
 
-    emu.faults.add(Fault(action="drop", method="GET", path=r"/content_types$"))
+    emu.faults.add(Fault(action="drop", method="GET", path=r"/content_types$", times=3))
     with pytest.raises(ApiError) as dropped:
         backend.read_raw()
     assert dropped.value.status is None
     assert "list content types of environment 'master' failed: network error" in str(dropped.value)
+
+
+def test_writes_are_never_retried(emu: Emulator) -> None:
+    backend = backend_for(emu)
+    emu.faults.add(Fault(action="503", method="POST", path=r"/locales$"))
+    emu.clear_log()
+    with pytest.raises(ApiError) as failed:
+        backend.create_locale(Locale(code="fr-FR", name="French"))
+    assert failed.value.status == 503
+    assert [r.method for r in emu.request_log] == ["POST"]
 
 
 # ------------------------------------------------------------------------------------------ rate limits

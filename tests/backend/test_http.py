@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from reconcile.backend import MAX_RATE_LIMIT_RETRIES, Backend
+from reconcile.backend import MAX_RATE_LIMIT_RETRIES, READ_RETRY_PAUSES, Backend
 from reconcile.errors import ApiError, ReconcileError
 
 from .servers import ReplayServer, Reply, SilentServer, closed_port_url
@@ -33,11 +33,12 @@ def test_a_server_that_never_answers_times_out(silent_server: SilentServer) -> N
     with pytest.raises(ApiError) as error:
         backend.count_entries("post")
 
-    assert time.monotonic() - started < 2.5
+    # A read is tried three times (READ_RETRY_PAUSES), each cut off by the 0.5 s timeout.
+    assert time.monotonic() - started < 0.5 * 3 + sum(READ_RETRY_PAUSES) + 1.0
     assert error.value.status is None
     assert "count entries of content type 'post' failed: network error" in str(error.value)
     assert "timed out" in error.value.api_message.lower()
-    assert backend.request_count == 1
+    assert backend.request_count == 1 + len(READ_RETRY_PAUSES)
 
 
 def test_a_refused_connection_names_the_failure_without_the_token() -> None:
