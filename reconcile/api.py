@@ -222,11 +222,12 @@ class RestoreReport:
 class ConvergeOutcome:
     """The result of converging the live environment to a snapshot (rollback or revert)."""
 
-    plan: Plan
+    plan: Plan | None
     report: ExecutionReport
     restore: RestoreReport
     complete: bool
     remaining: Plan | None
+    error: str | None = None
 
 
 @dataclass
@@ -428,20 +429,30 @@ def converge(
     *,
     label: str,
 ) -> ConvergeOutcome:
-    """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values."""
+    """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
+
+    Never raises for an API or network failure: the outcome says whether the environment reached the
+    snapshot, and if not, what remains (when the environment can still be read) and why.
+    """
     wanted = parse_environment(raw_from_export(snapshot.export)).model
-    live = backend.read_live()
-    back = make_plan(live, wanted, allow_destroy=True)
-    report = Executor(backend, journal, run_id, progress).run(back, label=label)
-    restore = RestoreReport()
-    if report.ok:
-        restore = restore_entries(backend, snapshot.export.get("entries") or [], progress)
-    final = backend.read_live()
-    complete = report.ok and fingerprint(final.model) == fingerprint(wanted)
-    remaining = None if complete else make_plan(final, wanted, allow_destroy=True)
-    journal.append({"event": "converged", "run_id": run_id, "label": label, "complete": complete,
-                    "entries_restored": restore.restored, "skipped": restore.skipped})
-    return ConvergeOutcome(back, report, restore, complete, remaining)
+    outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
+                              remaining=None)
+    try:
+        outcome.plan = make_plan(backend.read_live(), wanted, allow_destroy=True)
+        outcome.report = Executor(backend, journal, run_id, progress).run(outcome.plan, label=label)
+        if outcome.report.ok:
+            outcome.restore = restore_entries(backend, snapshot.export.get("entries") or [], progress)
+        final = backend.read_live()
+        outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)
+        if not outcome.complete:
+            outcome.remaining = make_plan(final, wanted, allow_destroy=True)
+    except ReconcileError as exc:
+        outcome.error = str(exc)
+        progress(f"[{label}] stopped: {exc}")
+    journal.append({"event": "converged", "run_id": run_id, "label": label, "complete": outcome.complete,
+                    "entries_restored": outcome.restore.restored, "skipped": outcome.restore.skipped,
+                    "error": outcome.error})
+    return outcome
 
 
 def restore_entries(backend: Backend, captured: list[dict[str, Any]], progress: Progress) -> RestoreReport:

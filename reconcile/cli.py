@@ -190,9 +190,12 @@ def _report_execution(outcome: api.ApplyOutcome) -> int:
             f"({rollback.restore.restored} entr(ies) restored)."
         )
     else:
-        _err("Rollback INCOMPLETE. What remains to reach the starting state:")
+        snap = outcome.snapshot.id if outcome.snapshot else "?"
+        _err(f"Rollback INCOMPLETE{': ' + rollback.error if rollback.error else ''}.")
         if rollback.remaining is not None:
+            _err("What remains to reach the starting state:")
             _err(render_text(rollback.remaining))
+        _err(f"Restore the start with: reconcile revert {snap}")
     return ERROR
 
 
@@ -252,6 +255,8 @@ def revert_cmd(
         )
         raise typer.Exit(OK)
     _err(f"Revert INCOMPLETE (pre-revert snapshot {outcome.pre_snapshot.id if outcome.pre_snapshot else '?'}).")
+    if converged.error:
+        _err(f"  error: {converged.error}")
     if converged.report.failed is not None:
         _err(f"  failed step: {converged.report.failed.step.description}: {converged.report.failed.error}")
     if converged.remaining is not None:
