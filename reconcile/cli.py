@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from reconcile import __version__, api
 from reconcile.errors import PolicyBlocked, ReconcileError
@@ -93,8 +96,51 @@ def _render(plan: Plan, fmt: Format) -> str:
     return render_text(plan)
 
 
-def _progress(message: str) -> None:
-    _err(message)
+_STEP_COUNTER = re.compile(r"\] (\d+)/(\d+) ")
+
+
+class _TerminalProgress:
+    """Progress on stderr: a bar (rich) when stderr is a terminal, otherwise one line per message.
+
+    Messages come from the executor (``[apply] 3/20 ok create content type …``); their step counter
+    drives the bar, and every message is also printed above it, so nothing is lost from the log.
+    """
+
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        self._terminal = False
+
+    def __enter__(self) -> _TerminalProgress:
+        self._terminal = sys.stderr.isatty()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def __call__(self, message: str) -> None:
+        counter = _STEP_COUNTER.search(message)
+        if self._terminal and counter is not None and self._bar is None:
+            # Started at the first step, after any confirmation prompt has been answered.
+            self._bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=True,
+            )
+            self._bar.start()
+        if self._bar is None:
+            _err(message)
+            return
+        self._bar.console.print(message, markup=False, highlight=False)
+        if counter is None:
+            return
+        done, total = int(counter.group(1)), int(counter.group(2))
+        label = message.split("]", 1)[0].lstrip("[")
+        if self._task is None or done == 1:
+            if self._task is not None:
+                self._bar.remove_task(self._task)
+            self._task = self._bar.add_task(label, total=total)
+        self._bar.update(self._task, completed=done, description=label)
 
 
 def _confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
@@ -211,15 +257,16 @@ def apply_cmd(
     no_rollback: Annotated[bool, typer.Option("--no-rollback", help="On failure, stop in place.")] = False,
 ) -> None:
     """Converge the target to the models, safely: snapshot, phased execution, verification, rollback."""
-    outcome = api.apply(
-        _project(config, models),
-        target,
-        plan_file=plan_file,
-        allow_destroy=allow_destroy,
-        confirm=_confirmer(auto_approve, "apply"),
-        no_rollback=no_rollback,
-        progress=_progress,
-    )
+    with _TerminalProgress() as progress:
+        outcome = api.apply(
+            _project(config, models),
+            target,
+            plan_file=plan_file,
+            allow_destroy=allow_destroy,
+            confirm=_confirmer(auto_approve, "apply"),
+            no_rollback=no_rollback,
+            progress=progress,
+        )
     _warn(outcome.warnings)
     if outcome.declined:
         _err("Apply cancelled.")
@@ -239,9 +286,10 @@ def revert_cmd(
     auto_approve: AutoApproveOpt = False,
 ) -> None:
     """Converge the target back to a snapshot, restoring captured entry values."""
-    outcome = api.revert(
-        _project(config, models), target, snapshot, confirm=_confirmer(auto_approve, "revert"), progress=_progress
-    )
+    with _TerminalProgress() as progress:
+        outcome = api.revert(
+            _project(config, models), target, snapshot, confirm=_confirmer(auto_approve, "revert"), progress=progress
+        )
     if outcome.declined:
         _err("Revert cancelled.")
         raise typer.Exit(ERROR)
@@ -309,10 +357,11 @@ def rehearse_cmd(
     """Apply the plan in a sandbox, require an empty re-plan, revert, require the original fingerprint."""
     if source is not None and not offline:
         raise ReconcileError("--from works only with --offline", hint="add --offline")
-    outcome = api.rehearse(
-        _project(config, models), target, allow_destroy=allow_destroy, keep=keep, offline=offline,
-        source=source, progress=_progress,
-    )
+    with _TerminalProgress() as progress:
+        outcome = api.rehearse(
+            _project(config, models), target, allow_destroy=allow_destroy, keep=keep, offline=offline,
+            source=source, progress=progress,
+        )
     for stage in outcome.stages:
         typer.echo(f"{stage.name:<22} {'ok' if stage.ok else 'FAILED':<7} {stage.seconds:8.2f} s  {stage.detail}")
     typer.echo("Rehearsal passed." if outcome.ok else "Rehearsal FAILED.")
