@@ -407,8 +407,14 @@ def schema_cmd(
 @_guarded
 def snapshots_list_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> None:
     """List snapshots (all targets unless --target)."""
-    for info in api.snapshots_list(_project(config, None), target):
-        typer.echo(str(info))
+    infos = api.snapshots_list(_project(config, None), target)
+    if not infos:
+        _err("No snapshots.")
+        return
+    typer.echo(f"{'ID':<25} {'TARGET':<16} {'KIND':<11} CREATED (UTC)")
+    for info in infos:
+        created = info.created.strftime("%Y-%m-%d %H:%M:%S")
+        typer.echo(f"{info.id:<25} {info.target:<16} {info.kind or '(unreadable)':<11} {created}")
 
 
 @snapshots_app.command("show")
