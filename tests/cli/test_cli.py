@@ -1,0 +1,112 @@
+"""The command line: --help texts (snapshots), exit codes, stdout/stderr separation, clear errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import typer
+from syrupy.assertion import SnapshotAssertion
+from typer.testing import CliRunner
+
+from reconcile.cli import BLOCKED, CHANGES, ERROR, OK, app
+
+REPO = Path(__file__).resolve().parents[2]
+COMMANDS = [
+    [], ["validate"], ["plan"], ["apply"], ["revert"], ["drift"], ["rehearse"], ["pull"], ["unlock"], ["schema"],
+    ["snapshots"], ["snapshots", "list"], ["snapshots", "show"], ["snapshots", "diff"],
+    ["emulator"], ["emulator", "serve"],
+]
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    # A fixed width and no colour, so the help texts are stable.
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+    return CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(REPO / "models", tmp_path / "models")
+    (tmp_path / "reconcile.toml").write_text('[targets.local]\nkind = "local"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "reconcile")
+def test_help(runner: CliRunner, command: list[str], snapshot: SnapshotAssertion) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert result.output == snapshot
+
+
+def test_no_option_takes_a_token() -> None:
+    group = typer.main.get_command(app)
+    seen: list[str] = []
+
+    def walk(command: object) -> None:
+        for param in getattr(command, "params", []):
+            seen.extend(param.opts)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(group)
+    assert seen and not [opt for opt in seen if "token" in opt.lower()]
+
+
+def test_validate_ok_and_plan_exit_codes(runner: CliRunner, project: Path) -> None:
+    assert runner.invoke(app, ["validate"]).exit_code == OK
+    first = runner.invoke(app, ["plan"])
+    assert first.exit_code == CHANGES, first.output
+    assert "Plan: " in first.stdout and "Traceback" not in first.output
+    assert runner.invoke(app, ["apply", "--auto-approve"]).exit_code == OK
+    again = runner.invoke(app, ["plan", "--format", "json"])
+    assert again.exit_code == OK and again.stdout.lstrip().startswith("{")
+
+
+def test_blocked_plan_exits_3_and_apply_refuses(runner: CliRunner, project: Path) -> None:
+    extra = project / "models" / "content_types" / "extra.toml"
+    extra.write_text('format = 1\nid = "extra"\nname = "Extra"\n\n[[fields]]\nid = "title"\nname = "Title"\n'
+                     'type = "Symbol"\n', encoding="utf-8")
+    assert runner.invoke(app, ["apply", "--auto-approve"]).exit_code == OK
+    extra.unlink()
+    blocked = runner.invoke(app, ["plan"])
+    assert blocked.exit_code == BLOCKED, blocked.output
+    assert "content_types.extra" in blocked.stdout
+    refused = runner.invoke(app, ["apply", "--auto-approve"])
+    assert refused.exit_code == BLOCKED and "Blocked:" in refused.stderr
+    assert runner.invoke(app, ["plan", "--allow-destroy"]).exit_code == CHANGES
+    assert runner.invoke(app, ["apply", "--auto-approve", "--allow-destroy"]).exit_code == OK
+    assert runner.invoke(app, ["plan"]).exit_code == OK
+
+
+def test_apply_without_approval_on_a_pipe_refuses(runner: CliRunner, project: Path) -> None:
+    result = runner.invoke(app, ["apply"], input="")
+    assert result.exit_code == ERROR
+    assert "--auto-approve" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "needle"),
+    [
+        (lambda p: (p / "reconcile.toml").write_text("[targets.x\n", encoding="utf-8"), ["plan"], "reconcile.toml"),
+        (lambda p: None, ["plan", "--target", "nope"], "unknown target"),
+        (lambda p: shutil.rmtree(p / "models"), ["plan"], "models directory does not exist"),
+        (lambda p: (p / "models/content_types/author.toml").write_text("format = 1\nid = [\n", encoding="utf-8"),
+         ["validate"], "author.toml"),
+        (lambda p: None, ["revert", "../../etc"], "snapshot"),
+        (lambda p: (p / "plan.json").write_text('{"format_version": "9.0"}', encoding="utf-8"),
+         ["apply", "plan.json"], "plan.json"),
+    ],
+    ids=["bad-config", "unknown-target", "no-models", "bad-toml", "traversal-snapshot", "bad-plan-file"],
+)
+def test_bad_input_is_one_clear_error(runner: CliRunner, project: Path, setup, args, needle) -> None:  # type: ignore[no-untyped-def]
+    setup(project)
+    result = runner.invoke(app, args)
+    assert result.exit_code == ERROR, result.output
+    assert needle in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.output
