@@ -22,6 +22,8 @@ GITHUB_WORKFLOWS = sorted((EXAMPLES / "github").glob("*.yml"))
 
 # Shell operators that end a simple command; redirections are skipped with their target.
 _COMMAND_END = {";", "&&", "||", "|", "&", "(", ")", ";;", "|&"}
+_COMMAND_START = {"then", "do", "else", "elif", "if", "while", "until", "time", "!", "{"}
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 _REDIRECT = re.compile(r"^[<>]+&?$|^&>>?$")
 
 
@@ -65,8 +67,11 @@ def reconcile_argvs(line: str) -> list[list[str]]:
         return []
     found: list[list[str]] = []
     i = 0
+    at_start = True
     while i < len(tokens):
-        at_start = i == 0 or tokens[i - 1] in _COMMAND_END or tokens[i - 1] in {"then", "do", "else", "time"}
+        if at_start and _ASSIGNMENT.match(tokens[i]):  # `VAR=value reconcile ...`
+            i += 1
+            continue
         if at_start and _is_reconcile(tokens[i]):
             argv: list[str] = []
             i += 1
@@ -81,7 +86,9 @@ def reconcile_argvs(line: str) -> list[list[str]]:
                 argv.append(token)
                 i += 1
             found.append(argv)
+            at_start = True
         else:
+            at_start = tokens[i] in _COMMAND_END or tokens[i] in _COMMAND_START
             i += 1
     return found
 
@@ -230,3 +237,76 @@ def markdown_invocations(path: Path) -> list[Invocation]:
             for argv in reconcile_argvs(line):
                 found.append(Invocation(f"{path.relative_to(REPO)}:{start + offset}", tuple(argv)))
     return found
+
+
+# --- error messages -------------------------------------------------------------------------------
+
+_MESSAGE_CALLS = {
+    "ReconcileError", "StalePlan", "LockHeld", "PolicyBlocked", "InputError", "Problem", "ValueError", "problem",
+    "ApiError", "_err",
+}
+# What the CLI prints itself (with _err) and the documentation must explain: failures, not progress.
+_CLI_FAILURE_WORDS = ("Error", "FAILED", "INCOMPLETE", "cancelled", "Interrupted", "Blocked")
+
+
+@dataclass(frozen=True)
+class Message:
+    where: str  # file:line
+    call: str
+    text: str  # the message with every {expression} replaced by `…`
+    fixed: str  # the longest literal part: what the documentation must quote
+
+
+def _literal(node: Any) -> str | None:
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "…" for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _literal(node.left), _literal(node.right)
+        return (left or "…") + (right or "…") if left or right else None
+    return None
+
+
+def error_messages(paths: list[Path]) -> list[Message]:
+    """Literal messages of the project's error constructors (and ``raise ValueError``) in ``paths``:
+    the first argument of ReconcileError & co., Problem's ``message``, InputError's ``summary``."""
+    import ast
+
+    found: list[Message] = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if name not in _MESSAGE_CALLS:
+                continue
+            keywords = {k.arg: k.value for k in node.keywords}
+            if name == "problem":  # validate.py's helpers: (..., message, hint)
+                candidate = keywords.get("message", node.args[-2] if len(node.args) >= 2 else None)
+            elif name == "Problem":
+                candidate = keywords.get("message", node.args[2] if len(node.args) > 2 else None)
+            elif name == "ApiError":  # (operation, resource, status, api_message)
+                candidate = keywords.get("api_message", node.args[3] if len(node.args) > 3 else None)
+            elif name == "InputError":
+                candidate = keywords.get("summary", node.args[1] if len(node.args) > 1 else None)
+            else:
+                candidate = keywords.get("message", node.args[0] if node.args else None)
+            text = _literal(candidate) if candidate is not None else None
+            if text is None or (name == "_err" and not any(word in text for word in _CLI_FAILURE_WORDS)):
+                continue
+            parts = sorted((p.strip(" :,.;") for p in text.split("…")), key=len, reverse=True)
+            fixed = parts[0] if parts else ""
+            if len(fixed) >= 6:
+                found.append(Message(f"{path.relative_to(REPO)}:{node.lineno}", name, text, fixed))
+    return found
+
+
+def source_files() -> list[Path]:
+    """The tool's modules whose messages a user can see (the emulator's own messages reach the user only
+    inside an API error, which troubleshooting covers by status)."""
+    package = REPO / "reconcile"
+    return sorted(p for p in package.rglob("*.py") if "emulator" not in p.relative_to(package).parts)
