@@ -31,7 +31,7 @@ from reconcile.lock import ApplyLock, break_lock
 from reconcile.model import ContentModel, LiveState
 from reconcile.normalize import fingerprint, normalize
 from reconcile.plan import Plan
-from reconcile.planner import make_plan
+from reconcile.planner import destructive_addresses, make_plan
 from reconcile.snapshots import Snapshot, SnapshotStore, summary
 from reconcile.targets import LOCAL_ENVIRONMENT_ID, LOCAL_SPACE_ID, OpenTarget, open_target
 from reconcile.validate import validate
@@ -87,7 +87,7 @@ def _parse_address(address: str) -> tuple[str, str, str | None]:
 
 
 def _destructive_addresses(current: ContentModel, desired: ContentModel) -> list[str]:
-    return sorted({change.address for change in diff(current, desired) if change.impact == "destructive"})
+    return list(destructive_addresses(diff(current, desired)))
 
 
 def _affected_content_types(addresses: list[str], live: ContentModel) -> list[str]:
@@ -315,7 +315,7 @@ def apply(
             raw = backend.read_raw()
             live = parse_environment(raw)
             _check_not_stale(saved, live, str(plan_file))
-            addresses = [c.address for c in saved.changes if c.impact == "destructive"]
+            addresses = list(destructive_addresses(saved.changes))
             entries = {ct: backend.fetch_entries(ct) for ct in _affected_content_types(addresses, live.model)}
             planned = _Planned(saved, raw, live, entries)
         else:
@@ -529,7 +529,7 @@ def revert(
         if not confirm(back):
             outcome.declined = True
             return outcome
-        addresses = [c.address for c in back.changes if c.impact == "destructive"]
+        addresses = list(destructive_addresses(back.changes))
         entries = {ct: backend.fetch_entries(ct) for ct in _affected_content_types(addresses, live.model)}
         pre = project.store.create(
             target.name, "pre-revert", _export(raw, entries),

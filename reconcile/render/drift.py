@@ -7,18 +7,9 @@ from typing import Any
 
 from reconcile.changes import Change
 from reconcile.drift import DriftItem, DriftReport
+from reconcile.render.common import label, symbol
 
 DRIFT_FORMAT_VERSION = "1.0"
-
-
-def _symbol(change: Change) -> str:
-    if change.kind == "ReplaceField":
-        return "-/+"
-    if change.kind.startswith(("Create", "Add")):
-        return "+"
-    if change.kind.startswith(("Delete", "Remove")):
-        return "-"
-    return "~"
 
 
 def _paths(change: Change) -> str:
@@ -48,12 +39,12 @@ def render_drift_text(report: DriftReport, target: str) -> str:
         for item in report.out_of_band:
             change = item.change
             lines.append(
-                f"  {_symbol(change):>3} {change.address}  {change.kind}{_paths(change)}  {_who(item)}"
+                f"  {symbol(change):>3} {change.address}  {label(change)}{_paths(change)}  {_who(item)}"
             )
         lines.append("")
     if report.pending:
         lines.append(f"Pending in the files, not applied ({len(report.pending)}):")
-        lines.extend(f"  {_symbol(c):>3} {c.address}  {c.kind}{_paths(c)}" for c in report.pending)
+        lines.extend(f"  {symbol(c):>3} {c.address}  {label(c)}{_paths(c)}" for c in report.pending)
         lines.append("")
     lines.append(_headline(report))
     return "\n".join(lines) + "\n"
@@ -65,14 +56,14 @@ def render_drift_markdown(report: DriftReport, target: str) -> str:
         lines += ["### Changed outside the tool", "", "| change | address | paths | who | when |",
                   "| --- | --- | --- | --- | --- |"]
         lines += [
-            f"| `{_symbol(i.change)}` {i.change.kind} | `{i.change.address}` | {', '.join(i.change.paths)} "
+            f"| `{symbol(i.change)}` {label(i.change)} | `{i.change.address}` | {', '.join(i.change.paths)} "
             f"| {i.updated_by or 'unknown'} | {i.updated_at or 'unknown'} |"
             for i in report.out_of_band
         ]
         lines.append("")
     if report.pending:
         lines += ["### Pending in the files", "", "| change | address | impact |", "| --- | --- | --- |"]
-        lines += [f"| `{_symbol(c)}` {c.kind} | `{c.address}` | {c.impact} |" for c in report.pending]
+        lines += [f"| `{symbol(c)}` {label(c)} | `{c.address}` | {c.impact} |" for c in report.pending]
         lines.append("")
     return "\n".join(lines)
 

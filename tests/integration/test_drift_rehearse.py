@@ -1,0 +1,119 @@
+"""Drift (pending vs out-of-band changes, attribution, --adopt) and rehearsal (sandbox and offline)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from reconcile import api
+from reconcile.cli import CHANGES, OK, app
+from reconcile.emulator import Fault
+from reconcile.normalize import fingerprint
+
+from .conftest import Workspace
+from .scenarios import START, TARGET
+from .test_convergence import approve, backend, seed_start, write
+
+
+def file_bytes(models: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(models)): p.read_bytes() for p in sorted(models.rglob("*.toml"))}
+
+
+def edit_out_of_band(ws: Workspace) -> None:
+    """What someone does in the web app: rename a content type, tighten a field."""
+    b = backend(ws)
+    live = b.read_live()
+    author = live.model.content_types["author"]
+    fields = tuple(
+        f.model_copy(update={"validations": ({"size": {"max": 40}},)}) if f.id == "name" else f for f in author.fields
+    )
+    changed = author.model_copy(update={"name": "Writer", "fields": fields})
+    put = b.put_content_type(changed, live.meta["content_type:author"].version)
+    b.publish_content_type("author", put["sys"]["version"])
+
+
+def test_drift_reports_out_of_band_changes_with_attribution_and_adopts_them(workspace: Workspace) -> None:
+    seed_start(workspace)
+    clean = api.drift(workspace.project(), None)
+    assert not clean.report.has_drift and clean.report.baseline is not None
+
+    edit_out_of_band(workspace)
+    before = file_bytes(workspace.models)
+    found = api.drift(workspace.project(), None)
+    assert found.report.has_drift
+    addresses = {item.change.address for item in found.report.out_of_band}
+    assert addresses == {"content_types.author", "content_types.author.fields.name"}
+    assert all(item.updated_by and item.updated_at for item in found.report.out_of_band)
+    assert {c.address for c in found.report.pending} == addresses  # the files still say otherwise
+
+    adopted = api.drift(workspace.project(), None, adopt=True)
+    assert [p.name for p in adopted.adopted] == ["author.toml"]
+    after = file_bytes(workspace.models)
+    assert {k for k in after if after[k] != before[k]} == {"content_types/author.toml"}
+    assert api.plan(workspace.project(), None).plan.is_empty
+
+
+def test_drift_cli_exit_codes_and_json(workspace: Workspace, monkeypatch: Any) -> None:
+    seed_start(workspace)
+    monkeypatch.chdir(workspace.root)
+    runner = CliRunner()
+    assert runner.invoke(app, ["drift"]).exit_code == OK
+    edit_out_of_band(workspace)
+    result = runner.invoke(app, ["drift", "--format", "json"])
+    assert result.exit_code == CHANGES, result.output
+    document = json.loads(result.stdout)
+    assert document["has_drift"] and document["out_of_band"][0]["updated_by"]
+    markdown = runner.invoke(app, ["drift", "--format", "markdown"])
+    assert markdown.exit_code == CHANGES and "Changed outside the tool" in markdown.stdout
+
+
+def test_rehearse_in_a_cloned_sandbox_leaves_the_target_untouched(workspace: Workspace) -> None:
+    start_fp, _ = seed_start(workspace)
+    write(workspace, TARGET)
+    workspace.emulator.clear_log()
+    outcome = api.rehearse(workspace.project(), None, allow_destroy=True, ready_timeout=30)
+    assert outcome.ok, outcome.stages
+    assert [s.name for s in outcome.stages] == [
+        "clone", "plan", "apply", "re-plan", "revert", "verify", "delete sandbox"
+    ]
+    master_writes = [r for r in workspace.emulator.request_log
+                     if r.method != "GET" and "/environments/master/" in r.path]
+    assert master_writes == []
+    assert fingerprint(backend(workspace).read_live().model) == start_fp
+    sandbox = f"/environments/{outcome.sandbox}"
+    deleted = [r for r in workspace.emulator.request_log if r.method == "DELETE" and r.path.endswith(sandbox)]
+    assert len(deleted) == 1
+
+
+def test_rehearse_deletes_the_sandbox_even_when_a_stage_fails(workspace: Workspace) -> None:
+    seed_start(workspace)
+    write(workspace, TARGET)
+    in_sandbox = r"/environments/reconcile-rehearsal-[^/]+/content_types/article$"
+    workspace.emulator.faults.add(Fault(action="500", method="PUT", path=in_sandbox))
+    outcome = api.rehearse(workspace.project(), None, allow_destroy=True, ready_timeout=30)
+    assert not outcome.ok
+    assert outcome.stages[-1].name == "delete sandbox" and outcome.stages[-1].ok
+
+
+def test_offline_rehearsal_from_a_snapshot_sends_no_write(workspace: Workspace) -> None:
+    seed_start(workspace)
+    snapshot = workspace.project().store.latest("test", kind="post-apply")
+    assert snapshot is not None
+    write(workspace, TARGET)
+    workspace.emulator.clear_log()
+    outcome = api.rehearse(workspace.project(), None, allow_destroy=True, offline=True, source=snapshot.id)
+    assert outcome.ok, outcome.stages
+    assert workspace.emulator.request_log == []  # the target was never contacted
+
+
+def test_offline_rehearsal_reads_the_target_but_never_writes(workspace: Workspace) -> None:
+    write(workspace, START)
+    assert api.apply(workspace.project(), None, confirm=approve).ok
+    write(workspace, TARGET)
+    workspace.emulator.clear_log()
+    outcome = api.rehearse(workspace.project(), None, allow_destroy=True, offline=True)
+    assert outcome.ok, outcome.stages
+    assert {r.method for r in workspace.emulator.request_log} == {"GET"}
