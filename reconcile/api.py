@@ -306,7 +306,7 @@ def apply(
     progress: Progress = _silent,
 ) -> ApplyOutcome:
     target = project.config.target(target_name)
-    saved = _load_plan_file(plan_file) if plan_file is not None else None
+    saved = load_plan_file(plan_file) if plan_file is not None else None
     desired = None if saved is not None else validate_models(project).model
     warnings = unfinished_warnings(project, target)
     with _locked(project, target, "apply"), open_target(target) as opened:
@@ -327,7 +327,8 @@ def apply(
         if not confirm(the_plan):
             outcome.declined = True
             return outcome
-        _refuse_blocked(the_plan)
+        if not (saved is not None and allow_destroy):  # --allow-destroy given with a saved plan unblocks it
+            _refuse_blocked(the_plan)
         if the_plan.is_empty:
             return outcome
         return _apply_planned(
@@ -411,7 +412,7 @@ def _refuse_blocked(plan: Plan) -> None:
         )
 
 
-def _load_plan_file(path: Path) -> Plan:
+def load_plan_file(path: Path) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -368,6 +368,20 @@ def rehearse_cmd(
     raise typer.Exit(OK if outcome.ok else ERROR)
 
 
+@app.command("show")
+@_guarded
+def show_cmd(
+    plan_file: Annotated[Path, typer.Argument(help="A plan saved with `plan --out`.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+) -> None:
+    """Show a saved plan (no request is sent). Exit 0 = no changes, 2 = changes, 3 = blocked."""
+    plan = api.load_plan_file(plan_file)
+    typer.echo(_render(plan, fmt))
+    if plan.is_blocked:
+        raise typer.Exit(BLOCKED)
+    raise typer.Exit(OK if plan.is_empty else CHANGES)
+
+
 @app.command("pull")
 @_guarded
 def pull_cmd(

@@ -14,7 +14,8 @@ from reconcile.cli import BLOCKED, CHANGES, ERROR, OK, app
 
 REPO = Path(__file__).resolve().parents[2]
 COMMANDS = [
-    [], ["validate"], ["plan"], ["apply"], ["revert"], ["drift"], ["rehearse"], ["pull"], ["unlock"], ["schema"],
+    [], ["validate"], ["plan"], ["show"], ["apply"], ["revert"], ["drift"], ["rehearse"], ["pull"], ["unlock"],
+    ["schema"],
     ["snapshots"], ["snapshots", "list"], ["snapshots", "show"], ["snapshots", "diff"],
     ["emulator"], ["emulator", "serve"],
 ]
@@ -110,3 +111,21 @@ def test_bad_input_is_one_clear_error(runner: CliRunner, project: Path, setup, a
     assert result.exit_code == ERROR, result.output
     assert needle in result.stderr
     assert result.stdout == "" and "Traceback" not in result.output
+
+
+def test_saved_plan_show_and_apply(runner: CliRunner, project: Path) -> None:
+    extra = project / "models" / "content_types" / "extra.toml"
+    extra.write_text('format = 1\nid = "extra"\nname = "Extra"\n', encoding="utf-8")
+    assert runner.invoke(app, ["apply", "--auto-approve"]).exit_code == OK
+    extra.unlink()
+    saved = runner.invoke(app, ["plan", "--out", "plan.json"])
+    assert saved.exit_code == BLOCKED and (project / "plan.json").is_file()
+    shown = runner.invoke(app, ["show", "plan.json", "--format", "markdown"])
+    assert shown.exit_code == BLOCKED and "content_types.extra" in shown.stdout
+    assert runner.invoke(app, ["apply", "plan.json", "--auto-approve"]).exit_code == BLOCKED
+    # the reviewer saw the destructive change in the saved plan: --allow-destroy at apply unblocks it
+    assert runner.invoke(app, ["apply", "plan.json", "--auto-approve", "--allow-destroy"]).exit_code == OK
+    assert runner.invoke(app, ["plan"]).exit_code == OK
+    # the same saved plan is now stale
+    stale = runner.invoke(app, ["apply", "plan.json", "--auto-approve", "--allow-destroy"])
+    assert stale.exit_code == ERROR and "stale plan" in stale.stderr
