@@ -89,6 +89,16 @@ ERA_TOLERANCES: tuple[tuple[datetime, Tolerance], ...] = (
         ),
     ),
     (
+        _era(2019, 11, 1),
+        Tolerance(
+            r"(items\[\]\.)?controls\[\]\.widgetId",
+            "missing",
+            "until mid-2019 the server filled a default `widgetId` into the controls it adds on publish "
+            "(M18 #22, M19 #22); since late 2019 they are bare `{fieldId}` (facts §10.1)",
+            "EditorInterface",
+        ),
+    ),
+    (
         _era(2021, 4, 19),
         Tolerance(
             r"(items\[\]\.)?metadata",
