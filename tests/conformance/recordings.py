@@ -326,8 +326,12 @@ def classify(cassette: Cassette) -> None:
             )
         elif target.kind not in IN_SCOPE:
             exchange.exclude("skip", OUT_OF_SCOPE.get(target.kind, f"{target.kind}: not served by the emulator"))
-        body_sys = exchange.response_body.get("sys") if _response_is_resource(exchange.response_body) else {}
-        if body_sys.get("type") == "Locale" and body_sys.get("version") == 0:
+        shown = exchange.response_body if isinstance(exchange.response_body, dict) else {}
+        shown_items = shown.get("items") if isinstance(shown.get("items"), list) else [shown]
+        if any(
+            _response_is_resource(item) and item["sys"].get("type") == "Locale" and item["sys"].get("version") == 0
+            for item in shown_items
+        ) or (target.kind == "Locale" and exchange.headers.get("x-contentful-version") == "0"):
             exchange.exclude(
                 "replay",
                 "locale at version 0: new locales started at version 0 until 2018-03 and at 1 since "
