@@ -173,6 +173,9 @@ class EmulatorApp:
         fault = self.faults.take(request.method, request.path)
         if fault is not None:
             if fault.action == "drop":
+                # Read the body first: once the socket is shut it cannot be read, and the request log
+                # (which records the body) would lose the request.
+                request.get_data()
                 # Shut the socket so the client sees the connection end (werkzeug would otherwise
                 # keep an HTTP/1.1 connection open), then let werkzeug skip the response.
                 request.environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
