@@ -39,7 +39,7 @@ from reconcile.changes import (
     worst,
 )
 from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
-from reconcile.normalize import normalize, normalize_editor_interface
+from reconcile.normalize import gc_paused, normalize, normalize_editor_interface
 
 _CONTENT_TYPE_PROPERTIES = ("name", "description", "display_field")
 _EDITOR_INTERFACE_PARTS: tuple[tuple[str, EditorInterfacePart], ...] = (
@@ -53,6 +53,7 @@ _BOUNDED_KINDS = frozenset({"size", "range", "assetFileSize"})
 _SET_KINDS = frozenset({"in", "linkContentType", "linkMimetypeGroup", "enabledNodeTypes", "enabledMarks"})
 
 
+@gc_paused()
 def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
     """Every change that turns ``current`` into ``desired``, in a deterministic order."""
     cur, des = normalize(current), normalize(desired)
@@ -66,6 +67,9 @@ def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
             changes.append(
                 DeleteContentType(address=address, content_type_id=ct_id, before=before, impact="destructive")
             )
+            continue
+        if before == after:  # unchanged (the common case): only the editor interface can differ
+            changes.extend(_editor_interface_changes(cur.editor_interfaces[ct_id], des.editor_interfaces[ct_id]))
             continue
         if before is None:
             created = _without_renames(after)
@@ -226,6 +230,8 @@ def _moves(before: ContentType, after: ContentType, carried: dict[str, str]) -> 
     target_of = {old: new for new, old in carried.items()}
     current_order = [target_of[f.id] for f in before.fields if f.id in target_of]
     desired_order = [f.id for f in after.fields if f.id in carried]
+    if current_order == desired_order:
+        return []
     stay = set(_longest_common_subsequence(current_order, desired_order))
     position_before = {target_of[f.id]: i for i, f in enumerate(before.fields) if f.id in target_of}
     old_by_new = {target_of[f.id]: f for f in before.fields if f.id in target_of}
@@ -337,6 +343,8 @@ def projected_editor_interface(
 
 
 def _editor_interface_changes(server: EditorInterface, desired: EditorInterface) -> list[Change]:
+    if server == desired:  # equal values have equal documents
+        return []
     before, after = document(server), document(desired)
     if before == after:
         return []
