@@ -60,7 +60,7 @@ from reconcile.model import (
     ResourceMeta,
     resource_key,
 )
-from reconcile.normalize import fingerprint, normalize, normalize_editor_interface
+from reconcile.normalize import fingerprint, gc_paused, normalize, normalize_editor_interface
 from reconcile.plan import Phase, Plan, Step
 
 #: Phase names and titles, in execution order.
@@ -104,6 +104,7 @@ def destructive_addresses(changes: Iterable[Change]) -> tuple[str, ...]:
     return tuple(sorted({change.address for change in changes if change.impact == "destructive"}))
 
 
+@gc_paused()
 def make_plan(
     live: LiveState,
     desired: ContentModel,
@@ -277,6 +278,9 @@ class _Builder:
                     update={"fields": tuple(f.model_copy(update={"renamed_from": None}) for f in desired.fields)}
                 )
                 steps.extend(self._put_and_publish(body, f"create content type {ct_id}"))
+                continue
+            if _same_content(live_ct, desired):  # fast path: the body would equal the live content type
+                steps.extend(self._publish_draft(live_ct))
                 continue
             body = self._first_body(live_ct, desired)
             if body != live_ct:
@@ -469,6 +473,16 @@ class _Builder:
             self._touch("locale", locale.code)
             del self.locales[locale.code]
         return steps
+
+
+def _same_content(live_ct: ContentType, desired: ContentType) -> bool:
+    """Equal fields (no renames) and properties: then ``_first_body`` would return ``live_ct`` itself."""
+    return (
+        live_ct.fields == desired.fields
+        and live_ct.name == desired.name
+        and live_ct.description == desired.description
+        and live_ct.display_field == desired.display_field
+    )
 
 
 def _dependency_order(locales: Mapping[str, Locale], waits: Callable[[Locale, set[str]], bool]) -> list[Locale]:
