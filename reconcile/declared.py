@@ -311,13 +311,17 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 
 def _content_type_files(ct_dir: Path, problems: list[Problem]) -> list[Path]:
+    if not ct_dir.exists():
+        # No content types declared. git cannot hold an empty directory, so a fresh clone of a models
+        # directory without content types has no content_types/ at all; the locales file is still required.
+        return []
     if not ct_dir.is_dir():
         problems.append(
             Problem(
                 str(ct_dir),
                 "",
-                "content_types directory is missing",
-                "create it (it may be empty), or run `reconcile pull` to write it from a live environment",
+                "content_types is not a directory",
+                "replace it with a directory of <id>.toml files (it may be empty)",
             )
         )
         return []

@@ -106,12 +106,23 @@ def test_missing_locales_file(tmp_path: Path) -> None:
     assert "reconcile pull" in problem.hint
 
 
-def test_missing_content_types_directory(tmp_path: Path) -> None:
+def test_missing_content_types_directory_means_no_content_types(tmp_path: Path) -> None:
+    # git keeps no empty directory: a clone of a models directory without content types has none
     models = tmp_path / "models"
     models.mkdir()
     (models / "locales.toml").write_text(LOCALES)
+    declared = load_models(models)
+    assert declared.model.content_types == {} and declared.model.editor_interfaces == {}
+    assert set(declared.model.locales) == {"en-US", "de-DE"}
+
+
+def test_content_types_that_is_a_file(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "locales.toml").write_text(LOCALES)
+    (models / "content_types").write_text("")
     [problem] = _problems(models)
-    assert problem.message == "content_types directory is missing"
+    assert problem.message == "content_types is not a directory"
 
 
 def test_stray_files_and_directories_are_errors_hidden_files_ignored(tmp_path: Path) -> None:
