@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconcile.backend import Backend
+from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.journal import Journal
 from reconcile.model import LiveState, ResourceMeta, resource_key
@@ -52,6 +52,9 @@ class ExecutionReport:
     failure: ReconcileError | None = None
     pending: list[tuple[str, Step]] = field(default_factory=list)
     final_state: LiveState | None = None
+    #: The raw JSON ``final_state`` was parsed from (the last verification's read), for a post-apply
+    #: snapshot without reading the environment once more.
+    final_raw: RawEnvironment | None = None
     interrupted: bool = False
 
     @property
@@ -151,9 +154,9 @@ class Executor:
                     report.failed = failed
                     report.pending = [(phase.name, s) for s in not_run] + _steps_of(remaining)
                     return report
-                live = self._verify(phase, label)
+                raw, live = self._verify(phase, label)
                 versions.refresh(live)
-                report.final_state = live
+                report.final_state, report.final_raw = live, raw
         except KeyboardInterrupt:
             report.interrupted = True
             report.failure = ReconcileError("interrupted (Ctrl-C)")
@@ -241,8 +244,9 @@ class Executor:
             }
         )
 
-    def _verify(self, phase: Phase, label: str) -> LiveState:
-        live = self.backend.read_live()
+    def _verify(self, phase: Phase, label: str) -> tuple[RawEnvironment, LiveState]:
+        raw = self.backend.read_raw()
+        live = parse_environment(raw)
         actual, expected = fingerprint(live.model), fingerprint(phase.expected)
         ok = actual == expected
         self._journal({"event": "verify", "label": label, "phase": phase.name, "ok": ok, "live": actual})
@@ -253,7 +257,7 @@ class Executor:
                 hint="someone may have changed the environment during the apply; run `reconcile plan`",
             )
         self.progress(f"[{label}] phase {phase.name} verified")
-        return live
+        return raw, live
 
     def _perform(self, step: Step, versions: _Versions) -> int | None:
         b = self.backend

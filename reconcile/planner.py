@@ -183,6 +183,7 @@ class _Builder:
         self.publish_changes: list[Change] = []
         self.notes: list[str] = []
         self._touched: list[tuple[ResourceKind, str]] = []
+        self._put: set[str] = set()  # content types this plan has already put and published
         self._doomed = self._doomed_fields()
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -254,6 +255,12 @@ class _Builder:
         self._touch("editor_interface", body.id)
         renames = {f.renamed_from: f.id for f in body.fields if f.renamed_from}
         interface = self.editor_interfaces.get(body.id)
+        if body.id not in self._put:
+            # First publish of this content type in the plan: the server still holds the live interface's
+            # controls, including those of fields a never-published draft removed (which the normalized
+            # current model drops), and keeps them for fields the publish brings back.
+            interface = self.live.model.editor_interfaces.get(body.id, interface)
+            self._put.add(body.id)
         if interface is not None and renames:
             controls = tuple(
                 c.model_copy(update={"field_id": renames.get(c.field_id, c.field_id)}) for c in interface.controls

@@ -1,0 +1,333 @@
+"""``python -m bench [--sizes 10,100,500,1000] [--rate-limited-types 30] [--out FILE]``.
+
+For every size: synthetic models written with ``write_models``, then, each step in a fresh process
+(so that CPU time and peak memory are the tool's own, and caches start cold) against an emulator in
+another process: validate, plan against the empty space, apply from empty, plan with no change,
+pull, plan of a 10% change, apply of it, revert of it. Requests are read from the emulator's log.
+Then the pure plan computation (normalize + diff + make_plan on in-memory models, no I/O), and an
+apply against an emulator limited to 10 requests/second with the target's ``rate_limit = 10``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.emulator_process import TOKEN, EmulatorProcess, Request
+from bench.synthetic import changed_model, synthetic_model
+
+DEFAULT_SIZES = (10, 100, 500, 1000)
+RESULTS = Path(__file__).resolve().parent / "results"
+TOKEN_ENV = "RECONCILE_BENCH_TOKEN"
+
+
+# ---------------------------------------------------------------------------------------------
+# one measured step, in a child process
+
+
+def _config(root: Path, base_url: str, rate_limit: float | None) -> None:
+    lines = [
+        "[project]",
+        'default_target = "bench"',
+        "",
+        "[targets.bench]",
+        'kind = "contentful"',
+        'space_id = "local"',
+        'environment = "master"',
+        f'base_url = "{base_url}"',
+        f'token_env = "{TOKEN_ENV}"',
+        "timeout = 300",
+    ]
+    if rate_limit is not None:
+        lines.append(f"rate_limit = {rate_limit}")
+    (root / "reconcile.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _yes(_: Any) -> bool:
+    return True
+
+
+def _run_step(step: str, root: str, conn: Any) -> None:
+    """Child process: run ``step`` of the tool's api on the project at ``root``; send the figures."""
+    os.environ[TOKEN_ENV] = TOKEN
+    from reconcile import api
+
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    project = api.load_project(None, None, Path(root))
+    actions: dict[str, Callable[[], dict[str, Any]]] = {
+        "validate": lambda: {"content_types": len(api.validate_models(project).model.content_types)},
+        "plan": lambda: _plan_detail(api.plan(project, None, allow_destroy=True).plan),
+        "apply": lambda: _apply_detail(api.apply(project, None, confirm=_yes, allow_destroy=True)),
+        "pull": lambda: {"files": len(api.pull(api.load_project(None, Path(root) / "pulled", Path(root)), None))},
+        "revert": lambda: _revert_detail(api.revert(project, None, "latest", confirm=_yes)),
+    }
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        detail = actions[step]()
+        error = None
+    except Exception as exc:  # reported, not hidden: the table shows the step failed
+        detail, error = {}, f"{type(exc).__name__}: {exc}"
+    conn.send({
+        "wall_s": round(time.perf_counter() - wall, 3),
+        "cpu_s": round(time.process_time() - cpu, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "base_rss_mb": round(base_rss / 1024, 1),
+        "error": error,
+        **detail,
+    })
+
+
+def _plan_detail(plan: Any) -> dict[str, Any]:
+    return {"changes": len(plan.changes), "steps": sum(len(p.steps) for p in plan.phases)}
+
+
+def _apply_detail(outcome: Any) -> dict[str, Any]:
+    report = outcome.report
+    return {
+        "ok": outcome.ok,
+        "steps": len(report.applied) if report else 0,
+        "failed_step": report.failed.step.description if report and report.failed else None,
+        "changes": len(outcome.plan.changes),
+    }
+
+
+def _revert_detail(outcome: Any) -> dict[str, Any]:
+    converged = outcome.converged
+    return {"ok": bool(converged and converged.complete),
+            "steps": len(converged.report.applied) if converged else 0, "changes": len(outcome.plan.changes)}
+
+
+def _in_child(target: Callable[..., None], *args: Any, timeout: float = 3600) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=target, args=(*args, child))
+    process.start()
+    if not parent.poll(timeout):
+        process.terminate()
+        process.join(5)
+        return {"error": f"no result within {timeout} s"}
+    result: dict[str, Any] = parent.recv()
+    process.join(30)
+    return result
+
+
+def _requests(log: list[Request]) -> dict[str, Any]:
+    methods = Counter(r.method for r in log)
+    span = (log[-1].time - log[0].time) if len(log) > 1 else 0.0
+    return {
+        "requests": len(log),
+        "reads": methods.get("GET", 0),
+        "writes": len(log) - methods.get("GET", 0),
+        "by_method": dict(sorted(methods.items())),
+        "status_429": sum(1 for r in log if r.status == 429),
+        "failed": sum(1 for r in log if (r.status >= 400 and r.status != 429) or r.status == 0),
+        "requests_per_s": round((len(log) - 1) / span, 2) if span > 0 else None,
+    }
+
+
+def measure(emulator: EmulatorProcess, step: str, root: Path) -> dict[str, Any]:
+    emulator.clear()
+    figures = _in_child(_run_step, step, str(root))
+    figures.update(_requests(emulator.log()))
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# scenarios
+
+
+def run_size(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
+    from reconcile.declared import write_models
+
+    model = synthetic_model(n)
+    changed = changed_model(model)
+    results: dict[str, Any] = {
+        "content_types": n,
+        "fields": sum(len(ct.fields) for ct in model.content_types.values()),
+    }
+    with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp, EmulatorProcess() as emulator:
+        root = Path(tmp)
+        _config(root, emulator.base_url, None)
+        write_models(model, root / "models")
+        steps = [
+            ("validate", "validate", None),
+            ("plan (empty space)", "plan", None),
+            ("apply from empty", "apply", None),
+            ("plan (no change)", "plan", None),
+            ("pull", "pull", None),
+            ("plan (10% change)", "plan", changed),
+            ("apply 10% change", "apply", None),
+            ("revert", "revert", None),
+        ]
+        for label, step, new_model in steps:
+            if new_model is not None:
+                write_models(new_model, root / "models")
+            figures = measure(emulator, step, root)
+            results[label] = figures
+            progress(f"  {n:>5} types  {label:<20} {_line(figures)}")
+    return results
+
+
+def _plan_cpu_child(n: int, variant: str, conn: Any) -> None:
+    import gc
+
+    from bench.live import live_state
+    from reconcile.model import ContentModel
+    from reconcile.planner import make_plan
+
+    model = synthetic_model(n, all_max=True)
+    live = live_state(ContentModel(locales=model.locales) if variant == "from empty" else model)
+    desired = changed_model(model) if variant == "10% change" else model
+    gc.collect()
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu = time.process_time()
+    plan = make_plan(live, desired, allow_destroy=True)
+    conn.send({
+        "cpu_s": round(time.process_time() - cpu, 3),
+        "changes": len(plan.changes),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "base_rss_mb": round(base_rss / 1024, 1),
+    })
+
+
+def run_plan_cpu(sizes: list[int], progress: Callable[[str], None]) -> dict[str, Any]:
+    """Cold make_plan (fresh process) over n x 50 fields: 10% change, no change, from empty."""
+    results: dict[str, Any] = {}
+    for n in sizes:
+        results[str(n)] = {}
+        for variant in ("10% change", "no change", "from empty"):
+            figures = _in_child(_plan_cpu_child, n, variant)
+            results[str(n)][variant] = figures
+            progress(f"  plan CPU {n:>5} x 50 fields  {variant:<11} {figures.get('cpu_s')} s")
+    by_size = {int(k): v["10% change"]["cpu_s"] for k, v in results.items()}
+    growth = {
+        f"{small}->{small * 10}": round(by_size[small * 10] / by_size[small], 2)
+        for small in sorted(by_size)
+        if small * 10 in by_size and by_size[small]
+    }
+    return {"by_size": results, "growth_10x": growth}
+
+
+def run_rate_limited(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
+    """Apply ``n`` new content types against an emulator limited to 10 requests/second."""
+    from reconcile.declared import write_models
+
+    with tempfile.TemporaryDirectory(prefix="bench-rate-") as tmp, EmulatorProcess(rate_limit=10) as emulator:
+        root = Path(tmp)
+        _config(root, emulator.base_url, 10)
+        write_models(synthetic_model(n), root / "models")
+        figures = measure(emulator, "apply", root)
+        log = emulator.log()
+    writes = [r for r in log if r.method != "GET"]
+    if len(writes) > 1:
+        figures["write_requests_per_s"] = round((len(writes) - 1) / (writes[-1].time - writes[0].time), 2)
+    figures["content_types"] = n
+    figures["limit_per_s"] = 10
+    figures["sustains_9_per_s"] = bool(figures.get("requests_per_s") and figures["requests_per_s"] >= 9)
+    progress(f"  rate-limited apply of {n} types: {_line(figures)}")
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# output
+
+
+def _line(f: dict[str, Any]) -> str:
+    if f.get("error"):
+        return f"ERROR {f['error']}"
+    return (f"wall {f.get('wall_s')} s  cpu {f.get('cpu_s')} s  peak {f.get('peak_rss_mb')} MB  "
+            f"requests {f.get('requests')} ({f.get('reads')} GET, {f.get('writes')} writes)  "
+            f"429s {f.get('status_429')}")
+
+
+STEP_LABELS = ("validate", "plan (empty space)", "apply from empty", "plan (no change)", "pull",
+               "plan (10% change)", "apply 10% change", "revert")
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = [("types", "step", "wall s", "cpu s", "peak MB", "requests", "GET", "writes", "429", "failed", "req/s")]
+    for n, by_step in results["sizes"].items():
+        for label in STEP_LABELS:
+            f = by_step.get(label)
+            if f is None:
+                continue
+            rows.append((n, label, *(str(f.get(k, "")) for k in (
+                "wall_s", "cpu_s", "peak_rss_mb", "requests", "reads", "writes", "status_429", "failed",
+                "requests_per_s"))))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(str(cell).rjust(w) if i != 1 else str(cell).ljust(w) for i, (cell, w) in
+                       enumerate(zip(row, widths, strict=True))) for row in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    plan_cpu = results.get("plan_cpu")
+    if plan_cpu:
+        lines += ["", "pure plan computation (make_plan, cold process), n x 50 fields, CPU seconds:"]
+        for n, variants in plan_cpu["by_size"].items():
+            lines.append(f"  {n:>5}: " + ", ".join(f"{v} {f.get('cpu_s')} s" for v, f in variants.items()))
+        growth = plan_cpu["growth_10x"].items()
+        lines.append("  growth for 10x the model: " + ", ".join(f"{k}: {v}x" for k, v in growth))
+    rate = results.get("rate_limited")
+    if rate:
+        lines += ["", f"apply of {rate['content_types']} types against a 10 requests/s limit (rate_limit = 10): "
+                      f"{rate.get('requests')} requests in {rate.get('wall_s')} s, {rate.get('requests_per_s')} req/s "
+                      f"(writes {rate.get('write_requests_per_s')} req/s), 429s {rate.get('status_429')}, "
+                      f"failed {rate.get('failed')}, ok {rate.get('ok')}; sustains >= 9 req/s: "
+                      f"{'yes' if rate.get('sustains_9_per_s') else 'NO'}"]
+    return "\n".join(lines)
+
+
+def _commit() -> str | None:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="comma-separated numbers of content types (default: %(default)s)")
+    parser.add_argument("--rate-limited-types", type=int, default=30,
+                        help="content types applied against the 10 requests/s emulator (0 skips it)")
+    parser.add_argument("--no-plan-cpu", action="store_true", help="skip the pure plan computation")
+    parser.add_argument("--out", type=Path, help="result JSON (default: bench/results/<date>-<sizes>.json)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "commit": _commit(),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()},
+        "sizes": {},
+    }
+    for n in sizes:
+        progress(f"size {n}")
+        results["sizes"][str(n)] = run_size(n, progress)
+    if not args.no_plan_cpu:
+        progress("pure plan computation")
+        results["plan_cpu"] = run_plan_cpu(sizes, progress)
+    if args.rate_limited_types > 0:
+        progress("rate-limited apply")
+        results["rate_limited"] = run_rate_limited(args.rate_limited_types, progress)
+    print(table(results))
+    RESULTS.mkdir(exist_ok=True)
+    out = args.out or RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{'-'.join(map(str, sizes))}.json"
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nresults written to {out}")
+    return 0
