@@ -39,6 +39,7 @@ from pydantic_core import core_schema
 
 from reconcile.errors import InputError, Problem, ReconcileError
 from reconcile.model import (
+    ID_PATTERN,
     ContentModel,
     ContentType,
     Control,
@@ -50,6 +51,8 @@ from reconcile.model import (
     JsonObject,
     LinkType,
     Locale,
+    is_valid_id,
+    shown,
 )
 
 FORMAT_VERSION = 1
@@ -60,8 +63,9 @@ LOCALES_FILE = "locales.toml"
 MAX_FILE_BYTES = 2_000_000
 # Deepest nesting of tables/arrays accepted; real files need about 8 (rich-text `nodes` validations).
 MAX_NESTING = 32
-# The API's rule for user-chosen ids; also what keeps a content type id safe as a file name.
-CONTENT_TYPE_ID_PATTERN = re.compile(r"[a-zA-Z0-9\-_.]{1,64}")
+# The API's rule for user-chosen ids; with ``is_valid_id`` also what keeps a content type id safe as a
+# file name.
+CONTENT_TYPE_ID_PATTERN = ID_PATTERN
 
 KeyPath = tuple[str | int, ...]
 
@@ -251,7 +255,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
                 Problem(
                     str(path),
                     "id",
-                    f"id {_shown(decl.id)} differs from the file name {_shown(path.name)}",
+                    f"id {shown(decl.id)} differs from the file name {shown(path.name)}",
                     f"rename the file to the id, or set id = {_id_of(path)!r}",
                     lines.get(("id",)),
                 )
@@ -298,11 +302,6 @@ def load_models(models_dir: Path) -> DeclaredModel:
         raise InputError(sort_problems(problems), f"{len(problems)} problem(s) in the model files")
     model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
     return DeclaredModel(model, sources, key_lines)
-
-
-def _shown(text: str) -> str:
-    """A quoted id for messages; look-alike characters are made visible as escapes."""
-    return repr(text) if text.isascii() else f"{text!a} (contains non-ASCII characters)"
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -579,9 +578,9 @@ def _shape_problem(file: str, error: Any, data: Any, lines: Mapping[KeyPath, int
         return Problem(file, "format", f"format is {value!r}; this version reads format = 1", "set format = 1", line)
     if kind in _EXPECTED:
         got = _TOML_TYPE_NAMES.get(type(value), type(value).__name__)
-        shown = json.dumps(value, default=str)
-        shown = shown if len(shown) <= 40 else shown[:37] + "..."
-        return Problem(file, where, f"expected {_EXPECTED[kind]}, got {got} {shown}", _type_hint(kind), line)
+        as_json = json.dumps(value, default=str)
+        as_json = as_json if len(as_json) <= 40 else as_json[:37] + "..."
+        return Problem(file, where, f"expected {_EXPECTED[kind]}, got {got} {as_json}", _type_hint(kind), line)
     return Problem(file, where, error["msg"], "see docs/model-format.md", line)
 
 
@@ -869,7 +868,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None)
             raise ReconcileError(
                 f"content type {ct_id!r} is not in the model", hint="check the id (ids are case-sensitive)"
             )
-        if not CONTENT_TYPE_ID_PATTERN.fullmatch(ct_id) or ct_id == ".":
+        if not is_valid_id(ct_id):
             raise ReconcileError(
                 f"content type id {ct_id!r} cannot be written as a file name",
                 hint="ids are 1-64 characters of letters, digits, '-', '_' and '.'",

@@ -13,6 +13,7 @@ metadata (versions, publish state, who changed what) needed to write and to repo
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -35,6 +36,23 @@ ItemsType = Literal["Symbol", "Link", "ResourceLink"]
 LinkType = Literal["Entry", "Asset"]
 
 JsonObject = dict[str, Any]
+
+#: Contentful's rule for ids users choose (content types, entries, environments; locale sys ids fit it too):
+#: 1 to 64 letters, digits, '-', '_' and '.'. Every such id becomes a segment of a request URL.
+ID_PATTERN = re.compile(r"[a-zA-Z0-9\-_.]{1,64}")
+
+
+def is_valid_id(value: object) -> bool:
+    """Whether ``value`` is an id that is safe as one URL path segment: ``ID_PATTERN``, and not only dots
+    (``.`` and ``..`` are path segments that address another resource)."""
+    return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None and value.strip(".") != ""
+
+
+def shown(text: str) -> str:
+    """A quoted id for messages; look-alike characters (homoglyphs, invisible marks) are made visible as
+    escapes, so ``'t\\u0456tle'`` is not mistaken for ``'title'``."""
+    return repr(text) if text.isascii() else f"{text!a} (contains non-ASCII characters)"
+
 
 FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
 ITEMS_TYPES: tuple[str, ...] = ItemsType.__args__  # type: ignore[attr-defined]

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reconcile.declared import CONTENT_TYPE_ID_PATTERN, DeclaredModel, KeyPath, sort_problems
+from reconcile.declared import DeclaredModel, KeyPath, sort_problems
 from reconcile.errors import Problem
-from reconcile.model import ContentModel, ContentType, Field, JsonObject
+from reconcile.model import ContentModel, ContentType, Field, JsonObject, is_valid_id, shown
 
 FIELD_ID_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
 MAX_FIELD_ID_LENGTH = 64
@@ -147,11 +147,12 @@ class _ContentTypeCheck:
 
     def problems(self) -> Iterator[Problem]:
         ct = self.ct
-        if not CONTENT_TYPE_ID_PATTERN.fullmatch(ct.id):
+        if not is_valid_id(ct.id):
             yield self.problem(
                 ("id",),
-                f"content type id {ct.id!r} is not valid",
-                "use 1-64 characters of letters, digits, '-', '_' and '.' (and rename the file to match)",
+                f"content type id {shown(ct.id)} is not valid",
+                "use 1-64 characters of letters, digits, '-', '_' and '.', not only dots"
+                " (and rename the file to match)",
             )
         if len(ct.fields) > MAX_FIELDS:
             yield self.problem(
@@ -179,13 +180,13 @@ class _ContentTypeCheck:
             if not FIELD_ID_PATTERN.fullmatch(f.id) or len(f.id) > MAX_FIELD_ID_LENGTH:
                 yield self.problem(
                     ("fields", index, "id"),
-                    f"field id {f.id!r} is not valid",
+                    f"field id {shown(f.id)} is not valid",
                     f"start with a letter, then letters, digits or '_' (at most {MAX_FIELD_ID_LENGTH})",
                 )
             if f.id in seen:
                 yield self.problem(
                     ("fields", index, "id"),
-                    f"field id {f.id!r} is declared twice",
+                    f"field id {shown(f.id)} is declared twice",
                     "give each field its own id, or remove the duplicate [[fields]] entry",
                 )
             seen.add(f.id)
@@ -198,13 +199,13 @@ class _ContentTypeCheck:
         if target is None:
             yield self.problem(
                 ("display_field",),
-                f"display_field {display!r} is not a field of this content type",
+                f"display_field {shown(display)} is not a field of this content type",
                 "set it to the id of a Symbol or Text field, or remove it",
             )
         elif target.type not in DISPLAY_FIELD_TYPES:
             yield self.problem(
                 ("display_field",),
-                f"display_field {display!r} is a {target.type} field; it must be Symbol or Text",
+                f"display_field {shown(display)} is a {target.type} field; it must be Symbol or Text",
                 "choose a Symbol or Text field as the entry title",
             )
 
@@ -217,17 +218,17 @@ class _ContentTypeCheck:
                 continue
             where = ("fields", index, "renamed_from")
             if old == f.id:
-                yield self.problem(where, f"field {f.id!r} is renamed from itself", "remove renamed_from")
+                yield self.problem(where, f"field {shown(f.id)} is renamed from itself", "remove renamed_from")
             elif old in ids:
                 yield self.problem(
                     where,
-                    f"renamed_from {old!r} is the id of another declared field",
+                    f"renamed_from {shown(old)} is the id of another declared field",
                     "a rename source must be an id that no longer exists in the files; remove renamed_from",
                 )
             if sources[old] > 1:
                 yield self.problem(
                     where,
-                    f"renamed_from {old!r} is used by {sources[old]} fields",
+                    f"renamed_from {shown(old)} is used by {sources[old]} fields",
                     "only one field can take over an old id; remove renamed_from from the others",
                 )
 
@@ -309,7 +310,7 @@ class _ContentTypeCheck:
             if target not in self.model.content_types:
                 yield self.problem(
                     at,
-                    f"linkContentType names {target!r}, which is not a declared content type",
+                    f"linkContentType names {shown(target)}, which is not a declared content type",
                     "declare it in content_types/, or fix the id (ids are case-sensitive)",
                 )
 
@@ -343,7 +344,7 @@ class _ContentTypeCheck:
             if code not in self.model.locales:
                 yield self.problem(
                     (*where, code),
-                    f"default_value has locale {code!r}, which is not declared in locales.toml",
+                    f"default_value has locale {shown(code)}, which is not declared in locales.toml",
                     "use a declared locale code (e.g. the default locale)",
                 )
             if not _fits_type(value, f.type):
@@ -392,7 +393,7 @@ class _ContentTypeCheck:
             if control.field_id not in field_ids:
                 yield self.problem(
                     ("editor_interface",),
-                    f"editor control for {control.field_id!r}, which is not a declared field",
+                    f"editor control for {shown(control.field_id)}, which is not a declared field",
                     "declare the field, or remove its editor settings",
                 )
         for index, group in enumerate(ei.editor_layout or ()):
@@ -400,7 +401,7 @@ class _ContentTypeCheck:
                 if field_id not in field_ids:
                     yield self.problem(
                         ("editor_interface", "editor_layout", index),
-                        f"editor_layout places field {field_id!r}, which is not a declared field",
+                        f"editor_layout places field {shown(field_id)}, which is not a declared field",
                         "use the id of a declared field",
                     )
 
@@ -463,7 +464,7 @@ def _locale_problems(declared: DeclaredModel) -> Iterator[Problem]:
             yield problem(
                 loc.code,
                 "fallback_code",
-                f"fallback_code {loc.fallback_code!r} is not a declared locale",
+                f"fallback_code {shown(loc.fallback_code)} is not a declared locale",
                 "use the code of a declared locale, or remove fallback_code for no fallback",
             )
         elif _fallback_cycle(locales, loc.code):

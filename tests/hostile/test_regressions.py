@@ -1,0 +1,39 @@
+"""Unit tests of the fixes the hostile corpus led to (the corpus tests them end to end)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconcile.declared import write_models
+from reconcile.errors import ReconcileError
+from reconcile.model import ContentModel, ContentType, is_valid_id, shown
+
+
+@pytest.mark.parametrize("value", ["note", "blog-post_2", "a.b", "a" * 64, "...a"])
+def test_valid_ids(value: str) -> None:
+    assert is_valid_id(value)
+
+
+@pytest.mark.parametrize(
+    "value", [".", "..", "...", "", "a" * 65, "../x", "a/b", "..%2fx", "x\x00", "n\u043ete", "a b", 5, None]
+)
+def test_ids_that_are_not_one_safe_url_segment(value: object) -> None:
+    assert not is_valid_id(value)
+
+
+def test_shown_makes_look_alikes_visible() -> None:
+    assert shown("title") == "'title'"
+    assert shown("t\u0456tle") == "'t\\u0456tle' (contains non-ASCII characters)"
+    assert shown("blog\u200fPost") == "'blog\\u200fPost' (contains non-ASCII characters)"
+
+
+@pytest.mark.parametrize("ct_id", [".", ".."])
+def test_pull_never_writes_a_dot_file_name(tmp_path: Path, ct_id: str) -> None:
+    model = ContentModel(content_types={ct_id: ContentType(id=ct_id, name="dots")})
+    with pytest.raises(ReconcileError, match="cannot be written as a file name"):
+        write_models(model, tmp_path / "models")
+    assert not (tmp_path / "models" / "content_types").exists() or not any(
+        (tmp_path / "models" / "content_types").iterdir()
+    )
