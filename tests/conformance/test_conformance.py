@@ -10,6 +10,7 @@ run (conftest ``pytest_terminal_summary``) and stated in docs/conformance.md.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ from .recordings import MISSING_REASON, RECORDINGS
 if not RECORDINGS.is_dir():
     pytest.skip(MISSING_REASON, allow_module_level=True)
 
-from .results import cassettes, outcomes, rate
+from .results import Rate, cassettes, outcomes, rate
 
 M18 = "migration/17f5ca44.2018-10-04"
 M19 = "migration/928ad5b2.2019-06-07"
@@ -121,11 +122,29 @@ def test_cassette(name: str) -> None:
     assert not stale, "\n".join(stale)
 
 
-def test_match_rate() -> None:
-    """Replays every cassette (cached) and checks the totals the summary prints are consistent."""
+def full_rate() -> Rate:
+    """The rate over every cassette (each replayed once per session, cached)."""
     for name in NAMES:
         outcomes(name)
-    summary = rate(NAMES)
+    return rate(NAMES)
+
+
+def test_match_rate() -> None:
+    """Checks the totals the summary prints are consistent."""
+    summary = full_rate()
     assert summary.cassettes == len(NAMES)
     assert summary.mismatched == len(KNOWN_MISMATCHES), "every mismatch is a listed one (see test_cassette)"
     assert summary.included > 0 and summary.matched > summary.mismatched
+
+
+def test_docs_state_the_current_match_rate() -> None:
+    summary = full_rate()
+    share = f"{100.0 * summary.matched / summary.included:.1f}%"
+    root = Path(__file__).resolve().parents[2]
+    conformance = (root / "docs" / "conformance.md").read_text(encoding="utf-8")
+    assert summary.line() in conformance, "update the rate line in docs/conformance.md"
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    assert f"{summary.matched} of {summary.included} compared exchanges match ({share})" in readme
+    assert f"each of the {summary.mismatched} remaining mismatches" in readme
+    assert f"## Known mismatches ({summary.mismatched} exchanges)" in conformance
+    assert f"## Excluded exchanges ({summary.excluded})" in conformance
