@@ -54,6 +54,34 @@ def shown(text: str) -> str:
     return repr(text) if text.isascii() else f"{text!a} (contains non-ASCII characters)"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# A JSON escape of a UTF-16 surrogate: the only way a lone surrogate gets into text parsed from UTF-8.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def lone_surrogate_path(value: Any, source: str | bytes) -> str | None:
+    """The key path (``a.b.0``) of the first string or key of ``value``, JSON parsed from ``source``, that
+    holds a lone UTF-16 surrogate (an escape such as ``\\ud800``, not text: it cannot be written as UTF-8,
+    printed, or sent); None when there is none. Only a ``source`` with surrogate escapes is walked."""
+    escaped = _SURROGATE_ESCAPE_BYTES.search(source) if isinstance(source, bytes) else _SURROGATE_ESCAPE.search(source)
+    if escaped is None:
+        return None
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str) and _SURROGATE.search(node):
+            return path or "(top level)"
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, child in children:
+            name = str(key) if len(str(key)) <= 80 else f"{str(key)[:60]}…({len(str(key))} characters)"
+            child_path = f"{path}.{name}" if path else name
+            if isinstance(key, str) and _SURROGATE.search(key):
+                return child_path
+            stack.append((child_path, child))
+    return None
+
+
 FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
 ITEMS_TYPES: tuple[str, ...] = ItemsType.__args__  # type: ignore[attr-defined]
 LINK_TYPES: tuple[str, ...] = LinkType.__args__  # type: ignore[attr-defined]

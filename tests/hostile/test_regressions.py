@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from reconcile.declared import write_models
 from reconcile.errors import ReconcileError
-from reconcile.model import ContentModel, ContentType, is_valid_id, shown
+from reconcile.model import ContentModel, ContentType, is_valid_id, lone_surrogate_path, shown
+from reconcile.plan import Plan
+from reconcile.planner import make_plan
+from tests.core.test_planner import live_state
+from tests.core.test_properties import model_pairs
 
 
 @pytest.mark.parametrize("value", ["note", "blog-post_2", "a.b", "a" * 64, "...a"])
@@ -37,3 +43,21 @@ def test_pull_never_writes_a_dot_file_name(tmp_path: Path, ct_id: str) -> None:
     assert not (tmp_path / "models" / "content_types").exists() or not any(
         (tmp_path / "models" / "content_types").iterdir()
     )
+
+
+@given(model_pairs())
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_plan_the_planner_makes_passes_the_saved_plan_checks(pair: tuple[ContentModel, ContentModel]) -> None:
+    """The checks of a saved plan's steps (ids, bodies, described resources, desired fingerprint) refuse
+    only hand-edited plans, never one the planner made."""
+    current, desired = pair
+    plan = make_plan(live_state(current), desired, allow_destroy=True)
+    assert Plan.from_json(plan.to_json(), "plan.json") == plan
+
+
+def test_a_lone_surrogate_is_found_with_its_key_path() -> None:
+    text = '{"a": [{"b": "ok \\ud83d\\ude00"}, {"c": "x \\udfff"}]}'
+    assert lone_surrogate_path(json.loads(text), text) == "a.1.c"
+    paired = '{"a": "\\ud83d\\ude00"}'
+    assert lone_surrogate_path(json.loads(paired), paired) is None
+    assert lone_surrogate_path(json.loads(paired), paired.encode()) is None
