@@ -361,7 +361,8 @@ def _apply_planned(
     outcome.report = report
     outcome.applied = True
     if report.ok:
-        final_raw = backend.read_raw()
+        # The last phase's verification read is the final state; a plan without steps has none.
+        final_raw = report.final_raw if report.final_raw is not None else backend.read_raw()
         final = parse_environment(final_raw)
         if fingerprint(final.model) == the_plan.desired_fingerprint:
             outcome.post_snapshot = store.create(
@@ -376,7 +377,9 @@ def _apply_planned(
         journal.append({"event": "finish", "run_id": run_id, "outcome": "failed", "rollback": False})
         return outcome
     progress(f"apply failed; rolling back to snapshot {snapshot.id}")
-    outcome.rollback = converge(backend, snapshot, journal, run_id, progress, label="rollback")
+    # A step that timed out may still be carried out by the server: give it the same time again first.
+    settle = backend.timeout if report.failed is not None and report.failed.outcome_unknown else 0.0
+    outcome.rollback = converge(backend, snapshot, journal, run_id, progress, label="rollback", settle=settle)
     journal.append({"event": "finish", "run_id": run_id,
                     "outcome": "rolled_back" if outcome.rollback.complete else "rollback_incomplete"})
     return outcome
@@ -421,6 +424,11 @@ def load_plan_file(path: Path) -> Plan:
     return Plan.from_json(text, str(path))
 
 
+#: Rounds of plan + execute + verify a rollback or revert tries before it reports what remains. A round
+#: that meets a version conflict or a late write (one that timed out, then landed) re-reads and re-plans.
+CONVERGE_ROUNDS = 3
+
+
 def converge(
     backend: Backend,
     snapshot: Snapshot,
@@ -429,27 +437,39 @@ def converge(
     progress: Progress,
     *,
     label: str,
+    settle: float = 0.0,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
+    ``settle`` seconds pass before the first read, so that a write whose outcome is unknown (it timed
+    out) has landed or been dropped by then. Up to ``CONVERGE_ROUNDS`` rounds each re-read the
+    environment, so a resource changed under the rollback is planned again from what it now holds.
     Never raises for an API or network failure: the outcome says whether the environment reached the
     snapshot, and if not, what remains (when the environment can still be read) and why.
     """
     wanted = parse_environment(raw_from_export(snapshot.export)).model
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
                               remaining=None)
-    try:
-        outcome.plan = make_plan(backend.read_live(), wanted, allow_destroy=True)
-        outcome.report = Executor(backend, journal, run_id, progress).run(outcome.plan, label=label)
-        if outcome.report.ok:
-            outcome.restore = restore_entries(backend, snapshot.export.get("entries") or [], progress)
-        final = backend.read_live()
-        outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)
-        if not outcome.complete:
-            outcome.remaining = make_plan(final, wanted, allow_destroy=True)
-    except ReconcileError as exc:
-        outcome.error = str(exc)
-        progress(f"[{label}] stopped: {exc}")
+    if settle > 0:
+        progress(f"[{label}] waiting {settle:g} s for a write whose outcome is unknown to land or be dropped")
+        time.sleep(settle)
+    for round_number in range(1, CONVERGE_ROUNDS + 1):
+        outcome.error = None
+        try:
+            outcome.plan = make_plan(backend.read_live(), wanted, allow_destroy=True)
+            outcome.report = Executor(backend, journal, run_id, progress).run(outcome.plan, label=label)
+            if outcome.report.ok:
+                outcome.restore = restore_entries(backend, snapshot.export.get("entries") or [], progress)
+            final = backend.read_live()
+            outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)
+            outcome.remaining = None if outcome.complete else make_plan(final, wanted, allow_destroy=True)
+        except ReconcileError as exc:
+            outcome.error = str(exc)
+            progress(f"[{label}] stopped: {exc}")
+        if outcome.complete or round_number == CONVERGE_ROUNDS:
+            break
+        progress(f"[{label}] round {round_number} did not reach the snapshot; re-reading and planning again")
+        time.sleep(max(settle, 1.0))
     journal.append({"event": "converged", "run_id": run_id, "label": label, "complete": outcome.complete,
                     "entries_restored": outcome.restore.restored, "skipped": outcome.restore.skipped,
                     "error": outcome.error})

@@ -539,6 +539,11 @@ class Backend:
         return f"Backend({self._base_url!r}, space={self._space_id!r}, environment={self._environment_id!r})"
 
     @property
+    def timeout(self) -> float:
+        """Seconds each request may take before it is given up."""
+        return self._timeout
+
+    @property
     def request_count(self) -> int:
         """HTTP requests this Backend sent, retries included."""
         return self._client.request_count
@@ -575,7 +580,8 @@ class Backend:
         except requests.RequestException as error:
             # The exception names the URL (never the token, which travels in a header); scrub anyway.
             message = self._scrub(f"{type(error).__name__}: {error}")
-            raise ApiError(operation, resource, None, message) from None
+            raise ApiError(operation, resource, None, message,
+                           timed_out=isinstance(error, requests.Timeout)) from None
         if response.status_code >= 300:
             body = _response_json(response)
             raise ApiError(

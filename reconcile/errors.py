@@ -59,6 +59,8 @@ class ApiError(ReconcileError):
     api_message: str
     error_id: str | None = None
     details: object = field(default=None)
+    #: No answer came within the request timeout: the server may still carry the request out.
+    timed_out: bool = False
 
     def __post_init__(self) -> None:
         status = f"HTTP {self.status}" if self.status is not None else "network error"
@@ -68,6 +70,12 @@ class ApiError(ReconcileError):
     @property
     def is_version_conflict(self) -> bool:
         return self.status == 409
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """Whether the request may still be carried out after this error: it timed out, on the client or
+        at a gateway (504). A refused or dropped connection, or any other answer, ends the request."""
+        return self.timed_out or self.status == 504
 
 
 class PolicyBlocked(ReconcileError):

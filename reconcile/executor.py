@@ -41,6 +41,8 @@ class StepOutcome:
     duration_ms: int
     new_version: int | None = None
     error: str | None = None
+    #: The step timed out: its write may still be carried out by the server.
+    outcome_unknown: bool = False
 
 
 @dataclass
@@ -219,7 +221,8 @@ class Executor:
             new_version = self._perform(step, versions)
         except ApiError as exc:
             duration = int((time.monotonic() - started) * 1000)
-            outcome = StepOutcome(phase.name, step, False, duration, error=str(exc))
+            outcome = StepOutcome(phase.name, step, False, duration, error=str(exc),
+                                  outcome_unknown=exc.outcome_unknown)
             self._journal_step(label, phase, step, outcome)
             self.progress(f"[{label}] {counter} FAILED {step.description}: {exc}")
             return outcome

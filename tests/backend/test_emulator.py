@@ -310,6 +310,7 @@ def test_server_errors_and_dropped_connections(emu: Emulator) -> None:
     with pytest.raises(ApiError) as unavailable:
         backend.read_raw()
     assert unavailable.value.status == 503 and unavailable.value.api_message
+    assert not unavailable.value.outcome_unknown  # the server answered: the request is over
     emu.faults.clear()
 
     emu.faults.add(Fault(action="drop", method="GET", path=r"/content_types$", times=3))

@@ -143,24 +143,24 @@ def test_no_changes_plan_is_empty() -> None:
 
 def test_field_edits_phases_and_bodies() -> None:
     plan = plan_for("field_edits")
-    assert [p.name for p in plan.phases] == ["content_types", "omit_fields", "remove_fields", "editor_interfaces"]
+    # the update's PUT also omits the doomed fields: no omit_fields phase of its own
+    assert [p.name for p in plan.phases] == ["content_types", "remove_fields", "editor_interfaces"]
     first = plan.phases[0].steps[0]
     assert first.action == "put_content_type" and first.content_type is not None
-    # renamed field marked for newId; doomed fields kept as live at their live place
-    assert [(f.id, f.renamed_from) for f in first.content_type.fields] == [
-        ("headline", "title"),
-        ("body", None),
-        ("legacy", None),
-        ("slug", None),
-        ("rating", None),
-        ("author", None),
-        ("tags", None),
+    assert first.description == "update content type blogPost, omitting legacy, rating"
+    # renamed field marked for newId; doomed fields kept as live at their live place, omitted
+    assert [(f.id, f.renamed_from, f.omitted) for f in first.content_type.fields] == [
+        ("headline", "title", False),
+        ("body", None, False),
+        ("legacy", None, True),
+        ("slug", None, False),
+        ("rating", None, True),
+        ("author", None, False),
+        ("tags", None, False),
     ]
     assert first.content_type.fields[4].type == "Integer"
     assert first.content_type.unmanaged == {"metadata": {"annotations": {}}}
-    omit = plan.phases[1].steps[0].content_type
-    assert omit is not None and {f.id for f in omit.fields if f.omitted} == {"legacy", "rating"}
-    remove_steps = [s.description for s in plan.phases[2].steps]
+    remove_steps = [s.description for s in plan.phases[1].steps]
     assert remove_steps == [
         "remove fields of blogPost: legacy, rating",
         "publish content type blogPost",

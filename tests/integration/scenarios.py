@@ -86,9 +86,17 @@ SPONSOR = ContentType(
     ),
 )
 
+TALK = ContentType(
+    id="talk", name="Talk", display_field="title",
+    fields=(
+        Field(id="title", name="Title", type="Symbol", localized=True),
+        Field(id="event", name="Event", type="Link", link_type="Entry", validations=({"linkContentType": ["event"]},)),
+    ),
+)
+
 TARGET = _model(
-    AUTHOR, ARTICLE_NEXT, EVENT, VENUE, SPONSOR,
-    locales=(EN, FR),  # legacyPage deleted, de-DE deleted, fr-FR created, three content types created
+    AUTHOR, ARTICLE_NEXT, EVENT, VENUE, SPONSOR, TALK,
+    locales=(EN, FR),  # legacyPage deleted, de-DE deleted, fr-FR created, four content types created
     editors=(EditorInterface(content_type_id="author", controls=(
         Control(field_id="name", widget_id="singleLine", widget_namespace="builtin",
                 settings={"helpText": "Full name"}),

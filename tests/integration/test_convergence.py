@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +141,61 @@ def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace) -
         assert outcome.rollback is not None and outcome.rollback.complete, f"write {k + 1}: rollback incomplete"
         assert fingerprint(b.read_live().model) == start_fp, f"write {k + 1}"
         assert entries_by_id(b) == start_entries, f"write {k + 1}"
+
+
+@pytest.mark.parametrize("moment", ["during phase locales", "while its PUT is in flight"])
+def test_a_concurrent_edit_fails_the_apply_and_it_rolls_back_to_the_snapshot(workspace: Workspace,
+                                                                             moment: str) -> None:
+    """Someone changes `article` in the web app while the apply runs. Edited during an earlier phase, the
+    phase's verification sees it; edited while the apply's own PUT of `article` is on its way, that PUT
+    carries the version read when planning (no fresh GET hides the conflict) and is refused with 409.
+    Either way the rollback converges to the pre-apply snapshot, entry data included."""
+    start_fp, start_entries = seed_start(workspace)
+    write(workspace, TARGET)
+    b = backend(workspace)
+    if moment == "during phase locales":
+        # the first write (creating fr-FR) is slow; the edit lands before the phase is verified
+        workspace.emulator.faults.add(Fault(action="delay", method="POST", path=r"/locales$", delay=1.5))
+        ready = "snapshots/*/*/metadata.json"
+    else:
+        # the server holds the apply's PUT of article for 2.5 s; the edit, sent 0.5 s after phase locales
+        # is verified (when that PUT is on its way), lands before it is carried out
+        workspace.emulator.faults.add(Fault(action="delay", method="PUT", path=r"/content_types/article$",
+                                            delay=2.5))
+        ready = "snapshots/*/*/journal.jsonl"
+    edited: list[int] = []
+    earlier = set(workspace.root.glob(ready))  # the seeding apply's
+
+    def edit_when_ready() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            journals = [p for p in workspace.root.glob(ready) if p not in earlier]
+            if journals and (moment == "during phase locales" or '"phase": "locales", "ok": true'
+                             in journals[0].read_text()):
+                break
+            time.sleep(0.01)
+        if moment != "during phase locales":
+            time.sleep(0.5)
+        live = b.read_live()
+        article = live.model.content_types["article"].model_copy(update={"name": "Edited in the web app"})
+        edited.append(int(b.put_content_type(article, live.meta["content_type:article"].version)["sys"]["version"]))
+
+    editor = threading.Thread(target=edit_when_ready)
+    editor.start()
+    try:
+        outcome = api.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
+    finally:
+        editor.join(timeout=60)
+        workspace.emulator.faults.clear()
+    assert edited, "the concurrent edit did not happen"
+    report = outcome.report
+    assert not outcome.ok and report is not None
+    if moment == "during phase locales":
+        assert report.failed is None and "after phase locales the live environment does not match" in str(
+            report.failure)
+    else:
+        assert report.failed is not None and report.failed.step.resource_id == "article"
+        assert report.failed.error is not None and "HTTP 409 VersionMismatch" in report.failed.error
+    assert outcome.rollback is not None and outcome.rollback.complete
+    assert fingerprint(b.read_live().model) == start_fp
+    assert entries_by_id(b) == start_entries

@@ -171,10 +171,6 @@ def test_apply_with_a_fault_ends_at_a_or_at_b(run: Run, scenario: tuple[Any, ...
     check_apply(run, *scenario)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a write that times out on the client but is still carried out by the server after the rollback "
-    "has read the environment leaves it neither at A nor at B (see docs/reliability.md, known gaps)"
-))
 @settings(max_examples=40, phases=[Phase.explicit, Phase.generate], **SETTINGS)  # type: ignore[arg-type]
 @given(scenario=scenarios(("timeout",)))
 def test_apply_with_a_timed_out_write_ends_at_a_or_at_b(run: Run, scenario: tuple[Any, ...],
