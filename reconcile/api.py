@@ -228,6 +228,8 @@ class ConvergeOutcome:
     complete: bool
     remaining: Plan | None
     error: str | None = None
+    #: The environment as last read (raw JSON), when it could be read.
+    final_raw: RawEnvironment | None = None
 
 
 @dataclass
@@ -460,7 +462,8 @@ def converge(
             outcome.report = Executor(backend, journal, run_id, progress).run(outcome.plan, label=label)
             if outcome.report.ok:
                 outcome.restore = restore_entries(backend, snapshot.export.get("entries") or [], progress)
-            final = backend.read_live()
+            outcome.final_raw = backend.read_raw()
+            final = parse_environment(outcome.final_raw)
             outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)
             outcome.remaining = None if outcome.complete else make_plan(final, wanted, allow_destroy=True)
         except ReconcileError as exc:
@@ -514,6 +517,7 @@ class RevertOutcome:
     snapshot: Snapshot
     plan: Plan
     pre_snapshot: Snapshot | None = None
+    post_snapshot: Snapshot | None = None
     converged: ConvergeOutcome | None = None
     declined: bool = False
 
@@ -563,8 +567,17 @@ def revert(
         journal.append({"event": "start", "run_id": run_id, "command": "revert", "target": target.name,
                         "snapshot": pre.id, "reverting_to": snapshot.id})
         outcome.converged = converge(backend, snapshot, journal, run_id, progress, label="revert")
-        journal.append({"event": "finish", "run_id": run_id,
-                        "outcome": "complete" if outcome.converged.complete else "failed"})
+        finish: dict[str, Any] = {"event": "finish", "run_id": run_id,
+                                  "outcome": "complete" if outcome.converged.complete else "failed"}
+        if outcome.converged.complete and outcome.converged.final_raw is not None:
+            # What the tool left the environment at: the baseline `drift` compares with from now on.
+            outcome.post_snapshot = project.store.create(
+                target.name, "post-revert", _export(outcome.converged.final_raw, {}),
+                {**_metadata(opened, live, back, project), "fingerprint": fingerprint(wanted),
+                 "pre_revert": pre.id, "reverted_to": snapshot.id},
+            )
+            finish["post_snapshot"] = outcome.post_snapshot.id
+        journal.append(finish)
         unfinished = {s.id for s in find_unfinished(project.store, target.name)}
         if outcome.converged.complete and snapshot.id in unfinished:
             # The run that started from this snapshot died; this revert is how it ended.
@@ -807,11 +820,16 @@ class DriftOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
+#: Snapshots of the state the tool left the environment at: the baselines of drift.
+BASELINE_KINDS = ("post-apply", "post-revert")
+
+
 def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> DriftOutcome:
-    """Pending changes (files vs live) and out-of-band changes (last post-apply snapshot vs live)."""
+    """Pending changes (files vs live) and out-of-band changes (vs the last state the tool left: the
+    newest post-apply or post-revert snapshot)."""
     declared = validate_models(project).model
     target = project.config.target(target_name)
-    baseline = project.store.latest(target.name, kind="post-apply")
+    baseline = project.store.latest(target.name, kind=BASELINE_KINDS)
     baseline_model = parse_environment(raw_from_export(baseline.export)).model if baseline else None
     with open_target(target) as opened:
         live = opened.backend.read_live()
@@ -819,7 +837,7 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
     outcome = DriftOutcome(report, warnings=unfinished_warnings(project, target))
     if baseline is None:
         outcome.warnings.append(
-            f"no post-apply snapshot for target {target.name!r}: only pending changes are reported"
+            f"no post-apply or post-revert snapshot for target {target.name!r}: only pending changes are reported"
         )
     if adopt:
         outcome.adopted = _adopt(project, live, report)

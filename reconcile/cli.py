@@ -301,6 +301,8 @@ def revert_cmd(
             f"Revert complete: the environment matches snapshot {outcome.snapshot.id} "
             f"({converged.restore.restored} entr(ies) restored)."
         )
+        if outcome.pre_snapshot is not None:
+            _err(f"Undo the revert with: reconcile revert {outcome.pre_snapshot.id}")
         raise typer.Exit(OK)
     _err(f"Revert INCOMPLETE (pre-revert snapshot {outcome.pre_snapshot.id if outcome.pre_snapshot else '?'}).")
     if converged.error:

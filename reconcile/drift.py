@@ -25,7 +25,7 @@ class DriftItem:
 
 @dataclass(frozen=True)
 class DriftReport:
-    baseline: str | None  # id of the post-apply snapshot compared with, None when there is none
+    baseline: str | None  # id of the post-apply/post-revert snapshot compared with, None when there is none
     pending: tuple[Change, ...]  # what `plan` would change (files vs live)
     out_of_band: tuple[DriftItem, ...]  # what changed in the live space since the baseline
 

@@ -191,12 +191,14 @@ class SnapshotStore:
                     infos.append(_info(parent.name, path))
         return sorted(infos, key=lambda info: (info.created, info.id))
 
-    def latest(self, target: str, kind: str = "pre-apply") -> Snapshot | None:
-        """The most recent snapshot of ``kind`` for ``target``, loaded and verified; None if there is none.
+    def latest(self, target: str, kind: str | tuple[str, ...] = "pre-apply") -> Snapshot | None:
+        """The most recent snapshot of ``kind`` (or of any of the kinds) for ``target``, loaded and
+        verified; None if there is none.
 
         A corrupt newest snapshot raises rather than silently falling back to an older one.
         """
-        matching = [info for info in self.list(target) if info.kind == kind]
+        kinds = (kind,) if isinstance(kind, str) else kind
+        matching = [info for info in self.list(target) if info.kind in kinds]
         return self.load(matching[-1].id, target) if matching else None
 
     def load(self, ref: str, target: str | None) -> Snapshot:

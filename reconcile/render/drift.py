@@ -32,7 +32,7 @@ def _headline(report: DriftReport) -> str:
 
 
 def render_drift_text(report: DriftReport, target: str) -> str:
-    baseline = f"post-apply snapshot {report.baseline}" if report.baseline else "none (never applied)"
+    baseline = f"snapshot {report.baseline}" if report.baseline else "none (never applied or reverted)"
     lines = [f"Drift on target {target} (baseline: {baseline})", ""]
     if report.out_of_band:
         lines.append(f"Changed in the live space outside the tool since the last apply ({len(report.out_of_band)}):")

@@ -56,6 +56,26 @@ def test_drift_reports_out_of_band_changes_with_attribution_and_adopts_them(work
     assert api.plan(workspace.project(), None).plan.is_empty
 
 
+def test_after_a_revert_drift_compares_with_the_reverted_state(workspace: Workspace) -> None:
+    """A revert is the tool's own change: its post-revert snapshot becomes the drift baseline."""
+    seed_start(workspace)
+    write(workspace, TARGET)
+    assert api.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    assert reverted.converged is not None and reverted.converged.complete
+    post = reverted.post_snapshot
+    assert post is not None and post.kind == "post-revert"
+    assert post.metadata["reverted_to"] == reverted.snapshot.id
+    assert post.metadata["fingerprint"] == fingerprint(backend(workspace).read_live().model)
+    write(workspace, START)  # the files follow the revert
+    found = api.drift(workspace.project(), None)
+    assert found.report.baseline == post.id
+    assert not found.report.has_drift, [i.change.address for i in found.report.out_of_band]
+    edit_out_of_band(workspace)
+    assert {i.change.address for i in api.drift(workspace.project(), None).report.out_of_band} == {
+        "content_types.author", "content_types.author.fields.name"}
+
+
 def test_drift_cli_exit_codes_and_json(workspace: Workspace, monkeypatch: Any) -> None:
     seed_start(workspace)
     monkeypatch.chdir(workspace.root)
