@@ -461,6 +461,10 @@ def emulator_serve_cmd(
         ".reconcile/emulator"
     ),
     space: Annotated[list[str] | None, typer.Option("--space", help="Space id to serve (repeatable).")] = None,
+    rate_limit: Annotated[
+        float | None,
+        typer.Option("--rate-limit", min=1, help="Answer 429 beyond this many requests per second (default: none)."),
+    ] = None,
 ) -> None:
     """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
     from reconcile.emulator import serve
@@ -470,9 +474,10 @@ def emulator_serve_cmd(
         _err("Error: set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.")
         raise typer.Exit(ERROR)
     spaces = space or ["local"]
-    _err(f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port} (data in {data}). Ctrl-C stops.")
+    limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
+    _err(f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops.")
     try:
-        serve(port, data, spaces, token)
+        serve(port, data, spaces, token, rate_limit)
     except KeyboardInterrupt:
         raise typer.Exit(OK) from None
 

@@ -110,7 +110,8 @@ class Emulator:
         self._rate_limiter.set(per_second)
 
 
-def serve(port: int, data_dir: Path, spaces: Sequence[str], token: str) -> None:
-    """Serve on 127.0.0.1:``port`` until interrupted, persisting state under ``data_dir``."""
-    app = EmulatorApp(Store(spaces, data_dir), token, Faults(), RateLimiter(None))
+def serve(port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None = None) -> None:
+    """Serve on 127.0.0.1:``port`` until interrupted, persisting state under ``data_dir``; with
+    ``rate_limit``, answer 429 beyond that many requests per second."""
+    app = EmulatorApp(Store(spaces, data_dir), token, Faults(), RateLimiter(rate_limit))
     make_server(HOST, port, app, threaded=True).serve_forever()

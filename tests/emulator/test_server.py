@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -162,9 +163,7 @@ def test_failed_save_leaves_the_previous_state_intact(tmp_path: Path, monkeypatc
 
 
 def test_serve_persists_when_killed(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     code = (
         "from pathlib import Path; from reconcile.emulator import serve; "
         f"serve({port}, Path({str(tmp_path)!r}), ['s1'], 't')"
@@ -186,3 +185,41 @@ def test_serve_persists_when_killed(tmp_path: Path) -> None:
         process.wait(timeout=10)
     state = json.loads((tmp_path / "state.json").read_text())
     assert "x" in state["spaces"]["s1"]["environments"]["master"]["content_types"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_emulator_serve_cli_rate_limit_and_busy_port(tmp_path: Path) -> None:
+    """`reconcile emulator serve --rate-limit 3` answers 429 beyond 3 requests a second; a second server on
+    the same port exits 1 with one clear message."""
+    port = _free_port()
+    env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": "t"}
+    command = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(port),
+               "--data", str(tmp_path / "data"), "--space", "s1", "--rate-limit", "3"]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/spaces/s1/environments/master/locales"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                requests.get(url, headers={"Authorization": "Bearer t"}, timeout=5)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.05)
+        time.sleep(1.1)  # a fresh one-second window
+        statuses = [requests.get(url, headers={"Authorization": "Bearer t"}, timeout=5) for _ in range(5)]
+        assert [r.status_code for r in statuses].count(429) >= 1
+        limited = next(r for r in statuses if r.status_code == 429)
+        assert limited.headers["X-Contentful-RateLimit-Second-Limit"] == "3"
+        assert "X-Contentful-RateLimit-Reset" in limited.headers
+        busy = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert busy.returncode == 1
+        assert f"Port {port} is in use by another program" in busy.stderr and "Traceback" not in busy.stderr
+    finally:
+        process.kill()
+        process.wait(timeout=10)
