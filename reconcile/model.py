@@ -75,6 +75,7 @@ def lone_surrogate_path(value: Any, source: str | bytes) -> str | None:
         children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
         for key, child in children:
             name = str(key) if len(str(key)) <= 80 else f"{str(key)[:60]}…({len(str(key))} characters)"
+            name = name.encode("utf-8", "backslashreplace").decode("utf-8")  # printable, even a bad key
             child_path = f"{path}.{name}" if path else name
             if isinstance(key, str) and _SURROGATE.search(key):
                 return child_path

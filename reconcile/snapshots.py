@@ -30,7 +30,7 @@ import re
 import secrets
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +38,7 @@ from typing import Any
 
 from . import __version__
 from .errors import InputError, Problem, ReconcileError
+from .model import is_valid_id, lone_surrogate_path, shown
 
 EXPORT_FILE = "export.json"
 METADATA_FILE = "metadata.json"
@@ -195,11 +196,16 @@ class SnapshotStore:
         """The most recent snapshot of ``kind`` (or of any of the kinds) for ``target``, loaded and
         verified; None if there is none.
 
-        A corrupt newest snapshot raises rather than silently falling back to an older one.
+        A corrupt newest snapshot raises rather than silently falling back to an older one; so does a newer
+        snapshot whose metadata cannot be read (it may be the one of that kind).
         """
         kinds = (kind,) if isinstance(kind, str) else kind
-        matching = [info for info in self.list(target) if info.kind in kinds]
-        return self.load(matching[-1].id, target) if matching else None
+        for info in reversed(self.list(target)):
+            if info.kind is None:
+                self.load(info.id, target)  # raises, naming what is wrong with its metadata
+            if info.kind in kinds:
+                return self.load(info.id, target)
+        return None
 
     def load(self, ref: str, target: str | None) -> Snapshot:
         """Load and verify a snapshot by reference.
@@ -231,7 +237,10 @@ class SnapshotStore:
             )
         (info,) = matches
         if not info.path.resolve().is_relative_to(self.root.resolve()):
-            raise ReconcileError(f"snapshot {info.id} resolves outside {self.root}; refusing to read it")
+            raise ReconcileError(
+                f"snapshot {info.id} resolves outside {self.root}; refusing to read it",
+                hint="replace the symbolic link with the snapshot folder itself, or give the folder's path",
+            )
         return _read_snapshot_dir(info.path, info.id)
 
 
@@ -336,18 +345,30 @@ def _info(target: str, path: Path) -> SnapshotInfo:
 
 
 def _read_json(path: Path) -> tuple[bytes, Any]:
+    if path.exists() and not path.is_file():  # reading /dev/zero never ends, a named pipe may never answer
+        raise _bad(path, "not a regular file (a device, pipe or folder)", "give a snapshot folder or an export file")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise _bad(path, f"cannot read: {exc.strerror or exc}", "check that the file exists and is readable") from None
     try:
-        return data, json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise _bad(
             path,
-            f"not valid JSON ({exc}); the file is truncated or corrupt",
+            f"not valid JSON ({reason}); the file is truncated or corrupt",
             "restore it from a copy, or use another snapshot",
         ) from None
+    surrogate = lone_surrogate_path(value, data)
+    if surrogate is not None:
+        raise _bad(
+            path,
+            "holds a lone UTF-16 surrogate (\\ud800-\\udfff), not text",
+            "the file was edited or damaged; use another snapshot",
+            surrogate,
+        )
+    return data, value
 
 
 def _bad(path: Path, message: str, hint: str, key: str = "") -> InputError:
@@ -437,4 +458,77 @@ def _export_problems(export: Any, file: str, *, required: tuple[str, ...]) -> li
                 problems.append(
                     Problem(file, f"{key}[{index}]", "must be an API object with sys.id", "use another file")
                 )
+                continue
+            problems.extend(
+                Problem(file, f"{key}[{index}].{where}", message, "the file is damaged or edited; use another file")
+                for where, message in _item_problems(key, item)
+            )
     return problems
+
+
+_NOT_AN_ID = "is not a valid id (1-64 letters, digits, '-', '_', '.', not only dots)"
+# Keys of an item that are lists when present (null allowed): read as sequences when the state is parsed.
+_LISTS = {
+    "contentTypes": ("fields",),
+    "editorInterfaces": ("controls", "sidebar", "editors", "editorLayout", "groupControls"),
+    "entries": (),
+    "locales": (),
+}
+_STRINGS = {"contentTypes": ("name",), "editorInterfaces": (), "entries": (), "locales": ("code", "name")}
+
+
+def _item_problems(key: str, item: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(key path, message) of what in one export item the tool would misuse: an id that is not one URL path
+    segment (it names the resource a revert writes), a version that is not a number, a value read as a list,
+    an object or a string that is none. A snapshot holding one is refused before any request."""
+    sys = item["sys"]
+    if "id" in sys and not (key == "editorInterfaces" and sys["id"] == "default") and not is_valid_id(sys["id"]):
+        yield "sys.id", f"{_shown(sys['id'])} {_NOT_AN_ID}"
+    for version in ("version", "publishedVersion"):
+        value = sys.get(version)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            yield f"sys.{version}", "must be an integer"
+    if key in ("editorInterfaces", "entries") and "contentType" in sys:
+        link = sys["contentType"]
+        link_sys = link.get("sys") if isinstance(link, dict) else None
+        link_id = link_sys.get("id") if isinstance(link_sys, dict) else None
+        if not is_valid_id(link_id):
+            yield "sys.contentType", f"must be a link to a content type, whose id {_shown(link_id)} {_NOT_AN_ID}"
+    for name in _STRINGS[key]:
+        if name in item and not isinstance(item[name], str):
+            yield name, "must be a string"
+    for name in _LISTS[key]:
+        value = item.get(name)
+        if value is not None and not isinstance(value, list):
+            yield name, "must be a list" + (" of objects" if name in ("fields", "controls") else "")
+        elif name in ("fields", "controls") and value is not None and not all(isinstance(v, dict) for v in value):
+            yield name, "must be a list of objects"
+    if key == "contentTypes" and isinstance(item.get("fields"), list):
+        for index, field in enumerate(item["fields"]):
+            if isinstance(field, dict):
+                yield from ((f"fields[{index}].{where}", message) for where, message in _field_problems(field))
+    if key == "entries":
+        fields = item.get("fields")
+        if fields is not None and not (isinstance(fields, dict) and all(isinstance(v, dict) for v in fields.values())):
+            yield "fields", "must be an object of objects (field id -> locale -> value)"
+
+
+def _field_problems(field: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for name in ("id", "name", "type"):
+        if name in field and not isinstance(field[name], str):
+            yield name, "must be a string"
+    for name in ("validations", "allowedResources"):
+        if field.get(name) is not None and not isinstance(field[name], list):
+            yield name, "must be a list"
+    items = field.get("items")
+    if items is not None and not isinstance(items, dict):
+        yield "items", "must be an object"
+    elif isinstance(items, dict) and not isinstance(items.get("validations", []), list | None):
+        yield "items.validations", "must be a list"
+
+
+def _shown(value: object) -> str:
+    """An id for a message: look-alike characters escaped, a hand-made 20 MB id not echoed whole."""
+    if not isinstance(value, str):
+        return json.dumps(value)[:80]
+    return shown(value if len(value) <= 80 else value[:60] + "…")
