@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import InputError, Problem, ReconcileError
+from .model import is_valid_id
+from .snapshots import TARGET_NAME_RE
 
 CONFIG_FILE_NAME = "reconcile.toml"
 LOCAL_TARGET = "local"
@@ -63,6 +65,14 @@ class _ContentfulTargetSection(_Section):
     timeout: Annotated[float, Field(gt=0)] = 30.0
     policy: _PolicySection | None = None
 
+    @field_validator("space_id", "environment")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        # Both become segments of every request URL: "../other" would address another space.
+        if not is_valid_id(value):
+            raise ValueError(f"{value!r} is not a Contentful id (1-64 letters, digits, '-', '_', '.', not only dots)")
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:
@@ -84,6 +94,17 @@ class _ConfigFile(_Section):
     project: _ProjectSection = _ProjectSection()
     policy: _PolicySection = _PolicySection()
     targets: dict[str, _TargetSection] = {}
+
+    @field_validator("targets")
+    @classmethod
+    def _check_target_names(cls, value: dict[str, _TargetSection]) -> dict[str, _TargetSection]:
+        # A target name becomes a folder and file name (snapshots, lock, local data): "../x" would leave them.
+        for name in value:
+            if not TARGET_NAME_RE.match(name):
+                raise ValueError(
+                    f"target name {name!r} is not valid: a letter or digit, then letters, digits, '-' and '_'"
+                )
+        return value
 
 
 class TargetConfig(BaseModel):
@@ -199,6 +220,11 @@ def load_config(path: Path | None, project_dir: Path) -> Config:
     text = _read_text(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise InputError(
+            [Problem(str(path), "", "not valid TOML: nested too deeply to parse", "fix the TOML syntax")],
+            summary=f"{path} is not valid TOML",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         line, column = _decode_error_position(str(exc))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(exc))
@@ -293,6 +319,7 @@ _HINTS = {
     "union_tag_invalid": 'use kind = "local" or kind = "contentful"',
     "union_tag_not_found": 'add kind = "local" or kind = "contentful"',
 }
+_DEFAULT_HINT = "fix the value: the keys of reconcile.toml and their values are described in README.md (Configuration)"
 
 
 def _problems(exc: ValidationError, path: Path, text: str) -> list[Problem]:
@@ -308,12 +335,12 @@ def _problems(exc: ValidationError, path: Path, text: str) -> list[Problem]:
         if error["type"] == "union_tag_invalid":
             loc += ("kind",)
         line, column = _nearest_position(positions, loc)
-        message = error["msg"]
+        message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown key"
         elif error["type"] == "missing":
             message = "required key is missing"
-        hint = _HINTS.get(error["type"], "")
+        hint = _HINTS.get(error["type"], _DEFAULT_HINT)
         if loc[-1:] == ("space_id",) and error["type"] == "missing":
             hint = 'add space_id = "<your space id>" (a contentful target needs it)'
         problems.append(Problem(str(path), ".".join(loc), message, hint, line, column))
