@@ -211,12 +211,14 @@ def run_plan_cpu(sizes: list[int], progress: Callable[[str], None]) -> dict[str,
             figures = _in_child(_plan_cpu_child, n, variant)
             results[str(n)][variant] = figures
             progress(f"  plan CPU {n:>5} x 50 fields  {variant:<11} {figures.get('cpu_s')} s")
-    by_size = {int(k): v["10% change"]["cpu_s"] for k, v in results.items()}
-    growth = {
-        f"{small}->{small * 10}": round(by_size[small * 10] / by_size[small], 2)
-        for small in sorted(by_size)
-        if small * 10 in by_size and by_size[small]
-    }
+    growth: dict[str, dict[str, float]] = {}
+    for variant in ("10% change", "no change", "from empty"):
+        by_size = {int(k): v[variant].get("cpu_s") for k, v in results.items()}
+        growth[variant] = {
+            f"{small}->{small * 10}": round(by_size[small * 10] / by_size[small], 2)
+            for small in sorted(by_size)
+            if small * 10 in by_size and by_size[small] and by_size[small * 10]
+        }
     return {"by_size": results, "growth_10x": growth}
 
 
@@ -256,16 +258,37 @@ STEP_LABELS = ("validate", "plan (empty space)", "apply from empty", "plan (no c
                "plan (10% change)", "apply 10% change", "revert")
 
 
+def errors(results: dict[str, Any]) -> list[str]:
+    """Every step that raised or did not converge, as ``"<types> <step>: <error>"``."""
+    found = []
+    for n, by_step in results["sizes"].items():
+        for label in STEP_LABELS:
+            f = by_step.get(label) or {}
+            if f.get("error") or f.get("ok") is False:
+                reason = f.get("error") or f"not ok (failed step: {f.get('failed_step')})"
+                found.append(f"{n} {label}: {reason}")
+    for n, variants in (results.get("plan_cpu") or {}).get("by_size", {}).items():
+        for variant, f in variants.items():
+            if f.get("error"):
+                found.append(f"plan CPU {n} {variant}: {f['error']}")
+    rate = results.get("rate_limited")
+    if rate and (rate.get("error") or rate.get("ok") is False):
+        found.append(f"rate-limited apply: {rate.get('error') or 'not ok'}")
+    return found
+
+
 def table(results: dict[str, Any]) -> str:
-    rows = [("types", "step", "wall s", "cpu s", "peak MB", "requests", "GET", "writes", "429", "failed", "req/s")]
+    rows = [("types", "step", "wall s", "cpu s", "peak MB", "requests", "GET", "writes", "429", "failed", "req/s",
+             "ok")]
     for n, by_step in results["sizes"].items():
         for label in STEP_LABELS:
             f = by_step.get(label)
             if f is None:
                 continue
+            ok = "ERROR" if f.get("error") or f.get("ok") is False else "yes"
             rows.append((n, label, *(str(f.get(k, "")) for k in (
                 "wall_s", "cpu_s", "peak_rss_mb", "requests", "reads", "writes", "status_429", "failed",
-                "requests_per_s"))))
+                "requests_per_s")), ok))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(cell).rjust(w) if i != 1 else str(cell).ljust(w) for i, (cell, w) in
                        enumerate(zip(row, widths, strict=True))) for row in rows]
@@ -275,8 +298,9 @@ def table(results: dict[str, Any]) -> str:
         lines += ["", "pure plan computation (make_plan, cold process), n x 50 fields, CPU seconds:"]
         for n, variants in plan_cpu["by_size"].items():
             lines.append(f"  {n:>5}: " + ", ".join(f"{v} {f.get('cpu_s')} s" for v, f in variants.items()))
-        growth = plan_cpu["growth_10x"].items()
-        lines.append("  growth for 10x the model: " + ", ".join(f"{k}: {v}x" for k, v in growth))
+        for variant, growth in plan_cpu["growth_10x"].items():
+            ratios = ", ".join(f"{k}: {v}x" for k, v in growth.items())
+            lines.append(f"  growth for 10x the model ({variant}): {ratios}")
     rate = results.get("rate_limited")
     if rate:
         lines += ["", f"apply of {rate['content_types']} types against a 10 requests/s limit (rate_limit = 10): "
@@ -326,8 +350,13 @@ def main(argv: list[str] | None = None) -> int:
         progress("rate-limited apply")
         results["rate_limited"] = run_rate_limited(args.rate_limited_types, progress)
     print(table(results))
+    failures = errors(results)
+    results["errors"] = failures
     RESULTS.mkdir(exist_ok=True)
     out = args.out or RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{'-'.join(map(str, sizes))}.json"
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nresults written to {out}")
+    if failures:
+        print("\nFAILED steps (their figures are not valid):\n  " + "\n  ".join(failures))
+        return 1
     return 0

@@ -137,7 +137,9 @@ def carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]
 
 
 def _without_renames(content_type: ContentType) -> ContentType:
-    fields = tuple(f.model_copy(update={"renamed_from": None}) for f in content_type.fields)
+    if all(f.renamed_from is None for f in content_type.fields):
+        return content_type  # the common case: nothing to copy
+    fields = tuple(_plain(f) for f in content_type.fields)
     return content_type.model_copy(update={"fields": fields})
 
 
@@ -204,7 +206,7 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
 
 
 def _plain(field: Field) -> Field:
-    return field.model_copy(update={"renamed_from": None})
+    return field if field.renamed_from is None else field.model_copy(update={"renamed_from": None})
 
 
 def _field_change(

@@ -44,7 +44,11 @@ Mappings are ordered by id so that dumps are stable. ``unmanaged`` and ``renamed
 Performance: a plan normalises the same values many times (both sides, the diff, every phase's
 expected model, the fingerprints). Every value this module returns is remembered, by identity, as
 canonical (values are frozen), so normalising it again returns it at once; fingerprints of canonical
-content types and editor interfaces are remembered the same way.
+content types and editor interfaces are remembered the same way. Canonical fields, controls, content
+types and editor interfaces are also shared between inputs that are the same value (interned, see
+``_exact``): the live and the declared side of a plan then hold the same objects wherever they
+agree, so comparing them is mostly an identity check and the JSON of an unchanged content type is
+made once for both fingerprints. The planner's own copies of canonical fields are known by identity.
 """
 
 from __future__ import annotations
@@ -52,8 +56,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Iterator
+import marshal
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from reconcile.model import (
@@ -62,8 +68,10 @@ from reconcile.model import (
     Control,
     EditorInterface,
     Field,
+    Items,
     JsonObject,
     Locale,
+    Value,
 )
 
 #: Validation (and allowed-resource) keys whose list values carry no order.
@@ -77,8 +85,11 @@ _V = TypeVar("_V")
 _CANONICAL: dict[int, Any] = {}
 #: id -> (canonical value, canonical JSON of its content document).
 _DOCUMENTS: dict[int, tuple[Any, str]] = {}
-#: id -> (input model, its canonical form): the same input is often normalised more than once.
+#: id -> (input model, its canonical form): the same input is often normalised more than once. Only
+#: the last few: each entry keeps a whole input model alive (an apply reads the environment again
+#: after every phase).
 _NORMALIZED_FROM: dict[int, tuple[ContentModel, ContentModel]] = {}
+_NORMALIZED_FROM_LIMIT = 8
 _MEMO_LIMIT = 100_000
 
 
@@ -145,25 +156,34 @@ def _normalize_validations(validations: tuple[JsonObject, ...]) -> tuple[JsonObj
     return tuple(sorted((_validation(v) for v in validations), key=canonical_json))
 
 
-def _memo_json(memo: dict[str, tuple[Any, bool]], value: Any, compute: Any) -> Any:
-    """``compute(value)``, remembered by the exact JSON of ``value``; ``value`` itself when that is
-    already its canonical form, key order included (so callers can skip copying)."""
-    try:
-        key = json.dumps(value)
-    except (TypeError, ValueError):  # not plain JSON: no memo
-        return compute(value)
+def _memo_json(memo: dict[Any, tuple[Any, bool]], value: Any, compute: Any) -> Any:
+    """``compute(value)``, remembered by the exact value (see :func:`_exact`, by its exact JSON where
+    that has no key); ``value`` itself when its exact JSON is already that of its canonical form, key
+    order included (so callers can skip copying)."""
+    key: Any = _exact(value)
+    text = None
+    if key is None:
+        try:
+            key = text = json.dumps(value)
+        except (TypeError, ValueError):  # not plain JSON: no memo
+            return compute(value)
     known = memo.get(key)
     if known is None:
+        if text is None:
+            try:
+                text = json.dumps(value)
+            except (TypeError, ValueError):  # not plain JSON: no memo
+                return compute(value)
         result = compute(value)
         if len(memo) >= _MEMO_LIMIT:
             memo.clear()
-        known = memo[key] = (result, json.dumps(result) == key)
+        known = memo[key] = (result, json.dumps(result) == text)
     return value if known[1] else known[0]
 
 
-#: Exact JSON of a validation list / control settings -> (canonical form, already canonical).
-_VALIDATIONS: dict[str, tuple[Any, bool]] = {}
-_SETTINGS: dict[str, tuple[Any, bool]] = {}
+#: Exact value (or JSON) of a validation list / control settings -> (canonical form, already canonical).
+_VALIDATIONS: dict[Any, tuple[Any, bool]] = {}
+_SETTINGS: dict[Any, tuple[Any, bool]] = {}
 
 
 def normalize_validations(validations: tuple[JsonObject, ...]) -> tuple[JsonObject, ...]:
@@ -184,7 +204,122 @@ def _allowed_resources(resources: tuple[JsonObject, ...] | None) -> tuple[JsonOb
     return tuple(sorted((_json_value(r) for r in resources), key=canonical_json))
 
 
+# Interning. Keys are equal for two values exactly when they are the same Python value: scalar
+# attributes (str, bool, None) enter as they are, the JSON-like ones (validations, settings, default
+# values, items, sidebars, unmanaged parts) as one ``marshal`` dump (format 0: no references, no
+# interning flags, floats as 17-digit text), which exists only for the built-in types (str, int,
+# float, bool, None, dict, list, tuple...) and tells apart every two of them that differ, and more
+# (a tuple from a list, 1 from 1.0 and from True, key order). Other values (dates, objects) have no
+# key and are not shared, nor is NaN (unequal to itself; strings that merely contain "nan" only lose
+# the sharing). The children of a content type (fields) and of an editor interface (controls) are
+# canonical values already shared, so they enter by identity: the value stored under the key holds
+# them, so their ids stay theirs.
+
+
+def _exact(value: Any) -> bytes | None:
+    """Bytes equal for two plain values exactly when they are the same value (see above), or ``None``."""
+    try:
+        data = marshal.dumps(value, 0)
+    except ValueError:  # not only built-in types
+        return None
+    return None if b"nan" in data else data
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    if len(names) == 1:
+        (name,) = names
+
+        def one(value: Any) -> tuple[Any, ...]:
+            return (getattr(value, name),)
+
+        return one
+    return attrgetter(*names)
+
+
+def _others(model: type[Value], scalars: tuple[str, ...], children: str | None = None) -> tuple[str, ...]:
+    """Every attribute of ``model`` but ``scalars`` and ``children`` (so also any added later)."""
+    return tuple(name for name in model.model_fields if name not in scalars and name != children)
+
+
+_FIELD_SCALARS = ("id", "name", "type", "link_type", "localized", "required", "disabled", "omitted", "renamed_from")
+_CONTROL_SCALARS = ("field_id", "widget_id", "widget_namespace")
+_CONTENT_TYPE_SCALARS = ("id", "name", "description", "display_field")
+_EDITOR_INTERFACE_SCALARS = ("content_type_id",)
+_field_scalars, _field_others = _getter(_FIELD_SCALARS), _getter(_others(Field, _FIELD_SCALARS))
+_control_scalars, _control_others = _getter(_CONTROL_SCALARS), _getter(_others(Control, _CONTROL_SCALARS))
+_content_type_others = _getter(_others(ContentType, _CONTENT_TYPE_SCALARS, "fields"))
+_editor_interface_scalars = _getter(_EDITOR_INTERFACE_SCALARS)
+_editor_interface_others = _getter(_others(EditorInterface, _EDITOR_INTERFACE_SCALARS, "controls"))
+
+
+def _field_key(field: Field) -> Any:
+    others = _field_others(field)
+    if field.items is not None:
+        others = tuple(tuple(o.__dict__.values()) if isinstance(o, Items) else o for o in others)
+    data = _exact(others)
+    return None if data is None else (_field_scalars(field), data)
+
+
+def _control_key(control: Control) -> Any:
+    data = _exact(_control_others(control))
+    return None if data is None else (_control_scalars(control), data)
+
+
+def _parent_key(scalars: tuple[Any, ...], others: tuple[Any, ...], children: tuple[Value, ...]) -> Any:
+    data = _exact(others)
+    return None if data is None else (scalars, data, tuple(map(id, children)))
+
+
+#: Interning key -> the canonical value, shared between equal inputs.
+_FIELDS: dict[Any, Field] = {}
+_CONTROLS: dict[Any, Control] = {}
+_CONTENT_TYPES: dict[Any, ContentType] = {}
+_EDITOR_INTERFACES: dict[Any, EditorInterface] = {}
+_INTERN_LIMIT = 250_000
+
+_I = TypeVar("_I", Field, Control)
+
+
+#: id -> a canonical field or control, by identity (the planner builds new content types from them).
+_CANONICAL_PARTS: dict[int, object] = {}
+
+
+def _store(table: dict[Any, _I], key: Any, value: _I, result: _I, key_of: Callable[[_I], Any]) -> _I:
+    """Remember ``result``, the canonical form of ``value``, under ``key`` and under its own key."""
+    if len(table) >= _INTERN_LIMIT:
+        table.clear()
+    own = key if result is value else key_of(result)
+    if own is not None:
+        result = table.setdefault(own, result)
+    if key is not None:
+        table[key] = result
+    if len(_CANONICAL_PARTS) >= 2 * _INTERN_LIMIT:
+        _CANONICAL_PARTS.clear()
+    _CANONICAL_PARTS[id(result)] = result  # the strong reference keeps the id from being reused
+    return result
+
+
 def _field(field: Field) -> Field:
+    """The canonical form of ``field``; equal inputs give the same object (``_field_key``, inlined)."""
+    if _CANONICAL_PARTS.get(id(field)) is field:
+        return field
+    others = _field_others(field)
+    if field.items is not None:
+        others = tuple(tuple(o.__dict__.values()) if isinstance(o, Items) else o for o in others)
+    try:
+        data = marshal.dumps(others, 0)
+    except ValueError:
+        data = b"nan"
+    key = None
+    if b"nan" not in data:
+        key = (_field_scalars(field), data)
+        known = _FIELDS.get(key)
+        if known is not None:
+            return known
+    return _store(_FIELDS, key, field, _canonical_field(field), _field_key)
+
+
+def _canonical_field(field: Field) -> Field:
     items = field.items
     if items is not None:
         item_validations = normalize_validations(items.validations)
@@ -213,22 +348,37 @@ def normalize_content_type(content_type: ContentType) -> ContentType:
     """A content type in canonical form (see the module docstring)."""
     if _is_canonical(content_type):
         return content_type
-    return _canonical(
-        content_type.model_copy(
-            update={
-                "description": content_type.description or None,
-                "display_field": content_type.display_field or None,
-                "fields": tuple(_field(f) for f in content_type.fields),
-            }
+    fields = tuple(map(_field, content_type.fields))
+    description, display_field = content_type.description or None, content_type.display_field or None
+    # The key of the canonical value: its scalars as they will be (_CONTENT_TYPE_SCALARS), its fields.
+    scalars = (content_type.id, content_type.name, description, display_field)
+    key = _parent_key(scalars, _content_type_others(content_type), fields)
+    if key is not None:
+        known = _CONTENT_TYPES.get(key)
+        if known is not None:
+            return _canonical(known)
+    if (
+        description is content_type.description
+        and display_field is content_type.display_field
+        and all(a is b for a, b in zip(fields, content_type.fields, strict=True))
+    ):
+        result = content_type
+    else:
+        result = content_type.model_copy(
+            update={"description": description, "display_field": display_field, "fields": fields}
         )
-    )
+    if key is not None:
+        if len(_CONTENT_TYPES) >= _INTERN_LIMIT:
+            _CONTENT_TYPES.clear()
+        _CONTENT_TYPES[key] = result
+    return _canonical(result)
 
 
 def _settings(settings: JsonObject) -> JsonObject | None:
     return _json_value({k: v for k, v in settings.items() if v is not None}) or None
 
 
-def _control(control: Control) -> Control:
+def _canonical_control(control: Control) -> Control:
     if control.settings is None:
         return control  # already canonical
     settings = _memo_json(_SETTINGS, control.settings, _settings)
@@ -237,16 +387,28 @@ def _control(control: Control) -> Control:
     return control.model_copy(update={"settings": settings})
 
 
+def _control(control: Control) -> Control:
+    """The canonical form of ``control``; equal inputs give the same object."""
+    if _CANONICAL_PARTS.get(id(control)) is control:
+        return control
+    key = _control_key(control)
+    if key is not None:
+        known = _CONTROLS.get(key)
+        if known is not None:
+            return known
+    return _store(_CONTROLS, key, control, _canonical_control(control), _control_key)
+
+
 _BARE_CONTROLS: dict[str, Control] = {}
 
 
 def _bare_control(field_id: str) -> Control:
-    """``Control(field_id=field_id)``, shared (values are immutable)."""
+    """``Control(field_id=field_id)``, shared (values are immutable) with equal controls read elsewhere."""
     control = _BARE_CONTROLS.get(field_id)
     if control is None:
         if len(_BARE_CONTROLS) >= _MEMO_LIMIT:
             _BARE_CONTROLS.clear()
-        control = _BARE_CONTROLS[field_id] = Control(field_id=field_id)
+        control = _BARE_CONTROLS[field_id] = _control(Control(field_id=field_id))
     return control
 
 
@@ -256,18 +418,38 @@ def normalize_editor_interface(editor_interface: EditorInterface | None, content
     ``None`` stands for "not created yet": the server creates one bare control per field.
     Controls of unknown fields are dropped, missing ones filled, all put in field order.
     """
+    fields = content_type.fields
     if editor_interface is None:
         editor_interface = EditorInterface(content_type_id=content_type.id)
-    elif (
-        _is_canonical(editor_interface)
-        and editor_interface.content_type_id == content_type.id
-        and len(editor_interface.controls) == len(content_type.fields)
-        and all(c.field_id == f.id for c, f in zip(editor_interface.controls, content_type.fields, strict=True))
-    ):
-        return editor_interface
+    elif _is_canonical(editor_interface) and editor_interface.content_type_id == content_type.id:
+        known = _FITS.get(id(editor_interface))
+        if known is not None and known[0] is editor_interface and known[1] is fields:
+            return editor_interface  # checked before against this very tuple of fields
+        if len(editor_interface.controls) == len(fields) and all(
+            c.field_id == f.id for c, f in zip(editor_interface.controls, fields, strict=True)
+        ):
+            _remember_fit(editor_interface, fields)
+            return editor_interface
     by_field = {c.field_id: c for c in editor_interface.controls}
-    controls = tuple(_control(by_field[f.id]) if f.id in by_field else _bare_control(f.id) for f in content_type.fields)
-    return _canonical(editor_interface.model_copy(update={"content_type_id": content_type.id, "controls": controls}))
+    controls = tuple(_control(by_field[f.id]) if f.id in by_field else _bare_control(f.id) for f in fields)
+    result = editor_interface.model_copy(update={"content_type_id": content_type.id, "controls": controls})
+    key = _parent_key(_editor_interface_scalars(result), _editor_interface_others(result), controls)
+    if key is not None:
+        if len(_EDITOR_INTERFACES) >= _INTERN_LIMIT:
+            _EDITOR_INTERFACES.clear()
+        result = _EDITOR_INTERFACES.setdefault(key, result)
+    _remember_fit(result, fields)
+    return _canonical(result)
+
+
+#: id -> (canonical editor interface, a tuple of fields whose ids its controls follow, in order).
+_FITS: dict[int, tuple[EditorInterface, tuple[Field, ...]]] = {}
+
+
+def _remember_fit(editor_interface: EditorInterface, fields: tuple[Field, ...]) -> None:
+    if len(_FITS) >= _MEMO_LIMIT:
+        _FITS.clear()
+    _FITS[id(editor_interface)] = (editor_interface, fields)
 
 
 def _locale(locale: Locale) -> Locale:
@@ -288,8 +470,8 @@ def normalize(model: ContentModel) -> ContentModel:
     }
     locales = {code: _locale(model.locales[code]) for code in sorted(model.locales)}
     result = _canonical(ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales))
-    if len(_NORMALIZED_FROM) >= _MEMO_LIMIT:
-        _NORMALIZED_FROM.clear()
+    while len(_NORMALIZED_FROM) >= _NORMALIZED_FROM_LIMIT:
+        del _NORMALIZED_FROM[next(iter(_NORMALIZED_FROM))]
     _NORMALIZED_FROM[id(model)] = (model, result)
     return result
 
@@ -311,11 +493,13 @@ def _document_json(value: ContentType | EditorInterface | Locale) -> str:
     known = _DOCUMENTS.get(id(value))
     if known is not None and known[0] is value:
         return known[1]
-    try:  # the Python dump is faster; plain JSON values give the same bytes as the JSON-mode dump
+    # The attribute values themselves are faster than any dump, and give the same bytes as the
+    # JSON-mode dump where they are plain JSON; where not (dates, infinities, objects) the JSON fails.
+    try:
         text = json.dumps(
             _content_of(value, "python"), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
         )
-    except (TypeError, ValueError):  # dates, infinities: exactly as the JSON-mode dump renders them
+    except (TypeError, ValueError):  # exactly as the JSON-mode dump renders them
         text = canonical_json(_content_of(value, "json"))
     if _is_canonical(value):
         if len(_DOCUMENTS) >= _MEMO_LIMIT:
@@ -325,12 +509,35 @@ def _document_json(value: ContentType | EditorInterface | Locale) -> str:
 
 
 def _content_of(value: ContentType | EditorInterface | Locale, mode: str) -> dict[str, Any]:
+    if mode == "python":
+        return _attributes_of(value)
     data: dict[str, Any] = value.model_dump(mode=mode)
     if isinstance(value, ContentType | EditorInterface):
         data.pop("unmanaged")
     if isinstance(value, ContentType):
         for field in data["fields"]:
             field.pop("renamed_from")
+    return data
+
+
+def _attributes_of(value: ContentType | EditorInterface | Locale) -> dict[str, Any]:
+    """The content of ``value`` from its attribute values, much faster than the Python-mode dump and
+    the same where they are plain JSON. A model value nested anywhere else than these (an attribute
+    added later) is no JSON: the caller then falls back to the JSON-mode dump."""
+    data = dict(value.__dict__)
+    if isinstance(value, ContentType):
+        del data["unmanaged"]
+        fields = []
+        for field in value.fields:
+            attributes = dict(field.__dict__)
+            del attributes["renamed_from"]
+            if field.items is not None:
+                attributes["items"] = field.items.__dict__
+            fields.append(attributes)
+        data["fields"] = fields
+    elif isinstance(value, EditorInterface):
+        del data["unmanaged"]
+        data["controls"] = [control.__dict__ for control in value.controls]
     return data
 
 

@@ -1,0 +1,147 @@
+"""The performance shortcuts of normalize change no result.
+
+Canonical fields, controls, content types and editor interfaces are shared between equal inputs
+(interned), and fingerprints are assembled from remembered JSON. Two inputs must share a canonical
+value only when they are equal Python values, and every fingerprint must be the digest of
+``canonical_json(content_document(normalize(model)))``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+
+import pytest
+from hypothesis import given, settings
+
+from reconcile import normalize as N
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Items
+from reconcile.normalize import canonical_json, content_document, fingerprint, normalize
+from tests.core.builders import EN
+from tests.core.test_properties import models
+
+# Values that equal each other in JSON, in Python, or in neither; and values that have no key (NaN).
+# (Dates cannot be in validations: the model files refuse them, and normalize never could order them.)
+EDGE_VALIDATIONS: list[tuple[dict[str, object], ...]] = [
+    ({"size": {"max": 1}},),
+    ({"size": {"max": 1.0}},),
+    ({"size": {"max": True}},),
+    ({"size": {"max": -0.0}},),
+    ({"size": {"max": 0.0}},),
+    ({"size": {"max": float("nan")}},),
+    ({"size": {"max": float("inf")}},),
+    ({"in": ["a", "b"]},),
+    ({"in": ("a", "b")},),
+    ({"in": ["b", "a"]},),
+    ({"dateRange": {"min": "2020-01-01"}},),
+    ({"size": {"max": 1, "min": 0}},),
+    ({"size": {"min": 0, "max": 1}},),
+    ({"size": {"max": 1}, "message": None},),
+    ({"regexp": {"pattern": "banana"}},),  # "nan" inside a string: not shared, still right
+    ({"size": {"max": 1}}, {"unique": True}),
+    ({"unique": True}, {"size": {"max": 1}}),
+]
+
+
+def _uncached(field: Field) -> Field:
+    return N._canonical_field(field)
+
+
+def _fields() -> list[Field]:
+    fields = [Field(id="f", name="F", type="Symbol", validations=v) for v in EDGE_VALIDATIONS]
+    fields += [
+        Field(id="a", name="A", type="Array", items=Items(type="Symbol", validations=v)) for v in EDGE_VALIDATIONS[:10]
+    ]
+    fields += [
+        Field(id="f", name="F", type="Symbol", default_value={"en-US": "x"}),
+        Field(id="f", name="F", type="Symbol", default_value={"en-US": ("x",)}),
+        Field(id="f", name="F", type="Symbol", default_value={}),
+        Field(id="f", name="F", type="Symbol", renamed_from="g"),
+        Field(id="f", name="F", type="Symbol", omitted=True),
+    ]
+    return fields
+
+
+def test_fields_share_a_canonical_value_only_when_equal() -> None:
+    fields = _fields()
+    shared = [N._field(f) for f in fields]
+    for f, s in zip(fields, shared, strict=True):
+        assert s == _uncached(f)
+    for (i, a), (j, b) in itertools.combinations(enumerate(fields), 2):
+        if shared[i] is shared[j]:
+            assert _uncached(a) == _uncached(b), (a, b)
+    # inputs with the same canonical form (keys in canonical order) share it; equal JSON is not enough
+    by_validations = {repr(f.validations): s for f, s in zip(fields, shared, strict=True) if f.type == "Symbol"}
+    assert by_validations[repr(({"in": ["a", "b"]},))] is not by_validations[repr(({"in": ("a", "b")},))]
+    assert (
+        by_validations[repr(({"size": {"max": 1, "min": 0}},))]
+        is by_validations[repr(({"size": {"min": 0, "max": 1}},))]
+    )
+    assert by_validations[repr(({"size": {"max": 1}},))] is not by_validations[repr(({"size": {"max": 1.0}},))]
+
+
+def test_controls_share_a_canonical_value_only_when_equal() -> None:
+    settings_values: list[dict[str, object] | None] = [
+        None,
+        {},
+        {"helpText": "h"},
+        {"helpText": "h", "x": None},
+        {"n": 1},
+        {"n": 1.0},
+        {"n": True},
+        {"n": float("nan")},
+        {"l": [1]},
+        {"l": (1,)},
+    ]
+    controls = [Control(field_id="f", widget_id="w", settings=s) for s in settings_values]
+    shared = [N._control(c) for c in controls]
+    for (i, a), (j, b) in itertools.combinations(enumerate(controls), 2):
+        if shared[i] is shared[j]:
+            assert N._canonical_control(a) == N._canonical_control(b), (a, b)
+
+
+def test_content_types_and_interfaces_differing_anywhere_are_not_shared() -> None:
+    base = ContentType(id="a", name="A", fields=(Field(id="f", name="F", type="Symbol"),))
+    variants = [
+        base,
+        base.model_copy(update={"name": "B"}),
+        base.model_copy(update={"description": "d"}),
+        base.model_copy(update={"display_field": "f"}),
+        base.model_copy(update={"unmanaged": {"metadata": {"x": 1}}}),
+        base.model_copy(update={"unmanaged": {"metadata": {"x": 1.0}}}),
+        base.model_copy(update={"fields": (Field(id="f", name="F", type="Text"),)}),
+    ]
+    canonical = [N.normalize_content_type(v) for v in variants]
+    for a, b in itertools.combinations(canonical, 2):
+        assert a is not b
+    assert N.normalize_content_type(base.model_copy()) is canonical[0]
+    ei = EditorInterface(content_type_id="a", controls=(Control(field_id="f", widget_id="w"),))
+    interfaces = [
+        N.normalize_editor_interface(ei, base),
+        N.normalize_editor_interface(ei.model_copy(update={"sidebar": ()}), base),
+        N.normalize_editor_interface(ei.model_copy(update={"sidebar": None, "editors": ()}), base),
+        N.normalize_editor_interface(ei.model_copy(update={"unmanaged": {"k": 1}}), base),
+        N.normalize_editor_interface(None, base),
+    ]
+    for a, b in itertools.combinations(interfaces, 2):
+        assert a is not b and a != b
+
+
+def _reference(m: ContentModel) -> str:
+    text = canonical_json(content_document(normalize(m)))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("validations", EDGE_VALIDATIONS)
+def test_fingerprint_is_the_digest_of_the_canonical_document(validations: tuple[dict[str, object], ...]) -> None:
+    ct = ContentType(id="a", name="A", fields=(Field(id="f", name="F", type="Symbol", validations=validations),))
+    m = ContentModel(content_types={"a": ct}, locales={"en-US": EN})
+    assert fingerprint(m) == _reference(m)
+
+
+@settings(max_examples=200, deadline=None)
+@given(models())
+def test_fingerprint_equals_the_digest_of_the_canonical_document_for_generated_models(m: ContentModel) -> None:
+    assert fingerprint(m) == _reference(m)
+    # and again from a copy: shared values, remembered JSON
+    assert fingerprint(m.model_copy(deep=True)) == fingerprint(m)
