@@ -54,6 +54,12 @@ def shown(text: str) -> str:
     return repr(text) if text.isascii() else f"{text!a} (contains non-ASCII characters)"
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (terminal controls such as ESC or BEL, NUL, lone
+    surrogates) written as its escape, so a key of a hostile file cannot act on the terminal it is shown in."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A JSON escape of a UTF-16 surrogate: the only way a lone surrogate gets into text parsed from UTF-8.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -74,8 +80,7 @@ def lone_surrogate_path(value: Any, source: str | bytes) -> str | None:
             return path or "(top level)"
         children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
         for key, child in children:
-            name = str(key) if len(str(key)) <= 80 else f"{str(key)[:60]}…({len(str(key))} characters)"
-            name = name.encode("utf-8", "backslashreplace").decode("utf-8")  # printable, even a bad key
+            name = printable(str(key) if len(str(key)) <= 80 else f"{str(key)[:60]}…({len(str(key))} characters)")
             child_path = f"{path}.{name}" if path else name
             if isinstance(key, str) and _SURROGATE.search(key):
                 return child_path

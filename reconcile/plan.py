@@ -26,6 +26,7 @@ from reconcile.model import (
     Value,
     is_valid_id,
     lone_surrogate_path,
+    printable,
     resource_key,
     shown,
 )
@@ -167,8 +168,8 @@ _CONTENT_TYPE_ACTIONS = {
 
 
 def _short(key: str, limit: int = 80) -> str:
-    """A key for a message: a hand-made 20 MB key must not be echoed back whole."""
-    return key if len(key) <= limit else f"{key[: limit - 20]}…({len(key)} characters)"
+    """A key for a message: a hand-made 20 MB key is not echoed back whole, nor a terminal control."""
+    return printable(key if len(key) <= limit else f"{key[: limit - 20]}…({len(key)} characters)")
 
 
 def _json_type(value: Any) -> str:

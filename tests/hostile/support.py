@@ -7,7 +7,7 @@ read that kind of file are run through ``reconcile.cli.app``, and each must:
 - exit with code 1, without a traceback or an uncaught exception;
 - print exactly one error (``Error: …`` on stderr, with a ``fix:`` line) that names the offending file and
   contains the case's expected text, and print nothing on stdout;
-- stay short (a 20 MB input must not be echoed back);
+- stay short (a 20 MB input must not be echoed back) and free of terminal control characters;
 - send the emulator no request at all (``reads`` allows GET requests, never a write).
 
 Placeholders in case files, replaced when a case is placed into its project (so committed files stay valid
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ from reconcile.normalize import fingerprint
 HERE = Path(__file__).parent
 TOKEN = "hostile-corpus-token-0123456789"
 TOKEN_ENV = "RECONCILE_HOSTILE_TOKEN"
+# Terminal control characters (ESC, NUL, CR, ...): an error about a hostile file must not carry them to the
+# terminal (an id with "\x1b[2J" would clear the screen); ids are shown with escapes.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Far above any real error message (a list of every problem of a damaged file), far below an echoed input.
 MAX_OUTPUT = 20_000
 
@@ -163,6 +167,7 @@ class Hostile:
         assert result.exit_code == ERROR, context
         assert "Traceback" not in output, context
         assert len(output) < MAX_OUTPUT, f"{command}: {len(output)} characters of output"
+        assert not CONTROL.search(output), f"{context}\n--- control characters: {CONTROL.findall(output)}"
         if stage_output:
             message = result.stdout
             assert "Rehearsal FAILED." in message and message.count("FAILED") == 2, context

@@ -93,6 +93,10 @@ CASES: dict[str, Case] = {
     "desired_fingerprint_altered.json": Case(
         "desired fingerprint edited", (INVALID, "desired_fingerprint: differs from the fingerprint")
     ),
+    "ansi_escape_in_key.json": Case(
+        "a key that would clear the terminal",
+        (INVALID, "entry_counts.\\x1b[2J\\x1b]0;pwned\\x07: Input should be a valid integer"),
+    ),
     "live_fingerprint_altered.json": Case(
         "live fingerprint edited", ("stale plan", "the live environment changed since the plan was made"), reads=True
     ),

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from reconcile.declared import write_models
 from reconcile.errors import ReconcileError
-from reconcile.model import ContentModel, ContentType, is_valid_id, lone_surrogate_path, shown
+from reconcile.model import ContentModel, ContentType, is_valid_id, lone_surrogate_path, printable, shown
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
 from tests.core.test_planner import live_state
@@ -61,3 +61,9 @@ def test_a_lone_surrogate_is_found_with_its_key_path() -> None:
     paired = '{"a": "\\ud83d\\ude00"}'
     assert lone_surrogate_path(json.loads(paired), paired) is None
     assert lone_surrogate_path(json.loads(paired), paired.encode()) is None
+
+
+def test_printable_escapes_terminal_controls_only() -> None:
+    assert printable("note") == "note"
+    assert printable("caf\u00e9 \u043e") == "caf\u00e9 \u043e"
+    assert printable("\x1b[2J\x07\x00\ud800") == "\\x1b[2J\\x07\\x00\\ud800"
