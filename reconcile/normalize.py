@@ -68,7 +68,6 @@ from reconcile.model import (
     Control,
     EditorInterface,
     Field,
-    Items,
     JsonObject,
     Locale,
     Value,
@@ -245,7 +244,8 @@ _FIELD_SCALARS = ("id", "name", "type", "link_type", "localized", "required", "d
 _CONTROL_SCALARS = ("field_id", "widget_id", "widget_namespace")
 _CONTENT_TYPE_SCALARS = ("id", "name", "description", "display_field")
 _EDITOR_INTERFACE_SCALARS = ("content_type_id",)
-_field_scalars, _field_others = _getter(_FIELD_SCALARS), _getter(_others(Field, _FIELD_SCALARS))
+# ``items`` (a model value) is keyed by its attribute values, apart from the other attributes.
+_field_scalars, _field_others = _getter(_FIELD_SCALARS), _getter(_others(Field, (*_FIELD_SCALARS, "items")))
 _control_scalars, _control_others = _getter(_CONTROL_SCALARS), _getter(_others(Control, _CONTROL_SCALARS))
 _content_type_others = _getter(_others(ContentType, _CONTENT_TYPE_SCALARS, "fields"))
 _editor_interface_scalars = _getter(_EDITOR_INTERFACE_SCALARS)
@@ -253,10 +253,8 @@ _editor_interface_others = _getter(_others(EditorInterface, _EDITOR_INTERFACE_SC
 
 
 def _field_key(field: Field) -> Any:
-    others = _field_others(field)
-    if field.items is not None:
-        others = tuple(tuple(o.__dict__.values()) if isinstance(o, Items) else o for o in others)
-    data = _exact(others)
+    items = field.items
+    data = _exact((_field_others(field), None if items is None else tuple(items.__dict__.values())))
     return None if data is None else (_field_scalars(field), data)
 
 
@@ -303,11 +301,9 @@ def _field(field: Field) -> Field:
     """The canonical form of ``field``; equal inputs give the same object (``_field_key``, inlined)."""
     if _CANONICAL_PARTS.get(id(field)) is field:
         return field
-    others = _field_others(field)
-    if field.items is not None:
-        others = tuple(tuple(o.__dict__.values()) if isinstance(o, Items) else o for o in others)
+    items = field.items
     try:
-        data = marshal.dumps(others, 0)
+        data = marshal.dumps((_field_others(field), None if items is None else tuple(items.__dict__.values())), 0)
     except ValueError:
         data = b"nan"
     key = None
