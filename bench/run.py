@@ -311,6 +311,16 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _uncommitted() -> list[str] | None:
+    """Files of the package that differ from the commit (the figures are of the working tree)."""
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--", "reconcile", "bench"], capture_output=True,
+                             text=True, cwd=Path(__file__).resolve().parent.parent, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
 def _commit() -> str | None:
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -336,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "commit": _commit(),
+        "uncommitted": _uncommitted(),
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()},
         "sizes": {},
