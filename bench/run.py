@@ -348,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         "commit": _commit(),
         "uncommitted": _uncommitted(),
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine()},
+                    "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
+                    "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]},  # the machine may be shared
         "sizes": {},
     }
     for n in sizes:
@@ -360,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rate_limited_types > 0:
         progress("rate-limited apply")
         results["rate_limited"] = run_rate_limited(args.rate_limited_types, progress)
+    results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     print(table(results))
     failures = errors(results)
     results["errors"] = failures
