@@ -12,6 +12,7 @@ offending input: duplicate locale codes and content type ids that differ from th
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -48,6 +49,29 @@ VALIDATION_TARGETS: dict[str, frozenset[str]] = {
     "enabledNodeTypes": frozenset({"RichText"}),
     "enabledMarks": frozenset({"RichText"}),
     "nodes": frozenset({"RichText"}),
+}
+
+
+# The values Contentful accepts in rich text and asset validations (facts 4.2; rich-text-types, the
+# asset mimetype groups). A value outside these is refused with a 422 at apply time.
+RICH_TEXT_MARKS = frozenset({"bold", "italic", "code", "underline", "superscript", "subscript", "strikethrough"})
+RICH_TEXT_NODE_TYPES = frozenset({
+    *(f"heading-{n}" for n in range(1, 7)),
+    "paragraph", "ordered-list", "unordered-list", "list-item", "hr", "blockquote",
+    "table", "table-row", "table-cell", "table-header-cell",
+    "embedded-entry-block", "embedded-asset-block", "embedded-resource-block",
+    "hyperlink", "entry-hyperlink", "asset-hyperlink", "resource-hyperlink",
+    "embedded-entry-inline", "embedded-resource-inline",
+})
+MIMETYPE_GROUPS = frozenset({
+    "attachment", "plaintext", "image", "audio", "video", "richtext", "presentation", "spreadsheet",
+    "pdfdocument", "archive", "code", "markup",
+})
+# Kinds whose value lists must come from a fixed vocabulary.
+VOCABULARIES: dict[str, frozenset[str]] = {
+    "enabledMarks": RICH_TEXT_MARKS,
+    "enabledNodeTypes": RICH_TEXT_NODE_TYPES,
+    "linkMimetypeGroup": MIMETYPE_GROUPS,
 }
 
 
@@ -154,6 +178,8 @@ class _ContentTypeCheck:
                 "use 1-64 characters of letters, digits, '-', '_' and '.', not only dots"
                 " (and rename the file to match)",
             )
+        if not ct.name.strip():
+            yield self.problem(("name",), "the content type name is empty", 'write a name, e.g. name = "Blog post"')
         if len(ct.fields) > MAX_FIELDS:
             yield self.problem(
                 ("fields",),
@@ -168,6 +194,10 @@ class _ContentTypeCheck:
                 "remove ResourceLink fields",
             )
         yield from self.field_id_problems()
+        for index, f in enumerate(ct.fields):
+            if not f.name.strip():
+                yield self.problem(("fields", index, "name"), f"field {shown(f.id)} has an empty name",
+                                   'write the name editors see, e.g. name = "Title"')
         yield from self.display_field_problems()
         yield from self.rename_problems()
         for index, f in enumerate(ct.fields):
@@ -300,10 +330,52 @@ class _ContentTypeCheck:
             if not check(validation[kind]):
                 yield self.problem((*where, kind), f"{kind} has the wrong shape", f"write it like {example}")
                 continue
+            yield from self.value_problems((*where, kind), kind, validation[kind], target)
             if kind == "linkContentType":
                 yield from self.link_target_problems((*where, kind), validation[kind])
             if kind == "nodes":
                 yield from self.node_problems((*where, kind), validation[kind])
+
+    def value_problems(self, at: KeyPath, kind: str, value: Any, target: str) -> Iterator[Problem]:
+        """Values of a well-shaped validation that Contentful refuses, or that no entry can meet."""
+        if kind in VOCABULARIES:
+            allowed = VOCABULARIES[kind]
+            for item in [value] if isinstance(value, str) else value:
+                if item not in allowed:
+                    yield self.problem(
+                        at, f"{kind} names {shown(item)}, which Contentful does not know",
+                        "use some of: " + ", ".join(sorted(allowed)),
+                    )
+        elif kind == "in":
+            wrong = [v for v in value if not _fits_in(v, target)]
+            if wrong:
+                yield self.problem(
+                    at, f"in lists {', '.join(repr(v) for v in wrong)}, which a {target} field can never hold",
+                    "list " + ("whole numbers" if target == "Integer" else "numbers" if target == "Number"
+                               else "strings, e.g. in = [\"draft\", \"published\"]"),
+                )
+        elif kind in ("size", "range", "assetFileSize"):
+            yield from self.bounds_problems(at, kind, value)
+        elif kind == "assetImageDimensions":
+            for side, bounds in value.items():
+                yield from self.bounds_problems((*at, side), f"{kind}.{side}", bounds)
+        elif kind == "dateRange":
+            for key, date in value.items():
+                if date is not None and not _is_date(date):
+                    yield self.problem(
+                        (*at, key), f"dateRange.{key} {shown(date)} is not an ISO 8601 date",
+                        'write a date like "2024-01-31" or "2024-01-31T12:00:00Z"',
+                    )
+
+    def bounds_problems(self, at: KeyPath, name: str, bounds: dict[str, Any]) -> Iterator[Problem]:
+        low, high = bounds.get("min"), bounds.get("max")
+        if low is not None and high is not None and low > high:
+            yield self.problem(at, f"{name} has min {low} above max {high}; no value can meet it",
+                               "swap min and max, or fix one of them")
+        if name in ("size", "assetFileSize") or name.startswith("assetImageDimensions"):
+            negative = [v for v in (low, high) if v is not None and v < 0]
+            if negative:
+                yield self.problem(at, f"{name} has a negative bound {negative[0]}", "use bounds of 0 or more")
 
     def link_target_problems(self, at: KeyPath, targets: list[str]) -> Iterator[Problem]:
         for target in targets:
@@ -317,6 +389,12 @@ class _ContentTypeCheck:
     def node_problems(self, at: KeyPath, nodes: dict[str, Any]) -> Iterator[Problem]:
         for node_type, rules in nodes.items():
             node_at = (*at, node_type)
+            if node_type not in RICH_TEXT_NODE_TYPES:
+                yield self.problem(
+                    node_at, f"nodes names {shown(node_type)}, which is not a rich text node type",
+                    "use a node type such as entry-hyperlink, embedded-entry-block or asset-hyperlink",
+                )
+                continue
             if isinstance(rules, dict):  # resource nodes: {validations = [...], allowedResources = [...]}
                 rules = rules.get("validations", [])
             if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
@@ -347,7 +425,7 @@ class _ContentTypeCheck:
                     f"default_value has locale {shown(code)}, which is not declared in locales.toml",
                     "use a declared locale code (e.g. the default locale)",
                 )
-            if not _fits_type(value, f.type):
+            if not _fits_type(value, f.type) or (f.type == "Date" and not _is_date(value)):
                 yield self.problem(
                     (*where, code),
                     f"default value {value!r} does not fit a {f.type} field",
@@ -426,6 +504,29 @@ _DEFAULT_HINTS = {
 }
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def _is_date(value: Any) -> bool:
+    """An ISO 8601 date, optionally with a time and an offset, as Contentful's Date fields take."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _fits_in(value: Any, target: str) -> bool:
+    """Whether a value listed in an ``in`` validation can be a value of a ``target`` field."""
+    if target == "Integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if target == "Number":
+        return _is_number(value)
+    return isinstance(value, str)
+
+
 def _fits_type(value: Any, field_type: str) -> bool:
     if field_type in ("Symbol", "Text", "Date"):
         return isinstance(value, str)
@@ -458,6 +559,9 @@ def _locale_problems(declared: DeclaredModel) -> Iterator[Problem]:
             "set default = true on exactly one [[locales]] entry",
         )
     for loc in locales.values():
+        if not loc.name.strip():
+            yield problem(loc.code, "name", f"locale {shown(loc.code)} has an empty name",
+                          'write the name editors see, e.g. name = "German (Germany)"')
         if loc.fallback_code is None:
             continue
         if loc.fallback_code not in locales:
