@@ -16,7 +16,6 @@ The emulator's space is new (no content type): a snapshot that got through would
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,12 +152,12 @@ def _folder_commands(snapshot_dir: Path) -> dict[str, tuple[list[str], bool]]:
     }
 
 
-def _file_commands(path: Path) -> dict[str, tuple[list[str], bool]]:
+def _file_commands(ref: Path | str) -> dict[str, tuple[list[str], bool]]:
     return {
-        "show": (["snapshots", "show", str(path)], False),
-        "revert": (["revert", str(path), "--auto-approve"], False),
-        "plan": (["plan", "--from-export", str(path)], False),
-        "rehearse": (["rehearse", "--offline", "--from", str(path)], True),
+        "show": (["snapshots", "show", str(ref)], False),
+        "revert": (["revert", str(ref), "--auto-approve"], False),
+        "plan": (["plan", "--from-export", str(ref)], False),
+        "rehearse": (["rehearse", "--offline", "--from", str(ref)], True),
     }
 
 
@@ -217,13 +216,11 @@ def _fifo(root: Path) -> Path:
     return path
 
 
-def _outside(root: Path) -> Path:
-    """A snapshot folder of the store that is a symbolic link to a folder outside it."""
-    outside = root / "elsewhere" / SNAPSHOT_ID
-    shutil.copytree(FOLDERS / "valid_base", outside)
+def _outside(hostile: Hostile, root: Path) -> None:
+    """A snapshot folder of the store that is a symbolic link to a (valid) snapshot folder outside it."""
+    outside = hostile.place(FOLDERS / "valid_base", root / "elsewhere" / SNAPSHOT_ID)
     (root / "snapshots" / "test").mkdir(parents=True)
     (root / "snapshots" / "test" / SNAPSHOT_ID).symlink_to(outside)
-    return root / "snapshots"
 
 
 # name -> (make it in the project root and return what to pass, text the error must name, expected texts)
@@ -245,15 +242,14 @@ def test_generated_snapshot_reference_is_refused(hostile: Hostile, tmp_path: Pat
     make, names, expect = GENERATED[name]
     root = hostile.project(tmp_path.resolve())
     ref = make(root)
-    args, stages = _file_commands(Path(ref))[command]
-    args = [str(ref) if a == str(Path(ref)) else a for a in args]
+    args, stages = _file_commands(ref)[command]
     hostile.assert_refused(root, args, names=names or ref, expect=expect, stage_output=stages)
 
 
 @pytest.mark.parametrize("command", ["show", "revert"])
 def test_a_snapshot_folder_linked_out_of_the_store_is_refused(hostile: Hostile, tmp_path: Path, command: str) -> None:
     root = hostile.project(tmp_path.resolve())
-    _outside(root)
+    _outside(hostile, root)
     args, _ = _folder_commands(root)[command]
     hostile.assert_refused(root, args, names=SNAPSHOT_ID, expect=("resolves outside",))
 
