@@ -20,6 +20,7 @@ from typing import Any
 
 from reconcile import __version__
 from reconcile.backend import Backend, RawEnvironment, parse_environment, raw_from_export
+from reconcile.changes import RenameField
 from reconcile.config import LOCAL_TOKEN, Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, content_type_path, load_models, write_locales, write_models
 from reconcile.diff import diff
@@ -264,9 +265,42 @@ def _metadata(opened: OpenTarget, live: LiveState, plan: Plan | None, project: P
         "environment": opened.environment_id,
         "plan_hash": fingerprint_plan(plan) if plan is not None else None,
         "fingerprint": fingerprint(live.model),
+        "renames": _renames(plan) if plan is not None else {},
         "tool_version": __version__,
         "models_dir": str(project.models_dir),
     }
+
+
+def _renames(plan: Plan) -> dict[str, dict[str, str]]:
+    """Content type id -> {new field id: old field id}: the field renames ``plan`` makes. Recorded in the
+    pre-apply snapshot, so that converging back to it renames them back instead of re-creating them."""
+    renames: dict[str, dict[str, str]] = {}
+    for change in plan.changes:
+        if isinstance(change, RenameField):
+            renames.setdefault(change.content_type_id, {})[change.after.id] = change.before.id
+    return renames
+
+
+def _renamed_back(wanted: ContentModel, live: ContentModel, recorded: object) -> ContentModel:
+    """``wanted`` with ``renamed_from`` set where the live field is a rename (``recorded``: a snapshot's
+    ``renames``) of a field ``wanted`` has: the plan then renames it back, keeping its data."""
+    if not isinstance(recorded, dict):
+        return wanted
+    content_types = dict(wanted.content_types)
+    for ct_id, pairs in recorded.items():
+        ct, now = content_types.get(ct_id), live.content_types.get(ct_id)
+        if ct is None or now is None or not isinstance(pairs, dict):
+            continue
+        live_ids, wanted_ids = {f.id for f in now.fields}, {f.id for f in ct.fields}
+        back = {
+            old: new for new, old in pairs.items()
+            if isinstance(new, str) and isinstance(old, str)
+            and new in live_ids and new not in wanted_ids and old in wanted_ids and old not in live_ids
+        }
+        if back:
+            fields = tuple(f.model_copy(update={"renamed_from": back[f.id]}) if f.id in back else f for f in ct.fields)
+            content_types[ct_id] = ct.model_copy(update={"fields": fields})
+    return wanted.model_copy(update={"content_types": content_types})
 
 
 def fingerprint_plan(plan: Plan) -> str:
@@ -352,6 +386,10 @@ def _apply_planned(
 ) -> ApplyOutcome:
     """Snapshot (verified) before the first write, execute, verify, post-snapshot or roll back."""
     the_plan = planned.plan
+    for ct_id in sorted(_renames(the_plan)):
+        # renaming keeps the values; capture them anyway, so any later revert can restore them
+        if ct_id not in planned.entries and ct_id in planned.live.model.content_types:
+            planned.entries[ct_id] = backend.fetch_entries(ct_id)
     snapshot = store.create(target_name, "pre-apply", _export(planned.raw, planned.entries), metadata)
     outcome.snapshot = snapshot
     progress(f"pre-apply snapshot {snapshot.id} written and verified")
@@ -458,7 +496,9 @@ def converge(
     for round_number in range(1, CONVERGE_ROUNDS + 1):
         outcome.error = None
         try:
-            outcome.plan = make_plan(backend.read_live(), wanted, allow_destroy=True)
+            live = backend.read_live()
+            outcome.plan = make_plan(live, _renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
+                                     allow_destroy=True)
             outcome.report = Executor(backend, journal, run_id, progress).run(outcome.plan, label=label)
             if outcome.report.ok:
                 outcome.restore = restore_entries(backend, snapshot.export.get("entries") or [], progress)
@@ -480,7 +520,10 @@ def converge(
 
 
 def restore_entries(backend: Backend, captured: list[dict[str, Any]], progress: Progress) -> RestoreReport:
-    """Put captured entry values back (re-creating deleted entries), republishing what was published."""
+    """Put back the captured entry values the live entries lack (the ones the apply destroyed: a removed
+    or replaced field, a deleted locale or content type), keeping every value the live entry holds, so
+    edits made since are not overwritten. A re-created entry is published when it was; an existing one
+    is republished only when it was published with no pending draft, so nobody's draft gets published."""
     result = RestoreReport()
     if not captured:
         return result
@@ -495,17 +538,25 @@ def restore_entries(backend: Backend, captured: list[dict[str, Any]], progress: 
         current = {e["sys"]["id"]: e for e in backend.fetch_entries(ct_id)}
         for entry in entries:
             entry_id = entry["sys"]["id"]
-            wanted = {
-                fid: {loc: v for loc, v in values.items() if loc in locales}
-                for fid, values in (entry.get("fields") or {}).items()
-                if fid in field_ids and isinstance(values, dict)
-            }
             now = current.get(entry_id)
-            if now is not None and (now.get("fields") or {}) == wanted:
+            live_fields: dict[str, Any] = (now.get("fields") or {}) if now is not None else {}
+            wanted = {fid: dict(values) for fid, values in live_fields.items()}
+            for fid, values in (entry.get("fields") or {}).items():
+                if fid in field_ids and isinstance(values, dict):
+                    slot = wanted.setdefault(fid, {})
+                    for loc, value in values.items():
+                        if loc in locales:
+                            slot.setdefault(loc, value)
+            if now is not None and wanted == live_fields:
                 continue
-            version = int(now["sys"]["version"]) if now is not None else None
+            if now is None:
+                version, publish = None, entry["sys"].get("publishedVersion") is not None
+            else:
+                sys = now["sys"]
+                version = int(sys["version"])
+                publish = sys.get("publishedVersion") is not None and version == int(sys["publishedVersion"]) + 1
             response = backend.put_entry(entry_id, ct_id, wanted, version)
-            if entry["sys"].get("publishedVersion") is not None:
+            if publish:
                 backend.publish_entry(entry_id, int(response["sys"]["version"]))
             result.restored += 1
     progress(f"restored {result.restored} entr{'y' if result.restored == 1 else 'ies'}")
@@ -549,7 +600,8 @@ def revert(
         backend = opened.backend
         raw = backend.read_raw()
         live = parse_environment(raw)
-        back = make_plan(live, wanted, allow_destroy=True)
+        back = make_plan(live, _renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
+                         allow_destroy=True)
         outcome = RevertOutcome(snapshot, back)
         if not confirm(back):
             outcome.declined = True
@@ -818,10 +870,12 @@ class DriftOutcome:
     report: DriftReport
     adopted: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: With --adopt: the snapshot of the adopted live state, the next drift's baseline.
+    baseline_snapshot: Snapshot | None = None
 
 
-#: Snapshots of the state the tool left the environment at: the baselines of drift.
-BASELINE_KINDS = ("post-apply", "post-revert")
+#: Snapshots of the state the tool left the environment at, or adopted into the files: drift's baselines.
+BASELINE_KINDS = ("post-apply", "post-revert", "adopted")
 
 
 def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> DriftOutcome:
@@ -832,7 +886,9 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
     baseline = project.store.latest(target.name, kind=BASELINE_KINDS)
     baseline_model = parse_environment(raw_from_export(baseline.export)).model if baseline else None
     with open_target(target) as opened:
-        live = opened.backend.read_live()
+        raw = opened.backend.read_raw()
+        live = parse_environment(raw)
+        metadata = _metadata(opened, live, None, project) if adopt else {}
     report = drift_report(live, declared, baseline_model, baseline.id if baseline else None)
     outcome = DriftOutcome(report, warnings=unfinished_warnings(project, target))
     if baseline is None:
@@ -841,6 +897,9 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
         )
     if adopt:
         outcome.adopted = _adopt(project, live, report)
+        if report.out_of_band:
+            # The files now accept the live state: it is the baseline the next drift compares with.
+            outcome.baseline_snapshot = project.store.create(target.name, "adopted", _export(raw, {}), metadata)
     return outcome
 
 

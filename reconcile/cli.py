@@ -338,6 +338,8 @@ def drift_cmd(
     typer.echo(renderers[fmt](outcome.report, name), nl=False)
     for path in outcome.adopted:
         _err(f"adopted: {path}")
+    if outcome.baseline_snapshot is not None:
+        _err(f"the adopted live state is the new drift baseline: snapshot {outcome.baseline_snapshot.id}")
     raise typer.Exit(CHANGES if outcome.report.has_drift else OK)
 
 

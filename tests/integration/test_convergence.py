@@ -17,7 +17,7 @@ from reconcile.backend import Backend
 from reconcile.declared import write_models
 from reconcile.emulator import Fault
 from reconcile.errors import PolicyBlocked, StalePlan
-from reconcile.model import ContentModel
+from reconcile.model import ContentModel, Control, EditorInterface
 from reconcile.normalize import fingerprint
 
 from .conftest import TOKEN, Workspace
@@ -199,3 +199,71 @@ def test_a_concurrent_edit_fails_the_apply_and_it_rolls_back_to_the_snapshot(wor
     assert outcome.rollback is not None and outcome.rollback.complete
     assert fingerprint(b.read_live().model) == start_fp
     assert entries_by_id(b) == start_entries
+
+
+def renamed_title(model: ContentModel) -> ContentModel:
+    """START with only `article.title` renamed to `heading` (and the display field following it)."""
+    article = model.content_types["article"]
+    fields = tuple(
+        f.model_copy(update={"id": "heading", "renamed_from": "title"}) if f.id == "title" else f
+        for f in article.fields
+    )
+    changed = article.model_copy(update={"fields": fields, "display_field": "heading"})
+    return model.model_copy(update={"content_types": {**model.content_types, "article": changed}})
+
+
+def test_revert_of_a_rename_renames_back_and_keeps_the_data(workspace: Workspace) -> None:
+    start_fp, start_entries = seed_start(workspace)
+    write(workspace, renamed_title(START))
+    applied = api.apply(workspace.project(), None, confirm=approve)  # a rename destroys nothing
+    assert applied.ok
+    b = backend(workspace)
+    assert entries_by_id(b)["a1"]["heading"] == {"en-US": "Hello", "de-DE": "Hallo"}
+    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    kinds = {(c.kind, c.address) for c in reverted.plan.changes}
+    assert ("RenameField", "content_types.article.fields.title") in kinds
+    assert not reverted.plan.has_destructive, kinds
+    assert reverted.converged is not None and reverted.converged.complete
+    assert fingerprint(b.read_live().model) == start_fp
+    assert entries_by_id(b) == start_entries
+
+
+def test_rollback_of_a_rename_renames_back_and_keeps_the_data(workspace: Workspace) -> None:
+    start_fp, start_entries = seed_start(workspace)
+    target = renamed_title(START)
+    author = EditorInterface(content_type_id="author", controls=(
+        Control(field_id="name", widget_id="singleLine", widget_namespace="builtin"),))
+    write(workspace, target.model_copy(update={"editor_interfaces": {**target.editor_interfaces, "author": author}}))
+    # the editor-interface phase comes after the rename is published: fail there
+    workspace.emulator.faults.add(Fault(action="500", method="PUT", path=r"/content_types/author/editor_interface$"))
+    outcome = api.apply(workspace.project(), None, confirm=approve)
+    workspace.emulator.faults.clear()
+    assert not outcome.ok and outcome.rollback is not None and outcome.rollback.complete
+    assert outcome.rollback.plan is not None
+    assert not outcome.rollback.plan.has_destructive
+    b = backend(workspace)
+    assert fingerprint(b.read_live().model) == start_fp
+    assert entries_by_id(b) == start_entries
+
+
+def test_revert_restores_destroyed_values_and_keeps_later_edits(workspace: Workspace) -> None:
+    start_fp, start_entries = seed_start(workspace)
+    article = START.content_types["article"]
+    without_legacy = article.model_copy(update={"fields": tuple(f for f in article.fields if f.id != "legacy")})
+    write(workspace, START.model_copy(update={"content_types": {**START.content_types, "article": without_legacy}}))
+    assert api.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    b = backend(workspace)
+    # an editor changes another field of a1 after the apply (published entry, no pending draft after publish)
+    a1 = next(e for e in b.fetch_entries("article") if e["sys"]["id"] == "a1")
+    fields = {**a1["fields"], "body": {"en-US": "Edited after the apply"}}
+    edited = b.put_entry("a1", "article", fields, int(a1["sys"]["version"]))
+    b.publish_entry("a1", int(edited["sys"]["version"]))
+    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    assert reverted.converged is not None and reverted.converged.complete
+    assert fingerprint(b.read_live().model) == start_fp
+    after = entries_by_id(b)
+    assert after["a1"]["legacy"] == {"en-US": "L-1"} and after["a2"]["legacy"] == {"en-US": "L-2"}
+    assert after["a1"]["body"] == {"en-US": "Edited after the apply"}  # not overwritten by the snapshot
+    assert {k: v for k, v in after.items() if k != "a1"} == {k: v for k, v in start_entries.items() if k != "a1"}
+    a1_now = next(e for e in b.fetch_entries("article") if e["sys"]["id"] == "a1")["sys"]
+    assert a1_now["publishedVersion"] + 1 == a1_now["version"]  # republished: it was published and current

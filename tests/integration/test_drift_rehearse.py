@@ -54,6 +54,10 @@ def test_drift_reports_out_of_band_changes_with_attribution_and_adopts_them(work
     after = file_bytes(workspace.models)
     assert {k for k in after if after[k] != before[k]} == {"content_types/author.toml"}
     assert api.plan(workspace.project(), None).plan.is_empty
+    # adopting accepted the live state: it is the baseline now, so the drift is resolved
+    assert adopted.baseline_snapshot is not None and adopted.baseline_snapshot.kind == "adopted"
+    resolved = api.drift(workspace.project(), None)
+    assert resolved.report.baseline == adopted.baseline_snapshot.id and not resolved.report.has_drift
 
 
 def test_after_a_revert_drift_compares_with_the_reverted_state(workspace: Workspace) -> None:
