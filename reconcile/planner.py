@@ -48,8 +48,9 @@ from reconcile.changes import (
     UpdateEditorInterface,
     UpdateLocale,
     content_type_address,
+    field_address,
 )
-from reconcile.diff import carried_fields, diff, field_sources
+from reconcile.diff import carried_fields, diff, field_sources, is_replacement
 from reconcile.errors import ReconcileError
 from reconcile.model import (
     ContentModel,
@@ -144,8 +145,31 @@ def make_plan(
         blocked=blocked,
         entry_counts={address: n for address, n in sorted(entry_counts.items()) if address in destructive},
         live_meta=builder.touched_meta(),
-        notes=tuple(dict.fromkeys(builder.notes)),
+        notes=tuple(dict.fromkeys([*_ignored_renames(current, target), *builder.notes])),
     )
+
+
+def _ignored_renames(current: ContentModel, target: ContentModel) -> list[str]:
+    """Notes for ``renamed_from`` declarations the plan cannot honour, so that nobody is surprised by the
+    add + remove (and the data loss) planned instead."""
+    notes: list[str] = []
+    for ct_id, desired in target.content_types.items():
+        live_ct = current.content_types.get(ct_id)
+        if live_ct is None:
+            continue
+        live_fields = {f.id: f for f in live_ct.fields}
+        carried = carried_fields(live_ct, desired)
+        for field in desired.fields:
+            source = live_fields.get(field.renamed_from or "")
+            if source is None or field.id in live_fields or field.id in carried:
+                continue
+            if is_replacement(source, field):
+                why = (f"the type changes ({source.type} → {field.type}), which Contentful refuses in place; "
+                       f"the field is created empty and {source.id!r} is removed with its values")
+            else:
+                why = f"{source.id!r} is still declared, or another field is renamed from it; the field is created empty"
+            notes.append(f"{field_address(ct_id, field.id)}: renamed_from = {source.id!r} is not a rename: {why}")
+    return notes
 
 
 def _default_locale(model: ContentModel) -> str | None:

@@ -253,3 +253,24 @@ def test_markdown_is_capped_and_keeps_destructive_rows_first() -> None:
     assert "Plan: 30 to add, 0 to change, 30 to destroy." in text
     table = [line for line in text.splitlines() if line.startswith("| `")]
     assert table[0].startswith("| `-` | delete content type")
+
+
+def test_a_rename_the_plan_cannot_honour_is_noted() -> None:
+    live = model(content_type("recipe", field("title"), field("servings", "Integer"), field("slug")))
+    desired = model(content_type(
+        "recipe",
+        field("title"),
+        field("portions", "Number", renamed_from="servings"),  # a type change: no rename possible
+        field("slug"),
+        field("handle", renamed_from="slug"),  # slug is still declared
+    ))
+    plan = make_plan(live_state(live), desired, allow_destroy=True)
+    assert [n.split(":")[0] for n in plan.notes] == [
+        "content_types.recipe.fields.portions", "content_types.recipe.fields.handle"]
+    assert "the type changes (Integer → Number)" in plan.notes[0] and "'servings' is removed" in plan.notes[0]
+    assert "'slug' is still declared" in plan.notes[1]
+    # an honoured rename, and one already applied (the file keeps renamed_from), give no note
+    renamed = model(content_type("recipe", field("heading", renamed_from="title"), field("servings", "Integer"),
+                                 field("slug")))
+    assert make_plan(live_state(live), renamed).notes == ()
+    assert make_plan(live_state(normalize(renamed)), renamed).notes == ()
