@@ -167,7 +167,8 @@ def _ignored_renames(current: ContentModel, target: ContentModel) -> list[str]:
                 why = (f"the type changes ({source.type} → {field.type}), which Contentful refuses in place; "
                        f"the field is created empty and {source.id!r} is removed with its values")
             else:
-                why = f"{source.id!r} is still declared, or another field is renamed from it; the field is created empty"
+                why = (f"{source.id!r} is still declared, or another field is renamed from it; "
+                       "the field is created empty")
             notes.append(f"{field_address(ct_id, field.id)}: renamed_from = {source.id!r} is not a rename: {why}")
     return notes
 
