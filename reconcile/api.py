@@ -184,7 +184,7 @@ def plan(
     warnings = unfinished_warnings(project, target)
     if from_export is not None:
         snapshot = project.store.load(str(from_export), target.name)
-        live = parse_environment(raw_from_export(snapshot.export))
+        live = snapshot_state(snapshot)
         entries = _entries_by_type(snapshot.export.get("entries") or [])
         addresses = _destructive_addresses(live.model, declared.model)
         result = make_plan(
@@ -455,7 +455,23 @@ def _refuse_blocked(plan: Plan) -> None:
         )
 
 
+def snapshot_state(snapshot: Snapshot) -> LiveState:
+    """The environment state a snapshot holds; one the model cannot represent is an error naming the file."""
+    try:
+        return parse_environment(raw_from_export(snapshot.export))
+    except InputError:
+        raise
+    except ReconcileError as exc:
+        raise ReconcileError(
+            f"snapshot {snapshot.path}: {exc.message.replace('the live ', 'the ', 1)}",
+            hint="the file is damaged, or was written by a tool that writes another shape: use another snapshot",
+        ) from None
+
+
 def load_plan_file(path: Path) -> Plan:
+    if path.exists() and not path.is_file():  # reading /dev/zero never ends, a named pipe may never answer
+        raise ReconcileError(f"cannot read plan file {path}: not a regular file (a device, pipe or folder)",
+                             hint="pass a file written by `reconcile plan --out FILE`")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -487,7 +503,7 @@ def converge(
     Never raises for an API or network failure: the outcome says whether the environment reached the
     snapshot, and if not, what remains (when the environment can still be read) and why.
     """
-    wanted = parse_environment(raw_from_export(snapshot.export)).model
+    wanted = snapshot_state(snapshot).model
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
                               remaining=None)
     if settle > 0:
@@ -595,7 +611,7 @@ def revert(
 ) -> RevertOutcome:
     target = project.config.target(target_name)
     snapshot = resolve_snapshot(project, target, ref)
-    wanted = parse_environment(raw_from_export(snapshot.export)).model
+    wanted = snapshot_state(snapshot).model
     with _locked(project, target, "revert"), open_target(target) as opened:
         backend = opened.backend
         raw = backend.read_raw()
@@ -665,8 +681,8 @@ def snapshot_show(project: Project, ref: str) -> dict[str, Any]:
 
 def snapshots_diff(project: Project, ref_a: str, ref_b: str) -> Plan:
     """The plan that would take snapshot A's state to snapshot B's."""
-    a = parse_environment(raw_from_export(project.store.load(ref_a, None).export))
-    b = parse_environment(raw_from_export(project.store.load(ref_b, None).export))
+    a = snapshot_state(project.store.load(ref_a, None))
+    b = snapshot_state(project.store.load(ref_b, None))
     return make_plan(a, b.model, allow_destroy=True)
 
 
@@ -884,7 +900,7 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
     declared = validate_models(project).model
     target = project.config.target(target_name)
     baseline = project.store.latest(target.name, kind=BASELINE_KINDS)
-    baseline_model = parse_environment(raw_from_export(baseline.export)).model if baseline else None
+    baseline_model = snapshot_state(baseline).model if baseline else None
     with open_target(target) as opened:
         raw = opened.backend.read_raw()
         live = parse_environment(raw)

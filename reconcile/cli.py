@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from reconcile import __version__, api
-from reconcile.errors import PolicyBlocked, ReconcileError
+from reconcile.errors import ApiError, PolicyBlocked, ReconcileError
 from reconcile.plan import Plan
 from reconcile.render import render_json, render_markdown, render_text
 from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
@@ -76,12 +76,34 @@ def _guarded(func: F) -> F:
             raise typer.Exit(BLOCKED) from None
         except ReconcileError as exc:
             _err(f"Error: {exc}")
+            if isinstance(exc, ApiError) and not exc.hint:
+                _err(f"  fix: {_api_hint(exc)}")
             raise typer.Exit(ERROR) from None
         except KeyboardInterrupt:
             _err("Interrupted.")
             raise typer.Exit(ERROR) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# What to do about an API refusal, by status (the message above it says what the API said).
+_API_HINTS = {
+    400: "the API refused the request (see its message); run `reconcile validate`, then `reconcile plan`",
+    401: "the token is wrong or expired: put a valid CMA token in the target's token_env (or token_file)",
+    403: "the token may not do this in this space or environment, or the API forbids the change (see its message)",
+    404: "check space_id and environment of the target in reconcile.toml",
+    409: "someone changed the resource since it was read: run `reconcile plan` again and review it",
+    422: "the API refused the content of the request (see its message); fix the model and run `reconcile plan`",
+    429: "the rate limit was hit for too long: set a lower rate_limit on the target, or try again later",
+}
+
+
+def _api_hint(exc: ApiError) -> str:
+    if exc.status is None:
+        return "check the target's base_url and the network, then try again (`reconcile plan` shows the state)"
+    if exc.status >= 500:
+        return "the API failed on its side: try again later (`reconcile plan` shows the state)"
+    return _API_HINTS.get(exc.status, "see the API's message above")
 
 
 def _project(config: Path | None, models: Path | None) -> api.Project:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -91,6 +93,15 @@ def test_apply_without_approval_on_a_pipe_refuses(runner: CliRunner, project: Pa
     assert "--auto-approve" in result.stderr and "Traceback" not in result.output
 
 
+# A `contentful space export` whose field has no type: readable JSON the model cannot represent.
+UNTYPED_FIELD_EXPORT = {
+    "contentTypes": [{"sys": {"id": "note", "type": "ContentType"}, "name": "Note", "fields": [
+        {"id": "title", "name": "Title"}]}],
+    "editorInterfaces": [],
+    "locales": [{"sys": {"id": "l1", "type": "Locale"}, "code": "en-US", "name": "English", "default": True}],
+}
+
+
 @pytest.mark.parametrize(
     ("setup", "args", "needle"),
     [
@@ -102,8 +113,13 @@ def test_apply_without_approval_on_a_pipe_refuses(runner: CliRunner, project: Pa
         (lambda p: None, ["revert", "../../etc"], "snapshot"),
         (lambda p: (p / "plan.json").write_text('{"format_version": "9.0"}', encoding="utf-8"),
          ["apply", "plan.json"], "plan.json"),
+        (lambda p: os.mkfifo(p / "plan.fifo"), ["show", "plan.fifo"], "plan.fifo: not a regular file"),
+        (lambda p: None, ["show", "/dev/zero"], "/dev/zero: not a regular file"),
+        (lambda p: (p / "export.json").write_text(json.dumps(UNTYPED_FIELD_EXPORT), encoding="utf-8"),
+         ["plan", "--from-export", "export.json"], "export.json: the field"),
     ],
-    ids=["bad-config", "unknown-target", "no-models", "bad-toml", "traversal-snapshot", "bad-plan-file"],
+    ids=["bad-config", "unknown-target", "no-models", "bad-toml", "traversal-snapshot", "bad-plan-file",
+         "plan-fifo", "plan-device", "export-field-without-type"],
 )
 def test_bad_input_is_one_clear_error(runner: CliRunner, project: Path, setup, args, needle) -> None:  # type: ignore[no-untyped-def]
     setup(project)
