@@ -474,7 +474,10 @@ def snapshots_diff_cmd(
 ) -> None:
     """What changed from snapshot A to snapshot B (as a plan from A to B)."""
     plan = api.snapshots_diff(_project(config, None), a, b)
-    typer.echo(_render(plan, fmt))
+    if plan.is_empty and fmt is Format.text:
+        typer.echo(f"No differences: snapshots {a} and {b} hold the same content model.")
+    else:
+        typer.echo(_render(plan, fmt))
     raise typer.Exit(OK if plan.is_empty else CHANGES)
 
 

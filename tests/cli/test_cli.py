@@ -145,3 +145,14 @@ def test_saved_plan_show_and_apply(runner: CliRunner, project: Path) -> None:
     # the same saved plan is now stale
     stale = runner.invoke(app, ["apply", "plan.json", "--auto-approve", "--allow-destroy"])
     assert stale.exit_code == ERROR and "stale plan" in stale.stderr
+
+
+def test_snapshots_diff_exit_codes_and_wording(runner: CliRunner, project: Path) -> None:
+    assert runner.invoke(app, ["apply", "--auto-approve"]).exit_code == OK
+    ids = sorted(p.name for p in (project / "snapshots" / "local").iterdir())
+    pre, post = ids[0], ids[-1]
+    same = runner.invoke(app, ["snapshots", "diff", post, post])
+    assert same.exit_code == OK
+    assert same.stdout == f"No differences: snapshots {post} and {post} hold the same content model.\n"
+    changed = runner.invoke(app, ["snapshots", "diff", pre, post])
+    assert changed.exit_code == CHANGES and "content_types." in changed.stdout
