@@ -8,30 +8,19 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from reconcile import api
 from reconcile.emulator import Emulator
+from tests import support
+from tests.support import target_section, write_config
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "integration-test-token"
 
 
-@dataclass
-class Workspace:
-    root: Path
-    emulator: Emulator
-
-    @property
-    def models(self) -> Path:
-        return self.root / "models"
-
-    def project(self) -> api.Project:
-        return api.load_project(None, None, self.root)
-
+class Workspace(support.Workspace):
     def use_models(self, source: Path) -> None:
         if self.models.exists():
             shutil.rmtree(self.models)
@@ -47,17 +36,7 @@ def emulator() -> Iterator[Emulator]:
 @pytest.fixture
 def workspace(tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     monkeypatch.setenv("RECONCILE_TEST_TOKEN", TOKEN)
-    (tmp_path / "reconcile.toml").write_text(
-        "[project]\n"
-        'default_target = "test"\n\n'
-        "[targets.test]\n"
-        'kind = "contentful"\n'
-        'space_id = "local"\n'
-        'environment = "master"\n'
-        f'base_url = "{emulator.base_url}"\n'
-        'token_env = "RECONCILE_TEST_TOKEN"\n',
-        encoding="utf-8",
-    )
+    write_config(tmp_path, target_section(emulator.base_url))
     ws = Workspace(tmp_path, emulator)
     ws.use_models(REPO / "models")
     return ws

@@ -4,7 +4,6 @@ including entry values destroyed by the apply; failures at any write step roll b
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -14,7 +13,6 @@ import pytest
 
 from reconcile import api
 from reconcile.backend import Backend
-from reconcile.declared import write_models
 from reconcile.emulator import Fault
 from reconcile.errors import PolicyBlocked, StalePlan
 from reconcile.model import ContentModel, Control, EditorInterface
@@ -33,9 +31,7 @@ def backend(ws: Workspace) -> Backend:
 
 
 def write(ws: Workspace, model: ContentModel) -> None:
-    if ws.models.exists():
-        shutil.rmtree(ws.models)
-    write_models(model, ws.models)
+    ws.write(model)
 
 
 def entries_by_id(b: Backend) -> dict[str, dict[str, Any]]:

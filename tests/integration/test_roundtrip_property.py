@@ -18,6 +18,7 @@ from reconcile.emulator import Emulator
 from reconcile.model import ContentModel
 from reconcile.normalize import normalize
 from tests.reliability.models import models, write_valid
+from tests.support import target_section, write_config
 
 from .conftest import TOKEN
 
@@ -37,12 +38,7 @@ def server() -> Iterator[tuple[Emulator, Path, Iterator[str]]]:
 
 def project_in(root: Path, emu: Emulator, space: str, models_dir: str = "models") -> api.Project:
     root.mkdir(exist_ok=True)
-    (root / "reconcile.toml").write_text(
-        f'[project]\ndefault_target = "t"\nmodels = "{models_dir}"\n\n'
-        f'[targets.t]\nkind = "contentful"\nspace_id = "{space}"\nenvironment = "master"\n'
-        f'base_url = "{emu.base_url}"\ntoken_env = "RECONCILE_TEST_TOKEN"\n',
-        encoding="utf-8",
-    )
+    write_config(root, target_section(emu.base_url, space=space), models=models_dir)
     return api.load_project(None, None, root)
 
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reconcile import api
-from reconcile.declared import write_models
 from reconcile.emulator import Emulator, LoggedRequest
 from reconcile.model import ContentModel
+from tests import support
+from tests.support import target_section, write_config
 
 TOKEN = "performance-test-token"
 
@@ -23,23 +22,7 @@ def approve(_: Any) -> bool:
     return True
 
 
-@dataclass
-class Workspace:
-    root: Path
-    emulator: Emulator
-
-    @property
-    def models(self) -> Path:
-        return self.root / "models"
-
-    def project(self) -> api.Project:
-        return api.load_project(None, None, self.root)
-
-    def write(self, model: ContentModel) -> None:
-        if self.models.exists():
-            shutil.rmtree(self.models)
-        write_models(model, self.models)
-
+class Workspace(support.Workspace):
     def apply(self, model: ContentModel) -> api.ApplyOutcome:
         self.write(model)
         outcome = api.apply(self.project(), None, confirm=approve, allow_destroy=True)
@@ -54,18 +37,8 @@ class Workspace:
 
 
 def configure(root: Path, emulator: Emulator, rate_limit: float | None = None) -> Workspace:
-    (root / "reconcile.toml").write_text(
-        "[project]\n"
-        'default_target = "test"\n\n'
-        "[targets.test]\n"
-        'kind = "contentful"\n'
-        'space_id = "local"\n'
-        'environment = "master"\n'
-        f'base_url = "{emulator.base_url}"\n'
-        'token_env = "RECONCILE_PERF_TOKEN"\n'
-        + (f"rate_limit = {rate_limit}\n" if rate_limit is not None else ""),
-        encoding="utf-8",
-    )
+    extra = {"rate_limit": rate_limit} if rate_limit is not None else {}
+    write_config(root, target_section(emulator.base_url, token_env="RECONCILE_PERF_TOKEN", **extra))
     return Workspace(root, emulator)
 
 

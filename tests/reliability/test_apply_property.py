@@ -32,6 +32,7 @@ from reconcile.normalize import fingerprint
 from reconcile.plan import Plan, Step
 from tests.integration.conftest import TOKEN
 from tests.integration.test_convergence import approve, entries_by_id
+from tests.support import target_section, write_config
 
 from .models import model_pairs, seeded_fields, write_valid
 
@@ -65,18 +66,7 @@ def run() -> Any:
 def project_for(run: Run, space: str) -> api.Project:
     root = run.root / space
     root.mkdir()
-    (root / "reconcile.toml").write_text(
-        "[project]\n"
-        'default_target = "test"\n\n'
-        "[targets.test]\n"
-        'kind = "contentful"\n'
-        f'space_id = "{space}"\n'
-        'environment = "master"\n'
-        f'base_url = "{run.emulator.base_url}"\n'
-        'token_env = "RECONCILE_TEST_TOKEN"\n'
-        f"timeout = {BACKEND_TIMEOUT:g}\n",
-        encoding="utf-8",
-    )
+    write_config(root, target_section(run.emulator.base_url, space=space, timeout=BACKEND_TIMEOUT))
     return api.load_project(None, None, root)
 
 

@@ -27,6 +27,7 @@ from reconcile.declared import write_models
 from reconcile.emulator import Emulator, LoggedRequest
 from reconcile.model import ContentModel, ContentType
 from tests.performance.models import numbered
+from tests.support import target_section, write_config
 
 from .conftest import FIGURES
 
@@ -56,17 +57,8 @@ class Project:
     emulator: Emulator
 
     def configure(self, rate_limit: float | None) -> None:
-        (self.root / "reconcile.toml").write_text(
-            "[project]\n"
-            'default_target = "test"\n\n'
-            "[targets.test]\n"
-            'kind = "contentful"\n'
-            'space_id = "local"\n'
-            'environment = "master"\n'
-            f'base_url = "{self.emulator.base_url}"\n'
-            'token_env = "RECONCILE_RATE_TOKEN"\n' + (f"rate_limit = {rate_limit}\n" if rate_limit is not None else ""),
-            encoding="utf-8",
-        )
+        extra = {"rate_limit": rate_limit} if rate_limit is not None else {}
+        write_config(self.root, target_section(self.emulator.base_url, token_env="RECONCILE_RATE_TOKEN", **extra))
 
     def apply(self, model: ContentModel) -> api.ApplyOutcome:
         models = self.root / "models"

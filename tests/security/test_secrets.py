@@ -41,6 +41,7 @@ from reconcile.emulator import Emulator, Fault
 from reconcile.emulator.faults import FaultAction
 from reconcile.errors import ApiError
 from reconcile.model import ContentModel
+from tests.support import target_section, write_config
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN_ENV = "RECONCILE_SECRET_TEST_TOKEN"
@@ -179,25 +180,12 @@ class Project:
 
 def configure(root: Path, emulator: Emulator, dead_port: int, token_file: Path | None) -> None:
     # `test` reads the token from TOKEN_ENV, or (when given) only from `token_file`, outside the project.
-    source = (
-        f'token_env = "{UNSET_ENV}"\ntoken_file = "{token_file.as_posix()}"\n'
-        if token_file is not None
-        else f'token_env = "{TOKEN_ENV}"\n'
-    )
-    (root / "reconcile.toml").write_text(
-        "[project]\n"
-        'default_target = "test"\n\n'
-        "[targets.test]\n"
-        'kind = "contentful"\n'
-        'space_id = "local"\n'
-        'environment = "master"\n'
-        f'base_url = "{emulator.base_url}"\n' + source + "timeout = 10\n\n"
-        "[targets.dead]\n"
-        'kind = "contentful"\n'
-        'space_id = "local"\n'
-        'environment = "master"\n'
-        f'base_url = "http://127.0.0.1:{dead_port}"\n' + source + "timeout = 2\n",
-        encoding="utf-8",
+    token_env = UNSET_ENV if token_file is not None else TOKEN_ENV
+    write_config(
+        root,
+        target_section(emulator.base_url, token_env=token_env, token_file=token_file, timeout=10),
+        target_section(f"http://127.0.0.1:{dead_port}", name="dead", token_env=token_env, token_file=token_file,
+                       timeout=2),
     )
 
 

@@ -1,0 +1,57 @@
+"""What many test folders share: a project whose target is an emulator, and its `reconcile.toml`."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from reconcile import api
+from reconcile.declared import write_models
+from reconcile.emulator import Emulator
+from reconcile.model import ContentModel
+
+
+@dataclass
+class Workspace:
+    """A project folder (its reconcile.toml written by the fixture) and the emulator its target uses."""
+
+    root: Path
+    emulator: Emulator
+
+    @property
+    def models(self) -> Path:
+        return self.root / "models"
+
+    def project(self) -> api.Project:
+        return api.load_project(None, None, self.root)
+
+    def write(self, model: ContentModel) -> None:
+        """Replace the model files with ``model``."""
+        if self.models.exists():
+            shutil.rmtree(self.models)
+        write_models(model, self.models)
+
+
+def target_section(base_url: str, *, name: str = "test", space: str = "local", token_env: str | None = None,
+                   token_file: Path | None = None, **extra: float | str) -> str:
+    """A `[targets.NAME]` of kind `contentful` at ``base_url``; ``extra`` holds further keys (rate_limit,
+    timeout...). The token comes from ``token_env`` (default RECONCILE_TEST_TOKEN) and/or ``token_file``."""
+    lines = [
+        f"[targets.{name}]",
+        'kind = "contentful"',
+        f'space_id = "{space}"',
+        'environment = "master"',
+        f'base_url = "{base_url}"',
+        f'token_env = "{token_env or "RECONCILE_TEST_TOKEN"}"',
+    ]
+    if token_file is not None:
+        lines.append(f'token_file = "{token_file.as_posix()}"')
+    lines += [f"{key} = {value!r}" if isinstance(value, str) else f"{key} = {value:g}" for key, value in extra.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_config(root: Path, *sections: str, default_target: str = "test", models: str | None = None) -> None:
+    """Write ``root/reconcile.toml`` with ``sections`` (from ``target_section``) and the default target."""
+    project = f'[project]\ndefault_target = "{default_target}"\n' + (f'models = "{models}"\n' if models else "")
+    (root / "reconcile.toml").write_text("\n".join([project, *sections]), encoding="utf-8")
