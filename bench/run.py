@@ -344,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate-limited-types", type=int, default=30,
                         help="content types applied against the 10 requests/s emulator (0 skips it)")
     parser.add_argument("--no-plan-cpu", action="store_true", help="skip the pure plan computation")
+    parser.add_argument("--plan-cpu-only", action="store_true",
+                        help="only the pure plan computation (no emulator, no steps, no rate-limited apply)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="fresh processes per pure plan figure; the least CPU time counts (default: 3)")
     parser.add_argument("--out", type=Path, help="result JSON (default: bench/results/<date>-<sizes>.json)")
@@ -362,13 +364,13 @@ def main(argv: list[str] | None = None) -> int:
                     "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]},  # the machine may be shared
         "sizes": {},
     }
-    for n in sizes:
+    for n in [] if args.plan_cpu_only else sizes:
         progress(f"size {n}")
         results["sizes"][str(n)] = run_size(n, progress)
     if not args.no_plan_cpu:
         progress("pure plan computation")
         results["plan_cpu"] = run_plan_cpu(sizes, progress, args.repeat)
-    if args.rate_limited_types > 0:
+    if args.rate_limited_types > 0 and not args.plan_cpu_only:
         progress("rate-limited apply")
         results["rate_limited"] = run_rate_limited(args.rate_limited_types, progress)
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
