@@ -96,6 +96,15 @@ _PHASE_OF_KIND: dict[str, str] = {
 }
 
 
+def _without_rename(field: Field) -> Field:
+    """``field`` without ``renamed_from`` (the field itself when it has none: no copy)."""
+    return field if field.renamed_from is None else field.model_copy(update={"renamed_from": None})
+
+
+def _without_renames(fields: Sequence[Field]) -> tuple[Field, ...]:
+    return tuple(_without_rename(f) for f in fields)
+
+
 def phase_of(change: Change) -> str:
     """The name of the phase in which ``change`` takes effect."""
     return _PHASE_OF_KIND[change.kind]
@@ -155,7 +164,7 @@ def _ignored_renames(current: ContentModel, target: ContentModel) -> list[str]:
     notes: list[str] = []
     for ct_id, desired in target.content_types.items():
         live_ct = current.content_types.get(ct_id)
-        if live_ct is None:
+        if live_ct is None or not any(f.renamed_from for f in desired.fields):
             continue
         live_fields = {f.id: f for f in live_ct.fields}
         carried = carried_fields(live_ct, desired)
@@ -293,7 +302,7 @@ class _Builder:
             )
             interface = interface.model_copy(update={"controls": controls})
         held = body.model_copy(
-            update={"fields": tuple(f.model_copy(update={"renamed_from": None}) for f in body.fields)}
+            update={"fields": _without_renames(body.fields)}
         )
         self.content_types[body.id] = held
         self.editor_interfaces[body.id] = normalize_editor_interface(interface, held)
@@ -308,7 +317,7 @@ class _Builder:
             live_ct = self.current.content_types.get(ct_id)
             if live_ct is None:
                 body = desired.model_copy(
-                    update={"fields": tuple(f.model_copy(update={"renamed_from": None}) for f in desired.fields)}
+                    update={"fields": _without_renames(desired.fields)}
                 )
                 steps.extend(self._put_and_publish(body, f"create content type {ct_id}"))
                 continue
@@ -341,7 +350,7 @@ class _Builder:
             elif sources.get(field.id) == field.id:  # replaced: stays as live until phase 4
                 fields.append(live_by_id[field.id])
             else:
-                fields.append(field.model_copy(update={"renamed_from": None}))
+                fields.append(_without_rename(field))
         new_id = {old: new for new, old in carried.items()}
         present = [f.id for f in fields]
         for index, old in enumerate(live_ct.fields):
@@ -403,7 +412,7 @@ class _Builder:
             if replaced:
                 final = self.target.content_types[ct_id]
                 body = final.model_copy(
-                    update={"fields": tuple(f.model_copy(update={"renamed_from": None}) for f in final.fields)}
+                    update={"fields": _without_renames(final.fields)}
                 )
                 steps.extend(
                     self._put_and_publish(body, f"re-add fields of {ct_id} with their new types: {', '.join(replaced)}")
