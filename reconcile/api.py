@@ -895,8 +895,8 @@ BASELINE_KINDS = ("post-apply", "post-revert", "adopted")
 
 
 def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> DriftOutcome:
-    """Pending changes (files vs live) and out-of-band changes (vs the last state the tool left: the
-    newest post-apply or post-revert snapshot)."""
+    """Pending changes (files vs live) and out-of-band changes (vs the newest baseline snapshot, one of
+    ``BASELINE_KINDS``: the state the tool last left, or adopted into the files)."""
     declared = validate_models(project).model
     target = project.config.target(target_name)
     baseline = project.store.latest(target.name, kind=BASELINE_KINDS)

@@ -53,9 +53,8 @@ class ExecutionReport:
     failed: StepOutcome | None = None
     failure: ReconcileError | None = None
     pending: list[tuple[str, Step]] = field(default_factory=list)
-    final_state: LiveState | None = None
-    #: The raw JSON ``final_state`` was parsed from (the last verification's read), for a post-apply
-    #: snapshot without reading the environment once more.
+    #: The raw JSON of the last verification's read (the final state when the run is ok), for a
+    #: post-apply snapshot without reading the environment once more.
     final_raw: RawEnvironment | None = None
     interrupted: bool = False
 
@@ -158,7 +157,7 @@ class Executor:
                     return report
                 raw, live = self._verify(phase, label)
                 versions.refresh(live)
-                report.final_state, report.final_raw = live, raw
+                report.final_raw = raw
         except KeyboardInterrupt:
             report.interrupted = True
             report.failure = ReconcileError("interrupted (Ctrl-C)")

@@ -105,6 +105,12 @@ def _without_renames(fields: Sequence[Field]) -> tuple[Field, ...]:
     return tuple(_without_rename(f) for f in fields)
 
 
+def _omitting(fields: Sequence[Field], doomed: Sequence[str]) -> tuple[tuple[Field, ...], list[str]]:
+    """``fields`` with the doomed ones not yet omitted marked ``omitted``, and the ids so marked."""
+    to_omit = [f.id for f in fields if f.id in doomed and not f.omitted]
+    return tuple(f.model_copy(update={"omitted": True}) if f.id in to_omit else f for f in fields), to_omit
+
+
 def phase_of(change: Change) -> str:
     """The name of the phase in which ``change`` takes effect."""
     return _PHASE_OF_KIND[change.kind]
@@ -328,9 +334,7 @@ class _Builder:
             if body != live_ct:
                 # This PUT and publish happen anyway: they also omit the fields that phase 4 removes, so
                 # the content type needs no omit step of its own (4 writes instead of 6).
-                doomed = self._doomed.get(ct_id, [])
-                to_omit = [f.id for f in body.fields if f.id in doomed and not f.omitted]
-                fields = tuple(f.model_copy(update={"omitted": True}) if f.id in to_omit else f for f in body.fields)
+                fields, to_omit = _omitting(body.fields, self._doomed.get(ct_id, []))
                 description = f"update content type {ct_id}" + (f", omitting {', '.join(to_omit)}" if to_omit else "")
                 steps.extend(self._put_and_publish(body.model_copy(update={"fields": fields}), description))
             else:
@@ -392,10 +396,9 @@ class _Builder:
         steps: list[Step] = []
         for ct_id, doomed in self._doomed.items():
             held = self.content_types[ct_id]
-            to_omit = [f.id for f in held.fields if f.id in doomed and not f.omitted]
+            fields, to_omit = _omitting(held.fields, doomed)
             if not to_omit:
                 continue
-            fields = tuple(f.model_copy(update={"omitted": True}) if f.id in to_omit else f for f in held.fields)
             body = held.model_copy(update={"fields": fields})
             steps.extend(self._put_and_publish(body, f"omit fields of {ct_id}: {', '.join(to_omit)}"))
         return steps
