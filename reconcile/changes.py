@@ -237,21 +237,26 @@ def leaf_paths(before: Any, after: Any, prefix: str = "") -> list[str]:
     reported as a whole.
     """
     if isinstance(before, dict) and isinstance(after, dict):
-        paths: list[str] = []
-        for key in [*before, *(k for k in after if k not in before)]:
-            sub = f"{prefix}.{key}" if prefix else str(key)
-            if key not in before or key not in after:
-                paths.append(sub)
-            elif before[key] != after[key]:
-                paths.extend(leaf_paths(before[key], after[key], sub))
-        return paths
-    if isinstance(before, list) and isinstance(after, list):
-        paths = []
-        for i in range(max(len(before), len(after))):
-            sub = f"{prefix}[{i}]"
-            if i >= len(before) or i >= len(after):
-                paths.append(sub)
-            elif before[i] != after[i]:
-                paths.extend(leaf_paths(before[i], after[i], sub))
-        return paths
-    return [] if before == after else [prefix]
+        members = [
+            (f"{prefix}.{key}" if prefix else str(key), key in before and key in after, before.get(key), after.get(key))
+            for key in [*before, *(k for k in after if k not in before)]
+        ]
+    elif isinstance(before, list) and isinstance(after, list):
+        shorter = min(len(before), len(after))
+        members = [
+            (f"{prefix}[{i}]", i < shorter, before[i] if i < shorter else None, after[i] if i < shorter else None)
+            for i in range(max(len(before), len(after)))
+        ]
+    else:
+        return [] if before == after else [prefix]
+    paths: list[str] = []
+    for path, in_both, old, new in members:
+        if not in_both:
+            paths.append(path)
+        elif old != new:
+            # Recurse only into two containers of one kind (an interface's controls are thousands of leaves).
+            if (isinstance(old, dict) and isinstance(new, dict)) or (isinstance(old, list) and isinstance(new, list)):
+                paths.extend(leaf_paths(old, new, path))
+            else:
+                paths.append(path)
+    return paths

@@ -55,6 +55,7 @@ from reconcile.errors import ReconcileError
 from reconcile.model import (
     ContentModel,
     ContentType,
+    EditorInterface,
     Field,
     LiveState,
     Locale,
@@ -101,13 +102,28 @@ def _without_rename(field: Field) -> Field:
     return field if field.renamed_from is None else field.model_copy(update={"renamed_from": None})
 
 
-def _without_renames(fields: Sequence[Field]) -> tuple[Field, ...]:
+def _without_renames(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    """``fields`` without ``renamed_from`` (the tuple itself when none has one: the normalised model's
+    canonical values stay canonical, so each phase's expected model is not normalised again)."""
+    if all(f.renamed_from is None for f in fields):
+        return fields
     return tuple(_without_rename(f) for f in fields)
+
+
+def _without_unmanaged(editor_interface: EditorInterface) -> EditorInterface:
+    return editor_interface.model_copy(update={"unmanaged": {}})
+
+
+def _with_fields(content_type: ContentType, fields: tuple[Field, ...]) -> ContentType:
+    """``content_type`` with ``fields`` (itself when they are its fields already)."""
+    return content_type if fields is content_type.fields else content_type.model_copy(update={"fields": fields})
 
 
 def _omitting(fields: Sequence[Field], doomed: Sequence[str]) -> tuple[tuple[Field, ...], list[str]]:
     """``fields`` with the doomed ones not yet omitted marked ``omitted``, and the ids so marked."""
     to_omit = [f.id for f in fields if f.id in doomed and not f.omitted]
+    if not to_omit:
+        return tuple(fields), to_omit
     return tuple(f.model_copy(update={"omitted": True}) if f.id in to_omit else f for f in fields), to_omit
 
 
@@ -286,7 +302,9 @@ class _Builder:
     def _put_and_publish(self, body: ContentType, description: str) -> list[Step]:
         """PUT ``body`` and publish it; track what the server then holds (content type and interface)."""
         live_ct = self.current.content_types.get(body.id)
-        body = body.model_copy(update={"unmanaged": live_ct.unmanaged if live_ct else {}})
+        unmanaged = live_ct.unmanaged if live_ct else {}
+        if body.unmanaged != unmanaged:
+            body = body.model_copy(update={"unmanaged": unmanaged})
         if body.unmanaged:
             self.notes.append(
                 f"{content_type_address(body.id)}: carries over unmanaged properties: "
@@ -307,9 +325,7 @@ class _Builder:
                 c.model_copy(update={"field_id": renames.get(c.field_id, c.field_id)}) for c in interface.controls
             )
             interface = interface.model_copy(update={"controls": controls})
-        held = body.model_copy(
-            update={"fields": _without_renames(body.fields)}
-        )
+        held = _with_fields(body, _without_renames(body.fields))
         self.content_types[body.id] = held
         self.editor_interfaces[body.id] = normalize_editor_interface(interface, held)
         return [
@@ -322,9 +338,7 @@ class _Builder:
         for ct_id, desired in self.target.content_types.items():
             live_ct = self.current.content_types.get(ct_id)
             if live_ct is None:
-                body = desired.model_copy(
-                    update={"fields": _without_renames(desired.fields)}
-                )
+                body = _with_fields(desired, _without_renames(desired.fields))
                 steps.extend(self._put_and_publish(body, f"create content type {ct_id}"))
                 continue
             if _same_content(live_ct, desired):  # fast path: the body would equal the live content type
@@ -336,7 +350,7 @@ class _Builder:
                 # the content type needs no omit step of its own (4 writes instead of 6).
                 fields, to_omit = _omitting(body.fields, self._doomed.get(ct_id, []))
                 description = f"update content type {ct_id}" + (f", omitting {', '.join(to_omit)}" if to_omit else "")
-                steps.extend(self._put_and_publish(body.model_copy(update={"fields": fields}), description))
+                steps.extend(self._put_and_publish(_with_fields(body, fields), description))
             else:
                 steps.extend(self._publish_draft(live_ct))
         return steps
@@ -414,9 +428,7 @@ class _Builder:
             replaced = self._replaced(ct_id)
             if replaced:
                 final = self.target.content_types[ct_id]
-                body = final.model_copy(
-                    update={"fields": _without_renames(final.fields)}
-                )
+                body = _with_fields(final, _without_renames(final.fields))
                 steps.extend(
                     self._put_and_publish(body, f"re-add fields of {ct_id} with their new types: {', '.join(replaced)}")
                 )
@@ -428,7 +440,7 @@ class _Builder:
         steps: list[Step] = []
         for ct_id, desired in self.target.editor_interfaces.items():
             held = self.editor_interfaces[ct_id]
-            if held.model_copy(update={"unmanaged": {}}) == desired.model_copy(update={"unmanaged": {}}):
+            if held is desired or _without_unmanaged(held) == _without_unmanaged(desired):
                 continue
             live_ei = self.current.editor_interfaces.get(ct_id)
             body = desired.model_copy(update={"unmanaged": live_ei.unmanaged if live_ei else {}})

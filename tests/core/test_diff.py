@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconcile.changes import leaf_paths, value_at
 from reconcile.diff import diff
@@ -486,3 +490,40 @@ def test_leaf_paths_and_value_at() -> None:
     assert value_at(after, "a[1].b") == 3
     assert value_at(before, "a[2]", "missing") == "missing"
     assert value_at(before, "c.x") is None
+
+
+def _reference_leaf_paths(before: Any, after: Any, prefix: str = "") -> list[str]:
+    """The definition, written plainly (the first implementation): recurse into every differing member."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        paths: list[str] = []
+        for key in [*before, *(k for k in after if k not in before)]:
+            sub = f"{prefix}.{key}" if prefix else str(key)
+            if key not in before or key not in after:
+                paths.append(sub)
+            elif before[key] != after[key]:
+                paths.extend(_reference_leaf_paths(before[key], after[key], sub))
+        return paths
+    if isinstance(before, list) and isinstance(after, list):
+        paths = []
+        for i in range(max(len(before), len(after))):
+            sub = f"{prefix}[{i}]"
+            if i >= len(before) or i >= len(after):
+                paths.append(sub)
+            elif before[i] != after[i]:
+                paths.extend(_reference_leaf_paths(before[i], after[i], sub))
+        return paths
+    return [] if before == after else [prefix]
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["x", "y"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json, _json)
+def test_leaf_paths_equal_the_plain_definition(before: Any, after: Any) -> None:
+    assert leaf_paths(before, after) == _reference_leaf_paths(before, after)
+    assert leaf_paths(before, before) == []

@@ -42,6 +42,23 @@ EDGE_VALIDATIONS: list[tuple[dict[str, object], ...]] = [
     ({"unique": True}, {"size": {"max": 1}}),
 ]
 
+# Values whose JSON orjson (the fast path of the fingerprint) writes otherwise than ``json`` does, or
+# refuses: small and large floats, integers beyond 64 bits, and strings that look like those numbers.
+JSON_EDGE_VALIDATIONS: list[tuple[dict[str, object], ...]] = [
+    ({"range": {"min": 1e-05}},),
+    ({"range": {"min": -1.5e-05, "max": 9.99e-05}},),
+    ({"range": {"min": 1e-07}},),
+    ({"range": {"max": 1e16}},),
+    ({"range": {"max": 1.7976931348623157e308}},),
+    ({"range": {"min": 5e-324}},),
+    ({"range": {"min": 0.0001, "max": 123456789.125}},),
+    ({"range": {"max": 2**64}},),
+    ({"range": {"min": -(2**63) - 1}},),
+    ({"range": {"max": 2**63 - 1}},),
+    ({"in": ["1e-05", "0.00001", "2e16", "h264e"]},),
+    ({"in": ["\x00\x1f\x7f", "\u2028\u2029", "é😀", '"\\', "\ud7ff\ue000\uffff"]},),
+]
+
 
 def _uncached(field: Field) -> Field:
     return N._canonical_field(field)
@@ -132,7 +149,7 @@ def _reference(m: ContentModel) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-@pytest.mark.parametrize("validations", EDGE_VALIDATIONS)
+@pytest.mark.parametrize("validations", EDGE_VALIDATIONS + JSON_EDGE_VALIDATIONS)
 def test_fingerprint_is_the_digest_of_the_canonical_document(validations: tuple[dict[str, object], ...]) -> None:
     ct = ContentType(id="a", name="A", fields=(Field(id="f", name="F", type="Symbol", validations=validations),))
     m = ContentModel(content_types={"a": ct}, locales={"en-US": EN})
