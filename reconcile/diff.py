@@ -10,6 +10,7 @@ its editor-interface change.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from reconcile.changes import (
@@ -72,7 +73,7 @@ def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
             changes.extend(_editor_interface_changes(cur.editor_interfaces[ct_id], des.editor_interfaces[ct_id]))
             continue
         if before is None:
-            created = _without_renames(after)
+            created = without_renames(after)
             changes.append(
                 CreateContentType(
                     address=content_type_address(ct_id), content_type_id=ct_id, after=created, impact="safe"
@@ -136,10 +137,16 @@ def carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]
     }
 
 
-def _without_renames(content_type: ContentType) -> ContentType:
-    if all(f.renamed_from is None for f in content_type.fields):
+_renamed_from = attrgetter("renamed_from")
+
+
+def without_renames(content_type: ContentType) -> ContentType:
+    """``content_type`` with no field's ``renamed_from`` (itself when none has one: canonical values
+    stay canonical, so what is built from them is not normalised again)."""
+    renames = list(map(_renamed_from, content_type.fields))
+    if renames.count(None) == len(renames):
         return content_type  # the common case: nothing to copy
-    fields = tuple(_plain(f) for f in content_type.fields)
+    fields = tuple(map(without_rename, content_type.fields))
     return content_type.model_copy(update={"fields": fields})
 
 
@@ -153,7 +160,7 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
                 address=content_type_address(ct_id),
                 content_type_id=ct_id,
                 before=before,
-                after=_without_renames(after),
+                after=without_renames(after),
                 paths=paths,
                 impact="safe",
             )
@@ -168,7 +175,7 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
         if new_id is None:
             replaced = sources.get(old.id) == old.id
             if replaced:
-                new = _plain(desired_by_id[old.id])
+                new = without_rename(desired_by_id[old.id])
                 changes.append(_field_change(ReplaceField, ct_id, old, new, "destructive"))
             else:
                 changes.append(
@@ -185,13 +192,13 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
         if new_id != old.id:
             renamed = new.model_copy(update={"renamed_from": old.id})
             changes.append(_field_change(RenameField, ct_id, old, renamed, worst("breaking", field_impact(old, new))))
-        elif _plain(old) != _plain(new):
+        elif without_rename(old) != without_rename(new):
             kind = OmitField if new.omitted and not old.omitted else ModifyField
-            changes.append(_field_change(kind, ct_id, old, _plain(new), field_impact(old, new)))
+            changes.append(_field_change(kind, ct_id, old, without_rename(new), field_impact(old, new)))
     # Loop 2 over the desired fields: adds (including the new side of a rename that cannot be one).
     for new in after.fields:
         if new.id not in sources or (new.id not in carried and sources[new.id] != new.id):
-            added = _plain(new)
+            added = without_rename(new)
             changes.append(
                 AddField(
                     address=field_address(ct_id, new.id),
@@ -205,7 +212,8 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
     return changes
 
 
-def _plain(field: Field) -> Field:
+def without_rename(field: Field) -> Field:
+    """``field`` without ``renamed_from`` (the field itself when it has none: no copy)."""
     return field if field.renamed_from is None else field.model_copy(update={"renamed_from": None})
 
 
@@ -246,7 +254,7 @@ def _moves(before: ContentType, after: ContentType, carried: dict[str, str]) -> 
                     content_type_id=after.id,
                     field_id=field.id,
                     before=old_by_new[field.id],
-                    after=_plain(field),
+                    after=without_rename(field),
                     position_before=position_before[field.id],
                     position_after=position,
                     paths=("position",),

@@ -253,6 +253,7 @@ _control_scalars, _control_others = _getter(_CONTROL_SCALARS), _getter(_others(C
 _content_type_others = _getter(_others(ContentType, _CONTENT_TYPE_SCALARS, "fields"))
 _editor_interface_scalars = _getter(_EDITOR_INTERFACE_SCALARS)
 _editor_interface_others = _getter(_others(EditorInterface, _EDITOR_INTERFACE_SCALARS, "controls"))
+_attribute_dict, _id = attrgetter("__dict__"), attrgetter("id")
 
 
 def _field_key(field: Field) -> Any:
@@ -429,6 +430,18 @@ def normalize_editor_interface(editor_interface: EditorInterface | None, content
         ):
             _remember_fit(editor_interface, fields)
             return editor_interface
+    # The result depends only on the input's exact value, the content type's id and its field ids.
+    raw = _exact(
+        (
+            {**editor_interface.__dict__, "controls": tuple(map(_attribute_dict, editor_interface.controls))},
+            content_type.id,
+            tuple(map(_id, fields)),
+        )
+    )
+    known_result = None if raw is None else _RAW_EDITOR_INTERFACES.get(raw)
+    if known_result is not None:
+        _remember_fit(known_result, fields)
+        return known_result
     by_field = {c.field_id: c for c in editor_interface.controls}
     controls = tuple(_control(by_field[f.id]) if f.id in by_field else _bare_control(f.id) for f in fields)
     result = editor_interface.model_copy(update={"content_type_id": content_type.id, "controls": controls})
@@ -437,8 +450,17 @@ def normalize_editor_interface(editor_interface: EditorInterface | None, content
         if len(_EDITOR_INTERFACES) >= _INTERN_LIMIT:
             _EDITOR_INTERFACES.clear()
         result = _EDITOR_INTERFACES.setdefault(key, result)
+    if raw is not None:
+        if len(_RAW_EDITOR_INTERFACES) >= _INTERN_LIMIT:
+            _RAW_EDITOR_INTERFACES.clear()
+        _RAW_EDITOR_INTERFACES[raw] = result
     _remember_fit(result, fields)
     return _canonical(result)
+
+
+#: Exact value of an input editor interface, with its content type's id and field ids -> the result:
+#: one dump instead of one per control (the declared and the live side often hold the same values).
+_RAW_EDITOR_INTERFACES: dict[bytes, EditorInterface] = {}
 
 
 #: id -> (canonical editor interface, a tuple of fields whose ids its controls follow, in order).

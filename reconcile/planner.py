@@ -50,7 +50,7 @@ from reconcile.changes import (
     content_type_address,
     field_address,
 )
-from reconcile.diff import carried_fields, diff, field_sources, is_replacement
+from reconcile.diff import carried_fields, diff, field_sources, is_replacement, without_rename, without_renames
 from reconcile.errors import ReconcileError
 from reconcile.model import (
     ContentModel,
@@ -95,19 +95,6 @@ _PHASE_OF_KIND: dict[str, str] = {
     DeleteContentType.__name__: "delete_content_types",
     DeleteLocale.__name__: "delete_locales",
 }
-
-
-def _without_rename(field: Field) -> Field:
-    """``field`` without ``renamed_from`` (the field itself when it has none: no copy)."""
-    return field if field.renamed_from is None else field.model_copy(update={"renamed_from": None})
-
-
-def _without_renames(fields: tuple[Field, ...]) -> tuple[Field, ...]:
-    """``fields`` without ``renamed_from`` (the tuple itself when none has one: the normalised model's
-    canonical values stay canonical, so each phase's expected model is not normalised again)."""
-    if all(f.renamed_from is None for f in fields):
-        return fields
-    return tuple(_without_rename(f) for f in fields)
 
 
 def _without_unmanaged(editor_interface: EditorInterface) -> EditorInterface:
@@ -325,7 +312,7 @@ class _Builder:
                 c.model_copy(update={"field_id": renames.get(c.field_id, c.field_id)}) for c in interface.controls
             )
             interface = interface.model_copy(update={"controls": controls})
-        held = _with_fields(body, _without_renames(body.fields))
+        held = without_renames(body)
         self.content_types[body.id] = held
         self.editor_interfaces[body.id] = normalize_editor_interface(interface, held)
         return [
@@ -338,7 +325,7 @@ class _Builder:
         for ct_id, desired in self.target.content_types.items():
             live_ct = self.current.content_types.get(ct_id)
             if live_ct is None:
-                body = _with_fields(desired, _without_renames(desired.fields))
+                body = without_renames(desired)
                 steps.extend(self._put_and_publish(body, f"create content type {ct_id}"))
                 continue
             if _same_content(live_ct, desired):  # fast path: the body would equal the live content type
@@ -368,7 +355,7 @@ class _Builder:
             elif sources.get(field.id) == field.id:  # replaced: stays as live until phase 4
                 fields.append(live_by_id[field.id])
             else:
-                fields.append(_without_rename(field))
+                fields.append(without_rename(field))
         new_id = {old: new for new, old in carried.items()}
         present = [f.id for f in fields]
         for index, old in enumerate(live_ct.fields):
@@ -428,7 +415,7 @@ class _Builder:
             replaced = self._replaced(ct_id)
             if replaced:
                 final = self.target.content_types[ct_id]
-                body = _with_fields(final, _without_renames(final.fields))
+                body = without_renames(final)
                 steps.extend(
                     self._put_and_publish(body, f"re-add fields of {ct_id} with their new types: {', '.join(replaced)}")
                 )
