@@ -162,3 +162,19 @@ def test_fingerprint_equals_the_digest_of_the_canonical_document_for_generated_m
     assert fingerprint(m) == _reference(m)
     # and again from a copy: shared values, remembered JSON
     assert fingerprint(m.model_copy(deep=True)) == fingerprint(m)
+
+
+def test_an_editor_interface_is_normalised_for_each_content_type_it_is_paired_with() -> None:
+    """The remembered result is keyed by the interface and the content type's id and field ids."""
+    ei = EditorInterface(content_type_id="a", controls=(Control(field_id="g", widget_id="w"), Control(field_id="f")))
+    f, g, h = (Field(id=i, name=i.upper(), type="Symbol") for i in "fgh")
+    pairs = [
+        ContentType(id="a", name="A", fields=(f, g)),
+        ContentType(id="a", name="A", fields=(g, f)),
+        ContentType(id="a", name="A", fields=(f, g, h)),
+        ContentType(id="b", name="B", fields=(f, g)),
+    ]
+    results = [N.normalize_editor_interface(ei, ct) for ct in pairs]
+    assert [[c.field_id for c in r.controls] for r in results] == [["f", "g"], ["g", "f"], ["f", "g", "h"], ["f", "g"]]
+    assert [r.content_type_id for r in results] == ["a", "a", "a", "b"]
+    assert N.normalize_editor_interface(ei.model_copy(), pairs[1]) is results[1]
