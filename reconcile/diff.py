@@ -130,10 +130,11 @@ def _items_kind(field: Field) -> tuple[str, str | None] | None:
 def carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]:
     """Desired field id -> current field id, for fields that keep their data (not replaced)."""
     by_id = {f.id: f for f in current.fields}
+    desired_by_id = {f.id: f for f in desired.fields}
     return {
         new_id: old_id
         for new_id, old_id in field_sources(current, desired).items()
-        if not is_replacement(by_id[old_id], next(f for f in desired.fields if f.id == new_id))
+        if not is_replacement(by_id[old_id], desired_by_id[new_id])
     }
 
 
@@ -347,7 +348,9 @@ def projected_editor_interface(
     """
     by_field = {c.field_id: c for c in current.controls}
     controls = tuple(
-        by_field[old].model_copy(update={"field_id": new}) for new, old in carried.items() if old in by_field
+        by_field[old] if new == old else by_field[old].model_copy(update={"field_id": new})
+        for new, old in carried.items()
+        if old in by_field
     )
     return normalize_editor_interface(current.model_copy(update={"controls": controls}), desired)
 

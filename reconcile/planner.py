@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
+from typing import TypeVar
 
 from reconcile.changes import (
     AddField,
@@ -48,6 +49,7 @@ from reconcile.changes import (
     UpdateEditorInterface,
     UpdateLocale,
     content_type_address,
+    editor_interface_address,
     field_address,
 )
 from reconcile.diff import carried_fields, diff, field_sources, is_replacement, without_rename, without_renames
@@ -77,6 +79,7 @@ PHASES: tuple[tuple[str, str], ...] = (
     ("delete_locales", "Delete locales"),
 )
 _TITLES = dict(PHASES)
+_Resource = TypeVar("_Resource", ContentType, EditorInterface)
 
 _PHASE_OF_KIND: dict[str, str] = {
     CreateLocale.__name__: "locales",
@@ -284,19 +287,21 @@ class _Builder:
                 phases.append(Phase(name=name, title=_TITLES[name], steps=tuple(steps), expected=self._expected()))
         return tuple(phases)
 
+    def _carrying_unmanaged(self, body: _Resource, live: _Resource | None, address: str) -> _Resource:
+        """``body`` with the live resource's unmanaged properties (the server keeps them), noted; ``body``
+        itself when it has them already (canonical values stay canonical)."""
+        unmanaged = live.unmanaged if live is not None else {}
+        if body.unmanaged != unmanaged:
+            body = body.model_copy(update={"unmanaged": unmanaged})
+        if unmanaged:
+            self.notes.append(f"{address}: carries over unmanaged properties: " + ", ".join(sorted(unmanaged)))
+        return body
+
     # -- content types -----------------------------------------------------------------------
 
     def _put_and_publish(self, body: ContentType, description: str) -> list[Step]:
         """PUT ``body`` and publish it; track what the server then holds (content type and interface)."""
-        live_ct = self.current.content_types.get(body.id)
-        unmanaged = live_ct.unmanaged if live_ct else {}
-        if body.unmanaged != unmanaged:
-            body = body.model_copy(update={"unmanaged": unmanaged})
-        if body.unmanaged:
-            self.notes.append(
-                f"{content_type_address(body.id)}: carries over unmanaged properties: "
-                + ", ".join(sorted(body.unmanaged))
-            )
+        body = self._carrying_unmanaged(body, self.current.content_types.get(body.id), content_type_address(body.id))
         self._touch("content_type", body.id)
         self._touch("editor_interface", body.id)
         renames = {f.renamed_from: f.id for f in body.fields if f.renamed_from}
@@ -350,8 +355,9 @@ class _Builder:
         fields: list[Field] = []
         for field in desired.fields:
             if field.id in carried:
-                source = carried[field.id]
-                fields.append(field.model_copy(update={"renamed_from": source if source != field.id else None}))
+                source = carried[field.id] if carried[field.id] != field.id else None
+                same = field.renamed_from == source
+                fields.append(field if same else field.model_copy(update={"renamed_from": source}))
             elif sources.get(field.id) == field.id:  # replaced: stays as live until phase 4
                 fields.append(live_by_id[field.id])
             else:
@@ -430,12 +436,7 @@ class _Builder:
             if held is desired or _without_unmanaged(held) == _without_unmanaged(desired):
                 continue
             live_ei = self.current.editor_interfaces.get(ct_id)
-            body = desired.model_copy(update={"unmanaged": live_ei.unmanaged if live_ei else {}})
-            if body.unmanaged:
-                self.notes.append(
-                    f"editor_interfaces.{ct_id}: carries over unmanaged properties: "
-                    + ", ".join(sorted(body.unmanaged))
-                )
+            body = self._carrying_unmanaged(desired, live_ei, editor_interface_address(ct_id))
             self._touch("editor_interface", ct_id)
             self.editor_interfaces[ct_id] = body
             steps.append(
