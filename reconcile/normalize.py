@@ -49,6 +49,9 @@ types and editor interfaces are also shared between inputs that are the same val
 ``_exact``): the live and the declared side of a plan then hold the same objects wherever they
 agree, so comparing them is mostly an identity check and the JSON of an unchanged content type is
 made once for both fingerprints. The planner's own copies of canonical fields are known by identity.
+An editor interface's result is also remembered by its exact input value (with the content type's
+id and field ids), and the canonical JSON of the fingerprints is written by orjson where that gives
+the same bytes as :func:`canonical_json` (see ``_ORJSON_OPTIONS``).
 """
 
 from __future__ import annotations
