@@ -186,12 +186,41 @@ class LocalesFile(_Shape):
 # --------------------------------------------------------------------------------------------------
 
 
+class KeyLines(Mapping[KeyPath, int]):
+    """The line of every key path in one file's text, scanned on first use: only error messages ask for
+    lines, and the scan costs about as much as parsing the file."""
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._lines: dict[KeyPath, int] = {}
+
+    def _scanned(self) -> dict[KeyPath, int]:
+        if self._text is not None:
+            self._lines, self._text = _scan_key_lines(self._text), None
+        return self._lines
+
+    def __getitem__(self, key_path: KeyPath) -> int:
+        return self._scanned()[key_path]
+
+    def __iter__(self) -> Iterator[KeyPath]:
+        return iter(self._scanned())
+
+    def __len__(self) -> int:
+        return len(self._scanned())
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where a declared resource comes from."""
+    """Where a declared resource comes from: its file, and its line, that of the first of ``key_paths``
+    found in ``lines`` (looked up when asked for)."""
 
     file: Path
-    line: int | None
+    lines: Mapping[KeyPath, int] = field(repr=False, compare=False)
+    key_paths: tuple[KeyPath, ...]
+
+    @property
+    def line(self) -> int | None:
+        return next((self.lines[k] for k in self.key_paths if k in self.lines), None)
 
 
 @dataclass(frozen=True)
@@ -205,7 +234,7 @@ class DeclaredModel:
 
     model: ContentModel
     sources: dict[str, Source]
-    key_lines: dict[Path, dict[KeyPath, int]] = field(default_factory=dict)
+    key_lines: dict[Path, Mapping[KeyPath, int]] = field(default_factory=dict)
 
     def line_of(self, file: Path, key_path: KeyPath) -> int | None:
         """The line of ``key_path`` in ``file``, or of its nearest enclosing key that has one."""
@@ -240,7 +269,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
     sources: dict[str, Source] = {}
-    key_lines: dict[Path, dict[KeyPath, int]] = {}
+    key_lines: dict[Path, Mapping[KeyPath, int]] = {}
 
     for path in _content_type_files(models_dir / CONTENT_TYPES_DIR, problems):
         loaded = _load_file(path, ContentTypeFile, problems)
@@ -296,7 +325,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
                     )
                     continue
                 locales[loc.code] = Locale(**loc.model_dump())
-                sources[f"locales.{loc.code}"] = Source(locales_path, lines.get(("locales", index)))
+                sources[f"locales.{loc.code}"] = Source(locales_path, lines, (("locales", index),))
 
     if problems:
         raise InputError(sort_problems(problems), f"{len(problems)} problem(s) in the model files")
@@ -364,7 +393,7 @@ def _id_of(path: Path) -> str:
 
 def _load_file(
     path: Path, shape: type[ContentTypeFile] | type[LocalesFile], problems: list[Problem]
-) -> tuple[ContentTypeFile | LocalesFile, dict[KeyPath, int]] | None:
+) -> tuple[ContentTypeFile | LocalesFile, KeyLines] | None:
     """Read, parse and check one file; append its problems and return None if it has any."""
     file = str(path)
     try:
@@ -419,7 +448,7 @@ def _load_file(
             )
         )
         return None
-    lines = _scan_key_lines(text)
+    lines = KeyLines(text)
     found = [
         Problem(
             file,
@@ -667,16 +696,11 @@ def _tuple_or_none(items: list[JsonObject] | None) -> tuple[JsonObject, ...] | N
 
 def _content_type_sources(decl: ContentTypeFile, path: Path, lines: Mapping[KeyPath, int]) -> dict[str, Source]:
     base = f"content_types.{decl.id}"
-    found = {base: Source(path, lines.get(("id",)))}
+    found = {base: Source(path, lines, (("id",),))}
     for index, f in enumerate(decl.fields):
-        found.setdefault(f"{base}.fields.{f.id}", Source(path, lines.get(("fields", index))))
-    editor_line = lines.get(("editor_interface",))
-    if editor_line is None:
-        editor_line = next(
-            (lines[("fields", i, "editor")] for i in range(len(decl.fields)) if ("fields", i, "editor") in lines),
-            None,
-        )
-    found[f"editor_interfaces.{decl.id}"] = Source(path, editor_line)
+        found.setdefault(f"{base}.fields.{f.id}", Source(path, lines, (("fields", index),)))
+    editor = (("editor_interface",), *(("fields", i, "editor") for i in range(len(decl.fields))))
+    found[f"editor_interfaces.{decl.id}"] = Source(path, lines, editor)
     return found
 
 

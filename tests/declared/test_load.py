@@ -216,3 +216,19 @@ def test_every_key_of_a_field_is_read(tmp_path: Path) -> None:
     assert declared.model.editor_interfaces["a"].controls == (
         Control(field_id="ref", widget_id="w", widget_namespace="app", settings={}),
     )
+
+
+def test_key_lines_are_scanned_only_when_a_line_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line scan costs about as much as parsing: a valid model needs no line at all."""
+    from reconcile import declared as declared_module
+    from reconcile.validate import validate
+
+    scanned: list[str] = []
+    scan = declared_module._scan_key_lines
+    monkeypatch.setattr(declared_module, "_scan_key_lines", lambda text: scanned.append(text) or scan(text))
+    model = load_models(EXAMPLES)
+    assert validate(model) == [] and scanned == []
+    post = EXAMPLES / "content_types" / "blogPost.toml"
+    assert model.sources["content_types.blogPost"].line is not None and len(scanned) == 1
+    assert model.sources["content_types.blogPost.fields.body"].line is not None and len(scanned) == 1
+    assert model.line_of(post, ("fields", 1)) is not None and len(scanned) == 1
