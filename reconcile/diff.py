@@ -10,7 +10,6 @@ its editor-interface change.
 
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import Any
 
 from reconcile.changes import (
@@ -138,14 +137,10 @@ def carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]
     }
 
 
-_renamed_from = attrgetter("renamed_from")
-
-
 def without_renames(content_type: ContentType) -> ContentType:
     """``content_type`` with no field's ``renamed_from`` (itself when none has one: canonical values
     stay canonical, so what is built from them is not normalised again)."""
-    renames = list(map(_renamed_from, content_type.fields))
-    if renames.count(None) == len(renames):
+    if all(f.renamed_from is None for f in content_type.fields):
         return content_type  # the common case: nothing to copy
     fields = tuple(map(without_rename, content_type.fields))
     return content_type.model_copy(update={"fields": fields})

@@ -127,9 +127,9 @@ def _canonical(value: _V) -> _V:
     return value
 
 
-def canonical_json(value: Any) -> str:
+def canonical_json(value: Any, *, allow_nan: bool = True) -> str:
     """Compact JSON with sorted keys: the byte form that fingerprints and sort keys are made of."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=allow_nan)
 
 
 def _json_value(value: Any) -> Any:
@@ -544,9 +544,7 @@ def _document_json(value: ContentType | EditorInterface | Locale) -> bytes:
         data = None
     if data is None or _orjson_may_differ(data):
         try:
-            data = json.dumps(
-                content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-            ).encode()
+            data = canonical_json(content, allow_nan=False).encode()
         except (TypeError, ValueError):  # exactly as the JSON-mode dump renders them
             data = canonical_json(_content_of(value, "json")).encode()
     if _is_canonical(value):
