@@ -134,41 +134,45 @@ class SnapshotStore:
         staging = parent / f"{_STAGING_PREFIX}{snapshot_id}"
         ordered = {key: export[key] for key in EXPORT_KEYS}
         try:
-            export_bytes = _json_bytes(ordered)
             meta = {
                 **metadata,
                 "kind": kind,
                 "target": target,
                 "created": created.isoformat().replace("+00:00", "Z"),
                 "tool_version": __version__,
-                **_git_info(metadata.get("models_dir")),
-                "export_sha256": hashlib.sha256(export_bytes).hexdigest(),
             }
-            staging.mkdir(parents=True)
-            _write_atomic(staging / EXPORT_FILE, export_bytes)
-            _write_atomic(staging / METADATA_FILE, _json_bytes(meta))
-            fsync_dir(staging)
-            self._fault("files-written", staging)
-            loaded = _read_snapshot_dir(staging, snapshot_id)
-            if loaded.export != ordered:
-                raise ReconcileError(f"snapshot {snapshot_id}: export.json read back differs from the input")
-            self._fault("verified", staging)
+            loaded = self._write_verified(staging, snapshot_id, ordered, meta)
             os.rename(staging, final)
             fsync_dir(parent)
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            if isinstance(exc, ReconcileError):
-                raise ReconcileError(
-                    f"could not write a verified {kind} snapshot for target {target!r}: {exc.message}",
-                    hint="nothing was changed; fix the cause (disk space, permissions) and run again",
-                ) from exc
-            if isinstance(exc, OSError | TypeError | ValueError):
-                raise ReconcileError(
-                    f"could not write a verified {kind} snapshot for target {target!r} under {parent}: {exc}",
-                    hint="nothing was changed; check disk space and permissions of the snapshots folder",
-                ) from exc
-            raise
+            failure = _write_failure(exc, f"could not write a verified {kind} snapshot for target {target!r}", parent)
+            if failure is None:
+                raise
+            raise failure from exc
         return Snapshot(id=snapshot_id, path=final, metadata=loaded.metadata, export=loaded.export)
+
+    def _write_verified(
+        self, staging: Path, snapshot_id: str, ordered: dict[str, Any], meta: dict[str, Any]
+    ) -> Snapshot:
+        """Write ``export.json`` and ``metadata.json`` (plus the git commit and the export's checksum) into a
+        new ``staging`` directory, durably, and read them back verified."""
+        export_bytes = _json_bytes(ordered)
+        meta = {
+            **meta,
+            **_git_info(meta.get("models_dir")),
+            "export_sha256": hashlib.sha256(export_bytes).hexdigest(),
+        }
+        staging.mkdir(parents=True)
+        _write_atomic(staging / EXPORT_FILE, export_bytes)
+        _write_atomic(staging / METADATA_FILE, _json_bytes(meta))
+        fsync_dir(staging)
+        self._fault("files-written", staging)
+        loaded = _read_snapshot_dir(staging, snapshot_id)
+        if loaded.export != ordered:
+            raise ReconcileError(f"snapshot {snapshot_id}: export.json read back differs from the input")
+        self._fault("verified", staging)
+        return loaded
 
     def _fault(self, stage: str, staging: Path) -> None:
         if self._fault_hook is not None:
@@ -271,6 +275,22 @@ def _check_target_name(target: str) -> None:
             f"invalid target name {target!r} for a snapshot folder",
             hint="target names are letters, digits, '-' and '_' (starting with a letter or digit)",
         )
+
+
+def _write_failure(exc: BaseException, what: str, parent: Path) -> ReconcileError | None:
+    """The error a failed snapshot write is reported as (``what`` could not be done); None for an exception
+    that is not a write failure (an interrupt, a bug), which is raised as it is."""
+    if isinstance(exc, ReconcileError):
+        return ReconcileError(
+            f"{what}: {exc.message}",
+            hint="nothing was changed; fix the cause (disk space, permissions) and run again",
+        )
+    if isinstance(exc, OSError | TypeError | ValueError):
+        return ReconcileError(
+            f"{what} under {parent}: {exc}",
+            hint="nothing was changed; check disk space and permissions of the snapshots folder",
+        )
+    return None
 
 
 def _json_bytes(value: Any) -> bytes:
