@@ -14,7 +14,7 @@ metadata (versions, publish state, who changed what) needed to write and to repo
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -88,9 +88,9 @@ def lone_surrogate_path(value: Any, source: str | bytes) -> str | None:
     return None
 
 
-FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
-ITEMS_TYPES: tuple[str, ...] = ItemsType.__args__  # type: ignore[attr-defined]
-LINK_TYPES: tuple[str, ...] = LinkType.__args__  # type: ignore[attr-defined]
+FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
+ITEMS_TYPES: tuple[str, ...] = get_args(ItemsType)
+LINK_TYPES: tuple[str, ...] = get_args(LinkType)
 
 
 class Value(BaseModel):

@@ -30,7 +30,7 @@ import re
 import secrets
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,13 +38,12 @@ from typing import Any
 
 from . import __version__
 from .errors import InputError, Problem, ReconcileError
-from .model import is_valid_id, lone_surrogate_path, shown
+from .export_shape import EXPORT_KEYS, export_problems
+from .model import lone_surrogate_path
 
 EXPORT_FILE = "export.json"
 METADATA_FILE = "metadata.json"
 JOURNAL_FILE = "journal.jsonl"
-# The parts of a `contentful space export` a snapshot holds, in the export tool's key order.
-EXPORT_KEYS = ("contentTypes", "editorInterfaces", "entries", "locales")
 # The kind given to a plain `contentful space export` file, which carries no metadata.
 EXPORT_KIND = "export"
 TIME_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -124,7 +123,7 @@ class SnapshotStore:
         here. Raises ``ReconcileError`` on any failure, leaving no snapshot directory behind.
         """
         _check_target_name(target)
-        problems = _export_problems(export, "export", required=EXPORT_KEYS)
+        problems = export_problems(export, "export", required=EXPORT_KEYS)
         if problems:
             raise InputError(problems, summary="refusing to write an invalid snapshot")
         created = (now or datetime.now(UTC)).astimezone(UTC)
@@ -134,41 +133,45 @@ class SnapshotStore:
         staging = parent / f"{_STAGING_PREFIX}{snapshot_id}"
         ordered = {key: export[key] for key in EXPORT_KEYS}
         try:
-            export_bytes = _json_bytes(ordered)
             meta = {
                 **metadata,
                 "kind": kind,
                 "target": target,
                 "created": created.isoformat().replace("+00:00", "Z"),
                 "tool_version": __version__,
-                **_git_info(metadata.get("models_dir")),
-                "export_sha256": hashlib.sha256(export_bytes).hexdigest(),
             }
-            staging.mkdir(parents=True)
-            _write_atomic(staging / EXPORT_FILE, export_bytes)
-            _write_atomic(staging / METADATA_FILE, _json_bytes(meta))
-            fsync_dir(staging)
-            self._fault("files-written", staging)
-            loaded = _read_snapshot_dir(staging, snapshot_id)
-            if loaded.export != ordered:
-                raise ReconcileError(f"snapshot {snapshot_id}: export.json read back differs from the input")
-            self._fault("verified", staging)
+            loaded = self._write_verified(staging, snapshot_id, ordered, meta)
             os.rename(staging, final)
             fsync_dir(parent)
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            if isinstance(exc, ReconcileError):
-                raise ReconcileError(
-                    f"could not write a verified {kind} snapshot for target {target!r}: {exc.message}",
-                    hint="nothing was changed; fix the cause (disk space, permissions) and run again",
-                ) from exc
-            if isinstance(exc, OSError | TypeError | ValueError):
-                raise ReconcileError(
-                    f"could not write a verified {kind} snapshot for target {target!r} under {parent}: {exc}",
-                    hint="nothing was changed; check disk space and permissions of the snapshots folder",
-                ) from exc
-            raise
+            failure = _write_failure(exc, f"could not write a verified {kind} snapshot for target {target!r}", parent)
+            if failure is None:
+                raise
+            raise failure from exc
         return Snapshot(id=snapshot_id, path=final, metadata=loaded.metadata, export=loaded.export)
+
+    def _write_verified(
+        self, staging: Path, snapshot_id: str, ordered: dict[str, Any], meta: dict[str, Any]
+    ) -> Snapshot:
+        """Write ``export.json`` and ``metadata.json`` (plus the git commit and the export's checksum) into a
+        new ``staging`` directory, durably, and read them back verified."""
+        export_bytes = _json_bytes(ordered)
+        meta = {
+            **meta,
+            **_git_info(meta.get("models_dir")),
+            "export_sha256": hashlib.sha256(export_bytes).hexdigest(),
+        }
+        staging.mkdir(parents=True)
+        _write_atomic(staging / EXPORT_FILE, export_bytes)
+        _write_atomic(staging / METADATA_FILE, _json_bytes(meta))
+        fsync_dir(staging)
+        self._fault("files-written", staging)
+        loaded = _read_snapshot_dir(staging, snapshot_id)
+        if loaded.export != ordered:
+            raise ReconcileError(f"snapshot {snapshot_id}: export.json read back differs from the input")
+        self._fault("verified", staging)
+        return loaded
 
     def _fault(self, stage: str, staging: Path) -> None:
         if self._fault_hook is not None:
@@ -271,6 +274,22 @@ def _check_target_name(target: str) -> None:
             f"invalid target name {target!r} for a snapshot folder",
             hint="target names are letters, digits, '-' and '_' (starting with a letter or digit)",
         )
+
+
+def _write_failure(exc: BaseException, what: str, parent: Path) -> ReconcileError | None:
+    """The error a failed snapshot write is reported as (``what`` could not be done); None for an exception
+    that is not a write failure (an interrupt, a bug), which is raised as it is."""
+    if isinstance(exc, ReconcileError):
+        return ReconcileError(
+            f"{what}: {exc.message}",
+            hint="nothing was changed; fix the cause (disk space, permissions) and run again",
+        )
+    if isinstance(exc, OSError | TypeError | ValueError):
+        return ReconcileError(
+            f"{what} under {parent}: {exc}",
+            hint="nothing was changed; check disk space and permissions of the snapshots folder",
+        )
+    return None
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -394,7 +413,7 @@ def _read_snapshot_dir(path: Path, snapshot_id: str) -> Snapshot:
             "the file was changed or damaged after it was written",
             "do not revert to it; use another snapshot (`reconcile snapshots list`)",
         )
-    problems = _export_problems(export, str(export_path), required=EXPORT_KEYS)
+    problems = export_problems(export, str(export_path), required=EXPORT_KEYS)
     if problems:
         raise InputError(problems, summary=f"unusable snapshot file {export_path}")
     return Snapshot(id=snapshot_id, path=path, metadata=metadata, export=export)
@@ -419,116 +438,9 @@ def _read_export_file(path: Path) -> Snapshot:
             "not a `contentful space export` file (no top-level contentTypes)",
             "give a file written by `contentful space export` or a reconcile snapshot",
         )
-    problems = _export_problems(data, str(path), required=("contentTypes",))
+    problems = export_problems(data, str(path), required=("contentTypes",))
     if problems:
         raise InputError(problems, summary=f"unusable export file {path}")
     export = {key: data.get(key, []) for key in EXPORT_KEYS}
     metadata = {"kind": EXPORT_KIND, "source": str(path)}
     return Snapshot(id=path.name, path=path, metadata=metadata, export=export)
-
-
-def _identified(key: str, sys: dict[str, Any]) -> bool:
-    """Whether an export item names itself. Editor interfaces from the environment-wide list carry no
-    ``sys.id`` (recorded, cma-facts §1.3); they are identified by their ``sys.contentType`` link."""
-    if isinstance(sys.get("id"), str):
-        return True
-    link = sys.get("contentType")
-    link_sys = link.get("sys") if isinstance(link, dict) else None
-    return key == "editorInterfaces" and isinstance(link_sys, dict) and isinstance(link_sys.get("id"), str)
-
-
-def _export_problems(export: Any, file: str, *, required: tuple[str, ...]) -> list[Problem]:
-    """Shape problems of an export: ``required`` keys present, each of ``EXPORT_KEYS`` present a list of
-    API objects that identify themselves (``sys.id``, or for an editor interface its content type link)."""
-    if not isinstance(export, dict):
-        return [Problem(file, "", "must be a JSON object", "use another snapshot")]
-    problems = [
-        Problem(file, key, "missing", "the file is incomplete; use another snapshot")
-        for key in required
-        if key not in export
-    ]
-    for key in EXPORT_KEYS:
-        items = export.get(key, [])
-        if not isinstance(items, list):
-            problems.append(Problem(file, key, "must be a list", "use another snapshot"))
-            continue
-        for index, item in enumerate(items):
-            sys = item.get("sys") if isinstance(item, dict) else None
-            if not isinstance(sys, dict) or not _identified(key, sys):
-                problems.append(
-                    Problem(file, f"{key}[{index}]", "must be an API object with sys.id", "use another file")
-                )
-                continue
-            problems.extend(
-                Problem(file, f"{key}[{index}].{where}", message, "the file is damaged or edited; use another file")
-                for where, message in _item_problems(key, item)
-            )
-    return problems
-
-
-_NOT_AN_ID = "is not a valid id (1-64 letters, digits, '-', '_', '.', not only dots)"
-# Keys of an item that are lists when present (null allowed): read as sequences when the state is parsed.
-_LISTS = {
-    "contentTypes": ("fields",),
-    "editorInterfaces": ("controls", "sidebar", "editors", "editorLayout", "groupControls"),
-    "entries": (),
-    "locales": (),
-}
-_STRINGS = {"contentTypes": ("name",), "editorInterfaces": (), "entries": (), "locales": ("code", "name")}
-
-
-def _item_problems(key: str, item: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(key path, message) of what in one export item the tool would misuse: an id that is not one URL path
-    segment (it names the resource a revert writes), a version that is not a number, a value read as a list,
-    an object or a string that is none. A snapshot holding one is refused before any request."""
-    sys = item["sys"]
-    if "id" in sys and not (key == "editorInterfaces" and sys["id"] == "default") and not is_valid_id(sys["id"]):
-        yield "sys.id", f"{_shown(sys['id'])} {_NOT_AN_ID}"
-    for version in ("version", "publishedVersion"):
-        value = sys.get(version)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            yield f"sys.{version}", "must be an integer"
-    if key in ("editorInterfaces", "entries") and "contentType" in sys:
-        link = sys["contentType"]
-        link_sys = link.get("sys") if isinstance(link, dict) else None
-        link_id = link_sys.get("id") if isinstance(link_sys, dict) else None
-        if not is_valid_id(link_id):
-            yield "sys.contentType", f"must be a link to a content type, whose id {_shown(link_id)} {_NOT_AN_ID}"
-    for name in _STRINGS[key]:
-        if name in item and not isinstance(item[name], str):
-            yield name, "must be a string"
-    for name in _LISTS[key]:
-        value = item.get(name)
-        if value is not None and not isinstance(value, list):
-            yield name, "must be a list" + (" of objects" if name in ("fields", "controls") else "")
-        elif name in ("fields", "controls") and value is not None and not all(isinstance(v, dict) for v in value):
-            yield name, "must be a list of objects"
-    if key == "contentTypes" and isinstance(item.get("fields"), list):
-        for index, field in enumerate(item["fields"]):
-            if isinstance(field, dict):
-                yield from ((f"fields[{index}].{where}", message) for where, message in _field_problems(field))
-    if key == "entries":
-        fields = item.get("fields")
-        if fields is not None and not (isinstance(fields, dict) and all(isinstance(v, dict) for v in fields.values())):
-            yield "fields", "must be an object of objects (field id -> locale -> value)"
-
-
-def _field_problems(field: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    for name in ("id", "name", "type"):
-        if name in field and not isinstance(field[name], str):
-            yield name, "must be a string"
-    for name in ("validations", "allowedResources"):
-        if field.get(name) is not None and not isinstance(field[name], list):
-            yield name, "must be a list"
-    items = field.get("items")
-    if items is not None and not isinstance(items, dict):
-        yield "items", "must be an object"
-    elif isinstance(items, dict) and not isinstance(items.get("validations", []), list | None):
-        yield "items.validations", "must be a list"
-
-
-def _shown(value: object) -> str:
-    """An id for a message: look-alike characters escaped, a hand-made 20 MB id not echoed whole."""
-    if not isinstance(value, str):
-        return json.dumps(value)[:80]
-    return shown(value if len(value) <= 80 else value[:60] + "…")

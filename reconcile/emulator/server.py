@@ -30,6 +30,9 @@ CONTENT_TYPE = "application/vnd.contentful.management.v1+json"
 ENV = "/spaces/<space>/environments/<env>"
 WRITE_METHODS = frozenset({"PUT", "POST", "DELETE"})
 
+# What an endpoint answers: a body (200), a status with a body (201 on create), or None (204, no body).
+Answer = Json | tuple[int, Json] | None
+
 
 def _rules() -> list[Rule]:
     def rule(path: str, endpoint: str, *methods: str) -> Rule:
@@ -204,9 +207,10 @@ class EmulatorApp:
             raise unknown_route() from None
         body = _json_body(request) if request.method in ("PUT", "POST") else None
         with self.store.lock:
-            result = getattr(self, f"_{endpoint}")(request, body, **args)
+            result: Answer = getattr(self, f"_{endpoint}")(request, body, **args)
             if request.method in WRITE_METHODS:
                 self.store.save()
+        payload: Json | None
         if isinstance(result, tuple):
             status, payload = result
         else:
@@ -251,83 +255,87 @@ class EmulatorApp:
     def _space(self, request: Request, body: Any, space: str) -> Json:
         return self.store.environments.space_body(space)
 
-    def _environments(self, request: Request, body: Any, space: str) -> Any:
+    def _environments(self, request: Request, body: Any, space: str) -> Answer:
         if request.method == "GET":
             return self.store.environments.collection(space, request.args)
         return self._put_environment(request, body, space, new_id())
 
-    def _environment(self, request: Request, body: Any, space: str, env: str) -> Any:
+    def _environment(self, request: Request, body: Any, space: str, env: str) -> Answer:
         if request.method == "GET":
             return self.store.environments.get(space, env)
         if request.method == "DELETE":
-            return self.store.environments.delete(space, env)
+            self.store.environments.delete(space, env)
+            return None
         return self._put_environment(request, body, space, env)
 
-    def _put_environment(self, request: Request, body: Any, space: str, env: str) -> Any:
+    def _put_environment(self, request: Request, body: Any, space: str, env: str) -> Answer:
         return self.store.environments.put(
             space, env, body, _version(request),
             request.headers.get("X-Contentful-Source-Environment"),
         )  # fmt: skip
 
-    def _content_types(self, request: Request, body: Any, space: str, env: str) -> Any:
+    def _content_types(self, request: Request, body: Any, space: str, env: str) -> Answer:
         scope = self._scope(space, env)
         if request.method == "GET":
             return self.store.content_types.collection(scope, request.args)
         return self.store.content_types.put(scope, new_id(), body, None)
 
-    def _content_type(self, request: Request, body: Any, space: str, env: str, ct: str) -> Any:
+    def _content_type(self, request: Request, body: Any, space: str, env: str, ct: str) -> Answer:
         scope = self._scope(space, env)
         if request.method == "GET":
             return self.store.content_types.get(scope, ct)
         if request.method == "DELETE":
-            return self.store.content_types.delete(scope, ct)
+            self.store.content_types.delete(scope, ct)
+            return None
         return self.store.content_types.put(scope, ct, body, _version(request))
 
-    def _content_type_published(self, request: Request, body: Any, space: str, env: str, ct: str) -> Any:
+    def _content_type_published(self, request: Request, body: Any, space: str, env: str, ct: str) -> Answer:
         scope = self._scope(space, env)
         if request.method == "PUT":
             return self.store.content_types.publish(scope, ct, _version(request))
         return self.store.content_types.unpublish(scope, ct, _version(request))
 
-    def _editor_interface(self, request: Request, body: Any, space: str, env: str, ct: str) -> Any:
+    def _editor_interface(self, request: Request, body: Any, space: str, env: str, ct: str) -> Answer:
         scope = self._scope(space, env)
         if request.method == "GET":
             return self.store.editor_interfaces.get(scope, ct)
         return self.store.editor_interfaces.put(scope, ct, body, _version(request))
 
-    def _editor_interfaces(self, request: Request, body: Any, space: str, env: str) -> Any:
+    def _editor_interfaces(self, request: Request, body: Any, space: str, env: str) -> Answer:
         return self.store.editor_interfaces.list_all(self._scope(space, env))
 
-    def _locales(self, request: Request, body: Any, space: str, env: str) -> Any:
+    def _locales(self, request: Request, body: Any, space: str, env: str) -> Answer:
         scope = self._scope(space, env)
         if request.method == "GET":
             return self.store.locales.collection(scope, request.args)
         return 201, self.store.locales.create(scope, body)
 
-    def _locale(self, request: Request, body: Any, space: str, env: str, locale: str) -> Any:
+    def _locale(self, request: Request, body: Any, space: str, env: str, locale: str) -> Answer:
         scope = self._scope(space, env)
         if request.method == "GET":
             return self.store.locales.get(scope, locale)
         if request.method == "DELETE":
-            return self.store.locales.delete(scope, locale)
+            self.store.locales.delete(scope, locale)
+            return None
         return self.store.locales.update(scope, locale, body, _version(request))
 
-    def _entries(self, request: Request, body: Any, space: str, env: str) -> Any:
+    def _entries(self, request: Request, body: Any, space: str, env: str) -> Answer:
         scope = self._scope(space, env)
         if request.method == "GET":
             return self.store.entries.collection(scope, request.args)
         return self.store.entries.put(scope, new_id(), body, None, _content_type_header(request))
 
-    def _entry(self, request: Request, body: Any, space: str, env: str, entry: str) -> Any:
+    def _entry(self, request: Request, body: Any, space: str, env: str, entry: str) -> Answer:
         scope = self._scope(space, env)
         if request.method == "GET":
             return self.store.entries.get(scope, entry)
         if request.method == "DELETE":
-            return self.store.entries.delete(scope, entry)
+            self.store.entries.delete(scope, entry)
+            return None
         return self.store.entries.put(scope, entry, body, _version(request),
                                       _content_type_header(request))  # fmt: skip
 
-    def _entry_published(self, request: Request, body: Any, space: str, env: str, entry: str) -> Any:
+    def _entry_published(self, request: Request, body: Any, space: str, env: str, entry: str) -> Answer:
         scope = self._scope(space, env)
         if request.method == "PUT":
             return self.store.entries.publish(scope, entry, _version(request))

@@ -123,6 +123,14 @@ def parse_version(header: str | None) -> int:
         raise version_mismatch() from None
 
 
+def found_or_404(records: Mapping[str, Json], key: str, details: Json | None = None) -> Json:
+    """``records[key]``, or the API's 404 with ``details`` about the missing resource (some 404s have none)."""
+    record = records.get(key)
+    if record is None:
+        raise not_found(details)
+    return record
+
+
 def check_version(header: str | None, current: int) -> None:
     if parse_version(header) != current:
         raise version_mismatch()
@@ -279,10 +287,7 @@ class ContentTypes:
         self.store = store
 
     def _record(self, scope: Scope, ct_id: str) -> Json:
-        record: Json | None = scope.env["content_types"].get(ct_id)
-        if record is None:
-            raise not_found(scope.details("ContentType", ct_id))
-        return record
+        return found_or_404(scope.env["content_types"], ct_id, scope.details("ContentType", ct_id))
 
     def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
         drafts = [r["draft"] for r in scope.env["content_types"].values()]
@@ -511,10 +516,8 @@ class EditorInterfaces:
         self.store = store
 
     def _existing(self, scope: Scope, ct_id: str) -> Json:
-        ei: Json | None = scope.env["editor_interfaces"].get(ct_id)
-        if ei is None:  # before the first publish: 404 about the content type [facts 10.1]
-            raise not_found(scope.details("ContentType", ct_id))
-        return ei
+        # Before the first publish: 404 about the content type [facts 10.1].
+        return found_or_404(scope.env["editor_interfaces"], ct_id, scope.details("ContentType", ct_id))
 
     def get(self, scope: Scope, ct_id: str) -> Json:
         return copy.deepcopy(self._existing(scope, ct_id))
@@ -604,10 +607,7 @@ class Locales:
         self.store = store
 
     def _existing(self, scope: Scope, locale_id: str) -> Json:
-        locale: Json | None = scope.env["locales"].get(locale_id)
-        if locale is None:
-            raise not_found()  # locales' 404 has no details [REC P/locale/not_found]
-        return locale
+        return found_or_404(scope.env["locales"], locale_id)  # no details [REC P/locale/not_found]
 
     def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
         return page(filter_sys_id(list(scope.env["locales"].values()), query), query)
@@ -751,10 +751,7 @@ class Entries:
         self.store = store
 
     def _existing(self, scope: Scope, entry_id: str) -> Json:
-        entry: Json | None = scope.env["entries"].get(entry_id)
-        if entry is None:
-            raise not_found(scope.details("Entry", entry_id))
-        return entry
+        return found_or_404(scope.env["entries"], entry_id, scope.details("Entry", entry_id))
 
     def of_content_type(self, scope: Scope, ct_id: str) -> list[Json]:
         return [e for e in scope.env["entries"].values()
@@ -925,15 +922,10 @@ class Environments:
         self.ready_delay = ready_delay
 
     def _space(self, space: str) -> Json:
-        data: Json | None = self.store.state["spaces"].get(space)
-        if data is None:
-            raise not_found()
-        return data
+        return found_or_404(self.store.state["spaces"], space)
 
     def scope(self, space: str, env_id: str) -> Scope:
-        env = self._space(space)["environments"].get(env_id)
-        if env is None:
-            raise not_found()  # environments' 404 has no details [facts 1.5]
+        env = found_or_404(self._space(space)["environments"], env_id)  # no details [facts 1.5]
         self._settle(env)
         return Scope(space, env_id, env)
 
