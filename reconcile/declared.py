@@ -21,9 +21,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import json
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from reconcile.errors import InputError, Problem, ReconcileError
+from reconcile.fsio import atomic_write
 from reconcile.model import (
     ID_PATTERN,
     ContentModel,
@@ -904,7 +903,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None)
         ct = model.content_types[ct_id]
         ei = model.editor_interfaces.get(ct_id, EditorInterface(content_type_id=ct_id))
         path = content_type_path(models_dir, ct_id)
-        _write_atomic(path, content_type_toml(ct, ei))
+        atomic_write(path, content_type_toml(ct, ei))
         written.append(path)
     if only is None:
         written.append(write_locales(model, models_dir))
@@ -923,7 +922,7 @@ def write_locales(model: ContentModel, models_dir: Path) -> Path:
     """Write only ``locales.toml`` (for `drift --adopt` when only locales drifted)."""
     path = models_dir / LOCALES_FILE
     models_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, locales_toml(model.locales))
+    atomic_write(path, locales_toml(model.locales))
     return path
 
 
@@ -1000,17 +999,6 @@ def _json_for_toml(value: Any, where: str) -> Any:
     return value
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # --------------------------------------------------------------------------------------------------
 # JSON Schemas
 # --------------------------------------------------------------------------------------------------
@@ -1050,7 +1038,7 @@ def write_schemas(directory: Path) -> list[Path]:
     written = []
     for name, shape in SCHEMA_FILES.items():
         path = directory / name
-        _write_atomic(path, schema_text(shape))
+        atomic_write(path, schema_text(shape))
         written.append(path)
     return written
 
