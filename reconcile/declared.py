@@ -24,7 +24,6 @@ import json
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -53,6 +52,7 @@ from reconcile.model import (
     is_valid_id,
     shown,
 )
+from reconcile.sources import DeclaredModel, KeyPath, Source, nearest_line, sort_problems
 
 FORMAT_VERSION = 1
 CONTENT_TYPES_DIR = "content_types"
@@ -65,8 +65,6 @@ MAX_NESTING = 32
 # The API's rule for user-chosen ids; with ``is_valid_id`` also what keeps a content type id safe as a
 # file name.
 CONTENT_TYPE_ID_PATTERN = ID_PATTERN
-
-KeyPath = tuple[str | int, ...]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -208,38 +206,6 @@ class KeyLines(Mapping[KeyPath, int]):
         return len(self._scanned())
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where a declared resource comes from: its file, and its line, that of the first of ``key_paths``
-    found in ``lines`` (looked up when asked for)."""
-
-    file: Path
-    lines: Mapping[KeyPath, int] = field(repr=False, compare=False)
-    key_paths: tuple[KeyPath, ...]
-
-    @property
-    def line(self) -> int | None:
-        return next((self.lines[k] for k in self.key_paths if k in self.lines), None)
-
-
-@dataclass(frozen=True)
-class DeclaredModel:
-    """A model read from files, with where each part was declared.
-
-    ``sources`` is keyed by address: ``content_types.blogPost``, ``content_types.blogPost.fields.body``,
-    ``editor_interfaces.blogPost``, ``locales.de-DE``. ``key_lines`` maps each file to the line of
-    every key path found in it (``("fields", 2, "validations", 0)``); use ``line_of``.
-    """
-
-    model: ContentModel
-    sources: dict[str, Source]
-    key_lines: dict[Path, Mapping[KeyPath, int]] = field(default_factory=dict)
-
-    def line_of(self, file: Path, key_path: KeyPath) -> int | None:
-        """The line of ``key_path`` in ``file``, or of its nearest enclosing key that has one."""
-        return _nearest_line(self.key_lines.get(file, {}), key_path)
-
-
 # --------------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------------
@@ -330,11 +296,6 @@ def load_models(models_dir: Path) -> DeclaredModel:
         raise InputError(sort_problems(problems), f"{len(problems)} problem(s) in the model files")
     model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
     return DeclaredModel(model, sources, key_lines)
-
-
-def sort_problems(problems: list[Problem]) -> list[Problem]:
-    """Problems in reading order: by file, then line (unknown lines first), then key path."""
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.path, p.message))
 
 
 def _content_type_files(ct_dir: Path, problems: list[Problem]) -> list[Path]:
@@ -454,7 +415,7 @@ def _load_file(
             _display_path(key_path, data),
             f"TOML {type(value).__name__} value {value} is not allowed (Contentful values are JSON)",
             f'write it as a quoted string, e.g. "{value}"',
-            _nearest_line(lines, key_path),
+            nearest_line(lines, key_path),
         )
         for key_path, value in _walk(data)
         if isinstance(value, date | time)
@@ -553,13 +514,6 @@ def _child(node: Any, part: str | int) -> Any:
     return None
 
 
-def _nearest_line(lines: Mapping[KeyPath, int], key_path: KeyPath) -> int | None:
-    for end in range(len(key_path), 0, -1):
-        if key_path[:end] in lines:
-            return lines[key_path[:end]]
-    return None
-
-
 _TOML_TYPE_NAMES = {
     str: "a string",
     bool: "a boolean",
@@ -584,7 +538,7 @@ def _shape_problem(file: str, error: Any, data: Any, lines: Mapping[KeyPath, int
     kind = error["type"]
     value = error["input"]
     where = _display_path(key_path, data)
-    line = _nearest_line(lines, key_path)
+    line = nearest_line(lines, key_path)
     last = key_path[-1] if key_path else ""
     if kind == "extra_forbidden":
         parent_shape = _shape_at(shape, key_path[:-1])

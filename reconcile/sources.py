@@ -1,0 +1,63 @@
+"""Where declared things come from: a model read from files, with the file and line of each part.
+
+I/O-free: the loader (``reconcile.declared``) builds these values, the offline rules
+(``reconcile.validate``) read them to point each problem at its line, without depending on how files
+are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconcile.errors import Problem
+from reconcile.model import ContentModel
+
+# A key path inside one parsed file: table keys and array indices, ``("fields", 2, "validations", 0)``.
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a declared resource comes from: its file, and its line, that of the first of ``key_paths``
+    found in ``lines`` (looked up when asked for)."""
+
+    file: Path
+    lines: Mapping[KeyPath, int] = field(repr=False, compare=False)
+    key_paths: tuple[KeyPath, ...]
+
+    @property
+    def line(self) -> int | None:
+        return next((self.lines[k] for k in self.key_paths if k in self.lines), None)
+
+
+@dataclass(frozen=True)
+class DeclaredModel:
+    """A model read from files, with where each part was declared.
+
+    ``sources`` is keyed by address: ``content_types.blogPost``, ``content_types.blogPost.fields.body``,
+    ``editor_interfaces.blogPost``, ``locales.de-DE``. ``key_lines`` maps each file to the line of
+    every key path found in it (``("fields", 2, "validations", 0)``); use ``line_of``.
+    """
+
+    model: ContentModel
+    sources: dict[str, Source]
+    key_lines: dict[Path, Mapping[KeyPath, int]] = field(default_factory=dict)
+
+    def line_of(self, file: Path, key_path: KeyPath) -> int | None:
+        """The line of ``key_path`` in ``file``, or of its nearest enclosing key that has one."""
+        return nearest_line(self.key_lines.get(file, {}), key_path)
+
+
+def nearest_line(lines: Mapping[KeyPath, int], key_path: KeyPath) -> int | None:
+    """The line of ``key_path``, or of its closest enclosing key path that has one."""
+    for end in range(len(key_path), 0, -1):
+        if key_path[:end] in lines:
+            return lines[key_path[:end]]
+    return None
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems in reading order: by file, then line (unknown lines first), then key path."""
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.path, p.message))
