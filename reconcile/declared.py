@@ -10,7 +10,7 @@ Reading is strict: every problem of every file (malformed TOML, unknown keys, wr
 unknown field types, ids that differ from their file names, stray files) is collected and raised at
 once as one ``InputError``. Each problem names the file, the key path and, where it can be found, the
 line. ``tomllib`` reports positions only for syntax errors, so lines of keys are found by a small
-structural scan of the file text (``_scan_key_lines``).
+structural scan of the file text (``reconcile.tomlsource``).
 
 Writing (``write_models``, used by ``reconcile pull``) is stable: fixed key order, only values that
 differ from the defaults, tomli-w layout, byte-identical output for the same model.
@@ -52,7 +52,17 @@ from reconcile.model import (
     is_valid_id,
     shown,
 )
-from reconcile.sources import DeclaredModel, KeyPath, Source, nearest_line, sort_problems
+from reconcile.sources import DeclaredModel, KeyPath, Position, Source, nearest, sort_problems
+from reconcile.tomlsource import (
+    InvalidToml,
+    KeyPositions,
+    NotUtf8,
+    TomlReadError,
+    TooDeep,
+    TooLarge,
+    Unreadable,
+    read_toml,
+)
 
 FORMAT_VERSION = 1
 CONTENT_TYPES_DIR = "content_types"
@@ -183,29 +193,6 @@ class LocalesFile(_Shape):
 # --------------------------------------------------------------------------------------------------
 
 
-class KeyLines(Mapping[KeyPath, int]):
-    """The line of every key path in one file's text, scanned on first use: only error messages ask for
-    lines, and the scan costs about as much as parsing the file."""
-
-    def __init__(self, text: str) -> None:
-        self._text: str | None = text
-        self._lines: dict[KeyPath, int] = {}
-
-    def _scanned(self) -> dict[KeyPath, int]:
-        if self._text is not None:
-            self._lines, self._text = _scan_key_lines(self._text), None
-        return self._lines
-
-    def __getitem__(self, key_path: KeyPath) -> int:
-        return self._scanned()[key_path]
-
-    def __iter__(self) -> Iterator[KeyPath]:
-        return iter(self._scanned())
-
-    def __len__(self) -> int:
-        return len(self._scanned())
-
-
 # --------------------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------------------
@@ -234,14 +221,14 @@ def load_models(models_dir: Path) -> DeclaredModel:
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
     sources: dict[str, Source] = {}
-    key_lines: dict[Path, Mapping[KeyPath, int]] = {}
+    positions: dict[Path, Mapping[KeyPath, Position]] = {}
 
     for path in _content_type_files(models_dir / CONTENT_TYPES_DIR, problems):
         loaded = _load_file(path, ContentTypeFile, problems)
         if loaded is None:
             continue
         decl, lines = loaded
-        key_lines[path] = lines
+        positions[path] = lines
         if not isinstance(decl, ContentTypeFile):
             raise TypeError(decl)  # _load_file returns the shape it was given
         if decl.id != _id_of(path):
@@ -251,7 +238,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
                     "id",
                     f"id {shown(decl.id)} differs from the file name {shown(path.name)}",
                     f"rename the file to the id, or set id = {_id_of(path)!r}",
-                    lines.get(("id",)),
+                    _line_at(lines, ("id",)),
                 )
             )
             continue
@@ -274,7 +261,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
         loaded = _load_file(locales_path, LocalesFile, problems)
         if loaded is not None:
             decl_locales, lines = loaded
-            key_lines[locales_path] = lines
+            positions[locales_path] = lines
             if not isinstance(decl_locales, LocalesFile):
                 raise TypeError(decl_locales)
             for index, loc in enumerate(decl_locales.locales):
@@ -285,7 +272,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
                             f"locales.{loc.code}",
                             f"locale code {loc.code!r} is declared twice",
                             "remove or rename one of the two [[locales]] entries",
-                            lines.get(("locales", index)),
+                            _line_at(lines, ("locales", index)),
                         )
                     )
                     continue
@@ -295,7 +282,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
     if problems:
         raise InputError(sort_problems(problems), f"{len(problems)} problem(s) in the model files")
     model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
-    return DeclaredModel(model, sources, key_lines)
+    return DeclaredModel(model, sources, positions)
 
 
 def _content_type_files(ct_dir: Path, problems: list[Problem]) -> list[Path]:
@@ -353,69 +340,22 @@ def _id_of(path: Path) -> str:
 
 def _load_file(
     path: Path, shape: type[ContentTypeFile] | type[LocalesFile], problems: list[Problem]
-) -> tuple[ContentTypeFile | LocalesFile, KeyLines] | None:
+) -> tuple[ContentTypeFile | LocalesFile, KeyPositions] | None:
     """Read, parse and check one file; append its problems and return None if it has any."""
     file = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(
-                Problem(
-                    file,
-                    "",
-                    f"file is too large ({size} bytes, limit {MAX_FILE_BYTES})",
-                    "a content type file is normally a few kB; check that this is the right file",
-                )
-            )
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(file, "", f"cannot read file: {exc.strerror}", "check the path and permissions"))
+        toml = read_toml(path, max_bytes=MAX_FILE_BYTES, max_depth=MAX_NESTING)
+    except TomlReadError as exc:
+        problems.append(_read_problem(file, exc))
         return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, column = _position(raw, exc.start)
-        problems.append(
-            Problem(
-                file,
-                "",
-                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                "save the file as UTF-8",
-                line,
-                column,
-            )
-        )
-        return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(_syntax_problem(file, text, exc))
-        return None
-    except RecursionError:
-        problems.append(
-            Problem(file, "", "nested too deeply to parse", f"nest tables and arrays at most {MAX_NESTING} deep")
-        )
-        return None
-    too_deep = _too_deep(data)
-    if too_deep is not None:
-        problems.append(
-            Problem(
-                file,
-                _display_path(too_deep, data),
-                f"nested deeper than {MAX_NESTING} levels",
-                f"nest tables and arrays at most {MAX_NESTING} deep",
-            )
-        )
-        return None
-    lines = KeyLines(text)
+    data, positions = toml.data, toml.positions
     found = [
         Problem(
             file,
             _display_path(key_path, data),
             f"TOML {type(value).__name__} value {value} is not allowed (Contentful values are JSON)",
             f'write it as a quoted string, e.g. "{value}"',
-            nearest_line(lines, key_path),
+            _nearest_line(positions, key_path),
         )
         for key_path, value in _walk(data)
         if isinstance(value, date | time)
@@ -424,53 +364,44 @@ def _load_file(
         problems.extend(found)
         return None
     try:
-        return shape.model_validate(data), lines
+        return shape.model_validate(data), positions
     except ValidationError as exc:
-        problems.extend(_shape_problem(file, error, data, lines, shape) for error in exc.errors())
+        problems.extend(_shape_problem(file, error, data, positions, shape) for error in exc.errors())
         return None
 
 
-def _position(raw: bytes, offset: int) -> tuple[int, int]:
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
-
-
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
-
-
-def _syntax_problem(file: str, text: str, exc: tomllib.TOMLDecodeError) -> Problem:
-    message = str(exc)
-    match = _TOML_POSITION.search(message)
-    line = column = None
-    if match is not None:
-        message = message[: match.start()]
-        if match.group(1):
-            line, column = int(match.group(1)), int(match.group(2))
-        else:
-            line = text.count("\n") + 1
-            column = len(text) - (text.rfind("\n") + 1) + 1
-    return Problem(
-        file,
-        "",
-        f"invalid TOML: {message}",
-        "fix the syntax at this position (strings need quotes, tables use [name], arrays [a, b])",
-        line,
-        column,
-    )
-
-
-def _too_deep(data: Any) -> KeyPath | None:
-    """The path of the first value nested deeper than ``MAX_NESTING``, or None (iterative)."""
-    stack: list[tuple[KeyPath, Any]] = [((), data)]
-    while stack:
-        key_path, value = stack.pop()
-        if len(key_path) > MAX_NESTING:
-            return key_path
-        if isinstance(value, dict):
-            stack.extend(((*key_path, k), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*key_path, i), v) for i, v in enumerate(value))
-    return None
+def _read_problem(file: str, exc: TomlReadError) -> Problem:
+    """The problem of a file that could not be read as TOML."""
+    nesting_hint = f"nest tables and arrays at most {MAX_NESTING} deep"
+    match exc:
+        case Unreadable(error=error):
+            reason = "not a regular file" if error is None else error.strerror
+            return Problem(file, "", f"cannot read file: {reason}", "check the path and permissions")
+        case TooLarge(size=size, limit=limit):
+            return Problem(
+                file,
+                "",
+                f"file is too large ({size} bytes, limit {limit})",
+                "a content type file is normally a few kB; check that this is the right file",
+            )
+        case NotUtf8(byte=byte):
+            message = f"not valid UTF-8 (byte 0x{byte:02x})"
+            return Problem(file, "", message, "save the file as UTF-8", exc.line, exc.column)
+        case InvalidToml(message=message):
+            return Problem(
+                file,
+                "",
+                f"invalid TOML: {message}",
+                "fix the syntax at this position (strings need quotes, tables use [name], arrays [a, b])",
+                exc.line,
+                exc.column,
+            )
+        case TooDeep(key_path=None):
+            return Problem(file, "", "nested too deeply to parse", nesting_hint)
+        case TooDeep(key_path=key_path, data=data):
+            where = _display_path(key_path, data)
+            return Problem(file, where, f"nested deeper than {MAX_NESTING} levels", nesting_hint)
+    raise TypeError(exc)
 
 
 def _walk(data: Any, key_path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
@@ -483,6 +414,16 @@ def _walk(data: Any, key_path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
             yield from _walk(v, (*key_path, i))
     else:
         yield key_path, data
+
+
+def _line_at(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> int | None:
+    found = positions.get(key_path)
+    return None if found is None else found.line
+
+
+def _nearest_line(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> int | None:
+    found = nearest(positions, key_path)
+    return None if found is None else found.line
 
 
 def _display_path(key_path: KeyPath, data: Any) -> str:
@@ -532,13 +473,15 @@ _EXPECTED = {
 }
 
 
-def _shape_problem(file: str, error: Any, data: Any, lines: Mapping[KeyPath, int], shape: type[BaseModel]) -> Problem:
+def _shape_problem(
+    file: str, error: Any, data: Any, lines: Mapping[KeyPath, Position], shape: type[BaseModel]
+) -> Problem:
     """Turn one pydantic error into a Problem a user can act on."""
     key_path: KeyPath = tuple(error["loc"])
     kind = error["type"]
     value = error["input"]
     where = _display_path(key_path, data)
-    line = nearest_line(lines, key_path)
+    line = _nearest_line(lines, key_path)
     last = key_path[-1] if key_path else ""
     if kind == "extra_forbidden":
         parent_shape = _shape_at(shape, key_path[:-1])
@@ -647,7 +590,7 @@ def _tuple_or_none(items: list[JsonObject] | None) -> tuple[JsonObject, ...] | N
     return None if items is None else tuple(items)
 
 
-def _content_type_sources(decl: ContentTypeFile, path: Path, lines: Mapping[KeyPath, int]) -> dict[str, Source]:
+def _content_type_sources(decl: ContentTypeFile, path: Path, lines: Mapping[KeyPath, Position]) -> dict[str, Source]:
     base = f"content_types.{decl.id}"
     found = {base: Source(path, lines, (("id",),))}
     for index, f in enumerate(decl.fields):

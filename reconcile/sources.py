@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from reconcile.errors import Problem
 from reconcile.model import ContentModel
@@ -18,18 +19,25 @@ from reconcile.model import ContentModel
 KeyPath = tuple[str | int, ...]
 
 
+class Position(NamedTuple):
+    """A place in a file's text: line and column, both 1-based."""
+
+    line: int
+    column: int
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a declared resource comes from: its file, and its line, that of the first of ``key_paths``
-    found in ``lines`` (looked up when asked for)."""
+    found in ``positions`` (looked up when asked for)."""
 
     file: Path
-    lines: Mapping[KeyPath, int] = field(repr=False, compare=False)
+    positions: Mapping[KeyPath, Position] = field(repr=False, compare=False)
     key_paths: tuple[KeyPath, ...]
 
     @property
     def line(self) -> int | None:
-        return next((self.lines[k] for k in self.key_paths if k in self.lines), None)
+        return next((self.positions[k].line for k in self.key_paths if k in self.positions), None)
 
 
 @dataclass(frozen=True)
@@ -37,24 +45,25 @@ class DeclaredModel:
     """A model read from files, with where each part was declared.
 
     ``sources`` is keyed by address: ``content_types.blogPost``, ``content_types.blogPost.fields.body``,
-    ``editor_interfaces.blogPost``, ``locales.de-DE``. ``key_lines`` maps each file to the line of
-    every key path found in it (``("fields", 2, "validations", 0)``); use ``line_of``.
+    ``editor_interfaces.blogPost``, ``locales.de-DE``. ``positions`` maps each file to the position
+    of every key path found in it (``("fields", 2, "validations", 0)``); use ``line_of``.
     """
 
     model: ContentModel
     sources: dict[str, Source]
-    key_lines: dict[Path, Mapping[KeyPath, int]] = field(default_factory=dict)
+    positions: dict[Path, Mapping[KeyPath, Position]] = field(default_factory=dict)
 
     def line_of(self, file: Path, key_path: KeyPath) -> int | None:
         """The line of ``key_path`` in ``file``, or of its nearest enclosing key that has one."""
-        return nearest_line(self.key_lines.get(file, {}), key_path)
+        found = nearest(self.positions.get(file, {}), key_path)
+        return None if found is None else found.line
 
 
-def nearest_line(lines: Mapping[KeyPath, int], key_path: KeyPath) -> int | None:
-    """The line of ``key_path``, or of its closest enclosing key path that has one."""
+def nearest(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> Position | None:
+    """The position of ``key_path``, or of its closest enclosing key path that has one."""
     for end in range(len(key_path), 0, -1):
-        if key_path[:end] in lines:
-            return lines[key_path[:end]]
+        if key_path[:end] in positions:
+            return positions[key_path[:end]]
     return None
 
 
