@@ -93,6 +93,7 @@ def read_toml(path: Path, *, max_bytes: int | None = None, max_depth: int | None
 
 
 def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
+    """The bytes of ``path``, a regular file of at most ``max_bytes`` (checked before reading)."""
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
@@ -105,6 +106,7 @@ def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
 
 
 def _decode(raw: bytes) -> str:
+    """UTF-8 text without a leading byte-order mark; the first bad byte located otherwise."""
     start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
         return raw[start:].decode("utf-8")
@@ -335,6 +337,7 @@ class _KeyScanner:
 
 
 def _escaped(text: str, index: int) -> bool:
+    """Whether the quote at ``index`` is escaped (preceded by an odd number of backslashes)."""
     backslashes = 0
     while index - backslashes - 1 >= 0 and text[index - backslashes - 1] == "\\":
         backslashes += 1

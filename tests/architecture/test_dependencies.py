@@ -72,6 +72,15 @@ def test_pure_core_does_no_io(name: str) -> None:
     assert not imported & EDGES, f"reconcile.{name} imports edge modules {imported & EDGES}"
 
 
+@pytest.mark.parametrize("part", sorted(p.stem for p in (PACKAGE / "declared").glob("*.py")))
+def test_a_pure_module_cannot_import_any_part_of_the_declared_package(part: str) -> None:
+    """However the import is written, any module of the declared package counts as the edge reconcile.declared."""
+    statements = [f"import reconcile.declared.{part}", f"from reconcile.declared.{part} import x",
+                  f"from reconcile.declared import {part}", f"from .declared.{part} import x", "from . import declared"]
+    for statement in statements:
+        assert imports_in(statement, "reconcile.validate") & EDGES == {"reconcile.declared"}, statement
+
+
 @pytest.mark.parametrize("path", sorted((PACKAGE / "render").glob("*.py")), ids=module_name)
 def test_renderers_are_pure(path: Path) -> None:
     assert not imports_of(path) & IO_MODULES
