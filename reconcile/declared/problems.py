@@ -46,7 +46,7 @@ def read_problem(file: str, exc: TomlReadError) -> Problem:
             )
         case TooDeep(key_path=None):
             return Problem(file, "", "nested too deeply to parse", nesting_hint)
-        case TooDeep(key_path=key_path, data=data):
+        case TooDeep(key_path=tuple() as key_path, data=data):
             where = display_path(key_path, data)
             return Problem(file, where, f"nested deeper than {MAX_NESTING} levels", nesting_hint)
     raise TypeError(exc)
