@@ -6,7 +6,7 @@ optional nesting limit (the parser's own recursion limit is caught too). Each fa
 ``TomlReadError`` subclass carrying its position; callers word it for their users.
 
 ``tomllib`` reports positions only for syntax errors, so the position of each key path is found by a
-small structural scan of the text (``scan_key_positions``), done on first use: only error messages
+small structural scan of the text (``scan_key_offsets``), done on first use: only error messages
 ask for positions, and the scan costs about as much as parsing.
 """
 
@@ -153,19 +153,28 @@ def too_deep(data: Any, limit: int) -> KeyPath | None:
 
 
 class KeyPositions(Mapping[KeyPath, Position]):
-    """The position of every key path in one file's text, scanned on first use."""
+    """The position of every key path in one file's text, scanned on first use (the scan records
+    character offsets; a position is worked out when asked for)."""
 
     def __init__(self, text: str) -> None:
-        self._text: str | None = text
-        self._positions: dict[KeyPath, Position] = {}
+        self._text = text
+        self._offsets: dict[KeyPath, int] | None = None
+        self._line_starts: list[int] = []
 
-    def _scanned(self) -> dict[KeyPath, Position]:
-        if self._text is not None:
-            self._positions, self._text = scan_key_positions(self._text), None
-        return self._positions
+    def _scanned(self) -> dict[KeyPath, int]:
+        if self._offsets is None:
+            self._offsets = scan_key_offsets(self._text)
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+            self._text = ""
+        return self._offsets
 
     def __getitem__(self, key_path: KeyPath) -> Position:
-        return self._scanned()[key_path]
+        offset = self._scanned()[key_path]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return Position(line, offset - self._line_starts[line - 1] + 1)
+
+    def __contains__(self, key_path: object) -> bool:
+        return key_path in self._scanned()
 
     def __iter__(self) -> Iterator[KeyPath]:
         return iter(self._scanned())
@@ -174,13 +183,14 @@ class KeyPositions(Mapping[KeyPath, Position]):
         return len(self._scanned())
 
 
-def scan_key_positions(text: str) -> dict[KeyPath, Position]:
-    """Where every key path of ``text`` (already valid TOML) starts; partial if the scan gets lost."""
+def scan_key_offsets(text: str) -> dict[KeyPath, int]:
+    """Where (character offset) every key path of ``text`` (already valid TOML) starts; partial if the
+    scan gets lost."""
     scanner = _KeyScanner(text)
     try:
         return scanner.scan()
     except (ValueError, IndexError):
-        return scanner.positions
+        return scanner.offsets
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_\-]+")
@@ -188,19 +198,17 @@ _SCALAR_END = re.compile(r"[,\]\}\n#]")
 
 
 class _KeyScanner:
-    """Records where each key path (tables, keys, array elements) starts: a structural scan, not a parser."""
+    """Records the offset where each key path (tables, keys, array elements) starts: a structural scan, not a
+    parser."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.positions: dict[KeyPath, Position] = {}
+        self.offsets: dict[KeyPath, int] = {}
         self.array_tables: dict[KeyPath, int] = {}
 
     def record(self, key_path: KeyPath, start: int) -> None:
-        if key_path not in self.positions:
-            line = bisect.bisect_right(self.line_starts, start)
-            self.positions[key_path] = Position(line, start - self.line_starts[line - 1] + 1)
+        self.offsets.setdefault(key_path, start)
 
     def peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
@@ -218,12 +226,12 @@ class _KeyScanner:
             else:
                 return
 
-    def scan(self) -> dict[KeyPath, Position]:
+    def scan(self) -> dict[KeyPath, int]:
         table: KeyPath = ()
         while True:
             self.skip(newlines=True)
             if not self.peek():
-                return self.positions
+                return self.offsets
             if self.peek() == "[":
                 table = self.header()
             else:

@@ -224,8 +224,8 @@ def test_key_lines_are_scanned_only_when_a_line_is_asked_for(monkeypatch: pytest
     from reconcile.validate import validate
 
     scanned: list[str] = []
-    scan = tomlsource.scan_key_positions
-    monkeypatch.setattr(tomlsource, "scan_key_positions", lambda text: scanned.append(text) or scan(text))
+    scan = tomlsource.scan_key_offsets
+    monkeypatch.setattr(tomlsource, "scan_key_offsets", lambda text: scanned.append(text) or scan(text))
     model = load_models(EXAMPLES)
     assert validate(model) == [] and scanned == []
     post = EXAMPLES / "content_types" / "blogPost.toml"
