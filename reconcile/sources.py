@@ -55,8 +55,7 @@ class DeclaredModel:
 
     def line_of(self, file: Path, key_path: KeyPath) -> int | None:
         """The line of ``key_path`` in ``file``, or of its nearest enclosing key that has one."""
-        found = nearest(self.positions.get(file, {}), key_path)
-        return None if found is None else found.line
+        return nearest_line(self.positions.get(file, {}), key_path)
 
 
 def nearest(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> Position | None:
@@ -65,6 +64,12 @@ def nearest(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> Positio
         if key_path[:end] in positions:
             return positions[key_path[:end]]
     return None
+
+
+def nearest_line(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> int | None:
+    """The line of ``key_path``, or of its closest enclosing key path that has one."""
+    found = nearest(positions, key_path)
+    return None if found is None else found.line
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

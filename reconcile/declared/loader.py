@@ -23,7 +23,7 @@ from reconcile.declared.layout import (
     id_of,
     is_model_file,
 )
-from reconcile.declared.problems import date_problems, line_at, read_problem, shape_problem
+from reconcile.declared.problems import date_problems, read_problem, shape_problem
 from reconcile.declared.shapes import ContentTypeFile, EditorInterfaceDecl, LocalesFile
 from reconcile.errors import InputError, Problem
 from reconcile.model import (
@@ -97,7 +97,7 @@ def _load_content_types(
                     "id",
                     f"id {shown(decl.id)} differs from the file name {shown(path.name)}",
                     f"rename the file to the id, or set id = {id_of(path)!r}",
-                    line_at(found.positions[path], ("id",)),
+                    _line_at(found.positions[path], ("id",)),
                 )
             )
             continue
@@ -129,7 +129,7 @@ def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
                     f"locales.{loc.code}",
                     f"locale code {loc.code!r} is declared twice",
                     "remove or rename one of the two [[locales]] entries",
-                    line_at(found.positions[path], ("locales", index)),
+                    _line_at(found.positions[path], ("locales", index)),
                 )
             )
             continue
@@ -158,6 +158,12 @@ def _load_file(path: Path, shape: type[_File], found: _Found) -> _File | None:
         return None
     found.positions[path] = toml.positions
     return decl
+
+
+def _line_at(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> int | None:
+    """The line of exactly ``key_path``, if the scan found it."""
+    found = positions.get(key_path)
+    return None if found is None else found.line
 
 
 def _content_type_files(ct_dir: Path, problems: list[Problem]) -> list[Path]:
@@ -253,13 +259,13 @@ def _tuple_or_none(items: list[JsonObject] | None) -> tuple[JsonObject, ...] | N
 
 
 def _content_type_sources(
-    decl: ContentTypeFile, path: Path, lines: Mapping[KeyPath, Position]
+    decl: ContentTypeFile, path: Path, positions: Mapping[KeyPath, Position]
 ) -> dict[str, Source]:
     """Where the content type, each field and the editor interface of one file are declared."""
     base = f"content_types.{decl.id}"
-    found = {base: Source(path, lines, (("id",),))}
+    found = {base: Source(path, positions, (("id",),))}
     for index, f in enumerate(decl.fields):
-        found.setdefault(f"{base}.fields.{f.id}", Source(path, lines, (("fields", index),)))
+        found.setdefault(f"{base}.fields.{f.id}", Source(path, positions, (("fields", index),)))
     editor = (("editor_interface",), *(("fields", i, "editor") for i in range(len(decl.fields))))
-    found[f"editor_interfaces.{decl.id}"] = Source(path, lines, editor)
+    found[f"editor_interfaces.{decl.id}"] = Source(path, positions, editor)
     return found

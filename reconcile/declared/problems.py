@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from reconcile.declared.layout import MAX_NESTING
 from reconcile.declared.shapes import shape_at
 from reconcile.errors import Problem
-from reconcile.sources import KeyPath, Position, nearest
+from reconcile.sources import KeyPath, Position, nearest_line
 from reconcile.tomlsource import InvalidToml, NotUtf8, TomlReadError, TooDeep, TooLarge, Unreadable
 
 
@@ -80,18 +80,6 @@ def _walk(data: Any, key_path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
         yield key_path, data
 
 
-def line_at(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> int | None:
-    """The line of exactly ``key_path``, if the scan found it."""
-    found = positions.get(key_path)
-    return None if found is None else found.line
-
-
-def nearest_line(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> int | None:
-    """The line of ``key_path`` or of its closest enclosing key path."""
-    found = nearest(positions, key_path)
-    return None if found is None else found.line
-
-
 def display_path(key_path: KeyPath, data: Any) -> str:
     """A readable key path: ``fields.body.items.type``, ``locales.de-DE.name``, ``sidebar[2]``.
 
@@ -142,14 +130,14 @@ _EXPECTED = {
 
 
 def shape_problem(
-    file: str, error: Any, data: Any, lines: Mapping[KeyPath, Position], shape: type[BaseModel]
+    file: str, error: Any, data: Any, positions: Mapping[KeyPath, Position], shape: type[BaseModel]
 ) -> Problem:
     """Turn one pydantic error into a Problem a user can act on."""
     key_path: KeyPath = tuple(error["loc"])
     kind = error["type"]
     value = error["input"]
     where = display_path(key_path, data)
-    line = nearest_line(lines, key_path)
+    line = nearest_line(positions, key_path)
     last = key_path[-1] if key_path else ""
     if kind == "extra_forbidden":
         parent_shape = shape_at(shape, key_path[:-1])
