@@ -1,7 +1,8 @@
 """Reading the tool's TOML inputs (model files, ``reconcile.toml``) and locating keys in their text.
 
 ``read_toml`` reads one file with the checks every input gets: a regular file, an optional size limit
-(checked before reading), strict UTF-8 (a leading byte-order mark is dropped), TOML syntax, and an
+(checked before reading), strict UTF-8 (a leading byte-order mark is dropped; no lone surrogate gets
+through: not as bytes, and tomllib refuses their escapes), TOML syntax, and an
 optional nesting limit (the parser's own recursion limit is caught too). Each failure is raised as a
 ``TomlReadError`` subclass carrying its position; callers word it for their users.
 
@@ -74,10 +75,8 @@ class TooDeep(TomlReadError):
 
 @dataclass(frozen=True)
 class TomlFile:
-    """One TOML file read: its text, the parsed data and the (lazily found) position of each key path."""
+    """One TOML file read: the parsed data and the (lazily found) position of each key path."""
 
-    path: Path
-    text: str
     data: dict[str, Any]
     positions: KeyPositions
 
@@ -85,11 +84,11 @@ class TomlFile:
 def read_toml(path: Path, *, max_bytes: int | None = None, max_depth: int | None = None) -> TomlFile:
     """Read and parse ``path``; raise a ``TomlReadError`` subclass on the first check it fails."""
     text = _decode(_read_bytes(path, max_bytes))
-    data = parse(text)
-    deep = None if max_depth is None else too_deep(data, max_depth)
+    data = _parse(text)
+    deep = None if max_depth is None else _too_deep(data, max_depth)
     if deep is not None:
         raise TooDeep(key_path=deep, data=data)
-    return TomlFile(path, text, data, KeyPositions(text))
+    return TomlFile(data, KeyPositions(text))
 
 
 def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
@@ -120,7 +119,7 @@ def _decode(raw: bytes) -> str:
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
 
 
-def parse(text: str) -> dict[str, Any]:
+def _parse(text: str) -> dict[str, Any]:
     """``tomllib.loads``, with its errors raised as ``InvalidToml`` or ``TooDeep``."""
     try:
         return tomllib.loads(text)
@@ -138,7 +137,7 @@ def parse(text: str) -> dict[str, Any]:
         raise InvalidToml(message=message[: match.start()], line=line, column=column) from None
 
 
-def too_deep(data: Any, limit: int) -> KeyPath | None:
+def _too_deep(data: Any, limit: int) -> KeyPath | None:
     """The path of the first value nested deeper than ``limit``, or None (iterative)."""
     stack: list[tuple[KeyPath, Any]] = [((), data)]
     while stack:
