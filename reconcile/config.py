@@ -13,8 +13,7 @@ environment variable (or the token file) the target names, at the moment it is n
 from __future__ import annotations
 
 import os
-import re
-import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -24,6 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import InputError, Problem, ReconcileError
 from .model import is_valid_id
 from .snapshots import TARGET_NAME_RE
+from .sources import KeyPath, Position, nearest
+from .tomlsource import InvalidToml, NotUtf8, TomlFile, TooDeep, Unreadable, read_toml
 
 CONFIG_FILE_NAME = "reconcile.toml"
 LOCAL_TARGET = "local"
@@ -217,28 +218,14 @@ def load_config(path: Path | None, project_dir: Path) -> Config:
             [Problem(str(path), "", "config file not found", hint="check the --config path")],
             summary="cannot read the configuration",
         )
-    text = _read_text(path)
+    toml = _read(path)
     try:
-        data = tomllib.loads(text)
-    except RecursionError:
-        raise InputError(
-            [Problem(str(path), "", "not valid TOML: nested too deeply to parse", "fix the TOML syntax")],
-            summary=f"{path} is not valid TOML",
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        line, column = _decode_error_position(str(exc))
-        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", str(exc))
-        raise InputError(
-            [Problem(str(path), "", f"not valid TOML: {message}", "fix the TOML syntax", line, column)],
-            summary=f"{path} is not valid TOML",
-        ) from None
-    try:
-        parsed = _ConfigFile.model_validate(data)
+        parsed = _ConfigFile.model_validate(toml.data)
     except ValidationError as exc:
-        raise InputError(_problems(exc, path, text), summary=f"invalid configuration in {path}") from None
+        raise InputError(_problems(exc, path, toml.positions), summary=f"invalid configuration in {path}") from None
     config = _resolve(parsed, path, path.resolve().parent)
     if config.default_target not in config.targets:
-        line, column = _key_positions(text).get(("project", "default_target"), (None, None))
+        line, column = toml.positions.get(("project", "default_target"), (None, None))
         raise InputError(
             [
                 Problem(
@@ -256,13 +243,21 @@ def load_config(path: Path | None, project_dir: Path) -> Config:
     return config
 
 
-def _read_text(path: Path) -> str:
+def _read(path: Path) -> TomlFile:
+    """Read ``path`` as TOML; raise an ``InputError`` saying why it cannot be read or parsed."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_toml(path)
+    except (Unreadable, NotUtf8) as exc:
+        reason = exc.error or "not a regular file"
         raise InputError(
-            [Problem(str(path), "", f"cannot read: {exc}", "check the file's permissions and encoding")],
+            [Problem(str(path), "", f"cannot read: {reason}", "check the file's permissions and encoding")],
             summary="cannot read the configuration",
+        ) from None
+    except (InvalidToml, TooDeep) as exc:
+        message = exc.message if isinstance(exc, InvalidToml) else "nested too deeply to parse"
+        raise InputError(
+            [Problem(str(path), "", f"not valid TOML: {message}", "fix the TOML syntax", exc.line, exc.column)],
+            summary=f"{path} is not valid TOML",
         ) from None
 
 
@@ -322,8 +317,7 @@ _HINTS = {
 _DEFAULT_HINT = "fix the value: the keys of reconcile.toml and their values are described in README.md (Configuration)"
 
 
-def _problems(exc: ValidationError, path: Path, text: str) -> list[Problem]:
-    positions = _key_positions(text)
+def _problems(exc: ValidationError, path: Path, positions: Mapping[KeyPath, Position]) -> list[Problem]:
     problems = []
     for error in exc.errors():
         # A discriminated union adds the tag ("contentful") to the location; the file has no such key.
@@ -334,7 +328,7 @@ def _problems(exc: ValidationError, path: Path, text: str) -> list[Problem]:
         )
         if error["type"] == "union_tag_invalid":
             loc += ("kind",)
-        line, column = _nearest_position(positions, loc)
+        line, column = nearest(positions, loc) or (None, None)
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown key"
@@ -345,44 +339,3 @@ def _problems(exc: ValidationError, path: Path, text: str) -> list[Problem]:
             hint = 'add space_id = "<your space id>" (a contentful target needs it)'
         problems.append(Problem(str(path), ".".join(loc), message, hint, line, column))
     return problems
-
-
-def _decode_error_position(message: str) -> tuple[int | None, int | None]:
-    found = re.search(r"at line (\d+), column (\d+)", message)
-    return (int(found.group(1)), int(found.group(2))) if found else (None, None)
-
-
-_BARE_OR_QUOTED_KEY = r'(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
-_DOTTED_KEY = rf"{_BARE_OR_QUOTED_KEY}(?:\s*\.\s*{_BARE_OR_QUOTED_KEY})*"
-_TABLE_RE = re.compile(rf"^\s*\[\s*({_DOTTED_KEY})\s*\]")
-_KEY_RE = re.compile(rf"^(\s*)({_DOTTED_KEY})\s*=")
-
-
-def _split_key(dotted: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in re.findall(_BARE_OR_QUOTED_KEY, dotted))
-
-
-def _key_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
-    """Map each table header and ``key =`` line of an already valid TOML text to (line, column), 1-based.
-
-    A light line scanner, not a parser: enough to point an error at the key it concerns.
-    """
-    positions: dict[tuple[str, ...], tuple[int, int]] = {}
-    table: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if header := _TABLE_RE.match(line):
-            table = _split_key(header.group(1))
-            positions.setdefault(table, (number, line.index("[") + 1))
-        elif key := _KEY_RE.match(line):
-            positions.setdefault(table + _split_key(key.group(2)), (number, len(key.group(1)) + 1))
-    return positions
-
-
-def _nearest_position(
-    positions: dict[tuple[str, ...], tuple[int, int]], loc: tuple[str, ...]
-) -> tuple[int | None, int | None]:
-    """The position of ``loc``, or of its closest enclosing key or table that appears in the text."""
-    for end in range(len(loc), 0, -1):
-        if loc[:end] in positions:
-            return positions[loc[:end]]
-    return None, None

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import InputError, Problem, ReconcileError
-from .snapshots import JOURNAL_FILE, Snapshot, SnapshotStore, fsync_dir
+from .fsio import fsync_dir
+from .snapshots import JOURNAL_FILE, Snapshot, SnapshotStore
 
 JournalState = Literal["complete", "rolled_back", "failed", "unfinished"]
 # Snapshot kinds whose journal records a run that changes the target.

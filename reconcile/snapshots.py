@@ -39,6 +39,7 @@ from typing import Any
 from . import __version__
 from .errors import InputError, Problem, ReconcileError
 from .export_shape import EXPORT_KEYS, export_problems
+from .fsio import atomic_write, fsync_dir
 from .model import lone_surrogate_path
 
 EXPORT_FILE = "export.json"
@@ -163,8 +164,8 @@ class SnapshotStore:
             "export_sha256": hashlib.sha256(export_bytes).hexdigest(),
         }
         staging.mkdir(parents=True)
-        _write_atomic(staging / EXPORT_FILE, export_bytes)
-        _write_atomic(staging / METADATA_FILE, _json_bytes(meta))
+        atomic_write(staging / EXPORT_FILE, export_bytes)
+        atomic_write(staging / METADATA_FILE, _json_bytes(meta))
         fsync_dir(staging)
         self._fault("files-written", staging)
         loaded = _read_snapshot_dir(staging, snapshot_id)
@@ -294,28 +295,6 @@ def _write_failure(exc: BaseException, what: str, parent: Path) -> ReconcileErro
 
 def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush and fsync it, rename it over ``path``."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a folder's entries (files created, renamed or removed in it) durable."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _git_info(models_dir: object) -> dict[str, Any]:

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reconcile.declared import DeclaredModel, KeyPath, sort_problems
 from reconcile.errors import Problem
 from reconcile.model import ContentModel, ContentType, Field, JsonObject, is_valid_id, shown
+from reconcile.sources import DeclaredModel, KeyPath, sort_problems
 
 FIELD_ID_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
 MAX_FIELD_ID_LENGTH = 64

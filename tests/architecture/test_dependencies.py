@@ -8,26 +8,41 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "reconcile"
-PURE = {"model", "normalize", "changes", "diff", "planner", "plan", "validate", "drift", "errors"}
+PURE = {"model", "normalize", "changes", "diff", "planner", "plan", "validate", "drift", "errors", "sources"}
 # pathlib is not listed: pure modules use ``Path`` as a value (a file name in a problem), never to read.
 IO_MODULES = {"os", "io", "socket", "requests", "subprocess", "shutil", "tempfile", "urllib", "http", "time"}
-# validate checks a DeclaredModel (the model plus where each item was declared), which declared defines.
-ALLOWED_EDGES = {"validate": {"reconcile.declared"}}
+# Modules (or packages: reconcile.declared.loader is reconcile.declared) that do I/O or talk to the API.
+EDGES = {"reconcile.backend", "reconcile.declared", "reconcile.api", "reconcile.cli", "reconcile.executor",
+         "reconcile.snapshots", "reconcile.config", "reconcile.targets", "reconcile.emulator", "reconcile.fsio",
+         "reconcile.tomlsource"}
 
 
 def imports_of(path: Path) -> set[str]:
     """Top-level names imported by a module (``reconcile.x`` kept whole)."""
+    return imports_in(path.read_text(encoding="utf-8"), module_name(path))
+
+
+def imports_in(source: str, module: str) -> set[str]:
+    """Top-level names imported by ``source``, the text of ``module``: ``reconcile.x`` kept whole, also when
+    imported relatively or as ``from reconcile import x`` (``reconcile.declared.loader`` is ``reconcile.declared``)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module]
+        elif isinstance(node, ast.ImportFrom):
+            package = module.split(".")[: -node.level] if node.level else []
+            base = ".".join([*package, *([node.module] if node.module else [])])
+            names = [f"{base}.{alias.name}" if base == "reconcile" and _is_module(alias.name) else base
+                     for alias in node.names]
         else:
             continue
         for name in names:
             found.add(".".join(name.split(".")[:2]) if name.startswith("reconcile.") else name.split(".")[0])
     return found
+
+
+def _is_module(name: str) -> bool:
+    return (PACKAGE / f"{name}.py").is_file() or (PACKAGE / name).is_dir()
 
 
 def modules() -> list[Path]:
@@ -54,10 +69,16 @@ def test_the_emulator_imports_nothing_from_the_tool(path: Path) -> None:
 def test_pure_core_does_no_io(name: str) -> None:
     imported = imports_of(PACKAGE / f"{name}.py")
     assert not imported & IO_MODULES, f"reconcile.{name} imports {imported & IO_MODULES}"
-    edges = {"reconcile.backend", "reconcile.declared", "reconcile.api", "reconcile.cli", "reconcile.executor",
-             "reconcile.snapshots", "reconcile.config", "reconcile.targets", "reconcile.emulator"}
-    wrong = imported & edges - ALLOWED_EDGES.get(name, set())
-    assert not wrong, f"reconcile.{name} imports edge modules {wrong}"
+    assert not imported & EDGES, f"reconcile.{name} imports edge modules {imported & EDGES}"
+
+
+@pytest.mark.parametrize("part", sorted(p.stem for p in (PACKAGE / "declared").glob("*.py")))
+def test_a_pure_module_cannot_import_any_part_of_the_declared_package(part: str) -> None:
+    """However the import is written, any module of the declared package counts as the edge reconcile.declared."""
+    statements = [f"import reconcile.declared.{part}", f"from reconcile.declared.{part} import x",
+                  f"from reconcile.declared import {part}", f"from .declared.{part} import x", "from . import declared"]
+    for statement in statements:
+        assert imports_in(statement, "reconcile.validate") & EDGES == {"reconcile.declared"}, statement
 
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "render").glob("*.py")), ids=module_name)

@@ -220,12 +220,12 @@ def test_every_key_of_a_field_is_read(tmp_path: Path) -> None:
 
 def test_key_lines_are_scanned_only_when_a_line_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     """The line scan costs about as much as parsing: a valid model needs no line at all."""
-    from reconcile import declared as declared_module
+    from reconcile import tomlsource
     from reconcile.validate import validate
 
     scanned: list[str] = []
-    scan = declared_module._scan_key_lines
-    monkeypatch.setattr(declared_module, "_scan_key_lines", lambda text: scanned.append(text) or scan(text))
+    scan = tomlsource.scan_key_offsets
+    monkeypatch.setattr(tomlsource, "scan_key_offsets", lambda text: scanned.append(text) or scan(text))
     model = load_models(EXAMPLES)
     assert validate(model) == [] and scanned == []
     post = EXAMPLES / "content_types" / "blogPost.toml"

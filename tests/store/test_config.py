@@ -144,6 +144,30 @@ def test_every_schema_problem_is_reported_with_its_location(tmp_path: Path) -> N
     assert f"{path}:2:1" in str(info.value)
 
 
+def test_keys_are_located_inside_inline_tables_quoted_keys_and_at_the_end(tmp_path: Path) -> None:
+    """The same key scan as the model files: inline tables, escaped quoted keys, end-of-document errors."""
+    inline = 'x = { kind = "contentful", space_id = "s", timeout = "a" }\n'
+    path = write(tmp_path, '[project]\n"mod\\u0065ls" = 1\n[targets]\n' + inline)
+    with pytest.raises(InputError) as info:
+        load_config(path, tmp_path)
+    found = {p.path: (p.line, p.column) for p in info.value.problems}
+    assert found == {"project.models": (2, 1), "targets.x.timeout": (4, 44)}
+    with pytest.raises(InputError) as info:
+        load_config(write(tmp_path, '[project]\nmodels = "m'), tmp_path)
+    (problem,) = info.value.problems
+    assert "Unterminated string" in problem.message and (problem.line, problem.column) == (2, 12)
+
+
+def test_a_byte_order_mark_is_accepted_and_bad_bytes_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "reconcile.toml"
+    path.write_bytes(b'\xef\xbb\xbf[project]\nmodels = "m"\n')
+    assert load_config(path, tmp_path).models_dir == tmp_path.resolve() / "m"
+    path.write_bytes(b'[project]\nmodels = "\xe4"\n')
+    with pytest.raises(InputError) as info:
+        load_config(path, tmp_path)
+    assert "cannot read the configuration" in str(info.value) and "can't decode byte 0xe4" in str(info.value)
+
+
 def test_wrong_type_and_insecure_base_url(tmp_path: Path) -> None:
     path = write(
         tmp_path,

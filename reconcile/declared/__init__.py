@@ -1,0 +1,52 @@
+"""Declared model files (TOML) to and from a ``ContentModel``.
+
+Layout of a models directory (documented for users in ``docs/model-format.md``)::
+
+    models/
+      locales.toml                 # [[locales]]
+      content_types/<id>.toml      # one content type, its fields and its editor interface
+
+The package, by task:
+
+- ``shapes``: what a file may contain (pydantic models, the source of the JSON Schemas);
+- ``layout``: file names and limits of a models directory;
+- ``loader``: reading a directory strictly into a ``DeclaredModel``, every problem at once;
+- ``problems``: turning read and shape failures into located ``Problem``s;
+- ``writer``: writing a model as stable, byte-identical TOML (``reconcile pull``);
+- ``schema``: the JSON Schemas of the files.
+
+The model and where each part was declared (``DeclaredModel``) live in the I/O-free
+``reconcile.sources``, so the offline rules (``reconcile.validate``) need none of this package.
+"""
+
+from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, MAX_FILE_BYTES, MAX_NESTING, content_type_path
+from reconcile.declared.loader import load_models
+from reconcile.declared.schema import SCHEMA_FILES, json_schema, schema_text, write_schemas
+from reconcile.declared.shapes import CONTENT_TYPE_ID_PATTERN, FORMAT_VERSION, ContentTypeFile, LocalesFile
+from reconcile.declared.writer import content_type_toml, locales_toml, write_locales, write_models
+from reconcile.sources import DeclaredModel, KeyPath, Source, sort_problems
+
+__all__ = [
+    "CONTENT_TYPES_DIR",
+    "CONTENT_TYPE_ID_PATTERN",
+    "FORMAT_VERSION",
+    "LOCALES_FILE",
+    "MAX_FILE_BYTES",
+    "MAX_NESTING",
+    "SCHEMA_FILES",
+    "ContentTypeFile",
+    "DeclaredModel",
+    "KeyPath",
+    "LocalesFile",
+    "Source",
+    "content_type_path",
+    "content_type_toml",
+    "json_schema",
+    "load_models",
+    "locales_toml",
+    "schema_text",
+    "sort_problems",
+    "write_locales",
+    "write_models",
+    "write_schemas",
+]
