@@ -65,9 +65,16 @@ def test_the_emulator_imports_nothing_from_the_tool(path: Path) -> None:
     assert {name for name in imports_of(path) if name.startswith("reconcile.")} <= {"reconcile.emulator"}
 
 
+def pure_files(name: str) -> list[Path]:
+    """The files of a pure module, or of every module of a pure package."""
+    single = PACKAGE / f"{name}.py"
+    return [single] if single.is_file() else sorted((PACKAGE / name).glob("*.py"))
+
+
 @pytest.mark.parametrize("name", sorted(PURE))
 def test_pure_core_does_no_io(name: str) -> None:
-    imported = imports_of(PACKAGE / f"{name}.py")
+    assert pure_files(name), f"reconcile.{name} does not exist"
+    imported = set().union(*(imports_of(path) for path in pure_files(name)))
     assert not imported & IO_MODULES, f"reconcile.{name} imports {imported & IO_MODULES}"
     assert not imported & EDGES, f"reconcile.{name} imports edge modules {imported & EDGES}"
 

@@ -1,148 +1,39 @@
-"""Offline rules a declared model must meet before any request is sent.
-
-``validate`` is pure: it looks only at the ``DeclaredModel`` (the model plus where each part was
-declared) and returns every problem at once, each naming the file, the key path, the line, what is
-wrong and how to fix it. The rules mirror the Content Management API's (see the CMA facts file,
-sections 1.1, 1.4, 4 and 5) so that a model that passes here is not refused halfway through an apply.
-
-Two rules are enforced earlier, by ``declared.load_models``, because the model cannot even hold the
-offending input: duplicate locale codes and content type ids that differ from their file names
-(which also makes content type ids unique).
-"""
+"""The rules for one content type file: ids, names, fields, validations, defaults, resource links and the
+editor interface that goes with it."""
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reconcile.errors import Problem
 from reconcile.model import ContentModel, ContentType, Field, JsonObject, is_valid_id, shown
-from reconcile.sources import DeclaredModel, KeyPath, sort_problems
-
-FIELD_ID_PATTERN = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
-MAX_FIELD_ID_LENGTH = 64
-MAX_FIELDS = 50
-MAX_RESOURCE_LINK_FIELDS = 3
-MAX_ALLOWED_RESOURCES = 20
-DISPLAY_FIELD_TYPES = ("Symbol", "Text")
-DEFAULT_VALUE_TYPES = ("Symbol", "Text", "Integer", "Number", "Boolean", "Date", "Array")
-
-# Which validation kinds fit which value type (facts 4.2). "Link:Entry" / "Link:Asset" are links by
-# link type; Array items are checked against their own type, the Array itself takes only `size`.
-VALIDATION_TARGETS: dict[str, frozenset[str]] = {
-    "size": frozenset({"Array", "Text", "Symbol", "RichText"}),
-    "range": frozenset({"Integer", "Number"}),
-    "regexp": frozenset({"Symbol", "Text"}),
-    "prohibitRegexp": frozenset({"Symbol", "Text"}),
-    "in": frozenset({"Symbol", "Text", "Integer", "Number"}),
-    "unique": frozenset({"Symbol", "Integer", "Number"}),
-    "dateRange": frozenset({"Date"}),
-    "linkContentType": frozenset({"Link:Entry"}),
-    "linkMimetypeGroup": frozenset({"Link:Asset"}),
-    "assetImageDimensions": frozenset({"Link:Asset"}),
-    "assetFileSize": frozenset({"Link:Asset"}),
-    "enabledNodeTypes": frozenset({"RichText"}),
-    "enabledMarks": frozenset({"RichText"}),
-    "nodes": frozenset({"RichText"}),
-}
-
-
-# The values Contentful accepts in rich text and asset validations (facts 4.2; rich-text-types, the
-# asset mimetype groups). A value outside these is refused with a 422 at apply time.
-RICH_TEXT_MARKS = frozenset({"bold", "italic", "code", "underline", "superscript", "subscript", "strikethrough"})
-RICH_TEXT_NODE_TYPES = frozenset({
-    *(f"heading-{n}" for n in range(1, 7)),
-    "paragraph", "ordered-list", "unordered-list", "list-item", "hr", "blockquote",
-    "table", "table-row", "table-cell", "table-header-cell",
-    "embedded-entry-block", "embedded-asset-block", "embedded-resource-block",
-    "hyperlink", "entry-hyperlink", "asset-hyperlink", "resource-hyperlink",
-    "embedded-entry-inline", "embedded-resource-inline",
-})
-MIMETYPE_GROUPS = frozenset({
-    "attachment", "plaintext", "image", "audio", "video", "richtext", "presentation", "spreadsheet",
-    "pdfdocument", "archive", "code", "markup",
-})
-# Kinds whose value lists must come from a fixed vocabulary.
-VOCABULARIES: dict[str, frozenset[str]] = {
-    "enabledMarks": RICH_TEXT_MARKS,
-    "enabledNodeTypes": RICH_TEXT_NODE_TYPES,
-    "linkMimetypeGroup": MIMETYPE_GROUPS,
-}
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _min_max(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and set(value) <= {"min", "max"}
-        and all(v is None or _is_number(v) for v in value.values())
-    )
-
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _pattern(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and isinstance(value.get("pattern"), str)
-        and set(value) <= {"pattern", "flags"}
-        and (value.get("flags") is None or isinstance(value["flags"], str))
-    )
-
-
-# The value shape of each kind, with how to write it.
-VALIDATION_SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "size": (_min_max, "size = { min = 1, max = 10 }"),
-    "range": (_min_max, "range = { min = 0, max = 100 }"),
-    "regexp": (_pattern, 'regexp = { pattern = "^[a-z]+$", flags = "i" }'),
-    "prohibitRegexp": (_pattern, 'prohibitRegexp = { pattern = "foo" }'),
-    "in": (lambda v: isinstance(v, list) and len(v) > 0, 'in = ["a", "b"]'),
-    "unique": (lambda v: v is True, "unique = true"),
-    "dateRange": (
-        lambda v: (
-            isinstance(v, dict)
-            and set(v) <= {"min", "max", "before", "after"}
-            and all(x is None or isinstance(x, str) for x in v.values())
-        ),
-        'dateRange = { min = "2020-01-01" }',
-    ),
-    "linkContentType": (_strings, 'linkContentType = ["author"]'),
-    "linkMimetypeGroup": (lambda v: _strings(v) or isinstance(v, str), 'linkMimetypeGroup = ["image"]'),
-    "assetImageDimensions": (
-        lambda v: isinstance(v, dict) and set(v) <= {"width", "height"} and all(_min_max(x) for x in v.values()),
-        "assetImageDimensions = { width = { min = 100 }, height = { max = 2000 } }",
-    ),
-    "assetFileSize": (_min_max, "assetFileSize = { max = 5242880 }"),
-    "enabledNodeTypes": (_strings, 'enabledNodeTypes = ["heading-2", "hyperlink"]'),
-    "enabledMarks": (_strings, 'enabledMarks = ["bold", "italic"]'),
-    "nodes": (lambda v: isinstance(v, dict), 'nodes = { entry-hyperlink = [{ linkContentType = ["page"] }] }'),
-}
-
-
-def validate(declared: DeclaredModel) -> list[Problem]:
-    """Every problem of the declared model, sorted by file and line; an empty list means valid."""
-    model = declared.model
-    problems: list[Problem] = []
-    for ct_id in sorted(model.content_types):
-        source = declared.sources.get(f"content_types.{ct_id}")
-        file = source.file if source is not None else Path(f"content_types/{ct_id}.toml")
-        problems.extend(_ContentTypeCheck(declared, model.content_types[ct_id], file).problems())
-    problems.extend(_locale_problems(declared))
-    return sort_problems(problems)
+from reconcile.sources import DeclaredModel, KeyPath
+from reconcile.validate.vocabulary import (
+    DEFAULT_HINTS,
+    DEFAULT_VALUE_TYPES,
+    DISPLAY_FIELD_TYPES,
+    FIELD_ID_PATTERN,
+    MAX_ALLOWED_RESOURCES,
+    MAX_FIELD_ID_LENGTH,
+    MAX_FIELDS,
+    MAX_RESOURCE_LINK_FIELDS,
+    RICH_TEXT_NODE_TYPES,
+    VALIDATION_SHAPES,
+    VALIDATION_TARGETS,
+    VOCABULARIES,
+    fits_in,
+    fits_type,
+    is_date,
+    strings,
+)
 
 
 @dataclass
-class _ContentTypeCheck:
+class ContentTypeCheck:
     """The rules for one content type file."""
 
     declared: DeclaredModel
@@ -347,7 +238,7 @@ class _ContentTypeCheck:
                         "use some of: " + ", ".join(sorted(allowed)),
                     )
         elif kind == "in":
-            wrong = [v for v in value if not _fits_in(v, target)]
+            wrong = [v for v in value if not fits_in(v, target)]
             if wrong:
                 yield self.problem(
                     at, f"in lists {', '.join(repr(v) for v in wrong)}, which a {target} field can never hold",
@@ -361,7 +252,7 @@ class _ContentTypeCheck:
                 yield from self.bounds_problems((*at, side), f"{kind}.{side}", bounds)
         elif kind == "dateRange":
             for key, date in value.items():
-                if date is not None and not _is_date(date):
+                if date is not None and not is_date(date):
                     yield self.problem(
                         (*at, key), f"dateRange.{key} {shown(date)} is not an ISO 8601 date",
                         'write a date like "2024-01-31" or "2024-01-31T12:00:00Z"',
@@ -404,7 +295,7 @@ class _ContentTypeCheck:
                 continue
             for index, rule in enumerate(rules):
                 targets = rule.get("linkContentType")
-                if targets is not None and _strings(targets):
+                if targets is not None and strings(targets):
                     yield from self.link_target_problems((*node_at, index), targets)
 
     def default_value_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
@@ -425,11 +316,11 @@ class _ContentTypeCheck:
                     f"default_value has locale {shown(code)}, which is not declared in locales.toml",
                     "use a declared locale code (e.g. the default locale)",
                 )
-            if not _fits_type(value, f.type) or (f.type == "Date" and not _is_date(value)):
+            if not fits_type(value, f.type) or (f.type == "Date" and not is_date(value)):
                 yield self.problem(
                     (*where, code),
                     f"default value {value!r} does not fit a {f.type} field",
-                    _DEFAULT_HINTS[f.type],
+                    DEFAULT_HINTS[f.type],
                 )
 
     def allowed_resources_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
@@ -491,100 +382,3 @@ def _layout_field_ids(group: JsonObject) -> Iterator[str]:
             if isinstance(item.get("fieldId"), str):
                 yield item["fieldId"]
             yield from _layout_field_ids(item)
-
-
-_DEFAULT_HINTS = {
-    "Symbol": 'write a string, e.g. "draft"',
-    "Text": 'write a string, e.g. "draft"',
-    "Integer": "write a whole number",
-    "Number": "write a number",
-    "Boolean": "write true or false",
-    "Date": 'write an ISO 8601 date as a string, e.g. "2024-01-31"',
-    "Array": 'write an array of strings, e.g. ["news"]',
-}
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
-
-
-def _is_date(value: Any) -> bool:
-    """An ISO 8601 date, optionally with a time and an offset, as Contentful's Date fields take."""
-    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-        return False
-    try:
-        datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        return False
-    return True
-
-
-def _fits_in(value: Any, target: str) -> bool:
-    """Whether a value listed in an ``in`` validation can be a value of a ``target`` field."""
-    if target == "Integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if target == "Number":
-        return _is_number(value)
-    return isinstance(value, str)
-
-
-def _fits_type(value: Any, field_type: str) -> bool:
-    if field_type in ("Symbol", "Text", "Date"):
-        return isinstance(value, str)
-    if field_type == "Integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if field_type == "Number":
-        return _is_number(value)
-    if field_type == "Boolean":
-        return isinstance(value, bool)
-    return _strings(value)  # Array of Symbol
-
-
-def _locale_problems(declared: DeclaredModel) -> Iterator[Problem]:
-    locales = declared.model.locales
-
-    def problem(code: str | None, key: str, message: str, hint: str) -> Problem:
-        source = declared.sources.get(f"locales.{code}") if code is not None else None
-        file = str(source.file) if source is not None else "locales.toml"
-        line = source.line if source is not None else None
-        path = f"locales.{code}.{key}" if code is not None else "locales"
-        return Problem(file, path, message, hint, line)
-
-    defaults = [loc.code for loc in locales.values() if loc.default]
-    if len(defaults) != 1:
-        yield problem(
-            None,
-            "default",
-            f"exactly one locale must be the default; found {len(defaults)}"
-            + (f" ({', '.join(defaults)})" if defaults else ""),
-            "set default = true on exactly one [[locales]] entry",
-        )
-    for loc in locales.values():
-        if not loc.name.strip():
-            yield problem(loc.code, "name", f"locale {shown(loc.code)} has an empty name",
-                          'write the name editors see, e.g. name = "German (Germany)"')
-        if loc.fallback_code is None:
-            continue
-        if loc.fallback_code not in locales:
-            yield problem(
-                loc.code,
-                "fallback_code",
-                f"fallback_code {shown(loc.fallback_code)} is not a declared locale",
-                "use the code of a declared locale, or remove fallback_code for no fallback",
-            )
-        elif _fallback_cycle(locales, loc.code):
-            yield problem(
-                loc.code,
-                "fallback_code",
-                "fallback chain loops: " + " -> ".join(_fallback_cycle(locales, loc.code)),
-                "end the chain at a locale without fallback_code (usually the default locale)",
-            )
-
-
-def _fallback_cycle(locales: dict[str, Any], start: str) -> list[str]:
-    """The chain from ``start`` if following fallbacks returns to ``start``, else an empty list."""
-    chain = [start]
-    current = locales[start].fallback_code
-    while current is not None and current in locales and current not in chain:
-        chain.append(current)
-        current = locales[current].fallback_code
-    return [*chain, start] if current == start else []

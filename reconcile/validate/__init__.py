@@ -1,0 +1,32 @@
+"""Offline rules a declared model must meet before any request is sent.
+
+``validate`` is pure: it looks only at the ``DeclaredModel`` (the model plus where each part was
+declared) and returns every problem at once, each naming the file, the key path, the line, what is
+wrong and how to fix it. The rules mirror the Content Management API's (see the CMA facts file,
+sections 1.1, 1.4, 4 and 5) so that a model that passes here is not refused halfway through an apply.
+
+Two rules are enforced earlier, by ``declared.load_models``, because the model cannot even hold the
+offending input: duplicate locale codes and content type ids that differ from their file names
+(which also makes content type ids unique).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reconcile.errors import Problem
+from reconcile.sources import DeclaredModel, sort_problems
+from reconcile.validate.content_types import ContentTypeCheck
+from reconcile.validate.locales import locale_problems
+
+
+def validate(declared: DeclaredModel) -> list[Problem]:
+    """Every problem of the declared model, sorted by file and line; an empty list means valid."""
+    model = declared.model
+    problems: list[Problem] = []
+    for ct_id in sorted(model.content_types):
+        source = declared.sources.get(f"content_types.{ct_id}")
+        file = source.file if source is not None else Path(f"content_types/{ct_id}.toml")
+        problems.extend(ContentTypeCheck(declared, model.content_types[ct_id], file).problems())
+    problems.extend(locale_problems(declared))
+    return sort_problems(problems)
