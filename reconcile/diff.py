@@ -10,8 +10,6 @@ its editor-interface change.
 
 from __future__ import annotations
 
-from typing import Any
-
 from reconcile.changes import (
     AddField,
     Change,
@@ -36,8 +34,11 @@ from reconcile.changes import (
     field_address,
     leaf_paths,
     locale_address,
+    without_rename,
+    without_renames,
     worst,
 )
+from reconcile.impact import field_impact
 from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
 from reconcile.normalize import gc_paused, normalize, normalize_editor_interface
 
@@ -49,8 +50,6 @@ _EDITOR_INTERFACE_PARTS: tuple[tuple[str, EditorInterfacePart], ...] = (
     ("editor_layout", "editorLayout"),
     ("group_controls", "groupControls"),
 )
-_BOUNDED_KINDS = frozenset({"size", "range", "assetFileSize"})
-_SET_KINDS = frozenset({"in", "linkContentType", "linkMimetypeGroup", "enabledNodeTypes", "enabledMarks"})
 
 
 @gc_paused()
@@ -137,13 +136,29 @@ def carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]
     }
 
 
-def without_renames(content_type: ContentType) -> ContentType:
-    """``content_type`` with no field's ``renamed_from`` (itself when none has one: canonical values
-    stay canonical, so what is built from them is not normalised again)."""
-    if all(f.renamed_from is None for f in content_type.fields):
-        return content_type  # the common case: nothing to copy
-    fields = tuple(map(without_rename, content_type.fields))
-    return content_type.model_copy(update={"fields": fields})
+def ignored_renames(current: ContentModel, desired: ContentModel) -> list[str]:
+    """Notes for the ``renamed_from`` declarations of normalised ``desired`` that the diff does not treat as
+    renames (the rules of :func:`field_sources`), so that nobody is surprised by the add + remove (and the
+    data loss) in their place."""
+    notes: list[str] = []
+    for ct_id, wanted in desired.content_types.items():
+        live_ct = current.content_types.get(ct_id)
+        if live_ct is None or not any(f.renamed_from for f in wanted.fields):
+            continue
+        live_fields = {f.id: f for f in live_ct.fields}
+        carried = carried_fields(live_ct, wanted)
+        for field in wanted.fields:
+            source = live_fields.get(field.renamed_from or "")
+            if source is None or field.id in live_fields or field.id in carried:
+                continue
+            if is_replacement(source, field):
+                why = (f"the type changes ({source.type} → {field.type}), which Contentful refuses in place; "
+                       f"the field is created empty and {source.id!r} is removed with its values")
+            else:
+                why = (f"{source.id!r} is still declared, or another field is renamed from it; "
+                       "the field is created empty")
+            notes.append(f"{field_address(ct_id, field.id)}: renamed_from = {source.id!r} is not a rename: {why}")
+    return notes
 
 
 def _content_type_changes(before: ContentType, after: ContentType) -> list[Change]:
@@ -206,11 +221,6 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
             )
     changes.extend(_moves(before, after, carried))
     return changes
-
-
-def without_rename(field: Field) -> Field:
-    """``field`` without ``renamed_from`` (the field itself when it has none: no copy)."""
-    return field if field.renamed_from is None else field.model_copy(update={"renamed_from": None})
 
 
 def _field_change(
@@ -276,57 +286,6 @@ def _longest_common_subsequence(a: list[str], b: list[str]) -> list[str]:
         else:
             j += 1
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# impact of a field modification
-
-
-def field_impact(before: Field, after: Field) -> Impact:
-    """``breaking`` when API consumers or entries may break, else ``safe`` (same field type)."""
-    breaking = (
-        (after.required and not before.required)
-        or after.localized != before.localized
-        or (after.disabled and not before.disabled)
-        or (after.omitted and not before.omitted)
-        or validations_tightened(before.validations, after.validations)
-        or validations_tightened(
-            before.items.validations if before.items else (), after.items.validations if after.items else ()
-        )
-        or _narrowed(before.allowed_resources or (), after.allowed_resources or ())
-    )
-    return "breaking" if breaking else "safe"
-
-
-def _narrowed(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
-    return bool(set(map(repr, before)) - set(map(repr, after)))
-
-
-def _kind(validation: dict[str, Any]) -> str:
-    return next((k for k in validation if k != "message"), "message")
-
-
-def validations_tightened(before: tuple[dict[str, Any], ...], after: tuple[dict[str, Any], ...]) -> bool:
-    """True when a validation is added, or changed in a way not known to only loosen it."""
-    old_by_kind = {_kind(v): v for v in before}
-    for validation in after:
-        kind = _kind(validation)
-        old = old_by_kind.get(kind)
-        if old is None:
-            return True
-        if old.get(kind) != validation.get(kind) and not _loosened(kind, old.get(kind), validation.get(kind)):
-            return True
-    return False
-
-
-def _loosened(kind: str, old: Any, new: Any) -> bool:
-    if kind in _BOUNDED_KINDS and isinstance(old, dict) and isinstance(new, dict):
-        min_ok = "min" not in new or ("min" in old and new["min"] <= old["min"])
-        max_ok = "max" not in new or ("max" in old and new["max"] >= old["max"])
-        return min_ok and max_ok
-    if kind in _SET_KINDS and isinstance(old, list) and isinstance(new, list):
-        return set(map(repr, old)) <= set(map(repr, new))
-    return False
 
 
 # ---------------------------------------------------------------------------------------------

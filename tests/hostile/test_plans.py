@@ -68,8 +68,13 @@ CASES: dict[str, Case] = {
         "publishes a content type the plan knows nothing about",
         (INVALID, "phases.0.steps.1: publish_content_type 'ghost': the plan does not describe content_type:ghost"),
     ),
+    "step_change_link_missing.json": Case(
+        "a step links to a change the plan does not have",
+        (INVALID, "phases.0.steps.1.changes: links to changes [3], but the plan has 1 change(s)"),
+    ),
     "put_without_body.json": Case(
-        "content_type body removed", (INVALID, "put_content_type 'note': needs the content type with this id")
+        "content_type body removed",
+        (INVALID, "phases.0.steps.0.put_content_type.content_type: Input should be a valid dictionary"),
     ),
     "body_id_mismatch.json": Case(
         "the body puts another content type", (INVALID, "put_content_type 'note': needs the content type with this id")
