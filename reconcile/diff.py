@@ -6,6 +6,9 @@ position. Child lists get two loops: removes and modifications over the current 
 desired one. The order of the result is deterministic: locales (by code), then per content type (by
 id) its own change, its field changes (current order, then adds in desired order, then moves) and
 its editor-interface change.
+
+The planner takes what it needs from the changes themselves; besides :func:`diff`, only
+:func:`ignored_renames` is public: the ``renamed_from`` declarations the diff does not treat as renames.
 """
 
 from __future__ import annotations
@@ -80,8 +83,8 @@ def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
             server_ei = normalize_editor_interface(None, created)
         else:
             changes.extend(_content_type_changes(before, after))
-            carried = carried_fields(before, after)
-            server_ei = projected_editor_interface(cur.editor_interfaces[ct_id], after, carried)
+            carried = _carried_fields(before, after)
+            server_ei = _projected_editor_interface(cur.editor_interfaces[ct_id], after, carried)
         changes.extend(_editor_interface_changes(server_ei, des.editor_interfaces[ct_id]))
     return changes
 
@@ -90,7 +93,7 @@ def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
 # fields
 
 
-def field_sources(current: ContentType, desired: ContentType) -> dict[str, str]:
+def _field_sources(current: ContentType, desired: ContentType) -> dict[str, str]:
     """Desired field id -> the current field id it continues (the same id, or a valid rename source).
 
     A rename is valid when its source exists in ``current``, its target does not, and no desired
@@ -112,7 +115,7 @@ def field_sources(current: ContentType, desired: ContentType) -> dict[str, str]:
     return sources
 
 
-def is_replacement(before: Field, after: Field) -> bool:
+def _is_replacement(before: Field, after: Field) -> bool:
     """A change of type, link type or items type: the API refuses it in place."""
     return (before.type, before.link_type, _items_kind(before)) != (
         after.type,
@@ -125,20 +128,20 @@ def _items_kind(field: Field) -> tuple[str, str | None] | None:
     return None if field.items is None else (field.items.type, field.items.link_type)
 
 
-def carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]:
+def _carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]:
     """Desired field id -> current field id, for fields that keep their data (not replaced)."""
     by_id = {f.id: f for f in current.fields}
     desired_by_id = {f.id: f for f in desired.fields}
     return {
         new_id: old_id
-        for new_id, old_id in field_sources(current, desired).items()
-        if not is_replacement(by_id[old_id], desired_by_id[new_id])
+        for new_id, old_id in _field_sources(current, desired).items()
+        if not _is_replacement(by_id[old_id], desired_by_id[new_id])
     }
 
 
 def ignored_renames(current: ContentModel, desired: ContentModel) -> list[str]:
     """Notes for the ``renamed_from`` declarations of normalised ``desired`` that the diff does not treat as
-    renames (the rules of :func:`field_sources`), so that nobody is surprised by the add + remove (and the
+    renames (the rules of :func:`_field_sources`), so that nobody is surprised by the add + remove (and the
     data loss) in their place."""
     notes: list[str] = []
     for ct_id, wanted in desired.content_types.items():
@@ -146,12 +149,12 @@ def ignored_renames(current: ContentModel, desired: ContentModel) -> list[str]:
         if live_ct is None or not any(f.renamed_from for f in wanted.fields):
             continue
         live_fields = {f.id: f for f in live_ct.fields}
-        carried = carried_fields(live_ct, wanted)
+        carried = _carried_fields(live_ct, wanted)
         for field in wanted.fields:
             source = live_fields.get(field.renamed_from or "")
             if source is None or field.id in live_fields or field.id in carried:
                 continue
-            if is_replacement(source, field):
+            if _is_replacement(source, field):
                 why = (f"the type changes ({source.type} → {field.type}), which Contentful refuses in place; "
                        f"the field is created empty and {source.id!r} is removed with its values")
             else:
@@ -161,25 +164,27 @@ def ignored_renames(current: ContentModel, desired: ContentModel) -> list[str]:
     return notes
 
 
+def _property_changes(before: ContentType, after: ContentType) -> list[Change]:
+    """An ``UpdateContentType`` when a property other than the fields changed."""
+    paths = tuple(p for p in _CONTENT_TYPE_PROPERTIES if getattr(before, p) != getattr(after, p))
+    if not paths:
+        return []
+    address = content_type_address(after.id)
+    return [
+        UpdateContentType(
+            address=address, content_type_id=after.id, before=before, after=without_renames(after), paths=paths,
+            impact="safe",
+        )
+    ]
+
+
 def _content_type_changes(before: ContentType, after: ContentType) -> list[Change]:
     ct_id = after.id
-    changes: list[Change] = []
-    paths = tuple(p for p in _CONTENT_TYPE_PROPERTIES if getattr(before, p) != getattr(after, p))
-    if paths:
-        changes.append(
-            UpdateContentType(
-                address=content_type_address(ct_id),
-                content_type_id=ct_id,
-                before=before,
-                after=without_renames(after),
-                paths=paths,
-                impact="safe",
-            )
-        )
-    carried = carried_fields(before, after)
+    changes = _property_changes(before, after)
+    carried = _carried_fields(before, after)
     target_of = {old: new for new, old in carried.items()}
     desired_by_id = {f.id: f for f in after.fields}
-    sources = field_sources(before, after)
+    sources = _field_sources(before, after)
     # Loop 1 over the current fields: removes, replacements and modifications.
     for old in before.fields:
         new_id = target_of.get(old.id)
@@ -292,7 +297,7 @@ def _longest_common_subsequence(a: list[str], b: list[str]) -> list[str]:
 # editor interfaces
 
 
-def projected_editor_interface(
+def _projected_editor_interface(
     current: EditorInterface, desired: ContentType, carried: dict[str, str]
 ) -> EditorInterface:
     """What the server holds after ``desired`` is published over a content type with ``current``.
