@@ -11,24 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from reconcile.changes import (
-    AddField,
-    Change,
-    CreateContentType,
-    CreateLocale,
-    DeleteContentType,
-    DeleteLocale,
-    ModifyField,
-    MoveField,
-    OmitField,
-    PublishContentType,
-    RemoveField,
-    RenameField,
-    ReplaceField,
-    UpdateContentType,
-    UpdateEditorInterface,
-    UpdateLocale,
-)
+from reconcile import changes
+from reconcile.changes import Change
 
 PhaseName = Literal[
     "locales",
@@ -67,21 +51,21 @@ class Kind:
 
 
 KINDS: Mapping[type[Change], Kind] = {
-    CreateLocale: Kind("locales", "create locale", "+"),
-    UpdateLocale: Kind("locales", "update locale", "~"),
-    CreateContentType: Kind("content_types", "create content type", "+"),
-    UpdateContentType: Kind("content_types", "update content type", "~"),
-    PublishContentType: Kind("content_types", "publish live draft", "~"),
-    AddField: Kind("content_types", "add field", "+"),
-    ModifyField: Kind("content_types", "modify field", "~"),
-    RenameField: Kind("content_types", "rename field", "~"),
-    MoveField: Kind("content_types", "move field", "~"),
-    OmitField: Kind("content_types", "omit field", "~"),
-    RemoveField: Kind("remove_fields", "remove field", "-"),
-    ReplaceField: Kind("remove_fields", "replace field (type change)", "-/+"),
-    UpdateEditorInterface: Kind("editor_interfaces", "update editor interface", "~"),
-    DeleteContentType: Kind("delete_content_types", "delete content type", "-"),
-    DeleteLocale: Kind("delete_locales", "delete locale", "-"),
+    changes.CreateLocale: Kind("locales", "create locale", "+"),
+    changes.UpdateLocale: Kind("locales", "update locale", "~"),
+    changes.CreateContentType: Kind("content_types", "create content type", "+"),
+    changes.UpdateContentType: Kind("content_types", "update content type", "~"),
+    changes.PublishContentType: Kind("content_types", "publish live draft", "~"),
+    changes.AddField: Kind("content_types", "add field", "+"),
+    changes.ModifyField: Kind("content_types", "modify field", "~"),
+    changes.RenameField: Kind("content_types", "rename field", "~"),
+    changes.MoveField: Kind("content_types", "move field", "~"),
+    changes.OmitField: Kind("content_types", "omit field", "~"),
+    changes.RemoveField: Kind("remove_fields", "remove field", "-"),
+    changes.ReplaceField: Kind("remove_fields", "replace field (type change)", "-/+"),
+    changes.UpdateEditorInterface: Kind("editor_interfaces", "update editor interface", "~"),
+    changes.DeleteContentType: Kind("delete_content_types", "delete content type", "-"),
+    changes.DeleteLocale: Kind("delete_locales", "delete locale", "-"),
 }
 
 
@@ -94,12 +78,12 @@ def kind_of(change: Change) -> Kind:
 Effects = Mapping[tuple[PhaseName, str], tuple[int, ...]]
 
 
-def effects(changes: Iterable[Change]) -> Effects:
+def effects(in_order: Iterable[Change]) -> Effects:
     """Where each change takes effect: its phase, and the content type or locale its steps act on.
 
-    A step of that phase on that resource carries the change out; the indices are positions in ``changes``.
+    A step of that phase on that resource carries the change out; the indices are positions in ``in_order``.
     """
     found: dict[tuple[PhaseName, str], list[int]] = {}
-    for index, change in enumerate(changes):
+    for index, change in enumerate(in_order):
         found.setdefault((kind_of(change).phase, change.resource_id), []).append(index)
     return {key: tuple(indices) for key, indices in found.items()}

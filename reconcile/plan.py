@@ -17,6 +17,7 @@ from pydantic import Field as SchemaField
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from reconcile import steps
 from reconcile.changes import Change
 from reconcile.errors import InputError, Problem
 from reconcile.kinds import PhaseName, effects
@@ -31,18 +32,7 @@ from reconcile.model import (
     shown,
 )
 from reconcile.normalize import fingerprint
-from reconcile.steps import (
-    CreateLocale,
-    DeleteContentType,
-    DeleteEntries,
-    DeleteLocale,
-    PublishContentType,
-    PutContentType,
-    PutEditorInterface,
-    Step,
-    UnpublishContentType,
-    UpdateLocale,
-)
+from reconcile.steps import Step
 
 #: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
 #: minor part when keys are added (1.1: ``changes`` on every step). Every 1.x plan is read.
@@ -220,34 +210,39 @@ def _step_problems(plan: Plan, source: str) -> Iterator[Problem]:
 
 def _created(step: Step) -> list[str]:
     """The resources ``step`` creates, which later steps may act on."""
-    if isinstance(step, PutContentType):
+    if isinstance(step, steps.PutContentType):
         return [resource_key("content_type", step.resource_id)]
-    if isinstance(step, PublishContentType):  # the first publish creates the editor interface
+    if isinstance(step, steps.PublishContentType):  # the first publish creates the editor interface
         return [resource_key("editor_interface", step.resource_id)]
-    if isinstance(step, CreateLocale):
+    if isinstance(step, steps.CreateLocale):
         return [resource_key("locale", step.resource_id)]
     return []
 
 
 def _step_problem(step: Step, known: set[str]) -> str | None:
     match step:
-        case CreateLocale() | UpdateLocale() if step.locale.code != step.resource_id:
+        case steps.CreateLocale() | steps.UpdateLocale() if step.locale.code != step.resource_id:
             return "needs the locale with this code as locale"
-        case CreateLocale():
+        case steps.CreateLocale():
             return None
-        case UpdateLocale() | DeleteLocale():
+        case steps.UpdateLocale() | steps.DeleteLocale():
             required = resource_key("locale", step.resource_id)
         case _ if not is_valid_id(step.resource_id):  # every other step puts a content-type id in its URL
             return "not a valid content type id (1-64 letters, digits, '-', '_', '.', not only dots)"
-        case PutContentType() if step.content_type.id != step.resource_id:
+        case steps.PutContentType() if step.content_type.id != step.resource_id:
             return "needs the content type with this id as content_type"
-        case PutContentType():
+        case steps.PutContentType():
             return None
-        case PutEditorInterface():
+        case steps.PutEditorInterface():
             if step.editor_interface.content_type_id != step.resource_id:
                 return "needs the editor interface of this content type as editor_interface"
             required = resource_key("editor_interface", step.resource_id)
-        case PublishContentType() | UnpublishContentType() | DeleteContentType() | DeleteEntries():
+        case (
+            steps.PublishContentType()
+            | steps.UnpublishContentType()
+            | steps.DeleteContentType()
+            | steps.DeleteEntries()
+        ):
             required = resource_key("content_type", step.resource_id)
         case _:
             assert_never(step)
