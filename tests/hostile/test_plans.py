@@ -3,9 +3,10 @@
 
 Every file of ``plans/`` except ``valid_base.json`` is a case; ``CASES`` says what it is and which texts
 the error must contain. ``valid_base.json`` is the plan ``reconcile plan --out`` wrote for the project's
-model (create the content type ``note``) against a new space; the cases are edits of it. Its live
-fingerprint is the placeholder ``@LIVE_FINGERPRINT@`` (see support.py), so the cases that must get past the
-stale-plan check do. ``GENERATED`` cases are made at test time (20 MB, 100,000 levels deep).
+model (create the content type ``note``) against a new space, in format 1.0 (still read: its steps are
+linked to their changes on reading); the cases are edits of it. Its live fingerprint is the placeholder
+``@LIVE_FINGERPRINT@`` (see support.py), so the cases that must get past the stale-plan check do.
+``GENERATED`` cases are made at test time (20 MB, 100,000 levels deep).
 
 A case refused while reading the file sends no request at all; a stale plan (``reads``) is found by
 reading the live environment: GET requests only.
