@@ -57,3 +57,21 @@ def test_a_link_to_a_change_the_plan_does_not_have_is_refused() -> None:
     (problem,) = caught.value.problems
     assert problem.path == "phases.0.steps.1.changes"
     assert f"links to changes [{len(data['changes'])}]" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("edit", "path", "message"),
+    [
+        (lambda d: d["phases"][0]["steps"][0].update(action="drop_table"), "phases.0.steps.0.action", "one of"),
+        (lambda d: d["phases"][0]["steps"][0].pop("action"), "phases.0.steps.0.action", "Field required"),
+        (lambda d: d["changes"][0].update(kind="Teleport"), "changes.0.kind", "one of 'CreateContentType'"),
+    ],
+)
+def test_an_unknown_or_missing_action_or_kind_is_reported_at_that_key(edit: object, path: str, message: str) -> None:
+    data = json.loads(plan_for("field_edits").to_json())
+    assert callable(edit)
+    edit(data)
+    with pytest.raises(InputError) as caught:
+        Plan.from_json(json.dumps(data), "plan.json")
+    (problem,) = caught.value.problems
+    assert problem.path == path and message in problem.message
