@@ -10,10 +10,11 @@ side that does not exist), ``paths``: the property paths that changed, and an ``
   mandatory or hidden from an API);
 * ``destructive``: data is lost (a field removed or replaced, a content type or a locale deleted).
 
-Paths address the :func:`document` of ``before``/``after``: the value's JSON under the model's own
-(snake_case) names, without ``renamed_from`` and ``unmanaged``; editor-interface controls are keyed
-by field id. Syntax: keys joined by ``.``, list positions as ``[i]``: ``validations[0].size.max``,
-``controls.body.widget_id``. :func:`value_at` resolves one.
+The ``after`` of a change carries no ``renamed_from`` (:func:`without_renames`), except that of a
+``RenameField``, which names the source. Paths address the :func:`document` of ``before``/``after``: the
+value's JSON under the model's own (snake_case) names, without ``renamed_from`` and ``unmanaged``;
+editor-interface controls are keyed by field id. Syntax: keys joined by ``.``, list positions as
+``[i]``: ``validations[0].size.max``, ``controls.body.widget_id``. :func:`value_at` resolves one.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class _Change(Value):
 
 class _ContentTypeChange(_Change):
     content_type_id: str
+
+    @property
+    def resource_id(self) -> str:
+        """The id of the resource the change's steps act on: the content type."""
+        return self.content_type_id
 
 
 class CreateContentType(_ContentTypeChange):
@@ -143,6 +149,11 @@ class UpdateEditorInterface(_ContentTypeChange):
 class _LocaleChange(_Change):
     code: str
 
+    @property
+    def resource_id(self) -> str:
+        """The id of the resource the change's steps act on: the locale code."""
+        return self.code
+
 
 class CreateLocale(_LocaleChange):
     kind: Literal["CreateLocale"] = "CreateLocale"
@@ -180,6 +191,20 @@ Change = Annotated[
     | DeleteLocale,
     SchemaField(discriminator="kind"),
 ]
+
+
+def without_rename(field: Field) -> Field:
+    """``field`` without ``renamed_from`` (the field itself when it has none: no copy)."""
+    return field if field.renamed_from is None else field.model_copy(update={"renamed_from": None})
+
+
+def without_renames(content_type: ContentType) -> ContentType:
+    """``content_type`` with no field's ``renamed_from`` (itself when none has one: canonical values
+    stay canonical, so what is built from them is not normalised again)."""
+    if all(f.renamed_from is None for f in content_type.fields):
+        return content_type  # the common case: nothing to copy
+    fields = tuple(map(without_rename, content_type.fields))
+    return content_type.model_copy(update={"fields": fields})
 
 
 def content_type_address(content_type_id: str) -> str:

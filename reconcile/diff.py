@@ -6,11 +6,12 @@ position. Child lists get two loops: removes and modifications over the current 
 desired one. The order of the result is deterministic: locales (by code), then per content type (by
 id) its own change, its field changes (current order, then adds in desired order, then moves) and
 its editor-interface change.
+
+The planner takes what it needs from the changes themselves; besides :func:`diff`, only
+:func:`ignored_renames` is public: the ``renamed_from`` declarations the diff does not treat as renames.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from reconcile.changes import (
     AddField,
@@ -36,8 +37,11 @@ from reconcile.changes import (
     field_address,
     leaf_paths,
     locale_address,
+    without_rename,
+    without_renames,
     worst,
 )
+from reconcile.impact import field_impact
 from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
 from reconcile.normalize import gc_paused, normalize, normalize_editor_interface
 
@@ -49,8 +53,6 @@ _EDITOR_INTERFACE_PARTS: tuple[tuple[str, EditorInterfacePart], ...] = (
     ("editor_layout", "editorLayout"),
     ("group_controls", "groupControls"),
 )
-_BOUNDED_KINDS = frozenset({"size", "range", "assetFileSize"})
-_SET_KINDS = frozenset({"in", "linkContentType", "linkMimetypeGroup", "enabledNodeTypes", "enabledMarks"})
 
 
 @gc_paused()
@@ -81,8 +83,8 @@ def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
             server_ei = normalize_editor_interface(None, created)
         else:
             changes.extend(_content_type_changes(before, after))
-            carried = carried_fields(before, after)
-            server_ei = projected_editor_interface(cur.editor_interfaces[ct_id], after, carried)
+            carried = _carried_fields(before, after)
+            server_ei = _projected_editor_interface(cur.editor_interfaces[ct_id], after, carried)
         changes.extend(_editor_interface_changes(server_ei, des.editor_interfaces[ct_id]))
     return changes
 
@@ -91,7 +93,7 @@ def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
 # fields
 
 
-def field_sources(current: ContentType, desired: ContentType) -> dict[str, str]:
+def _field_sources(current: ContentType, desired: ContentType) -> dict[str, str]:
     """Desired field id -> the current field id it continues (the same id, or a valid rename source).
 
     A rename is valid when its source exists in ``current``, its target does not, and no desired
@@ -113,7 +115,7 @@ def field_sources(current: ContentType, desired: ContentType) -> dict[str, str]:
     return sources
 
 
-def is_replacement(before: Field, after: Field) -> bool:
+def _is_replacement(before: Field, after: Field) -> bool:
     """A change of type, link type or items type: the API refuses it in place."""
     return (before.type, before.link_type, _items_kind(before)) != (
         after.type,
@@ -126,45 +128,63 @@ def _items_kind(field: Field) -> tuple[str, str | None] | None:
     return None if field.items is None else (field.items.type, field.items.link_type)
 
 
-def carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]:
+def _carried_fields(current: ContentType, desired: ContentType) -> dict[str, str]:
     """Desired field id -> current field id, for fields that keep their data (not replaced)."""
     by_id = {f.id: f for f in current.fields}
     desired_by_id = {f.id: f for f in desired.fields}
     return {
         new_id: old_id
-        for new_id, old_id in field_sources(current, desired).items()
-        if not is_replacement(by_id[old_id], desired_by_id[new_id])
+        for new_id, old_id in _field_sources(current, desired).items()
+        if not _is_replacement(by_id[old_id], desired_by_id[new_id])
     }
 
 
-def without_renames(content_type: ContentType) -> ContentType:
-    """``content_type`` with no field's ``renamed_from`` (itself when none has one: canonical values
-    stay canonical, so what is built from them is not normalised again)."""
-    if all(f.renamed_from is None for f in content_type.fields):
-        return content_type  # the common case: nothing to copy
-    fields = tuple(map(without_rename, content_type.fields))
-    return content_type.model_copy(update={"fields": fields})
+def ignored_renames(current: ContentModel, desired: ContentModel) -> list[str]:
+    """Notes for the ``renamed_from`` declarations of normalised ``desired`` that the diff does not treat as
+    renames (the rules of :func:`_field_sources`), so that nobody is surprised by the add + remove (and the
+    data loss) in their place."""
+    notes: list[str] = []
+    for ct_id, wanted in desired.content_types.items():
+        live_ct = current.content_types.get(ct_id)
+        if live_ct is None or not any(f.renamed_from for f in wanted.fields):
+            continue
+        live_fields = {f.id: f for f in live_ct.fields}
+        carried = _carried_fields(live_ct, wanted)
+        for field in wanted.fields:
+            source = live_fields.get(field.renamed_from or "")
+            if source is None or field.id in live_fields or field.id in carried:
+                continue
+            if _is_replacement(source, field):
+                why = (f"the type changes ({source.type} → {field.type}), which Contentful refuses in place; "
+                       f"the field is created empty and {source.id!r} is removed with its values")
+            else:
+                why = (f"{source.id!r} is still declared, or another field is renamed from it; "
+                       "the field is created empty")
+            notes.append(f"{field_address(ct_id, field.id)}: renamed_from = {source.id!r} is not a rename: {why}")
+    return notes
+
+
+def _property_changes(before: ContentType, after: ContentType) -> list[Change]:
+    """An ``UpdateContentType`` when a property other than the fields changed."""
+    paths = tuple(p for p in _CONTENT_TYPE_PROPERTIES if getattr(before, p) != getattr(after, p))
+    if not paths:
+        return []
+    address = content_type_address(after.id)
+    return [
+        UpdateContentType(
+            address=address, content_type_id=after.id, before=before, after=without_renames(after), paths=paths,
+            impact="safe",
+        )
+    ]
 
 
 def _content_type_changes(before: ContentType, after: ContentType) -> list[Change]:
     ct_id = after.id
-    changes: list[Change] = []
-    paths = tuple(p for p in _CONTENT_TYPE_PROPERTIES if getattr(before, p) != getattr(after, p))
-    if paths:
-        changes.append(
-            UpdateContentType(
-                address=content_type_address(ct_id),
-                content_type_id=ct_id,
-                before=before,
-                after=without_renames(after),
-                paths=paths,
-                impact="safe",
-            )
-        )
-    carried = carried_fields(before, after)
+    changes = _property_changes(before, after)
+    carried = _carried_fields(before, after)
     target_of = {old: new for new, old in carried.items()}
     desired_by_id = {f.id: f for f in after.fields}
-    sources = field_sources(before, after)
+    sources = _field_sources(before, after)
     # Loop 1 over the current fields: removes, replacements and modifications.
     for old in before.fields:
         new_id = target_of.get(old.id)
@@ -206,11 +226,6 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
             )
     changes.extend(_moves(before, after, carried))
     return changes
-
-
-def without_rename(field: Field) -> Field:
-    """``field`` without ``renamed_from`` (the field itself when it has none: no copy)."""
-    return field if field.renamed_from is None else field.model_copy(update={"renamed_from": None})
 
 
 def _field_change(
@@ -279,61 +294,10 @@ def _longest_common_subsequence(a: list[str], b: list[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# impact of a field modification
-
-
-def field_impact(before: Field, after: Field) -> Impact:
-    """``breaking`` when API consumers or entries may break, else ``safe`` (same field type)."""
-    breaking = (
-        (after.required and not before.required)
-        or after.localized != before.localized
-        or (after.disabled and not before.disabled)
-        or (after.omitted and not before.omitted)
-        or validations_tightened(before.validations, after.validations)
-        or validations_tightened(
-            before.items.validations if before.items else (), after.items.validations if after.items else ()
-        )
-        or _narrowed(before.allowed_resources or (), after.allowed_resources or ())
-    )
-    return "breaking" if breaking else "safe"
-
-
-def _narrowed(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
-    return bool(set(map(repr, before)) - set(map(repr, after)))
-
-
-def _kind(validation: dict[str, Any]) -> str:
-    return next((k for k in validation if k != "message"), "message")
-
-
-def validations_tightened(before: tuple[dict[str, Any], ...], after: tuple[dict[str, Any], ...]) -> bool:
-    """True when a validation is added, or changed in a way not known to only loosen it."""
-    old_by_kind = {_kind(v): v for v in before}
-    for validation in after:
-        kind = _kind(validation)
-        old = old_by_kind.get(kind)
-        if old is None:
-            return True
-        if old.get(kind) != validation.get(kind) and not _loosened(kind, old.get(kind), validation.get(kind)):
-            return True
-    return False
-
-
-def _loosened(kind: str, old: Any, new: Any) -> bool:
-    if kind in _BOUNDED_KINDS and isinstance(old, dict) and isinstance(new, dict):
-        min_ok = "min" not in new or ("min" in old and new["min"] <= old["min"])
-        max_ok = "max" not in new or ("max" in old and new["max"] >= old["max"])
-        return min_ok and max_ok
-    if kind in _SET_KINDS and isinstance(old, list) and isinstance(new, list):
-        return set(map(repr, old)) <= set(map(repr, new))
-    return False
-
-
-# ---------------------------------------------------------------------------------------------
 # editor interfaces
 
 
-def projected_editor_interface(
+def _projected_editor_interface(
     current: EditorInterface, desired: ContentType, carried: dict[str, str]
 ) -> EditorInterface:
     """What the server holds after ``desired`` is published over a content type with ``current``.

@@ -17,14 +17,26 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.journal import Journal
 from reconcile.model import LiveState, ResourceMeta, resource_key
 from reconcile.normalize import fingerprint
-from reconcile.plan import Phase, Plan, Step
+from reconcile.plan import Phase, Plan
+from reconcile.steps import (
+    CreateLocale,
+    DeleteContentType,
+    DeleteEntries,
+    DeleteLocale,
+    PublishContentType,
+    PutContentType,
+    PutEditorInterface,
+    Step,
+    UnpublishContentType,
+    UpdateLocale,
+)
 
 Progress = Callable[[str], None]
 
@@ -262,46 +274,43 @@ class Executor:
         return raw, live
 
     def _perform(self, step: Step, versions: _Versions) -> int | None:
+        """Send ``step``'s requests; the new version of the resource it writes (``None`` when deleted)."""
         b = self.backend
-        ct_key = resource_key("content_type", step.resource_id)
-        if step.action == "put_content_type":
-            assert step.content_type is not None
-            response = b.put_content_type(step.content_type, versions.maybe_version(ct_key))
-            return versions.record(ct_key, response)
-        if step.action == "publish_content_type":
-            response = b.publish_content_type(step.resource_id, versions.version(ct_key))
-            versions.published(step.resource_id)
-            return versions.record(ct_key, response)
-        if step.action == "unpublish_content_type":
-            response = b.unpublish_content_type(step.resource_id, versions.version(ct_key))
-            return versions.record(ct_key, response)
-        if step.action == "delete_content_type":
-            b.delete_content_type(step.resource_id)
-            versions.forget(ct_key)
-            versions.forget(resource_key("editor_interface", step.resource_id))
-            return None
-        if step.action == "delete_entries":
-            for entry in b.fetch_entries(step.resource_id):
-                sys = entry["sys"]
-                if sys.get("publishedVersion") is not None:
-                    b.unpublish_entry(sys["id"], int(sys["version"]))
-                b.delete_entry(sys["id"])
-            return None
-        if step.action == "put_editor_interface":
-            assert step.editor_interface is not None
-            ei_key = resource_key("editor_interface", step.resource_id)
-            response = b.put_editor_interface(step.editor_interface, versions.version(ei_key))
-            return versions.record(ei_key, response)
-        locale_key = resource_key("locale", step.resource_id)
-        if step.action == "create_locale":
-            assert step.locale is not None
-            return versions.record(locale_key, b.create_locale(step.locale))
-        if step.action == "update_locale":
-            assert step.locale is not None
-            response = b.update_locale(versions.sys_id(locale_key), step.locale, versions.version(locale_key))
-            return versions.record(locale_key, response)
-        if step.action == "delete_locale":
-            b.delete_locale(versions.sys_id(locale_key))
-            versions.forget(locale_key)
-            return None
-        raise ReconcileError(f"unknown plan step action {step.action!r}")
+        ident = step.resource_id
+        ct_key = resource_key("content_type", ident)
+        locale_key = resource_key("locale", ident)
+        match step:
+            case PutContentType():
+                return versions.record(ct_key, b.put_content_type(step.content_type, versions.maybe_version(ct_key)))
+            case PublishContentType():
+                response = b.publish_content_type(ident, versions.version(ct_key))
+                versions.published(ident)
+                return versions.record(ct_key, response)
+            case UnpublishContentType():
+                return versions.record(ct_key, b.unpublish_content_type(ident, versions.version(ct_key)))
+            case DeleteContentType():
+                b.delete_content_type(ident)
+                versions.forget(ct_key)
+                versions.forget(resource_key("editor_interface", ident))
+                return None
+            case DeleteEntries():
+                for entry in b.fetch_entries(ident):
+                    sys = entry["sys"]
+                    if sys.get("publishedVersion") is not None:
+                        b.unpublish_entry(sys["id"], int(sys["version"]))
+                    b.delete_entry(sys["id"])
+                return None
+            case PutEditorInterface():
+                ei_key = resource_key("editor_interface", ident)
+                return versions.record(ei_key, b.put_editor_interface(step.editor_interface, versions.version(ei_key)))
+            case CreateLocale():
+                return versions.record(locale_key, b.create_locale(step.locale))
+            case UpdateLocale():
+                response = b.update_locale(versions.sys_id(locale_key), step.locale, versions.version(locale_key))
+                return versions.record(locale_key, response)
+            case DeleteLocale():
+                b.delete_locale(versions.sys_id(locale_key))
+                versions.forget(locale_key)
+                return None
+            case _:
+                assert_never(step)

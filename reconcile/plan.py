@@ -2,26 +2,27 @@
 
 A plan is made by :func:`reconcile.planner.make_plan`, rendered by :mod:`reconcile.render`, saved as
 versioned JSON (``--out``) and executed phase by phase by the executor. After every phase the executor
-re-reads the environment and compares its fingerprint with that phase's ``expected`` model. The JSON
-layout is documented in ``docs/plan-format.md``.
+re-reads the environment and compares its fingerprint with that phase's ``expected`` model. Its steps are
+the values of :mod:`reconcile.steps`; each lists the changes it carries out. The JSON layout is
+documented in ``docs/plan-format.md``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any, assert_never
 
 from pydantic import Field as SchemaField
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
+from reconcile import steps
 from reconcile.changes import Change
 from reconcile.errors import InputError, Problem
+from reconcile.kinds import PhaseName, effects
 from reconcile.model import (
     ContentModel,
-    ContentType,
-    EditorInterface,
-    Locale,
     ResourceMeta,
     Value,
     is_valid_id,
@@ -31,43 +32,19 @@ from reconcile.model import (
     shown,
 )
 from reconcile.normalize import fingerprint
+from reconcile.steps import Step
 
-#: Version of the plan JSON layout. The major part changes when an older reader could misread a plan.
-FORMAT_VERSION = "1.0"
-
-StepAction = Literal[
-    "create_locale",
-    "update_locale",
-    "delete_locale",
-    "put_content_type",
-    "publish_content_type",
-    "delete_entries",
-    "unpublish_content_type",
-    "delete_content_type",
-    "put_editor_interface",
-]
-
-
-class Step(Value):
-    """One API operation. ``resource_id`` is a content-type id or a locale code.
-
-    ``put_content_type`` carries the full body (``content_type``; a field with ``renamed_from`` is
-    sent as an API ``newId`` rename), ``put_editor_interface`` the full ``editor_interface``,
-    ``create_locale``/``update_locale`` the ``locale``. The other actions need only the id.
-    """
-
-    action: StepAction
-    resource_id: str
-    content_type: ContentType | None = None
-    editor_interface: EditorInterface | None = None
-    locale: Locale | None = None
-    description: str
+#: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
+#: minor part when keys are added (1.1: ``changes`` on every step). Every 1.x plan is read.
+FORMAT_VERSION = "1.1"
+#: The first version: its steps have no ``changes``, reading such a plan links them (see ``_linked``).
+_FIRST_VERSION = "1.0"
 
 
 class Phase(Value):
     """Steps that run together, and the model the environment must hold after them."""
 
-    name: str
+    name: PhaseName
     title: str
     steps: tuple[Step, ...]
     expected: ContentModel
@@ -101,6 +78,10 @@ class Plan(Value):
     def is_blocked(self) -> bool:
         return bool(self.blocked)
 
+    def changes_in(self, phase: Phase) -> list[Change]:
+        """The changes that take effect with ``phase``'s steps, in plan order."""
+        return [self.changes[i] for i in sorted({i for step in phase.steps for i in step.changes})]
+
     def to_json(self) -> str:
         """The versioned JSON form (stable: same plan, same bytes)."""
         return self.model_dump_json(indent=2) + "\n"
@@ -110,32 +91,11 @@ class Plan(Value):
         """Read a saved plan; a broken or hand-edited one raises ``InputError`` naming ``source`` and the path.
 
         Besides the layout, the steps are checked against the plan itself before anything is sent: every id
-        that becomes part of a request URL is a valid id, every body matches its step, and every step acts
-        on a resource the plan describes (recorded in ``live_meta``, or created by an earlier step).
+        that becomes part of a request URL is a valid id, every body matches its step, every step acts on a
+        resource the plan describes (recorded in ``live_meta``, or created by an earlier step) and links to
+        changes of the plan. The steps of a 1.0 plan are linked to their changes as the planner links them.
         """
-        unreadable = f"{source} is not a readable plan"
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problem = Problem(source, "", f"not valid JSON: {exc.msg}", _DAMAGED, exc.lineno, exc.colno)
-            raise InputError([problem], summary=unreadable) from None
-        except (ValueError, RecursionError) as exc:  # an integer of thousands of digits; nesting too deep
-            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            raise InputError([Problem(source, "", f"not valid JSON: {reason}", _DAMAGED)], summary=unreadable) from None
-        if not isinstance(raw, dict):
-            problem = Problem(source, "", f"not a JSON object but {_json_type(raw)}", _REPLAN)
-            raise InputError([problem], summary=unreadable)
-        version = raw.get("format_version")
-        if not isinstance(version, str) or version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
-            if "format_version" not in raw:
-                message = "format_version is missing"
-            elif not isinstance(version, str):
-                message = f"format_version must be a string such as {FORMAT_VERSION!r}, not {_json_type(version)}"
-            else:
-                message = f"unsupported plan format version {version!r} (this tool reads {FORMAT_VERSION})"
-            hint = "make the plan again with this version of the tool"
-            problem = Problem(source, "format_version", message, hint=hint)
-            raise InputError([problem], summary=unreadable)
+        raw = _json_object(text, source)
         surrogate = lone_surrogate_path(raw, text)
         if surrogate is not None:
             problem = Problem(source, surrogate, "holds a lone UTF-16 surrogate (\\ud800-\\udfff), not text", _REPLAN)
@@ -143,28 +103,56 @@ class Plan(Value):
         try:
             plan = cls.model_validate(raw)
         except ValidationError as exc:
-            problems = [
-                Problem(source, ".".join(_short(str(part)) for part in error["loc"]), error["msg"], hint=_REPLAN)
-                for error in exc.errors()
-            ]
+            problems = [Problem(source, *_located(error), hint=_REPLAN) for error in exc.errors()]
             raise InputError(problems, summary=f"{source} is not a valid plan") from None
         problems = list(_step_problems(plan, source))
         if problems:
             raise InputError(problems, summary=f"{source} is not a valid plan")
-        return plan
+        return _linked(plan) if plan.format_version == _FIRST_VERSION else plan
 
 
 _REPLAN = "do not edit saved plans; make the plan again"
 _DAMAGED = "the file is damaged or not written by `reconcile plan --out FILE`; make the plan again"
-# Actions on a content type (resource_id is its id) and what each needs the plan to know already.
-_CONTENT_TYPE_ACTIONS = {
-    "put_content_type",
-    "publish_content_type",
-    "unpublish_content_type",
-    "delete_content_type",
-    "delete_entries",
-    "put_editor_interface",
-}
+
+
+def _json_object(text: str, source: str) -> dict[str, Any]:
+    """The JSON object of a saved plan whose major format version this tool reads."""
+    unreadable = f"{source} is not a readable plan"
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = Problem(source, "", f"not valid JSON: {exc.msg}", _DAMAGED, exc.lineno, exc.colno)
+        raise InputError([problem], summary=unreadable) from None
+    except (ValueError, RecursionError) as exc:  # an integer of thousands of digits; nesting too deep
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError([Problem(source, "", f"not valid JSON: {reason}", _DAMAGED)], summary=unreadable) from None
+    if not isinstance(raw, dict):
+        problem = Problem(source, "", f"not a JSON object but {_json_type(raw)}", _REPLAN)
+        raise InputError([problem], summary=unreadable)
+    version = raw.get("format_version")
+    if not isinstance(version, str) or version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
+        if "format_version" not in raw:
+            message = "format_version is missing"
+        elif not isinstance(version, str):
+            message = f"format_version must be a string such as {_FIRST_VERSION!r}, not {_json_type(version)}"
+        else:
+            message = f"unsupported plan format version {version!r} (this tool reads {FORMAT_VERSION})"
+        hint = "make the plan again with this version of the tool"
+        raise InputError([Problem(source, "format_version", message, hint=hint)], summary=unreadable)
+    return raw
+
+
+def _located(error: ErrorDetails) -> tuple[str, str]:
+    """The key path and message of a validation error; an unknown or missing ``action``/``kind`` is reported
+    at that key."""
+    path = [_short(str(part)) for part in error["loc"]]
+    message = error["msg"]
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        context = error.get("ctx", {})
+        path.append(str(context.get("discriminator", "")).strip("'"))
+        tags = context.get("expected_tags")
+        message = f"Input should be one of {tags}" if tags is not None else "Field required"
+    return ".".join(path), message
 
 
 def _short(key: str, limit: int = 80) -> str:
@@ -177,11 +165,28 @@ def _json_type(value: Any) -> str:
     return names.get(type(value), "a number")
 
 
+def _linked(plan: Plan) -> Plan:
+    """``plan`` with every step linked to the changes taking effect with it (for plans that predate links)."""
+    where = effects(plan.changes)
+    phases = tuple(
+        phase.model_copy(
+            update={
+                "steps": tuple(
+                    step.model_copy(update={"changes": where.get((phase.name, step.resource_id), ())})
+                    for step in phase.steps
+                )
+            }
+        )
+        for phase in plan.phases
+    )
+    return plan.model_copy(update={"phases": phases})
+
+
 def _step_problems(plan: Plan, source: str) -> Iterator[Problem]:
     """What the executor could not carry out as reviewed: a desired fingerprint the last phase does not reach
     (the apply would be rolled back after all its writes), ids unfit for a request URL, bodies that do not
-    match their step, and resources the plan does not describe (the executor would fail at that step, after
-    the steps before it were written)."""
+    match their step, resources the plan does not describe (the executor would fail at that step, after
+    the steps before it were written), and links to changes the plan does not have."""
     if plan.phases and fingerprint(plan.phases[-1].expected) != plan.desired_fingerprint:
         yield Problem(
             source, "desired_fingerprint", "differs from the fingerprint of the model the last phase reaches", _REPLAN
@@ -193,39 +198,54 @@ def _step_problems(plan: Plan, source: str) -> Iterator[Problem]:
     for p, phase in enumerate(plan.phases):
         for s, step in enumerate(phase.steps):
             where = f"phases.{p}.steps.{s}"
-            ident = step.resource_id
             problem = _step_problem(step, known)
             if problem is not None:
-                yield Problem(source, where, f"{step.action} {shown(ident)}: {problem}", _REPLAN)
-            if step.action == "put_content_type":
-                known.add(resource_key("content_type", ident))
-            elif step.action == "publish_content_type":  # the first publish creates the editor interface
-                known.add(resource_key("editor_interface", ident))
-            elif step.action == "create_locale":
-                known.add(resource_key("locale", ident))
+                yield Problem(source, where, f"{step.action} {shown(step.resource_id)}: {problem}", _REPLAN)
+            unknown = [index for index in step.changes if index >= len(plan.changes)]
+            if unknown:
+                message = f"links to changes {unknown}, but the plan has {len(plan.changes)} change(s)"
+                yield Problem(source, f"{where}.changes", message, _REPLAN)
+            known.update(_created(step))
+
+
+def _created(step: Step) -> list[str]:
+    """The resources ``step`` creates, which later steps may act on."""
+    if isinstance(step, steps.PutContentType):
+        return [resource_key("content_type", step.resource_id)]
+    if isinstance(step, steps.PublishContentType):  # the first publish creates the editor interface
+        return [resource_key("editor_interface", step.resource_id)]
+    if isinstance(step, steps.CreateLocale):
+        return [resource_key("locale", step.resource_id)]
+    return []
 
 
 def _step_problem(step: Step, known: set[str]) -> str | None:
-    ident, action = step.resource_id, step.action
-    if action in _CONTENT_TYPE_ACTIONS:
-        if not is_valid_id(ident):
-            return "not a valid content type id (1-64 letters, digits, '-', '_', '.', not only dots)"
-        if action == "put_content_type":
-            if step.content_type is None or step.content_type.id != ident:
-                return "needs the content type with this id as content_type"
-            return None
-        if action == "put_editor_interface":
-            if step.editor_interface is None or step.editor_interface.content_type_id != ident:
-                return "needs the editor interface of this content type as editor_interface"
-            key = resource_key("editor_interface", ident)
-        else:
-            key = resource_key("content_type", ident)
-    else:
-        if action in ("create_locale", "update_locale") and (step.locale is None or step.locale.code != ident):
+    match step:
+        case steps.CreateLocale() | steps.UpdateLocale() if step.locale.code != step.resource_id:
             return "needs the locale with this code as locale"
-        if action == "create_locale":
+        case steps.CreateLocale():
             return None
-        key = resource_key("locale", ident)
-    if key not in known:
-        return f"the plan does not describe {key} (not in live_meta, not created by an earlier step)"
+        case steps.UpdateLocale() | steps.DeleteLocale():
+            required = resource_key("locale", step.resource_id)
+        case _ if not is_valid_id(step.resource_id):  # every other step puts a content-type id in its URL
+            return "not a valid content type id (1-64 letters, digits, '-', '_', '.', not only dots)"
+        case steps.PutContentType() if step.content_type.id != step.resource_id:
+            return "needs the content type with this id as content_type"
+        case steps.PutContentType():
+            return None
+        case steps.PutEditorInterface():
+            if step.editor_interface.content_type_id != step.resource_id:
+                return "needs the editor interface of this content type as editor_interface"
+            required = resource_key("editor_interface", step.resource_id)
+        case (
+            steps.PublishContentType()
+            | steps.UnpublishContentType()
+            | steps.DeleteContentType()
+            | steps.DeleteEntries()
+        ):
+            required = resource_key("content_type", step.resource_id)
+        case _:
+            assert_never(step)
+    if required not in known:
+        return f"the plan does not describe {required} (not in live_meta, not created by an earlier step)"
     return None

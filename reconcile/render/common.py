@@ -1,4 +1,5 @@
-"""What every plan rendering shares: change symbols, labels, the summary line and detail lines."""
+"""What every plan rendering shares: change symbols and labels (from :data:`reconcile.kinds.KINDS`), the
+summary line and detail lines."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ from typing import Any
 
 from reconcile.changes import (
     IMPACT_RANK,
+    AddField,
     Change,
     CreateContentType,
     CreateLocale,
     MoveField,
+    PublishContentType,
     RenameField,
     document,
     leaf_paths,
     value_at,
 )
+from reconcile.kinds import Symbol, kind_of
 from reconcile.model import Field, Locale
 from reconcile.plan import Plan
 
@@ -24,39 +28,15 @@ _VALUE_WIDTH = 70
 #: Field properties that :func:`field_summary` already shows.
 _SUMMARISED = frozenset({"link_type", "required", "localized", "disabled", "omitted"})
 
-_LABELS: dict[str, str] = {
-    "CreateContentType": "create content type",
-    "DeleteContentType": "delete content type",
-    "UpdateContentType": "update content type",
-    "PublishContentType": "publish live draft",
-    "AddField": "add field",
-    "ModifyField": "modify field",
-    "RenameField": "rename field",
-    "MoveField": "move field",
-    "OmitField": "omit field",
-    "RemoveField": "remove field",
-    "ReplaceField": "replace field (type change)",
-    "UpdateEditorInterface": "update editor interface",
-    "CreateLocale": "create locale",
-    "UpdateLocale": "update locale",
-    "DeleteLocale": "delete locale",
-}
-
 
 def label(change: Change) -> str:
     """A short human name of the kind of change: ``"remove field"``."""
-    return _LABELS[change.kind]
+    return kind_of(change).label
 
 
-def symbol(change: Change) -> str:
+def symbol(change: Change) -> Symbol:
     """``+`` create, ``~`` update in place, ``-`` destroy, ``-/+`` destroy and re-create."""
-    if change.kind == "ReplaceField":
-        return "-/+"
-    if change.kind.startswith(("Create", "Add")):
-        return "+"
-    if change.kind.startswith(("Delete", "Remove")):
-        return "-"
-    return "~"
+    return kind_of(change).symbol
 
 
 def counts(plan: Plan) -> tuple[int, int, int]:
@@ -105,7 +85,7 @@ def headline_note(change: Change) -> str:
         return f"(renamed from {change.before.id})"
     if isinstance(change, MoveField):
         return f"(moved from position {change.position_before + 1} to {change.position_after + 1})"
-    if change.kind == "PublishContentType":
+    if isinstance(change, PublishContentType):
         return "(publish the live draft)"
     return ""
 
@@ -151,7 +131,7 @@ def detail_lines(change: Change) -> list[str]:
         ]
         lines += [f"+ field {f.id}: {field_summary(f)}" for f in ct.fields]
         return lines
-    if change.kind == "AddField" and isinstance(change.after, Field):
+    if isinstance(change, AddField):
         created = change.after
         defaults = document(Field(id=created.id, name=created.name, type=created.type))
         return [field_summary(created)] + [
@@ -166,7 +146,7 @@ def detail_lines(change: Change) -> list[str]:
             f"{path}: {format_value(value_at(document(created_locale), path))}"
             for path in leaf_paths(defaults, document(created_locale))
         ]
-    if change.kind in ("MoveField", "PublishContentType") or change.after is None:
+    if isinstance(change, MoveField | PublishContentType) or change.after is None:
         return []
     before, after = document(change.before), document(change.after)
     return [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from reconcile.plan import Plan
-from reconcile.planner import phase_of
 from reconcile.render.common import (
     detail_lines,
     headline_note,
@@ -43,7 +42,7 @@ def phase_lines(plan: Plan) -> list[str]:
     lines: list[str] = []
     for number, phase in enumerate(plan.phases, start=1):
         lines += ["", f"Phase {number}/{len(plan.phases)} {phase.name}: {phase.title}"]
-        for change in (c for c in plan.changes if phase_of(c) == phase.name):
+        for change in plan.changes_in(phase):
             head = f"  {symbol(change):>3} {change.address}  {label(change)}"
             extras = " ".join(part for part in (headline_note(change), impact_marker(plan, change)) if part)
             lines.append(f"{head}  {extras}" if extras else head)

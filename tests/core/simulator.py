@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reconcile import steps
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Locale
-from reconcile.plan import Step
+from reconcile.steps import Step
 
 
 class RuleBroken(AssertionError):
@@ -45,9 +46,8 @@ class Server:
 
     # content types ---------------------------------------------------------------------------
 
-    def put_content_type(self, step: Step) -> None:
+    def put_content_type(self, step: steps.PutContentType) -> None:
         body = step.content_type
-        assert body is not None
         renames = {f.renamed_from: f.id for f in body.fields if f.renamed_from}
         published = self.published.get(body.id)
         if published is not None:
@@ -73,7 +73,7 @@ class Server:
         fields = tuple(f.model_copy(update={"renamed_from": None}) for f in body.fields)
         self.content_types[body.id] = body.model_copy(update={"fields": fields})
 
-    def publish_content_type(self, step: Step) -> None:
+    def publish_content_type(self, step: steps.PublishContentType) -> None:
         ct = self.content_types[step.resource_id]
         self.published[ct.id] = ct
         renames = self.pending_renames.pop(ct.id, {})
@@ -92,25 +92,24 @@ class Server:
         kept += [Control(field_id=f) for f in field_ids if f not in present]
         self.editor_interfaces[ct.id] = interface.model_copy(update={"controls": tuple(kept)})
 
-    def delete_entries(self, step: Step) -> None:
+    def delete_entries(self, step: steps.DeleteEntries) -> None:
         self.entries[step.resource_id] = 0
 
-    def unpublish_content_type(self, step: Step) -> None:
+    def unpublish_content_type(self, step: steps.UnpublishContentType) -> None:
         if self.entries.get(step.resource_id, 0):
             raise RuleBroken(f"Content Type has entries: {step.resource_id}")
         if step.resource_id not in self.published:
             raise RuleBroken(f"Not published: {step.resource_id}")
         del self.published[step.resource_id]
 
-    def delete_content_type(self, step: Step) -> None:
+    def delete_content_type(self, step: steps.DeleteContentType) -> None:
         if step.resource_id in self.published:
             raise RuleBroken(f"Cannot delete published: {step.resource_id}")
         del self.content_types[step.resource_id]
         self.editor_interfaces.pop(step.resource_id, None)
 
-    def put_editor_interface(self, step: Step) -> None:
+    def put_editor_interface(self, step: steps.PutEditorInterface) -> None:
         interface = step.editor_interface
-        assert interface is not None
         if interface.content_type_id not in self.published:
             raise RuleBroken(f"editor interface of an unpublished content type: {step.resource_id}")
         field_ids = {f.id for f in self.content_types[interface.content_type_id].fields}
@@ -125,21 +124,19 @@ class Server:
         if locale.fallback_code is not None and locale.fallback_code not in self.locales:
             raise RuleBroken(f"fallback {locale.fallback_code} of {locale.code} does not exist")
 
-    def create_locale(self, step: Step) -> None:
-        assert step.locale is not None
+    def create_locale(self, step: steps.CreateLocale) -> None:
         if step.locale.code in self.locales:
             raise RuleBroken(f"taken: {step.locale.code}")
         self._check_fallback(step.locale)
         self.locales[step.locale.code] = step.locale
 
-    def update_locale(self, step: Step) -> None:
-        assert step.locale is not None
+    def update_locale(self, step: steps.UpdateLocale) -> None:
         if self.locales[step.locale.code].default != step.locale.default:
             raise RuleBroken("the default locale is permanent")
         self._check_fallback(step.locale)
         self.locales[step.locale.code] = step.locale
 
-    def delete_locale(self, step: Step) -> None:
+    def delete_locale(self, step: steps.DeleteLocale) -> None:
         code = step.resource_id
         if self.locales[code].default:
             raise RuleBroken("DefaultLocaleNotDeletable")

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.diff import diff
+from reconcile.kinds import kind_of
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Items, LiveState, Locale
 from reconcile.normalize import fingerprint, normalize
 from reconcile.planner import make_plan
@@ -171,3 +172,16 @@ def test_blocked_exactly_when_destructive_and_not_allowed(pair: tuple[ContentMod
     plan = make_plan(live_state(current), desired)
     assert set(plan.blocked) == {c.address for c in plan.changes if c.impact == "destructive"}
     assert make_plan(live_state(current), desired, allowed=["*"]).blocked == ()
+
+
+@given(model_pairs())
+@settings(max_examples=150, deadline=None)
+def test_every_change_is_carried_out_by_steps_of_the_phase_of_its_kind(pair: tuple[ContentModel, ContentModel]) -> None:
+    current, desired = pair
+    plan = make_plan(live_state(current), desired, allow_destroy=True)
+    for phase in plan.phases:
+        for step in phase.steps:
+            for change in (plan.changes[i] for i in step.changes):
+                assert (kind_of(change).phase, change.resource_id) == (phase.name, step.resource_id)
+    linked = {i for phase in plan.phases for step in phase.steps for i in step.changes}
+    assert linked == set(range(len(plan.changes)))

@@ -3,9 +3,10 @@
 
 Every file of ``plans/`` except ``valid_base.json`` is a case; ``CASES`` says what it is and which texts
 the error must contain. ``valid_base.json`` is the plan ``reconcile plan --out`` wrote for the project's
-model (create the content type ``note``) against a new space; the cases are edits of it. Its live
-fingerprint is the placeholder ``@LIVE_FINGERPRINT@`` (see support.py), so the cases that must get past the
-stale-plan check do. ``GENERATED`` cases are made at test time (20 MB, 100,000 levels deep).
+model (create the content type ``note``) against a new space, in format 1.0 (still read: its steps are
+linked to their changes on reading); the cases are edits of it. Its live fingerprint is the placeholder
+``@LIVE_FINGERPRINT@`` (see support.py), so the cases that must get past the stale-plan check do.
+``GENERATED`` cases are made at test time (20 MB, 100,000 levels deep).
 
 A case refused while reading the file sends no request at all; a stale plan (``reads``) is found by
 reading the live environment: GET requests only.
@@ -68,8 +69,13 @@ CASES: dict[str, Case] = {
         "publishes a content type the plan knows nothing about",
         (INVALID, "phases.0.steps.1: publish_content_type 'ghost': the plan does not describe content_type:ghost"),
     ),
+    "step_change_link_missing.json": Case(
+        "a step links to a change the plan does not have",
+        (INVALID, "phases.0.steps.1.changes: links to changes [3], but the plan has 1 change(s)"),
+    ),
     "put_without_body.json": Case(
-        "content_type body removed", (INVALID, "put_content_type 'note': needs the content type with this id")
+        "content_type body removed",
+        (INVALID, "phases.0.steps.0.put_content_type.content_type: Input should be a valid dictionary"),
     ),
     "body_id_mismatch.json": Case(
         "the body puts another content type", (INVALID, "put_content_type 'note': needs the content type with this id")

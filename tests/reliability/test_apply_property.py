@@ -29,7 +29,8 @@ from reconcile.backend import Backend
 from reconcile.emulator import Emulator, Fault
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
-from reconcile.plan import Plan, Step
+from reconcile.plan import Plan
+from reconcile.steps import Step
 from tests.integration.conftest import TOKEN
 from tests.integration.test_convergence import approve, entries_by_id
 from tests.support import target_section, write_config

@@ -1,0 +1,103 @@
+"""The closed set of API steps a plan runs, one class per ``action`` (like :mod:`reconcile.changes`).
+
+Every step names the resource it acts on (``resource_id``: a content-type id or a locale code), says
+what it does in plain words (``description``) and lists the changes it carries out (``changes``:
+indices into ``Plan.changes``; a step that only prepares a later one, such as omitting a field before
+its removal, carries out none). A step that sends a body has it, required: ``PutContentType`` the full
+content type (a field with ``renamed_from`` is sent as an API ``newId`` rename), ``PutEditorInterface``
+the full editor interface, ``CreateLocale``/``UpdateLocale`` the locale. The bodies a step does not send
+are ``None`` (``null`` in the JSON, ``docs/plan-format.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field as SchemaField
+from pydantic import NonNegativeInt
+
+from reconcile.model import ContentType, EditorInterface, Locale, Value
+
+
+class _Step(Value):
+    """The keys of every step, in their JSON order. Each step class narrows ``action`` and the three bodies
+    (to the body it sends, or to ``None``), so that no step has an optional body."""
+
+    action: str
+    resource_id: str
+    content_type: ContentType | None
+    editor_interface: EditorInterface | None
+    locale: Locale | None
+    description: str
+    #: Indices into ``Plan.changes`` of the changes that take effect with this step.
+    changes: tuple[NonNegativeInt, ...] = ()
+
+
+class _Bodiless(_Step):
+    content_type: None = None
+    editor_interface: None = None
+    locale: None = None
+
+
+class PutContentType(_Step):
+    action: Literal["put_content_type"] = "put_content_type"
+    content_type: ContentType
+    editor_interface: None = None
+    locale: None = None
+
+
+class PublishContentType(_Bodiless):
+    action: Literal["publish_content_type"] = "publish_content_type"
+
+
+class UnpublishContentType(_Bodiless):
+    action: Literal["unpublish_content_type"] = "unpublish_content_type"
+
+
+class DeleteContentType(_Bodiless):
+    action: Literal["delete_content_type"] = "delete_content_type"
+
+
+class DeleteEntries(_Bodiless):
+    """Unpublish and delete every entry of the content type (the pre-apply snapshot holds their data)."""
+
+    action: Literal["delete_entries"] = "delete_entries"
+
+
+class PutEditorInterface(_Step):
+    action: Literal["put_editor_interface"] = "put_editor_interface"
+    content_type: None = None
+    editor_interface: EditorInterface
+    locale: None = None
+
+
+class _LocaleStep(_Step):
+    content_type: None = None
+    editor_interface: None = None
+    locale: Locale
+
+
+class CreateLocale(_LocaleStep):
+    action: Literal["create_locale"] = "create_locale"
+
+
+class UpdateLocale(_LocaleStep):
+    action: Literal["update_locale"] = "update_locale"
+
+
+class DeleteLocale(_Bodiless):
+    action: Literal["delete_locale"] = "delete_locale"
+
+
+Step = Annotated[
+    CreateLocale
+    | UpdateLocale
+    | DeleteLocale
+    | PutContentType
+    | PublishContentType
+    | DeleteEntries
+    | UnpublishContentType
+    | DeleteContentType
+    | PutEditorInterface,
+    SchemaField(discriminator="action"),
+]
