@@ -1,4 +1,4 @@
-"""The ``reconcile`` command line: parse, call one ``api`` function, render, exit with a named code.
+"""The ``reconcile`` command line: parse, call one ``workflows`` function, render, exit with a named code.
 
 Data goes to stdout; progress and diagnostics to stderr. Expected failures print one clear message and
 exit 1 (3 when blocked by policy), never a traceback. The management token is never taken as an argument:
@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from reconcile import __version__, api
+from reconcile import __version__, workflows
 from reconcile.errors import ApiError, PolicyBlocked, ReconcileError
 from reconcile.plan import Plan
 from reconcile.render import render_json, render_markdown, render_text
@@ -106,8 +106,8 @@ def _api_hint(exc: ApiError) -> str:
     return _API_HINTS.get(exc.status, "see the API's message above")
 
 
-def _project(config: Path | None, models: Path | None) -> api.Project:
-    return api.load_project(config, models, Path.cwd())
+def _project(config: Path | None, models: Path | None) -> workflows.Project:
+    return workflows.load_project(config, models, Path.cwd())
 
 
 def _render(plan: Plan, fmt: Format) -> str:
@@ -200,7 +200,7 @@ def _main(
 @_guarded
 def validate_cmd(config: ConfigOpt = None, models: ModelsOpt = None) -> None:
     """Check the model files offline (no request is sent)."""
-    declared = api.validate_models(_project(config, models))
+    declared = workflows.validate_models(_project(config, models))
     count = len(declared.model.content_types)
     _err(f"OK: {count} content type(s), {len(declared.model.locales)} locale(s) are valid.")
 
@@ -220,18 +220,18 @@ def plan_cmd(
     ] = None,
 ) -> None:
     """Show what apply would change. Exit 0 = no changes, 2 = changes, 3 = blocked by policy."""
-    outcome = api.plan(_project(config, models), target, allow_destroy=allow_destroy, from_export=from_export)
+    outcome = workflows.plan(_project(config, models), target, allow_destroy=allow_destroy, from_export=from_export)
     _warn(outcome.warnings)
     typer.echo(_render(outcome.plan, fmt))
     if out is not None:
-        api.save_plan(outcome.plan, out)
+        workflows.save_plan(outcome.plan, out)
         _err(f"Plan saved to {out}. Apply it with: reconcile apply {out}")
     if outcome.plan.is_blocked:
         raise typer.Exit(BLOCKED)
     raise typer.Exit(OK if outcome.plan.is_empty else CHANGES)
 
 
-def _report_execution(outcome: api.ApplyOutcome) -> int:
+def _report_execution(outcome: workflows.ApplyOutcome) -> int:
     report = outcome.report
     if report is None:
         return OK
@@ -280,7 +280,7 @@ def apply_cmd(
 ) -> None:
     """Converge the target to the models, safely: snapshot, phased execution, verification, rollback."""
     with _TerminalProgress() as progress:
-        outcome = api.apply(
+        outcome = workflows.apply(
             _project(config, models),
             target,
             plan_file=plan_file,
@@ -309,7 +309,7 @@ def revert_cmd(
 ) -> None:
     """Converge the target back to a snapshot, restoring captured entry values."""
     with _TerminalProgress() as progress:
-        outcome = api.revert(
+        outcome = workflows.revert(
             _project(config, models), target, snapshot, confirm=_confirmer(auto_approve, "revert"), progress=progress
         )
     if outcome.declined:
@@ -349,7 +349,7 @@ def drift_cmd(
 ) -> None:
     """Report what differs from the files and what changed outside the tool. Exit 0 none, 2 drift."""
     project = _project(config, models)
-    outcome = api.drift(project, target, adopt=adopt)
+    outcome = workflows.drift(project, target, adopt=adopt)
     _warn(outcome.warnings)
     name = project.config.target(target).name
     renderers = {
@@ -384,7 +384,7 @@ def rehearse_cmd(
     if source is not None and not offline:
         raise ReconcileError("--from works only with --offline", hint="add --offline")
     with _TerminalProgress() as progress:
-        outcome = api.rehearse(
+        outcome = workflows.rehearse(
             _project(config, models), target, allow_destroy=allow_destroy, keep=keep, offline=offline,
             source=source, progress=progress,
         )
@@ -401,7 +401,7 @@ def show_cmd(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
     """Show a saved plan (no request is sent). Exit 0 = no changes, 2 = changes, 3 = blocked."""
-    plan = api.load_plan_file(plan_file)
+    plan = workflows.load_plan_file(plan_file)
     typer.echo(_render(plan, fmt))
     if plan.is_blocked:
         raise typer.Exit(BLOCKED)
@@ -417,7 +417,7 @@ def pull_cmd(
     content_type: Annotated[str | None, typer.Option("--content-type", help="Pull only this content type.")] = None,
 ) -> None:
     """Write the live environment as model files (adopt an existing space)."""
-    written = api.pull(_project(config, models), target, content_type=content_type)
+    written = workflows.pull(_project(config, models), target, content_type=content_type)
     for path in written:
         typer.echo(str(path))
     _err(f"Wrote {len(written)} file(s).")
@@ -427,7 +427,7 @@ def pull_cmd(
 @_guarded
 def unlock_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> None:
     """Break the apply lock of a target (only when the process holding it is gone)."""
-    path = api.unlock(_project(config, None), target)
+    path = workflows.unlock(_project(config, None), target)
     _err(f"Removed lock {path}.")
 
 
@@ -447,7 +447,7 @@ def schema_cmd(
 @_guarded
 def snapshots_list_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> None:
     """List snapshots (all targets unless --target)."""
-    infos = api.snapshots_list(_project(config, None), target)
+    infos = workflows.snapshots_list(_project(config, None), target)
     if not infos:
         _err("No snapshots.")
         return
@@ -461,7 +461,7 @@ def snapshots_list_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> No
 @_guarded
 def snapshots_show_cmd(snapshot_id: str, config: ConfigOpt = None) -> None:
     """Show a snapshot's metadata and contents summary (JSON)."""
-    typer.echo(json.dumps(api.snapshot_show(_project(config, None), snapshot_id), indent=2, sort_keys=True))
+    typer.echo(json.dumps(workflows.snapshot_show(_project(config, None), snapshot_id), indent=2, sort_keys=True))
 
 
 @snapshots_app.command("diff")
@@ -473,7 +473,7 @@ def snapshots_diff_cmd(
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
 ) -> None:
     """What changed from snapshot A to snapshot B (as a plan from A to B)."""
-    plan = api.snapshots_diff(_project(config, None), a, b)
+    plan = workflows.snapshots_diff(_project(config, None), a, b)
     if plan.is_empty and fmt is Format.text:
         typer.echo(f"No differences: snapshots {a} and {b} hold the same content model.")
     else:

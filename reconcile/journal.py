@@ -110,6 +110,13 @@ def _replace_cut_off_tail(fd: int, size: int) -> bytes:
     return (json.dumps({"event": "cut_off", "partial": partial}, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def journal_of(snapshot: Snapshot) -> Journal:
+    """The journal beside a snapshot the tool wrote (a run's starting point)."""
+    path = snapshot.journal_path
+    assert path is not None  # only plain export files have none, and the tool never writes those
+    return Journal(path)
+
+
 def journal_state(records: list[dict[str, Any]]) -> JournalState:
     """The state of the last run in ``records``.
 
