@@ -1,36 +1,28 @@
 """Entry data at stake in a plan: which entries a destructive change touches, how many hold data,
-capturing them for the pre-apply snapshot, and restoring their values after a rollback or revert."""
+capturing them for the pre-apply snapshot, deleting them with their content type, and restoring their
+values after a rollback or revert. Entries are ``Entry`` values; their JSON stays in the backend."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconcile.addresses import Address, parse_address
 from reconcile.backend import Backend
-from reconcile.model import ContentModel
+from reconcile.model import ContentModel, Entry
 from reconcile.progress import Progress
 
-EntriesByType = dict[str, list[dict[str, Any]]]
-
-
-def _parse_address(address: str) -> tuple[str, str, str | None]:
-    """``content_types.X[.fields.F]`` / ``locales.L`` -> (kind, id, field id)."""
-    head, _, rest = address.partition(".")
-    if head == "locales":
-        return "locale", rest, None
-    ct_id, _, field_part = rest.partition(".fields.")
-    return "content_type", ct_id, field_part or None
+EntriesByType = dict[str, list[Entry]]
 
 
 def affected_content_types(addresses: Iterable[str], live: ContentModel) -> list[str]:
     """The live content types whose entries hold the data the changes at ``addresses`` destroy."""
     affected: set[str] = set()
-    for address in addresses:
-        kind, ident, _ = _parse_address(address)
-        if kind == "content_type":
-            if ident in live.content_types:
-                affected.add(ident)
+    for address in map(parse_address, addresses):
+        if address.kind != "locale":
+            if address.ident in live.content_types:
+                affected.add(address.ident)
         else:  # a deleted locale destroys the values of every localized field
             affected.update(
                 ct.id for ct in live.content_types.values() if any(f.localized for f in ct.fields)
@@ -48,38 +40,40 @@ def fetch_by_type(backend: Backend, content_type_ids: Iterable[str]) -> EntriesB
     return {ct: backend.fetch_entries(ct) for ct in content_type_ids}
 
 
-def _holds_data(entry: dict[str, Any], field_id: str | None, locale: str | None) -> bool:
-    fields: dict[str, Any] = entry.get("fields") or {}
-    values = [fields.get(field_id)] if field_id is not None else list(fields.values())
-    if locale is None:
-        return any(v for v in values)
-    return any(isinstance(v, dict) and locale in v for v in values)
+def by_type(entries: Iterable[Entry]) -> EntriesByType:
+    """Entries grouped by the id of their content type."""
+    grouped: EntriesByType = {}
+    for entry in entries:
+        grouped.setdefault(entry.content_type_id, []).append(entry)
+    return grouped
+
+
+def _holds_data(entry: Entry, address: Address) -> bool:
+    """Whether the entry has a value the change at ``address`` destroys (every entry dies with its type)."""
+    if address.kind == "locale":
+        return any(isinstance(v, dict) and address.ident in v for v in entry.fields.values())
+    return address.field_id is None or bool(entry.fields.get(address.field_id))
 
 
 def entry_counts(addresses: Iterable[str], entries: EntriesByType) -> dict[str, int]:
     """Per destructive address, the number of entries holding data it would destroy."""
     counts: dict[str, int] = {}
-    for address in addresses:
-        kind, ident, field_id = _parse_address(address)
-        if kind == "locale":
-            counts[address] = sum(
-                1 for ct_entries in entries.values() for e in ct_entries if _holds_data(e, None, ident)
-            )
-        elif field_id is None:
-            counts[address] = len(entries.get(ident, []))
+    for text in addresses:
+        address = parse_address(text)
+        if address.kind == "locale":
+            at_stake = [e for ct_entries in entries.values() for e in ct_entries]
         else:
-            counts[address] = sum(1 for e in entries.get(ident, []) if _holds_data(e, field_id, None))
+            at_stake = entries.get(address.ident, [])
+        counts[text] = sum(1 for e in at_stake if _holds_data(e, address))
     return counts
 
 
-def entries_by_type(entries: list[dict[str, Any]]) -> EntriesByType:
-    """Entries grouped by the id of their content type."""
-    grouped: EntriesByType = {}
-    for entry in entries:
-        ct_id = entry.get("sys", {}).get("contentType", {}).get("sys", {}).get("id")
-        if isinstance(ct_id, str):
-            grouped.setdefault(ct_id, []).append(entry)
-    return grouped
+def delete_entries(backend: Backend, content_type_id: str) -> None:
+    """Delete every entry of a content type (unpublishing the published ones first)."""
+    for entry in backend.fetch_entries(content_type_id):
+        if entry.published_version is not None:
+            backend.unpublish_entry(entry.id, entry.version)
+        backend.delete_entry(entry.id)
 
 
 @dataclass
@@ -88,7 +82,7 @@ class RestoreReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def restore_entries(backend: Backend, captured: list[dict[str, Any]], progress: Progress) -> RestoreReport:
+def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progress) -> RestoreReport:
     """Put back the captured entry values the live entries lack (the ones the apply destroyed: a removed
     or replaced field, a deleted locale or content type), keeping every value the live entry holds, so
     edits made since are not overwritten. A re-created entry is published when it was; an existing one
@@ -98,35 +92,42 @@ def restore_entries(backend: Backend, captured: list[dict[str, Any]], progress: 
         return result
     live = backend.read_live().model
     locales = set(live.locales)
-    for ct_id, entries in sorted(entries_by_type(captured).items()):
+    for ct_id, entries in sorted(by_type(captured).items()):
         content_type = live.content_types.get(ct_id)
         if content_type is None:
-            result.skipped.extend(e["sys"]["id"] for e in entries)
+            result.skipped.extend(e.id for e in entries)
             continue
         field_ids = {f.id for f in content_type.fields}
-        current = {e["sys"]["id"]: e for e in backend.fetch_entries(ct_id)}
+        current = {e.id: e for e in backend.fetch_entries(ct_id)}
         for entry in entries:
-            entry_id = entry["sys"]["id"]
-            now = current.get(entry_id)
-            live_fields: dict[str, Any] = (now.get("fields") or {}) if now is not None else {}
-            wanted = {fid: dict(values) for fid, values in live_fields.items()}
-            for fid, values in (entry.get("fields") or {}).items():
-                if fid in field_ids and isinstance(values, dict):
-                    slot = wanted.setdefault(fid, {})
-                    for loc, value in values.items():
-                        if loc in locales:
-                            slot.setdefault(loc, value)
-            if now is not None and wanted == live_fields:
-                continue
-            if now is None:
-                version, publish = None, entry["sys"].get("publishedVersion") is not None
-            else:
-                sys = now["sys"]
-                version = int(sys["version"])
-                publish = sys.get("publishedVersion") is not None and version == int(sys["publishedVersion"]) + 1
-            response = backend.put_entry(entry_id, ct_id, wanted, version)
-            if publish:
-                backend.publish_entry(entry_id, int(response["sys"]["version"]))
-            result.restored += 1
+            now = current.get(entry.id)
+            wanted = _merged(entry, now, field_ids, locales)
+            if now is None or wanted != now.fields:
+                _write(backend, entry, now, wanted)
+                result.restored += 1
     progress(f"restored {result.restored} entr{'y' if result.restored == 1 else 'ies'}")
     return result
+
+
+def _merged(captured: Entry, now: Entry | None, field_ids: set[str], locales: set[str]) -> dict[str, Any]:
+    """The live values, plus the captured values of live fields and locales the live entry lacks."""
+    wanted = {fid: dict(values) for fid, values in (now.fields if now is not None else {}).items()}
+    for fid, values in captured.fields.items():
+        if fid in field_ids and isinstance(values, dict):
+            slot = wanted.setdefault(fid, {})
+            for loc, value in values.items():
+                if loc in locales:
+                    slot.setdefault(loc, value)
+    return wanted
+
+
+def _write(backend: Backend, captured: Entry, now: Entry | None, fields: dict[str, Any]) -> None:
+    """Create or update the entry with ``fields``, publishing it when its publish state calls for it."""
+    if now is None:
+        version, publish = None, captured.published_version is not None
+    else:
+        version = now.version
+        publish = now.published_version is not None and now.version == now.published_version + 1
+    written = backend.put_entry(captured.id, captured.content_type_id, fields, version)
+    if publish:
+        backend.publish_entry(captured.id, written.version)

@@ -19,10 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconcile.backend import Backend, RawEnvironment, parse_environment
+from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
+from reconcile.entries import delete_entries
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.journal import Journal
-from reconcile.model import LiveState, ResourceMeta, resource_key
+from reconcile.model import JsonObject, LiveState, ResourceMeta, resource_key
 from reconcile.normalize import fingerprint
 from reconcile.plan import Phase, Plan, Step
 
@@ -88,13 +89,13 @@ class _Versions:
             raise ReconcileError(f"no known id for {key}: the plan does not describe this resource")
         return self._sys_id[key]
 
-    def record(self, key: str, response: dict[str, Any]) -> int:
-        sys = response.get("sys", {})
-        version = int(sys["version"])
-        self._version[key] = version
-        if "id" in sys:
-            self._sys_id[key] = str(sys["id"])
-        return version
+    def record(self, key: str, response: JsonObject) -> int:
+        """Take the version (and id) a write answered with; the response stays opaque to the executor."""
+        meta = meta_from_api(response, default_sys_id=self._sys_id.get(key, ""))
+        self._version[key] = meta.version
+        if meta.sys_id:
+            self._sys_id[key] = meta.sys_id
+        return meta.version
 
     def forget(self, key: str) -> None:
         self._version.pop(key, None)
@@ -281,11 +282,7 @@ class Executor:
             versions.forget(resource_key("editor_interface", step.resource_id))
             return None
         if step.action == "delete_entries":
-            for entry in b.fetch_entries(step.resource_id):
-                sys = entry["sys"]
-                if sys.get("publishedVersion") is not None:
-                    b.unpublish_entry(sys["id"], int(sys["version"]))
-                b.delete_entry(sys["id"])
+            delete_entries(b, step.resource_id)
             return None
         if step.action == "put_editor_interface":
             assert step.editor_interface is not None

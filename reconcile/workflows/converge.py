@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from reconcile.backend import Backend, RawEnvironment, parse_environment
+from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
 from reconcile.entries import RestoreReport, restore_entries
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
@@ -93,7 +93,7 @@ def _round(
                              allow_destroy=True)
     outcome.report = executor.run(outcome.plan, label=label)
     if outcome.report.ok:
-        outcome.restore = restore_entries(backend, snapshot.export.get("entries") or [], executor.progress)
+        outcome.restore = restore_entries(backend, entries_from_export(snapshot.export), executor.progress)
     outcome.final_raw = backend.read_raw()
     final = parse_environment(outcome.final_raw)
     outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from reconcile import __version__
-from reconcile.backend import RawEnvironment
+from reconcile.backend import RawEnvironment, to_export
 from reconcile.changes import RenameField
 from reconcile.entries import EntriesByType
 from reconcile.model import ContentModel, LiveState
@@ -18,12 +18,7 @@ from reconcile.workflows.project import Project
 
 def export(raw: RawEnvironment, entries: EntriesByType) -> dict[str, Any]:
     """The snapshot export of an environment read and the entries captured from it."""
-    return {
-        "contentTypes": raw.content_types,
-        "editorInterfaces": raw.editor_interfaces,
-        "entries": [e for ct_entries in entries.values() for e in ct_entries],
-        "locales": raw.locales,
-    }
+    return to_export(raw, [entry for ct_entries in entries.values() for entry in ct_entries])
 
 
 def metadata(opened: OpenTarget, live: LiveState, plan: Plan | None, project: Project) -> dict[str, Any]:

@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconcile.entries import entries_by_type
+from reconcile.backend import entries_from_export
+from reconcile.entries import by_type
 from reconcile.errors import ReconcileError
 from reconcile.plan import Plan
 from reconcile.targets import open_target
@@ -35,7 +36,7 @@ def plan(
     if from_export is not None:
         snapshot = project.store.load(str(from_export), target.name)
         live = snapshot_state(snapshot)
-        entries = entries_by_type(snapshot.export.get("entries") or [])
+        entries = by_type(entries_from_export(snapshot.export))
         addresses = destroyed(live.model, declared.model)
         return PlanOutcome(plan_for(live, declared.model, target, allow_destroy, addresses, entries), warnings)
     with open_target(target) as opened:

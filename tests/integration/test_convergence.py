@@ -35,7 +35,7 @@ def write(ws: Workspace, model: ContentModel) -> None:
 
 
 def entries_by_id(b: Backend) -> dict[str, dict[str, Any]]:
-    return {e["sys"]["id"]: e.get("fields", {}) for e in b.fetch_entries()}
+    return {e.id: e.fields for e in b.fetch_entries()}
 
 
 def seed_start(ws: Workspace) -> tuple[str, dict[str, dict[str, Any]]]:
@@ -45,7 +45,7 @@ def seed_start(ws: Workspace) -> tuple[str, dict[str, dict[str, Any]]]:
     b = backend(ws)
     for ct_id, entry_id, fields in START_ENTRIES:
         created = b.put_entry(entry_id, ct_id, fields, None)
-        b.publish_entry(entry_id, created["sys"]["version"])
+        b.publish_entry(entry_id, created.version)
     return fingerprint(b.read_live().model), entries_by_id(b)
 
 
@@ -250,10 +250,10 @@ def test_revert_restores_destroyed_values_and_keeps_later_edits(workspace: Works
     assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     b = backend(workspace)
     # an editor changes another field of a1 after the apply (published entry, no pending draft after publish)
-    a1 = next(e for e in b.fetch_entries("article") if e["sys"]["id"] == "a1")
-    fields = {**a1["fields"], "body": {"en-US": "Edited after the apply"}}
-    edited = b.put_entry("a1", "article", fields, int(a1["sys"]["version"]))
-    b.publish_entry("a1", int(edited["sys"]["version"]))
+    a1 = next(e for e in b.fetch_entries("article") if e.id == "a1")
+    fields = {**a1.fields, "body": {"en-US": "Edited after the apply"}}
+    edited = b.put_entry("a1", "article", fields, a1.version)
+    b.publish_entry("a1", edited.version)
     reverted = workflows.revert(workspace.project(), None, "latest", confirm=approve)
     assert reverted.converged is not None and reverted.converged.complete
     assert fingerprint(b.read_live().model) == start_fp
@@ -261,5 +261,6 @@ def test_revert_restores_destroyed_values_and_keeps_later_edits(workspace: Works
     assert after["a1"]["legacy"] == {"en-US": "L-1"} and after["a2"]["legacy"] == {"en-US": "L-2"}
     assert after["a1"]["body"] == {"en-US": "Edited after the apply"}  # not overwritten by the snapshot
     assert {k: v for k, v in after.items() if k != "a1"} == {k: v for k, v in start_entries.items() if k != "a1"}
-    a1_now = next(e for e in b.fetch_entries("article") if e["sys"]["id"] == "a1")["sys"]
-    assert a1_now["publishedVersion"] + 1 == a1_now["version"]  # republished: it was published and current
+    a1_now = next(e for e in b.fetch_entries("article") if e.id == "a1")
+    assert a1_now.published_version is not None
+    assert a1_now.published_version + 1 == a1_now.version  # republished: it was published and current

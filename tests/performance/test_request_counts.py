@@ -179,7 +179,7 @@ def test_delete_a_content_type_with_entries_deletes_each_entry(workspace: Worksp
     backend = Backend(base_url=workspace.emulator.base_url, token=TOKEN, space_id="local", environment_id="master")
     for entry_id in ("t1", "t2"):
         created = backend.put_entry(entry_id, "tag", {"label": {"en-US": entry_id}}, None)
-        backend.publish_entry(entry_id, created["sys"]["version"])
+        backend.publish_entry(entry_id, created.version)
     target = model(ARTICLE, AUTHOR, locales=(EN, DE), editors=(ARTICLE_EDITOR,))
     log = workspace.requests(lambda: workspace.apply(target))
     assert writes(log) == Counter({

@@ -104,7 +104,7 @@ def seed_entries(b: Backend, model: ContentModel, publish_every: int) -> None:
             created = b.put_entry(entry_id, ct.id, seeded_fields(ct, locales, n + k), None)
             if (n + k) % publish_every == 0:
                 with contextlib.suppress(Exception):  # a draft that does not meet the validations stays a draft
-                    b.publish_entry(entry_id, created["sys"]["version"])
+                    b.publish_entry(entry_id, created.version)
 
 
 def describe(outcome: workflows.ApplyOutcome) -> str:
