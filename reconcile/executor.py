@@ -13,13 +13,13 @@ The one execution path for apply, rollback and revert. Rules it keeps:
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.entries import delete_entries
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.journal import Journal
@@ -126,13 +126,21 @@ class Executor:
     """Executes plans against one backend; journals every step into ``journal``."""
 
     def __init__(
-        self, backend: Backend, journal: Journal, run_id: str, progress: Progress, *, workers: int = DEFAULT_WORKERS
+        self,
+        backend: Backend,
+        journal: Journal,
+        run_id: str,
+        progress: Progress,
+        *,
+        workers: int = DEFAULT_WORKERS,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.backend = backend
         self.journal = journal
         self.run_id = run_id
         self.progress = progress
         self.workers = workers
+        self.clock = clock
         self._seq = 0
         self._done = 0
         self._total = 0
@@ -210,23 +218,23 @@ class Executor:
     def _journal(self, record: dict[str, Any]) -> None:
         with self._lock:
             self._seq += 1
-            self.journal.append({"run_id": self.run_id, "seq": self._seq, "time": time.time(), **record})
+            self.journal.append({"run_id": self.run_id, "seq": self._seq, "time": self.clock.time(), **record})
 
     def _run_step(self, phase: Phase, step: Step, versions: _Versions, label: str) -> StepOutcome:
-        started = time.monotonic()
+        started = self.clock.monotonic()
         with self._lock:
             self._done += 1
             counter = f"{self._done}/{self._total}"
         try:
             new_version = self._perform(step, versions)
         except ApiError as exc:
-            duration = int((time.monotonic() - started) * 1000)
+            duration = int((self.clock.monotonic() - started) * 1000)
             outcome = StepOutcome(phase.name, step, False, duration, error=str(exc),
                                   outcome_unknown=exc.outcome_unknown)
             self._journal_step(label, phase, step, outcome)
             self.progress(f"[{label}] {counter} FAILED {step.description}: {exc}")
             return outcome
-        duration = int((time.monotonic() - started) * 1000)
+        duration = int((self.clock.monotonic() - started) * 1000)
         outcome = StepOutcome(phase.name, step, True, duration, new_version=new_version)
         self._journal_step(label, phase, step, outcome)
         self.progress(f"[{label}] {counter} ok {step.description} ({duration} ms)")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reconcile.backend import Backend, parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
 from reconcile.journal import Journal, journal_of
@@ -51,6 +52,7 @@ def apply(
     confirm: Confirm,
     no_rollback: bool = False,
     progress: Progress = silent,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> ApplyOutcome:
     """Converge the target to the models (or to a saved plan), safely."""
     target = project.config.target(target_name)
@@ -74,7 +76,7 @@ def apply(
             return outcome
         recorded = metadata(opened, planned.live, planned.plan, project)
         return apply_planned(opened.backend, project.store, target.name, planned, recorded, outcome,
-                             progress=progress, no_rollback=no_rollback)
+                             progress=progress, no_rollback=no_rollback, clock=clock)
 
 
 def apply_planned(
@@ -87,6 +89,7 @@ def apply_planned(
     *,
     progress: Progress,
     no_rollback: bool,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> ApplyOutcome:
     """Snapshot (verified) before the first write, execute, verify, post-snapshot or roll back."""
     snapshot = outcome.snapshot = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
@@ -95,7 +98,7 @@ def apply_planned(
     journal = journal_of(snapshot)
     journal.append({"event": "start", "run_id": run_id, "command": "apply", "target": target_name,
                     "snapshot": snapshot.id, "plan_hash": recorded.get("plan_hash")})
-    report = outcome.report = Executor(backend, journal, run_id, progress).run(planned.plan)
+    report = outcome.report = Executor(backend, journal, run_id, progress, clock=clock).run(planned.plan)
     outcome.applied = True
     if report.ok:
         outcome.post_snapshot = _post_apply_snapshot(backend, store, target_name, planned.plan, recorded, report,
@@ -108,7 +111,7 @@ def apply_planned(
     if no_rollback:
         journal.append({"event": "finish", "run_id": run_id, "outcome": "failed", "rollback": False})
         return outcome
-    outcome.rollback = _roll_back(backend, snapshot, journal, run_id, report, progress)
+    outcome.rollback = _roll_back(backend, snapshot, journal, run_id, report, progress, clock)
     journal.append({"event": "finish", "run_id": run_id,
                     "outcome": "rolled_back" if outcome.rollback.complete else "rollback_incomplete"})
     return outcome
@@ -141,9 +144,9 @@ def _post_apply_snapshot(
 
 def _roll_back(
     backend: Backend, snapshot: Snapshot, journal: Journal, run_id: str, report: ExecutionReport,
-    progress: Progress,
+    progress: Progress, clock: Clock,
 ) -> ConvergeOutcome:
     progress(f"apply failed; rolling back to snapshot {snapshot.id}")
     # A step that timed out may still be carried out by the server: give it the same time again first.
     settle = backend.timeout if report.failed is not None and report.failed.outcome_unknown else 0.0
-    return converge(backend, snapshot, journal, run_id, progress, label="rollback", settle=settle)
+    return converge(backend, snapshot, journal, run_id, progress, label="rollback", settle=settle, clock=clock)

@@ -6,10 +6,10 @@ round that does not get there re-reads and plans again, up to ``CONVERGE_ROUNDS`
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.entries import RestoreReport, restore_entries
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
@@ -51,6 +51,7 @@ def converge(
     *,
     label: str,
     settle: float = 0.0,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
@@ -58,25 +59,25 @@ def converge(
     out) has landed or been dropped by then. Up to ``CONVERGE_ROUNDS`` rounds each re-read the
     environment, so a resource changed under the rollback is planned again from what it now holds.
     Never raises for an API or network failure: the outcome says whether the environment reached the
-    snapshot, and if not, what remains (when the environment can still be read) and why.
+    snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
     """
     wanted = snapshot_state(snapshot).model
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
                               remaining=None)
     if settle > 0:
         progress(f"[{label}] waiting {settle:g} s for a write whose outcome is unknown to land or be dropped")
-        time.sleep(settle)
+        clock.sleep(settle)
     for round_number in range(1, CONVERGE_ROUNDS + 1):
         outcome.error = None
         try:
-            _round(backend, snapshot, wanted, Executor(backend, journal, run_id, progress), label, outcome)
+            _round(backend, snapshot, wanted, Executor(backend, journal, run_id, progress, clock=clock), label, outcome)
         except ReconcileError as exc:
             outcome.error = str(exc)
             progress(f"[{label}] stopped: {exc}")
         if outcome.complete or round_number == CONVERGE_ROUNDS:
             break
         progress(f"[{label}] round {round_number} did not reach the snapshot; re-reading and planning again")
-        time.sleep(max(settle, 1.0))
+        clock.sleep(max(settle, 1.0))
     journal.append({"event": "converged", "run_id": run_id, "label": label, "complete": outcome.complete,
                     "entries_restored": outcome.restore.restored, "skipped": outcome.restore.skipped,
                     "error": outcome.error})

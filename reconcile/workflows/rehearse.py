@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import secrets
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reconcile.backend import Backend, parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import LOCAL_TOKEN, TargetConfig
 from reconcile.entries import fetch_by_type
 from reconcile.errors import ReconcileError
@@ -55,17 +55,18 @@ class RehearsalOutcome:
 class _Stages:
     """Runs named stages, timing each; the first failure stops the rehearsal."""
 
-    def __init__(self, outcome: RehearsalOutcome, progress: Progress) -> None:
+    def __init__(self, outcome: RehearsalOutcome, progress: Progress, clock: Clock) -> None:
         self.outcome = outcome
         self.progress = progress
+        self.clock = clock
 
     def run(self, name: str, action: Callable[[], str]) -> bool:
-        started = time.monotonic()
+        started = self.clock.monotonic()
         try:
             detail, ok = action(), True
         except ReconcileError as exc:
             detail, ok = str(exc), False
-        stage = Stage(name, ok, round(time.monotonic() - started, 3), detail)
+        stage = Stage(name, ok, round(self.clock.monotonic() - started, 3), detail)
         self.outcome.stages.append(stage)
         self.progress(f"[rehearse] {name}: {'ok' if ok else 'FAILED'} ({stage.seconds:.2f} s) {detail}")
         return ok
@@ -81,13 +82,14 @@ def rehearse(
     source: str | None = None,
     ready_timeout: float = 300.0,
     progress: Progress = silent,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> RehearsalOutcome:
     """Try the plan and its rollback somewhere safe: a cloned sandbox environment, or offline a
     throwaway local server loaded with the target's state (or a snapshot / export file)."""
     desired = validate_models(project).model
     target = project.config.target(target_name)
     outcome = RehearsalOutcome()
-    stages = _Stages(outcome, progress)
+    stages = _Stages(outcome, progress, clock)
     if offline:
         _rehearse_offline(project, target, desired, source, allow_destroy, stages)
         return outcome
@@ -123,7 +125,7 @@ def _rehearse_in(
 ) -> None:
     """Run the rehearsal's stages in ``sandbox``, with its snapshots in a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="reconcile-rehearsal-") as tmp:
-        rehearsal = _Rehearsal(sandbox, desired, target, allow_destroy, SnapshotStore(Path(tmp)), stages.progress)
+        rehearsal = _Rehearsal(sandbox, desired, target, allow_destroy, SnapshotStore(Path(tmp)), stages)
         for name, action in (("plan", rehearsal.plan), ("apply", rehearsal.apply), ("re-plan", rehearsal.replan),
                              ("revert", rehearsal.revert), ("verify", rehearsal.verify)):
             if not stages.run(name, action):
@@ -135,10 +137,10 @@ class _Rehearsal:
 
     def __init__(
         self, sandbox: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool,
-        store: SnapshotStore, progress: Progress,
+        store: SnapshotStore, stages: _Stages,
     ) -> None:
         self.sandbox, self.desired, self.target, self.allow_destroy = sandbox, desired, target, allow_destroy
-        self.store, self.progress = store, progress
+        self.store, self.progress, self.clock = store, stages.progress, stages.clock
         self.planned: Planned | None = None
         self.snapshot: Snapshot | None = None
         self.start = ""
@@ -154,7 +156,8 @@ class _Rehearsal:
         assert planned is not None
         meta = {"target": self.target.name, "rehearsal": True, "fingerprint": self.start}
         outcome = apply_planned(self.sandbox, self.store, self.target.name, planned, meta,
-                                ApplyOutcome(planned.plan), progress=self.progress, no_rollback=True)
+                                ApplyOutcome(planned.plan), progress=self.progress, no_rollback=True,
+                                clock=self.clock)
         self.snapshot = outcome.snapshot
         if not outcome.ok:
             failure = outcome.report.failed.error if outcome.report and outcome.report.failed else None
@@ -171,7 +174,7 @@ class _Rehearsal:
         snapshot = self.snapshot
         assert snapshot is not None
         converged = converge(self.sandbox, snapshot, journal_of(snapshot), secrets.token_hex(6), self.progress,
-                             label="revert")
+                             label="revert", clock=self.clock)
         if not converged.complete:
             raise ReconcileError("revert did not reach the pre-apply snapshot")
         return f"{converged.restore.restored} entr(ies) restored"
@@ -219,7 +222,7 @@ def _rehearse_offline(
         def seed_stage() -> str:
             seed = seed_store.create("offline", "seed", state["export"], {"target": "offline"})
             converged = converge(local, seed, journal_of(seed), secrets.token_hex(6), stages.progress,
-                                 label="load")
+                                 label="load", clock=stages.clock)
             if not converged.complete:
                 raise ReconcileError("could not load the state into the throwaway server")
             return f"throwaway server at {emulator.base_url}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconcile.backend import parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
 from reconcile.journal import Journal, find_unfinished, journal_of
@@ -41,6 +42,7 @@ def revert(
     *,
     confirm: Confirm,
     progress: Progress = silent,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> RevertOutcome:
     """Plan back to the snapshot, confirm, snapshot the present state, converge, record the outcome."""
     target = project.config.target(target_name)
@@ -65,7 +67,8 @@ def revert(
         journal = journal_of(pre)
         journal.append({"event": "start", "run_id": run_id, "command": "revert", "target": target.name,
                         "snapshot": pre.id, "reverting_to": snapshot.id})
-        outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert")
+        outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
+                                     clock=clock)
         _finish(project, target, outcome, journal, run_id, recorded, wanted)
         return outcome
 
