@@ -22,7 +22,7 @@ from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_envi
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.entries import delete_entries
 from reconcile.errors import ApiError, ReconcileError
-from reconcile.journal import Journal
+from reconcile.journal import Interrupted, Journal, StepRecord, Verify
 from reconcile.model import JsonObject, LiveState, ResourceMeta, resource_key
 from reconcile.normalize import fingerprint
 from reconcile.plan import Phase, Plan, Step
@@ -171,7 +171,7 @@ class Executor:
             report.interrupted = True
             report.failure = ReconcileError("interrupted (Ctrl-C)")
             report.pending = _steps_of(remaining)
-            self._journal({"event": "interrupted", "label": label, "after_step": self._done})
+            self._journal(Interrupted, label=label, after_step=self._done)
         except ReconcileError as exc:
             report.failure = exc
             report.pending = _steps_of(remaining)
@@ -215,10 +215,11 @@ class Executor:
         not_run = [step for result in results for step in result[2]]
         return applied, (failures[0] if failures else None), not_run
 
-    def _journal(self, record: dict[str, Any]) -> None:
+    def _journal(self, kind: type[Interrupted | StepRecord | Verify], **fields: Any) -> None:
+        """Journal a record of ``kind``, numbered and timed."""
         with self._lock:
             self._seq += 1
-            self.journal.append({"run_id": self.run_id, "seq": self._seq, "time": self.clock.time(), **record})
+            self.journal.append(kind(run_id=self.run_id, seq=self._seq, time=self.clock.time(), **fields))
 
     def _run_step(self, phase: Phase, step: Step, versions: _Versions, label: str) -> StepOutcome:
         started = self.clock.monotonic()
@@ -242,17 +243,15 @@ class Executor:
 
     def _journal_step(self, label: str, phase: Phase, step: Step, outcome: StepOutcome) -> None:
         self._journal(
-            {
-                "event": "step",
-                "label": label,
-                "phase": phase.name,
-                "step": step.description,
-                "request": _summary(step),
-                "result": "ok" if outcome.ok else "failed",
-                "new_version": outcome.new_version,
-                "duration_ms": outcome.duration_ms,
-                "error": outcome.error,
-            }
+            StepRecord,
+            label=label,
+            phase=phase.name,
+            step=step.description,
+            request=_summary(step),
+            result="ok" if outcome.ok else "failed",
+            new_version=outcome.new_version,
+            duration_ms=outcome.duration_ms,
+            error=outcome.error,
         )
 
     def _verify(self, phase: Phase, label: str) -> tuple[RawEnvironment, LiveState]:
@@ -260,7 +259,7 @@ class Executor:
         live = parse_environment(raw)
         actual, expected = fingerprint(live.model), fingerprint(phase.expected)
         ok = actual == expected
-        self._journal({"event": "verify", "label": label, "phase": phase.name, "ok": ok, "live": actual})
+        self._journal(Verify, label=label, phase=phase.name, ok=ok, live=actual)
         if not ok:
             raise VerificationFailed(
                 f"after phase {phase.name} the live environment does not match the planned state "

@@ -12,7 +12,7 @@ from reconcile.backend import Backend, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
-from reconcile.journal import Journal, journal_of
+from reconcile.journal import Finish, Journal, Start, journal_of
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.progress import Progress, silent
@@ -96,24 +96,22 @@ def apply_planned(
     progress(f"pre-apply snapshot {snapshot.id} written and verified")
     run_id = secrets.token_hex(6)
     journal = journal_of(snapshot)
-    journal.append({"event": "start", "run_id": run_id, "command": "apply", "target": target_name,
-                    "snapshot": snapshot.id, "plan_hash": recorded.get("plan_hash")})
+    journal.append(Start(run_id=run_id, command="apply", target=target_name, snapshot=snapshot.id,
+                         plan_hash=recorded.get("plan_hash")))
     report = outcome.report = Executor(backend, journal, run_id, progress, clock=clock).run(planned.plan)
     outcome.applied = True
     if report.ok:
         outcome.post_snapshot = _post_apply_snapshot(backend, store, target_name, planned.plan, recorded, report,
                                                      snapshot)
         if outcome.post_snapshot is not None:
-            journal.append({"event": "finish", "run_id": run_id, "outcome": "complete",
-                            "post_snapshot": outcome.post_snapshot.id})
+            journal.append(Finish(run_id=run_id, outcome="complete", post_snapshot=outcome.post_snapshot.id))
             return outcome
         report.failure = ReconcileError("the apply finished but the re-read environment does not match the models")
     if no_rollback:
-        journal.append({"event": "finish", "run_id": run_id, "outcome": "failed", "rollback": False})
+        journal.append(Finish(run_id=run_id, outcome="failed", rollback=False))
         return outcome
     outcome.rollback = _roll_back(backend, snapshot, journal, run_id, report, progress, clock)
-    journal.append({"event": "finish", "run_id": run_id,
-                    "outcome": "rolled_back" if outcome.rollback.complete else "rollback_incomplete"})
+    journal.append(Finish(run_id=run_id, outcome="rolled_back" if outcome.rollback.complete else "rollback_incomplete"))
     return outcome
 
 

@@ -13,7 +13,7 @@ from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.entries import RestoreReport, restore_entries
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
-from reconcile.journal import Journal
+from reconcile.journal import Converged, Journal
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
@@ -78,9 +78,9 @@ def converge(
             break
         progress(f"[{label}] round {round_number} did not reach the snapshot; re-reading and planning again")
         clock.sleep(max(settle, 1.0))
-    journal.append({"event": "converged", "run_id": run_id, "label": label, "complete": outcome.complete,
-                    "entries_restored": outcome.restore.restored, "skipped": outcome.restore.skipped,
-                    "error": outcome.error})
+    journal.append(Converged(run_id=run_id, label=label, complete=outcome.complete,
+                             entries_restored=outcome.restore.restored, skipped=outcome.restore.skipped,
+                             error=outcome.error))
     return outcome
 
 

@@ -10,7 +10,7 @@ from reconcile.backend import parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
-from reconcile.journal import Journal, find_unfinished, journal_of
+from reconcile.journal import Finish, Journal, Start, find_unfinished, journal_of
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
@@ -65,8 +65,8 @@ def revert(
         progress(f"pre-revert snapshot {pre.id} written and verified")
         run_id = secrets.token_hex(6)
         journal = journal_of(pre)
-        journal.append({"event": "start", "run_id": run_id, "command": "revert", "target": target.name,
-                        "snapshot": pre.id, "reverting_to": snapshot.id})
+        journal.append(Start(run_id=run_id, command="revert", target=target.name, snapshot=pre.id,
+                             reverting_to=snapshot.id))
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
                                      clock=clock)
         _finish(project, target, outcome, journal, run_id, recorded, wanted)
@@ -80,18 +80,17 @@ def _finish(
     """Snapshot the state reached (drift's next baseline) and close the run in the journal(s)."""
     converged, pre, snapshot = outcome.converged, outcome.pre_snapshot, outcome.snapshot
     assert converged is not None and pre is not None
-    finish: dict[str, Any] = {"event": "finish", "run_id": run_id,
-                              "outcome": "complete" if converged.complete else "failed"}
+    outcome_name = "complete" if converged.complete else "failed"
     if converged.complete and converged.final_raw is not None:
         # What the tool left the environment at: the baseline `drift` compares with from now on.
         outcome.post_snapshot = project.store.create(
             target.name, "post-revert", export(converged.final_raw, {}),
             {**recorded, "fingerprint": fingerprint(wanted), "pre_revert": pre.id, "reverted_to": snapshot.id},
         )
-        finish["post_snapshot"] = outcome.post_snapshot.id
-    journal.append(finish)
+        journal.append(Finish(run_id=run_id, outcome=outcome_name, post_snapshot=outcome.post_snapshot.id))
+    else:
+        journal.append(Finish(run_id=run_id, outcome=outcome_name))
     unfinished = {s.id for s in find_unfinished(project.store, target.name)}
     if converged.complete and snapshot.id in unfinished:
         # The run that started from this snapshot died; this revert is how it ended.
-        journal_of(snapshot).append({"event": "finish", "run_id": run_id, "outcome": "reverted",
-                                     "reverted_by": pre.id})
+        journal_of(snapshot).append(Finish(run_id=run_id, outcome="reverted", reverted_by=pre.id))
