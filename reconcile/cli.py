@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -23,9 +22,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from reconcile import __version__, workflows
 from reconcile.errors import ApiError, PolicyBlocked, ReconcileError
-from reconcile.plan import Plan
 from reconcile.render import render_json, render_markdown, render_text
 from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
+from reconcile.render.progress import progress_text
+from reconcile.workflows import Plan, ProgressEvent, StepDone
 
 OK, ERROR, CHANGES, BLOCKED = 0, 1, 2, 3
 
@@ -118,14 +118,12 @@ def _render(plan: Plan, fmt: Format) -> str:
     return render_text(plan)
 
 
-_STEP_COUNTER = re.compile(r"\] (\d+)/(\d+) ")
-
-
 class _TerminalProgress:
-    """Progress on stderr: a bar (rich) when stderr is a terminal, otherwise one line per message.
+    """Progress on stderr: a bar (rich) when stderr is a terminal, otherwise one line per event.
 
-    Messages come from the executor (``[apply] 3/20 ok create content type …``); their step counter
-    drives the bar, and every message is also printed above it, so nothing is lost from the log.
+    Events come from the executor and the workflows; a ``StepDone``'s counts drive the bar, and every
+    event is also printed above it as its line (``[apply] 3/20 ok create content type …``), so nothing
+    is lost from the log.
     """
 
     def __init__(self) -> None:
@@ -141,9 +139,10 @@ class _TerminalProgress:
         if self._bar is not None:
             self._bar.stop()
 
-    def __call__(self, message: str) -> None:
-        counter = _STEP_COUNTER.search(message)
-        if self._terminal and counter is not None and self._bar is None:
+    def __call__(self, event: ProgressEvent) -> None:
+        message = progress_text(event)
+        step = event if isinstance(event, StepDone) else None
+        if self._terminal and step is not None and self._bar is None:
             # Started at the first step, after any confirmation prompt has been answered.
             self._bar = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -154,15 +153,13 @@ class _TerminalProgress:
             _err(message)
             return
         self._bar.console.print(message, markup=False, highlight=False)
-        if counter is None:
+        if step is None:
             return
-        done, total = int(counter.group(1)), int(counter.group(2))
-        label = message.split("]", 1)[0].lstrip("[")
-        if self._task is None or done == 1:
+        if self._task is None or step.done == 1:
             if self._task is not None:
                 self._bar.remove_task(self._task)
-            self._task = self._bar.add_task(label, total=total)
-        self._bar.update(self._task, completed=done, description=label)
+            self._task = self._bar.add_task(step.label, total=step.total)
+        self._bar.update(self._task, completed=step.done, description=step.label)
 
 
 def _confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
@@ -437,9 +434,7 @@ def schema_cmd(
     out: Annotated[Path, typer.Option("--out", help="Directory for the JSON Schemas.")] = Path("docs/schema"),
 ) -> None:
     """Write the JSON Schemas of the model files (for editor completion and checking)."""
-    from reconcile.declared import write_schemas
-
-    for path in write_schemas(out):
+    for path in workflows.write_schemas(out):
         typer.echo(str(path))
 
 
@@ -494,8 +489,6 @@ def emulator_serve_cmd(
     ] = None,
 ) -> None:
     """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
-    from reconcile.emulator import serve
-
     token = os.environ.get("CONTENTFUL_MANAGEMENT_TOKEN")
     if not token:
         _err("Error: set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.")
@@ -504,7 +497,7 @@ def emulator_serve_cmd(
     limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
     _err(f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops.")
     try:
-        serve(port, data, spaces, token, rate_limit)
+        workflows.serve_emulator(port, data, spaces, token, rate_limit)
     except KeyboardInterrupt:
         raise typer.Exit(OK) from None
 

@@ -11,7 +11,7 @@ from typing import Any
 from reconcile.addresses import Address, parse_address
 from reconcile.backend import Backend
 from reconcile.model import ContentModel, Entry
-from reconcile.progress import Progress
+from reconcile.progress import Note, Progress
 
 EntriesByType = dict[str, list[Entry]]
 
@@ -105,7 +105,7 @@ def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progr
             if now is None or wanted != now.fields:
                 _write(backend, entry, now, wanted)
                 result.restored += 1
-    progress(f"restored {result.restored} entr{'y' if result.restored == 1 else 'ies'}")
+    progress(Note(f"restored {result.restored} entr{'y' if result.restored == 1 else 'ies'}"))
     return result
 
 

@@ -13,7 +13,6 @@ The one execution path for apply, rollback and revert. Rules it keeps:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,8 +25,7 @@ from reconcile.journal import Interrupted, Journal, StepRecord, Verify
 from reconcile.model import JsonObject, LiveState, ResourceMeta, resource_key
 from reconcile.normalize import fingerprint
 from reconcile.plan import Phase, Plan, Step
-
-Progress = Callable[[str], None]
+from reconcile.progress import PhaseStarted, PhaseVerified, Progress, StepDone
 
 
 class VerificationFailed(ReconcileError):
@@ -157,7 +155,7 @@ class Executor:
         try:
             while remaining:
                 phase = remaining.pop(0)
-                self.progress(f"[{label}] phase {phase.name}: {phase.title}")
+                self.progress(PhaseStarted(label, phase.name, phase.title))
                 applied, failed, not_run = self._run_phase(phase, versions, label)
                 report.applied.extend(applied)
                 if failed is not None:
@@ -225,21 +223,20 @@ class Executor:
         started = self.clock.monotonic()
         with self._lock:
             self._done += 1
-            counter = f"{self._done}/{self._total}"
+            done = self._done
         try:
             new_version = self._perform(step, versions)
+            outcome = StepOutcome(phase.name, step, True, self._ms_since(started), new_version=new_version)
         except ApiError as exc:
-            duration = int((self.clock.monotonic() - started) * 1000)
-            outcome = StepOutcome(phase.name, step, False, duration, error=str(exc),
+            outcome = StepOutcome(phase.name, step, False, self._ms_since(started), error=str(exc),
                                   outcome_unknown=exc.outcome_unknown)
-            self._journal_step(label, phase, step, outcome)
-            self.progress(f"[{label}] {counter} FAILED {step.description}: {exc}")
-            return outcome
-        duration = int((self.clock.monotonic() - started) * 1000)
-        outcome = StepOutcome(phase.name, step, True, duration, new_version=new_version)
         self._journal_step(label, phase, step, outcome)
-        self.progress(f"[{label}] {counter} ok {step.description} ({duration} ms)")
+        self.progress(StepDone(label, done, self._total, outcome.ok, step.description, outcome.duration_ms,
+                               outcome.error))
         return outcome
+
+    def _ms_since(self, started: float) -> int:
+        return int((self.clock.monotonic() - started) * 1000)
 
     def _journal_step(self, label: str, phase: Phase, step: Step, outcome: StepOutcome) -> None:
         self._journal(
@@ -266,7 +263,7 @@ class Executor:
                 f"(live {actual[:19]}…, expected {expected[:19]}…)",
                 hint="someone may have changed the environment during the apply; run `reconcile plan`",
             )
-        self.progress(f"[{label}] phase {phase.name} verified")
+        self.progress(PhaseVerified(label, phase.name))
         return raw, live
 
     def _perform(self, step: Step, versions: _Versions) -> int | None:

@@ -5,14 +5,17 @@ Plan; apply = verified pre-apply snapshot ─► executor ─► verify ─► (
 through the same planner and executor). Revert is the same convergence with its own pre-revert snapshot.
 
 Each command has its module (``plan``, ``apply``, ``revert``, ``rehearse``, ``drift``, ``pull``,
-``snapshots``); the pieces they share have one each (``project``, ``planning``, ``metadata``,
-``converge``). This package re-exports what the CLI and the tests call.
+``snapshots``, and ``local`` for the two that need no target); the pieces they share have one each
+(``project``, ``planning``, ``metadata``, ``converge``). This package re-exports what the CLI and the
+tests call: the CLI imports nothing else of the tool but ``render`` and ``errors``.
 """
 
 from reconcile.plan import Plan
+from reconcile.progress import ProgressEvent, StepDone
 from reconcile.workflows.apply import ApplyOutcome, Confirm, apply
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.drift import BASELINE_KINDS, DriftOutcome, drift
+from reconcile.workflows.local import serve_emulator, write_schemas
 from reconcile.workflows.plan import PlanOutcome, load_plan_file, plan, save_plan
 from reconcile.workflows.project import Project, load_project, unlock, validate_models
 from reconcile.workflows.pull import pull
@@ -28,10 +31,12 @@ __all__ = [
     "DriftOutcome",
     "Plan",
     "PlanOutcome",
+    "ProgressEvent",
     "Project",
     "RehearsalOutcome",
     "RevertOutcome",
     "Stage",
+    "StepDone",
     "apply",
     "converge",
     "drift",
@@ -42,10 +47,12 @@ __all__ = [
     "rehearse",
     "revert",
     "save_plan",
+    "serve_emulator",
     "snapshot_show",
     "snapshot_state",
     "snapshots_diff",
     "snapshots_list",
     "unlock",
     "validate_models",
+    "write_schemas",
 ]

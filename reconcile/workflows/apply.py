@@ -15,7 +15,7 @@ from reconcile.executor import ExecutionReport, Executor
 from reconcile.journal import Finish, Journal, Start, journal_of
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
-from reconcile.progress import Progress, silent
+from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot, SnapshotStore
 from reconcile.targets import open_target
 from reconcile.workflows.converge import ConvergeOutcome, converge
@@ -93,7 +93,7 @@ def apply_planned(
 ) -> ApplyOutcome:
     """Snapshot (verified) before the first write, execute, verify, post-snapshot or roll back."""
     snapshot = outcome.snapshot = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
-    progress(f"pre-apply snapshot {snapshot.id} written and verified")
+    progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
     run_id = secrets.token_hex(6)
     journal = journal_of(snapshot)
     journal.append(Start(run_id=run_id, command="apply", target=target_name, snapshot=snapshot.id,
@@ -144,7 +144,7 @@ def _roll_back(
     backend: Backend, snapshot: Snapshot, journal: Journal, run_id: str, report: ExecutionReport,
     progress: Progress, clock: Clock,
 ) -> ConvergeOutcome:
-    progress(f"apply failed; rolling back to snapshot {snapshot.id}")
+    progress(Note(f"apply failed; rolling back to snapshot {snapshot.id}"))
     # A step that timed out may still be carried out by the server: give it the same time again first.
     settle = backend.timeout if report.failed is not None and report.failed.outcome_unknown else 0.0
     return converge(backend, snapshot, journal, run_id, progress, label="rollback", settle=settle, clock=clock)

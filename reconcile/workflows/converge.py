@@ -18,7 +18,7 @@ from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
-from reconcile.progress import Progress
+from reconcile.progress import Note, Progress
 from reconcile.snapshots import Snapshot
 from reconcile.workflows.metadata import renamed_back
 from reconcile.workflows.snapshots import snapshot_state
@@ -65,7 +65,7 @@ def converge(
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
                               remaining=None)
     if settle > 0:
-        progress(f"[{label}] waiting {settle:g} s for a write whose outcome is unknown to land or be dropped")
+        progress(Note(f"[{label}] waiting {settle:g} s for a write whose outcome is unknown to land or be dropped"))
         clock.sleep(settle)
     for round_number in range(1, CONVERGE_ROUNDS + 1):
         outcome.error = None
@@ -73,10 +73,10 @@ def converge(
             _round(backend, snapshot, wanted, Executor(backend, journal, run_id, progress, clock=clock), label, outcome)
         except ReconcileError as exc:
             outcome.error = str(exc)
-            progress(f"[{label}] stopped: {exc}")
+            progress(Note(f"[{label}] stopped: {exc}"))
         if outcome.complete or round_number == CONVERGE_ROUNDS:
             break
-        progress(f"[{label}] round {round_number} did not reach the snapshot; re-reading and planning again")
+        progress(Note(f"[{label}] round {round_number} did not reach the snapshot; re-reading and planning again"))
         clock.sleep(max(settle, 1.0))
     journal.append(Converged(run_id=run_id, label=label, complete=outcome.complete,
                              entries_restored=outcome.restore.restored, skipped=outcome.restore.skipped,

@@ -23,7 +23,7 @@ from reconcile.journal import journal_of
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.planner import make_plan
-from reconcile.progress import Progress, silent
+from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot, SnapshotStore
 from reconcile.targets import LOCAL_ENVIRONMENT_ID, LOCAL_SPACE_ID, open_target
 from reconcile.workflows.apply import ApplyOutcome, apply_planned
@@ -68,7 +68,7 @@ class _Stages:
             detail, ok = str(exc), False
         stage = Stage(name, ok, round(self.clock.monotonic() - started, 3), detail)
         self.outcome.stages.append(stage)
-        self.progress(f"[rehearse] {name}: {'ok' if ok else 'FAILED'} ({stage.seconds:.2f} s) {detail}")
+        self.progress(Note(f"[rehearse] {name}: {'ok' if ok else 'FAILED'} ({stage.seconds:.2f} s) {detail}"))
         return ok
 
 
@@ -109,7 +109,7 @@ def rehearse(
         finally:
             if keep:
                 outcome.kept = True
-                progress(f"[rehearse] kept sandbox environment {sandbox_id}")
+                progress(Note(f"[rehearse] kept sandbox environment {sandbox_id}"))
             else:
                 stages.run("delete sandbox", lambda: _delete_environment(backend, sandbox_id))
     return outcome

@@ -15,7 +15,7 @@ from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, make_plan
-from reconcile.progress import Progress, silent
+from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot
 from reconcile.targets import open_target
 from reconcile.workflows.apply import Confirm
@@ -62,7 +62,7 @@ def revert(
         pre = outcome.pre_snapshot = project.store.create(
             target.name, "pre-revert", export(raw, entries), {**recorded, "reverting_to": snapshot.id}
         )
-        progress(f"pre-revert snapshot {pre.id} written and verified")
+        progress(Note(f"pre-revert snapshot {pre.id} written and verified"))
         run_id = secrets.token_hex(6)
         journal = journal_of(pre)
         journal.append(Start(run_id=run_id, command="revert", target=target.name, snapshot=pre.id,
