@@ -155,9 +155,9 @@ class Journal:
     def append(self, record: Record | Mapping[str, Any]) -> None:
         """Write ``record`` (a plain mapping is read as the record it holds) as one JSON line and fsync it.
         Raises ``ReconcileError`` if it cannot."""
-        data = (record if isinstance(record, Record) else parse_record(record)).line_data()
+        fields = (record if isinstance(record, Record) else parse_record(record)).line_data()
         try:
-            line = json.dumps(data, ensure_ascii=False, allow_nan=False, default=str) + "\n"
+            line = json.dumps(fields, ensure_ascii=False, allow_nan=False, default=str) + "\n"
         except ValueError as exc:
             raise ReconcileError(f"journal record is not valid JSON: {exc}") from None
         try:
