@@ -24,8 +24,7 @@ from reconcile import __version__, workflows
 from reconcile.errors import ApiError, PolicyBlocked, ReconcileError
 from reconcile.render import render_json, render_markdown, render_text
 from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
-from reconcile.render.progress import progress_text
-from reconcile.workflows import Plan, ProgressEvent, StepDone
+from reconcile.workflows import Plan, ProgressEvent, StepDone, progress_text
 
 OK, ERROR, CHANGES, BLOCKED = 0, 1, 2, 3
 

@@ -11,7 +11,7 @@ tests call: the CLI imports nothing else of the tool but ``render`` and ``errors
 """
 
 from reconcile.plan import Plan
-from reconcile.progress import ProgressEvent, StepDone
+from reconcile.progress import ProgressEvent, StepDone, progress_text
 from reconcile.workflows.apply import ApplyOutcome, Confirm, apply
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.drift import BASELINE_KINDS, DriftOutcome, drift
@@ -43,6 +43,7 @@ __all__ = [
     "load_plan_file",
     "load_project",
     "plan",
+    "progress_text",
     "pull",
     "rehearse",
     "revert",

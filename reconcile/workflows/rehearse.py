@@ -192,7 +192,7 @@ def _target_export(target: TargetConfig) -> dict[str, Any]:
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
         published = [ct for ct in sorted(live.model.content_types)
-                     if live.meta_for("content_type", ct) and live.meta[f"content_type:{ct}"].is_published]
+                     if (meta := live.meta_for("content_type", ct)) is not None and meta.is_published]
         return export(raw, fetch_by_type(opened.backend, published))
 
 

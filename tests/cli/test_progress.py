@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reconcile.cli import _TerminalProgress
-from reconcile.progress import Note, PhaseStarted, PhaseVerified, StepDone
-from reconcile.render.progress import progress_text
+from reconcile.progress import Note, PhaseStarted, PhaseVerified, StepDone, progress_text
 
 
 def test_each_event_has_its_line() -> None:
