@@ -60,18 +60,20 @@ def _yes(_: Any) -> bool:
 
 
 def _run_step(step: str, root: str, conn: Any) -> None:
-    """Child process: run ``step`` of the tool's api on the project at ``root``; send the figures."""
+    """Child process: run ``step`` of the tool's workflows on the project at ``root``; send the figures."""
     os.environ[TOKEN_ENV] = TOKEN
-    from reconcile import api
+    from reconcile import workflows
 
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    project = api.load_project(None, None, Path(root))
+    project = workflows.load_project(None, None, Path(root))
     actions: dict[str, Callable[[], dict[str, Any]]] = {
-        "validate": lambda: {"content_types": len(api.validate_models(project).model.content_types)},
-        "plan": lambda: _plan_detail(api.plan(project, None, allow_destroy=True).plan),
-        "apply": lambda: _apply_detail(api.apply(project, None, confirm=_yes, allow_destroy=True)),
-        "pull": lambda: {"files": len(api.pull(api.load_project(None, Path(root) / "pulled", Path(root)), None))},
-        "revert": lambda: _revert_detail(api.revert(project, None, "latest", confirm=_yes)),
+        "validate": lambda: {"content_types": len(workflows.validate_models(project).model.content_types)},
+        "plan": lambda: _plan_detail(workflows.plan(project, None, allow_destroy=True).plan),
+        "apply": lambda: _apply_detail(workflows.apply(project, None, confirm=_yes, allow_destroy=True)),
+        "pull": lambda: {
+            "files": len(workflows.pull(workflows.load_project(None, Path(root) / "pulled", Path(root)), None))
+        },
+        "revert": lambda: _revert_detail(workflows.revert(project, None, "latest", confirm=_yes)),
     }
     wall, cpu = time.perf_counter(), time.process_time()
     try:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ from reconcile.model import (
     ContentType,
     Control,
     EditorInterface,
+    Entry,
     Field,
     Items,
     JsonObject,
@@ -309,7 +311,8 @@ def locale_to_api(loc: Locale) -> JsonObject:
     }
 
 
-def _meta_from_api(d: JsonObject, default_sys_id: str | None = None) -> ResourceMeta:
+def meta_from_api(d: JsonObject, default_sys_id: str | None = None) -> ResourceMeta:
+    """The ``sys`` metadata of a resource's JSON (as read, or as a write answered)."""
     sys = d.get("sys", {})
     return ResourceMeta(
         sys_id=sys.get("id", default_sys_id),
@@ -326,7 +329,7 @@ def parse_environment(raw: RawEnvironment) -> LiveState:
     meta: dict[str, ResourceMeta] = {}
 
     def keep(kind: ResourceKind, ident: str, d: JsonObject, default_sys_id: str | None = None) -> None:
-        meta[resource_key(kind, ident)] = _meta_from_api(d, default_sys_id)
+        meta[resource_key(kind, ident)] = meta_from_api(d, default_sys_id)
 
     content_types = {}
     for d in raw.content_types:
@@ -355,6 +358,54 @@ def raw_from_export(data: JsonObject) -> RawEnvironment:
         editor_interfaces=list(data.get("editorInterfaces") or ()),
         locales=list(data.get("locales") or ()),
     )
+
+
+def entry_from_api(d: JsonObject) -> Entry:
+    """An entry from its JSON (as listed, or as a snapshot stored it); the JSON is kept as its ``source``."""
+    sys = d.get("sys") or {}
+    return Entry(
+        id=str(sys.get("id")),
+        content_type_id=_link_id(sys.get("contentType")) or "",
+        # Every CMA entry has sys.version; 0 only keeps a hand-trimmed export file readable.
+        version=int(sys.get("version", 0)),
+        published_version=sys.get("publishedVersion"),
+        fields=d.get("fields") or {},
+        source=d,
+    )
+
+
+def entry_to_api(entry: Entry) -> JsonObject:
+    """An entry's JSON for a snapshot: exactly as it was read, when it was read from the API."""
+    if entry.source is not None:
+        return entry.source
+    sys: JsonObject = {
+        "id": entry.id,
+        "type": "Entry",
+        "version": entry.version,
+        "contentType": {"sys": {"type": "Link", "linkType": "ContentType", "id": entry.content_type_id}},
+    }
+    if entry.published_version is not None:
+        sys["publishedVersion"] = entry.published_version
+    return {"sys": sys, "fields": entry.fields}
+
+
+def entries_from_export(data: JsonObject) -> list[Entry]:
+    """The entries of a snapshot or ``contentful space export`` file that name their content type."""
+    return [
+        entry_from_api(d)
+        for d in data.get("entries") or ()
+        if isinstance(_link_id((d.get("sys") or {}).get("contentType")), str)
+    ]
+
+
+def to_export(raw: RawEnvironment, entries: Iterable[Entry]) -> JsonObject:
+    """A snapshot's export (the ``contentful space export`` shape) of an environment and some entries."""
+    return {
+        "contentTypes": raw.content_types,
+        "editorInterfaces": raw.editor_interfaces,
+        "entries": [entry_to_api(entry) for entry in entries],
+        "locales": raw.locales,
+    }
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -756,35 +807,31 @@ class Backend:
             raise
         return int(page.get("total", 0))
 
-    def fetch_entries(self, ct_id: str | None = None) -> list[JsonObject]:
-        """Every entry (of one content type, or all), raw, with the values of all locales."""
+    def fetch_entries(self, ct_id: str | None = None) -> list[Entry]:
+        """Every entry (of one content type, or all), with the values of all locales."""
         query = {} if ct_id is None else {"content_type": ct_id}
         what = "entries" if ct_id is None else f"entries of content type '{ct_id}'"
         try:
-            return self._list_all("list", what, f"{self._env_path}/entries", query, ENTRY_PAGE_LIMIT)
+            items = self._list_all("list", what, f"{self._env_path}/entries", query, ENTRY_PAGE_LIMIT)
         except ApiError as error:
             if self._is_unknown_content_type(error):
                 return []
             raise
+        return [entry_from_api(item) for item in items]
 
-    def put_entry(self, entry_id: str, ct_id: str, fields: JsonObject, version: int | None) -> JsonObject:
+    def put_entry(self, entry_id: str, ct_id: str, fields: JsonObject, version: int | None) -> Entry:
         """Create (``version`` None; the content type travels in ``X-Contentful-Content-Type``) or replace an
         entry."""
         headers = {"X-Contentful-Content-Type": ct_id} if version is None else self._version(version)
-        return self._send_json(
-            "create" if version is None else "update",
-            f"entry '{entry_id}'",
-            "put",
-            f"{self._env_path}/entries/{entry_id}",
-            {"fields": fields},
-            headers,
-        )
+        operation = "create" if version is None else "update"
+        path, resource = f"{self._env_path}/entries/{entry_id}", f"entry '{entry_id}'"
+        return entry_from_api(self._send_json(operation, resource, "put", path, {"fields": fields}, headers))
 
-    def publish_entry(self, entry_id: str, version: int) -> JsonObject:
-        return self._publish(f"entry '{entry_id}'", f"{self._env_path}/entries/{entry_id}", version)
+    def publish_entry(self, entry_id: str, version: int) -> Entry:
+        return entry_from_api(self._publish(f"entry '{entry_id}'", f"{self._env_path}/entries/{entry_id}", version))
 
-    def unpublish_entry(self, entry_id: str, version: int) -> JsonObject:
-        return self._unpublish(f"entry '{entry_id}'", f"{self._env_path}/entries/{entry_id}", version)
+    def unpublish_entry(self, entry_id: str, version: int) -> Entry:
+        return entry_from_api(self._unpublish(f"entry '{entry_id}'", f"{self._env_path}/entries/{entry_id}", version))
 
     def delete_entry(self, entry_id: str) -> None:
         self._send("delete", f"entry '{entry_id}'", "delete", f"{self._env_path}/entries/{entry_id}")

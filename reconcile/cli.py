@@ -1,4 +1,4 @@
-"""The ``reconcile`` command line: parse, call one ``api`` function, render, exit with a named code.
+"""The ``reconcile`` command line: parse, call one ``workflows`` function, render, exit with a named code.
 
 Data goes to stdout; progress and diagnostics to stderr. Expected failures print one clear message and
 exit 1 (3 when blocked by policy), never a traceback. The management token is never taken as an argument:
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -21,11 +20,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from reconcile import __version__, api
+from reconcile import __version__, workflows
 from reconcile.errors import ApiError, PolicyBlocked, ReconcileError
-from reconcile.plan import Plan
 from reconcile.render import render_json, render_markdown, render_text
 from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
+from reconcile.workflows import Plan, ProgressEvent, StepDone, progress_text
 
 OK, ERROR, CHANGES, BLOCKED = 0, 1, 2, 3
 
@@ -106,8 +105,8 @@ def _api_hint(exc: ApiError) -> str:
     return _API_HINTS.get(exc.status, "see the API's message above")
 
 
-def _project(config: Path | None, models: Path | None) -> api.Project:
-    return api.load_project(config, models, Path.cwd())
+def _project(config: Path | None, models: Path | None) -> workflows.Project:
+    return workflows.load_project(config, models, Path.cwd())
 
 
 def _render(plan: Plan, fmt: Format) -> str:
@@ -118,14 +117,12 @@ def _render(plan: Plan, fmt: Format) -> str:
     return render_text(plan)
 
 
-_STEP_COUNTER = re.compile(r"\] (\d+)/(\d+) ")
-
-
 class _TerminalProgress:
-    """Progress on stderr: a bar (rich) when stderr is a terminal, otherwise one line per message.
+    """Progress on stderr: a bar (rich) when stderr is a terminal, otherwise one line per event.
 
-    Messages come from the executor (``[apply] 3/20 ok create content type …``); their step counter
-    drives the bar, and every message is also printed above it, so nothing is lost from the log.
+    Events come from the executor and the workflows; a ``StepDone``'s counts drive the bar, and every
+    event is also printed above it as its line (``[apply] 3/20 ok create content type …``), so nothing
+    is lost from the log.
     """
 
     def __init__(self) -> None:
@@ -141,9 +138,10 @@ class _TerminalProgress:
         if self._bar is not None:
             self._bar.stop()
 
-    def __call__(self, message: str) -> None:
-        counter = _STEP_COUNTER.search(message)
-        if self._terminal and counter is not None and self._bar is None:
+    def __call__(self, event: ProgressEvent) -> None:
+        message = progress_text(event)
+        step = event if isinstance(event, StepDone) else None
+        if self._terminal and step is not None and self._bar is None:
             # Started at the first step, after any confirmation prompt has been answered.
             self._bar = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -154,15 +152,13 @@ class _TerminalProgress:
             _err(message)
             return
         self._bar.console.print(message, markup=False, highlight=False)
-        if counter is None:
+        if step is None:
             return
-        done, total = int(counter.group(1)), int(counter.group(2))
-        label = message.split("]", 1)[0].lstrip("[")
-        if self._task is None or done == 1:
+        if self._task is None or step.done == 1:
             if self._task is not None:
                 self._bar.remove_task(self._task)
-            self._task = self._bar.add_task(label, total=total)
-        self._bar.update(self._task, completed=done, description=label)
+            self._task = self._bar.add_task(step.label, total=step.total)
+        self._bar.update(self._task, completed=step.done, description=step.label)
 
 
 def _confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
@@ -200,7 +196,7 @@ def _main(
 @_guarded
 def validate_cmd(config: ConfigOpt = None, models: ModelsOpt = None) -> None:
     """Check the model files offline (no request is sent)."""
-    declared = api.validate_models(_project(config, models))
+    declared = workflows.validate_models(_project(config, models))
     count = len(declared.model.content_types)
     _err(f"OK: {count} content type(s), {len(declared.model.locales)} locale(s) are valid.")
 
@@ -220,18 +216,18 @@ def plan_cmd(
     ] = None,
 ) -> None:
     """Show what apply would change. Exit 0 = no changes, 2 = changes, 3 = blocked by policy."""
-    outcome = api.plan(_project(config, models), target, allow_destroy=allow_destroy, from_export=from_export)
+    outcome = workflows.plan(_project(config, models), target, allow_destroy=allow_destroy, from_export=from_export)
     _warn(outcome.warnings)
     typer.echo(_render(outcome.plan, fmt))
     if out is not None:
-        api.save_plan(outcome.plan, out)
+        workflows.save_plan(outcome.plan, out)
         _err(f"Plan saved to {out}. Apply it with: reconcile apply {out}")
     if outcome.plan.is_blocked:
         raise typer.Exit(BLOCKED)
     raise typer.Exit(OK if outcome.plan.is_empty else CHANGES)
 
 
-def _report_execution(outcome: api.ApplyOutcome) -> int:
+def _report_execution(outcome: workflows.ApplyOutcome) -> int:
     report = outcome.report
     if report is None:
         return OK
@@ -280,7 +276,7 @@ def apply_cmd(
 ) -> None:
     """Converge the target to the models, safely: snapshot, phased execution, verification, rollback."""
     with _TerminalProgress() as progress:
-        outcome = api.apply(
+        outcome = workflows.apply(
             _project(config, models),
             target,
             plan_file=plan_file,
@@ -309,7 +305,7 @@ def revert_cmd(
 ) -> None:
     """Converge the target back to a snapshot, restoring captured entry values."""
     with _TerminalProgress() as progress:
-        outcome = api.revert(
+        outcome = workflows.revert(
             _project(config, models), target, snapshot, confirm=_confirmer(auto_approve, "revert"), progress=progress
         )
     if outcome.declined:
@@ -349,7 +345,7 @@ def drift_cmd(
 ) -> None:
     """Report what differs from the files and what changed outside the tool. Exit 0 none, 2 drift."""
     project = _project(config, models)
-    outcome = api.drift(project, target, adopt=adopt)
+    outcome = workflows.drift(project, target, adopt=adopt)
     _warn(outcome.warnings)
     name = project.config.target(target).name
     renderers = {
@@ -384,7 +380,7 @@ def rehearse_cmd(
     if source is not None and not offline:
         raise ReconcileError("--from works only with --offline", hint="add --offline")
     with _TerminalProgress() as progress:
-        outcome = api.rehearse(
+        outcome = workflows.rehearse(
             _project(config, models), target, allow_destroy=allow_destroy, keep=keep, offline=offline,
             source=source, progress=progress,
         )
@@ -401,7 +397,7 @@ def show_cmd(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
     """Show a saved plan (no request is sent). Exit 0 = no changes, 2 = changes, 3 = blocked."""
-    plan = api.load_plan_file(plan_file)
+    plan = workflows.load_plan_file(plan_file)
     typer.echo(_render(plan, fmt))
     if plan.is_blocked:
         raise typer.Exit(BLOCKED)
@@ -417,7 +413,7 @@ def pull_cmd(
     content_type: Annotated[str | None, typer.Option("--content-type", help="Pull only this content type.")] = None,
 ) -> None:
     """Write the live environment as model files (adopt an existing space)."""
-    written = api.pull(_project(config, models), target, content_type=content_type)
+    written = workflows.pull(_project(config, models), target, content_type=content_type)
     for path in written:
         typer.echo(str(path))
     _err(f"Wrote {len(written)} file(s).")
@@ -427,7 +423,7 @@ def pull_cmd(
 @_guarded
 def unlock_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> None:
     """Break the apply lock of a target (only when the process holding it is gone)."""
-    path = api.unlock(_project(config, None), target)
+    path = workflows.unlock(_project(config, None), target)
     _err(f"Removed lock {path}.")
 
 
@@ -437,9 +433,7 @@ def schema_cmd(
     out: Annotated[Path, typer.Option("--out", help="Directory for the JSON Schemas.")] = Path("docs/schema"),
 ) -> None:
     """Write the JSON Schemas of the model files (for editor completion and checking)."""
-    from reconcile.declared import write_schemas
-
-    for path in write_schemas(out):
+    for path in workflows.write_schemas(out):
         typer.echo(str(path))
 
 
@@ -447,7 +441,7 @@ def schema_cmd(
 @_guarded
 def snapshots_list_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> None:
     """List snapshots (all targets unless --target)."""
-    infos = api.snapshots_list(_project(config, None), target)
+    infos = workflows.snapshots_list(_project(config, None), target)
     if not infos:
         _err("No snapshots.")
         return
@@ -461,7 +455,7 @@ def snapshots_list_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> No
 @_guarded
 def snapshots_show_cmd(snapshot_id: str, config: ConfigOpt = None) -> None:
     """Show a snapshot's metadata and contents summary (JSON)."""
-    typer.echo(json.dumps(api.snapshot_show(_project(config, None), snapshot_id), indent=2, sort_keys=True))
+    typer.echo(json.dumps(workflows.snapshot_show(_project(config, None), snapshot_id), indent=2, sort_keys=True))
 
 
 @snapshots_app.command("diff")
@@ -473,7 +467,7 @@ def snapshots_diff_cmd(
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
 ) -> None:
     """What changed from snapshot A to snapshot B (as a plan from A to B)."""
-    plan = api.snapshots_diff(_project(config, None), a, b)
+    plan = workflows.snapshots_diff(_project(config, None), a, b)
     if plan.is_empty and fmt is Format.text:
         typer.echo(f"No differences: snapshots {a} and {b} hold the same content model.")
     else:
@@ -494,8 +488,6 @@ def emulator_serve_cmd(
     ] = None,
 ) -> None:
     """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
-    from reconcile.emulator import serve
-
     token = os.environ.get("CONTENTFUL_MANAGEMENT_TOKEN")
     if not token:
         _err("Error: set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.")
@@ -504,7 +496,7 @@ def emulator_serve_cmd(
     limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
     _err(f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops.")
     try:
-        serve(port, data, spaces, token, rate_limit)
+        workflows.serve_emulator(port, data, spaces, token, rate_limit)
     except KeyboardInterrupt:
         raise typer.Exit(OK) from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reconcile.addresses import parse_address
 from reconcile.changes import Change
 from reconcile.diff import diff
 from reconcile.model import ContentModel, LiveState, ResourceKind, ResourceMeta
@@ -36,11 +37,8 @@ class DriftReport:
 
 def resource_of(address: str) -> tuple[ResourceKind, str]:
     """The live resource a change address belongs to: ``content_types.x.fields.y`` -> content type x."""
-    head, _, rest = address.partition(".")
-    if head == "locales":
-        return "locale", rest
-    ident = rest.split(".fields.", 1)[0]
-    return ("editor_interface" if head == "editor_interfaces" else "content_type"), ident
+    parsed = parse_address(address)
+    return parsed.kind, parsed.ident
 
 
 def _meta(live: LiveState, address: str) -> ResourceMeta | None:

@@ -13,18 +13,19 @@ The one execution path for apply, rollback and revert. Rules it keeps:
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
-from reconcile.backend import Backend, RawEnvironment, parse_environment
+from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.entries import delete_entries
 from reconcile.errors import ApiError, ReconcileError
-from reconcile.journal import Journal
-from reconcile.model import LiveState, ResourceMeta, resource_key
+from reconcile.journal import Interrupted, Journal, StepRecord, Verify
+from reconcile.model import JsonObject, LiveState, ResourceMeta, resource_key
 from reconcile.normalize import fingerprint
 from reconcile.plan import Phase, Plan
+from reconcile.progress import PhaseStarted, PhaseVerified, Progress, StepDone
 from reconcile.steps import (
     CreateLocale,
     DeleteContentType,
@@ -37,8 +38,6 @@ from reconcile.steps import (
     UnpublishContentType,
     UpdateLocale,
 )
-
-Progress = Callable[[str], None]
 
 
 class VerificationFailed(ReconcileError):
@@ -100,13 +99,13 @@ class _Versions:
             raise ReconcileError(f"no known id for {key}: the plan does not describe this resource")
         return self._sys_id[key]
 
-    def record(self, key: str, response: dict[str, Any]) -> int:
-        sys = response.get("sys", {})
-        version = int(sys["version"])
-        self._version[key] = version
-        if "id" in sys:
-            self._sys_id[key] = str(sys["id"])
-        return version
+    def record(self, key: str, response: JsonObject) -> int:
+        """Take the version (and id) a write answered with; the response stays opaque to the executor."""
+        meta = meta_from_api(response, default_sys_id=self._sys_id.get(key, ""))
+        self._version[key] = meta.version
+        if meta.sys_id:
+            self._sys_id[key] = meta.sys_id
+        return meta.version
 
     def forget(self, key: str) -> None:
         self._version.pop(key, None)
@@ -137,13 +136,21 @@ class Executor:
     """Executes plans against one backend; journals every step into ``journal``."""
 
     def __init__(
-        self, backend: Backend, journal: Journal, run_id: str, progress: Progress, *, workers: int = DEFAULT_WORKERS
+        self,
+        backend: Backend,
+        journal: Journal,
+        run_id: str,
+        progress: Progress,
+        *,
+        workers: int = DEFAULT_WORKERS,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.backend = backend
         self.journal = journal
         self.run_id = run_id
         self.progress = progress
         self.workers = workers
+        self.clock = clock
         self._seq = 0
         self._done = 0
         self._total = 0
@@ -160,7 +167,7 @@ class Executor:
         try:
             while remaining:
                 phase = remaining.pop(0)
-                self.progress(f"[{label}] phase {phase.name}: {phase.title}")
+                self.progress(PhaseStarted(label, phase.name, phase.title))
                 applied, failed, not_run = self._run_phase(phase, versions, label)
                 report.applied.extend(applied)
                 if failed is not None:
@@ -174,7 +181,7 @@ class Executor:
             report.interrupted = True
             report.failure = ReconcileError("interrupted (Ctrl-C)")
             report.pending = _steps_of(remaining)
-            self._journal({"event": "interrupted", "label": label, "after_step": self._done})
+            self._journal(Interrupted, label=label, after_step=self._done)
         except ReconcileError as exc:
             report.failure = exc
             report.pending = _steps_of(remaining)
@@ -218,44 +225,42 @@ class Executor:
         not_run = [step for result in results for step in result[2]]
         return applied, (failures[0] if failures else None), not_run
 
-    def _journal(self, record: dict[str, Any]) -> None:
+    def _journal(self, kind: type[Interrupted | StepRecord | Verify], **fields: Any) -> None:
+        """Journal a record of ``kind``, numbered and timed."""
         with self._lock:
             self._seq += 1
-            self.journal.append({"run_id": self.run_id, "seq": self._seq, "time": time.time(), **record})
+            self.journal.append(kind(run_id=self.run_id, seq=self._seq, time=self.clock.time(), **fields))
 
     def _run_step(self, phase: Phase, step: Step, versions: _Versions, label: str) -> StepOutcome:
-        started = time.monotonic()
+        started = self.clock.monotonic()
         with self._lock:
             self._done += 1
-            counter = f"{self._done}/{self._total}"
+            done = self._done
         try:
             new_version = self._perform(step, versions)
+            outcome = StepOutcome(phase.name, step, True, self._ms_since(started), new_version=new_version)
         except ApiError as exc:
-            duration = int((time.monotonic() - started) * 1000)
-            outcome = StepOutcome(phase.name, step, False, duration, error=str(exc),
+            outcome = StepOutcome(phase.name, step, False, self._ms_since(started), error=str(exc),
                                   outcome_unknown=exc.outcome_unknown)
-            self._journal_step(label, phase, step, outcome)
-            self.progress(f"[{label}] {counter} FAILED {step.description}: {exc}")
-            return outcome
-        duration = int((time.monotonic() - started) * 1000)
-        outcome = StepOutcome(phase.name, step, True, duration, new_version=new_version)
         self._journal_step(label, phase, step, outcome)
-        self.progress(f"[{label}] {counter} ok {step.description} ({duration} ms)")
+        self.progress(StepDone(label, done, self._total, outcome.ok, step.description, outcome.duration_ms,
+                               outcome.error))
         return outcome
+
+    def _ms_since(self, started: float) -> int:
+        return int((self.clock.monotonic() - started) * 1000)
 
     def _journal_step(self, label: str, phase: Phase, step: Step, outcome: StepOutcome) -> None:
         self._journal(
-            {
-                "event": "step",
-                "label": label,
-                "phase": phase.name,
-                "step": step.description,
-                "request": _summary(step),
-                "result": "ok" if outcome.ok else "failed",
-                "new_version": outcome.new_version,
-                "duration_ms": outcome.duration_ms,
-                "error": outcome.error,
-            }
+            StepRecord,
+            label=label,
+            phase=phase.name,
+            step=step.description,
+            request=_summary(step),
+            result="ok" if outcome.ok else "failed",
+            new_version=outcome.new_version,
+            duration_ms=outcome.duration_ms,
+            error=outcome.error,
         )
 
     def _verify(self, phase: Phase, label: str) -> tuple[RawEnvironment, LiveState]:
@@ -263,14 +268,14 @@ class Executor:
         live = parse_environment(raw)
         actual, expected = fingerprint(live.model), fingerprint(phase.expected)
         ok = actual == expected
-        self._journal({"event": "verify", "label": label, "phase": phase.name, "ok": ok, "live": actual})
+        self._journal(Verify, label=label, phase=phase.name, ok=ok, live=actual)
         if not ok:
             raise VerificationFailed(
                 f"after phase {phase.name} the live environment does not match the planned state "
                 f"(live {actual[:19]}…, expected {expected[:19]}…)",
                 hint="someone may have changed the environment during the apply; run `reconcile plan`",
             )
-        self.progress(f"[{label}] phase {phase.name} verified")
+        self.progress(PhaseVerified(label, phase.name))
         return raw, live
 
     def _perform(self, step: Step, versions: _Versions) -> int | None:
@@ -294,11 +299,7 @@ class Executor:
                 versions.forget(resource_key("editor_interface", ident))
                 return None
             case DeleteEntries():
-                for entry in b.fetch_entries(ident):
-                    sys = entry["sys"]
-                    if sys.get("publishedVersion") is not None:
-                        b.unpublish_entry(sys["id"], int(sys["version"]))
-                    b.delete_entry(sys["id"])
+                delete_entries(b, ident)
                 return None
             case PutEditorInterface():
                 ei_key = resource_key("editor_interface", ident)

@@ -4,17 +4,25 @@ Each ``append`` writes one complete line and fsyncs it before returning, so afte
 holds every step that was acknowledged, plus at most one cut-off last line, which ``Journal.read``
 ignores (and which the next ``append`` turns into a ``cut_off`` record keeping its text).
 
-A run is bracketed by ``{"event": "start", ...}`` and ``{"event": "finish", "outcome": ...}``; a start
-without a finish means the process died mid-run, and ``find_unfinished`` names the snapshots
-whose runs did, so the next ``plan`` or ``apply`` can point at the ``reconcile revert`` that undoes it.
+Every record kind is a class below (``Start``, ``StepRecord``, ``Verify``, ``Interrupted``,
+``Converged``, ``Finish``, ``CutOff``), written and read only here. A record is written with the keys
+it was given, in the order its class declares them; a line of another kind, or one an older version
+wrote, reads back as an ``OtherRecord`` keeping its keys.
+
+A run is bracketed by ``Start`` and ``Finish``; a start without a finish means the process died
+mid-run, and ``find_unfinished`` names the snapshots whose runs did, so the next ``plan`` or ``apply``
+can point at the ``reconcile revert`` that undoes it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .errors import InputError, Problem, ReconcileError
 from .fsio import fsync_dir
@@ -25,16 +33,132 @@ JournalState = Literal["complete", "rolled_back", "failed", "unfinished"]
 RUN_SNAPSHOT_KINDS = ("pre-apply", "pre-revert")
 
 
+class Record(BaseModel):
+    """A journal line. Fields left out when the record was made are left out of the line too."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    def line_data(self) -> dict[str, Any]:
+        """The JSON object written for this record: its event, the fields given, unknown keys kept."""
+        given = self.model_fields_set | {"event"}
+        return {key: value for key, value in self.model_dump().items() if key in given}
+
+
+class Start(Record):
+    """A run (apply or revert) begins: its pre-apply/pre-revert snapshot is ``snapshot``."""
+
+    event: Literal["start"] = "start"
+    run_id: str | None = None
+    command: str | None = None
+    target: str | None = None
+    snapshot: str | None = None
+    plan_hash: str | None = None
+    reverting_to: str | None = None
+
+
+class _Numbered(Record):
+    """A record of the executor: numbered within the run and timed (wall clock)."""
+
+    run_id: str | None = None
+    seq: int | None = None
+    time: float | None = None
+
+
+class StepRecord(_Numbered):
+    """One step carried out (or failed): the request it sent and what came back."""
+
+    event: Literal["step"] = "step"
+    label: str | None = None
+    phase: str | None = None
+    step: str | None = None
+    request: str | None = None
+    result: Literal["ok", "failed"] | None = None
+    new_version: int | None = None
+    duration_ms: int | None = None
+    error: str | None = None
+
+
+class Verify(_Numbered):
+    """The re-read after a phase, and whether it fingerprints as the phase's expected model."""
+
+    event: Literal["verify"] = "verify"
+    label: str | None = None
+    phase: str | None = None
+    ok: bool | None = None
+    live: str | None = None
+
+
+class Interrupted(_Numbered):
+    """Ctrl-C stopped the execution after ``after_step`` steps."""
+
+    event: Literal["interrupted"] = "interrupted"
+    label: str | None = None
+    after_step: int | None = None
+
+
+class Converged(Record):
+    """A rollback or revert convergence ended: complete or not, and the entries it restored."""
+
+    event: Literal["converged"] = "converged"
+    run_id: str | None = None
+    label: str | None = None
+    complete: bool | None = None
+    entries_restored: int | None = None
+    skipped: list[str] | None = None
+    error: str | None = None
+
+
+class Finish(Record):
+    """A run ended: ``complete``, ``failed``, ``rolled_back``, ``rollback_incomplete`` or ``reverted``."""
+
+    event: Literal["finish"] = "finish"
+    run_id: str | None = None
+    outcome: str | None = None
+    post_snapshot: str | None = None
+    rollback: bool | None = None
+    reverted_by: str | None = None
+
+
+class CutOff(Record):
+    """The text of a line cut off by a crash, put back as a whole line by the next append."""
+
+    event: Literal["cut_off"] = "cut_off"
+    partial: str = ""
+
+
+class OtherRecord(Record):
+    """A line of no known kind (or one an older version wrote): its keys, as they were."""
+
+    def line_data(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+KnownRecord = Annotated[
+    Start | StepRecord | Verify | Interrupted | Converged | Finish | CutOff, Field(discriminator="event")
+]
+_KNOWN: TypeAdapter[KnownRecord] = TypeAdapter(KnownRecord)
+
+
+def parse_record(data: Mapping[str, Any]) -> Record:
+    """The record a JSON object of the journal holds; an unknown or malformed one is an ``OtherRecord``."""
+    try:
+        return _KNOWN.validate_python(data)
+    except ValidationError:
+        return OtherRecord.model_validate(data)
+
+
 class Journal:
     """Appends records to one ``journal.jsonl``."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def append(self, record: dict[str, Any]) -> None:
-        """Write ``record`` as one JSON line and fsync it. Raises ``ReconcileError`` if it cannot."""
+    def append(self, record: Record | Mapping[str, Any]) -> None:
+        """Write ``record`` (a plain mapping is read as the record it holds) as one JSON line and fsync it.
+        Raises ``ReconcileError`` if it cannot."""
+        fields = (record if isinstance(record, Record) else parse_record(record)).line_data()
         try:
-            line = json.dumps(record, ensure_ascii=False, allow_nan=False, default=str) + "\n"
+            line = json.dumps(fields, ensure_ascii=False, allow_nan=False, default=str) + "\n"
         except ValueError as exc:
             raise ReconcileError(f"journal record is not valid JSON: {exc}") from None
         try:
@@ -97,6 +221,11 @@ class Journal:
                 )
         return records
 
+    @staticmethod
+    def records(path: Path) -> list[Record]:
+        """``read``, each line as its record."""
+        return [parse_record(data) for data in Journal.read(path)]
+
 
 def _replace_cut_off_tail(fd: int, size: int) -> bytes:
     """When the file ends in a line cut off by a crash (never acknowledged: ``append`` fsyncs before it
@@ -108,10 +237,17 @@ def _replace_cut_off_tail(fd: int, size: int) -> bytes:
     keep = content.rfind(b"\n") + 1
     os.ftruncate(fd, keep)
     partial = content[keep:].decode("utf-8", errors="replace")
-    return (json.dumps({"event": "cut_off", "partial": partial}, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(CutOff(partial=partial).line_data(), ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def journal_state(records: list[dict[str, Any]]) -> JournalState:
+def journal_of(snapshot: Snapshot) -> Journal:
+    """The journal beside a snapshot the tool wrote (a run's starting point)."""
+    path = snapshot.journal_path
+    assert path is not None  # only plain export files have none, and the tool never writes those
+    return Journal(path)
+
+
+def journal_state(records: Iterable[Record | Mapping[str, Any]]) -> JournalState:
     """The state of the last run in ``records``.
 
     ``complete`` is the finish outcome of that name; ``rolled_back`` also covers ``reverted`` (a died
@@ -119,13 +255,14 @@ def journal_state(records: list[dict[str, Any]]) -> JournalState:
     ``rollback_incomplete``...) is ``failed``; a start with no finish after it, or no start
     at all, is ``unfinished``.
     """
-    starts = [i for i, r in enumerate(records) if r.get("event") == "start"]
+    typed = [r if isinstance(r, Record) else parse_record(r) for r in records]
+    starts = [i for i, r in enumerate(typed) if isinstance(r, Start)]
     if not starts:
         return "unfinished"
-    finishes = [r for r in records[starts[-1] :] if r.get("event") == "finish"]
+    finishes = [r for r in typed[starts[-1] :] if isinstance(r, Finish)]
     if not finishes:
         return "unfinished"
-    outcome = finishes[-1].get("outcome")
+    outcome = finishes[-1].outcome
     if outcome == "complete":
         return "complete"
     if outcome in ("rolled_back", "reverted"):
@@ -143,8 +280,8 @@ def find_unfinished(store: SnapshotStore, target: str) -> list[Snapshot]:
         if info.kind not in RUN_SNAPSHOT_KINDS:
             continue
         try:
-            records = Journal.read(info.path / JOURNAL_FILE)
-            unfinished = any(r.get("event") == "start" for r in records) and journal_state(records) == "unfinished"
+            records = Journal.records(info.path / JOURNAL_FILE)
+            unfinished = any(isinstance(r, Start) for r in records) and journal_state(records) == "unfinished"
         except InputError:
             unfinished = True
         if unfinished:

@@ -17,6 +17,7 @@ import re
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydanticField
 
 FieldType = Literal[
     "Symbol",
@@ -213,3 +214,18 @@ class LiveState(Value):
 
     def meta_for(self, kind: ResourceKind, ident: str) -> ResourceMeta | None:
         return self.meta.get(resource_key(kind, ident))
+
+
+class Entry(Value):
+    """One entry as the tool needs it: identity, versions, and its values (field id -> locale -> value).
+
+    ``source`` is the API's JSON the entry was read from, kept only so that a snapshot stores it as read;
+    the backend alone looks inside it.
+    """
+
+    id: str
+    content_type_id: str
+    version: int
+    published_version: int | None = None
+    fields: JsonObject = {}
+    source: JsonObject | None = PydanticField(default=None, repr=False)

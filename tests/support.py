@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconcile import api
+from reconcile import workflows
 from reconcile.declared import write_models
 from reconcile.emulator import Emulator
 from reconcile.model import ContentModel
@@ -23,8 +23,8 @@ class Workspace:
     def models(self) -> Path:
         return self.root / "models"
 
-    def project(self) -> api.Project:
-        return api.load_project(None, None, self.root)
+    def project(self) -> workflows.Project:
+        return workflows.load_project(None, None, self.root)
 
     def write(self, model: ContentModel) -> None:
         """Replace the model files with ``model``."""

@@ -13,7 +13,7 @@ PURE = {"model", "normalize", "changes", "impact", "diff", "kinds", "steps", "pl
 # pathlib is not listed: pure modules use ``Path`` as a value (a file name in a problem), never to read.
 IO_MODULES = {"os", "io", "socket", "requests", "subprocess", "shutil", "tempfile", "urllib", "http", "time"}
 # Modules (or packages: reconcile.declared.loader is reconcile.declared) that do I/O or talk to the API.
-EDGES = {"reconcile.backend", "reconcile.declared", "reconcile.api", "reconcile.cli", "reconcile.executor",
+EDGES = {"reconcile.backend", "reconcile.declared", "reconcile.workflows", "reconcile.cli", "reconcile.executor",
          "reconcile.snapshots", "reconcile.config", "reconcile.targets", "reconcile.emulator", "reconcile.fsio",
          "reconcile.tomlsource"}
 
@@ -99,3 +99,24 @@ def test_only_the_cli_imports_typer_and_nothing_imports_the_cli(path: Path) -> N
     name = module_name(path)
     if name not in ("reconcile.cli", "reconcile.__main__"):
         assert "typer" not in imports_of(path) and "reconcile.cli" not in imports_of(path)
+
+
+# The CLI parses arguments, calls one workflow, renders, exits: the rest of the tool is reached through these.
+CLI_MODULES = {"reconcile.workflows", "reconcile.render", "reconcile.errors"}
+CLI_FROM_PACKAGE = {"__version__", "workflows", "render", "errors"}
+
+
+def test_the_cli_imports_only_the_workflows_render_and_errors() -> None:
+    wrong: set[str] = set()
+    for node in ast.walk(ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "reconcile":
+            wrong |= {f"reconcile.{alias.name}" for alias in node.names} - {f"reconcile.{n}" for n in CLI_FROM_PACKAGE}
+            continue
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        else:
+            continue
+        wrong |= {n for n in names if n.startswith("reconcile.") and ".".join(n.split(".")[:2]) not in CLI_MODULES}
+    assert not wrong, f"reconcile.cli imports {wrong}: reach them through reconcile.workflows"

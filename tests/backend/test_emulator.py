@@ -217,14 +217,14 @@ def test_entries_count_fetch_and_lifecycle(emu: Emulator) -> None:
     assert emu.request_log[-1].query == {"content_type": "note", "limit": "1", "select": "sys"}
 
     entries = backend.fetch_entries("note")
-    assert sorted(e["fields"]["text"]["en-US"] for e in entries) == sorted(f"n{i}" for i in range(101))
+    assert sorted(e.fields["text"]["en-US"] for e in entries) == sorted(f"n{i}" for i in range(101))
     assert [r.query["skip"] for r in emu.request_log[-2:]] == ["0", "100"]
     assert len(backend.fetch_entries()) == 101
 
     updated = backend.put_entry("note0", "note", {"text": {"en-US": "changed"}}, 1)
-    published = backend.publish_entry("note0", updated["sys"]["version"])
-    unpublished = backend.unpublish_entry("note0", published["sys"]["version"])
-    assert "publishedVersion" not in unpublished["sys"]
+    published = backend.publish_entry("note0", updated.version)
+    unpublished = backend.unpublish_entry("note0", published.version)
+    assert unpublished.published_version is None
     backend.delete_entry("note0")
     assert backend.count_entries("note") == 100
 

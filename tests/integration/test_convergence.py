@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from reconcile import api
+from reconcile import workflows
 from reconcile.backend import Backend
 from reconcile.emulator import Fault
 from reconcile.errors import PolicyBlocked, StalePlan
@@ -35,44 +35,44 @@ def write(ws: Workspace, model: ContentModel) -> None:
 
 
 def entries_by_id(b: Backend) -> dict[str, dict[str, Any]]:
-    return {e["sys"]["id"]: e.get("fields", {}) for e in b.fetch_entries()}
+    return {e.id: e.fields for e in b.fetch_entries()}
 
 
 def seed_start(ws: Workspace) -> tuple[str, dict[str, dict[str, Any]]]:
     write(ws, START)
-    outcome = api.apply(ws.project(), None, confirm=approve, allow_destroy=True)
+    outcome = workflows.apply(ws.project(), None, confirm=approve, allow_destroy=True)
     assert outcome.ok, outcome.report
     b = backend(ws)
     for ct_id, entry_id, fields in START_ENTRIES:
         created = b.put_entry(entry_id, ct_id, fields, None)
-        b.publish_entry(entry_id, created["sys"]["version"])
+        b.publish_entry(entry_id, created.version)
     return fingerprint(b.read_live().model), entries_by_id(b)
 
 
 def test_new_space_converges_and_replan_is_empty(workspace: Workspace) -> None:
-    outcome = api.apply(workspace.project(), None, confirm=approve)
+    outcome = workflows.apply(workspace.project(), None, confirm=approve)
     assert outcome.ok and outcome.applied and outcome.snapshot is not None
     assert outcome.post_snapshot is not None
-    assert api.plan(workspace.project(), None).plan.is_empty
+    assert workflows.plan(workspace.project(), None).plan.is_empty
 
 
 def test_apply_then_revert_restores_start_and_entry_data(workspace: Workspace) -> None:
     start_fp, start_entries = seed_start(workspace)
     write(workspace, TARGET)
-    planned = api.plan(workspace.project(), None).plan
+    planned = workflows.plan(workspace.project(), None).plan
     assert planned.is_blocked  # destructive changes need permission
     assert planned.entry_counts["content_types.article.fields.legacy"] == 2
     assert planned.entry_counts["content_types.legacyPage"] == 1
 
-    outcome = api.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
+    outcome = workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
     assert outcome.ok, outcome.report
-    assert api.plan(workspace.project(), None, allow_destroy=True).plan.is_empty
+    assert workflows.plan(workspace.project(), None, allow_destroy=True).plan.is_empty
     b = backend(workspace)
     after = entries_by_id(b)
     assert "p1" not in after and "legacy" not in after["a1"]
     assert after["a1"]["headline"] == {"en-US": "Hello"}  # rename kept the data
 
-    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    reverted = workflows.revert(workspace.project(), None, "latest", confirm=approve)
     assert reverted.converged is not None and reverted.converged.complete
     assert fingerprint(b.read_live().model) == start_fp
     assert entries_by_id(b) == start_entries
@@ -83,7 +83,7 @@ def test_blocked_apply_writes_nothing(workspace: Workspace) -> None:
     write(workspace, TARGET)
     workspace.emulator.clear_log()
     with pytest.raises(PolicyBlocked):
-        api.apply(workspace.project(), None, confirm=approve)
+        workflows.apply(workspace.project(), None, confirm=approve)
     assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
 
 
@@ -91,7 +91,7 @@ def test_stale_saved_plan_is_refused(workspace: Workspace, tmp_path: Path) -> No
     seed_start(workspace)
     write(workspace, TARGET)
     saved = tmp_path / "plan.json"
-    api.save_plan(api.plan(workspace.project(), None, allow_destroy=True).plan, saved)
+    workflows.save_plan(workflows.plan(workspace.project(), None, allow_destroy=True).plan, saved)
     # someone edits the space after the plan was made
     b = backend(workspace)
     live = b.read_live()
@@ -99,7 +99,7 @@ def test_stale_saved_plan_is_refused(workspace: Workspace, tmp_path: Path) -> No
     b.put_content_type(author, live.meta["content_type:author"].version)
     workspace.emulator.clear_log()
     with pytest.raises(StalePlan):
-        api.apply(workspace.project(), None, plan_file=saved, confirm=approve)
+        workflows.apply(workspace.project(), None, plan_file=saved, confirm=approve)
     assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
 
 
@@ -122,16 +122,16 @@ def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace) -
     start_fp, start_entries = seed_start(workspace)
     write(workspace, TARGET)
     workspace.emulator.clear_log()
-    assert api.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     writes = write_requests(workspace)
     assert len(writes) > 10
-    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    reverted = workflows.revert(workspace.project(), None, "latest", confirm=approve)
     assert reverted.converged is not None and reverted.converged.complete
     b = backend(workspace)
     for k, (method, path) in enumerate(writes):
         occurrence = writes[: k + 1].count((method, path))
         workspace.emulator.faults.add(Fault(action="500", method=method, path=f"^{path}$", nth=occurrence))
-        outcome = api.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
+        outcome = workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
         workspace.emulator.faults.clear()
         assert not outcome.ok, f"fault at write {k + 1} ({method} {path}) did not fail the apply"
         assert outcome.rollback is not None and outcome.rollback.complete, f"write {k + 1}: rollback incomplete"
@@ -179,7 +179,7 @@ def test_a_concurrent_edit_fails_the_apply_and_it_rolls_back_to_the_snapshot(wor
     editor = threading.Thread(target=edit_when_ready)
     editor.start()
     try:
-        outcome = api.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
+        outcome = workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
     finally:
         editor.join(timeout=60)
         workspace.emulator.faults.clear()
@@ -211,11 +211,11 @@ def renamed_title(model: ContentModel) -> ContentModel:
 def test_revert_of_a_rename_renames_back_and_keeps_the_data(workspace: Workspace) -> None:
     start_fp, start_entries = seed_start(workspace)
     write(workspace, renamed_title(START))
-    applied = api.apply(workspace.project(), None, confirm=approve)  # a rename destroys nothing
+    applied = workflows.apply(workspace.project(), None, confirm=approve)  # a rename destroys nothing
     assert applied.ok
     b = backend(workspace)
     assert entries_by_id(b)["a1"]["heading"] == {"en-US": "Hello", "de-DE": "Hallo"}
-    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    reverted = workflows.revert(workspace.project(), None, "latest", confirm=approve)
     kinds = {(c.kind, c.address) for c in reverted.plan.changes}
     assert ("RenameField", "content_types.article.fields.title") in kinds
     assert not reverted.plan.has_destructive, kinds
@@ -232,7 +232,7 @@ def test_rollback_of_a_rename_renames_back_and_keeps_the_data(workspace: Workspa
     write(workspace, target.model_copy(update={"editor_interfaces": {**target.editor_interfaces, "author": author}}))
     # the editor-interface phase comes after the rename is published: fail there
     workspace.emulator.faults.add(Fault(action="500", method="PUT", path=r"/content_types/author/editor_interface$"))
-    outcome = api.apply(workspace.project(), None, confirm=approve)
+    outcome = workflows.apply(workspace.project(), None, confirm=approve)
     workspace.emulator.faults.clear()
     assert not outcome.ok and outcome.rollback is not None and outcome.rollback.complete
     assert outcome.rollback.plan is not None
@@ -247,19 +247,20 @@ def test_revert_restores_destroyed_values_and_keeps_later_edits(workspace: Works
     article = START.content_types["article"]
     without_legacy = article.model_copy(update={"fields": tuple(f for f in article.fields if f.id != "legacy")})
     write(workspace, START.model_copy(update={"content_types": {**START.content_types, "article": without_legacy}}))
-    assert api.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     b = backend(workspace)
     # an editor changes another field of a1 after the apply (published entry, no pending draft after publish)
-    a1 = next(e for e in b.fetch_entries("article") if e["sys"]["id"] == "a1")
-    fields = {**a1["fields"], "body": {"en-US": "Edited after the apply"}}
-    edited = b.put_entry("a1", "article", fields, int(a1["sys"]["version"]))
-    b.publish_entry("a1", int(edited["sys"]["version"]))
-    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    a1 = next(e for e in b.fetch_entries("article") if e.id == "a1")
+    fields = {**a1.fields, "body": {"en-US": "Edited after the apply"}}
+    edited = b.put_entry("a1", "article", fields, a1.version)
+    b.publish_entry("a1", edited.version)
+    reverted = workflows.revert(workspace.project(), None, "latest", confirm=approve)
     assert reverted.converged is not None and reverted.converged.complete
     assert fingerprint(b.read_live().model) == start_fp
     after = entries_by_id(b)
     assert after["a1"]["legacy"] == {"en-US": "L-1"} and after["a2"]["legacy"] == {"en-US": "L-2"}
     assert after["a1"]["body"] == {"en-US": "Edited after the apply"}  # not overwritten by the snapshot
     assert {k: v for k, v in after.items() if k != "a1"} == {k: v for k, v in start_entries.items() if k != "a1"}
-    a1_now = next(e for e in b.fetch_entries("article") if e["sys"]["id"] == "a1")["sys"]
-    assert a1_now["publishedVersion"] + 1 == a1_now["version"]  # republished: it was published and current
+    a1_now = next(e for e in b.fetch_entries("article") if e.id == "a1")
+    assert a1_now.published_version is not None
+    assert a1_now.published_version + 1 == a1_now.version  # republished: it was published and current

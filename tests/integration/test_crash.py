@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from reconcile import api
+from reconcile import workflows
 from reconcile.emulator import Fault
 from reconcile.normalize import fingerprint
 
@@ -57,10 +57,10 @@ def test_sigkill_during_apply_then_revert_restores_start(workspace: Workspace) -
     start_fp, start_entries = seed_start(workspace)
     write(workspace, TARGET)
     workspace.emulator.clear_log()
-    assert api.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     writes = write_requests(workspace)
     assert len(writes) >= KILL_POINTS
-    assert api.revert(workspace.project(), None, "latest", confirm=approve).converged.complete  # type: ignore[union-attr]
+    assert workflows.revert(workspace.project(), None, "latest", confirm=approve).converged.complete  # type: ignore[union-attr]
     b = backend(workspace)
     step = len(writes) / KILL_POINTS
     points = sorted({int(i * step) for i in range(KILL_POINTS)})

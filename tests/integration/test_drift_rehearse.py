@@ -8,7 +8,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from reconcile import api
+from reconcile import workflows
 from reconcile.cli import CHANGES, OK, app
 from reconcile.emulator import Fault
 from reconcile.normalize import fingerprint
@@ -37,26 +37,26 @@ def edit_out_of_band(ws: Workspace) -> None:
 
 def test_drift_reports_out_of_band_changes_with_attribution_and_adopts_them(workspace: Workspace) -> None:
     seed_start(workspace)
-    clean = api.drift(workspace.project(), None)
+    clean = workflows.drift(workspace.project(), None)
     assert not clean.report.has_drift and clean.report.baseline is not None
 
     edit_out_of_band(workspace)
     before = file_bytes(workspace.models)
-    found = api.drift(workspace.project(), None)
+    found = workflows.drift(workspace.project(), None)
     assert found.report.has_drift
     addresses = {item.change.address for item in found.report.out_of_band}
     assert addresses == {"content_types.author", "content_types.author.fields.name"}
     assert all(item.updated_by and item.updated_at for item in found.report.out_of_band)
     assert {c.address for c in found.report.pending} == addresses  # the files still say otherwise
 
-    adopted = api.drift(workspace.project(), None, adopt=True)
+    adopted = workflows.drift(workspace.project(), None, adopt=True)
     assert [p.name for p in adopted.adopted] == ["author.toml"]
     after = file_bytes(workspace.models)
     assert {k for k in after if after[k] != before[k]} == {"content_types/author.toml"}
-    assert api.plan(workspace.project(), None).plan.is_empty
+    assert workflows.plan(workspace.project(), None).plan.is_empty
     # adopting accepted the live state: it is the baseline now, so the drift is resolved
     assert adopted.baseline_snapshot is not None and adopted.baseline_snapshot.kind == "adopted"
-    resolved = api.drift(workspace.project(), None)
+    resolved = workflows.drift(workspace.project(), None)
     assert resolved.report.baseline == adopted.baseline_snapshot.id and not resolved.report.has_drift
 
 
@@ -64,19 +64,19 @@ def test_after_a_revert_drift_compares_with_the_reverted_state(workspace: Worksp
     """A revert is the tool's own change: its post-revert snapshot becomes the drift baseline."""
     seed_start(workspace)
     write(workspace, TARGET)
-    assert api.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
-    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    reverted = workflows.revert(workspace.project(), None, "latest", confirm=approve)
     assert reverted.converged is not None and reverted.converged.complete
     post = reverted.post_snapshot
     assert post is not None and post.kind == "post-revert"
     assert post.metadata["reverted_to"] == reverted.snapshot.id
     assert post.metadata["fingerprint"] == fingerprint(backend(workspace).read_live().model)
     write(workspace, START)  # the files follow the revert
-    found = api.drift(workspace.project(), None)
+    found = workflows.drift(workspace.project(), None)
     assert found.report.baseline == post.id
     assert not found.report.has_drift, [i.change.address for i in found.report.out_of_band]
     edit_out_of_band(workspace)
-    assert {i.change.address for i in api.drift(workspace.project(), None).report.out_of_band} == {
+    assert {i.change.address for i in workflows.drift(workspace.project(), None).report.out_of_band} == {
         "content_types.author", "content_types.author.fields.name"}
 
 
@@ -98,7 +98,7 @@ def test_rehearse_in_a_cloned_sandbox_leaves_the_target_untouched(workspace: Wor
     start_fp, _ = seed_start(workspace)
     write(workspace, TARGET)
     workspace.emulator.clear_log()
-    outcome = api.rehearse(workspace.project(), None, allow_destroy=True, ready_timeout=30)
+    outcome = workflows.rehearse(workspace.project(), None, allow_destroy=True, ready_timeout=30)
     assert outcome.ok, outcome.stages
     assert [s.name for s in outcome.stages] == [
         "clone", "plan", "apply", "re-plan", "revert", "verify", "delete sandbox"
@@ -117,7 +117,7 @@ def test_rehearse_deletes_the_sandbox_even_when_a_stage_fails(workspace: Workspa
     write(workspace, TARGET)
     in_sandbox = r"/environments/reconcile-rehearsal-[^/]+/content_types/article$"
     workspace.emulator.faults.add(Fault(action="500", method="PUT", path=in_sandbox))
-    outcome = api.rehearse(workspace.project(), None, allow_destroy=True, ready_timeout=30)
+    outcome = workflows.rehearse(workspace.project(), None, allow_destroy=True, ready_timeout=30)
     assert not outcome.ok
     assert outcome.stages[-1].name == "delete sandbox" and outcome.stages[-1].ok
 
@@ -128,16 +128,16 @@ def test_offline_rehearsal_from_a_snapshot_sends_no_write(workspace: Workspace) 
     assert snapshot is not None
     write(workspace, TARGET)
     workspace.emulator.clear_log()
-    outcome = api.rehearse(workspace.project(), None, allow_destroy=True, offline=True, source=snapshot.id)
+    outcome = workflows.rehearse(workspace.project(), None, allow_destroy=True, offline=True, source=snapshot.id)
     assert outcome.ok, outcome.stages
     assert workspace.emulator.request_log == []  # the target was never contacted
 
 
 def test_offline_rehearsal_reads_the_target_but_never_writes(workspace: Workspace) -> None:
     write(workspace, START)
-    assert api.apply(workspace.project(), None, confirm=approve).ok
+    assert workflows.apply(workspace.project(), None, confirm=approve).ok
     write(workspace, TARGET)
     workspace.emulator.clear_log()
-    outcome = api.rehearse(workspace.project(), None, allow_destroy=True, offline=True)
+    outcome = workflows.rehearse(workspace.project(), None, allow_destroy=True, offline=True)
     assert outcome.ok, outcome.stages
     assert {r.method for r in workspace.emulator.request_log} == {"GET"}

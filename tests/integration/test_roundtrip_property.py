@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from reconcile import api
+from reconcile import workflows
 from reconcile.declared import load_models
 from reconcile.emulator import Emulator
 from reconcile.model import ContentModel
@@ -36,10 +36,10 @@ def server() -> Iterator[tuple[Emulator, Path, Iterator[str]]]:
         yield emu, Path(tmp), iter(SPACES)
 
 
-def project_in(root: Path, emu: Emulator, space: str, models_dir: str = "models") -> api.Project:
+def project_in(root: Path, emu: Emulator, space: str, models_dir: str = "models") -> workflows.Project:
     root.mkdir(exist_ok=True)
     write_config(root, target_section(emu.base_url, space=space), models=models_dir)
-    return api.load_project(None, None, root)
+    return workflows.load_project(None, None, root)
 
 
 @pytest.mark.timeout(EXAMPLES * 10)
@@ -55,16 +55,16 @@ def test_apply_then_plan_is_empty_and_pull_reproduces_the_model(
     project = project_in(tmp / space, emu, space)
     write_valid(m, project.models_dir)
 
-    first = api.plan(project, None, allow_destroy=True).plan
+    first = workflows.plan(project, None, allow_destroy=True).plan
     assert not first.is_empty
-    assert api.apply(project, None, confirm=approve, allow_destroy=True).ok
-    assert api.plan(project, None).plan.is_empty, "apply then plan is not empty"
+    assert workflows.apply(project, None, confirm=approve, allow_destroy=True).ok
+    assert workflows.plan(project, None).plan.is_empty, "apply then plan is not empty"
 
     pulled = project_in(tmp / space, emu, space, models_dir="pulled")
-    api.pull(pulled, None)
+    workflows.pull(pulled, None)
     assert normalize(load_models(pulled.models_dir).model) == normalize(m), "pull does not reproduce M"
-    assert api.plan(pulled, None).plan.is_empty, "pull then plan is not empty"
+    assert workflows.plan(pulled, None).plan.is_empty, "pull then plan is not empty"
     # pulling twice is byte-identical
     before = {p: p.read_bytes() for p in sorted(pulled.models_dir.rglob("*.toml"))}
-    api.pull(pulled, None)
+    workflows.pull(pulled, None)
     assert {p: p.read_bytes() for p in sorted(pulled.models_dir.rglob("*.toml"))} == before

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from reconcile import api
+from reconcile import workflows
 from reconcile.normalize import fingerprint
 from reconcile.render import render_json, render_markdown, render_text
 
@@ -33,23 +33,23 @@ def stable(document: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("name", sorted(p.name for p in SCENARIOS.iterdir() if p.is_dir()))
 def test_scenario_converges_and_reverts(workspace: Workspace, name: str, snapshot: SnapshotAssertion) -> None:
     workspace.use_models(SCENARIOS / name / "before")
-    assert api.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     b = backend(workspace)
     start = fingerprint(b.read_live().model)
 
     workspace.use_models(SCENARIOS / name / "after")
-    planned = api.plan(workspace.project(), None, allow_destroy=True).plan
+    planned = workflows.plan(workspace.project(), None, allow_destroy=True).plan
     assert not planned.is_empty
     assert render_text(planned) == snapshot(name="text")
     assert render_markdown(planned) == snapshot(name="markdown")
     assert stable(json.loads(render_json(planned))) == snapshot(name="json")
 
-    applied = api.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
+    applied = workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
     assert applied.ok, applied.report
-    assert api.plan(workspace.project(), None, allow_destroy=True).plan.is_empty
+    assert workflows.plan(workspace.project(), None, allow_destroy=True).plan.is_empty
 
-    reverted = api.revert(workspace.project(), None, "latest", confirm=approve)
+    reverted = workflows.revert(workspace.project(), None, "latest", confirm=approve)
     assert reverted.converged is not None and reverted.converged.complete
     assert fingerprint(b.read_live().model) == start
     workspace.use_models(SCENARIOS / name / "before")
-    assert api.plan(workspace.project(), None).plan.is_empty
+    assert workflows.plan(workspace.project(), None).plan.is_empty

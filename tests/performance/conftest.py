@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from reconcile import api
+from reconcile import workflows
 from reconcile.emulator import Emulator, LoggedRequest
 from reconcile.model import ContentModel
 from tests import support
@@ -23,9 +23,9 @@ def approve(_: Any) -> bool:
 
 
 class Workspace(support.Workspace):
-    def apply(self, model: ContentModel) -> api.ApplyOutcome:
+    def apply(self, model: ContentModel) -> workflows.ApplyOutcome:
         self.write(model)
-        outcome = api.apply(self.project(), None, confirm=approve, allow_destroy=True)
+        outcome = workflows.apply(self.project(), None, confirm=approve, allow_destroy=True)
         assert outcome.ok, outcome.report
         return outcome
 

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from reconcile import api
+from reconcile import workflows
 from reconcile.backend import Backend
 from reconcile.model import Control, EditorInterface, Field
 
@@ -60,13 +60,13 @@ def reads(log: list) -> Counter[str]:  # type: ignore[type-arg]
 @pytest.mark.parametrize("n", [1, 10, 150])
 def test_plan_reads_three_bulk_lists_whatever_the_number_of_content_types(workspace: Workspace, n: int) -> None:
     workspace.apply(numbered(n))
-    log = workspace.requests(lambda: api.plan(workspace.project(), None))
+    log = workspace.requests(lambda: workflows.plan(workspace.project(), None))
     assert kinds(log) == PLAN_READS
     assert all(r.query.get("limit") == "1000" for r in log if not r.path.endswith("editor_interfaces"))
     # a non-destructive change reads no more
     changed = numbered(n).model_copy(update={"locales": {"en-US": EN, "de-DE": DE}})
     workspace.write(changed)
-    log = workspace.requests(lambda: api.plan(workspace.project(), None))
+    log = workspace.requests(lambda: workflows.plan(workspace.project(), None))
     assert kinds(log) == PLAN_READS
 
 
@@ -81,7 +81,7 @@ def test_destructive_plan_reads_one_entry_list_per_affected_content_type(workspa
     target = start.model_copy(update={"content_types": cts, "editor_interfaces": {
         k: v for k, v in start.editor_interfaces.items() if k in cts}})
     workspace.write(target)
-    log = workspace.requests(lambda: api.plan(workspace.project(), None, allow_destroy=True))
+    log = workspace.requests(lambda: workflows.plan(workspace.project(), None, allow_destroy=True))
     assert kinds(log) == PLAN_READS + Counter({"GET entries": 4})
     assert sorted(r.query["content_type"] for r in log if r.path.endswith("/entries")) == [
         "type0001", "type0004", "type0007", "type0009"]
@@ -94,7 +94,7 @@ def test_plan_pages_beyond_a_thousand_content_types(workspace: Workspace) -> Non
     for ct in big.content_types.values():  # drafts are enough to fill the list; apply would take minutes
         backend.put_content_type(ct, None)
     workspace.write(big)
-    log = workspace.requests(lambda: api.plan(workspace.project(), None))
+    log = workspace.requests(lambda: workflows.plan(workspace.project(), None))
     assert kinds(log) == PLAN_READS + Counter({"GET content_types": 1})
     assert [r.query["skip"] for r in log if r.path.endswith("/content_types")] == ["0", "1000"]
 
@@ -179,7 +179,7 @@ def test_delete_a_content_type_with_entries_deletes_each_entry(workspace: Worksp
     backend = Backend(base_url=workspace.emulator.base_url, token=TOKEN, space_id="local", environment_id="master")
     for entry_id in ("t1", "t2"):
         created = backend.put_entry(entry_id, "tag", {"label": {"en-US": entry_id}}, None)
-        backend.publish_entry(entry_id, created["sys"]["version"])
+        backend.publish_entry(entry_id, created.version)
     target = model(ARTICLE, AUTHOR, locales=(EN, DE), editors=(ARTICLE_EDITOR,))
     log = workspace.requests(lambda: workspace.apply(target))
     assert writes(log) == Counter({
@@ -208,13 +208,13 @@ def test_delete_a_locale_is_one_delete(workspace: Workspace) -> None:
 
 def test_empty_plan_makes_only_the_three_reads(workspace: Workspace) -> None:
     workspace.apply(BASE)
-    log = workspace.requests(lambda: api.plan(workspace.project(), None))
+    log = workspace.requests(lambda: workflows.plan(workspace.project(), None))
     assert kinds(log) == PLAN_READS
     outcome = None
 
     def apply() -> None:
         nonlocal outcome
-        outcome = api.apply(workspace.project(), None, confirm=approve)
+        outcome = workflows.apply(workspace.project(), None, confirm=approve)
 
     log = workspace.requests(apply)
     assert outcome is not None and outcome.plan.is_empty and not outcome.applied

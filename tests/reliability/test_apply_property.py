@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from reconcile import api
-from reconcile.backend import Backend
+from reconcile import workflows
+from reconcile.backend import Backend, parse_environment, raw_from_export
 from reconcile.emulator import Emulator, Fault
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
@@ -64,11 +64,11 @@ def run() -> Any:
           f"{elapsed:.1f} s; {dict(sorted(stats.items()))}")
 
 
-def project_for(run: Run, space: str) -> api.Project:
+def project_for(run: Run, space: str) -> workflows.Project:
     root = run.root / space
     root.mkdir()
     write_config(root, target_section(run.emulator.base_url, space=space, timeout=BACKEND_TIMEOUT))
-    return api.load_project(None, None, root)
+    return workflows.load_project(None, None, root)
 
 
 def request_of(step: Step, plan: Plan, space: str) -> tuple[str, str]:
@@ -105,10 +105,10 @@ def seed_entries(b: Backend, model: ContentModel, publish_every: int) -> None:
             created = b.put_entry(entry_id, ct.id, seeded_fields(ct, locales, n + k), None)
             if (n + k) % publish_every == 0:
                 with contextlib.suppress(Exception):  # a draft that does not meet the validations stays a draft
-                    b.publish_entry(entry_id, created["sys"]["version"])
+                    b.publish_entry(entry_id, created.version)
 
 
-def describe(outcome: api.ApplyOutcome) -> str:
+def describe(outcome: workflows.ApplyOutcome) -> str:
     """What an apply did, in a few lines (for assertion messages)."""
     lines = []
     report = outcome.report
@@ -178,14 +178,14 @@ def check_apply(run: Run, a: ContentModel, b: ContentModel, fault: str, step_pic
 
     # start: B, with entries
     write_valid(b, project.models_dir)
-    assert api.apply(project, None, confirm=approve, allow_destroy=True).ok
+    assert workflows.apply(project, None, confirm=approve, allow_destroy=True).ok
     b_fp = fingerprint(backend.read_live().model)
     seed_entries(backend, b, publish_every)
     start_entries = entries(backend)
 
     # the models A, and the fault at one of the plan's write requests
     write_valid(a, project.models_dir)
-    planned = api.plan(project, None, allow_destroy=True).plan
+    planned = workflows.plan(project, None, allow_destroy=True).plan
     steps = [step for phase in planned.phases for step in phase.steps]
     run.stats[f"fault:{fault}"] += 1
     run.stats["steps"] += len(steps)
@@ -204,7 +204,7 @@ def check_apply(run: Run, a: ContentModel, b: ContentModel, fault: str, step_pic
         emu.set_rate_limit(STORM_RATE)
     started = time.time()
     try:
-        outcome = api.apply(project, None, confirm=approve, allow_destroy=True)
+        outcome = workflows.apply(project, None, confirm=approve, allow_destroy=True)
     finally:
         emu.set_rate_limit(None)
         emu.faults.clear()
@@ -254,7 +254,7 @@ def check_apply(run: Run, a: ContentModel, b: ContentModel, fault: str, step_pic
         metadata = json.loads((snap_dir / "metadata.json").read_text())
         assert metadata["fingerprint"] == b_fp
         loaded = project.store.load(outcome.snapshot.id, "test")
-        assert fingerprint(api.parse_environment(api.raw_from_export(loaded.export)).model) == b_fp
+        assert fingerprint(parse_environment(raw_from_export(loaded.export)).model) == b_fp
         records = [json.loads(line) for line in (snap_dir / "journal.jsonl").read_text().splitlines()]
         assert records[0]["event"] == "start"
         step_times = [r["time"] for r in records if r.get("event") == "step"]

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from reconcile import api
+from reconcile import workflows
 from reconcile.declared import write_models
 from reconcile.emulator import Emulator, LoggedRequest
 from reconcile.model import ContentModel, ContentType
@@ -60,12 +60,12 @@ class Project:
         extra = {"rate_limit": rate_limit} if rate_limit is not None else {}
         write_config(self.root, target_section(self.emulator.base_url, token_env="RECONCILE_RATE_TOKEN", **extra))
 
-    def apply(self, model: ContentModel) -> api.ApplyOutcome:
+    def apply(self, model: ContentModel) -> workflows.ApplyOutcome:
         models = self.root / "models"
         if models.exists():
             shutil.rmtree(models)
         write_models(model, models)
-        return api.apply(api.load_project(None, None, self.root), None, confirm=approve)
+        return workflows.apply(workflows.load_project(None, None, self.root), None, confirm=approve)
 
 
 @pytest.fixture

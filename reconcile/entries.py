@@ -1,0 +1,133 @@
+"""Entry data at stake in a plan: which entries a destructive change touches, how many hold data,
+capturing them for the pre-apply snapshot, deleting them with their content type, and restoring their
+values after a rollback or revert. Entries are ``Entry`` values; their JSON stays in the backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconcile.addresses import Address, parse_address
+from reconcile.backend import Backend
+from reconcile.model import ContentModel, Entry
+from reconcile.progress import Note, Progress
+
+EntriesByType = dict[str, list[Entry]]
+
+
+def affected_content_types(addresses: Iterable[str], live: ContentModel) -> list[str]:
+    """The live content types whose entries hold the data the changes at ``addresses`` destroy."""
+    affected: set[str] = set()
+    for address in map(parse_address, addresses):
+        if address.kind != "locale":
+            if address.ident in live.content_types:
+                affected.add(address.ident)
+        else:  # a deleted locale destroys the values of every localized field
+            affected.update(
+                ct.id for ct in live.content_types.values() if any(f.localized for f in ct.fields)
+            )
+    return sorted(affected)
+
+
+def capture(backend: Backend, addresses: Iterable[str], live: ContentModel) -> EntriesByType:
+    """The entries (of every locale) that the changes at ``addresses`` put at stake, by content type."""
+    return fetch_by_type(backend, affected_content_types(addresses, live))
+
+
+def fetch_by_type(backend: Backend, content_type_ids: Iterable[str]) -> EntriesByType:
+    """The entries of each of the content types, in that order."""
+    return {ct: backend.fetch_entries(ct) for ct in content_type_ids}
+
+
+def by_type(entries: Iterable[Entry]) -> EntriesByType:
+    """Entries grouped by the id of their content type."""
+    grouped: EntriesByType = {}
+    for entry in entries:
+        grouped.setdefault(entry.content_type_id, []).append(entry)
+    return grouped
+
+
+def _holds_data(entry: Entry, address: Address) -> bool:
+    """Whether the entry has a value the change at ``address`` destroys (every entry dies with its type)."""
+    if address.kind == "locale":
+        return any(isinstance(v, dict) and address.ident in v for v in entry.fields.values())
+    return address.field_id is None or bool(entry.fields.get(address.field_id))
+
+
+def entry_counts(addresses: Iterable[str], entries: EntriesByType) -> dict[str, int]:
+    """Per destructive address, the number of entries holding data it would destroy."""
+    counts: dict[str, int] = {}
+    for text in addresses:
+        address = parse_address(text)
+        if address.kind == "locale":
+            at_stake = [e for ct_entries in entries.values() for e in ct_entries]
+        else:
+            at_stake = entries.get(address.ident, [])
+        counts[text] = sum(1 for e in at_stake if _holds_data(e, address))
+    return counts
+
+
+def delete_entries(backend: Backend, content_type_id: str) -> None:
+    """Delete every entry of a content type (unpublishing the published ones first)."""
+    for entry in backend.fetch_entries(content_type_id):
+        if entry.published_version is not None:
+            backend.unpublish_entry(entry.id, entry.version)
+        backend.delete_entry(entry.id)
+
+
+@dataclass
+class RestoreReport:
+    restored: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progress) -> RestoreReport:
+    """Put back the captured entry values the live entries lack (the ones the apply destroyed: a removed
+    or replaced field, a deleted locale or content type), keeping every value the live entry holds, so
+    edits made since are not overwritten. A re-created entry is published when it was; an existing one
+    is republished only when it was published with no pending draft, so nobody's draft gets published."""
+    result = RestoreReport()
+    if not captured:
+        return result
+    live = backend.read_live().model
+    locales = set(live.locales)
+    for ct_id, entries in sorted(by_type(captured).items()):
+        content_type = live.content_types.get(ct_id)
+        if content_type is None:
+            result.skipped.extend(e.id for e in entries)
+            continue
+        field_ids = {f.id for f in content_type.fields}
+        current = {e.id: e for e in backend.fetch_entries(ct_id)}
+        for entry in entries:
+            now = current.get(entry.id)
+            wanted = _merged(entry, now, field_ids, locales)
+            if now is None or wanted != now.fields:
+                _write(backend, entry, now, wanted)
+                result.restored += 1
+    progress(Note(f"restored {result.restored} entr{'y' if result.restored == 1 else 'ies'}"))
+    return result
+
+
+def _merged(captured: Entry, now: Entry | None, field_ids: set[str], locales: set[str]) -> dict[str, Any]:
+    """The live values, plus the captured values of live fields and locales the live entry lacks."""
+    wanted = {fid: dict(values) for fid, values in (now.fields if now is not None else {}).items()}
+    for fid, values in captured.fields.items():
+        if fid in field_ids and isinstance(values, dict):
+            slot = wanted.setdefault(fid, {})
+            for loc, value in values.items():
+                if loc in locales:
+                    slot.setdefault(loc, value)
+    return wanted
+
+
+def _write(backend: Backend, captured: Entry, now: Entry | None, fields: dict[str, Any]) -> None:
+    """Create or update the entry with ``fields``, publishing it when its publish state calls for it."""
+    if now is None:
+        version, publish = None, captured.published_version is not None
+    else:
+        version = now.version
+        publish = now.published_version is not None and now.version == now.published_version + 1
+    written = backend.put_entry(captured.id, captured.content_type_id, fields, version)
+    if publish:
+        backend.publish_entry(captured.id, written.version)

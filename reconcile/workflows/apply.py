@@ -1,0 +1,150 @@
+"""The apply command: plan (or load a saved plan), confirm, snapshot, execute, verify, roll back."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reconcile.backend import Backend, parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.errors import ReconcileError
+from reconcile.executor import ExecutionReport, Executor
+from reconcile.journal import Finish, Journal, Start, journal_of
+from reconcile.normalize import fingerprint
+from reconcile.plan import Plan
+from reconcile.progress import Note, Progress, silent
+from reconcile.snapshots import Snapshot, SnapshotStore
+from reconcile.targets import open_target
+from reconcile.workflows.converge import ConvergeOutcome, converge
+from reconcile.workflows.metadata import export, metadata, renames
+from reconcile.workflows.plan import load_plan_file
+from reconcile.workflows.planning import Planned, plan_against, refuse_blocked, replanned
+from reconcile.workflows.project import Project, locked, unfinished_warnings, validate_models
+
+Confirm = Callable[[Plan], bool]
+
+
+@dataclass
+class ApplyOutcome:
+    plan: Plan
+    applied: bool = False
+    snapshot: Snapshot | None = None
+    post_snapshot: Snapshot | None = None
+    report: ExecutionReport | None = None
+    rollback: ConvergeOutcome | None = None
+    warnings: list[str] = field(default_factory=list)
+    declined: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.report is None or self.report.ok
+
+
+def apply(
+    project: Project,
+    target_name: str | None,
+    *,
+    plan_file: Path | None = None,
+    allow_destroy: bool = False,
+    confirm: Confirm,
+    no_rollback: bool = False,
+    progress: Progress = silent,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ApplyOutcome:
+    """Converge the target to the models (or to a saved plan), safely."""
+    target = project.config.target(target_name)
+    saved = load_plan_file(plan_file) if plan_file is not None else None
+    desired = None if saved is not None else validate_models(project).model
+    warnings = unfinished_warnings(project, target)
+    with locked(project, target, "apply"), open_target(target) as opened:
+        if desired is None:
+            assert saved is not None
+            planned = replanned(opened.backend, saved, str(plan_file))
+        else:
+            planned = plan_against(opened.backend, desired, target, allow_destroy)
+        outcome = ApplyOutcome(planned.plan, warnings=warnings)
+        # `confirm` shows the plan; it asks only when there is something allowed to apply.
+        if not confirm(planned.plan):
+            outcome.declined = True
+            return outcome
+        if not (saved is not None and allow_destroy):  # --allow-destroy given with a saved plan unblocks it
+            refuse_blocked(planned.plan)
+        if planned.plan.is_empty:
+            return outcome
+        recorded = metadata(opened, planned.live, planned.plan, project)
+        return apply_planned(opened.backend, project.store, target.name, planned, recorded, outcome,
+                             progress=progress, no_rollback=no_rollback, clock=clock)
+
+
+def apply_planned(
+    backend: Backend,
+    store: SnapshotStore,
+    target_name: str,
+    planned: Planned,
+    recorded: dict[str, Any],
+    outcome: ApplyOutcome,
+    *,
+    progress: Progress,
+    no_rollback: bool,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ApplyOutcome:
+    """Snapshot (verified) before the first write, execute, verify, post-snapshot or roll back."""
+    snapshot = outcome.snapshot = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
+    progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
+    run_id = secrets.token_hex(6)
+    journal = journal_of(snapshot)
+    journal.append(Start(run_id=run_id, command="apply", target=target_name, snapshot=snapshot.id,
+                         plan_hash=recorded.get("plan_hash")))
+    report = outcome.report = Executor(backend, journal, run_id, progress, clock=clock).run(planned.plan)
+    outcome.applied = True
+    if report.ok:
+        outcome.post_snapshot = _post_apply_snapshot(backend, store, target_name, planned.plan, recorded, report,
+                                                     snapshot)
+        if outcome.post_snapshot is not None:
+            journal.append(Finish(run_id=run_id, outcome="complete", post_snapshot=outcome.post_snapshot.id))
+            return outcome
+        report.failure = ReconcileError("the apply finished but the re-read environment does not match the models")
+    if no_rollback:
+        journal.append(Finish(run_id=run_id, outcome="failed", rollback=False))
+        return outcome
+    outcome.rollback = _roll_back(backend, snapshot, journal, run_id, report, progress, clock)
+    journal.append(Finish(run_id=run_id, outcome="rolled_back" if outcome.rollback.complete else "rollback_incomplete"))
+    return outcome
+
+
+def _pre_apply_snapshot(
+    backend: Backend, store: SnapshotStore, target_name: str, planned: Planned, recorded: dict[str, Any]
+) -> Snapshot:
+    """The state before the first write, with the entries at stake; written and verified."""
+    for ct_id in sorted(renames(planned.plan)):
+        # renaming keeps the values; capture them anyway, so any later revert can restore them
+        if ct_id not in planned.entries and ct_id in planned.live.model.content_types:
+            planned.entries[ct_id] = backend.fetch_entries(ct_id)
+    return store.create(target_name, "pre-apply", export(planned.raw, planned.entries), recorded)
+
+
+def _post_apply_snapshot(
+    backend: Backend, store: SnapshotStore, target_name: str, plan: Plan, recorded: dict[str, Any],
+    report: ExecutionReport, pre: Snapshot,
+) -> Snapshot | None:
+    """The state the apply left, when it is the one planned (else None): drift's next baseline."""
+    # The last phase's verification read is the final state; a plan without steps has none.
+    final_raw = report.final_raw if report.final_raw is not None else backend.read_raw()
+    final = parse_environment(final_raw)
+    if fingerprint(final.model) != plan.desired_fingerprint:
+        return None
+    return store.create(target_name, "post-apply", export(final_raw, {}),
+                        {**recorded, "fingerprint": fingerprint(final.model), "pre_apply": pre.id})
+
+
+def _roll_back(
+    backend: Backend, snapshot: Snapshot, journal: Journal, run_id: str, report: ExecutionReport,
+    progress: Progress, clock: Clock,
+) -> ConvergeOutcome:
+    progress(Note(f"apply failed; rolling back to snapshot {snapshot.id}"))
+    # A step that timed out may still be carried out by the server: give it the same time again first.
+    settle = backend.timeout if report.failed is not None and report.failed.outcome_unknown else 0.0
+    return converge(backend, snapshot, journal, run_id, progress, label="rollback", settle=settle, clock=clock)

@@ -1,0 +1,101 @@
+"""Converging the live environment to a snapshot: the rollback of a failed apply, a revert, a seed.
+
+Plan from the live state to the snapshot's, execute, restore the captured entry values, verify; a
+round that does not get there re-reads and plans again, up to ``CONVERGE_ROUNDS`` rounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.entries import RestoreReport, restore_entries
+from reconcile.errors import ReconcileError
+from reconcile.executor import ExecutionReport, Executor
+from reconcile.journal import Converged, Journal
+from reconcile.model import ContentModel
+from reconcile.normalize import fingerprint
+from reconcile.plan import Plan
+from reconcile.planner import make_plan
+from reconcile.progress import Note, Progress
+from reconcile.snapshots import Snapshot
+from reconcile.workflows.metadata import renamed_back
+from reconcile.workflows.snapshots import snapshot_state
+
+#: Rounds of plan + execute + verify a rollback or revert tries before it reports what remains. A round
+#: that meets a version conflict or a late write (one that timed out, then landed) re-reads and re-plans.
+CONVERGE_ROUNDS = 3
+
+
+@dataclass
+class ConvergeOutcome:
+    """The result of converging the live environment to a snapshot (rollback or revert)."""
+
+    plan: Plan | None
+    report: ExecutionReport
+    restore: RestoreReport
+    complete: bool
+    remaining: Plan | None
+    error: str | None = None
+    #: The environment as last read (raw JSON), when it could be read.
+    final_raw: RawEnvironment | None = None
+
+
+def converge(
+    backend: Backend,
+    snapshot: Snapshot,
+    journal: Journal,
+    run_id: str,
+    progress: Progress,
+    *,
+    label: str,
+    settle: float = 0.0,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ConvergeOutcome:
+    """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
+
+    ``settle`` seconds pass before the first read, so that a write whose outcome is unknown (it timed
+    out) has landed or been dropped by then. Up to ``CONVERGE_ROUNDS`` rounds each re-read the
+    environment, so a resource changed under the rollback is planned again from what it now holds.
+    Never raises for an API or network failure: the outcome says whether the environment reached the
+    snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
+    """
+    wanted = snapshot_state(snapshot).model
+    outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
+                              remaining=None)
+    if settle > 0:
+        progress(Note(f"[{label}] waiting {settle:g} s for a write whose outcome is unknown to land or be dropped"))
+        clock.sleep(settle)
+    for round_number in range(1, CONVERGE_ROUNDS + 1):
+        outcome.error = None
+        try:
+            _round(backend, snapshot, wanted, Executor(backend, journal, run_id, progress, clock=clock), label, outcome)
+        except ReconcileError as exc:
+            outcome.error = str(exc)
+            progress(Note(f"[{label}] stopped: {exc}"))
+        if outcome.complete or round_number == CONVERGE_ROUNDS:
+            break
+        progress(Note(f"[{label}] round {round_number} did not reach the snapshot; re-reading and planning again"))
+        clock.sleep(max(settle, 1.0))
+    journal.append(Converged(run_id=run_id, label=label, complete=outcome.complete,
+                             entries_restored=outcome.restore.restored, skipped=outcome.restore.skipped,
+                             error=outcome.error))
+    return outcome
+
+
+def _round(
+    backend: Backend, snapshot: Snapshot, wanted: ContentModel, executor: Executor, label: str,
+    outcome: ConvergeOutcome,
+) -> None:
+    """One round: read, plan to ``wanted``, execute, restore entries, re-read and compare."""
+    live = backend.read_live()
+    outcome.plan = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
+                             allow_destroy=True)
+    outcome.report = executor.run(outcome.plan, label=label)
+    if outcome.report.ok:
+        outcome.restore = restore_entries(backend, entries_from_export(snapshot.export), executor.progress)
+    outcome.final_raw = backend.read_raw()
+    final = parse_environment(outcome.final_raw)
+    outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)
+    outcome.remaining = None if outcome.complete else make_plan(final, wanted, allow_destroy=True)

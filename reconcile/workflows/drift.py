@@ -1,0 +1,72 @@
+"""The drift command: pending changes (files vs live) and out-of-band ones (baseline vs live), and
+``--adopt``, which writes the out-of-band changes into the model files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconcile.backend import parse_environment
+from reconcile.declared import content_type_path, write_locales, write_models
+from reconcile.drift import DriftReport, drift_report, drifted_resources
+from reconcile.model import LiveState
+from reconcile.normalize import normalize
+from reconcile.snapshots import Snapshot
+from reconcile.targets import open_target
+from reconcile.workflows.metadata import export, metadata
+from reconcile.workflows.project import Project, unfinished_warnings, validate_models
+from reconcile.workflows.snapshots import snapshot_state
+
+
+@dataclass
+class DriftOutcome:
+    report: DriftReport
+    adopted: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: With --adopt: the snapshot of the adopted live state, the next drift's baseline.
+    baseline_snapshot: Snapshot | None = None
+
+
+#: Snapshots of the state the tool left the environment at, or adopted into the files: drift's baselines.
+BASELINE_KINDS = ("post-apply", "post-revert", "adopted")
+
+
+def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> DriftOutcome:
+    """Pending changes (files vs live) and out-of-band changes (vs the newest baseline snapshot, one of
+    ``BASELINE_KINDS``: the state the tool last left, or adopted into the files)."""
+    declared = validate_models(project).model
+    target = project.config.target(target_name)
+    baseline = project.store.latest(target.name, kind=BASELINE_KINDS)
+    baseline_model = snapshot_state(baseline).model if baseline else None
+    with open_target(target) as opened:
+        raw = opened.backend.read_raw()
+        live = parse_environment(raw)
+        recorded = metadata(opened, live, None, project) if adopt else {}
+    report = drift_report(live, declared, baseline_model, baseline.id if baseline else None)
+    outcome = DriftOutcome(report, warnings=unfinished_warnings(project, target))
+    if baseline is None:
+        outcome.warnings.append(
+            f"no post-apply or post-revert snapshot for target {target.name!r}: only pending changes are reported"
+        )
+    if adopt:
+        outcome.adopted = _adopt(project, live, report)
+        if report.out_of_band:
+            # The files now accept the live state: it is the baseline the next drift compares with.
+            outcome.baseline_snapshot = project.store.create(target.name, "adopted", export(raw, {}), recorded)
+    return outcome
+
+
+def _adopt(project: Project, live: LiveState, report: DriftReport) -> list[Path]:
+    """Write the out-of-band changes into the model files, touching only the drifted files."""
+    current = normalize(live.model)
+    written: list[Path] = []
+    for kind, ident in drifted_resources(report):
+        if kind == "locale":
+            written.append(write_locales(current, project.models_dir))
+        elif ident in current.content_types:
+            written.extend(write_models(current, project.models_dir, only=ident))
+        else:
+            gone = content_type_path(project.models_dir, ident)
+            gone.unlink(missing_ok=True)
+            written.append(gone)
+    return sorted(set(written))

@@ -1,0 +1,71 @@
+"""What a snapshot records besides the state: where it came from, the plan, and the renames it makes."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from reconcile import __version__
+from reconcile.backend import RawEnvironment, to_export
+from reconcile.changes import RenameField
+from reconcile.entries import EntriesByType
+from reconcile.model import ContentModel, LiveState
+from reconcile.normalize import fingerprint
+from reconcile.plan import Plan
+from reconcile.targets import OpenTarget
+from reconcile.workflows.project import Project
+
+
+def export(raw: RawEnvironment, entries: EntriesByType) -> dict[str, Any]:
+    """The snapshot export of an environment read and the entries captured from it."""
+    return to_export(raw, [entry for ct_entries in entries.values() for entry in ct_entries])
+
+
+def metadata(opened: OpenTarget, live: LiveState, plan: Plan | None, project: Project) -> dict[str, Any]:
+    """A snapshot's metadata: the target, the live fingerprint, and the plan about to run (if any)."""
+    return {
+        "target": opened.config.name,
+        "space": opened.space_id,
+        "environment": opened.environment_id,
+        "plan_hash": fingerprint_plan(plan) if plan is not None else None,
+        "fingerprint": fingerprint(live.model),
+        "renames": renames(plan) if plan is not None else {},
+        "tool_version": __version__,
+        "models_dir": str(project.models_dir),
+    }
+
+
+def fingerprint_plan(plan: Plan) -> str:
+    return "sha256:" + hashlib.sha256(plan.to_json().encode()).hexdigest()
+
+
+def renames(plan: Plan) -> dict[str, dict[str, str]]:
+    """Content type id -> {new field id: old field id}: the field renames ``plan`` makes. Recorded in the
+    pre-apply snapshot, so that converging back to it renames them back instead of re-creating them."""
+    found: dict[str, dict[str, str]] = {}
+    for change in plan.changes:
+        if isinstance(change, RenameField):
+            found.setdefault(change.content_type_id, {})[change.after.id] = change.before.id
+    return found
+
+
+def renamed_back(wanted: ContentModel, live: ContentModel, recorded: object) -> ContentModel:
+    """``wanted`` with ``renamed_from`` set where the live field is a rename (``recorded``: a snapshot's
+    ``renames``) of a field ``wanted`` has: the plan then renames it back, keeping its data."""
+    if not isinstance(recorded, dict):
+        return wanted
+    content_types = dict(wanted.content_types)
+    for ct_id, pairs in recorded.items():
+        ct, now = content_types.get(ct_id), live.content_types.get(ct_id)
+        if ct is None or now is None or not isinstance(pairs, dict):
+            continue
+        live_ids, wanted_ids = {f.id for f in now.fields}, {f.id for f in ct.fields}
+        back = {
+            old: new for new, old in pairs.items()
+            if isinstance(new, str) and isinstance(old, str)
+            and new in live_ids and new not in wanted_ids and old in wanted_ids and old not in live_ids
+        }
+        if back:
+            fields = tuple(f.model_copy(update={"renamed_from": back[f.id]}) if f.id in back else f for f in ct.fields)
+            content_types[ct_id] = ct.model_copy(update={"fields": fields})
+    return wanted.model_copy(update={"content_types": content_types})

@@ -1,0 +1,66 @@
+"""The plan command, and saved plan files (``plan --out``, ``apply PLAN_FILE``, ``show``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconcile.backend import entries_from_export
+from reconcile.entries import by_type
+from reconcile.errors import ReconcileError
+from reconcile.fsio import atomic_write
+from reconcile.plan import Plan
+from reconcile.targets import open_target
+from reconcile.workflows.planning import plan_against, plan_with_entries
+from reconcile.workflows.project import Project, unfinished_warnings, validate_models
+from reconcile.workflows.snapshots import snapshot_state
+
+
+@dataclass
+class PlanOutcome:
+    plan: Plan
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan(
+    project: Project,
+    target_name: str | None,
+    *,
+    allow_destroy: bool = False,
+    from_export: Path | None = None,
+) -> PlanOutcome:
+    """What apply would change: the models against the live target (or a snapshot / export file)."""
+    declared = validate_models(project)
+    target = project.config.target(target_name)
+    warnings = unfinished_warnings(project, target)
+    if from_export is not None:
+        snapshot = project.store.load(str(from_export), target.name)
+        live = snapshot_state(snapshot)
+        entries = by_type(entries_from_export(snapshot.export))
+        from_file, _ = plan_with_entries(live, declared.model, target, allow_destroy, lambda _: entries)
+        return PlanOutcome(from_file, warnings)
+    with open_target(target) as opened:
+        planned = plan_against(opened.backend, declared.model, target, allow_destroy)
+    return PlanOutcome(planned.plan, warnings)
+
+
+def save_plan(plan: Plan, path: Path) -> None:
+    """Write a plan for a later `apply PLAN_FILE` (atomically: temporary file, fsync, rename)."""
+    try:
+        atomic_write(path, plan.to_json())
+    except OSError as exc:
+        raise ReconcileError(f"cannot write plan file {path}: {exc.strerror}",
+                             hint="choose a writable path for --out") from None
+
+
+def load_plan_file(path: Path) -> Plan:
+    """Read a plan saved by ``plan --out``."""
+    if path.exists() and not path.is_file():  # reading /dev/zero never ends, a named pipe may never answer
+        raise ReconcileError(f"cannot read plan file {path}: not a regular file (a device, pipe or folder)",
+                             hint="pass a file written by `reconcile plan --out FILE`")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReconcileError(f"cannot read plan file {path}: {exc}",
+                             hint="pass a file written by `reconcile plan --out FILE`") from None
+    return Plan.from_json(text, str(path))

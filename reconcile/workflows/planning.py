@@ -1,0 +1,88 @@
+"""Planning against a live environment: read it, count the entry data at stake, make the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reconcile.backend import Backend, RawEnvironment, parse_environment
+from reconcile.config import TargetConfig
+from reconcile.entries import EntriesByType, capture, entry_counts
+from reconcile.errors import PolicyBlocked, StalePlan
+from reconcile.model import ContentModel, LiveState
+from reconcile.normalize import fingerprint
+from reconcile.plan import Plan
+from reconcile.planner import destructive_addresses, diff_models, plan_changes
+
+
+@dataclass
+class Planned:
+    """A plan with what it was made from: the raw and parsed live state and the entries at stake."""
+
+    plan: Plan
+    raw: RawEnvironment
+    live: LiveState
+    entries: EntriesByType
+
+
+def plan_with_entries(
+    live: LiveState,
+    desired: ContentModel,
+    target: TargetConfig,
+    allow_destroy: bool,
+    entries_at: Callable[[tuple[str, ...]], EntriesByType],
+) -> tuple[Plan, EntriesByType]:
+    """The plan from ``live`` to ``desired`` under the target's policy, diffing once: ``entries_at`` gets the
+    addresses of the destructive changes and returns the entries there, whose data the plan counts."""
+    diffed = diff_models(live, desired)
+    addresses = diffed.destructive_addresses
+    entries = entries_at(addresses)
+    counts = entry_counts(addresses, entries)
+    plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts)
+    return plan, entries
+
+
+def plan_against(backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool) -> Planned:
+    """Read the live environment, capture the entries the destructive changes touch, and plan."""
+    raw = backend.read_raw()
+    live = parse_environment(raw)
+    plan, entries = plan_with_entries(
+        live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model)
+    )
+    return Planned(plan, raw, live, entries)
+
+
+def replanned(backend: Backend, saved: Plan, source: str) -> Planned:
+    """A saved plan with the live state it runs against; the plan must not be stale."""
+    raw = backend.read_raw()
+    live = parse_environment(raw)
+    check_not_stale(saved, live, source)
+    return Planned(saved, raw, live, capture(backend, destructive_addresses(saved.changes), live.model))
+
+
+def check_not_stale(saved: Plan, live: LiveState, source: str) -> None:
+    """Refuse a saved plan made against another state than the live one (fingerprint and versions)."""
+    actual = fingerprint(live.model)
+    if actual != saved.live_fingerprint:
+        raise StalePlan(
+            f"stale plan {source}: the live environment changed since the plan was made "
+            f"(planned against {saved.live_fingerprint[:19]}…, live is {actual[:19]}…)",
+            hint="run `reconcile plan --out FILE` again and review the new plan",
+        )
+    for key, meta in saved.live_meta.items():
+        now = live.meta.get(key)
+        if now is None or now.version != meta.version:
+            raise StalePlan(
+                f"stale plan {source}: {key} is at version {now.version if now else 'none'}, "
+                f"the plan expected {meta.version}",
+                hint="run `reconcile plan --out FILE` again and review the new plan",
+            )
+
+
+def refuse_blocked(plan: Plan) -> None:
+    if plan.is_blocked:
+        raise PolicyBlocked(
+            "the plan destroys data that is not allowed: " + ", ".join(plan.blocked),
+            hint="review the plan; pass --allow-destroy, or list the addresses under "
+            "[policy] allow_destroy in reconcile.toml",
+        )

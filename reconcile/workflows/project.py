@@ -1,0 +1,69 @@
+"""A project directory (its configuration and model files) and what every command first does with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from reconcile.config import Config, TargetConfig, load_config
+from reconcile.declared import DeclaredModel, load_models
+from reconcile.errors import InputError
+from reconcile.journal import find_unfinished
+from reconcile.lock import ApplyLock, break_lock
+from reconcile.snapshots import SnapshotStore
+from reconcile.validate import validate
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project directory: its configuration and where its model files are."""
+
+    config: Config
+    models_dir: Path
+
+    @property
+    def store(self) -> SnapshotStore:
+        return SnapshotStore(self.config.snapshots_dir)
+
+    def lock_path(self, target: TargetConfig) -> Path:
+        return self.config.state_dir / "locks" / f"{target.name}.lock"
+
+
+def load_project(config_path: Path | None, models_path: Path | None, cwd: Path) -> Project:
+    config = load_config(config_path, cwd)
+    return Project(config=config, models_dir=models_path or config.models_dir)
+
+
+def validate_models(project: Project) -> DeclaredModel:
+    """Read and check the model files offline; every problem at once, before any request."""
+    declared = load_models(project.models_dir)
+    problems = validate(declared)
+    if problems:
+        raise InputError(problems, summary=f"{len(problems)} problem(s) in the models under {project.models_dir}")
+    return declared
+
+
+def unfinished_warnings(project: Project, target: TargetConfig) -> list[str]:
+    """Warn about applies that died mid-way, naming the revert that restores their start."""
+    return [
+        f"an apply on target {target.name!r} did not finish (snapshot {snap.id}); "
+        f"to restore the state before it run: reconcile revert {snap.id} --target {target.name}"
+        for snap in find_unfinished(project.store, target.name)
+    ]
+
+
+@contextmanager
+def locked(project: Project, target: TargetConfig, command: str) -> Iterator[None]:
+    """Hold the target's apply lock for the block: two runs that write never interleave."""
+    with ApplyLock(project.lock_path(target), target.name, command):
+        yield
+
+
+def unlock(project: Project, target_name: str | None) -> Path:
+    """Break the apply lock of a target (``reconcile unlock``); returns the lock file's path."""
+    target = project.config.target(target_name)
+    path = project.lock_path(target)
+    break_lock(path)
+    return path

@@ -1,0 +1,231 @@
+"""The rehearse command: apply and revert in a throwaway environment, then delete it.
+
+Online the sandbox is a clone of the target's environment; offline it is a local server seeded with
+the target's state (or a snapshot / export file). In the sandbox: plan, apply (with its snapshot),
+re-plan (must be empty), revert, and the fingerprint must equal the one before the apply.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reconcile.backend import Backend, parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.config import LOCAL_TOKEN, TargetConfig
+from reconcile.entries import fetch_by_type
+from reconcile.errors import ReconcileError
+from reconcile.journal import journal_of
+from reconcile.model import ContentModel
+from reconcile.normalize import fingerprint
+from reconcile.planner import make_plan
+from reconcile.progress import Note, Progress, silent
+from reconcile.snapshots import Snapshot, SnapshotStore
+from reconcile.targets import LOCAL_ENVIRONMENT_ID, LOCAL_SPACE_ID, open_target
+from reconcile.workflows.apply import ApplyOutcome, apply_planned
+from reconcile.workflows.converge import converge
+from reconcile.workflows.metadata import export
+from reconcile.workflows.planning import Planned, plan_against, refuse_blocked
+from reconcile.workflows.project import Project, validate_models
+
+
+@dataclass
+class Stage:
+    name: str
+    ok: bool
+    seconds: float
+    detail: str = ""
+
+
+@dataclass
+class RehearsalOutcome:
+    stages: list[Stage] = field(default_factory=list)
+    sandbox: str | None = None
+    kept: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.stages) and all(stage.ok for stage in self.stages)
+
+
+class _Stages:
+    """Runs named stages, timing each; the first failure stops the rehearsal."""
+
+    def __init__(self, outcome: RehearsalOutcome, progress: Progress, clock: Clock) -> None:
+        self.outcome = outcome
+        self.progress = progress
+        self.clock = clock
+
+    def run(self, name: str, action: Callable[[], str]) -> bool:
+        started = self.clock.monotonic()
+        try:
+            detail, ok = action(), True
+        except ReconcileError as exc:
+            detail, ok = str(exc), False
+        stage = Stage(name, ok, round(self.clock.monotonic() - started, 3), detail)
+        self.outcome.stages.append(stage)
+        self.progress(Note(f"[rehearse] {name}: {'ok' if ok else 'FAILED'} ({stage.seconds:.2f} s) {detail}"))
+        return ok
+
+
+def rehearse(
+    project: Project,
+    target_name: str | None,
+    *,
+    allow_destroy: bool = False,
+    keep: bool = False,
+    offline: bool = False,
+    source: str | None = None,
+    ready_timeout: float = 300.0,
+    progress: Progress = silent,
+    clock: Clock = SYSTEM_CLOCK,
+) -> RehearsalOutcome:
+    """Try the plan and its rollback somewhere safe: a cloned sandbox environment, or offline a
+    throwaway local server loaded with the target's state (or a snapshot / export file)."""
+    desired = validate_models(project).model
+    target = project.config.target(target_name)
+    outcome = RehearsalOutcome()
+    stages = _Stages(outcome, progress, clock)
+    if offline:
+        _rehearse_offline(project, target, desired, source, allow_destroy, stages)
+        return outcome
+    sandbox_id = f"reconcile-rehearsal-{secrets.token_hex(3)}"
+    with open_target(target) as opened:
+        backend = opened.backend
+        outcome.sandbox = sandbox_id
+
+        def clone_stage() -> str:
+            backend.clone_environment(sandbox_id, opened.environment_id)
+            backend.wait_until_ready(sandbox_id, timeout=ready_timeout)
+            return f"environment {sandbox_id} cloned from {opened.environment_id}"
+
+        try:
+            if stages.run("clone", clone_stage):
+                _rehearse_in(backend.for_environment(sandbox_id), desired, target, allow_destroy, stages)
+        finally:
+            if keep:
+                outcome.kept = True
+                progress(Note(f"[rehearse] kept sandbox environment {sandbox_id}"))
+            else:
+                stages.run("delete sandbox", lambda: _delete_environment(backend, sandbox_id))
+    return outcome
+
+
+def _delete_environment(backend: Backend, env_id: str) -> str:
+    backend.delete_environment(env_id)
+    return f"environment {env_id} deleted"
+
+
+def _rehearse_in(
+    sandbox: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool, stages: _Stages
+) -> None:
+    """Run the rehearsal's stages in ``sandbox``, with its snapshots in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="reconcile-rehearsal-") as tmp:
+        rehearsal = _Rehearsal(sandbox, desired, target, allow_destroy, SnapshotStore(Path(tmp)), stages)
+        for name, action in (("plan", rehearsal.plan), ("apply", rehearsal.apply), ("re-plan", rehearsal.replan),
+                             ("revert", rehearsal.revert), ("verify", rehearsal.verify)):
+            if not stages.run(name, action):
+                return
+
+
+class _Rehearsal:
+    """plan → apply (with snapshot) → empty re-plan → revert → fingerprint equals the original."""
+
+    def __init__(
+        self, sandbox: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool,
+        store: SnapshotStore, stages: _Stages,
+    ) -> None:
+        self.sandbox, self.desired, self.target, self.allow_destroy = sandbox, desired, target, allow_destroy
+        self.store, self.progress, self.clock = store, stages.progress, stages.clock
+        self.planned: Planned | None = None
+        self.snapshot: Snapshot | None = None
+        self.start = ""
+
+    def plan(self) -> str:
+        self.planned = planned = plan_against(self.sandbox, self.desired, self.target, self.allow_destroy)
+        self.start = fingerprint(planned.live.model)
+        refuse_blocked(planned.plan)
+        return f"{len(planned.plan.changes)} change(s)"
+
+    def apply(self) -> str:
+        planned = self.planned
+        assert planned is not None
+        meta = {"target": self.target.name, "rehearsal": True, "fingerprint": self.start}
+        outcome = apply_planned(self.sandbox, self.store, self.target.name, planned, meta,
+                                ApplyOutcome(planned.plan), progress=self.progress, no_rollback=True,
+                                clock=self.clock)
+        self.snapshot = outcome.snapshot
+        if not outcome.ok:
+            failure = outcome.report.failed.error if outcome.report and outcome.report.failed else None
+            raise ReconcileError(f"apply failed in the sandbox: {failure or outcome.report}")
+        return f"{len(outcome.report.applied) if outcome.report else 0} step(s)"
+
+    def replan(self) -> str:
+        again = make_plan(self.sandbox.read_live(), self.desired, allow_destroy=True)
+        if not again.is_empty:
+            raise ReconcileError(f"re-plan after apply is not empty: {len(again.changes)} change(s) remain")
+        return "no changes"
+
+    def revert(self) -> str:
+        snapshot = self.snapshot
+        assert snapshot is not None
+        converged = converge(self.sandbox, snapshot, journal_of(snapshot), secrets.token_hex(6), self.progress,
+                             label="revert", clock=self.clock)
+        if not converged.complete:
+            raise ReconcileError("revert did not reach the pre-apply snapshot")
+        return f"{converged.restore.restored} entr(ies) restored"
+
+    def verify(self) -> str:
+        now = fingerprint(self.sandbox.read_live().model)
+        if now != self.start:
+            raise ReconcileError(f"fingerprint after revert {now[:19]}… differs from the start")
+        return self.start[:19] + "…"
+
+
+def _target_export(target: TargetConfig) -> dict[str, Any]:
+    """The target's state (GET requests only), with the entries of its published content types."""
+    with open_target(target) as opened:
+        raw = opened.backend.read_raw()
+        live = parse_environment(raw)
+        published = [ct for ct in sorted(live.model.content_types)
+                     if (meta := live.meta_for("content_type", ct)) is not None and meta.is_published]
+        return export(raw, fetch_by_type(opened.backend, published))
+
+
+def _rehearse_offline(
+    project: Project, target: TargetConfig, desired: ContentModel, source: str | None,
+    allow_destroy: bool, stages: _Stages,
+) -> None:
+    from reconcile.emulator import Emulator
+
+    state: dict[str, Any] = {}
+
+    def load_stage() -> str:
+        if source is not None:
+            state["export"] = project.store.load(source, target.name).export
+            return f"state of snapshot/export {source}"
+        state["export"] = _target_export(target)
+        return f"state of target {target.name}"
+
+    if not stages.run("load state", load_stage):
+        return
+    with tempfile.TemporaryDirectory(prefix="reconcile-offline-") as tmp, \
+            Emulator(token=LOCAL_TOKEN) as emulator:
+        local = Backend(base_url=emulator.base_url, token=LOCAL_TOKEN, space_id=LOCAL_SPACE_ID,
+                        environment_id=LOCAL_ENVIRONMENT_ID)
+        seed_store = SnapshotStore(Path(tmp))
+
+        def seed_stage() -> str:
+            seed = seed_store.create("offline", "seed", state["export"], {"target": "offline"})
+            converged = converge(local, seed, journal_of(seed), secrets.token_hex(6), stages.progress,
+                                 label="load", clock=stages.clock)
+            if not converged.complete:
+                raise ReconcileError("could not load the state into the throwaway server")
+            return f"throwaway server at {emulator.base_url}"
+
+        if stages.run("seed throwaway server", seed_stage):
+            _rehearse_in(local, desired, target, allow_destroy, stages)

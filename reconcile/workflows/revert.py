@@ -1,0 +1,96 @@
+"""The revert command: converge the target back to a snapshot, itself snapshotted so it can be undone."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from reconcile.backend import parse_environment
+from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.config import TargetConfig
+from reconcile.entries import capture
+from reconcile.journal import Finish, Journal, Start, find_unfinished, journal_of
+from reconcile.model import ContentModel
+from reconcile.normalize import fingerprint
+from reconcile.plan import Plan
+from reconcile.planner import destructive_addresses, make_plan
+from reconcile.progress import Note, Progress, silent
+from reconcile.snapshots import Snapshot
+from reconcile.targets import open_target
+from reconcile.workflows.apply import Confirm
+from reconcile.workflows.converge import ConvergeOutcome, converge
+from reconcile.workflows.metadata import export, metadata, renamed_back
+from reconcile.workflows.project import Project, locked
+from reconcile.workflows.snapshots import resolve_snapshot, snapshot_state
+
+
+@dataclass
+class RevertOutcome:
+    snapshot: Snapshot
+    plan: Plan
+    pre_snapshot: Snapshot | None = None
+    post_snapshot: Snapshot | None = None
+    converged: ConvergeOutcome | None = None
+    declined: bool = False
+
+
+def revert(
+    project: Project,
+    target_name: str | None,
+    ref: str,
+    *,
+    confirm: Confirm,
+    progress: Progress = silent,
+    clock: Clock = SYSTEM_CLOCK,
+) -> RevertOutcome:
+    """Plan back to the snapshot, confirm, snapshot the present state, converge, record the outcome."""
+    target = project.config.target(target_name)
+    snapshot = resolve_snapshot(project, target, ref)
+    wanted = snapshot_state(snapshot).model
+    with locked(project, target, "revert"), open_target(target) as opened:
+        raw = opened.backend.read_raw()
+        live = parse_environment(raw)
+        back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
+                         allow_destroy=True)
+        outcome = RevertOutcome(snapshot, back)
+        if not confirm(back):
+            outcome.declined = True
+            return outcome
+        entries = capture(opened.backend, destructive_addresses(back.changes), live.model)
+        recorded = metadata(opened, live, back, project)
+        pre = outcome.pre_snapshot = project.store.create(
+            target.name, "pre-revert", export(raw, entries), {**recorded, "reverting_to": snapshot.id}
+        )
+        progress(Note(f"pre-revert snapshot {pre.id} written and verified"))
+        run_id = secrets.token_hex(6)
+        journal = journal_of(pre)
+        journal.append(Start(run_id=run_id, command="revert", target=target.name, snapshot=pre.id,
+                             reverting_to=snapshot.id))
+        outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
+                                     clock=clock)
+        _finish(project, target, outcome, journal, run_id, recorded, wanted)
+        return outcome
+
+
+def _finish(
+    project: Project, target: TargetConfig, outcome: RevertOutcome, journal: Journal, run_id: str,
+    recorded: dict[str, Any], wanted: ContentModel,
+) -> None:
+    """Snapshot the state reached (drift's next baseline) and close the run in the journal(s)."""
+    converged, pre, snapshot = outcome.converged, outcome.pre_snapshot, outcome.snapshot
+    assert converged is not None and pre is not None
+    outcome_name = "complete" if converged.complete else "failed"
+    if converged.complete and converged.final_raw is not None:
+        # What the tool left the environment at: the baseline `drift` compares with from now on.
+        outcome.post_snapshot = project.store.create(
+            target.name, "post-revert", export(converged.final_raw, {}),
+            {**recorded, "fingerprint": fingerprint(wanted), "pre_revert": pre.id, "reverted_to": snapshot.id},
+        )
+        journal.append(Finish(run_id=run_id, outcome=outcome_name, post_snapshot=outcome.post_snapshot.id))
+    else:
+        journal.append(Finish(run_id=run_id, outcome=outcome_name))
+    unfinished = {s.id for s in find_unfinished(project.store, target.name)}
+    if converged.complete and snapshot.id in unfinished:
+        # The run that started from this snapshot died; this revert is how it ended.
+        journal_of(snapshot).append(Finish(run_id=run_id, outcome="reverted", reverted_by=pre.id))
