@@ -1,0 +1,370 @@
+"""``Backend``: the HTTP operations the tool needs against one space environment, each failure raised as an
+``ApiError`` naming the operation, the resource and the API's message (never the token)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from reconcile.backend.translate import (
+    RawEnvironment,
+    content_type_to_api,
+    editor_interface_to_api,
+    entry_from_api,
+    link_id,
+    locale_to_api,
+    parse_environment,
+)
+from reconcile.backend.transport import (
+    SdkClient,
+    Throttle,
+    describe_error,
+    response_json,
+)
+from reconcile.errors import ApiError, ReconcileError
+from reconcile.model import (
+    ContentType,
+    EditorInterface,
+    Entry,
+    JsonObject,
+    LiveState,
+    Locale,
+)
+
+# Bulk reads ask for the API's maximum page size; the server may apply a lower one (facts §1.1), so paging
+# follows the number of items actually returned. Stable order for paging as contentful-export sends it.
+PAGE_LIMIT = 1000
+PAGE_ORDER = "sys.createdAt,sys.id"
+# Entries can be large (rich text); the API refuses responses above 7 MB (facts §1.1), so page them smaller.
+ENTRY_PAGE_LIMIT = 100
+
+
+class Backend:
+    """The CMA operations the tool needs, against one environment of one space.
+
+    Every failure (HTTP error, connection error, timeout) is raised as ``ApiError`` naming the operation, the
+    resource and the API's message; the token never appears in any message.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str,
+        space_id: str,
+        environment_id: str,
+        timeout: float = 30.0,
+        max_requests_per_second: float | None = None,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ReconcileError(
+                f"base_url {base_url!r} is not an http(s) URL",
+                hint='use "https://api.contentful.com" or "http://127.0.0.1:PORT"',
+            )
+        if not token:
+            raise ReconcileError(
+                "no CMA token given", hint="set the token environment variable of the target"
+            )
+        self._base_url = base_url
+        self._space_id = space_id
+        self._environment_id = environment_id
+        self._token = token
+        self._timeout = timeout
+        self._max_requests_per_second = max_requests_per_second
+        self._client = SdkClient(
+            token=token,
+            api_url=parts.netloc + parts.path.rstrip("/"),
+            https=parts.scheme == "https",
+            timeout=timeout,
+            throttle=Throttle(max_requests_per_second),
+        )
+
+    def __repr__(self) -> str:
+        return f"Backend({self._base_url!r}, space={self._space_id!r}, environment={self._environment_id!r})"
+
+    @property
+    def timeout(self) -> float:
+        """Seconds each request may take before it is given up."""
+        return self._timeout
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests this Backend sent, retries included."""
+        return self._client.request_count
+
+    # ---- plumbing ----------------------------------------------------------------------------------------
+
+    @property
+    def _space_path(self) -> str:
+        return f"spaces/{self._space_id}"
+
+    @property
+    def _env_path(self) -> str:
+        return f"{self._space_path}/environments/{self._environment_id}"
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._token, "<token>")
+
+    def _send(
+        self,
+        operation: str,
+        resource: str,
+        method: str,
+        path: str,
+        payload: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> requests.Response:
+        """One request through the SDK's raw layer; any failure becomes ``ApiError``."""
+        try:
+            response = self._client.raw(method, path, payload, headers or {})
+        except requests.RequestException as error:
+            # The exception names the URL (never the token, which travels in a header); scrub anyway.
+            message = self._scrub(f"{type(error).__name__}: {error}")
+            raise ApiError(operation, resource, None, message,
+                           timed_out=isinstance(error, requests.Timeout)) from None
+        if response.status_code >= 300:
+            body = response_json(response)
+            raise ApiError(
+                operation,
+                resource,
+                response.status_code,
+                self._scrub(describe_error(response.status_code, response.reason, body)),
+                error_id=body.get("sys", {}).get("id") if isinstance(body, dict) else None,
+                details=body.get("details") if isinstance(body, dict) else None,
+            )
+        return response
+
+    def _send_json(
+        self,
+        operation: str,
+        resource: str,
+        method: str,
+        path: str,
+        payload: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> JsonObject:
+        response = self._send(operation, resource, method, path, payload, headers)
+        body = response_json(response)
+        if not isinstance(body, dict):
+            raise ApiError(
+                operation, resource, response.status_code, "the response body is not a JSON object"
+            )
+        return body
+
+    def _list_all(
+        self, operation: str, resource: str, path: str, query: JsonObject, limit: int
+    ) -> list[JsonObject]:
+        """Every item of a collection: page with ``skip`` until ``skip >= total``."""
+        items: list[JsonObject] = []
+        while True:
+            page = self._send_json(
+                operation,
+                resource,
+                "get",
+                path,
+                {**query, "skip": len(items), "limit": limit, "order": PAGE_ORDER},
+            )
+            batch = page.get("items") or []
+            items.extend(batch)
+            if not batch or len(items) >= page.get("total", 0):
+                return items
+
+    @staticmethod
+    def _version(version: int) -> dict[str, str]:
+        return {"X-Contentful-Version": str(version)}
+
+    def _publish(self, resource: str, path: str, version: int) -> JsonObject:
+        """Publish the draft of the resource at ``path`` (content type or entry) at ``version``."""
+        return self._send_json("publish", resource, "put", f"{path}/published", headers=self._version(version))
+
+    def _unpublish(self, resource: str, path: str, version: int) -> JsonObject:
+        """Unpublish the resource at ``path`` (content type or entry) at ``version``."""
+        return self._send_json("unpublish", resource, "delete", f"{path}/published", headers=self._version(version))
+
+    # ---- content model -----------------------------------------------------------------------------------
+
+    def read_raw(self) -> RawEnvironment:
+        """The environment's content types, editor interfaces and locales: three requests for a small one."""
+        env = f"environment '{self._environment_id}'"
+        content_types = self._list_all(
+            "list", f"content types of {env}", f"{self._env_path}/content_types", {}, PAGE_LIMIT
+        )
+        # The env-wide editor interface list has no paging keys and returns every item (facts §1.3).
+        editor_interfaces = (
+            self._send_json(
+                "list", f"editor interfaces of {env}", "get", f"{self._env_path}/editor_interfaces"
+            ).get("items")
+            or []
+        )
+        locales = self._list_all("list", f"locales of {env}", f"{self._env_path}/locales", {}, PAGE_LIMIT)
+        return RawEnvironment(content_types, editor_interfaces, locales)
+
+    def read_live(self) -> LiveState:
+        return parse_environment(self.read_raw())
+
+    def put_content_type(self, ct: ContentType, version: int | None) -> JsonObject:
+        """Create (``version`` None) or fully replace a content type's draft."""
+        return self._send_json(
+            "create" if version is None else "update",
+            f"content type '{ct.id}'",
+            "put",
+            f"{self._env_path}/content_types/{ct.id}",
+            content_type_to_api(ct),
+            None if version is None else self._version(version),
+        )
+
+    def publish_content_type(self, ct_id: str, version: int) -> JsonObject:
+        return self._publish(f"content type '{ct_id}'", f"{self._env_path}/content_types/{ct_id}", version)
+
+    def unpublish_content_type(self, ct_id: str, version: int) -> JsonObject:
+        return self._unpublish(f"content type '{ct_id}'", f"{self._env_path}/content_types/{ct_id}", version)
+
+    def delete_content_type(self, ct_id: str) -> None:
+        # No version header: the API does not need one for deletes (facts §1.2).
+        self._send("delete", f"content type '{ct_id}'", "delete", f"{self._env_path}/content_types/{ct_id}")
+
+    def put_editor_interface(self, ei: EditorInterface, version: int) -> JsonObject:
+        return self._send_json(
+            "update",
+            f"editor interface of '{ei.content_type_id}'",
+            "put",
+            f"{self._env_path}/content_types/{ei.content_type_id}/editor_interface",
+            editor_interface_to_api(ei),
+            self._version(version),
+        )
+
+    def create_locale(self, locale: Locale) -> JsonObject:
+        # Locales are created only by POST; their sys.id is random, not the code (facts §1.4).
+        return self._send_json(
+            "create", f"locale '{locale.code}'", "post", f"{self._env_path}/locales", locale_to_api(locale)
+        )
+
+    def update_locale(self, sys_id: str, locale: Locale, version: int) -> JsonObject:
+        return self._send_json(
+            "update",
+            f"locale '{locale.code}'",
+            "put",
+            f"{self._env_path}/locales/{sys_id}",
+            locale_to_api(locale),
+            self._version(version),
+        )
+
+    def delete_locale(self, sys_id: str) -> None:
+        self._send("delete", f"locale with id '{sys_id}'", "delete", f"{self._env_path}/locales/{sys_id}")
+
+    # ---- entries -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _is_unknown_content_type(error: ApiError) -> bool:
+        # GET /entries?content_type=<never published CT> is 400 InvalidQuery unknownContentType (facts §10.7):
+        # such a content type has no entries.
+        errors = error.details.get("errors") if isinstance(error.details, dict) else None
+        return (
+            error.status == 400
+            and isinstance(errors, list)
+            and any(isinstance(e, dict) and e.get("name") == "unknownContentType" for e in errors)
+        )
+
+    def count_entries(self, ct_id: str) -> int:
+        """The number of entries (drafts included) of a content type, in one request."""
+        try:
+            page = self._send_json(
+                "count",
+                f"entries of content type '{ct_id}'",
+                "get",
+                f"{self._env_path}/entries",
+                {"content_type": ct_id, "limit": 1, "select": "sys"},
+            )
+        except ApiError as error:
+            if self._is_unknown_content_type(error):
+                return 0
+            raise
+        return int(page.get("total", 0))
+
+    def fetch_entries(self, ct_id: str | None = None) -> list[Entry]:
+        """Every entry (of one content type, or all), with the values of all locales."""
+        query = {} if ct_id is None else {"content_type": ct_id}
+        what = "entries" if ct_id is None else f"entries of content type '{ct_id}'"
+        try:
+            items = self._list_all("list", what, f"{self._env_path}/entries", query, ENTRY_PAGE_LIMIT)
+        except ApiError as error:
+            if self._is_unknown_content_type(error):
+                return []
+            raise
+        return [entry_from_api(item) for item in items]
+
+    def put_entry(self, entry_id: str, ct_id: str, fields: JsonObject, version: int | None) -> Entry:
+        """Create (``version`` None; the content type travels in ``X-Contentful-Content-Type``) or replace an
+        entry."""
+        headers = {"X-Contentful-Content-Type": ct_id} if version is None else self._version(version)
+        operation = "create" if version is None else "update"
+        path, resource = f"{self._env_path}/entries/{entry_id}", f"entry '{entry_id}'"
+        return entry_from_api(self._send_json(operation, resource, "put", path, {"fields": fields}, headers))
+
+    def publish_entry(self, entry_id: str, version: int) -> Entry:
+        return entry_from_api(self._publish(f"entry '{entry_id}'", f"{self._env_path}/entries/{entry_id}", version))
+
+    def unpublish_entry(self, entry_id: str, version: int) -> Entry:
+        return entry_from_api(self._unpublish(f"entry '{entry_id}'", f"{self._env_path}/entries/{entry_id}", version))
+
+    def delete_entry(self, entry_id: str) -> None:
+        self._send("delete", f"entry '{entry_id}'", "delete", f"{self._env_path}/entries/{entry_id}")
+
+    # ---- environments ------------------------------------------------------------------------------------
+
+    def _environment_path(self, env_id: str) -> str:
+        return f"{self._space_path}/environments/{env_id}"
+
+    def clone_environment(self, new_env_id: str, source_env_id: str) -> JsonObject:
+        """Start cloning ``source_env_id`` into a new environment; it is ``queued`` until ready."""
+        return self._send_json(
+            "create",
+            f"environment '{new_env_id}' (clone of '{source_env_id}')",
+            "put",
+            self._environment_path(new_env_id),
+            {"name": new_env_id},
+            {"X-Contentful-Source-Environment": source_env_id},
+        )
+
+    def wait_until_ready(self, env_id: str, timeout: float = 300.0) -> JsonObject:
+        """Poll an environment until its status is ``ready``; ``failed`` or a timeout raise ReconcileError."""
+        deadline = time.monotonic() + timeout
+        delay = 0.1
+        while True:
+            env = self._send_json("read", f"environment '{env_id}'", "get", self._environment_path(env_id))
+            status = link_id(env.get("sys", {}).get("status"))
+            if status == "ready":
+                return env
+            if status == "failed":
+                raise ReconcileError(
+                    f"environment '{env_id}' failed to be created",
+                    hint="delete it and try again; check the space's environment limits",
+                )
+            if time.monotonic() + delay > deadline:
+                raise ReconcileError(
+                    f"environment '{env_id}' is not ready after {timeout:g}s (status {status!r})",
+                    hint="large environments take longer to clone; wait and retry, or raise the timeout",
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    def delete_environment(self, env_id: str) -> None:
+        self._send("delete", f"environment '{env_id}'", "delete", self._environment_path(env_id))
+
+    def for_environment(self, env_id: str) -> Backend:
+        """A Backend for another environment of the same space, sharing this one's rate limit (the API limits
+        a space, not an environment) but counting its own requests."""
+        other = Backend(
+            base_url=self._base_url,
+            token=self._token,
+            space_id=self._space_id,
+            environment_id=env_id,
+            timeout=self._timeout,
+            max_requests_per_second=self._max_requests_per_second,
+        )
+        other._client.throttle = self._client.throttle
+        return other
