@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconcile.cli import _TerminalProgress
+from reconcile.cli import TerminalProgress
 from reconcile.progress import Note, PhaseStarted, PhaseVerified, StepDone, progress_text
 
 
@@ -23,7 +23,7 @@ def test_each_event_has_its_line() -> None:
 
 
 def test_without_a_terminal_every_event_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    with _TerminalProgress() as progress:
+    with TerminalProgress() as progress:
         progress(PhaseStarted("apply", "locales", "Create and update locales"))
         progress(StepDone("apply", 1, 1, True, "create locale de-DE", 7))
     assert capsys.readouterr().err.splitlines() == [

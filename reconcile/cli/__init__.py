@@ -1,0 +1,22 @@
+"""The ``reconcile`` command line: parse, call one ``workflows`` function, render, exit with a named code.
+
+Data goes to stdout; progress and diagnostics to stderr. Expected failures print one clear message and
+exit 1 (3 when blocked by policy), never a traceback. The management token is never taken as an argument:
+it comes from the environment variable (or file) that ``reconcile.toml`` names.
+
+The package: ``base`` (the app, options, exit codes, the error boundary), ``terminal`` (progress, prompts),
+``changes`` (validate, plan, apply, revert, drift), ``others`` (rehearse, show, pull, unlock, schema,
+snapshots, emulator serve). Importing the package registers every command on ``app``.
+"""
+
+from __future__ import annotations
+
+from reconcile.cli import changes, others
+from reconcile.cli.base import BLOCKED, CHANGES, ERROR, OK, app
+from reconcile.cli.terminal import TerminalProgress
+
+__all__ = ["BLOCKED", "CHANGES", "ERROR", "OK", "TerminalProgress", "app", "changes", "main", "others"]
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,109 @@
+"""The ``reconcile`` application: its sub-apps, shared options, exit codes and the error boundary that turns
+expected failures into one message and a named exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from reconcile import workflows
+from reconcile.errors import ApiError, PolicyBlocked, ReconcileError
+from reconcile.render import render_json, render_markdown, render_text
+from reconcile.workflows import Plan
+
+OK, ERROR, CHANGES, BLOCKED = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="reconcile",
+    help="Declarative reconciliation of Contentful content models: plan, apply, revert, drift, pull.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+snapshots_app = typer.Typer(help="List, inspect and compare snapshots.", no_args_is_help=True)
+emulator_app = typer.Typer(help="The local Contentful-compatible server.", no_args_is_help=True)
+app.add_typer(snapshots_app, name="snapshots")
+app.add_typer(emulator_app, name="emulator")
+
+
+class Format(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Project config (default ./reconcile.toml).")]
+ModelsOpt = Annotated[Path | None, typer.Option("--models", help="Models directory (default from config).")]
+TargetOpt = Annotated[str | None, typer.Option("--target", "-t", help="Target name from reconcile.toml.")]
+AllowDestroyOpt = Annotated[
+    bool, typer.Option("--allow-destroy", help="Allow data-destroying changes (field, type, locale deletes).")
+]
+AutoApproveOpt = Annotated[bool, typer.Option("--auto-approve", help="Do not ask for confirmation (CI).")]
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(func: F) -> F:
+    """Turn expected failures into one message on stderr and a named exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PolicyBlocked as exc:
+            err(f"Blocked: {exc}")
+            raise typer.Exit(BLOCKED) from None
+        except ReconcileError as exc:
+            err(f"Error: {exc}")
+            if isinstance(exc, ApiError) and not exc.hint:
+                err(f"  fix: {api_hint(exc)}")
+            raise typer.Exit(ERROR) from None
+        except KeyboardInterrupt:
+            err("Interrupted.")
+            raise typer.Exit(ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+# What to do about an API refusal, by status (the message above it says what the API said).
+_API_HINTS = {
+    400: "the API refused the request (see its message); run `reconcile validate`, then `reconcile plan`",
+    401: "the token is wrong or expired: put a valid CMA token in the target's token_env (or token_file)",
+    403: "the token may not do this in this space or environment, or the API forbids the change (see its message)",
+    404: "check space_id and environment of the target in reconcile.toml",
+    409: "someone changed the resource since it was read: run `reconcile plan` again and review it",
+    422: "the API refused the content of the request (see its message); fix the model and run `reconcile plan`",
+    429: "the rate limit was hit for too long: set a lower rate_limit on the target, or try again later",
+}
+
+
+def api_hint(exc: ApiError) -> str:
+    if exc.status is None:
+        return "check the target's base_url and the network, then try again (`reconcile plan` shows the state)"
+    if exc.status >= 500:
+        return "the API failed on its side: try again later (`reconcile plan` shows the state)"
+    return _API_HINTS.get(exc.status, "see the API's message above")
+
+
+def open_project(config: Path | None, models: Path | None) -> workflows.Project:
+    return workflows.load_project(config, models, Path.cwd())
+
+
+def render(plan: Plan, fmt: Format) -> str:
+    if fmt is Format.markdown:
+        return render_markdown(plan)
+    if fmt is Format.json:
+        return render_json(plan)
+    return render_text(plan)
+
+

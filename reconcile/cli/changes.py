@@ -1,0 +1,208 @@
+"""The commands that read or change a target's content model: validate, plan, apply, revert, drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reconcile import __version__, workflows
+from reconcile.cli.base import (
+    BLOCKED,
+    CHANGES,
+    ERROR,
+    OK,
+    AllowDestroyOpt,
+    AutoApproveOpt,
+    ConfigOpt,
+    Format,
+    ModelsOpt,
+    TargetOpt,
+    app,
+    err,
+    guarded,
+    open_project,
+    render,
+)
+from reconcile.cli.terminal import TerminalProgress, confirmer, warn
+from reconcile.render import render_text
+from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
+
+
+@app.callback(invoke_without_command=True)
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        typer.echo(f"reconcile {__version__}")
+        raise typer.Exit(OK)
+
+
+@app.command("validate")
+@guarded
+def validate_cmd(config: ConfigOpt = None, models: ModelsOpt = None) -> None:
+    """Check the model files offline (no request is sent)."""
+    declared = workflows.validate_models(open_project(config, models))
+    count = len(declared.model.content_types)
+    err(f"OK: {count} content type(s), {len(declared.model.locales)} locale(s) are valid.")
+
+
+@app.command("plan")
+@guarded
+def plan_cmd(
+    config: ConfigOpt = None,
+    models: ModelsOpt = None,
+    target: TargetOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    out: Annotated[Path | None, typer.Option("--out", help="Save the plan (JSON) for `apply`.")] = None,
+    allow_destroy: AllowDestroyOpt = False,
+    from_export: Annotated[
+        Path | None,
+        typer.Option("--from-export", help="Use a snapshot or a `contentful space export` file as the live state."),
+    ] = None,
+) -> None:
+    """Show what apply would change. Exit 0 = no changes, 2 = changes, 3 = blocked by policy."""
+    outcome = workflows.plan(open_project(config, models), target, allow_destroy=allow_destroy, from_export=from_export)
+    warn(outcome.warnings)
+    typer.echo(render(outcome.plan, fmt))
+    if out is not None:
+        workflows.save_plan(outcome.plan, out)
+        err(f"Plan saved to {out}. Apply it with: reconcile apply {out}")
+    if outcome.plan.is_blocked:
+        raise typer.Exit(BLOCKED)
+    raise typer.Exit(OK if outcome.plan.is_empty else CHANGES)
+
+
+def _report_execution(outcome: workflows.ApplyOutcome) -> int:
+    report = outcome.report
+    if report is None:
+        return OK
+    if report.ok:
+        snap = outcome.snapshot.id if outcome.snapshot else "?"
+        post = outcome.post_snapshot.id if outcome.post_snapshot else "?"
+        err(f"Apply complete: {len(report.applied)} step(s). Pre-apply snapshot {snap}; post-apply {post}.")
+        err(f"Undo with: reconcile revert {snap}")
+        return OK
+    err(f"Apply FAILED after {len(report.applied)} applied step(s).")
+    if report.failed is not None:
+        err(f"  failed step: {report.failed.step.description}: {report.failed.error}")
+    if report.failure is not None:
+        err(f"  failure: {report.failure}")
+    if report.pending:
+        err(f"  not run: {len(report.pending)} step(s)")
+    rollback = outcome.rollback
+    if rollback is None:
+        snap = outcome.snapshot.id if outcome.snapshot else "?"
+        err(f"No rollback (--no-rollback). Restore the start with: reconcile revert {snap}")
+    elif rollback.complete:
+        err(
+            f"Rolled back to the pre-apply snapshot: the environment is at its starting state "
+            f"({rollback.restore.restored} entr(ies) restored)."
+        )
+    else:
+        snap = outcome.snapshot.id if outcome.snapshot else "?"
+        err(f"Rollback INCOMPLETE{': ' + rollback.error if rollback.error else ''}.")
+        if rollback.remaining is not None:
+            err("What remains to reach the starting state:")
+            err(render_text(rollback.remaining))
+        err(f"Restore the start with: reconcile revert {snap}")
+    return ERROR
+
+
+@app.command("apply")
+@guarded
+def apply_cmd(
+    plan_file: Annotated[Path | None, typer.Argument(help="A plan saved with `plan --out`.")] = None,
+    config: ConfigOpt = None,
+    models: ModelsOpt = None,
+    target: TargetOpt = None,
+    auto_approve: AutoApproveOpt = False,
+    allow_destroy: AllowDestroyOpt = False,
+    no_rollback: Annotated[bool, typer.Option("--no-rollback", help="On failure, stop in place.")] = False,
+) -> None:
+    """Converge the target to the models, safely: snapshot, phased execution, verification, rollback."""
+    with TerminalProgress() as progress:
+        outcome = workflows.apply(
+            open_project(config, models),
+            target,
+            plan_file=plan_file,
+            allow_destroy=allow_destroy,
+            confirm=confirmer(auto_approve, "apply"),
+            no_rollback=no_rollback,
+            progress=progress,
+        )
+    warn(outcome.warnings)
+    if outcome.declined:
+        err("Apply cancelled.")
+        raise typer.Exit(ERROR)
+    if outcome.plan.is_empty:
+        err("Nothing to apply.")
+    raise typer.Exit(_report_execution(outcome))
+
+
+@app.command("revert")
+@guarded
+def revert_cmd(
+    snapshot: Annotated[str, typer.Argument(help="Snapshot id, path, or `latest` (undo the last apply).")],
+    config: ConfigOpt = None,
+    models: ModelsOpt = None,
+    target: TargetOpt = None,
+    auto_approve: AutoApproveOpt = False,
+) -> None:
+    """Converge the target back to a snapshot, restoring captured entry values."""
+    with TerminalProgress() as progress:
+        outcome = workflows.revert(
+            open_project(config, models), target, snapshot, confirm=confirmer(auto_approve, "revert"), progress=progress
+        )
+    if outcome.declined:
+        err("Revert cancelled.")
+        raise typer.Exit(ERROR)
+    converged = outcome.converged
+    if converged is None:
+        raise typer.Exit(OK)
+    if converged.complete:
+        err(
+            f"Revert complete: the environment matches snapshot {outcome.snapshot.id} "
+            f"({converged.restore.restored} entr(ies) restored)."
+        )
+        if outcome.pre_snapshot is not None:
+            err(f"Undo the revert with: reconcile revert {outcome.pre_snapshot.id}")
+        raise typer.Exit(OK)
+    err(f"Revert INCOMPLETE (pre-revert snapshot {outcome.pre_snapshot.id if outcome.pre_snapshot else '?'}).")
+    if converged.error:
+        err(f"  error: {converged.error}")
+    if converged.report.failed is not None:
+        err(f"  failed step: {converged.report.failed.step.description}: {converged.report.failed.error}")
+    if converged.remaining is not None:
+        err(render_text(converged.remaining))
+    raise typer.Exit(ERROR)
+
+
+@app.command("drift")
+@guarded
+def drift_cmd(
+    config: ConfigOpt = None,
+    models: ModelsOpt = None,
+    target: TargetOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    adopt: Annotated[
+        bool, typer.Option("--adopt", help="Write the out-of-band changes into the model files.")
+    ] = False,
+) -> None:
+    """Report what differs from the files and what changed outside the tool. Exit 0 none, 2 drift."""
+    project = open_project(config, models)
+    outcome = workflows.drift(project, target, adopt=adopt)
+    warn(outcome.warnings)
+    name = project.config.target(target).name
+    renderers = {
+        Format.text: render_drift_text,
+        Format.markdown: render_drift_markdown,
+        Format.json: render_drift_json,
+    }
+    typer.echo(renderers[fmt](outcome.report, name), nl=False)
+    for path in outcome.adopted:
+        err(f"adopted: {path}")
+    if outcome.baseline_snapshot is not None:
+        err(f"the adopted live state is the new drift baseline: snapshot {outcome.baseline_snapshot.id}")
+    raise typer.Exit(CHANGES if outcome.report.has_drift else OK)

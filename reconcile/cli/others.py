@@ -1,0 +1,172 @@
+"""The other commands: rehearse, show, pull, unlock, schema, snapshots, emulator serve."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reconcile import workflows
+from reconcile.cli.base import (
+    BLOCKED,
+    CHANGES,
+    ERROR,
+    OK,
+    AllowDestroyOpt,
+    ConfigOpt,
+    Format,
+    ModelsOpt,
+    TargetOpt,
+    app,
+    emulator_app,
+    err,
+    guarded,
+    open_project,
+    render,
+    snapshots_app,
+)
+from reconcile.cli.terminal import TerminalProgress
+from reconcile.errors import ReconcileError
+
+
+@app.command("rehearse")
+@guarded
+def rehearse_cmd(
+    config: ConfigOpt = None,
+    models: ModelsOpt = None,
+    target: TargetOpt = None,
+    allow_destroy: AllowDestroyOpt = False,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the sandbox environment afterwards.")] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Rehearse on a throwaway local server, not in the space.")
+    ] = False,
+    source: Annotated[
+        str | None, typer.Option("--from", help="With --offline: a snapshot id/path or an export file.")
+    ] = None,
+) -> None:
+    """Apply the plan in a sandbox, require an empty re-plan, revert, require the original fingerprint."""
+    if source is not None and not offline:
+        raise ReconcileError("--from works only with --offline", hint="add --offline")
+    with TerminalProgress() as progress:
+        outcome = workflows.rehearse(
+            open_project(config, models), target, allow_destroy=allow_destroy, keep=keep, offline=offline,
+            source=source, progress=progress,
+        )
+    for stage in outcome.stages:
+        typer.echo(f"{stage.name:<22} {'ok' if stage.ok else 'FAILED':<7} {stage.seconds:8.2f} s  {stage.detail}")
+    typer.echo("Rehearsal passed." if outcome.ok else "Rehearsal FAILED.")
+    raise typer.Exit(OK if outcome.ok else ERROR)
+
+
+@app.command("show")
+@guarded
+def show_cmd(
+    plan_file: Annotated[Path, typer.Argument(help="A plan saved with `plan --out`.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+) -> None:
+    """Show a saved plan (no request is sent). Exit 0 = no changes, 2 = changes, 3 = blocked."""
+    plan = workflows.load_plan_file(plan_file)
+    typer.echo(render(plan, fmt))
+    if plan.is_blocked:
+        raise typer.Exit(BLOCKED)
+    raise typer.Exit(OK if plan.is_empty else CHANGES)
+
+
+@app.command("pull")
+@guarded
+def pull_cmd(
+    config: ConfigOpt = None,
+    models: ModelsOpt = None,
+    target: TargetOpt = None,
+    content_type: Annotated[str | None, typer.Option("--content-type", help="Pull only this content type.")] = None,
+) -> None:
+    """Write the live environment as model files (adopt an existing space)."""
+    written = workflows.pull(open_project(config, models), target, content_type=content_type)
+    for path in written:
+        typer.echo(str(path))
+    err(f"Wrote {len(written)} file(s).")
+
+
+@app.command("unlock")
+@guarded
+def unlock_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> None:
+    """Break the apply lock of a target (only when the process holding it is gone)."""
+    path = workflows.unlock(open_project(config, None), target)
+    err(f"Removed lock {path}.")
+
+
+@app.command("schema")
+@guarded
+def schema_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the JSON Schemas.")] = Path("docs/schema"),
+) -> None:
+    """Write the JSON Schemas of the model files (for editor completion and checking)."""
+    for path in workflows.write_schemas(out):
+        typer.echo(str(path))
+
+
+@snapshots_app.command("list")
+@guarded
+def snapshots_list_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> None:
+    """List snapshots (all targets unless --target)."""
+    infos = workflows.snapshots_list(open_project(config, None), target)
+    if not infos:
+        err("No snapshots.")
+        return
+    typer.echo(f"{'ID':<25} {'TARGET':<16} {'KIND':<11} CREATED (UTC)")
+    for info in infos:
+        created = info.created.strftime("%Y-%m-%d %H:%M:%S")
+        typer.echo(f"{info.id:<25} {info.target:<16} {info.kind or '(unreadable)':<11} {created}")
+
+
+@snapshots_app.command("show")
+@guarded
+def snapshots_show_cmd(snapshot_id: str, config: ConfigOpt = None) -> None:
+    """Show a snapshot's metadata and contents summary (JSON)."""
+    typer.echo(json.dumps(workflows.snapshot_show(open_project(config, None), snapshot_id), indent=2, sort_keys=True))
+
+
+@snapshots_app.command("diff")
+@guarded
+def snapshots_diff_cmd(
+    a: str,
+    b: str,
+    config: ConfigOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.text,
+) -> None:
+    """What changed from snapshot A to snapshot B (as a plan from A to B)."""
+    plan = workflows.snapshots_diff(open_project(config, None), a, b)
+    if plan.is_empty and fmt is Format.text:
+        typer.echo(f"No differences: snapshots {a} and {b} hold the same content model.")
+    else:
+        typer.echo(render(plan, fmt))
+    raise typer.Exit(OK if plan.is_empty else CHANGES)
+
+
+@emulator_app.command("serve")
+def emulator_serve_cmd(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8765,
+    data: Annotated[Path, typer.Option("--data", help="Data directory (persisted state).")] = Path(
+        ".reconcile/emulator"
+    ),
+    space: Annotated[list[str] | None, typer.Option("--space", help="Space id to serve (repeatable).")] = None,
+    rate_limit: Annotated[
+        float | None,
+        typer.Option("--rate-limit", min=1, help="Answer 429 beyond this many requests per second (default: none)."),
+    ] = None,
+) -> None:
+    """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
+    token = os.environ.get("CONTENTFUL_MANAGEMENT_TOKEN")
+    if not token:
+        err("Error: set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.")
+        raise typer.Exit(ERROR)
+    spaces = space or ["local"]
+    limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
+    err(f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops.")
+    try:
+        workflows.serve_emulator(port, data, spaces, token, rate_limit)
+    except KeyboardInterrupt:
+        raise typer.Exit(OK) from None

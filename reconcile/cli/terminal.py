@@ -1,0 +1,83 @@
+"""The terminal side of a run: the progress bar (or lines), the confirmation prompt, warnings on stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from reconcile.cli.base import err
+from reconcile.errors import ReconcileError
+from reconcile.render import render_text
+from reconcile.workflows import Plan, ProgressEvent, StepDone, progress_text
+
+
+class TerminalProgress:
+    """Progress on stderr: a bar (rich) when stderr is a terminal, otherwise one line per event.
+
+    Events come from the executor and the workflows; a ``StepDone``'s counts drive the bar, and every
+    event is also printed above it as its line (``[apply] 3/20 ok create content type …``), so nothing
+    is lost from the log.
+    """
+
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        self._terminal = False
+
+    def __enter__(self) -> TerminalProgress:
+        self._terminal = sys.stderr.isatty()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        message = progress_text(event)
+        step = event if isinstance(event, StepDone) else None
+        if self._terminal and step is not None and self._bar is None:
+            # Started at the first step, after any confirmation prompt has been answered.
+            self._bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=Console(stderr=True), transient=True,
+            )
+            self._bar.start()
+        if self._bar is None:
+            err(message)
+            return
+        self._bar.console.print(message, markup=False, highlight=False)
+        if step is None:
+            return
+        if self._task is None or step.done == 1:
+            if self._task is not None:
+                self._bar.remove_task(self._task)
+            self._task = self._bar.add_task(step.label, total=step.total)
+        self._bar.update(self._task, completed=step.done, description=step.label)
+
+
+def confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
+    def confirm(plan: Plan) -> bool:
+        typer.echo(render_text(plan))
+        if plan.is_empty or plan.is_blocked:
+            return True
+        if auto_approve:
+            return True
+        if not sys.stdin.isatty():
+            raise ReconcileError(
+                f"refusing to {verb} without confirmation: standard input is not a terminal",
+                hint="review the plan above and pass --auto-approve",
+            )
+        return typer.confirm(f"Do you want to {verb} these changes?", default=False, err=True)
+
+    return confirm
+
+
+def warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        err(f"Warning: {warning}")
+
+
