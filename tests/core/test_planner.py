@@ -8,30 +8,18 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from reconcile.errors import InputError, ReconcileError
-from reconcile.model import ContentModel, Control, Items, LiveState, Locale, ResourceMeta
+from reconcile.model import ContentModel, Control, Items, LiveState, Locale
 from reconcile.normalize import fingerprint, normalize
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, make_plan
 from reconcile.render import render_json, render_markdown, render_text
 from reconcile.render.markdown import MAX_CHARS
-from tests.core.builders import EN, content_type, field, interface, model
+from tests.core.builders import EN, content_type, field, interface, live_state, model
 from tests.core.simulator import Server
 
 DE = Locale(code="de-DE", name="German", fallback_code="en-US")
 CH = Locale(code="de-CH", name="Swiss German", fallback_code="de-DE")
 FR = Locale(code="fr-FR", name="French", fallback_code="en-US", optional=True)
-
-
-def live_state(m: ContentModel, *, draft: tuple[str, ...] = ()) -> LiveState:
-    """Every content type published at version 2 (or a draft with later changes), every locale at 1."""
-    meta: dict[str, ResourceMeta] = {}
-    for ct_id in m.content_types:
-        version = 3 if ct_id in draft else 2
-        meta[f"content_type:{ct_id}"] = ResourceMeta(sys_id=ct_id, version=version, published_version=1)
-        meta[f"editor_interface:{ct_id}"] = ResourceMeta(sys_id="default", version=1)
-    for code in m.locales:
-        meta[f"locale:{code}"] = ResourceMeta(sys_id=f"id-{code}", version=1)
-    return LiveState(model=m, meta=meta)
 
 
 AUTHOR = content_type("author", field("name", required=True), display_field="name")

@@ -13,8 +13,8 @@ from reconcile.errors import ReconcileError
 from reconcile.model import ContentModel, ContentType, is_valid_id, lone_surrogate_path, printable, shown
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
-from tests.core.test_planner import live_state
-from tests.core.test_properties import model_pairs
+from tests.core.builders import live_state
+from tests.core.strategies import model_pairs
 
 
 @pytest.mark.parametrize("value", ["note", "blog-post_2", "a.b", "a" * 64, "...a"])

@@ -14,9 +14,9 @@ from syrupy.assertion import SnapshotAssertion
 from reconcile import api
 from reconcile.normalize import fingerprint
 from reconcile.render import render_json, render_markdown, render_text
+from tests.support import approve
 
-from .conftest import Workspace
-from .test_convergence import approve, backend
+from .conftest import Workspace, backend
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
