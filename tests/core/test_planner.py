@@ -101,11 +101,11 @@ def plan_for(name: str) -> Plan:
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_scenario_renderings(name: str, snapshot: SnapshotAssertion) -> None:
+def test_scenario_renderings(name: str, scenario_snapshot: SnapshotAssertion) -> None:
     plan = plan_for(name)
-    assert render_text(plan) == snapshot(name="text")
-    assert render_markdown(plan) == snapshot(name="markdown")
-    assert render_json(plan) == snapshot(name="json")
+    assert render_text(plan) == scenario_snapshot(name="text")
+    assert render_markdown(plan) == scenario_snapshot(name="markdown")
+    assert render_json(plan) == scenario_snapshot(name="json")
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
