@@ -21,6 +21,9 @@ if not RECORDINGS.is_dir():
 
 from .results import Rate, cassettes, outcomes, rate
 
+# Replays every recorded cassette against the emulator: ~25 s.
+pytestmark = pytest.mark.slow
+
 M18 = "migration/17f5ca44.2018-10-04"
 M19 = "migration/928ad5b2.2019-06-07"
 M21 = "migration/a0a71195.2021-04-19"

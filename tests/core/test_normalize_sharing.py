@@ -156,6 +156,7 @@ def test_fingerprint_is_the_digest_of_the_canonical_document(validations: tuple[
     assert fingerprint(m) == _reference(m)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(models())
 def test_fingerprint_equals_the_digest_of_the_canonical_document_for_generated_models(m: ContentModel) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 
 from reconcile.diff import diff
@@ -11,6 +12,9 @@ from reconcile.planner import make_plan
 from tests.core.builders import live_state
 from tests.core.simulator import Server
 from tests.core.strategies import model_pairs, models
+
+# Hypothesis over generated models: 2-4 s a test.
+pytestmark = pytest.mark.slow
 
 
 @given(models())

@@ -45,6 +45,7 @@ def test_pull_never_writes_a_dot_file_name(tmp_path: Path, ct_id: str) -> None:
     )
 
 
+@pytest.mark.slow
 @given(model_pairs())
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_plan_the_planner_makes_passes_the_saved_plan_checks(pair: tuple[ContentModel, ContentModel]) -> None:

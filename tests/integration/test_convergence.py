@@ -74,6 +74,7 @@ def test_stale_saved_plan_is_refused(workspace: Workspace, tmp_path: Path) -> No
     assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
 
 
+@pytest.mark.slow
 def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace) -> None:
     """Inject a 500 at write k of the apply, for every k: the environment ends exactly at the start.
 
@@ -100,6 +101,7 @@ def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace) -
         assert entries_by_id(b) == start_entries, f"write {k + 1}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["during phase locales", "while its PUT is in flight"])
 def test_a_concurrent_edit_fails_the_apply_and_it_rolls_back_to_the_snapshot(workspace: Workspace,
                                                                              moment: str) -> None:

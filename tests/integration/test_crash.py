@@ -20,6 +20,9 @@ from tests.support import approve, entries_by_id
 from .conftest import TOKEN, Workspace, backend, seed_start, write_requests
 from .scenarios import TARGET
 
+# SIGKILLs an apply at 20 points, each followed by plan, unlock and revert in real processes: minutes.
+pytestmark = pytest.mark.slow
+
 RECONCILE = [sys.executable, "-m", "reconcile"]
 KILL_POINTS = 20
 

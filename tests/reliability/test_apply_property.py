@@ -34,6 +34,9 @@ from tests.support import approve, entries_by_id, target_section, write_config
 
 from .models import model_pairs, seeded_fields, write_valid
 
+# Hundreds of generated applies with injected faults: ~7 min.
+pytestmark = pytest.mark.slow
+
 TOKEN = "apply-property-test-token"
 EXAMPLES = 200
 SPACES = [f"prop{i}" for i in range(EXAMPLES * 3)]
