@@ -1,12 +1,15 @@
-"""What many test folders share: a project whose target is an emulator, and its `reconcile.toml`."""
+"""What many test folders share: a project whose target is an emulator, its `reconcile.toml`, the
+approval every apply of a test gives, and the entry values a test compares before and after."""
 
 from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reconcile import workflows
+from reconcile.backend import Backend
 from reconcile.declared import write_models
 from reconcile.emulator import Emulator
 from reconcile.model import ContentModel
@@ -31,6 +34,16 @@ class Workspace:
         if self.models.exists():
             shutil.rmtree(self.models)
         write_models(model, self.models)
+
+
+def approve(_: Any) -> bool:
+    """The confirmation of an apply or revert: always yes."""
+    return True
+
+
+def entries_by_id(b: Backend) -> dict[str, dict[str, Any]]:
+    """The fields of every entry of the environment, by entry id."""
+    return {e.id: e.fields for e in b.fetch_entries()}
 
 
 def target_section(base_url: str, *, name: str = "test", space: str = "local", token_env: str | None = None,

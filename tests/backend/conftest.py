@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from .servers import ReplayServer, SilentServer
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-RECORDINGS = SHARED / "cma-recordings"
 
 
 @pytest.fixture(scope="session")

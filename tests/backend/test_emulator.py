@@ -333,6 +333,7 @@ def test_writes_are_never_retried(emu: Emulator) -> None:
 # ------------------------------------------------------------------------------------------ rate limits
 
 
+@pytest.mark.slow
 def test_a_429_waits_the_announced_reset_and_retries(emu: Emulator) -> None:
     emu.set_rate_limit(4)
     backend = backend_for(emu)
@@ -351,6 +352,7 @@ def test_a_429_waits_the_announced_reset_and_retries(emu: Emulator) -> None:
         assert log[i + 1].time - log[i].time >= reset - 0.05
 
 
+@pytest.mark.slow
 def test_client_side_limit_avoids_429s_across_threads(emu: Emulator) -> None:
     from concurrent.futures import ThreadPoolExecutor
 

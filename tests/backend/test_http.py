@@ -26,6 +26,7 @@ def backend_at(base_url: str, **kwargs: object) -> Backend:
     return Backend(base_url=base_url, **options)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_a_server_that_never_answers_times_out(silent_server: SilentServer) -> None:
     backend = backend_at(silent_server.base_url, timeout=0.5)
     started = time.monotonic()

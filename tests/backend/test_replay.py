@@ -27,8 +27,8 @@ from reconcile.backend import (
     raw_from_export,
 )
 from reconcile.model import LiveState
+from tests.shared import MISSING_REASON, RECORDINGS
 
-from .conftest import RECORDINGS
 from .servers import ReplayServer, Reply
 
 # Keys the model ignores on purpose: legacy/read-only field keys (``apiName`` of web-app content types,
@@ -39,7 +39,7 @@ IGNORED_LOCALE_KEYS = {"sys", "default", "internal_code", "publish", "fallback_c
 
 LIST_PATHS = {"ContentType": "/content_types", "EditorInterface": "/editor_interfaces", "Locale": "/locales"}
 EMPTY_ARRAY = {"sys": {"type": "Array"}, "total": 0, "skip": 0, "limit": 1000, "items": []}
-MISSING = pytest.mark.skip(reason=f"the shared recordings folder {RECORDINGS} is absent")
+MISSING = pytest.mark.skip(reason=MISSING_REASON)
 
 
 def _replayable_kind(interaction: Any) -> str | None:

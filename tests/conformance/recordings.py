@@ -22,10 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
-RECORDINGS = SHARED / "cma-recordings"
-MISSING_REASON = f"recorded CMA traffic not found at {RECORDINGS} (the shared material next to the repository)"
+from tests.shared import RECORDINGS
 
 # Recordings made before environments existed (2018): URIs were rewritten to /environments/master later and
 # the bodies lack the `sys.environment` link every current resource carries [recordings README, caveats].

@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from .recordings import MISSING_REASON, RECORDINGS
+from tests.shared import MISSING_REASON, RECORDINGS
 
 if not RECORDINGS.is_dir():
     pytest.skip(MISSING_REASON, allow_module_level=True)
 
 from .results import Rate, cassettes, outcomes, rate
+
+# Replays every recorded cassette against the emulator: ~25 s.
+pytestmark = pytest.mark.slow
 
 M18 = "migration/17f5ca44.2018-10-04"
 M19 = "migration/928ad5b2.2019-06-07"

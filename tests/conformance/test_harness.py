@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from .recordings import MISSING_REASON, RECORDINGS
+from tests.shared import MISSING_REASON, RECORDINGS
 
 if not RECORDINGS.is_dir():
     pytest.skip(MISSING_REASON, allow_module_level=True)

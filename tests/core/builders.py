@@ -1,10 +1,10 @@
-"""Small hand-built model values shared by the core tests."""
+"""Small hand-built model values shared by the core tests, and the live state a model is read as."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, LiveState, Locale, ResourceMeta
 
 EN = Locale(code="en-US", name="English (United States)", default=True)
 
@@ -31,3 +31,15 @@ def model(
 
 def interface(ct_id: str, *controls: Control, **kwargs: Any) -> EditorInterface:
     return EditorInterface(content_type_id=ct_id, controls=controls, **kwargs)
+
+
+def live_state(m: ContentModel, *, draft: tuple[str, ...] = ()) -> LiveState:
+    """Every content type published at version 2 (or a draft with later changes), every locale at 1."""
+    meta: dict[str, ResourceMeta] = {}
+    for ct_id in m.content_types:
+        version = 3 if ct_id in draft else 2
+        meta[f"content_type:{ct_id}"] = ResourceMeta(sys_id=ct_id, version=version, published_version=1)
+        meta[f"editor_interface:{ct_id}"] = ResourceMeta(sys_id="default", version=1)
+    for code in m.locales:
+        meta[f"locale:{code}"] = ResourceMeta(sys_id=f"id-{code}", version=1)
+    return LiveState(model=m, meta=meta)

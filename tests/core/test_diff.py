@@ -522,6 +522,7 @@ _json = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(_json, _json)
 def test_leaf_paths_equal_the_plain_definition(before: Any, after: Any) -> None:

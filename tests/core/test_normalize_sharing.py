@@ -18,7 +18,7 @@ from reconcile import normalize as N
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Items
 from reconcile.normalize import canonical_json, content_document, fingerprint, normalize
 from tests.core.builders import EN
-from tests.core.test_properties import models
+from tests.core.strategies import models
 
 # Values that equal each other in JSON, in Python, or in neither; and values that have no key (NaN).
 # (Dates cannot be in validations: the model files refuse them, and normalize never could order them.)
@@ -156,6 +156,7 @@ def test_fingerprint_is_the_digest_of_the_canonical_document(validations: tuple[
     assert fingerprint(m) == _reference(m)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(models())
 def test_fingerprint_equals_the_digest_of_the_canonical_document_for_generated_models(m: ContentModel) -> None:

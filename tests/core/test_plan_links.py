@@ -12,7 +12,7 @@ from reconcile.errors import InputError
 from reconcile.plan import FORMAT_VERSION, Plan
 from reconcile.planner import destructive_addresses, diff_models, make_plan, plan_changes
 from reconcile.render import render_markdown, render_text
-from tests.core.test_planner import SCENARIOS, plan_for
+from tests.core.scenarios import SCENARIOS, plan_for
 
 #: Plans the tool saved in format 1.0 for scenarios of test_planner (same models, same options).
 PLANS_1_0 = Path(__file__).parent / "plans_1_0"

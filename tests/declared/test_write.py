@@ -219,6 +219,7 @@ def _models(draw: st.DrawFn) -> ContentModel:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(model=_models())
 def test_write_then_load_reproduces_generated_models(

@@ -21,6 +21,9 @@ import tomli_w
 from docs_support import EXAMPLES, REPO, load_yaml
 from workflow_runner import JobResult, Runner
 
+# The documented CI workflows run end to end in real processes: ~25 s.
+pytestmark = pytest.mark.slow
+
 WORKFLOWS = EXAMPLES / "github"
 PLAN_WF, APPLY_WF, DRIFT_WF, REVERT_WF = (
     WORKFLOWS / f"reconcile-{name}.yml" for name in ("plan", "apply", "drift", "revert")

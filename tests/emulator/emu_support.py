@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import requests
 
+from tests.shared import RECORDINGS
+
 TOKEN = "local-token"
 SPACE = "local"
-RECORDINGS = Path("/work/shared/cma-recordings")
 
 
 class Http:

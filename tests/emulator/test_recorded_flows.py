@@ -9,6 +9,9 @@ import requests
 from emu_support import TOKEN, load_recording
 
 from reconcile.emulator import Emulator
+from tests.shared import needs_recordings
+
+pytestmark = needs_recordings
 
 M21 = "contentful-migration/test/fixtures/contentful-migration-integration.a0a71195.2021-04-19.json"
 DELETED_TRUE = "decoded/contentful-management.rb/spec/fixtures/vcr_cassettes/content_type/update_with_deleted_true.json"

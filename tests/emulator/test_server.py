@@ -110,6 +110,7 @@ def test_request_log_records_everything(emu: Emulator, http: Http) -> None:
     assert emu.request_log == []
 
 
+@pytest.mark.slow
 def test_rate_limit_answers_429_with_headers(emu: Emulator, http: Http) -> None:
     emu.set_rate_limit(2)
     first, second, third = (http.request("GET", "/locales") for _ in range(3))
@@ -193,6 +194,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_emulator_serve_cli_rate_limit_and_busy_port(tmp_path: Path) -> None:
     """`reconcile emulator serve --rate-limit 3` answers 429 beyond 3 requests a second; a second server on
     the same port exits 1 with one clear message."""

@@ -13,8 +13,8 @@ from reconcile.errors import ReconcileError
 from reconcile.model import ContentModel, ContentType, is_valid_id, lone_surrogate_path, printable, shown
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
-from tests.core.test_planner import live_state
-from tests.core.test_properties import model_pairs
+from tests.core.builders import live_state
+from tests.core.strategies import model_pairs
 
 
 @pytest.mark.parametrize("value", ["note", "blog-post_2", "a.b", "a" * 64, "...a"])
@@ -45,6 +45,7 @@ def test_pull_never_writes_a_dot_file_name(tmp_path: Path, ct_id: str) -> None:
     )
 
 
+@pytest.mark.slow
 @given(model_pairs())
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_plan_the_planner_makes_passes_the_saved_plan_checks(pair: tuple[ContentModel, ContentModel]) -> None:

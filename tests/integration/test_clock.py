@@ -10,10 +10,10 @@ from reconcile import workflows
 from reconcile.emulator import Fault
 from reconcile.journal import journal_of
 from reconcile.normalize import fingerprint
+from tests.support import approve, entries_by_id
 
-from .conftest import Workspace
+from .conftest import Workspace, backend, seed_start
 from .scenarios import TARGET
-from .test_convergence import approve, backend, entries_by_id, seed_start, write
 
 SETTLE = 300.0
 
@@ -38,7 +38,7 @@ class FakeClock:
 
 def test_a_rollback_waits_and_retries_on_the_injected_clock(workspace: Workspace) -> None:
     start_fp, start_entries = seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     applied = workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
     assert applied.ok and applied.snapshot is not None
     snapshot = applied.snapshot

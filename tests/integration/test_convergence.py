@@ -1,52 +1,23 @@
-"""End to end through the api: apply converges, re-plan is empty, revert restores the start exactly,
+"""End to end through the workflows: apply converges, re-plan is empty, revert restores the start exactly,
 including entry values destroyed by the apply; failures at any write step roll back to the start."""
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from reconcile import workflows
-from reconcile.backend import Backend
 from reconcile.emulator import Fault
 from reconcile.errors import PolicyBlocked, StalePlan
 from reconcile.model import ContentModel, Control, EditorInterface
 from reconcile.normalize import fingerprint
+from tests.support import approve, entries_by_id
 
-from .conftest import TOKEN, Workspace
-from .scenarios import START, START_ENTRIES, TARGET
-
-
-def approve(_: Any) -> bool:
-    return True
-
-
-def backend(ws: Workspace) -> Backend:
-    return Backend(base_url=ws.emulator.base_url, token=TOKEN, space_id="local", environment_id="master")
-
-
-def write(ws: Workspace, model: ContentModel) -> None:
-    ws.write(model)
-
-
-def entries_by_id(b: Backend) -> dict[str, dict[str, Any]]:
-    return {e.id: e.fields for e in b.fetch_entries()}
-
-
-def seed_start(ws: Workspace) -> tuple[str, dict[str, dict[str, Any]]]:
-    write(ws, START)
-    outcome = workflows.apply(ws.project(), None, confirm=approve, allow_destroy=True)
-    assert outcome.ok, outcome.report
-    b = backend(ws)
-    for ct_id, entry_id, fields in START_ENTRIES:
-        created = b.put_entry(entry_id, ct_id, fields, None)
-        b.publish_entry(entry_id, created.version)
-    return fingerprint(b.read_live().model), entries_by_id(b)
+from .conftest import Workspace, backend, seed_start, write_requests
+from .scenarios import START, TARGET
 
 
 def test_new_space_converges_and_replan_is_empty(workspace: Workspace) -> None:
@@ -58,7 +29,7 @@ def test_new_space_converges_and_replan_is_empty(workspace: Workspace) -> None:
 
 def test_apply_then_revert_restores_start_and_entry_data(workspace: Workspace) -> None:
     start_fp, start_entries = seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     planned = workflows.plan(workspace.project(), None).plan
     assert planned.is_blocked  # destructive changes need permission
     assert planned.entry_counts["content_types.article.fields.legacy"] == 2
@@ -80,7 +51,7 @@ def test_apply_then_revert_restores_start_and_entry_data(workspace: Workspace) -
 
 def test_blocked_apply_writes_nothing(workspace: Workspace) -> None:
     seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     workspace.emulator.clear_log()
     with pytest.raises(PolicyBlocked):
         workflows.apply(workspace.project(), None, confirm=approve)
@@ -89,7 +60,7 @@ def test_blocked_apply_writes_nothing(workspace: Workspace) -> None:
 
 def test_stale_saved_plan_is_refused(workspace: Workspace, tmp_path: Path) -> None:
     seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     saved = tmp_path / "plan.json"
     workflows.save_plan(workflows.plan(workspace.project(), None, allow_destroy=True).plan, saved)
     # someone edits the space after the plan was made
@@ -103,16 +74,7 @@ def test_stale_saved_plan_is_refused(workspace: Workspace, tmp_path: Path) -> No
     assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
 
 
-def write_requests(ws: Workspace) -> list[tuple[str, str]]:
-    """The writes in the emulator's log as (method, path pattern). Locale ids are random and change
-    when a revert re-creates a locale, so the id segment is generalised (locale steps run in order)."""
-    return [
-        (r.method, re.sub(r"/locales/[^/]+", "/locales/[^/]+", re.escape(r.path).replace(r"\-", "-")))
-        for r in ws.emulator.request_log
-        if r.method in ("PUT", "POST", "DELETE")
-    ]
-
-
+@pytest.mark.slow
 def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace) -> None:
     """Inject a 500 at write k of the apply, for every k: the environment ends exactly at the start.
 
@@ -120,7 +82,7 @@ def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace) -
     by its method, exact path and occurrence of that pair, which is the same in every run.
     """
     start_fp, start_entries = seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     workspace.emulator.clear_log()
     assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     writes = write_requests(workspace)
@@ -139,6 +101,7 @@ def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace) -
         assert entries_by_id(b) == start_entries, f"write {k + 1}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["during phase locales", "while its PUT is in flight"])
 def test_a_concurrent_edit_fails_the_apply_and_it_rolls_back_to_the_snapshot(workspace: Workspace,
                                                                              moment: str) -> None:
@@ -147,7 +110,7 @@ def test_a_concurrent_edit_fails_the_apply_and_it_rolls_back_to_the_snapshot(wor
     carries the version read when planning (no fresh GET hides the conflict) and is refused with 409.
     Either way the rollback converges to the pre-apply snapshot, entry data included."""
     start_fp, start_entries = seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     b = backend(workspace)
     if moment == "during phase locales":
         # the first write (creating fr-FR) is slow; the edit lands before the phase is verified
@@ -210,7 +173,7 @@ def renamed_title(model: ContentModel) -> ContentModel:
 
 def test_revert_of_a_rename_renames_back_and_keeps_the_data(workspace: Workspace) -> None:
     start_fp, start_entries = seed_start(workspace)
-    write(workspace, renamed_title(START))
+    workspace.write(renamed_title(START))
     applied = workflows.apply(workspace.project(), None, confirm=approve)  # a rename destroys nothing
     assert applied.ok
     b = backend(workspace)
@@ -229,7 +192,7 @@ def test_rollback_of_a_rename_renames_back_and_keeps_the_data(workspace: Workspa
     target = renamed_title(START)
     author = EditorInterface(content_type_id="author", controls=(
         Control(field_id="name", widget_id="singleLine", widget_namespace="builtin"),))
-    write(workspace, target.model_copy(update={"editor_interfaces": {**target.editor_interfaces, "author": author}}))
+    workspace.write(target.model_copy(update={"editor_interfaces": {**target.editor_interfaces, "author": author}}))
     # the editor-interface phase comes after the rename is published: fail there
     workspace.emulator.faults.add(Fault(action="500", method="PUT", path=r"/content_types/author/editor_interface$"))
     outcome = workflows.apply(workspace.project(), None, confirm=approve)
@@ -246,7 +209,7 @@ def test_revert_restores_destroyed_values_and_keeps_later_edits(workspace: Works
     start_fp, start_entries = seed_start(workspace)
     article = START.content_types["article"]
     without_legacy = article.model_copy(update={"fields": tuple(f for f in article.fields if f.id != "legacy")})
-    write(workspace, START.model_copy(update={"content_types": {**START.content_types, "article": without_legacy}}))
+    workspace.write(START.model_copy(update={"content_types": {**START.content_types, "article": without_legacy}}))
     assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     b = backend(workspace)
     # an editor changes another field of a1 after the apply (published entry, no pending draft after publish)

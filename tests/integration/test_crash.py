@@ -15,10 +15,13 @@ import pytest
 from reconcile import workflows
 from reconcile.emulator import Fault
 from reconcile.normalize import fingerprint
+from tests.support import approve, entries_by_id
 
-from .conftest import TOKEN, Workspace
+from .conftest import TOKEN, Workspace, backend, seed_start, write_requests
 from .scenarios import TARGET
-from .test_convergence import approve, backend, entries_by_id, seed_start, write, write_requests
+
+# SIGKILLs an apply at 20 points, each followed by plan, unlock and revert in real processes: minutes.
+pytestmark = pytest.mark.slow
 
 RECONCILE = [sys.executable, "-m", "reconcile"]
 KILL_POINTS = 20
@@ -55,7 +58,7 @@ def kill_apply_at(ws: Workspace, method: str, path: str, occurrence: int) -> Non
 
 def test_sigkill_during_apply_then_revert_restores_start(workspace: Workspace) -> None:
     start_fp, start_entries = seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     workspace.emulator.clear_log()
     assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     writes = write_requests(workspace)

@@ -12,10 +12,10 @@ from reconcile import workflows
 from reconcile.cli import CHANGES, OK, app
 from reconcile.emulator import Fault
 from reconcile.normalize import fingerprint
+from tests.support import approve
 
-from .conftest import Workspace
+from .conftest import Workspace, backend, seed_start
 from .scenarios import START, TARGET
-from .test_convergence import approve, backend, seed_start, write
 
 
 def file_bytes(models: Path) -> dict[str, bytes]:
@@ -63,7 +63,7 @@ def test_drift_reports_out_of_band_changes_with_attribution_and_adopts_them(work
 def test_after_a_revert_drift_compares_with_the_reverted_state(workspace: Workspace) -> None:
     """A revert is the tool's own change: its post-revert snapshot becomes the drift baseline."""
     seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     reverted = workflows.revert(workspace.project(), None, "latest", confirm=approve)
     assert reverted.converged is not None and reverted.converged.complete
@@ -71,7 +71,7 @@ def test_after_a_revert_drift_compares_with_the_reverted_state(workspace: Worksp
     assert post is not None and post.kind == "post-revert"
     assert post.metadata["reverted_to"] == reverted.snapshot.id
     assert post.metadata["fingerprint"] == fingerprint(backend(workspace).read_live().model)
-    write(workspace, START)  # the files follow the revert
+    workspace.write(START)  # the files follow the revert
     found = workflows.drift(workspace.project(), None)
     assert found.report.baseline == post.id
     assert not found.report.has_drift, [i.change.address for i in found.report.out_of_band]
@@ -96,7 +96,7 @@ def test_drift_cli_exit_codes_and_json(workspace: Workspace, monkeypatch: Any) -
 
 def test_rehearse_in_a_cloned_sandbox_leaves_the_target_untouched(workspace: Workspace) -> None:
     start_fp, _ = seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     workspace.emulator.clear_log()
     outcome = workflows.rehearse(workspace.project(), None, allow_destroy=True, ready_timeout=30)
     assert outcome.ok, outcome.stages
@@ -114,7 +114,7 @@ def test_rehearse_in_a_cloned_sandbox_leaves_the_target_untouched(workspace: Wor
 
 def test_rehearse_deletes_the_sandbox_even_when_a_stage_fails(workspace: Workspace) -> None:
     seed_start(workspace)
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     in_sandbox = r"/environments/reconcile-rehearsal-[^/]+/content_types/article$"
     workspace.emulator.faults.add(Fault(action="500", method="PUT", path=in_sandbox))
     outcome = workflows.rehearse(workspace.project(), None, allow_destroy=True, ready_timeout=30)
@@ -126,7 +126,7 @@ def test_offline_rehearsal_from_a_snapshot_sends_no_write(workspace: Workspace) 
     seed_start(workspace)
     snapshot = workspace.project().store.latest("test", kind="post-apply")
     assert snapshot is not None
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     workspace.emulator.clear_log()
     outcome = workflows.rehearse(workspace.project(), None, allow_destroy=True, offline=True, source=snapshot.id)
     assert outcome.ok, outcome.stages
@@ -134,9 +134,9 @@ def test_offline_rehearsal_from_a_snapshot_sends_no_write(workspace: Workspace) 
 
 
 def test_offline_rehearsal_reads_the_target_but_never_writes(workspace: Workspace) -> None:
-    write(workspace, START)
+    workspace.write(START)
     assert workflows.apply(workspace.project(), None, confirm=approve).ok
-    write(workspace, TARGET)
+    workspace.write(TARGET)
     workspace.emulator.clear_log()
     outcome = workflows.rehearse(workspace.project(), None, allow_destroy=True, offline=True)
     assert outcome.ok, outcome.stages

@@ -22,6 +22,9 @@ from tests.support import target_section, write_config
 
 from .conftest import TOKEN
 
+# 100 generated models applied, planned and pulled against the emulator: ~45 s.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = 100
 SPACES = [f"round{i}" for i in range(EXAMPLES * 3)]
 

@@ -14,9 +14,9 @@ from syrupy.assertion import SnapshotAssertion
 from reconcile import workflows
 from reconcile.normalize import fingerprint
 from reconcile.render import render_json, render_markdown, render_text
+from tests.support import approve
 
-from .conftest import Workspace
-from .test_convergence import approve, backend
+from .conftest import Workspace, backend
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -31,7 +31,7 @@ def stable(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SCENARIOS.iterdir() if p.is_dir()))
-def test_scenario_converges_and_reverts(workspace: Workspace, name: str, snapshot: SnapshotAssertion) -> None:
+def test_scenario_converges_and_reverts(workspace: Workspace, name: str, scenario_snapshot: SnapshotAssertion) -> None:
     workspace.use_models(SCENARIOS / name / "before")
     assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
     b = backend(workspace)
@@ -40,9 +40,9 @@ def test_scenario_converges_and_reverts(workspace: Workspace, name: str, snapsho
     workspace.use_models(SCENARIOS / name / "after")
     planned = workflows.plan(workspace.project(), None, allow_destroy=True).plan
     assert not planned.is_empty
-    assert render_text(planned) == snapshot(name="text")
-    assert render_markdown(planned) == snapshot(name="markdown")
-    assert stable(json.loads(render_json(planned))) == snapshot(name="json")
+    assert render_text(planned) == scenario_snapshot(name="text")
+    assert render_markdown(planned) == scenario_snapshot(name="markdown")
+    assert stable(json.loads(render_json(planned))) == scenario_snapshot(name="json")
 
     applied = workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True)
     assert applied.ok, applied.report

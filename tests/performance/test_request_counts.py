@@ -57,7 +57,7 @@ def reads(log: list) -> Counter[str]:  # type: ignore[type-arg]
 # reads
 
 
-@pytest.mark.parametrize("n", [1, 10, 150])
+@pytest.mark.parametrize("n", [1, 10, pytest.param(150, marks=pytest.mark.slow)])
 def test_plan_reads_three_bulk_lists_whatever_the_number_of_content_types(workspace: Workspace, n: int) -> None:
     workspace.apply(numbered(n))
     log = workspace.requests(lambda: workflows.plan(workspace.project(), None))
@@ -87,6 +87,7 @@ def test_destructive_plan_reads_one_entry_list_per_affected_content_type(workspa
         "type0001", "type0004", "type0007", "type0009"]
 
 
+@pytest.mark.slow
 def test_plan_pages_beyond_a_thousand_content_types(workspace: Workspace) -> None:
     """1,001 content types: the content-type list takes two pages, the others one request each."""
     big = numbered(1001)

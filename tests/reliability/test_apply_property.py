@@ -31,12 +31,14 @@ from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.steps import Step
-from tests.integration.conftest import TOKEN
-from tests.integration.test_convergence import approve, entries_by_id
-from tests.support import target_section, write_config
+from tests.support import approve, entries_by_id, target_section, write_config
 
 from .models import model_pairs, seeded_fields, write_valid
 
+# Hundreds of generated applies with injected faults: ~7 min.
+pytestmark = pytest.mark.slow
+
+TOKEN = "apply-property-test-token"
 EXAMPLES = 200
 SPACES = [f"prop{i}" for i in range(EXAMPLES * 3)]
 BACKEND_TIMEOUT = 2.0

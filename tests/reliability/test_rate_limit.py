@@ -31,6 +31,9 @@ from tests.support import target_section, write_config
 
 from .conftest import FIGURES
 
+# 200 writes held to 10 requests/s: ~25 s.
+pytestmark = pytest.mark.slow
+
 TOKEN = "rate-limit-test-token"
 LIMIT = 10
 MIN_SUSTAINED = 9.0

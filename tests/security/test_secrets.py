@@ -274,6 +274,7 @@ def project_files(root: Path) -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
+@pytest.mark.slow
 def test_a_full_cli_workflow_never_shows_or_stores_the_token(project: Project) -> None:
     wrong = sentinel("wrong")
     run_the_workflow(project, wrong)

@@ -14,8 +14,9 @@ import pytest
 from reconcile import __version__
 from reconcile.errors import InputError, ReconcileError
 from reconcile.snapshots import EXPORT_KEYS, SnapshotStore, summary
+from tests.shared import RECORDINGS, needs_recordings
 
-RECORDINGS = Path("/work/shared/cma-recordings/contentful-cli")
+CLI_RECORDINGS = RECORDINGS / "contentful-cli"
 
 
 def sample_export() -> dict[str, Any]:
@@ -268,12 +269,13 @@ def test_wrong_types_with_a_matching_checksum_are_refused(tmp_path: Path) -> Non
     assert {p.path for p in info.value.problems} == {"contentTypes", "locales[0]"}
 
 
+@needs_recordings
 @pytest.mark.parametrize(
     "path",
     [
-        RECORDINGS / "lib/cmds/init/content.json",
-        RECORDINGS / "test/integration/expected/export-init-space.json",
-        RECORDINGS / "test/integration/expected/export-new-ct.json",
+        CLI_RECORDINGS / "lib/cmds/init/content.json",
+        CLI_RECORDINGS / "test/integration/expected/export-init-space.json",
+        CLI_RECORDINGS / "test/integration/expected/export-new-ct.json",
     ],
 )
 def test_real_contentful_space_exports_load(tmp_path: Path, path: Path) -> None:
