@@ -9,6 +9,8 @@ its editor-interface change.
 
 The planner takes what it needs from the changes themselves; besides :func:`diff`, only
 :func:`ignored_renames` is public: the ``renamed_from`` declarations the diff does not treat as renames.
+
+The pure core and how to add a change kind: docs/architecture.md.
 """
 
 from __future__ import annotations

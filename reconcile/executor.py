@@ -8,6 +8,8 @@ The one execution path for apply, rollback and revert. Rules it keeps:
 - after each phase the environment is re-read and must fingerprint equal to the phase's expected
   model; the re-read also refreshes every version for the next phase;
 - it stops at the first failure and reports what was applied, what failed and what remains.
+
+Where the executor sits in the data flow: docs/architecture.md.
 """
 
 from __future__ import annotations

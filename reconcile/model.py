@@ -9,6 +9,8 @@ own key names, because that is exactly how they are written in the model files t
 A ``ContentModel`` is what both sides of a diff look like: the declared files and the live
 environment are each read into one. ``LiveState`` adds what only the live side has: the ``sys``
 metadata (versions, publish state, who changed what) needed to write and to report drift.
+
+The pure core these values belong to: docs/architecture.md.
 """
 
 from __future__ import annotations

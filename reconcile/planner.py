@@ -29,6 +29,8 @@ take effect with it (their phase is in :data:`reconcile.kinds.KINDS`). Every con
 carries the live ``unmanaged`` properties, and the plan notes it. Data-destroying changes that are
 not allowed (``allow_destroy`` or a matching ``allowed`` pattern) are listed in ``Plan.blocked``; the
 plan still holds all their steps, and a blocked plan must not be applied.
+
+The planner's place among the layers: docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ its removal, carries out none). A step that sends a body has it, required: ``Put
 content type (a field with ``renamed_from`` is sent as an API ``newId`` rename), ``PutEditorInterface``
 the full editor interface, ``CreateLocale``/``UpdateLocale`` the locale. The bodies a step does not send
 are ``None`` (``null`` in the JSON, ``docs/plan-format.md``).
+
+How to add a step: docs/architecture.md.
 """
 
 from __future__ import annotations

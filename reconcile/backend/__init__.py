@@ -18,6 +18,8 @@ The SDK sets no timeout and retries 429s on its own. ``SdkClient`` is a thin sub
 method every request of the SDK passes through (``_http_request``) to add the timeout, count requests, apply
 the client-side rate limit and retry 429s. Nothing is patched globally: other ``Client`` instances are
 untouched.
+
+Its place among the layers: docs/architecture.md.
 """
 
 from __future__ import annotations

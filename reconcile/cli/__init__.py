@@ -7,6 +7,8 @@ it comes from the environment variable (or file) that ``reconcile.toml`` names.
 The package: ``base`` (the app, options, exit codes, the error boundary), ``terminal`` (progress, prompts),
 ``changes`` (validate, plan, apply, revert, drift), ``others`` (rehearse, show, pull, unlock, schema,
 snapshots, emulator serve). Importing the package registers every command on ``app``.
+
+The rules the CLI keeps (what it may import): docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A local Contentful Management API compatible server (the test oracle for the backend).
 
-Imports nothing from the rest of ``reconcile``. See docs/dev/contracts.md for the interface::
+Imports nothing from the rest of ``reconcile``. See docs/architecture.md for the interface::
 
     with Emulator() as emu:
         client = contentful_management.Client("local-token", api_url=f"127.0.0.1:{emu.port}",
