@@ -29,7 +29,6 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +39,7 @@ from . import __version__
 from .errors import InputError, Problem, ReconcileError
 from .export_shape import EXPORT_KEYS, export_problems
 from .fsio import atomic_write, fsync_dir
+from .gitinfo import git_info
 from .model import lone_surrogate_path
 
 EXPORT_FILE = "export.json"
@@ -52,7 +52,6 @@ SNAPSHOT_ID_RE = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
 # A bare ref is an id or a prefix of one: only these characters, so it can never name another path.
 _ID_PREFIX_RE = re.compile(r"^[0-9TZa-f-]+$")
 TARGET_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-GIT_TIMEOUT_SECONDS = 5.0
 _STAGING_PREFIX = ".staging-"
 
 # Called with a stage name ("files-written", "verified") during ``create``; tests use it to inject a
@@ -160,7 +159,7 @@ class SnapshotStore:
         export_bytes = _json_bytes(ordered)
         meta = {
             **meta,
-            **_git_info(meta.get("models_dir")),
+            **git_info(meta.get("models_dir")),
             "export_sha256": hashlib.sha256(export_bytes).hexdigest(),
         }
         staging.mkdir(parents=True)
@@ -295,32 +294,6 @@ def _write_failure(exc: BaseException, what: str, parent: Path) -> ReconcileErro
 
 def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
-
-
-def _git_info(models_dir: object) -> dict[str, Any]:
-    """``git_commit`` (and ``git_dirty``) of the repository holding ``models_dir``; empty when there is
-    none, git is missing or slow."""
-    if not isinstance(models_dir, str | Path) or not Path(models_dir).is_dir():
-        return {}
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(models_dir), *args],
-                capture_output=True,
-                text=True,
-                timeout=GIT_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    if not commit:
-        return {}
-    status = git("status", "--porcelain", "--", ".")
-    return {"git_commit": commit, "git_dirty": bool(status)} if status is not None else {"git_commit": commit}
 
 
 def _info(target: str, path: Path) -> SnapshotInfo:
