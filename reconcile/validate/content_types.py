@@ -12,6 +12,7 @@ from typing import Any
 from reconcile.errors import Problem
 from reconcile.model import ContentModel, ContentType, Field, JsonObject, is_valid_id, shown
 from reconcile.sources import DeclaredModel, KeyPath
+from reconcile.validate.patterns import pattern_problems
 from reconcile.validate.vocabulary import (
     DEFAULT_HINTS,
     DEFAULT_VALUE_TYPES,
@@ -247,6 +248,8 @@ class ContentTypeCheck:
                 )
         elif kind in ("size", "range", "assetFileSize"):
             yield from self.bounds_problems(at, kind, value)
+        elif kind in ("regexp", "prohibitRegexp"):
+            yield from pattern_problems(kind, value, lambda key, message, hint: self.problem((*at, key), message, hint))
         elif kind == "assetImageDimensions":
             for side, bounds in value.items():
                 yield from self.bounds_problems((*at, side), f"{kind}.{side}", bounds)
