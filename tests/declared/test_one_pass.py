@@ -16,7 +16,7 @@ from reconcile.declared import read_models
 from reconcile.errors import Problem
 from reconcile.validate import validate
 
-from .support import LOCALES, content_type, make_models
+from .support import LOCALES, content_type, edit, make_models
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = sorted((REPO / "tests" / "declared" / "corpus").glob("*.toml")) + sorted(
@@ -46,25 +46,11 @@ EDITS = [
 ]
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(REPO / "models", tmp_path / "models")
-    (tmp_path / "reconcile.toml").write_text('[targets.local]\nkind = "local"\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.mark.parametrize("command", [["validate"], ["plan"], ["apply", "--auto-approve"]], ids=lambda c: c[0])
 def test_two_shape_and_six_rule_problems_in_one_run(project: Path, command: list[str]) -> None:
     models = project / "models"
     for name, old, new, _, _ in EDITS:
-        _edit(models / name, old, new)
+        edit(models / name, old, new)
     result = CliRunner().invoke(app, command)
     assert result.exit_code == ERROR, result.output
     assert "Traceback" not in result.output

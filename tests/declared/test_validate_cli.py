@@ -3,7 +3,6 @@ checked as JavaScript reads them (the syntax Contentful uses), not as Python's `
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,24 +10,13 @@ from typer.testing import CliRunner
 
 from reconcile.cli import ERROR, OK, app
 
-REPO = Path(__file__).resolve().parents[2]
+from .support import edit
+
 SLUG = 'pattern = "^[a-z0-9]+(?:-[a-z0-9]+)*$"'
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(REPO / "models", tmp_path / "models")
-    (tmp_path / "reconcile.toml").write_text('[targets.local]\nkind = "local"\n', encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def _edit(project: Path, name: str, old: str, new: str) -> Path:
-    path = project / "models" / "content_types" / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
+def _edit(project: Path, old: str, new: str) -> Path:
+    return edit(project / "models" / "content_types" / "blogPost.toml", old, new)
 
 
 def _line_of(path: Path, text: str) -> int:
@@ -46,7 +34,7 @@ def _line_of(path: Path, text: str) -> int:
     ],
 )
 def test_javascript_patterns_pass(project: Path, regexp: str) -> None:
-    _edit(project, "blogPost.toml", SLUG, regexp)
+    _edit(project, SLUG, regexp)
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == OK, result.output
 
@@ -64,7 +52,7 @@ def test_javascript_patterns_pass(project: Path, regexp: str) -> None:
     ],
 )
 def test_invalid_patterns_fail_with_file_path_line_and_hint(project: Path, regexp: str, key: str, message: str) -> None:
-    path = _edit(project, "blogPost.toml", SLUG, regexp)
+    path = _edit(project, SLUG, regexp)
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == ERROR, result.output
     where = f"{path}:{_line_of(path, regexp)}: fields.slug.validations[1].regexp.{key}: "
@@ -74,7 +62,7 @@ def test_invalid_patterns_fail_with_file_path_line_and_hint(project: Path, regex
 
 def test_invalid_prohibit_regexp_fails_plan_too(project: Path) -> None:
     bad = '{ unique = true }, { prohibitRegexp = { pattern = "[" } },'
-    path = _edit(project, "blogPost.toml", "{ unique = true },", bad)
+    path = _edit(project, "{ unique = true },", bad)
     for command in (["validate"], ["plan"]):
         result = CliRunner().invoke(app, command)
         assert result.exit_code == ERROR, result.output
