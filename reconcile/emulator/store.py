@@ -494,6 +494,8 @@ def _pattern_errors(path: list[Any], validations: Any) -> list[Json]:
                 if not _js_flags(flags):
                     raise ValueError(f"Invalid flags supplied to RegExp constructor '{flags}'")
                 regress.Regex(rule["pattern"], flags)
+            except UnicodeEncodeError:
+                continue  # a lone surrogate (JSON can hold one): JavaScript takes it, regress cannot read it
             except (regress.RegressError, ValueError) as exc:
                 errors.append({"name": "regexp", "path": [*path, "validations", index, kind], "value": rule,
                                "details": f"Invalid regular expression: {exc}"})  # fmt: skip

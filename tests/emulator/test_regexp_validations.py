@@ -47,3 +47,8 @@ def test_invalid_patterns_are_422_on_the_validation(http: Http, rule: dict[str, 
     assert error["path"] == [*base, "validations", 1, kind] and error["value"] == rule[kind]
     assert error["details"].startswith("Invalid regular expression")
     assert http.request("GET", "/content_types/post").status_code == 404
+
+
+def test_a_lone_surrogate_in_a_pattern_is_not_a_server_error(http: Http) -> None:
+    response = _put(http, [{"regexp": {"pattern": "a\ud800"}}])  # sent as the JSON escape \ud800
+    assert response.status_code == 201, response.text
