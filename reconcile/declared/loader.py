@@ -125,7 +125,7 @@ def _load_content_types(
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
     for path in _content_type_files(ct_dir, found):
-        read = _load_file(path, ContentTypeFile, found, {"name": id_of(path)})
+        read = _load_file(path, ContentTypeFile, found, {"name": "(name did not read)"})
         if read is None:
             found.unread_content_types.add(id_of(path))
             continue
