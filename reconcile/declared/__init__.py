@@ -11,6 +11,7 @@ The package, by task:
 - ``shapes``: what a file may contain (pydantic models, the source of the JSON Schemas);
 - ``layout``: file names and limits of a models directory;
 - ``loader``: reading a directory strictly into a ``DeclaredModel``, every problem at once;
+- ``salvage``: what of a file with shape problems can still be checked;
 - ``problems``: turning read and shape failures into located ``Problem``s;
 - ``writer``: writing a model as stable, byte-identical TOML (``reconcile pull``);
 - ``schema``: the JSON Schemas of the files.
@@ -20,7 +21,7 @@ The model and where each part was declared (``DeclaredModel``) live in the I/O-f
 """
 
 from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, MAX_FILE_BYTES, MAX_NESTING, content_type_path
-from reconcile.declared.loader import load_models
+from reconcile.declared.loader import load_models, read_models
 from reconcile.declared.schema import SCHEMA_FILES, json_schema, schema_text, write_schemas
 from reconcile.declared.shapes import CONTENT_TYPE_ID_PATTERN, FORMAT_VERSION, ContentTypeFile, LocalesFile
 from reconcile.declared.writer import content_type_toml, locales_toml, write_locales, write_models
@@ -44,6 +45,7 @@ __all__ = [
     "json_schema",
     "load_models",
     "locales_toml",
+    "read_models",
     "schema_text",
     "sort_problems",
     "write_locales",

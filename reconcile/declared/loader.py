@@ -1,9 +1,11 @@
 """Reading a models directory into a ``DeclaredModel`` (the model plus where each part was declared).
 
 Reading is strict: every problem of every file (malformed TOML, unknown keys, wrong value types,
-unknown field types, ids that differ from their file names, stray files) is collected and raised at
-once as one ``InputError``. Each problem names the file, the key path and, where it can be found, the
-line (``reconcile.tomlsource`` finds it, on first use).
+unknown field types, ids that differ from their file names, stray files) is collected, all at once. Each
+problem names the file, the key path and, where it can be found, the line (``reconcile.tomlsource``
+finds it, on first use). ``read_models`` returns them with the model read from the parts that did
+read (``reconcile.declared.salvage``), and what it lacks (``Unread``), so that the offline rules can
+check the rest in the same run; ``load_models`` raises them as one ``InputError``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -24,6 +26,7 @@ from reconcile.declared.layout import (
     is_model_file,
 )
 from reconcile.declared.problems import date_problems, read_problem, shape_problem
+from reconcile.declared.salvage import salvage
 from reconcile.declared.shapes import ContentTypeFile, EditorInterfaceDecl, LocalesFile
 from reconcile.errors import InputError, Problem
 from reconcile.model import (
@@ -37,7 +40,7 @@ from reconcile.model import (
     Locale,
     shown,
 )
-from reconcile.sources import DeclaredModel, KeyPath, Position, Source, sort_problems
+from reconcile.sources import DeclaredModel, KeyPath, Position, Source, Unread, sort_problems
 from reconcile.tomlsource import TomlReadError, read_toml
 
 _File = TypeVar("_File", ContentTypeFile, LocalesFile)
@@ -50,10 +53,47 @@ class _Found:
     problems: list[Problem] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
     positions: dict[Path, Mapping[KeyPath, Position]] = field(default_factory=dict)
+    unread_content_types: set[str] = field(default_factory=set)
+    partial: dict[str, tuple[int, ...]] = field(default_factory=dict)  # content type id -> fields kept
+    every_content_type: bool = False
+    locales_unread: bool = False
+
+    def unread(self) -> Unread:
+        return Unread(
+            content_types=frozenset(self.unread_content_types),
+            kept_fields=dict(self.partial),
+            locales=self.locales_unread,
+            every_content_type=self.every_content_type,
+        )
+
+
+@dataclass(frozen=True)
+class _Read(Generic[_File]):
+    """One file read: its declarations, and, when parts of it did not read, the index in the file of each
+    list element kept (``kept``, None when the file read in full)."""
+
+    decl: _File
+    kept: tuple[int, ...] | None = None
+
+
+# Per file shape: the key of its list of elements, and the top-level keys without which it cannot be read.
+_UNITS: dict[type[Any], tuple[str, frozenset[str]]] = {
+    ContentTypeFile: ("fields", frozenset({"format", "id"})),
+    LocalesFile: ("locales", frozenset({"format"})),
+}
 
 
 def load_models(models_dir: Path) -> DeclaredModel:
-    """Read ``models_dir`` into a ``DeclaredModel``; raise ``InputError`` listing every problem found.
+    """Read ``models_dir`` into a ``DeclaredModel``; raise ``InputError`` listing every problem found."""
+    declared, problems = read_models(models_dir)
+    if problems:
+        raise InputError(problems, f"{len(problems)} problem(s) in the model files")
+    return declared
+
+
+def read_models(models_dir: Path) -> tuple[DeclaredModel, list[Problem]]:
+    """Read ``models_dir``: the model of every part that read (with what it lacks, ``Unread``) and the
+    problems found, sorted (none when every file read in full). Only a missing directory is raised.
 
     Hidden files (starting with ``.``) in ``content_types/`` are ignored. Any other non-``.toml`` file
     or subdirectory is an error: silently skipping a misnamed file would plan the deletion of its
@@ -74,10 +114,8 @@ def load_models(models_dir: Path) -> DeclaredModel:
     found = _Found()
     content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found)
     locales = _load_locales(models_dir / LOCALES_FILE, found)
-    if found.problems:
-        raise InputError(sort_problems(found.problems), f"{len(found.problems)} problem(s) in the model files")
     model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
-    return DeclaredModel(model, found.sources, found.positions)
+    return DeclaredModel(model, found.sources, found.positions, found.unread()), sort_problems(found.problems)
 
 
 def _load_content_types(
@@ -86,11 +124,14 @@ def _load_content_types(
     """The content types (and their editor interfaces) of the files of ``content_types/``."""
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
-    for path in _content_type_files(ct_dir, found.problems):
-        decl = _load_file(path, ContentTypeFile, found)
-        if decl is None:
+    for path in _content_type_files(ct_dir, found):
+        read = _load_file(path, ContentTypeFile, found, {"name": "(name did not read)"})
+        if read is None:
+            found.unread_content_types.add(id_of(path))
             continue
+        decl = read.decl
         if decl.id != id_of(path):
+            found.unread_content_types.update((decl.id, id_of(path)))
             found.problems.append(
                 Problem(
                     str(path),
@@ -102,13 +143,17 @@ def _load_content_types(
             )
             continue
         content_types[decl.id], editor_interfaces[decl.id] = _content_type_from_decl(decl)
-        found.sources.update(_content_type_sources(decl, path, found.positions[path]))
+        kept = tuple(range(len(decl.fields))) if read.kept is None else read.kept
+        if read.kept is not None:
+            found.partial[decl.id] = kept
+        found.sources.update(_content_type_sources(decl, path, found.positions[path], kept))
     return content_types, editor_interfaces
 
 
 def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
     """The locales of ``locales.toml``."""
     if not path.is_file():
+        found.locales_unread = True
         found.problems.append(
             Problem(
                 str(path),
@@ -119,10 +164,14 @@ def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
             )
         )
         return {}
-    decl = _load_file(path, LocalesFile, found)
+    read = _load_file(path, LocalesFile, found, {})
+    found.locales_unread = read is None or read.kept is not None
+    decls = [] if read is None else read.decl.locales
+    kept = range(len(decls)) if read is None or read.kept is None else read.kept
     locales: dict[str, Locale] = {}
-    for index, loc in enumerate(decl.locales if decl is not None else []):
+    for index, loc in zip(kept, decls, strict=True):
         if loc.code in locales:
+            found.locales_unread |= loc.default  # the default flag left out: the count of defaults is unknown
             found.problems.append(
                 Problem(
                     str(path),
@@ -138,26 +187,35 @@ def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
     return locales
 
 
-def _load_file(path: Path, shape: type[_File], found: _Found) -> _File | None:
-    """Read, parse and check one file: its declarations, or None when it has problems (added to ``found``).
-    The positions of its keys are recorded when it has none."""
+def _load_file(path: Path, shape: type[_File], found: _Found, placeholders: dict[str, Any]) -> _Read[_File] | None:
+    """Read, parse and check one file; its problems are added to ``found``, with the positions of its keys.
+    What read of it (``salvage``: the file without its broken parts), or None when nothing could be."""
     file = str(path)
     try:
         toml = read_toml(path, max_bytes=MAX_FILE_BYTES, max_depth=MAX_NESTING)
     except TomlReadError as exc:
         found.problems.append(read_problem(file, exc))
         return None
-    dates = date_problems(file, toml.data, toml.positions)
-    if dates:
-        found.problems.extend(dates)
-        return None
+    found.positions[path] = toml.positions
+    dates: dict[KeyPath, Problem] = date_problems(file, toml.data, toml.positions)
+    found.problems.extend(dates.values())
+    errors: list[Any] = []
     try:
         decl = shape.model_validate(toml.data)
+        if not dates:
+            return _Read(decl)
     except ValidationError as exc:
-        found.problems.extend(shape_problem(file, e, toml.data, toml.positions, shape) for e in exc.errors())
+        errors = [e for e in exc.errors() if tuple(e["loc"]) not in dates]  # a date is reported once
+        found.problems.extend(shape_problem(file, e, toml.data, toml.positions, shape) for e in errors)
+    list_key, fatal = _UNITS[shape]
+    broken: list[KeyPath] = [*dates.keys(), *(tuple(e["loc"]) for e in errors)]
+    salvaged = salvage(toml.data, broken, list_key, fatal, placeholders)
+    if salvaged is None:
         return None
-    found.positions[path] = toml.positions
-    return decl
+    try:
+        return _Read(shape.model_validate(salvaged.data), salvaged.kept)
+    except ValidationError:
+        return None  # what is left still does not fit: its problems are reported already
 
 
 def _line_at(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> int | None:
@@ -166,13 +224,15 @@ def _line_at(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> int | 
     return None if found is None else found.line
 
 
-def _content_type_files(ct_dir: Path, problems: list[Problem]) -> list[Path]:
+def _content_type_files(ct_dir: Path, found: _Found) -> list[Path]:
     """The content type files of ``ct_dir``, sorted; stray files and folders are problems."""
+    problems = found.problems
     if not ct_dir.exists():
         # No content types declared. git cannot hold an empty directory, so a fresh clone of a models
         # directory without content types has no content_types/ at all; the locales file is still required.
         return []
     if not ct_dir.is_dir():
+        found.every_content_type = True
         problems.append(
             Problem(
                 str(ct_dir),
@@ -196,6 +256,7 @@ def _content_type_files(ct_dir: Path, problems: list[Problem]) -> list[Path]:
                 )
             )
         elif not is_model_file(entry):
+            found.unread_content_types.add(entry.name.split(".")[0])  # author.TOML may declare author
             problems.append(
                 Problem(
                     str(entry),
@@ -259,13 +320,14 @@ def _tuple_or_none(items: list[JsonObject] | None) -> tuple[JsonObject, ...] | N
 
 
 def _content_type_sources(
-    decl: ContentTypeFile, path: Path, positions: Mapping[KeyPath, Position]
+    decl: ContentTypeFile, path: Path, positions: Mapping[KeyPath, Position], kept: tuple[int, ...]
 ) -> dict[str, Source]:
-    """Where the content type, each field and the editor interface of one file are declared."""
+    """Where the content type, each field and the editor interface of one file are declared; ``kept`` is
+    the index in the file of each field of ``decl``."""
     base = f"content_types.{decl.id}"
     found = {base: Source(path, positions, (("id",),))}
-    for index, f in enumerate(decl.fields):
+    for index, f in zip(kept, decl.fields, strict=True):
         found.setdefault(f"{base}.fields.{f.id}", Source(path, positions, (("fields", index),)))
-    editor = (("editor_interface",), *(("fields", i, "editor") for i in range(len(decl.fields))))
+    editor = (("editor_interface",), *(("fields", i, "editor") for i in kept))
     found[f"editor_interfaces.{decl.id}"] = Source(path, positions, editor)
     return found

@@ -53,10 +53,10 @@ def read_problem(file: str, exc: TomlReadError) -> Problem:
 
 
 
-def date_problems(file: str, data: Any, positions: Mapping[KeyPath, Position]) -> list[Problem]:
-    """TOML dates and times, which JSON (and so Contentful) has no type for."""
-    return [
-        Problem(
+def date_problems(file: str, data: Any, positions: Mapping[KeyPath, Position]) -> dict[KeyPath, Problem]:
+    """TOML dates and times, which JSON (and so Contentful) has no type for, by key path."""
+    return {
+        key_path: Problem(
             file,
             display_path(key_path, data),
             f"TOML {type(value).__name__} value {value} is not allowed (Contentful values are JSON)",
@@ -65,7 +65,7 @@ def date_problems(file: str, data: Any, positions: Mapping[KeyPath, Position]) -
         )
         for key_path, value in _walk(data)
         if isinstance(value, date | time)
-    ]
+    }
 
 
 def _walk(data: Any, key_path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:

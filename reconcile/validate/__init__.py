@@ -5,9 +5,13 @@ declared) and returns every problem at once, each naming the file, the key path,
 wrong and how to fix it. The rules mirror the Content Management API's (see the CMA facts file,
 sections 1.1, 1.4, 4 and 5) so that a model that passes here is not refused halfway through an apply.
 
-Two rules are enforced earlier, by ``declared.load_models``, because the model cannot even hold the
+Two rules are enforced earlier, by ``declared.read_models``, because the model cannot even hold the
 offending input: duplicate locale codes and content type ids that differ from their file names
 (which also makes content type ids unique).
+
+The model may be partial: parts of the files that failed their shape are left out of it (the loader
+reports them) and recorded in ``declared.unread``. Every rule that would need a missing part is skipped,
+so the rules check the rest in the same run without a follow-on problem of a shape problem.
 """
 
 from __future__ import annotations

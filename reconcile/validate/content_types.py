@@ -12,6 +12,7 @@ from typing import Any
 from reconcile.errors import Problem
 from reconcile.model import ContentModel, ContentType, Field, JsonObject, is_valid_id, shown
 from reconcile.sources import DeclaredModel, KeyPath
+from reconcile.validate.patterns import pattern_problems
 from reconcile.validate.vocabulary import (
     DEFAULT_HINTS,
     DEFAULT_VALUE_TYPES,
@@ -44,10 +45,14 @@ class ContentTypeCheck:
     def model(self) -> ContentModel:
         return self.declared.model
 
+    @property
+    def partial(self) -> bool:
+        """Some fields or keys of the file did not read: rules that need every field are skipped."""
+        return self.declared.unread.partial(self.ct.id)
+
     def problem(self, key_path: KeyPath, message: str, hint: str) -> Problem:
-        return Problem(
-            str(self.file), self.display(key_path), message, hint, self.declared.line_of(self.file, key_path)
-        )
+        line = self.declared.line_of(self.file, self.declared.in_file(self.ct.id, key_path))
+        return Problem(str(self.file), self.display(key_path), message, hint, line)
 
     def display(self, key_path: KeyPath) -> str:
         """``("fields", 2, "items")`` shown as ``fields.body.items``."""
@@ -117,13 +122,13 @@ class ContentTypeCheck:
         if display is None:
             return
         target = next((f for f in self.ct.fields if f.id == display), None)
-        if target is None:
+        if target is None and not self.partial:
             yield self.problem(
                 ("display_field",),
                 f"display_field {shown(display)} is not a field of this content type",
                 "set it to the id of a Symbol or Text field, or remove it",
             )
-        elif target.type not in DISPLAY_FIELD_TYPES:
+        elif target is not None and target.type not in DISPLAY_FIELD_TYPES:
             yield self.problem(
                 ("display_field",),
                 f"display_field {shown(display)} is a {target.type} field; it must be Symbol or Text",
@@ -247,6 +252,8 @@ class ContentTypeCheck:
                 )
         elif kind in ("size", "range", "assetFileSize"):
             yield from self.bounds_problems(at, kind, value)
+        elif kind in ("regexp", "prohibitRegexp"):
+            yield from pattern_problems(kind, value, lambda key, message, hint: self.problem((*at, key), message, hint))
         elif kind == "assetImageDimensions":
             for side, bounds in value.items():
                 yield from self.bounds_problems((*at, side), f"{kind}.{side}", bounds)
@@ -270,7 +277,7 @@ class ContentTypeCheck:
 
     def link_target_problems(self, at: KeyPath, targets: list[str]) -> Iterator[Problem]:
         for target in targets:
-            if target not in self.model.content_types:
+            if target not in self.model.content_types and not self.declared.unread.knows_content_type(target):
                 yield self.problem(
                     at,
                     f"linkContentType names {shown(target)}, which is not a declared content type",
@@ -310,7 +317,7 @@ class ContentTypeCheck:
             )
             return
         for code, value in f.default_value.items():
-            if code not in self.model.locales:
+            if code not in self.model.locales and not self.declared.unread.locales:
                 yield self.problem(
                     (*where, code),
                     f"default_value has locale {shown(code)}, which is not declared in locales.toml",
@@ -365,7 +372,7 @@ class ContentTypeCheck:
                     f"editor control for {shown(control.field_id)}, which is not a declared field",
                     "declare the field, or remove its editor settings",
                 )
-        for index, group in enumerate(ei.editor_layout or ()):
+        for index, group in enumerate(() if self.partial else ei.editor_layout or ()):
             for field_id in _layout_field_ids(group):
                 if field_id not in field_ids:
                     yield self.problem(

@@ -11,17 +11,21 @@ from reconcile.sources import DeclaredModel
 
 
 def locale_problems(declared: DeclaredModel) -> Iterator[Problem]:
+    """The problems of the locales; when some did not read, only those that hold whatever the others are."""
     locales = declared.model.locales
+    every_locale = not declared.unread.locales
+    files = (str(s.file) for address, s in declared.sources.items() if address.startswith("locales."))
+    locales_file = next(files, "locales.toml")
 
     def problem(code: str | None, key: str, message: str, hint: str) -> Problem:
         source = declared.sources.get(f"locales.{code}") if code is not None else None
-        file = str(source.file) if source is not None else "locales.toml"
+        file = str(source.file) if source is not None else locales_file
         line = source.line if source is not None else None
         path = f"locales.{code}.{key}" if code is not None else "locales"
         return Problem(file, path, message, hint, line)
 
     defaults = [loc.code for loc in locales.values() if loc.default]
-    if len(defaults) != 1:
+    if len(defaults) > 1 or (not defaults and every_locale):
         yield problem(
             None,
             "default",
@@ -36,6 +40,8 @@ def locale_problems(declared: DeclaredModel) -> Iterator[Problem]:
         if loc.fallback_code is None:
             continue
         if loc.fallback_code not in locales:
+            if not every_locale:
+                continue
             yield problem(
                 loc.code,
                 "fallback_code",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconcile.config import Config, TargetConfig, load_config
-from reconcile.declared import DeclaredModel, load_models
+from reconcile.declared import DeclaredModel, read_models, sort_problems
 from reconcile.errors import InputError
 from reconcile.journal import find_unfinished
 from reconcile.lock import ApplyLock, break_lock
@@ -37,9 +37,10 @@ def load_project(config_path: Path | None, models_path: Path | None, cwd: Path) 
 
 
 def validate_models(project: Project) -> DeclaredModel:
-    """Read and check the model files offline; every problem at once, before any request."""
-    declared = load_models(project.models_dir)
-    problems = validate(declared)
+    """Read and check the model files offline; every problem at once, before any request: the rules check
+    whatever did read even when other parts did not, so one run shows the shape and the rule problems."""
+    declared, read_problems = read_models(project.models_dir)
+    problems = sort_problems([*read_problems, *validate(declared)])
     if problems:
         raise InputError(problems, summary=f"{len(problems)} problem(s) in the models under {project.models_dir}")
     return declared

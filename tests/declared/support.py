@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 LOCALES = """format = 1
@@ -42,3 +43,19 @@ def make_models(root: Path, content_types: dict[str, str | bytes], locales: str 
 def content_type(ct_id: str, fields: str = "", extra: str = "") -> str:
     """A content type file text with ``fields`` appended verbatim."""
     return f'format = 1\nid = "{ct_id}"\nname = "{ct_id} name"\n{extra}\n{fields}'
+
+
+def project_of_examples(root: Path) -> Path:
+    """A project under ``root`` (the working directory of the test) with a copy of the example models and a
+    ``local`` target, for commands run through the CLI."""
+    shutil.copytree(EXAMPLES, root / "models")
+    (root / "reconcile.toml").write_text('[targets.local]\nkind = "local"\n', encoding="utf-8")
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    """Replace the first ``old`` in the file at ``path`` by ``new`` (``old`` must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path

@@ -12,6 +12,7 @@ import pytest
 
 from reconcile.declared import load_models
 from reconcile.validate import validate
+from reconcile.validate.patterns import pattern_problems
 
 from .support import LOCALES, content_type, make_models
 
@@ -89,3 +90,8 @@ def test_empty_content_type_and_locale_names(tmp_path: Path) -> None:
         ("locales.en-US.name", "locale 'en-US' has an empty name"),
         ("name", "the content type name is empty"),
     ]
+
+
+def test_a_pattern_the_engine_cannot_read_is_not_a_crash() -> None:
+    # TOML cannot hold a lone surrogate, but the rule must not depend on that: JavaScript takes it.
+    assert list(pattern_problems("regexp", {"pattern": "a\ud800"}, lambda *_: pytest.fail("no problem"))) == []
