@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from reconcile.changes import Change
 from reconcile.diff import diff
+from reconcile.interning import Interner
 from reconcile.model import ContentModel, LiveState, ResourceKind, ResourceMeta
 
 
@@ -51,10 +52,11 @@ def _meta(live: LiveState, address: str) -> ResourceMeta | None:
 def drift_report(
     live: LiveState, declared: ContentModel, baseline: ContentModel | None, baseline_id: str | None
 ) -> DriftReport:
-    pending = tuple(diff(live.model, declared))
+    run = Interner()  # both diffs normalise the live model: once
+    pending = tuple(diff(live.model, declared, run))
     items: list[DriftItem] = []
     if baseline is not None:
-        for change in diff(baseline, live.model):
+        for change in diff(baseline, live.model, run):
             meta = _meta(live, change.address)
             items.append(
                 DriftItem(change, meta.updated_by if meta else None, meta.updated_at if meta else None)

@@ -21,9 +21,9 @@ from typing import Any
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.errors import ApiError, ReconcileError
+from reconcile.interning import Interner
 from reconcile.journal import Journal
 from reconcile.model import LiveState, ResourceMeta, resource_key
-from reconcile.normalize import fingerprint
 from reconcile.plan import Phase, Plan, Step
 
 Progress = Callable[[str], None]
@@ -145,6 +145,7 @@ class Executor:
         self._total = sum(len(phase.steps) for phase in plan.phases)
         self._done = 0
         remaining = list(plan.phases)
+        normalizing = Interner()  # the verifications of this run: each phase's live read shares the last's values
         try:
             while remaining:
                 phase = remaining.pop(0)
@@ -155,7 +156,7 @@ class Executor:
                     report.failed = failed
                     report.pending = [(phase.name, s) for s in not_run] + _steps_of(remaining)
                     return report
-                raw, live = self._verify(phase, label)
+                raw, live = self._verify(phase, label, normalizing)
                 versions.refresh(live)
                 report.final_raw = raw
         except KeyboardInterrupt:
@@ -246,10 +247,10 @@ class Executor:
             }
         )
 
-    def _verify(self, phase: Phase, label: str) -> tuple[RawEnvironment, LiveState]:
+    def _verify(self, phase: Phase, label: str, normalizing: Interner) -> tuple[RawEnvironment, LiveState]:
         raw = self.backend.read_raw()
         live = parse_environment(raw)
-        actual, expected = fingerprint(live.model), fingerprint(phase.expected)
+        actual, expected = normalizing.fingerprint(live.model), normalizing.fingerprint(phase.expected)
         ok = actual == expected
         self._journal({"event": "verify", "label": label, "phase": phase.name, "ok": ok, "live": actual})
         if not ok:

@@ -54,6 +54,7 @@ from reconcile.changes import (
 )
 from reconcile.diff import carried_fields, diff, field_sources, is_replacement, without_rename, without_renames
 from reconcile.errors import ReconcileError
+from reconcile.interning import Interner
 from reconcile.model import (
     ContentModel,
     ContentType,
@@ -65,7 +66,6 @@ from reconcile.model import (
     ResourceMeta,
     resource_key,
 )
-from reconcile.normalize import fingerprint, gc_paused, normalize, normalize_editor_interface
 from reconcile.plan import Phase, Plan, Step
 
 #: Phase names and titles, in execution order.
@@ -127,7 +127,6 @@ def destructive_addresses(changes: Iterable[Change]) -> tuple[str, ...]:
     return tuple(sorted({change.address for change in changes if change.impact == "destructive"}))
 
 
-@gc_paused()
 def make_plan(
     live: LiveState,
     desired: ContentModel,
@@ -142,10 +141,11 @@ def make_plan(
     ``entry_counts`` maps destructive change addresses to the number of entries holding data there.
     Raises ``ReconcileError`` when the default locale would change (Contentful: permanent).
     """
-    current, target = normalize(live.model), normalize(desired)
+    run = Interner()  # the normalisations of this plan, equal values shared
+    current, target = run.normalize(live.model), run.normalize(desired)
     _check_default_locale(current, target)
-    changes = diff(current, target)
-    builder = _Builder(live, current, target, changes, entry_counts)
+    changes = diff(current, target, run)
+    builder = _Builder(live, current, target, changes, entry_counts, run)
     phases = builder.build()
     all_changes = (*changes, *builder.publish_changes)
     blocked = tuple(
@@ -159,8 +159,8 @@ def make_plan(
     )
     destructive = set(destructive_addresses(all_changes))
     return Plan(
-        live_fingerprint=fingerprint(current),
-        desired_fingerprint=fingerprint(target),
+        live_fingerprint=run.fingerprint(current),
+        desired_fingerprint=run.fingerprint(target),
         changes=all_changes,
         phases=phases,
         blocked=blocked,
@@ -218,8 +218,10 @@ class _Builder:
         target: ContentModel,
         changes: list[Change],
         entry_counts: Mapping[str, int],
+        run: Interner,
     ) -> None:
         self.live = live
+        self.run = run
         self.current = current
         self.target = target
         self.changes = changes
@@ -261,7 +263,7 @@ class _Builder:
         return dict(sorted(meta.items()))
 
     def _expected(self) -> ContentModel:
-        return normalize(
+        return self.run.normalize(
             ContentModel(
                 content_types=self.content_types,
                 editor_interfaces=self.editor_interfaces,
@@ -319,7 +321,7 @@ class _Builder:
             interface = interface.model_copy(update={"controls": controls})
         held = without_renames(body)
         self.content_types[body.id] = held
-        self.editor_interfaces[body.id] = normalize_editor_interface(interface, held)
+        self.editor_interfaces[body.id] = self.run.editor_interface(interface, held)
         return [
             Step(action="put_content_type", resource_id=body.id, content_type=body, description=description),
             Step(action="publish_content_type", resource_id=body.id, description=f"publish content type {body.id}"),
