@@ -22,6 +22,7 @@ long as it is a key. Results are equal to those of the plain functions of :mod:`
 
 from __future__ import annotations
 
+import gc
 import marshal
 from collections.abc import Callable
 from operator import attrgetter
@@ -136,10 +137,13 @@ class Interner:
     """The normalisations of one run, equal canonical values shared (see the module docstring).
 
     Its methods are those of :mod:`reconcile.normalize` and give equal results. Do not keep one beyond
-    the run: it holds every value it has seen.
+    the run: it holds every value it has seen. Used as a context manager (``with Interner() as run``),
+    it also spares the cyclic garbage collector the heap that exists when the run starts (see
+    :meth:`__enter__`); a pure computation such as a plan should be run so.
     """
 
     def __init__(self) -> None:
+        self._froze = False
         #: id -> a value this run returned as canonical (models, content types, editor interfaces,
         #: fields, controls).
         self._known: dict[int, object] = {}
@@ -158,6 +162,26 @@ class Interner:
         self._fits: dict[int, tuple[EditorInterface, tuple[Field, ...]]] = {}
         #: id -> (canonical value, the canonical JSON of its content, UTF-8).
         self._documents: dict[int, tuple[Document, bytes]] = {}
+
+    def __enter__(self) -> Interner:
+        """Freeze the objects the garbage collector tracks (``gc.freeze``) until the run ends.
+
+        A run makes no reference cycles (reference counting frees its values), but it keeps about a
+        third as many new objects as the models it starts from, which is what makes the collector walk
+        every tracked object: with 1,000 content types in memory, that one full collection took 0.6 to
+        0.8 s, more than half of a plan. Frozen objects are not walked, while whatever is made during
+        the run, in any thread, is collected as usual; after the run they are collected as usual too.
+        A heap frozen already (by an enclosing run or by the program) is left as it is.
+        """
+        self._froze = gc.get_freeze_count() == 0
+        if self._froze:
+            gc.freeze()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._froze:
+            gc.unfreeze()
+            self._froze = False
 
     def _is_known(self, value: object) -> bool:
         return self._known.get(id(value)) is value
@@ -192,7 +216,7 @@ class Interner:
 
     def field(self, field: Field) -> Field:
         """The canonical form of ``field``; equal inputs give the same object."""
-        if self._is_known(field):
+        if self._known.get(id(field)) is field:  # _is_known, inlined: called for every field of both sides
             return field
         key = field_key(field)
         known = None if key is None else self._fields.get(key)

@@ -141,33 +141,33 @@ def make_plan(
     ``entry_counts`` maps destructive change addresses to the number of entries holding data there.
     Raises ``ReconcileError`` when the default locale would change (Contentful: permanent).
     """
-    run = Interner()  # the normalisations of this plan, equal values shared
-    current, target = run.normalize(live.model), run.normalize(desired)
-    _check_default_locale(current, target)
-    changes = diff(current, target, run)
-    builder = _Builder(live, current, target, changes, entry_counts, run)
-    phases = builder.build()
-    all_changes = (*changes, *builder.publish_changes)
-    blocked = tuple(
-        dict.fromkeys(
-            change.address
-            for change in all_changes
-            if change.impact == "destructive"
-            and not allow_destroy
-            and not any(fnmatchcase(change.address, pattern) for pattern in allowed)
+    with Interner() as run:  # the normalisations of this plan, equal values shared
+        current, target = run.normalize(live.model), run.normalize(desired)
+        _check_default_locale(current, target)
+        changes = diff(current, target, run)
+        builder = _Builder(live, current, target, changes, entry_counts, run)
+        phases = builder.build()
+        all_changes = (*changes, *builder.publish_changes)
+        blocked = tuple(
+            dict.fromkeys(
+                change.address
+                for change in all_changes
+                if change.impact == "destructive"
+                and not allow_destroy
+                and not any(fnmatchcase(change.address, pattern) for pattern in allowed)
+            )
         )
-    )
-    destructive = set(destructive_addresses(all_changes))
-    return Plan(
-        live_fingerprint=run.fingerprint(current),
-        desired_fingerprint=run.fingerprint(target),
-        changes=all_changes,
-        phases=phases,
-        blocked=blocked,
-        entry_counts={address: n for address, n in sorted(entry_counts.items()) if address in destructive},
-        live_meta=builder.touched_meta(),
-        notes=tuple(dict.fromkeys([*_ignored_renames(current, target), *builder.notes])),
-    )
+        destructive = set(destructive_addresses(all_changes))
+        return Plan(
+            live_fingerprint=run.fingerprint(current),
+            desired_fingerprint=run.fingerprint(target),
+            changes=all_changes,
+            phases=phases,
+            blocked=blocked,
+            entry_counts={address: n for address, n in sorted(entry_counts.items()) if address in destructive},
+            live_meta=builder.touched_meta(),
+            notes=tuple(dict.fromkeys([*_ignored_renames(current, target), *builder.notes])),
+        )
 
 
 def _ignored_renames(current: ContentModel, target: ContentModel) -> list[str]:

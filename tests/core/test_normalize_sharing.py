@@ -226,3 +226,18 @@ def _check_nothing_kept() -> None:
     fingerprint(model)
     del plain
     assert canonical_field() is None
+
+
+def test_a_run_spares_the_collector_the_heap_it_started_with_and_pauses_nothing() -> None:
+    """``with Interner()`` freezes the objects tracked when it starts, for its lifetime only; the collector
+    stays enabled (other threads' garbage is collected), and an enclosing freeze is left alone."""
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with Interner() as outer:
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        frozen = gc.get_freeze_count()
+        with Interner() as inner:
+            assert gc.get_freeze_count() == frozen
+            inner.normalize(ContentModel(locales={"en-US": EN}))
+        assert gc.get_freeze_count() == frozen
+        outer.normalize(ContentModel(locales={"en-US": EN}))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
