@@ -34,11 +34,11 @@ from reconcile.normalize import (
     Validations,
     bare_control,
     canonical_fingerprint,
+    canonical_model,
     content_type_with,
     created_editor_interface,
     document_json,
     no_text,
-    normalize,
     normalize_control,
     normalize_editor_interface,
     normalize_field,
@@ -314,10 +314,10 @@ class Interner:
     # -- models ---------------------------------------------------------------------------------
 
     def normalize(self, model: ContentModel) -> ContentModel:
-        """:func:`~reconcile.normalize.normalize`, sharing; a model this run returned is returned at once."""
+        """:func:`~reconcile.normalize.canonical_model`, sharing; a model this run returned is returned at once."""
         if self._is_known(model):
             return model
-        return self._canonical(normalize(model, self.content_type, self.editor_interface))
+        return self._canonical(canonical_model(model, self.content_type, self.editor_interface))
 
     def document(self, value: Document) -> bytes:
         """:func:`~reconcile.normalize.document_json` of a canonical value, remembered."""

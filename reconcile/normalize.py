@@ -41,12 +41,14 @@ Locales
 Mappings are ordered by id so that dumps are stable. ``unmanaged`` and ``renamed_from`` are kept
 (the planner needs them) but never enter the :func:`fingerprint`.
 
-Every function here is a plain function of values: equal inputs give equal results, and nothing is
-remembered between calls. The functions a normalisation is built of (:func:`normalize_field`,
-:func:`normalize_control`, :func:`normalize_content_type`, ...) take the normalisers of the parts as
-arguments, so that :class:`reconcile.interning.Interner` (one per run: a plan, an apply's
-verifications, a drift check) can supply remembering ones and share equal canonical values; called
-without them, they compute everything afresh.
+The rules are plain functions of values: equal inputs give equal results, and nothing is remembered
+between calls. The functions a normalisation is built of (:func:`normalize_field`,
+:func:`normalize_control`, :func:`normalize_content_type`, :func:`normalize_editor_interface`,
+:func:`canonical_model`, :func:`canonical_fingerprint`) take the normalisers of the parts as arguments,
+so that :class:`reconcile.interning.Interner` (one per run: a plan, an apply's verifications, a drift
+check) can supply remembering ones that share equal canonical values; with the defaults they compute
+everything afresh. :func:`normalize` and :func:`fingerprint`, for callers with one model at hand, use
+an ``Interner`` of their own for the one call.
 """
 
 from __future__ import annotations
@@ -237,15 +239,13 @@ def normalize_locale(locale: Locale) -> Locale:
     return locale.model_copy(update={"fallback_code": locale.fallback_code or None})
 
 
-def normalize(
+def canonical_model(
     model: ContentModel,
     content_type: Callable[[ContentType], ContentType] = normalize_content_type,
     editor_interface: Callable[[EditorInterface | None, ContentType], EditorInterface] = normalize_editor_interface,
 ) -> ContentModel:
-    """The canonical form of ``model``. Idempotent: ``normalize(normalize(m)) == normalize(m)``.
-
-    ``content_type`` and ``editor_interface`` normalise one content type and one editor interface.
-    """
+    """The canonical form of ``model``, each content type and editor interface normalised by ``content_type``
+    and ``editor_interface``: with the defaults, computed afresh (see :func:`normalize`)."""
     content_types = {ct_id: content_type(model.content_types[ct_id]) for ct_id in sorted(model.content_types)}
     editor_interfaces = {
         ct_id: editor_interface(model.editor_interfaces.get(ct_id), ct) for ct_id, ct in content_types.items()
@@ -357,11 +357,32 @@ def canonical_fingerprint(canonical: ContentModel, document: Callable[[Document]
     return f"sha256:{digest.hexdigest()}"
 
 
+# A model's content types often hold equal values (validation lists, controls): even one model is
+# normalised faster with those shared. These two functions are for callers that normalise one model;
+# a run that normalises many makes one Interner and passes it around.
+
+
+def normalize(model: ContentModel) -> ContentModel:
+    """The canonical form of ``model``. Idempotent: ``normalize(normalize(m)) == normalize(m)``.
+
+    Equal to :func:`canonical_model` with the defaults; computed by an :class:`~reconcile.interning.Interner`
+    of its own, which shares equal values within the model.
+    """
+    from reconcile.interning import Interner  # built on the functions above: imported once they exist
+
+    with Interner() as run:
+        return run.normalize(model)
+
+
 def fingerprint(model: ContentModel) -> str:
     """``"sha256:<hex>"`` of the canonical JSON of the normalised model's content.
 
     Only content counts: never versions or ``sys``, never ``unmanaged`` parts or ``renamed_from``.
     The digest is that of the same bytes as ``canonical_json(content_document(normalize(model)))``, fed
-    piece by piece from the JSON of each content type, editor interface and locale.
+    piece by piece from the JSON of each content type, editor interface and locale (see
+    :func:`canonical_fingerprint`); computed by an :class:`~reconcile.interning.Interner` of its own.
     """
-    return canonical_fingerprint(normalize(model))
+    from reconcile.interning import Interner  # built on the functions above: imported once they exist
+
+    with Interner() as run:
+        return run.fingerprint(model)
