@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "reconcile"
-PURE = {"model", "normalize", "changes", "diff", "planner", "plan", "validate", "drift", "errors"}
+PURE = {"model", "normalize", "interning", "changes", "diff", "planner", "plan", "validate", "drift", "errors"}
 # pathlib is not listed: pure modules use ``Path`` as a value (a file name in a problem), never to read.
 IO_MODULES = {"os", "io", "socket", "requests", "subprocess", "shutil", "tempfile", "urllib", "http", "time"}
 # validate checks a DeclaredModel (the model plus where each item was declared), which declared defines.
