@@ -27,6 +27,7 @@ from reconcile.diff import diff
 from reconcile.drift import DriftReport, drift_report, drifted_resources
 from reconcile.errors import InputError, PolicyBlocked, ReconcileError, StalePlan
 from reconcile.executor import ExecutionReport, Executor
+from reconcile.interning import Interner
 from reconcile.journal import Journal, find_unfinished
 from reconcile.lock import ApplyLock, break_lock
 from reconcile.model import ContentModel, LiveState
@@ -87,8 +88,9 @@ def _parse_address(address: str) -> tuple[str, str, str | None]:
     return "content_type", ct_id, field_part or None
 
 
-def _destructive_addresses(current: ContentModel, desired: ContentModel) -> list[str]:
-    return list(destructive_addresses(diff(current, desired)))
+def _destructive_addresses(current: ContentModel, desired: ContentModel, run: Interner) -> list[str]:
+    with run:
+        return list(destructive_addresses(diff(current, desired, run)))
 
 
 def _affected_content_types(addresses: list[str], live: ContentModel) -> list[str]:
@@ -141,7 +143,8 @@ def _plan_against(
 ) -> _Planned:
     raw = backend.read_raw()
     live = parse_environment(raw)
-    addresses = _destructive_addresses(live.model, desired)
+    run = Interner()  # the diff and the plan share their normalisations
+    addresses = _destructive_addresses(live.model, desired, run)
     entries = {ct: backend.fetch_entries(ct) for ct in _affected_content_types(addresses, live.model)}
     plan = make_plan(
         live,
@@ -149,6 +152,7 @@ def _plan_against(
         allow_destroy=allow_destroy,
         allowed=target.allowed_destroy,
         entry_counts=_entry_counts(addresses, entries),
+        run=run,
     )
     return _Planned(plan, raw, live, entries)
 
@@ -186,13 +190,15 @@ def plan(
         snapshot = project.store.load(str(from_export), target.name)
         live = snapshot_state(snapshot)
         entries = _entries_by_type(snapshot.export.get("entries") or [])
-        addresses = _destructive_addresses(live.model, declared.model)
+        run = Interner()  # the diff and the plan share their normalisations
+        addresses = _destructive_addresses(live.model, declared.model, run)
         result = make_plan(
             live,
             declared.model,
             allow_destroy=allow_destroy,
             allowed=target.allowed_destroy,
             entry_counts=_entry_counts(addresses, entries),
+            run=run,
         )
         return PlanOutcome(result, warnings)
     with open_target(target) as opened:

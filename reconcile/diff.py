@@ -58,7 +58,9 @@ def diff(current: ContentModel, desired: ContentModel, run: Interner | None = No
 
     ``run`` normalises both (the caller's, when it has normalised them already; else one for this diff).
     """
-    run = Interner() if run is None else run
+    if run is None:
+        with Interner() as own:
+            return diff(current, desired, own)
     cur, des = run.normalize(current), run.normalize(desired)
     changes: list[Change] = []
     changes.extend(_locale_changes(cur.locales, des.locales))

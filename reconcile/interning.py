@@ -115,6 +115,10 @@ def _parent_key(scalars: tuple[Any, ...], others: tuple[Any, ...], children: tup
     return None if data is None else (scalars, data, tuple(map(id, children)))
 
 
+#: Input models remembered with their canonical form: each keeps a whole model alive (an apply's
+#: verifications read the environment after every phase).
+_NORMALIZED_LIMIT = 4
+
 _V = TypeVar("_V")
 _P = TypeVar("_P", Field, Control)
 _J = TypeVar("_J", Validations, JsonObject)
@@ -143,7 +147,7 @@ class Interner:
     """
 
     def __init__(self) -> None:
-        self._froze = False
+        self._froze, self._depth = False, 0  # see __enter__
         #: id -> a value this run returned as canonical (models, content types, editor interfaces,
         #: fields, controls).
         self._known: dict[int, object] = {}
@@ -160,6 +164,8 @@ class Interner:
         self._raw_editor_interfaces: dict[bytes, EditorInterface] = {}
         #: id -> (canonical editor interface, a tuple of fields whose ids its controls follow, in order).
         self._fits: dict[int, tuple[EditorInterface, tuple[Field, ...]]] = {}
+        #: id -> (input model, its canonical form), for the last few (a caller's diff, then its plan).
+        self._normalized: dict[int, tuple[ContentModel, ContentModel]] = {}
         #: id -> (canonical value, the canonical JSON of its content, UTF-8).
         self._documents: dict[int, tuple[Document, bytes]] = {}
 
@@ -171,15 +177,19 @@ class Interner:
         every tracked object: with 1,000 content types in memory, that one full collection took 0.56 to
         0.84 s, on top of about 1.2 s for the plan itself. Frozen objects are not walked, while whatever is made during
         the run, in any thread, is collected as usual; after the run they are collected as usual too.
-        A heap frozen already (by an enclosing run or by the program) is left as it is.
+        A heap frozen already (by an enclosing run or by the program) is left as it is; so is the heap
+        when this run is entered again (a caller's run passed to ``make_plan``), until the outer ``with``.
         """
-        self._froze = gc.get_freeze_count() == 0
-        if self._froze:
-            gc.freeze()
+        if self._depth == 0:
+            self._froze = gc.get_freeze_count() == 0
+            if self._froze:
+                gc.freeze()
+        self._depth += 1
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._froze:
+        self._depth -= 1
+        if self._depth == 0 and self._froze:
             gc.unfreeze()
             self._froze = False
 
@@ -314,10 +324,18 @@ class Interner:
     # -- models ---------------------------------------------------------------------------------
 
     def normalize(self, model: ContentModel) -> ContentModel:
-        """:func:`~reconcile.normalize.canonical_model`, sharing; a model this run returned is returned at once."""
+        """:func:`~reconcile.normalize.canonical_model`, sharing; a model this run returned, or one of the last
+        few it normalised, is answered at once."""
         if self._is_known(model):
             return model
-        return self._canonical(canonical_model(model, self.content_type, self.editor_interface))
+        known = self._normalized.get(id(model))
+        if known is not None and known[0] is model:
+            return known[1]
+        result = self._canonical(canonical_model(model, self.content_type, self.editor_interface))
+        while len(self._normalized) >= _NORMALIZED_LIMIT:
+            del self._normalized[next(iter(self._normalized))]
+        self._normalized[id(model)] = (model, result)
+        return result
 
     def document(self, value: Document) -> bytes:
         """:func:`~reconcile.normalize.document_json` of a canonical value, remembered."""

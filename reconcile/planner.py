@@ -134,14 +134,17 @@ def make_plan(
     allow_destroy: bool = False,
     allowed: Sequence[str] = (),
     entry_counts: Mapping[str, int] = {},
+    run: Interner | None = None,
 ) -> Plan:
     """Plan the steps that converge ``live`` to ``desired``.
 
     ``allowed`` holds fnmatch patterns over change addresses whose destruction is allowed;
-    ``entry_counts`` maps destructive change addresses to the number of entries holding data there.
+    ``entry_counts`` maps destructive change addresses to the number of entries holding data there;
+    ``run`` normalises (the caller's, when it has normalised the same models already; else one for this plan).
     Raises ``ReconcileError`` when the default locale would change (Contentful: permanent).
     """
-    with Interner() as run:  # the normalisations of this plan, equal values shared
+    run = Interner() if run is None else run
+    with run:  # the normalisations of this plan, equal values shared
         current, target = run.normalize(live.model), run.normalize(desired)
         _check_default_locale(current, target)
         changes = diff(current, target, run)

@@ -241,5 +241,7 @@ def test_a_run_spares_the_collector_the_heap_it_started_with_and_pauses_nothing(
             assert gc.get_freeze_count() == frozen
             inner.normalize(ContentModel(locales={"en-US": EN}))
         assert gc.get_freeze_count() == frozen
-        outer.normalize(ContentModel(locales={"en-US": EN}))
+        with outer:  # entered again (a caller's run passed on): frozen until the outer ``with`` ends
+            outer.normalize(ContentModel(locales={"en-US": EN}))
+        assert gc.get_freeze_count() == frozen
     assert gc.isenabled() and gc.get_freeze_count() == 0
