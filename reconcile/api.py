@@ -413,7 +413,7 @@ def _apply_planned(
         if fingerprint(final.model) == the_plan.desired_fingerprint:
             outcome.post_snapshot = store.create(
                 target_name, "post-apply", _export(final_raw, {}),
-                {**metadata, "fingerprint": fingerprint(final.model), "pre_apply": snapshot.id},
+                {**metadata, "fingerprint": the_plan.desired_fingerprint, "pre_apply": snapshot.id},
             )
             journal.append({"event": "finish", "run_id": run_id, "outcome": "complete",
                             "post_snapshot": outcome.post_snapshot.id})
