@@ -13,7 +13,11 @@ the rules of :mod:`reconcile.normalize` and remembers, for its own lifetime only
 * an editor interface's result by its exact input value with the content type's id and field ids (one
   dump instead of one per control: the declared and the live side often hold the same values);
 * canonical validation lists and control settings by their exact value;
+* the last few input models with their canonical form (a caller's diff, then its plan);
 * the canonical JSON of every value it fingerprinted.
+
+Used as a context manager, it also keeps the cyclic garbage collector from walking the heap the run
+started with (see :meth:`Interner.__enter__`).
 
 Nothing outlives the object and nothing is shared between two of them: make one per run, pass it where
 the run normalises, drop it at the end. Its tables hold their values, so an id stays its value's for as
@@ -215,8 +219,18 @@ class Interner:
         result: JsonObject | None = _remembered(self._settings, settings, normalize_settings)
         return result
 
-    def _store(self, table: dict[Any, _P], key: Any, value: _P, result: _P, key_of: Callable[[_P], Any]) -> _P:
-        """Remember ``result``, the canonical form of ``value``, under ``key`` and under its own key."""
+    def _part(
+        self, table: dict[Any, _P], value: _P, key_of: Callable[[_P], Any], canonical: Callable[[_P], _P]
+    ) -> _P:
+        """The canonical form of ``value`` (a field or a control): the one this run holds for an equal
+        input, else ``canonical(value)``, then remembered under the input's key and under its own."""
+        if self._known.get(id(value)) is value:  # _is_known, inlined: asked for every field of both sides
+            return value
+        key = key_of(value)
+        result = None if key is None else table.get(key)
+        if result is not None:
+            return result
+        result = canonical(value)
         own = key if result is value else key_of(result)
         if own is not None:
             result = table.setdefault(own, result)
@@ -226,23 +240,17 @@ class Interner:
 
     def field(self, field: Field) -> Field:
         """The canonical form of ``field``; equal inputs give the same object."""
-        if self._known.get(id(field)) is field:  # _is_known, inlined: called for every field of both sides
-            return field
-        key = field_key(field)
-        known = None if key is None else self._fields.get(key)
-        if known is not None:
-            return known
-        return self._store(self._fields, key, field, normalize_field(field, self.validations), field_key)
+        return self._part(self._fields, field, field_key, self._canonical_field)
+
+    def _canonical_field(self, field: Field) -> Field:
+        return normalize_field(field, self.validations)
 
     def control(self, control: Control) -> Control:
         """The canonical form of ``control``; equal inputs give the same object."""
-        if self._is_known(control):
-            return control
-        key = control_key(control)
-        known = None if key is None else self._controls.get(key)
-        if known is not None:
-            return known
-        return self._store(self._controls, key, control, normalize_control(control, self.settings), control_key)
+        return self._part(self._controls, control, control_key, self._canonical_control)
+
+    def _canonical_control(self, control: Control) -> Control:
+        return normalize_control(control, self.settings)
 
     def bare_control(self, field_id: str) -> Control:
         """:func:`~reconcile.normalize.bare_control`, shared with equal controls read elsewhere."""
