@@ -27,6 +27,7 @@ from reconcile.changes import (
     editor_interface_address,
     without_renames,
 )
+from reconcile.interning import Interner
 from reconcile.kinds import PHASES, PhaseName, effects
 from reconcile.model import (
     ContentModel,
@@ -38,7 +39,6 @@ from reconcile.model import (
     ResourceMeta,
     resource_key,
 )
-from reconcile.normalize import normalize, normalize_editor_interface
 from reconcile.plan import Phase
 from reconcile.steps import Step
 
@@ -82,8 +82,10 @@ class PhaseBuilder:
         target: ContentModel,
         changes: Sequence[Change],
         entry_counts: Mapping[str, int],
+        run: Interner,
     ) -> None:
         self.live = live
+        self.run = run
         self.current = current
         self.target = target
         self.changes = changes
@@ -144,7 +146,7 @@ class PhaseBuilder:
         self._touched.append((kind, ident))
 
     def _expected(self) -> ContentModel:
-        return normalize(
+        return self.run.normalize(
             ContentModel(
                 content_types=self.content_types,
                 editor_interfaces=self.editor_interfaces,
@@ -184,7 +186,7 @@ class PhaseBuilder:
             interface = interface.model_copy(update={"controls": controls})
         held = without_renames(body)
         self.content_types[body.id] = held
-        self.editor_interfaces[body.id] = normalize_editor_interface(interface, held)
+        self.editor_interfaces[body.id] = self.run.editor_interface(interface, held)
         links = self._links(phase, body.id)
         return [
             steps.PutContentType(resource_id=body.id, content_type=body, description=description, changes=links),

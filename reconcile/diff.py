@@ -44,8 +44,8 @@ from reconcile.changes import (
     worst,
 )
 from reconcile.impact import field_impact
+from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
-from reconcile.normalize import gc_paused, normalize, normalize_editor_interface
 
 _CONTENT_TYPE_PROPERTIES = ("name", "description", "display_field")
 _EDITOR_INTERFACE_PARTS: tuple[tuple[str, EditorInterfacePart], ...] = (
@@ -57,10 +57,15 @@ _EDITOR_INTERFACE_PARTS: tuple[tuple[str, EditorInterfacePart], ...] = (
 )
 
 
-@gc_paused()
-def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
-    """Every change that turns ``current`` into ``desired``, in a deterministic order."""
-    cur, des = normalize(current), normalize(desired)
+def diff(current: ContentModel, desired: ContentModel, run: Interner | None = None) -> list[Change]:
+    """Every change that turns ``current`` into ``desired``, in a deterministic order.
+
+    ``run`` normalises both (the caller's, when it has normalised them already; else one for this diff).
+    """
+    if run is None:
+        with Interner() as own:
+            return diff(current, desired, own)
+    cur, des = run.normalize(current), run.normalize(desired)
     changes: list[Change] = []
     changes.extend(_locale_changes(cur.locales, des.locales))
     for ct_id in sorted(cur.content_types.keys() | des.content_types.keys()):
@@ -82,11 +87,11 @@ def diff(current: ContentModel, desired: ContentModel) -> list[Change]:
                     address=content_type_address(ct_id), content_type_id=ct_id, after=created, impact="safe"
                 )
             )
-            server_ei = normalize_editor_interface(None, created)
+            server_ei = run.editor_interface(None, created)
         else:
             changes.extend(_content_type_changes(before, after))
             carried = _carried_fields(before, after)
-            server_ei = _projected_editor_interface(cur.editor_interfaces[ct_id], after, carried)
+            server_ei = _projected_editor_interface(cur.editor_interfaces[ct_id], after, carried, run)
         changes.extend(_editor_interface_changes(server_ei, des.editor_interfaces[ct_id]))
     return changes
 
@@ -300,7 +305,7 @@ def _longest_common_subsequence(a: list[str], b: list[str]) -> list[str]:
 
 
 def _projected_editor_interface(
-    current: EditorInterface, desired: ContentType, carried: dict[str, str]
+    current: EditorInterface, desired: ContentType, carried: dict[str, str], run: Interner
 ) -> EditorInterface:
     """What the server holds after ``desired`` is published over a content type with ``current``.
 
@@ -313,7 +318,7 @@ def _projected_editor_interface(
         for new, old in carried.items()
         if old in by_field
     )
-    return normalize_editor_interface(current.model_copy(update={"controls": controls}), desired)
+    return run.editor_interface(current.model_copy(update={"controls": controls}), desired)
 
 
 def _editor_interface_changes(server: EditorInterface, desired: EditorInterface) -> list[Change]:

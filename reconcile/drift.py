@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from reconcile.addresses import parse_address
 from reconcile.changes import Change
 from reconcile.diff import diff
+from reconcile.interning import Interner
 from reconcile.model import ContentModel, LiveState, ResourceKind, ResourceMeta
 
 
@@ -49,14 +50,15 @@ def _meta(live: LiveState, address: str) -> ResourceMeta | None:
 def drift_report(
     live: LiveState, declared: ContentModel, baseline: ContentModel | None, baseline_id: str | None
 ) -> DriftReport:
-    pending = tuple(diff(live.model, declared))
-    items: list[DriftItem] = []
-    if baseline is not None:
-        for change in diff(baseline, live.model):
-            meta = _meta(live, change.address)
-            items.append(
-                DriftItem(change, meta.updated_by if meta else None, meta.updated_at if meta else None)
-            )
+    with Interner() as run:  # both diffs normalise the live model: once
+        pending = tuple(diff(live.model, declared, run))
+        items: list[DriftItem] = []
+        if baseline is not None:
+            for change in diff(baseline, live.model, run):
+                meta = _meta(live, change.address)
+                items.append(
+                    DriftItem(change, meta.updated_by if meta else None, meta.updated_at if meta else None)
+                )
     return DriftReport(baseline_id, pending, tuple(items))
 
 

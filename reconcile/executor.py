@@ -23,9 +23,9 @@ from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_envi
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.entries import delete_entries
 from reconcile.errors import ApiError, ReconcileError
+from reconcile.interning import Interner
 from reconcile.journal import Interrupted, Journal, StepRecord, Verify
 from reconcile.model import JsonObject, LiveState, ResourceMeta, resource_key
-from reconcile.normalize import fingerprint
 from reconcile.plan import Phase, Plan
 from reconcile.progress import PhaseStarted, PhaseVerified, Progress, StepDone
 from reconcile.steps import (
@@ -166,6 +166,7 @@ class Executor:
         self._total = sum(len(phase.steps) for phase in plan.phases)
         self._done = 0
         remaining = list(plan.phases)
+        normalizing = Interner()  # the verifications of this run: each phase's live read shares the last's values
         try:
             while remaining:
                 phase = remaining.pop(0)
@@ -176,7 +177,7 @@ class Executor:
                     report.failed = failed
                     report.pending = [(phase.name, s) for s in not_run] + _steps_of(remaining)
                     return report
-                raw, live = self._verify(phase, label)
+                raw, live = self._verify(phase, label, normalizing)
                 versions.refresh(live)
                 report.final_raw = raw
         except KeyboardInterrupt:
@@ -265,10 +266,10 @@ class Executor:
             error=outcome.error,
         )
 
-    def _verify(self, phase: Phase, label: str) -> tuple[RawEnvironment, LiveState]:
+    def _verify(self, phase: Phase, label: str, normalizing: Interner) -> tuple[RawEnvironment, LiveState]:
         raw = self.backend.read_raw()
         live = parse_environment(raw)
-        actual, expected = fingerprint(live.model), fingerprint(phase.expected)
+        actual, expected = normalizing.fingerprint(live.model), normalizing.fingerprint(phase.expected)
         ok = actual == expected
         self._journal(Verify, label=label, phase=phase.name, ok=ok, live=actual)
         if not ok:

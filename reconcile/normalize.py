@@ -41,28 +41,21 @@ Locales
 Mappings are ordered by id so that dumps are stable. ``unmanaged`` and ``renamed_from`` are kept
 (the planner needs them) but never enter the :func:`fingerprint`.
 
-Performance: a plan normalises the same values many times (both sides, the diff, every phase's
-expected model, the fingerprints). Every value this module returns is remembered, by identity, as
-canonical (values are frozen), so normalising it again returns it at once; fingerprints of canonical
-content types and editor interfaces are remembered the same way. Canonical fields, controls, content
-types and editor interfaces are also shared between inputs that are the same value (interned, see
-``_exact``): the live and the declared side of a plan then hold the same objects wherever they
-agree, so comparing them is mostly an identity check and the JSON of an unchanged content type is
-made once for both fingerprints. The planner's own copies of canonical fields are known by identity.
-An editor interface's result is also remembered by its exact input value (with the content type's
-id and field ids), and the canonical JSON of the fingerprints is written by orjson where that gives
-the same bytes as :func:`canonical_json` (see ``_ORJSON_OPTIONS``).
+The rules are plain functions of values: equal inputs give equal results, and nothing is remembered
+between calls. The functions a normalisation is built of (:func:`normalize_field`,
+:func:`normalize_control`, :func:`normalize_content_type`, :func:`normalize_editor_interface`,
+:func:`canonical_model`, :func:`canonical_fingerprint`) take the normalisers of the parts as arguments,
+so that :class:`reconcile.interning.Interner` (one per run: a plan, an apply's verifications, a drift
+check) can supply remembering ones that share equal canonical values; with the defaults they compute
+everything afresh. :func:`normalize` and :func:`fingerprint`, for callers with one model at hand, use
+an ``Interner`` of their own for the one call.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-import marshal
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from operator import attrgetter
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import orjson
@@ -75,7 +68,6 @@ from reconcile.model import (
     Field,
     JsonObject,
     Locale,
-    Value,
 )
 
 #: Validation (and allowed-resource) keys whose list values carry no order.
@@ -83,48 +75,8 @@ UNORDERED_LIST_KEYS = frozenset(
     {"linkContentType", "linkMimetypeGroup", "enabledNodeTypes", "enabledMarks", "contentTypes"}
 )
 
-
-_V = TypeVar("_V")
-#: id -> value known to be canonical. The strong reference keeps the id from being reused.
-_CANONICAL: dict[int, Any] = {}
-#: id -> (canonical value, canonical JSON of its content document, UTF-8).
-_DOCUMENTS: dict[int, tuple[Any, bytes]] = {}
-
-#: id -> (input model, its canonical form): the same input is often normalised more than once. Only
-#: the last few: each entry keeps a whole input model alive (an apply reads the environment again
-#: after every phase).
-_NORMALIZED_FROM: dict[int, tuple[ContentModel, ContentModel]] = {}
-_NORMALIZED_FROM_LIMIT = 8
-_MEMO_LIMIT = 100_000
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a pure computation over model values.
-
-    These values hold no reference cycles (reference counting frees them), and with a large model in
-    memory every full collection walks millions of objects: for 1,000 content types it cost more than
-    the computation itself. Nested uses keep it paused until the outermost one ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _is_canonical(value: Any) -> bool:
-    return _CANONICAL.get(id(value)) is value
-
-
-def _canonical(value: _V) -> _V:
-    """Remember ``value`` as canonical and return it."""
-    if len(_CANONICAL) >= _MEMO_LIMIT:
-        _CANONICAL.clear()
-    _CANONICAL[id(value)] = value
-    return value
+Validations = tuple[JsonObject, ...]
+_J = TypeVar("_J")
 
 
 def canonical_json(value: Any, *, allow_nan: bool = True) -> str:
@@ -151,353 +103,155 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _kept_if_canonical(value: _J, result: _J) -> _J:
+    """``value`` itself when its exact JSON (key order included) is that of ``result``, its canonical form:
+    a value already canonical is kept, not copied."""
+    try:
+        same = json.dumps(value) == json.dumps(result)
+    except (TypeError, ValueError):  # not plain JSON
+        return result
+    return value if same else result
+
+
 def _validation(validation: JsonObject) -> JsonObject:
     """One validation object in canonical form: kind key(s) first, ``message`` last, nulls dropped."""
     body = _json_value(validation)
     return {key: body[key] for key in sorted(body, key=lambda k: (k == "message", k))}
 
 
-def _normalize_validations(validations: tuple[JsonObject, ...]) -> tuple[JsonObject, ...]:
-    return tuple(sorted((_validation(v) for v in validations), key=canonical_json))
-
-
-def _memo_json(memo: dict[Any, tuple[Any, bool]], value: Any, compute: Any) -> Any:
-    """``compute(value)``, remembered by the exact value (see :func:`_exact`, by its exact JSON where
-    that has no key); ``value`` itself when its exact JSON is already that of its canonical form, key
-    order included (so callers can skip copying)."""
-    key: Any = _exact(value)
-    text = None
-    if key is None:
-        try:
-            key = text = json.dumps(value)
-        except (TypeError, ValueError):  # not plain JSON: no memo
-            return compute(value)
-    known = memo.get(key)
-    if known is None:
-        if text is None:
-            try:
-                text = json.dumps(value)
-            except (TypeError, ValueError):  # not plain JSON: no memo
-                return compute(value)
-        result = compute(value)
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        known = memo[key] = (result, json.dumps(result) == text)
-    return value if known[1] else known[0]
-
-
-#: Exact value (or JSON) of a validation list / control settings -> (canonical form, already canonical).
-_VALIDATIONS: dict[Any, tuple[Any, bool]] = {}
-_SETTINGS: dict[Any, tuple[Any, bool]] = {}
-
-
-def normalize_validations(validations: tuple[JsonObject, ...]) -> tuple[JsonObject, ...]:
-    """A validation list in canonical form (each object canonical, the list sorted).
-
-    Returns ``validations`` itself when it is already canonical. Results are shared between equal
-    inputs: like every value here they must never be mutated.
-    """
+def normalize_validations(validations: Validations) -> Validations:
+    """A validation list in canonical form (each object canonical, the list sorted); ``validations``
+    itself when it is already canonical. Like every value here, the result must never be mutated."""
     if not validations:
         return validations
-    result: tuple[JsonObject, ...] = _memo_json(_VALIDATIONS, validations, _normalize_validations)
-    return result
+    return _kept_if_canonical(validations, tuple(sorted(map(_validation, validations), key=canonical_json)))
 
 
-def _allowed_resources(resources: tuple[JsonObject, ...] | None) -> tuple[JsonObject, ...] | None:
+def normalize_settings(settings: JsonObject) -> JsonObject | None:
+    """Control settings in canonical form: ``null`` values dropped, an empty map ``None``; ``settings``
+    itself when it is already canonical."""
+    result: JsonObject | None = _json_value({k: v for k, v in settings.items() if v is not None}) or None
+    return _kept_if_canonical(settings, result)
+
+
+def _allowed_resources(resources: Validations | None) -> Validations | None:
     if not resources:
         return None
     return tuple(sorted((_json_value(r) for r in resources), key=canonical_json))
 
 
-# Interning. Keys are equal for two values exactly when they are the same Python value: scalar
-# attributes (str, bool, None) enter as they are, the JSON-like ones (validations, settings, default
-# values, items, sidebars, unmanaged parts) as one ``marshal`` dump (format 0: no references, no
-# interning flags, floats as 17-digit text), which exists only for the built-in types (str, int,
-# float, bool, None, dict, list, tuple...) and tells apart every two of them that differ, and more
-# (a tuple from a list, 1 from 1.0 and from True, key order). Other values (dates, objects) have no
-# key and are not shared, nor is NaN (unequal to itself; strings that merely contain "nan" only lose
-# the sharing). The children of a content type (fields) and of an editor interface (controls) are
-# canonical values already shared, so they enter by identity: the value stored under the key holds
-# them, so their ids stay theirs.
-
-
-def _exact(value: Any) -> bytes | None:
-    """Bytes equal for two plain values exactly when they are the same value (see above), or ``None``."""
-    try:
-        data = marshal.dumps(value, 0)
-    except ValueError:  # not only built-in types
-        return None
-    return None if b"nan" in data else data
-
-
-def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    if len(names) == 1:
-        (name,) = names
-
-        def one(value: Any) -> tuple[Any, ...]:
-            return (getattr(value, name),)
-
-        return one
-    return attrgetter(*names)
-
-
-def _others(model: type[Value], scalars: tuple[str, ...], children: str | None = None) -> tuple[str, ...]:
-    """Every attribute of ``model`` but ``scalars`` and ``children`` (so also any added later)."""
-    return tuple(name for name in model.model_fields if name not in scalars and name != children)
-
-
-_FIELD_SCALARS = ("id", "name", "type", "link_type", "localized", "required", "disabled", "omitted", "renamed_from")
-_CONTROL_SCALARS = ("field_id", "widget_id", "widget_namespace")
-_CONTENT_TYPE_SCALARS = ("id", "name", "description", "display_field")
-_EDITOR_INTERFACE_SCALARS = ("content_type_id",)
-# ``items`` (a model value) is keyed by its attribute values, apart from the other attributes.
-_field_scalars, _field_others = _getter(_FIELD_SCALARS), _getter(_others(Field, (*_FIELD_SCALARS, "items")))
-_control_scalars, _control_others = _getter(_CONTROL_SCALARS), _getter(_others(Control, _CONTROL_SCALARS))
-_content_type_others = _getter(_others(ContentType, _CONTENT_TYPE_SCALARS, "fields"))
-_editor_interface_scalars = _getter(_EDITOR_INTERFACE_SCALARS)
-_editor_interface_others = _getter(_others(EditorInterface, _EDITOR_INTERFACE_SCALARS, "controls"))
-_attribute_dict, _id = attrgetter("__dict__"), attrgetter("id")
-
-
-def _field_key(field: Field) -> Any:
-    items = field.items
-    data = _exact((_field_others(field), None if items is None else tuple(items.__dict__.values())))
-    return None if data is None else (_field_scalars(field), data)
-
-
-def _control_key(control: Control) -> Any:
-    data = _exact(_control_others(control))
-    return None if data is None else (_control_scalars(control), data)
-
-
-def _parent_key(scalars: tuple[Any, ...], others: tuple[Any, ...], children: tuple[Value, ...]) -> Any:
-    data = _exact(others)
-    return None if data is None else (scalars, data, tuple(map(id, children)))
-
-
-#: Interning key -> the canonical value, shared between equal inputs.
-_FIELDS: dict[Any, Field] = {}
-_CONTROLS: dict[Any, Control] = {}
-_CONTENT_TYPES: dict[Any, ContentType] = {}
-_EDITOR_INTERFACES: dict[Any, EditorInterface] = {}
-_INTERN_LIMIT = 250_000
-
-_I = TypeVar("_I", Field, Control)
-
-
-#: id -> a canonical field or control, by identity (the planner builds new content types from them).
-_CANONICAL_PARTS: dict[int, object] = {}
-
-
-def _store(table: dict[Any, _I], key: Any, value: _I, result: _I, key_of: Callable[[_I], Any]) -> _I:
-    """Remember ``result``, the canonical form of ``value``, under ``key`` and under its own key."""
-    if len(table) >= _INTERN_LIMIT:
-        table.clear()
-    own = key if result is value else key_of(result)
-    if own is not None:
-        result = table.setdefault(own, result)
-    if key is not None:
-        table[key] = result
-    if len(_CANONICAL_PARTS) >= 2 * _INTERN_LIMIT:
-        _CANONICAL_PARTS.clear()
-    _CANONICAL_PARTS[id(result)] = result  # the strong reference keeps the id from being reused
-    return result
-
-
-def _field(field: Field) -> Field:
-    """The canonical form of ``field``; equal inputs give the same object (``_field_key``, inlined)."""
-    if _CANONICAL_PARTS.get(id(field)) is field:
-        return field
-    items = field.items
-    try:
-        data = marshal.dumps((_field_others(field), None if items is None else tuple(items.__dict__.values())), 0)
-    except ValueError:
-        data = b"nan"
-    key = None
-    if b"nan" not in data:
-        key = (_field_scalars(field), data)
-        known = _FIELDS.get(key)
-        if known is not None:
-            return known
-    return _store(_FIELDS, key, field, _canonical_field(field), _field_key)
-
-
-def _canonical_field(field: Field) -> Field:
+def normalize_field(
+    field: Field, validations: Callable[[Validations], Validations] = normalize_validations
+) -> Field:
+    """The canonical form of ``field`` (``field`` itself when it is canonical already); ``validations``
+    normalises a validation list."""
     items = field.items
     if items is not None:
-        item_validations = normalize_validations(items.validations)
+        item_validations = validations(items.validations)
         if item_validations is not items.validations:
             items = items.model_copy(update={"validations": item_validations})
-    validations = normalize_validations(field.validations)
+    field_validations = validations(field.validations)
     default_value = field.default_value or None
     if (
         items is field.items
-        and validations is field.validations
+        and field_validations is field.validations
         and default_value is field.default_value
         and field.allowed_resources is None
     ):
-        return field  # already canonical
+        return field
     return field.model_copy(
         update={
             "items": items,
-            "validations": validations,
+            "validations": field_validations,
             "default_value": default_value,
             "allowed_resources": _allowed_resources(field.allowed_resources),
         }
     )
 
 
-def normalize_content_type(content_type: ContentType) -> ContentType:
-    """A content type in canonical form (see the module docstring)."""
-    if _is_canonical(content_type):
-        return content_type
-    fields = tuple(map(_field, content_type.fields))
-    description, display_field = content_type.description or None, content_type.display_field or None
-    # The key of the canonical value: its scalars as they will be (_CONTENT_TYPE_SCALARS), its fields.
-    scalars = (content_type.id, content_type.name, description, display_field)
-    key = _parent_key(scalars, _content_type_others(content_type), fields)
-    if key is not None:
-        known = _CONTENT_TYPES.get(key)
-        if known is not None:
-            return _canonical(known)
+def normalize_control(
+    control: Control, settings: Callable[[JsonObject], JsonObject | None] = normalize_settings
+) -> Control:
+    """The canonical form of ``control`` (``control`` itself when it is canonical already)."""
+    if control.settings is None:
+        return control
+    canonical = settings(control.settings)
+    if canonical is control.settings:
+        return control
+    return control.model_copy(update={"settings": canonical})
+
+
+def no_text(text: str | None) -> str | None:
+    """A content type's ``description`` or ``display_field``: an empty string is the same as absent."""
+    return text or None
+
+
+def content_type_with(content_type: ContentType, fields: tuple[Field, ...]) -> ContentType:
+    """``content_type`` in canonical form, given its ``fields`` in canonical form (itself when unchanged)."""
+    description, display_field = no_text(content_type.description), no_text(content_type.display_field)
     if (
         description is content_type.description
         and display_field is content_type.display_field
         and all(a is b for a, b in zip(fields, content_type.fields, strict=True))
     ):
-        result = content_type
-    else:
-        result = content_type.model_copy(
-            update={"description": description, "display_field": display_field, "fields": fields}
-        )
-    if key is not None:
-        if len(_CONTENT_TYPES) >= _INTERN_LIMIT:
-            _CONTENT_TYPES.clear()
-        _CONTENT_TYPES[key] = result
-    return _canonical(result)
+        return content_type
+    return content_type.model_copy(
+        update={"description": description, "display_field": display_field, "fields": fields}
+    )
 
 
-def _settings(settings: JsonObject) -> JsonObject | None:
-    return _json_value({k: v for k, v in settings.items() if v is not None}) or None
+def normalize_content_type(content_type: ContentType, field: Callable[[Field], Field] = normalize_field) -> ContentType:
+    """A content type in canonical form (see the module docstring); ``field`` normalises one field."""
+    return content_type_with(content_type, tuple(map(field, content_type.fields)))
 
 
-def _canonical_control(control: Control) -> Control:
-    if control.settings is None:
-        return control  # already canonical
-    settings = _memo_json(_SETTINGS, control.settings, _settings)
-    if settings is control.settings:
-        return control
-    return control.model_copy(update={"settings": settings})
+def created_editor_interface(content_type: ContentType) -> EditorInterface:
+    """The editor interface of a content type that has none yet, before its controls are filled in."""
+    return EditorInterface(content_type_id=content_type.id)
 
 
-def _control(control: Control) -> Control:
-    """The canonical form of ``control``; equal inputs give the same object."""
-    if _CANONICAL_PARTS.get(id(control)) is control:
-        return control
-    key = _control_key(control)
-    if key is not None:
-        known = _CONTROLS.get(key)
-        if known is not None:
-            return known
-    return _store(_CONTROLS, key, control, _canonical_control(control), _control_key)
+def bare_control(field_id: str) -> Control:
+    """The control the server creates for a field that has none: no widget chosen, no settings."""
+    return Control(field_id=field_id)
 
 
-_BARE_CONTROLS: dict[str, Control] = {}
-
-
-def _bare_control(field_id: str) -> Control:
-    """``Control(field_id=field_id)``, shared (values are immutable) with equal controls read elsewhere."""
-    control = _BARE_CONTROLS.get(field_id)
-    if control is None:
-        if len(_BARE_CONTROLS) >= _MEMO_LIMIT:
-            _BARE_CONTROLS.clear()
-        control = _BARE_CONTROLS[field_id] = _control(Control(field_id=field_id))
-    return control
-
-
-def normalize_editor_interface(editor_interface: EditorInterface | None, content_type: ContentType) -> EditorInterface:
+def normalize_editor_interface(
+    editor_interface: EditorInterface | None,
+    content_type: ContentType,
+    control: Callable[[Control], Control] = normalize_control,
+    bare: Callable[[str], Control] = bare_control,
+) -> EditorInterface:
     """The editor interface of ``content_type`` as the server holds it after a publish.
 
     ``None`` stands for "not created yet": the server creates one bare control per field.
-    Controls of unknown fields are dropped, missing ones filled, all put in field order.
+    Controls of unknown fields are dropped, missing ones filled (``bare`` makes one for a field id),
+    all put in field order; ``control`` normalises one control.
     """
-    fields = content_type.fields
     if editor_interface is None:
-        editor_interface = EditorInterface(content_type_id=content_type.id)
-    elif _is_canonical(editor_interface) and editor_interface.content_type_id == content_type.id:
-        known = _FITS.get(id(editor_interface))
-        if known is not None and known[0] is editor_interface and known[1] is fields:
-            return editor_interface  # checked before against this very tuple of fields
-        if len(editor_interface.controls) == len(fields) and all(
-            c.field_id == f.id for c, f in zip(editor_interface.controls, fields, strict=True)
-        ):
-            _remember_fit(editor_interface, fields)
-            return editor_interface
-    # The result depends only on the input's exact value, the content type's id and its field ids.
-    raw = _exact(
-        (
-            {**editor_interface.__dict__, "controls": tuple(map(_attribute_dict, editor_interface.controls))},
-            content_type.id,
-            tuple(map(_id, fields)),
-        )
-    )
-    known_result = None if raw is None else _RAW_EDITOR_INTERFACES.get(raw)
-    if known_result is not None:
-        _remember_fit(known_result, fields)
-        return known_result
+        editor_interface = created_editor_interface(content_type)
     by_field = {c.field_id: c for c in editor_interface.controls}
-    controls = tuple(_control(by_field[f.id]) if f.id in by_field else _bare_control(f.id) for f in fields)
-    result = editor_interface.model_copy(update={"content_type_id": content_type.id, "controls": controls})
-    key = _parent_key(_editor_interface_scalars(result), _editor_interface_others(result), controls)
-    if key is not None:
-        if len(_EDITOR_INTERFACES) >= _INTERN_LIMIT:
-            _EDITOR_INTERFACES.clear()
-        result = _EDITOR_INTERFACES.setdefault(key, result)
-    if raw is not None:
-        if len(_RAW_EDITOR_INTERFACES) >= _INTERN_LIMIT:
-            _RAW_EDITOR_INTERFACES.clear()
-        _RAW_EDITOR_INTERFACES[raw] = result
-    _remember_fit(result, fields)
-    return _canonical(result)
+    controls = tuple(control(by_field[f.id]) if f.id in by_field else bare(f.id) for f in content_type.fields)
+    return editor_interface.model_copy(update={"content_type_id": content_type.id, "controls": controls})
 
 
-#: Exact value of an input editor interface, with its content type's id and field ids -> the result:
-#: one dump instead of one per control (the declared and the live side often hold the same values).
-_RAW_EDITOR_INTERFACES: dict[bytes, EditorInterface] = {}
-
-
-#: id -> (canonical editor interface, a tuple of fields whose ids its controls follow, in order).
-_FITS: dict[int, tuple[EditorInterface, tuple[Field, ...]]] = {}
-
-
-def _remember_fit(editor_interface: EditorInterface, fields: tuple[Field, ...]) -> None:
-    if len(_FITS) >= _MEMO_LIMIT:
-        _FITS.clear()
-    _FITS[id(editor_interface)] = (editor_interface, fields)
-
-
-def _locale(locale: Locale) -> Locale:
+def normalize_locale(locale: Locale) -> Locale:
+    """A locale in canonical form: no fallback is ``None``."""
     return locale.model_copy(update={"fallback_code": locale.fallback_code or None})
 
 
-@gc_paused()
-def normalize(model: ContentModel) -> ContentModel:
-    """The canonical form of ``model``. Idempotent: ``normalize(normalize(m)) == normalize(m)``."""
-    if _is_canonical(model):
-        return model
-    known = _NORMALIZED_FROM.get(id(model))
-    if known is not None and known[0] is model:
-        return known[1]
-    content_types = {ct_id: normalize_content_type(model.content_types[ct_id]) for ct_id in sorted(model.content_types)}
+def canonical_model(
+    model: ContentModel,
+    content_type: Callable[[ContentType], ContentType] = normalize_content_type,
+    editor_interface: Callable[[EditorInterface | None, ContentType], EditorInterface] = normalize_editor_interface,
+) -> ContentModel:
+    """The canonical form of ``model``, each content type and editor interface normalised by ``content_type``
+    and ``editor_interface``: with the defaults, computed afresh (see :func:`normalize`)."""
+    content_types = {ct_id: content_type(model.content_types[ct_id]) for ct_id in sorted(model.content_types)}
     editor_interfaces = {
-        ct_id: normalize_editor_interface(model.editor_interfaces.get(ct_id), ct) for ct_id, ct in content_types.items()
+        ct_id: editor_interface(model.editor_interfaces.get(ct_id), ct) for ct_id, ct in content_types.items()
     }
-    locales = {code: _locale(model.locales[code]) for code in sorted(model.locales)}
-    result = _canonical(ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales))
-    while len(_NORMALIZED_FROM) >= _NORMALIZED_FROM_LIMIT:
-        del _NORMALIZED_FROM[next(iter(_NORMALIZED_FROM))]
-    _NORMALIZED_FROM[id(model)] = (model, result)
-    return result
+    locales = {code: normalize_locale(model.locales[code]) for code in sorted(model.locales)}
+    return ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
 
 
 def content_document(model: ContentModel) -> dict[str, Any]:
@@ -530,14 +284,14 @@ def _orjson_may_differ(data: bytes) -> bool:
     return b"0.0000" in data or b"0e" in data.translate(_DIGITS_TO_ZERO)
 
 
-def _document_json(value: ContentType | EditorInterface | Locale) -> bytes:
+Document = ContentType | EditorInterface | Locale
+
+
+def document_json(value: Document) -> bytes:
     """The canonical JSON (UTF-8) of one canonical value's content (as inside :func:`content_document`)."""
-    known = _DOCUMENTS.get(id(value))
-    if known is not None and known[0] is value:
-        return known[1]
     # The attribute values themselves are faster than any dump, and give the same bytes as the
     # JSON-mode dump where they are plain JSON; where not (dates, objects) that dump renders them.
-    content = _content_of(value, "python")
+    content = _attributes_of(value)
     try:
         data: bytes | None = orjson.dumps(content, option=_ORJSON_OPTIONS)
     except TypeError:  # integers beyond 64 bits, keys that are not strings, dates, other objects
@@ -546,18 +300,12 @@ def _document_json(value: ContentType | EditorInterface | Locale) -> bytes:
         try:
             data = canonical_json(content, allow_nan=False).encode()
         except (TypeError, ValueError):  # exactly as the JSON-mode dump renders them
-            data = canonical_json(_content_of(value, "json")).encode()
-    if _is_canonical(value):
-        if len(_DOCUMENTS) >= _MEMO_LIMIT:
-            _DOCUMENTS.clear()
-        _DOCUMENTS[id(value)] = (value, data)
+            data = canonical_json(_json_dump_of(value)).encode()
     return data
 
 
-def _content_of(value: ContentType | EditorInterface | Locale, mode: str) -> dict[str, Any]:
-    if mode == "python":
-        return _attributes_of(value)
-    data: dict[str, Any] = value.model_dump(mode=mode)
+def _json_dump_of(value: Document) -> dict[str, Any]:
+    data: dict[str, Any] = value.model_dump(mode="json")
     if isinstance(value, ContentType | EditorInterface):
         data.pop("unmanaged")
     if isinstance(value, ContentType):
@@ -566,7 +314,7 @@ def _content_of(value: ContentType | EditorInterface | Locale, mode: str) -> dic
     return data
 
 
-def _attributes_of(value: ContentType | EditorInterface | Locale) -> dict[str, Any]:
+def _attributes_of(value: Document) -> dict[str, Any]:
     """The content of ``value`` from its attribute values, much faster than the Python-mode dump and
     the same where they are plain JSON. A model value nested anywhere else than these (an attribute
     added later) is no JSON: the caller then falls back to the JSON-mode dump."""
@@ -587,30 +335,54 @@ def _attributes_of(value: ContentType | EditorInterface | Locale) -> dict[str, A
     return data
 
 
-def _hash_mapping(digest: Any, values: dict[str, Any]) -> None:
+def _hash_mapping(digest: Any, values: Mapping[str, Document], document: Callable[[Document], bytes]) -> None:
     """Feed ``digest`` the canonical JSON of ``values`` (id -> canonical value), piece by piece."""
     separator = b"{"
     for key in sorted(values):
         digest.update(separator + canonical_json(key).encode() + b":")
-        digest.update(_document_json(values[key]))
+        digest.update(document(values[key]))
         separator = b","
     digest.update(b"}" if values else b"{}")
 
 
-@gc_paused()
+def canonical_fingerprint(canonical: ContentModel, document: Callable[[Document], bytes] = document_json) -> str:
+    """The :func:`fingerprint` of a model already normalised; ``document`` gives one value's canonical JSON."""
+    digest = hashlib.sha256(b'{"content_types":')
+    _hash_mapping(digest, canonical.content_types, document)
+    digest.update(b',"editor_interfaces":')
+    _hash_mapping(digest, canonical.editor_interfaces, document)
+    digest.update(b',"locales":')
+    _hash_mapping(digest, canonical.locales, document)
+    digest.update(b"}")
+    return f"sha256:{digest.hexdigest()}"
+
+
+# A model's content types often hold equal values (validation lists, controls): even one model is
+# normalised faster with those shared. These two functions are for callers that normalise one model;
+# a run that normalises many makes one Interner and passes it around.
+
+
+def normalize(model: ContentModel) -> ContentModel:
+    """The canonical form of ``model``. Idempotent: ``normalize(normalize(m)) == normalize(m)``.
+
+    Equal to :func:`canonical_model` with the defaults; computed by an :class:`~reconcile.interning.Interner`
+    of its own, which shares equal values within the model.
+    """
+    from reconcile.interning import Interner  # built on the functions above: imported once they exist
+
+    with Interner() as run:
+        return run.normalize(model)
+
+
 def fingerprint(model: ContentModel) -> str:
     """``"sha256:<hex>"`` of the canonical JSON of the normalised model's content.
 
     Only content counts: never versions or ``sys``, never ``unmanaged`` parts or ``renamed_from``.
     The digest is that of the same bytes as ``canonical_json(content_document(normalize(model)))``, fed
-    piece by piece from the remembered JSON of each content type, editor interface and locale.
+    piece by piece from the JSON of each content type, editor interface and locale (see
+    :func:`canonical_fingerprint`); computed by an :class:`~reconcile.interning.Interner` of its own.
     """
-    canonical = normalize(model)
-    digest = hashlib.sha256(b'{"content_types":')
-    _hash_mapping(digest, canonical.content_types)
-    digest.update(b',"editor_interfaces":')
-    _hash_mapping(digest, canonical.editor_interfaces)
-    digest.update(b',"locales":')
-    _hash_mapping(digest, canonical.locales)
-    digest.update(b"}")
-    return f"sha256:{digest.hexdigest()}"
+    from reconcile.interning import Interner  # built on the functions above: imported once they exist
+
+    with Interner() as run:
+        return run.fingerprint(model)

@@ -43,8 +43,8 @@ from reconcile.builder import PhaseBuilder
 from reconcile.changes import Change
 from reconcile.diff import diff, ignored_renames
 from reconcile.errors import ReconcileError
+from reconcile.interning import Interner
 from reconcile.model import ContentModel, LiveState
-from reconcile.normalize import fingerprint, gc_paused, normalize
 from reconcile.plan import Plan
 
 
@@ -56,6 +56,8 @@ class ModelDiff:
     current: ContentModel
     target: ContentModel
     changes: tuple[Change, ...]
+    #: The normalisations of this plan (shared by the diff and the phases' expected models).
+    run: Interner
 
     @property
     def destructive_addresses(self) -> tuple[str, ...]:
@@ -68,18 +70,18 @@ def destructive_addresses(changes: Iterable[Change]) -> tuple[str, ...]:
     return tuple(sorted({change.address for change in changes if change.impact == "destructive"}))
 
 
-@gc_paused()
-def diff_models(live: LiveState, desired: ContentModel) -> ModelDiff:
-    """Normalise ``live``'s model and ``desired`` and diff them.
+def diff_models(live: LiveState, desired: ContentModel, run: Interner | None = None) -> ModelDiff:
+    """Normalise ``live``'s model and ``desired`` and diff them, in ``run`` (one of its own when None).
 
     Raises ``ReconcileError`` when the default locale would change (Contentful: permanent).
     """
-    current, target = normalize(live.model), normalize(desired)
-    _check_default_locale(current, target)
-    return ModelDiff(live, current, target, tuple(diff(current, target)))
+    run = Interner() if run is None else run
+    with run:
+        current, target = run.normalize(live.model), run.normalize(desired)
+        _check_default_locale(current, target)
+        return ModelDiff(live, current, target, tuple(diff(current, target, run)), run)
 
 
-@gc_paused()
 def plan_changes(
     diffed: ModelDiff,
     *,
@@ -92,8 +94,9 @@ def plan_changes(
     ``allowed`` holds fnmatch patterns over change addresses whose destruction is allowed;
     ``entry_counts`` maps destructive change addresses to the number of entries holding data there.
     """
-    builder = PhaseBuilder(diffed.live, diffed.current, diffed.target, diffed.changes, entry_counts)
-    phases = builder.build()
+    builder = PhaseBuilder(diffed.live, diffed.current, diffed.target, diffed.changes, entry_counts, diffed.run)
+    with diffed.run:
+        phases = builder.build()
     all_changes = (*diffed.changes, *builder.publish_changes)
     blocked = tuple(
         dict.fromkeys(
@@ -107,8 +110,8 @@ def plan_changes(
     destructive = set(destructive_addresses(all_changes))
     notes = [*ignored_renames(diffed.current, diffed.target), *builder.notes]
     return Plan(
-        live_fingerprint=fingerprint(diffed.current),
-        desired_fingerprint=fingerprint(diffed.target),
+        live_fingerprint=diffed.run.fingerprint(diffed.current),
+        desired_fingerprint=diffed.run.fingerprint(diffed.target),
         changes=all_changes,
         phases=phases,
         blocked=blocked,
@@ -118,7 +121,6 @@ def plan_changes(
     )
 
 
-@gc_paused()
 def make_plan(
     live: LiveState,
     desired: ContentModel,
@@ -126,10 +128,12 @@ def make_plan(
     allow_destroy: bool = False,
     allowed: Sequence[str] = (),
     entry_counts: Mapping[str, int] = {},
+    run: Interner | None = None,
 ) -> Plan:
-    """Plan the steps that converge ``live`` to ``desired``: :func:`diff_models`, then :func:`plan_changes`."""
+    """Plan the steps that converge ``live`` to ``desired``: :func:`diff_models`, then :func:`plan_changes`
+    (``run``: the caller's normalisations, when it has normalised the same models already)."""
     return plan_changes(
-        diff_models(live, desired), allow_destroy=allow_destroy, allowed=allowed, entry_counts=entry_counts
+        diff_models(live, desired, run), allow_destroy=allow_destroy, allowed=allowed, entry_counts=entry_counts
     )
 
 

@@ -137,7 +137,7 @@ def _post_apply_snapshot(
     if fingerprint(final.model) != plan.desired_fingerprint:
         return None
     return store.create(target_name, "post-apply", export(final_raw, {}),
-                        {**recorded, "fingerprint": fingerprint(final.model), "pre_apply": pre.id})
+                        {**recorded, "fingerprint": plan.desired_fingerprint, "pre_apply": pre.id})
 
 
 def _roll_back(

@@ -1,22 +1,33 @@
-"""The performance shortcuts of normalize change no result.
+"""The performance shortcuts of normalisation change no result.
 
-Canonical fields, controls, content types and editor interfaces are shared between equal inputs
-(interned), and fingerprints are assembled from remembered JSON. Two inputs must share a canonical
-value only when they are equal Python values, and every fingerprint must be the digest of
-``canonical_json(content_document(normalize(model)))``.
+Within one run (an ``Interner``) canonical fields, controls, content types and editor interfaces are
+shared between equal inputs (interned), and fingerprints are assembled from remembered JSON. Two inputs
+must share a canonical value only when they are equal Python values, every fingerprint must be the
+digest of ``canonical_json(content_document(normalize(model)))``, and nothing is shared between runs.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
+import weakref
 
 import pytest
 from hypothesis import given, settings
 
-from reconcile import normalize as N
+from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Items
-from reconcile.normalize import canonical_json, content_document, fingerprint, normalize
+from reconcile.normalize import (
+    canonical_json,
+    canonical_model,
+    content_document,
+    fingerprint,
+    normalize,
+    normalize_control,
+    normalize_editor_interface,
+    normalize_field,
+)
 from tests.core.builders import EN
 from tests.core.strategies import models
 
@@ -60,10 +71,6 @@ JSON_EDGE_VALIDATIONS: list[tuple[dict[str, object], ...]] = [
 ]
 
 
-def _uncached(field: Field) -> Field:
-    return N._canonical_field(field)
-
-
 def _fields() -> list[Field]:
     fields = [Field(id="f", name="F", type="Symbol", validations=v) for v in EDGE_VALIDATIONS]
     fields += [
@@ -81,12 +88,13 @@ def _fields() -> list[Field]:
 
 def test_fields_share_a_canonical_value_only_when_equal() -> None:
     fields = _fields()
-    shared = [N._field(f) for f in fields]
+    run = Interner()
+    shared = [run.field(f) for f in fields]
     for f, s in zip(fields, shared, strict=True):
-        assert s == _uncached(f)
+        assert s == normalize_field(f)
     for (i, a), (j, b) in itertools.combinations(enumerate(fields), 2):
         if shared[i] is shared[j]:
-            assert _uncached(a) == _uncached(b), (a, b)
+            assert normalize_field(a) == normalize_field(b), (a, b)
     # inputs with the same canonical form (keys in canonical order) share it; equal JSON is not enough
     by_validations = {repr(f.validations): s for f, s in zip(fields, shared, strict=True) if f.type == "Symbol"}
     assert by_validations[repr(({"in": ["a", "b"]},))] is not by_validations[repr(({"in": ("a", "b")},))]
@@ -111,10 +119,13 @@ def test_controls_share_a_canonical_value_only_when_equal() -> None:
         {"l": (1,)},
     ]
     controls = [Control(field_id="f", widget_id="w", settings=s) for s in settings_values]
-    shared = [N._control(c) for c in controls]
+    run = Interner()
+    shared = [run.control(c) for c in controls]
+    for c, s in zip(controls, shared, strict=True):
+        assert s == normalize_control(c)
     for (i, a), (j, b) in itertools.combinations(enumerate(controls), 2):
         if shared[i] is shared[j]:
-            assert N._canonical_control(a) == N._canonical_control(b), (a, b)
+            assert normalize_control(a) == normalize_control(b), (a, b)
 
 
 def test_content_types_and_interfaces_differing_anywhere_are_not_shared() -> None:
@@ -128,24 +139,26 @@ def test_content_types_and_interfaces_differing_anywhere_are_not_shared() -> Non
         base.model_copy(update={"unmanaged": {"metadata": {"x": 1.0}}}),
         base.model_copy(update={"fields": (Field(id="f", name="F", type="Text"),)}),
     ]
-    canonical = [N.normalize_content_type(v) for v in variants]
+    run = Interner()
+    canonical = [run.content_type(v) for v in variants]
     for a, b in itertools.combinations(canonical, 2):
         assert a is not b
-    assert N.normalize_content_type(base.model_copy()) is canonical[0]
+    assert run.content_type(base.model_copy()) is canonical[0]
     ei = EditorInterface(content_type_id="a", controls=(Control(field_id="f", widget_id="w"),))
     interfaces = [
-        N.normalize_editor_interface(ei, base),
-        N.normalize_editor_interface(ei.model_copy(update={"sidebar": ()}), base),
-        N.normalize_editor_interface(ei.model_copy(update={"sidebar": None, "editors": ()}), base),
-        N.normalize_editor_interface(ei.model_copy(update={"unmanaged": {"k": 1}}), base),
-        N.normalize_editor_interface(None, base),
+        run.editor_interface(ei, base),
+        run.editor_interface(ei.model_copy(update={"sidebar": ()}), base),
+        run.editor_interface(ei.model_copy(update={"sidebar": None, "editors": ()}), base),
+        run.editor_interface(ei.model_copy(update={"unmanaged": {"k": 1}}), base),
+        run.editor_interface(None, base),
     ]
     for a, b in itertools.combinations(interfaces, 2):
         assert a is not b and a != b
 
 
 def _reference(m: ContentModel) -> str:
-    text = canonical_json(content_document(normalize(m)))
+    """The fingerprint from the plain rules: nothing shared, nothing remembered, no fast JSON."""
+    text = canonical_json(content_document(canonical_model(m)))
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -161,8 +174,11 @@ def test_fingerprint_is_the_digest_of_the_canonical_document(validations: tuple[
 @given(models())
 def test_fingerprint_equals_the_digest_of_the_canonical_document_for_generated_models(m: ContentModel) -> None:
     assert fingerprint(m) == _reference(m)
-    # and again from a copy: shared values, remembered JSON
-    assert fingerprint(m.model_copy(deep=True)) == fingerprint(m)
+    # and within one run, from the model and from a copy: shared values, remembered JSON
+    run = Interner()
+    assert run.fingerprint(m) == _reference(m)
+    assert run.fingerprint(m.model_copy(deep=True)) == _reference(m)
+    assert run.normalize(m) == normalize(m) == canonical_model(m)
 
 
 def test_an_editor_interface_is_normalised_for_each_content_type_it_is_paired_with() -> None:
@@ -175,7 +191,58 @@ def test_an_editor_interface_is_normalised_for_each_content_type_it_is_paired_wi
         ContentType(id="a", name="A", fields=(f, g, h)),
         ContentType(id="b", name="B", fields=(f, g)),
     ]
-    results = [N.normalize_editor_interface(ei, ct) for ct in pairs]
+    run = Interner()
+    results = [run.editor_interface(ei, ct) for ct in pairs]
     assert [[c.field_id for c in r.controls] for r in results] == [["f", "g"], ["g", "f"], ["f", "g", "h"], ["f", "g"]]
     assert [r.content_type_id for r in results] == ["a", "a", "a", "b"]
-    assert N.normalize_editor_interface(ei.model_copy(), pairs[1]) is results[1]
+    assert results == [normalize_editor_interface(ei, ct) for ct in pairs]
+    assert run.editor_interface(ei.model_copy(), pairs[1]) is results[1]
+
+
+def test_sharing_lasts_one_run_and_keeps_nothing_alive_after_it() -> None:
+    """Two runs share nothing; once a run and its results are dropped, reference counting frees them
+    (no table outlives the run, no reference cycle waits for the garbage collector)."""
+    enabled = gc.isenabled()
+    gc.disable()  # so that only reference counting frees what the test drops
+    try:
+        _check_nothing_kept()
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_nothing_kept() -> None:
+    field = Field(id="f", name="F", type="Symbol", validations=({"unique": True}, {"size": {"max": 1}}))
+    model = ContentModel(content_types={"a": ContentType(id="a", name="A", fields=(field,))}, locales={"en-US": EN})
+    first, second = Interner(), Interner()
+    a, b = first.normalize(model), second.normalize(model.model_copy(deep=True))
+    assert a == b and a.content_types["a"] is not b.content_types["a"]
+    assert first.normalize(a) is a and first.normalize(model.model_copy(deep=True)).content_types["a"] is (
+        a.content_types["a"]
+    )
+    canonical_field = weakref.ref(a.content_types["a"].fields[0])
+    assert canonical_field() is not field  # a copy: its validations were out of order
+    del first, second, a, b
+    assert canonical_field() is None
+    plain = normalize(model)
+    canonical_field = weakref.ref(plain.content_types["a"].fields[0])
+    fingerprint(model)
+    del plain
+    assert canonical_field() is None
+
+
+def test_a_run_spares_the_collector_the_heap_it_started_with_and_pauses_nothing() -> None:
+    """``with Interner()`` freezes the objects tracked when it starts, for its lifetime only; the collector
+    stays enabled (other threads' garbage is collected), and an enclosing freeze is left alone."""
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with Interner() as outer:
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        frozen = gc.get_freeze_count()
+        with Interner() as inner:
+            assert gc.get_freeze_count() == frozen
+            inner.normalize(ContentModel(locales={"en-US": EN}))
+        assert gc.get_freeze_count() == frozen
+        with outer:  # entered again (a caller's run passed on): frozen until the outer ``with`` ends
+            outer.normalize(ContentModel(locales={"en-US": EN}))
+        assert gc.get_freeze_count() == frozen
+    assert gc.isenabled() and gc.get_freeze_count() == 0
