@@ -167,7 +167,9 @@ def roll_back(
     progress(Note(f"{what} {why}; rolling back to snapshot {snapshot.id}"))
     back = converge(backend, snapshot, journal, run_id, progress, label="rollback", settle=settle, clock=clock,
                     stop=signals.stop_rollback, stop_reason=signals.reason)
-    if back.interrupted and not back.complete:
+    if back.complete:
+        progress(Note(f"rollback complete: the environment is back at snapshot {snapshot.id}"))
+    elif back.interrupted:
         left = "what remains is unknown" if back.remaining is None else f"{len(back.remaining.changes)} change(s) left"
         progress(Note(f"rollback aborted ({signals.reason()}): the space is part-way back; {left}; finish it with: "
                       f"reconcile revert {snapshot.id} --target {target_name}"))

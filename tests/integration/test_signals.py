@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -154,3 +155,104 @@ def test_closed_stdout_leaves_no_broken_pipe_report(workspace: Workspace, tmp_pa
     assert proc.returncode == 1, stderr
     assert "Traceback" not in stderr and "Exception ignored" not in stderr and "BrokenPipe" not in stderr
     assert_back_at_start(workspace, journal, start, "SIGTERM")
+
+
+def start_slow_apply(ws: Workspace, stderr: IO[bytes], delay: float) -> tuple[subprocess.Popen[bytes], Path]:
+    known = journals(ws)
+    ws.emulator.faults.add(Fault(action="delay", method="PUT", path="/content_types/", times=10_000, delay=delay))
+    proc = subprocess.Popen(APPLY, cwd=ws.root, env=env(), stdout=subprocess.DEVNULL, stderr=stderr)
+    journal = wait_for(lambda: next(iter(journals(ws) - known), None), proc, "the pre-apply snapshot")
+    wait_for(lambda: any(r.get("event") == "step" for r in records(journal)), proc, "a journalled step")
+    return proc, journal
+
+
+def test_a_second_signal_during_the_rollback_is_acknowledged_not_obeyed(workspace: Workspace, tmp_path: Path) -> None:
+    start = seed_start(workspace)
+    workspace.write(TARGET)
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("wb") as err:
+        proc, journal = start_slow_apply(workspace, err, delay=0.5)  # the rollback is slowed too
+        try:
+            proc.send_signal(signal.SIGTERM)
+            wait_for(lambda: "rolling back to snapshot" in err_path.read_text(), proc, "the rollback")
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            workspace.emulator.faults.clear()
+    stderr = err_path.read_text(encoding="utf-8")
+    assert proc.returncode == 1, stderr
+    assert "SIGINT received: rollback in progress, signal ignored; send again to abort" in stderr
+    assert "rollback complete: the environment is back at snapshot" in stderr
+    assert "Traceback" not in stderr
+    assert_back_at_start(workspace, journal, start, "SIGTERM")
+
+
+def test_a_third_signal_aborts_the_rollback_and_names_the_revert_that_finishes_it(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    start = seed_start(workspace)
+    workspace.write(TARGET)
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("wb") as err:
+        proc, journal = start_slow_apply(workspace, err, delay=1.0)
+        try:
+            proc.send_signal(signal.SIGTERM)
+            wait_for(lambda: "rolling back to snapshot" in err_path.read_text(), proc, "the rollback")
+            proc.send_signal(signal.SIGTERM)
+            wait_for(lambda: "signal ignored" in err_path.read_text(), proc, "the acknowledgement")
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            workspace.emulator.faults.clear()
+    stderr = err_path.read_text(encoding="utf-8")
+    assert proc.returncode == 1, stderr
+    assert "aborting the rollback" in stderr and "Traceback" not in stderr
+    found = re.search(r"rollback aborted \(SIGTERM\): the space is part-way back; \d+ change\(s\) left; "
+                      r"finish it with: reconcile revert (\S+) --target test", stderr)
+    assert found, stderr
+    assert not (workspace.root / ".reconcile" / "locks" / "test.lock").exists()
+    events = records(journal)
+    assert [r["complete"] for r in events if r["event"] == "converged"] == [False]
+    assert events[-1]["outcome"] == "rollback_incomplete"
+    reverted = subprocess.run([*RECONCILE, "revert", found.group(1), "--target", "test", "--auto-approve"],
+                              cwd=workspace.root, env=env(), capture_output=True, text=True, timeout=120)
+    assert reverted.returncode == 0, reverted.stderr
+    b = backend(workspace)
+    assert fingerprint(b.read_live().model) == start[0]
+    assert entries_by_id(b) == start[1]
+
+
+def test_a_signal_mid_revert_rolls_the_revert_back(workspace: Workspace, tmp_path: Path) -> None:
+    """A revert is stopped like an apply: back to the state before it (its pre-revert snapshot)."""
+    seed_start(workspace)
+    workspace.write(TARGET)
+    applied = subprocess.run(APPLY, cwd=workspace.root, env=env(), capture_output=True, text=True, timeout=120)
+    assert applied.returncode == 0, applied.stderr
+    b = backend(workspace)
+    before = fingerprint(b.read_live().model), entries_by_id(b)
+    known = journals(workspace)
+    workspace.emulator.faults.add(Fault(action="delay", method="PUT", path="/content_types/", times=10_000, delay=0.5))
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("wb") as err:
+        proc = subprocess.Popen([*RECONCILE, "revert", "latest", "--auto-approve"], cwd=workspace.root, env=env(),
+                                stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            journal = wait_for(lambda: next(iter(journals(workspace) - known), None), proc, "the pre-revert snapshot")
+            wait_for(lambda: any(r.get("event") == "step" for r in records(journal)), proc, "a journalled step")
+            proc.send_signal(signal.SIGHUP)
+            workspace.emulator.faults.clear()
+            proc.wait(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            workspace.emulator.faults.clear()
+    stderr = err_path.read_text(encoding="utf-8")
+    assert proc.returncode == 1, stderr
+    assert "Revert interrupted (SIGHUP): the environment is back at its state before the revert" in stderr
+    assert (fingerprint(b.read_live().model), entries_by_id(b)) == before
+    assert not (workspace.root / ".reconcile" / "locks" / "test.lock").exists()
+    assert records(journal)[-1]["outcome"] == "rolled_back"
