@@ -162,7 +162,8 @@ def start_slow_apply(ws: Workspace, stderr: IO[bytes], delay: float) -> tuple[su
     ws.emulator.faults.add(Fault(action="delay", method="PUT", path="/content_types/", times=10_000, delay=delay))
     proc = subprocess.Popen(APPLY, cwd=ws.root, env=env(), stdout=subprocess.DEVNULL, stderr=stderr)
     journal = wait_for(lambda: next(iter(journals(ws) - known), None), proc, "the pre-apply snapshot")
-    wait_for(lambda: any(r.get("event") == "step" for r in records(journal)), proc, "a journalled step")
+    # a content type written (slowed), so the rollback has slowed writes to do too
+    wait_for(lambda: any(r.get("phase") == "content_types" for r in records(journal)), proc, "a content type step")
     return proc, journal
 
 
