@@ -54,16 +54,14 @@ class RunSignals:
     # -- the modes the workflow moves through -------------------------------------------------------
 
     def writing(self) -> None:
-        self._set_mode("writing")
+        """The run's first write is next (set just before the journal's start record)."""
+        self.mode = "writing"
 
     def rolling_back(self) -> None:
-        self._set_mode("rollback")
+        self.mode = "rollback"
 
     def closing(self) -> None:
-        self._set_mode("closing")
-
-    def _set_mode(self, mode: Mode) -> None:
-        self.mode = mode
+        self.mode = "closing"
 
     @property
     def interrupted(self) -> bool:

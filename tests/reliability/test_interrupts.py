@@ -4,13 +4,16 @@ tests/integration/test_signals.py."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from reconcile import workflows
 from reconcile.backend import Backend
 from reconcile.emulator import Emulator, Fault
 from reconcile.executor import Executor
@@ -19,6 +22,7 @@ from reconcile.journal import Interrupted, Journal, StepRecord
 from reconcile.planner import make_plan
 from reconcile.progress import ProgressEvent, StepDone
 from tests.performance.models import numbered
+from tests.support import Workspace, target_section, write_config
 
 TOKEN = "interrupt-test-token"
 WORKERS = 3
@@ -156,3 +160,34 @@ def test_the_lock_is_taken_shielded_the_interrupt_comes_after() -> None:
         signals.notice("SIGHUP")  # held back until the block ends
         reached = True
     assert reached
+
+
+class _Killed(Exception):
+    """What the test's own SIGTERM handler raises: a SIGTERM the run did not handle."""
+
+
+def test_sigterm_before_the_first_write_stops_the_apply_releases_the_lock_and_restores_the_handlers(
+    backend: tuple[Emulator, Backend], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emu, _ = backend
+    monkeypatch.setenv("RECONCILE_TEST_TOKEN", TOKEN)
+    write_config(tmp_path, target_section(emu.base_url))
+    ws = Workspace(tmp_path, emu)
+    ws.write(numbered(2))
+
+    def outside(signum: int, frame: Any) -> None:
+        raise _Killed
+
+    monkeypatch.setattr(signal, "signal", signal.signal)  # restores the handlers changed below after the test
+    signal.signal(signal.SIGTERM, outside)
+    emu.clear_log()
+
+    def confirm(_: Any) -> bool:  # the prompt: SIGTERM arrives while the user reads the plan
+        os.kill(os.getpid(), signal.SIGTERM)
+        return True
+
+    with pytest.raises(KeyboardInterrupt):
+        workflows.apply(ws.project(), None, confirm=confirm)
+    assert writes(emu) == 0
+    assert not (tmp_path / ".reconcile" / "locks" / "test.lock").exists()
+    assert signal.getsignal(signal.SIGTERM) is outside
