@@ -106,20 +106,17 @@ def guarded(func: F) -> F:
             err("Interrupted.")
             raise typer.Exit(ERROR) from None
         except OSError as exc:
-            if not _is_closed_stream(exc):
+            if exc.errno not in (errno.EPIPE, errno.EIO):
                 raise
+            # the reader of the output went away (`| head`) or the terminal closed: say so if stderr still can
+            err(f"Error: the output was closed before the command finished ({exc.strerror})")
+            err("  fix: keep the reader of the output open until the command ends (the journal records an apply)")
             silence(sys.stdout)
-            silence(sys.stderr)
-            raise typer.Exit(ERROR) from None  # the reader of the output went away: nothing more to say
+            raise typer.Exit(ERROR) from None
         finally:
             _flush_or_silence()
 
     return wrapper  # type: ignore[return-value]
-
-
-def _is_closed_stream(exc: OSError) -> bool:
-    """A write failed because the other end is gone (EPIPE) or the terminal closed (EIO)."""
-    return exc.errno in (errno.EPIPE, errno.EIO)
 
 
 # What to do about an API refusal, by status (the message above it says what the API said).

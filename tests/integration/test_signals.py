@@ -257,3 +257,18 @@ def test_a_signal_mid_revert_rolls_the_revert_back(workspace: Workspace, tmp_pat
     assert (fingerprint(b.read_live().model), entries_by_id(b)) == before
     assert not (workspace.root / ".reconcile" / "locks" / "test.lock").exists()
     assert records(journal)[-1]["outcome"] == "rolled_back"
+
+
+def test_plan_into_a_closed_pipe_says_so_once_with_no_traceback(workspace: Workspace) -> None:
+    """`reconcile plan | head -0`: the plan cannot be written; one error line, exit 1, no BrokenPipe report."""
+    workspace.write(TARGET)
+    read_fd, write_fd = os.pipe()
+    os.close(read_fd)
+    try:
+        done = subprocess.run([*RECONCILE, "plan"], cwd=workspace.root, env=env(), stdout=write_fd,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_fd)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: the output was closed before the command finished (Broken pipe)")
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
