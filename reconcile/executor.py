@@ -15,7 +15,8 @@ Where the executor sits in the data flow: docs/architecture.md.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
@@ -126,6 +127,10 @@ SEQUENTIAL_PHASES = frozenset({"locales", "delete_locales"})
 DEFAULT_WORKERS = 4
 
 
+_GroupResult = tuple[list[StepOutcome], StepOutcome | None, list[Step]]
+_GroupRunner = Callable[[list[Step]], _GroupResult]
+
+
 def _steps_of(phases: list[Phase]) -> list[tuple[str, Step]]:
     return [(phase.name, step) for phase in phases for step in phase.steps]
 
@@ -146,6 +151,8 @@ class Executor:
         *,
         workers: int = DEFAULT_WORKERS,
         clock: Clock = SYSTEM_CLOCK,
+        stop: threading.Event | None = None,
+        stop_reason: Callable[[], str] | None = None,
     ) -> None:
         self.backend = backend
         self.journal = journal
@@ -158,45 +165,70 @@ class Executor:
         self._total = 0
         # Guards the journal, the step counter and the version map across worker threads.
         self._lock = threading.RLock()
+        #: Set by a signal handler (``reconcile.interrupts``): no new step starts once it is set.
+        self.stop = stop
+        self.stop_reason = stop_reason
+        self._interrupted_by: str | None = None
 
     def run(self, plan: Plan, *, label: str = "apply") -> ExecutionReport:
-        """Run every phase of ``plan``; verify after each. Never raises for a step failure."""
+        """Run every phase of ``plan``; verify after each. Never raises for a step failure.
+
+        Once ``stop`` is set (a signal, see ``reconcile.interrupts``) no new step starts: steps in flight
+        finish and are journalled, the rest are reported as not run, and the report is ``interrupted``.
+        """
         report = ExecutionReport()
         versions = _Versions(dict(plan.live_meta))
         self._total = sum(len(phase.steps) for phase in plan.phases)
         self._done = 0
+        self._interrupted_by = None
         remaining = list(plan.phases)
         normalizing = Interner()  # the verifications of this run: each phase's live read shares the last's values
+        stopped = False
         try:
             while remaining:
+                if stopped := self._stopped():
+                    report.pending = _steps_of(remaining)
+                    break
                 phase = remaining.pop(0)
                 self.progress(PhaseStarted(label, phase.name, phase.title))
                 applied, failed, not_run = self._run_phase(phase, versions, label)
                 report.applied.extend(applied)
-                if failed is not None:
+                stopped = self._stopped()
+                if failed is not None or stopped:
                     report.failed = failed
                     report.pending = [(phase.name, s) for s in not_run] + _steps_of(remaining)
-                    return report
+                    break
                 raw, live = self._verify(phase, label, normalizing)
                 versions.refresh(live)
                 report.final_raw = raw
-        except KeyboardInterrupt:
-            report.interrupted = True
-            report.failure = ReconcileError("interrupted (Ctrl-C)")
+        except KeyboardInterrupt:  # Ctrl-C where no handler turns it into ``stop`` (not the main thread)
+            self._interrupted_by = "Ctrl-C"
+            stopped = True
             report.pending = _steps_of(remaining)
-            self._journal(Interrupted, label=label, after_step=self._done)
         except ReconcileError as exc:
             report.failure = exc
             report.pending = _steps_of(remaining)
+        # A signal after the last phase was verified stops nothing: the run is complete.
+        if stopped and report.failed is None and report.failure is None:
+            report.interrupted = True
+            report.failure = ReconcileError(f"interrupted ({self._reason()})")
+            self._journal(Interrupted, label=label, after_step=self._done, signal=self._reason())
         return report
+
+    def _stopped(self) -> bool:
+        return self._interrupted_by is not None or (self.stop is not None and self.stop.is_set())
+
+    def _reason(self) -> str:
+        return self._interrupted_by or (self.stop_reason() if self.stop_reason is not None else "Ctrl-C")
 
     def _run_phase(
         self, phase: Phase, versions: _Versions, label: str
     ) -> tuple[list[StepOutcome], StepOutcome | None, list[Step]]:
         """Run a phase's steps: one resource's steps in order, independent resources in parallel.
 
-        Returns the applied outcomes, the failed one (if any) and the steps not run. After a failure
-        no new step starts; steps already in flight on other resources finish and are reported.
+        Returns the applied outcomes, the failed one (if any) and the steps not run. After a failure or
+        an interrupt no new step starts (each group checks before every step, queued groups are
+        cancelled); steps already in flight on other resources finish and are reported.
         """
         groups: dict[str, list[Step]] = {}
         for step in phase.steps:
@@ -206,7 +238,7 @@ class Executor:
         def run_group(steps: list[Step]) -> tuple[list[StepOutcome], StepOutcome | None, list[Step]]:
             applied: list[StepOutcome] = []
             for index, step in enumerate(steps):
-                if stop.is_set():
+                if stop.is_set() or self._stopped():
                     return applied, None, steps[index:]
                 outcome = self._run_step(phase, step, versions, label)
                 if not outcome.ok:
@@ -217,16 +249,30 @@ class Executor:
 
         sequential = self.workers <= 1 or phase.name in SEQUENTIAL_PHASES or len(groups) == 1
         if sequential:
-            results = [run_group(steps) for steps in groups.values() if not stop.is_set()]
-            started = len(results)
-            results += [([], None, steps) for steps in list(groups.values())[started:]]
+            results = [run_group(steps) for steps in groups.values()]
         else:
-            with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="reconcile") as pool:
-                results = list(pool.map(run_group, groups.values()))
+            results = self._in_parallel(run_group, list(groups.values()), stop)
         applied = [outcome for result in results for outcome in result[0]]
         failures = [result[1] for result in results if result[1] is not None]
         not_run = [step for result in results for step in result[2]]
         return applied, (failures[0] if failures else None), not_run
+
+    def _in_parallel(
+        self, run_group: _GroupRunner, groups: list[list[Step]], stop: threading.Event
+    ) -> list[_GroupResult]:
+        """``run_group`` over ``groups`` on the worker threads. A ``KeyboardInterrupt`` while waiting
+        stops the phase: queued groups are cancelled, the ones running finish their step in flight."""
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="reconcile")
+        futures = [pool.submit(run_group, steps) for steps in groups]
+        try:
+            wait(futures)
+        except KeyboardInterrupt:
+            self._interrupted_by = "Ctrl-C"
+            stop.set()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return [future.result() if not future.cancelled() else ([], None, steps)
+                for future, steps in zip(futures, groups, strict=True)]
 
     def _journal(self, kind: type[Interrupted | StepRecord | Verify], **fields: Any) -> None:
         """Journal a record of ``kind``, numbered and timed."""

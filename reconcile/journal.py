@@ -89,11 +89,13 @@ class Verify(_Numbered):
 
 
 class Interrupted(_Numbered):
-    """Ctrl-C stopped the execution after ``after_step`` steps."""
+    """A signal (``signal``: Ctrl-C, SIGTERM, SIGHUP) stopped the execution after ``after_step`` steps:
+    no step started after it; the steps in flight finished and were journalled before this record."""
 
     event: Literal["interrupted"] = "interrupted"
     label: str | None = None
     after_step: int | None = None
+    signal: str | None = None
 
 
 class Converged(Record):

@@ -80,6 +80,9 @@ class ApplyLock:
         except OSError as exc:
             self.path.unlink(missing_ok=True)
             raise ReconcileError(f"cannot write the apply lock {self.path}: {exc.strerror or exc}") from None
+        except BaseException:  # an interrupt while writing it: no half-written lock is left behind
+            self.path.unlink(missing_ok=True)
+            raise
         finally:
             os.close(fd)
         return self

@@ -3,11 +3,14 @@ expected failures into one message and a named exit code."""
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import IO, Annotated, Any, TypeVar
 
 import typer
 
@@ -47,7 +50,38 @@ AutoApproveOpt = Annotated[bool, typer.Option("--auto-approve", help="Do not ask
 
 
 def err(message: str) -> None:
-    typer.echo(message, err=True)
+    """A progress or diagnostic line on stderr; dropped when stderr is closed (see ``out``)."""
+    out(message, err=True)
+
+
+def out(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """Write to stdout (or stderr). When the stream is gone (``| tee`` killed with the run: EPIPE; a
+    closed terminal: EIO) the line is dropped and the stream silenced, so the run carries on rolling
+    back and journalling: the journal is the record."""
+    try:
+        typer.echo(message, err=err, nl=nl)
+    except OSError:
+        silence(sys.stderr if err else sys.stdout)
+
+
+def silence(stream: IO[str]) -> None:
+    """Point a closed stream's file descriptor at /dev/null: later writes, and Python's flush at exit,
+    succeed instead of failing (no "Exception ignored ... BrokenPipeError")."""
+    try:
+        fd = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError):
+        return
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _flush_or_silence() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            silence(stream)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,6 +105,16 @@ def guarded(func: F) -> F:
         except KeyboardInterrupt:
             err("Interrupted.")
             raise typer.Exit(ERROR) from None
+        except OSError as exc:
+            if exc.errno not in (errno.EPIPE, errno.EIO):
+                raise
+            # the reader of the output went away (`| head`) or the terminal closed: say so if stderr still can
+            err(f"Error: the output was closed before the command finished ({exc.strerror})")
+            err("  fix: keep the reader of the output open until the command ends (the journal records an apply)")
+            silence(sys.stdout)
+            raise typer.Exit(ERROR) from None
+        finally:
+            _flush_or_silence()
 
     return wrapper  # type: ignore[return-value]
 

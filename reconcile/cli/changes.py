@@ -169,6 +169,11 @@ def revert_cmd(
         if outcome.pre_snapshot is not None:
             err(f"Undo the revert with: reconcile revert {outcome.pre_snapshot.id}")
         raise typer.Exit(OK)
+    if outcome.rollback is not None:  # a signal stopped it: it rolled back to the pre-revert snapshot
+        pre = outcome.pre_snapshot.id if outcome.pre_snapshot else "?"
+        back = "back at its state before the revert" if outcome.rollback.complete else "part-way (rollback INCOMPLETE)"
+        err(f"Revert {converged.error}: the environment is {back}, pre-revert snapshot {pre}.")
+        raise typer.Exit(ERROR)
     err(f"Revert INCOMPLETE (pre-revert snapshot {outcome.pre_snapshot.id if outcome.pre_snapshot else '?'}).")
     if converged.error:
         err(f"  error: {converged.error}")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from reconcile.cli.base import err
+from reconcile.cli.base import err, out, silence
 from reconcile.errors import ReconcileError
 from reconcile.render import render_text
 from reconcile.workflows import Plan, ProgressEvent, StepDone, progress_text
@@ -34,9 +35,23 @@ class TerminalProgress:
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
-            self._bar.stop()
+            try:
+                self._bar.stop()
+            except OSError:
+                silence(sys.stderr)
 
     def __call__(self, event: ProgressEvent) -> None:
+        """Show ``event``; if the terminal is gone (closed window, SIGHUP) the bar stops and lines are dropped."""
+        try:
+            self._show(event)
+        except OSError:
+            silence(sys.stderr)  # from now on the bar's writes go nowhere: stop it, then print plain lines
+            bar, self._bar, self._terminal = self._bar, None, False
+            if bar is not None:
+                with suppress(OSError):
+                    bar.stop()
+
+    def _show(self, event: ProgressEvent) -> None:
         message = progress_text(event)
         step = event if isinstance(event, StepDone) else None
         if self._terminal and step is not None and self._bar is None:
@@ -61,7 +76,7 @@ class TerminalProgress:
 
 def confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
     def confirm(plan: Plan) -> bool:
-        typer.echo(render_text(plan))
+        out(render_text(plan))
         if plan.is_empty or plan.is_blocked:
             return True
         if auto_approve:

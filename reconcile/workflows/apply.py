@@ -12,6 +12,7 @@ from reconcile.backend import Backend, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
+from reconcile.interrupts import RunSignals
 from reconcile.journal import Finish, Journal, Start, journal_of
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
@@ -59,7 +60,7 @@ def apply(
     saved = load_plan_file(plan_file) if plan_file is not None else None
     desired = None if saved is not None else validate_models(project).model
     warnings = unfinished_warnings(project, target)
-    with locked(project, target, "apply"), open_target(target) as opened:
+    with locked(project, target, "apply") as signals, open_target(target) as opened:
         if desired is None:
             assert saved is not None
             planned = replanned(opened.backend, saved, str(plan_file))
@@ -76,7 +77,7 @@ def apply(
             return outcome
         recorded = metadata(opened, planned.live, planned.plan, project)
         return apply_planned(opened.backend, project.store, target.name, planned, recorded, outcome,
-                             progress=progress, no_rollback=no_rollback, clock=clock)
+                             progress=progress, no_rollback=no_rollback, clock=clock, signals=signals)
 
 
 def apply_planned(
@@ -90,15 +91,23 @@ def apply_planned(
     progress: Progress,
     no_rollback: bool,
     clock: Clock = SYSTEM_CLOCK,
+    signals: RunSignals | None = None,
 ) -> ApplyOutcome:
-    """Snapshot (verified) before the first write, execute, verify, post-snapshot or roll back."""
+    """Snapshot (verified) before the first write, execute, verify, post-snapshot or roll back.
+
+    From the journal's start on, a signal (``signals``, installed by ``locked``) stops new writes and
+    the apply rolls back; see ``reconcile.interrupts``."""
+    signals = signals or RunSignals()
     snapshot = outcome.snapshot = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
     progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
     run_id = secrets.token_hex(6)
     journal = journal_of(snapshot)
+    signals.writing()
     journal.append(Start(run_id=run_id, command="apply", target=target_name, snapshot=snapshot.id,
                          plan_hash=recorded.get("plan_hash")))
-    report = outcome.report = Executor(backend, journal, run_id, progress, clock=clock).run(planned.plan)
+    executor = Executor(backend, journal, run_id, progress, clock=clock, stop=signals.stop_run,
+                        stop_reason=signals.reason)
+    report = outcome.report = executor.run(planned.plan)
     outcome.applied = True
     if report.ok:
         outcome.post_snapshot = _post_apply_snapshot(backend, store, target_name, planned.plan, recorded, report,
@@ -110,7 +119,8 @@ def apply_planned(
     if no_rollback:
         journal.append(Finish(run_id=run_id, outcome="failed", rollback=False))
         return outcome
-    outcome.rollback = _roll_back(backend, snapshot, journal, run_id, report, progress, clock)
+    outcome.rollback = roll_back(backend, snapshot, journal, run_id, progress, clock, signals, target_name,
+                                 what="apply", settle=_settle(backend, report))
     journal.append(Finish(run_id=run_id, outcome="rolled_back" if outcome.rollback.complete else "rollback_incomplete"))
     return outcome
 
@@ -140,11 +150,27 @@ def _post_apply_snapshot(
                         {**recorded, "fingerprint": plan.desired_fingerprint, "pre_apply": pre.id})
 
 
-def _roll_back(
-    backend: Backend, snapshot: Snapshot, journal: Journal, run_id: str, report: ExecutionReport,
-    progress: Progress, clock: Clock,
+def _settle(backend: Backend, report: ExecutionReport) -> float:
+    """A step that timed out may still be carried out by the server: give it the same time again first."""
+    return backend.timeout if report.failed is not None and report.failed.outcome_unknown else 0.0
+
+
+def roll_back(
+    backend: Backend, snapshot: Snapshot, journal: Journal, run_id: str, progress: Progress, clock: Clock,
+    signals: RunSignals, target_name: str, *, what: str, settle: float = 0.0,
 ) -> ConvergeOutcome:
-    progress(Note(f"apply failed; rolling back to snapshot {snapshot.id}"))
-    # A step that timed out may still be carried out by the server: give it the same time again first.
-    settle = backend.timeout if report.failed is not None and report.failed.outcome_unknown else 0.0
-    return converge(backend, snapshot, journal, run_id, progress, label="rollback", settle=settle, clock=clock)
+    """Converge back to ``snapshot`` after a failed or interrupted ``what`` (apply, revert). A signal is
+    acknowledged, not obeyed; the next one aborts: no new write starts, and a note says what remains
+    and which revert finishes it."""
+    signals.rolling_back()
+    why = f"interrupted ({signals.reason()})" if signals.interrupted else "failed"
+    progress(Note(f"{what} {why}; rolling back to snapshot {snapshot.id}"))
+    back = converge(backend, snapshot, journal, run_id, progress, label="rollback", settle=settle, clock=clock,
+                    stop=signals.stop_rollback, stop_reason=signals.reason)
+    if back.complete:
+        progress(Note(f"rollback complete: the environment is back at snapshot {snapshot.id}"))
+    elif back.interrupted:
+        left = "what remains is unknown" if back.remaining is None else f"{len(back.remaining.changes)} change(s) left"
+        progress(Note(f"rollback aborted ({signals.reason()}): the space is part-way back; {left}; finish it with: "
+                      f"reconcile revert {snapshot.id} --target {target_name}"))
+    return back

@@ -6,6 +6,8 @@ round that does not get there re-reads and plans again, up to ``CONVERGE_ROUNDS`
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
@@ -40,6 +42,8 @@ class ConvergeOutcome:
     error: str | None = None
     #: The environment as last read (raw JSON), when it could be read.
     final_raw: RawEnvironment | None = None
+    #: ``stop`` was set (a signal): no new write started, no further round was tried.
+    interrupted: bool = False
 
 
 def converge(
@@ -52,6 +56,8 @@ def converge(
     label: str,
     settle: float = 0.0,
     clock: Clock = SYSTEM_CLOCK,
+    stop: threading.Event | None = None,
+    stop_reason: Callable[[], str] | None = None,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
@@ -60,6 +66,7 @@ def converge(
     environment, so a resource changed under the rollback is planned again from what it now holds.
     Never raises for an API or network failure: the outcome says whether the environment reached the
     snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
+    Once ``stop`` is set (a signal) no new write starts and no further round is tried.
     """
     wanted = snapshot_state(snapshot).model
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
@@ -70,11 +77,15 @@ def converge(
     for round_number in range(1, CONVERGE_ROUNDS + 1):
         outcome.error = None
         try:
-            _round(backend, snapshot, wanted, Executor(backend, journal, run_id, progress, clock=clock), label, outcome)
+            executor = Executor(backend, journal, run_id, progress, clock=clock, stop=stop, stop_reason=stop_reason)
+            _round(backend, snapshot, wanted, executor, label, outcome)
         except ReconcileError as exc:
             outcome.error = str(exc)
             progress(Note(f"[{label}] stopped: {exc}"))
-        if outcome.complete or round_number == CONVERGE_ROUNDS:
+        outcome.interrupted = outcome.report.interrupted or (stop is not None and stop.is_set())
+        if outcome.interrupted and not outcome.complete:
+            outcome.error = outcome.error or str(outcome.report.failure or "interrupted")
+        if outcome.complete or outcome.interrupted or round_number == CONVERGE_ROUNDS:
             break
         progress(Note(f"[{label}] round {round_number} did not reach the snapshot; re-reading and planning again"))
         clock.sleep(max(settle, 1.0))

@@ -10,6 +10,7 @@ from pathlib import Path
 from reconcile.config import Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, read_models, sort_problems
 from reconcile.errors import InputError
+from reconcile.interrupts import RunSignals
 from reconcile.journal import find_unfinished
 from reconcile.lock import ApplyLock, break_lock
 from reconcile.snapshots import SnapshotStore
@@ -56,10 +57,24 @@ def unfinished_warnings(project: Project, target: TargetConfig) -> list[str]:
 
 
 @contextmanager
-def locked(project: Project, target: TargetConfig, command: str) -> Iterator[None]:
-    """Hold the target's apply lock for the block: two runs that write never interleave."""
-    with ApplyLock(project.lock_path(target), target.name, command):
-        yield
+def locked(project: Project, target: TargetConfig, command: str) -> Iterator[RunSignals]:
+    """Hold the target's apply lock for the block: two runs that write never interleave.
+
+    SIGINT, SIGTERM and SIGHUP are handled for the block (``reconcile.interrupts``: the run sets the
+    mode, a signal stops it and it rolls back); the lock is taken and released shielded from them, so
+    it is released however the run ends, short of SIGKILL.
+    """
+    signals = RunSignals()
+    with signals.installed():
+        lock, acquired = ApplyLock(project.lock_path(target), target.name, command), False
+        try:
+            with signals.shielded():
+                acquired = bool(lock.__enter__())
+            yield signals
+        finally:
+            signals.closing()  # from here on a signal is ignored: the lock is released, the run ends
+            if acquired:
+                lock.__exit__(None, None, None)
 
 
 def unlock(project: Project, target_name: str | None) -> Path:

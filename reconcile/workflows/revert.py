@@ -18,7 +18,7 @@ from reconcile.planner import destructive_addresses, make_plan
 from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot
 from reconcile.targets import open_target
-from reconcile.workflows.apply import Confirm
+from reconcile.workflows.apply import Confirm, roll_back
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.metadata import export, metadata, renamed_back
 from reconcile.workflows.project import Project, locked
@@ -33,6 +33,8 @@ class RevertOutcome:
     post_snapshot: Snapshot | None = None
     converged: ConvergeOutcome | None = None
     declined: bool = False
+    #: A signal stopped the revert: the way back to the pre-revert snapshot (the state before it).
+    rollback: ConvergeOutcome | None = None
 
 
 def revert(
@@ -48,7 +50,7 @@ def revert(
     target = project.config.target(target_name)
     snapshot = resolve_snapshot(project, target, ref)
     wanted = snapshot_state(snapshot).model
-    with locked(project, target, "revert"), open_target(target) as opened:
+    with locked(project, target, "revert") as signals, open_target(target) as opened:
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
         back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
@@ -65,10 +67,15 @@ def revert(
         progress(Note(f"pre-revert snapshot {pre.id} written and verified"))
         run_id = secrets.token_hex(6)
         journal = journal_of(pre)
+        signals.writing()
         journal.append(Start(run_id=run_id, command="revert", target=target.name, snapshot=pre.id,
                              reverting_to=snapshot.id))
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
-                                     clock=clock)
+                                     clock=clock, stop=signals.stop_run, stop_reason=signals.reason)
+        if outcome.converged.interrupted and not outcome.converged.complete:
+            # Stopped like an apply: back to the state before the revert, the pre-revert snapshot.
+            outcome.rollback = roll_back(opened.backend, pre, journal, run_id, progress, clock, signals,
+                                         target.name, what="revert")
         _finish(project, target, outcome, journal, run_id, recorded, wanted)
         return outcome
 
@@ -81,6 +88,8 @@ def _finish(
     converged, pre, snapshot = outcome.converged, outcome.pre_snapshot, outcome.snapshot
     assert converged is not None and pre is not None
     outcome_name = "complete" if converged.complete else "failed"
+    if outcome.rollback is not None:
+        outcome_name = "rolled_back" if outcome.rollback.complete else "rollback_incomplete"
     if converged.complete and converged.final_raw is not None:
         # What the tool left the environment at: the baseline `drift` compares with from now on.
         outcome.post_snapshot = project.store.create(
