@@ -70,6 +70,8 @@ class ExecutionReport:
     #: post-apply snapshot without reading the environment once more.
     final_raw: RawEnvironment | None = None
     interrupted: bool = False
+    #: Every step that ran, ok or not, in the order they finished (parallel steps may fail together).
+    outcomes: list[StepOutcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -156,6 +158,7 @@ class Executor:
         self._seq = 0
         self._done = 0
         self._total = 0
+        self._outcomes: list[StepOutcome] = []  # the running report's
         # Guards the journal, the step counter and the version map across worker threads.
         self._lock = threading.RLock()
 
@@ -165,7 +168,9 @@ class Executor:
         versions = _Versions(dict(plan.live_meta))
         self._total = sum(len(phase.steps) for phase in plan.phases)
         self._done = 0
+        self._outcomes = report.outcomes
         remaining = list(plan.phases)
+        phase: Phase | None = None
         try:
             while remaining:
                 phase = remaining.pop(0)
@@ -182,12 +187,26 @@ class Executor:
         except KeyboardInterrupt:
             report.interrupted = True
             report.failure = ReconcileError("interrupted (Ctrl-C)")
-            report.pending = _steps_of(remaining)
+            report.pending = self._cut_short(report, phase) + _steps_of(remaining)
             self._journal(Interrupted, label=label, after_step=self._done)
         except ReconcileError as exc:
             report.failure = exc
-            report.pending = _steps_of(remaining)
+            report.pending = self._cut_short(report, phase) + _steps_of(remaining)
         return report
+
+    def _cut_short(self, report: ExecutionReport, phase: Phase | None) -> list[tuple[str, Step]]:
+        """``phase`` was cut short by an exception: its finished steps join ``report`` (applied, or the
+        failed one), and its other steps are returned as not run, so the counts stay true."""
+        if phase is None:
+            return []
+        with self._lock:
+            finished = [o for o in self._outcomes if o.phase == phase.name]
+        known = {id(o) for o in report.applied}
+        report.applied.extend(o for o in finished if o.ok and id(o) not in known)
+        if report.failed is None:
+            report.failed = next((o for o in finished if not o.ok), None)
+        ran = {id(o.step) for o in finished}
+        return [(phase.name, step) for step in phase.steps if id(step) not in ran]
 
     def _run_phase(
         self, phase: Phase, versions: _Versions, label: str
@@ -245,6 +264,8 @@ class Executor:
             outcome = StepOutcome(phase.name, step, False, self._ms_since(started), error=str(exc),
                                   outcome_unknown=exc.outcome_unknown)
         self._journal_step(label, phase, step, outcome)
+        with self._lock:
+            self._outcomes.append(outcome)
         self.progress(StepDone(label, done, self._total, outcome.ok, step.description, outcome.duration_ms,
                                outcome.error))
         return outcome

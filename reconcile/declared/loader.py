@@ -39,6 +39,7 @@ from reconcile.model import (
 )
 from reconcile.sources import DeclaredModel, KeyPath, Position, Source, sort_problems
 from reconcile.tomlsource import TomlReadError, read_toml
+from reconcile.wording import count
 
 _File = TypeVar("_File", ContentTypeFile, LocalesFile)
 
@@ -75,7 +76,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
     content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found)
     locales = _load_locales(models_dir / LOCALES_FILE, found)
     if found.problems:
-        raise InputError(sort_problems(found.problems), f"{len(found.problems)} problem(s) in the model files")
+        raise InputError(sort_problems(found.problems), f"{count(len(found.problems), 'problem')} in the model files")
     model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
     return DeclaredModel(model, found.sources, found.positions)
 

@@ -40,6 +40,8 @@ class ConvergeOutcome:
     error: str | None = None
     #: The environment as last read (raw JSON), when it could be read.
     final_raw: RawEnvironment | None = None
+    #: Steps applied over every round (``report`` holds the last round's only).
+    steps_applied: int = 0
 
 
 def converge(
@@ -93,6 +95,7 @@ def _round(
     outcome.plan = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
                              allow_destroy=True)
     outcome.report = executor.run(outcome.plan, label=label)
+    outcome.steps_applied += len(outcome.report.applied)
     if outcome.report.ok:
         outcome.restore = restore_entries(backend, entries_from_export(snapshot.export), executor.progress)
     outcome.final_raw = backend.read_raw()

@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _type(ct_id: str) -> str:
-    return f'format = 1\nid = "{ct_id}"\nname = "{ct_id}"\n\n[[fields]]\nid = "title"\nname = "Title"\ntype = "Symbol"\n'
+    fields = '[[fields]]\nid = "title"\nname = "Title"\ntype = "Symbol"\n'
+    return f'format = 1\nid = "{ct_id}"\nname = "{ct_id}"\n\n{fields}'
 
 
 @pytest.fixture
