@@ -41,6 +41,7 @@ from reconcile.model import (
 )
 from reconcile.plan import Phase
 from reconcile.steps import Step
+from reconcile.wording import count
 
 _Resource = TypeVar("_Resource", ContentType, EditorInterface)
 
@@ -297,7 +298,7 @@ class PhaseBuilder:
         made: list[Step] = []
         entries = self.entry_counts.get(address, 0)
         if entries > 0:
-            description = f"delete the {entries} entries of {ct_id}"
+            description = f"delete the {count(entries, 'entry')} of {ct_id}"
             made.append(steps.DeleteEntries(resource_id=ct_id, description=description, changes=links))
         meta = self.live.meta_for("content_type", ct_id)
         if meta is not None and meta.is_published:

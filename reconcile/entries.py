@@ -12,6 +12,7 @@ from reconcile.addresses import Address, parse_address
 from reconcile.backend import Backend
 from reconcile.model import ContentModel, Entry
 from reconcile.progress import Note, Progress
+from reconcile.wording import count
 
 EntriesByType = dict[str, list[Entry]]
 
@@ -105,7 +106,7 @@ def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progr
             if now is None or wanted != now.fields:
                 _write(backend, entry, now, wanted)
                 result.restored += 1
-    progress(Note(f"restored {result.restored} entr{'y' if result.restored == 1 else 'ies'}"))
+    progress(Note(f"restored {count(result.restored, 'entry')}"))
     return result
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reconcile.wording import count
+
 
 class ReconcileError(Exception):
     """An expected failure with a message fit for a user: what is wrong and how to fix it."""
@@ -42,7 +44,7 @@ class InputError(ReconcileError):
 
     def __init__(self, problems: list[Problem], summary: str | None = None) -> None:
         self.problems = problems
-        head = summary or f"{len(problems)} problem(s) in the input"
+        head = summary or f"{count(len(problems), 'problem')} in the input"
         super().__init__(head + "".join(f"\n  - {p}" for p in problems))
 
 

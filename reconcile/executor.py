@@ -71,6 +71,8 @@ class ExecutionReport:
     #: post-apply snapshot without reading the environment once more.
     final_raw: RawEnvironment | None = None
     interrupted: bool = False
+    #: Every step that ran, ok or not, in the order they finished (parallel steps may fail together).
+    outcomes: list[StepOutcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -163,6 +165,7 @@ class Executor:
         self._seq = 0
         self._done = 0
         self._total = 0
+        self._outcomes: list[StepOutcome] = []  # the running report's
         # Guards the journal, the step counter and the version map across worker threads.
         self._lock = threading.RLock()
         #: Set by a signal handler (``reconcile.interrupts``): no new step starts once it is set.
@@ -181,7 +184,9 @@ class Executor:
         self._total = sum(len(phase.steps) for phase in plan.phases)
         self._done = 0
         self._interrupted_by = None
+        self._outcomes = report.outcomes
         remaining = list(plan.phases)
+        phase: Phase | None = None
         normalizing = Interner()  # the verifications of this run: each phase's live read shares the last's values
         stopped = False
         try:
@@ -204,10 +209,10 @@ class Executor:
         except KeyboardInterrupt:  # Ctrl-C where no handler turns it into ``stop`` (not the main thread)
             self._interrupted_by = "Ctrl-C"
             stopped = True
-            report.pending = _steps_of(remaining)
+            report.pending = self._cut_short(report, phase) + _steps_of(remaining)
         except ReconcileError as exc:
             report.failure = exc
-            report.pending = _steps_of(remaining)
+            report.pending = self._cut_short(report, phase) + _steps_of(remaining)
         # A signal after the last phase was verified stops nothing: the run is complete.
         if stopped and report.failed is None and report.failure is None:
             report.interrupted = True
@@ -220,6 +225,20 @@ class Executor:
 
     def _reason(self) -> str:
         return self._interrupted_by or (self.stop_reason() if self.stop_reason is not None else "Ctrl-C")
+
+    def _cut_short(self, report: ExecutionReport, phase: Phase | None) -> list[tuple[str, Step]]:
+        """``phase`` was cut short by an exception: its finished steps join ``report`` (applied, or the
+        failed one), and its other steps are returned as not run, so the counts stay true."""
+        if phase is None:
+            return []
+        with self._lock:
+            finished = [o for o in self._outcomes if o.phase == phase.name]
+        known = {id(o) for o in report.applied}
+        report.applied.extend(o for o in finished if o.ok and id(o) not in known)
+        if report.failed is None:
+            report.failed = next((o for o in finished if not o.ok), None)
+        ran = {id(o.step) for o in finished}
+        return [(phase.name, step) for step in phase.steps if id(step) not in ran]
 
     def _run_phase(
         self, phase: Phase, versions: _Versions, label: str
@@ -292,6 +311,8 @@ class Executor:
             outcome = StepOutcome(phase.name, step, False, self._ms_since(started), error=str(exc),
                                   outcome_unknown=exc.outcome_unknown)
         self._journal_step(label, phase, step, outcome)
+        with self._lock:
+            self._outcomes.append(outcome)
         self.progress(StepDone(label, done, self._total, outcome.ok, step.description, outcome.duration_ms,
                                outcome.error))
         return outcome

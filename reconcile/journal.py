@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .errors import InputError, Problem, ReconcileError
 from .fsio import fsync_dir
-from .snapshots import JOURNAL_FILE, Snapshot, SnapshotStore
+from .snapshots import JOURNAL_FILE, Snapshot, SnapshotInfo, SnapshotStore
 
 JournalState = Literal["complete", "rolled_back", "failed", "unfinished"]
 # Snapshot kinds whose journal records a run that changes the target.
@@ -274,18 +274,26 @@ def journal_state(records: Iterable[Record | Mapping[str, Any]]) -> JournalState
 
 def find_unfinished(store: SnapshotStore, target: str) -> list[Snapshot]:
     """Pre-apply and pre-revert snapshots of ``target`` whose journal has a start but no finish after
-    it: runs that died mid-way. Each snapshot is the state before its run, so ``reconcile revert <id>``
-    restores it. A journal too damaged to read is counted as unfinished (the safe assumption). Only
-    the snapshots found are loaded (and verified): a damaged one raises, as it is the revert target."""
-    found = []
+    it: runs that died mid-way, oldest first. Each snapshot is the state before its run, so ``reconcile
+    revert <id>`` restores it. A later run on the target that completed ends them: it started from the
+    state they left and brought the target to a known one, so only the runs that died since the last
+    completed run are returned. A journal too damaged to read is counted as unfinished (the safe
+    assumption). Only the snapshots found are loaded (and verified): a damaged one raises, as it is the
+    revert target."""
+    found: list[SnapshotInfo] = []
     for info in store.list(target):
-        if info.kind not in RUN_SNAPSHOT_KINDS:
-            continue
-        try:
-            records = Journal.records(info.path / JOURNAL_FILE)
-            unfinished = any(isinstance(r, Start) for r in records) and journal_state(records) == "unfinished"
-        except InputError:
-            unfinished = True
-        if unfinished:
-            found.append(store.load(info.id, target))
-    return found
+        state = _run_state(info) if info.kind in RUN_SNAPSHOT_KINDS else None
+        if state == "complete":
+            found = []
+        elif state == "unfinished":
+            found.append(info)
+    return [store.load(info.id, target) for info in found]
+
+
+def _run_state(info: SnapshotInfo) -> JournalState | None:
+    """The state of the run that started from snapshot ``info``; None when no run started from it."""
+    try:
+        records = Journal.records(info.path / JOURNAL_FILE)
+    except InputError:
+        return "unfinished"
+    return journal_state(records) if any(isinstance(r, Start) for r in records) else None

@@ -33,6 +33,7 @@ from reconcile.model import (
 )
 from reconcile.normalize import fingerprint
 from reconcile.steps import Step
+from reconcile.wording import count
 
 #: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
 #: minor part when keys are added (1.1: ``changes`` on every step). Every 1.x plan is read.
@@ -203,7 +204,7 @@ def _step_problems(plan: Plan, source: str) -> Iterator[Problem]:
                 yield Problem(source, where, f"{step.action} {shown(step.resource_id)}: {problem}", _REPLAN)
             unknown = [index for index in step.changes if index >= len(plan.changes)]
             if unknown:
-                message = f"links to changes {unknown}, but the plan has {len(plan.changes)} change(s)"
+                message = f"links to changes {unknown}, but the plan has {count(len(plan.changes), 'change')}"
                 yield Problem(source, f"{where}.changes", message, _REPLAN)
             known.update(_created(step))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from reconcile import workflows
 from reconcile.errors import ApiError, PolicyBlocked, ReconcileError
@@ -21,8 +22,61 @@ from reconcile.workflows import Plan
 
 OK, ERROR, CHANGES, BLOCKED = 0, 1, 2, 3
 
+# The class of every usage error (unknown option or command, missing or bad argument): the base of
+# typer.BadParameter, whether typer vendors click or imports it.
+UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+assert UsageError.__name__ == "UsageError"
+
+
+class ReconcileGroup(TyperGroup):
+    """The root command. A usage error anywhere in the tree exits ``ERROR`` (1) with the usage message on
+    stderr, not click's 2: 2 means "changes" or "drift" here, and CI must not read a typo as either.
+
+    Subcommands are parsed inside the root's ``invoke``, so catching here covers every command, whether
+    run as the ``reconcile`` script or through typer's ``CliRunner``.
+    """
+
+    def make_context(self, info_name: str | None, args: list[str], *rest: Any, **extra: Any) -> Any:
+        argv = list(args)
+        try:
+            ctx = super().make_context(info_name, args, *rest, **extra)
+        except UsageError as exc:
+            raise _exits_1(exc) from None
+        ctx.meta[_ARGV] = argv
+        return ctx
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            if getattr(exc, "ctx", None) is None:  # click leaves it out of "requires an argument"
+                exc.ctx = _command_context(ctx, ctx.meta.get(_ARGV, []))  # type: ignore[attr-defined]
+            raise _exits_1(exc) from None
+
+
+_ARGV = "reconcile.argv"
+
+
+def _exits_1(exc: Exception) -> Exception:
+    exc.exit_code = ERROR  # type: ignore[attr-defined]
+    return exc
+
+
+def _command_context(root: Any, argv: list[str]) -> Any:
+    """A context of the command ``argv`` names (``snapshots diff``), for its usage line. Groups here take
+    no option but --help/--version, so the command path is the leading words."""
+    ctx = root
+    for word in [a for a in argv if not a.startswith("-")]:
+        command = ctx.command.get_command(ctx, word) if isinstance(ctx.command, TyperGroup) else None
+        if command is None:
+            break
+        ctx = command.context_class(command, info_name=word, parent=ctx)
+    return ctx
+
+
 app = typer.Typer(
     name="reconcile",
+    cls=ReconcileGroup,
     help="Declarative reconciliation of Contentful content models: plan, apply, revert, drift, pull.",
     no_args_is_help=True,
     add_completion=False,

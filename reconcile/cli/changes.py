@@ -26,7 +26,7 @@ from reconcile.cli.base import (
     render,
 )
 from reconcile.cli.terminal import TerminalProgress, confirmer, warn
-from reconcile.render import render_text
+from reconcile.render import count, render_text
 from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 
 
@@ -43,9 +43,8 @@ def _main(
 @guarded
 def validate_cmd(config: ConfigOpt = None, models: ModelsOpt = None) -> None:
     """Check the model files offline (no request is sent)."""
-    declared = workflows.validate_models(open_project(config, models))
-    count = len(declared.model.content_types)
-    err(f"OK: {count} content type(s), {len(declared.model.locales)} locale(s) are valid.")
+    model = workflows.validate_models(open_project(config, models)).model
+    err(f"OK: {count(len(model.content_types), 'content type')} and {count(len(model.locales), 'locale')} are valid.")
 
 
 @app.command("plan")
@@ -78,36 +77,42 @@ def _report_execution(outcome: workflows.ApplyOutcome) -> int:
     report = outcome.report
     if report is None:
         return OK
+    snap = outcome.snapshot.id if outcome.snapshot else "?"
     if report.ok:
-        snap = outcome.snapshot.id if outcome.snapshot else "?"
         post = outcome.post_snapshot.id if outcome.post_snapshot else "?"
-        err(f"Apply complete: {len(report.applied)} step(s). Pre-apply snapshot {snap}; post-apply {post}.")
+        err(f"Apply complete: {count(len(report.applied), 'step')}. Pre-apply snapshot {snap}; post-apply {post}.")
         err(f"Undo with: reconcile revert {snap}")
         return OK
-    err(f"Apply FAILED after {len(report.applied)} applied step(s).")
-    if report.failed is not None:
-        err(f"  failed step: {report.failed.step.description}: {report.failed.error}")
+    total = sum(len(phase.steps) for phase in outcome.plan.phases)
+    err(f"Apply FAILED after {len(report.applied)} of {count(total, 'step')} applied.")
+    for failed in [o for o in report.outcomes if not o.ok] or ([report.failed] if report.failed else []):
+        err(f"  failed step: {failed.step.description}: {failed.error}")
     if report.failure is not None:
         err(f"  failure: {report.failure}")
     if report.pending:
-        err(f"  not run: {len(report.pending)} step(s)")
-    rollback = outcome.rollback
-    if rollback is None:
-        snap = outcome.snapshot.id if outcome.snapshot else "?"
-        err(f"No rollback (--no-rollback). Restore the start with: reconcile revert {snap}")
-    elif rollback.complete:
-        err(
-            f"Rolled back to the pre-apply snapshot: the environment is at its starting state "
-            f"({rollback.restore.restored} entr(ies) restored)."
-        )
-    else:
-        snap = outcome.snapshot.id if outcome.snapshot else "?"
-        err(f"Rollback INCOMPLETE{': ' + rollback.error if rollback.error else ''}.")
-        if rollback.remaining is not None:
-            err("What remains to reach the starting state:")
-            err(render_text(rollback.remaining))
-        err(f"Restore the start with: reconcile revert {snap}")
+        err(f"  not run: {count(len(report.pending), 'step')}")
+    _report_rollback(outcome.rollback, snap)
     return ERROR
+
+
+def _report_rollback(rollback: workflows.ConvergeOutcome | None, snap: str) -> None:
+    if rollback is None:
+        err(f"No rollback (--no-rollback). Restore the start with: reconcile revert {snap}")
+        return
+    ran = f"the rollback then ran {count(rollback.steps_applied, 'step')}"
+    if rollback.complete:
+        err(
+            f"Rolled back to the pre-apply snapshot {snap}: {ran} and restored "
+            f"{count(rollback.restore.restored, 'entry')}; the environment is at its starting state."
+        )
+        return
+    err(f"Rollback INCOMPLETE: {ran}{', then stopped: ' + rollback.error if rollback.error else ''}.")
+    if rollback.report.failed is not None:
+        err(f"  failed step: {rollback.report.failed.step.description}: {rollback.report.failed.error}")
+    if rollback.remaining is not None:
+        err("What remains to reach the starting state:")
+        err(render_text(rollback.remaining))
+    err(f"Restore the start with: reconcile revert {snap}")
 
 
 @app.command("apply")
@@ -164,7 +169,7 @@ def revert_cmd(
     if converged.complete:
         err(
             f"Revert complete: the environment matches snapshot {outcome.snapshot.id} "
-            f"({converged.restore.restored} entr(ies) restored)."
+            f"({count(converged.restore.restored, 'entry')} restored)."
         )
         if outcome.pre_snapshot is not None:
             err(f"Undo the revert with: reconcile revert {outcome.pre_snapshot.id}")

@@ -30,6 +30,7 @@ from reconcile.cli.base import (
 )
 from reconcile.cli.terminal import TerminalProgress
 from reconcile.errors import ReconcileError
+from reconcile.render import count
 
 
 @app.command("rehearse")
@@ -87,7 +88,7 @@ def pull_cmd(
     written = workflows.pull(open_project(config, models), target, content_type=content_type)
     for path in written:
         typer.echo(str(path))
-    err(f"Wrote {len(written)} file(s).")
+    err(f"Wrote {count(len(written), 'file')}.")
 
 
 @app.command("unlock")

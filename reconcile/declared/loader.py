@@ -42,6 +42,7 @@ from reconcile.model import (
 )
 from reconcile.sources import DeclaredModel, KeyPath, Position, Source, Unread, sort_problems
 from reconcile.tomlsource import TomlReadError, read_toml
+from reconcile.wording import count
 
 _File = TypeVar("_File", ContentTypeFile, LocalesFile)
 
@@ -87,7 +88,7 @@ def load_models(models_dir: Path) -> DeclaredModel:
     """Read ``models_dir`` into a ``DeclaredModel``; raise ``InputError`` listing every problem found."""
     declared, problems = read_models(models_dir)
     if problems:
-        raise InputError(problems, f"{len(problems)} problem(s) in the model files")
+        raise InputError(problems, f"{count(len(problems), 'problem')} in the model files")
     return declared
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from reconcile.changes import Change
 from reconcile.drift import DriftItem, DriftReport
 from reconcile.render.common import label, symbol
+from reconcile.wording import count
 
 DRIFT_FORMAT_VERSION = "1.0"
 
@@ -26,8 +27,8 @@ def _headline(report: DriftReport) -> str:
     if not report.has_drift:
         return "No drift: the live environment matches the models and the last apply."
     return (
-        f"Drift: {len(report.out_of_band)} change(s) made outside the tool, "
-        f"{len(report.pending)} pending change(s) in the files."
+        f"Drift: {count(len(report.out_of_band), 'change')} made outside the tool, "
+        f"{count(len(report.pending), 'pending change')} in the files."
     )
 
 

@@ -11,6 +11,7 @@ from reconcile.changes import Change
 from reconcile.plan import Plan
 from reconcile.render.common import by_severity, headline_note, label, summary_line, symbol
 from reconcile.render.text import phase_lines
+from reconcile.wording import count
 
 MAX_CHARS = 60_000
 _TABLE_HEAD = ["| | change | address | impact | entries |", "|---|---|---|---|---|"]
@@ -37,7 +38,7 @@ def render_markdown(plan: Plan) -> str:
     head += [f"**{summary_line(plan)}**", ""]
     if plan.blocked:
         head += [
-            f"> **Blocked:** {len(plan.blocked)} data-destroying change(s) not allowed by policy. "
+            f"> **Blocked:** {count(len(plan.blocked), 'data-destroying change')} not allowed by policy. "
             "Pass `--allow-destroy` or allow them in `reconcile.toml`.",
             "",
         ]
@@ -60,7 +61,7 @@ def render_markdown(plan: Plan) -> str:
     omitted_details = ["_Phase detail left out to fit a comment; run `reconcile plan` for the full text._", ""]
     shown = len(rows)
     while True:
-        cut = [] if shown == len(rows) else [f"| | … and {len(rows) - shown} more change(s) | | | |"]
+        cut = [] if shown == len(rows) else [f"| | … and {count(len(rows) - shown, 'more change')} | | | |"]
         text = "\n".join([*head, *_TABLE_HEAD, *rows[:shown], *cut, "", *omitted_details, *notes, *footer])
         if len(text) <= MAX_CHARS or shown == 0:
             return text

@@ -31,6 +31,7 @@ from reconcile.validate.vocabulary import (
     is_date,
     strings,
 )
+from reconcile.wording import a
 
 
 @dataclass
@@ -131,7 +132,7 @@ class ContentTypeCheck:
         elif target is not None and target.type not in DISPLAY_FIELD_TYPES:
             yield self.problem(
                 ("display_field",),
-                f"display_field {shown(display)} is a {target.type} field; it must be Symbol or Text",
+                f"display_field {shown(display)} is {a(target.type)} field; it must be Symbol or Text",
                 "choose a Symbol or Text field as the entry title",
             )
 
@@ -246,7 +247,7 @@ class ContentTypeCheck:
             wrong = [v for v in value if not fits_in(v, target)]
             if wrong:
                 yield self.problem(
-                    at, f"in lists {', '.join(repr(v) for v in wrong)}, which a {target} field can never hold",
+                    at, f"in lists {', '.join(repr(v) for v in wrong)}, which {a(target)} field can never hold",
                     "list " + ("whole numbers" if target == "Integer" else "numbers" if target == "Number"
                                else "strings, e.g. in = [\"draft\", \"published\"]"),
                 )
@@ -326,7 +327,7 @@ class ContentTypeCheck:
             if not fits_type(value, f.type) or (f.type == "Date" and not is_date(value)):
                 yield self.problem(
                     (*where, code),
-                    f"default value {value!r} does not fit a {f.type} field",
+                    f"default value {value!r} does not fit {a(f.type)} field",
                     DEFAULT_HINTS[f.type],
                 )
 

@@ -19,6 +19,7 @@ from reconcile.plan import Plan
 from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot, SnapshotStore
 from reconcile.targets import open_target
+from reconcile.wording import count
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.metadata import export, metadata, renames
 from reconcile.workflows.plan import load_plan_file
@@ -170,7 +171,8 @@ def roll_back(
     if back.complete:
         progress(Note(f"rollback complete: the environment is back at snapshot {snapshot.id}"))
     elif back.interrupted:
-        left = "what remains is unknown" if back.remaining is None else f"{len(back.remaining.changes)} change(s) left"
+        remaining = back.remaining
+        left = "what remains is unknown" if remaining is None else f"{count(len(remaining.changes), 'change')} left"
         progress(Note(f"rollback aborted ({signals.reason()}): the space is part-way back; {left}; finish it with: "
                       f"reconcile revert {snapshot.id} --target {target_name}"))
     return back

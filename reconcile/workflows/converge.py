@@ -44,6 +44,8 @@ class ConvergeOutcome:
     final_raw: RawEnvironment | None = None
     #: ``stop`` was set (a signal): no new write started, no further round was tried.
     interrupted: bool = False
+    #: Steps applied over every round (``report`` holds the last round's only).
+    steps_applied: int = 0
 
 
 def converge(
@@ -104,6 +106,7 @@ def _round(
     outcome.plan = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
                              allow_destroy=True)
     outcome.report = executor.run(outcome.plan, label=label)
+    outcome.steps_applied += len(outcome.report.applied)
     if outcome.report.ok:
         outcome.restore = restore_entries(backend, entries_from_export(snapshot.export), executor.progress)
     outcome.final_raw = backend.read_raw()

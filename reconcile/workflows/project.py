@@ -15,6 +15,7 @@ from reconcile.journal import find_unfinished
 from reconcile.lock import ApplyLock, break_lock
 from reconcile.snapshots import SnapshotStore
 from reconcile.validate import validate
+from reconcile.wording import count
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,27 @@ def validate_models(project: Project) -> DeclaredModel:
     declared, read_problems = read_models(project.models_dir)
     problems = sort_problems([*read_problems, *validate(declared)])
     if problems:
-        raise InputError(problems, summary=f"{len(problems)} problem(s) in the models under {project.models_dir}")
+        summary = f"{count(len(problems), 'problem')} in the models under {project.models_dir}"
+        raise InputError(problems, summary=summary)
     return declared
 
 
 def unfinished_warnings(project: Project, target: TargetConfig) -> list[str]:
-    """Warn about applies that died mid-way, naming the revert that restores their start."""
+    """Warn about runs on the target that died mid-way since its last completed run (an apply or revert
+    that completes ends the warning), naming the revert that restores the state before the first of them:
+    the last state a run left whole. A died revert also gets the command that finishes it."""
+    died = find_unfinished(project.store, target.name)
+    if not died:
+        return []
+    first, flag = died[0], f"--target {target.name}"
+    later = f"; {count(len(died) - 1, 'later run')} did not finish either" if len(died) > 1 else ""
+    restore = f"to restore the state before it ran: reconcile revert {first.id} {flag}"
+    reverting_to = first.metadata.get("reverting_to") if first.kind == "pre-revert" else None
+    if reverting_to is None:
+        return [f"an apply on target {target.name!r} did not finish (pre-apply snapshot {first.id}){later}; {restore}"]
     return [
-        f"an apply on target {target.name!r} did not finish (snapshot {snap.id}); "
-        f"to restore the state before it run: reconcile revert {snap.id} --target {target.name}"
-        for snap in find_unfinished(project.store, target.name)
+        f"a revert on target {target.name!r} to snapshot {reverting_to} did not finish (pre-revert snapshot "
+        f"{first.id}){later}; to finish it: reconcile revert {reverting_to} {flag}; or, {restore}"
     ]
 
 

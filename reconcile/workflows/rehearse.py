@@ -26,6 +26,7 @@ from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot, SnapshotStore
 from reconcile.targets import LOCAL_ENVIRONMENT_ID, LOCAL_SPACE_ID, open_target
+from reconcile.wording import count
 from reconcile.workflows.apply import ApplyOutcome, apply_planned
 from reconcile.workflows.converge import converge
 from reconcile.workflows.metadata import export
@@ -149,7 +150,7 @@ class _Rehearsal:
         self.planned = planned = plan_against(self.sandbox, self.desired, self.target, self.allow_destroy)
         self.start = fingerprint(planned.live.model)
         refuse_blocked(planned.plan)
-        return f"{len(planned.plan.changes)} change(s)"
+        return count(len(planned.plan.changes), "change")
 
     def apply(self) -> str:
         planned = self.planned
@@ -162,12 +163,12 @@ class _Rehearsal:
         if not outcome.ok:
             failure = outcome.report.failed.error if outcome.report and outcome.report.failed else None
             raise ReconcileError(f"apply failed in the sandbox: {failure or outcome.report}")
-        return f"{len(outcome.report.applied) if outcome.report else 0} step(s)"
+        return count(len(outcome.report.applied) if outcome.report else 0, "step")
 
     def replan(self) -> str:
         again = make_plan(self.sandbox.read_live(), self.desired, allow_destroy=True)
         if not again.is_empty:
-            raise ReconcileError(f"re-plan after apply is not empty: {len(again.changes)} change(s) remain")
+            raise ReconcileError(f"re-plan after apply is not empty: {count(len(again.changes), 'change')} remain")
         return "no changes"
 
     def revert(self) -> str:
@@ -177,7 +178,7 @@ class _Rehearsal:
                              label="revert", clock=self.clock)
         if not converged.complete:
             raise ReconcileError("revert did not reach the pre-apply snapshot")
-        return f"{converged.restore.restored} entr(ies) restored"
+        return f"{count(converged.restore.restored, 'entry')} restored"
 
     def verify(self) -> str:
         now = fingerprint(self.sandbox.read_live().model)

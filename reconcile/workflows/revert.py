@@ -88,6 +88,8 @@ def _finish(
     converged, pre, snapshot = outcome.converged, outcome.pre_snapshot, outcome.snapshot
     assert converged is not None and pre is not None
     outcome_name = "complete" if converged.complete else "failed"
+    # Before this run's finish is written: once it is, no earlier run counts as unfinished.
+    unfinished = {s.id for s in find_unfinished(project.store, target.name)}
     if outcome.rollback is not None:
         outcome_name = "rolled_back" if outcome.rollback.complete else "rollback_incomplete"
     if converged.complete and converged.final_raw is not None:
@@ -99,7 +101,6 @@ def _finish(
         journal.append(Finish(run_id=run_id, outcome=outcome_name, post_snapshot=outcome.post_snapshot.id))
     else:
         journal.append(Finish(run_id=run_id, outcome=outcome_name))
-    unfinished = {s.id for s in find_unfinished(project.store, target.name)}
     if converged.complete and snapshot.id in unfinished:
         # The run that started from this snapshot died; this revert is how it ended.
         journal_of(snapshot).append(Finish(run_id=run_id, outcome="reverted", reverted_by=pre.id))

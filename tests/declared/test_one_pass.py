@@ -54,7 +54,7 @@ def test_two_shape_and_six_rule_problems_in_one_run(project: Path, command: list
     result = CliRunner().invoke(app, command)
     assert result.exit_code == ERROR, result.output
     assert "Traceback" not in result.output
-    assert f"8 problem(s) in the models under {models}" in result.output, result.output
+    assert f"8 problems in the models under {models}" in result.output, result.output
     lines = [line for line in result.output.splitlines() if line.startswith("  - ")]
     assert len(lines) == 8, result.output
     for name, _, _, line, message in EDITS:

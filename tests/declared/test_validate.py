@@ -121,7 +121,7 @@ FIELD = '[[fields]]\nid = "f"\nname = "F"\n'  # line 5: [[fields]], 6 id, 7 name
             FIELD + 'type = "Integer"\ndefault_value = { "en-US" = "1" }\n',
             "fields.f.default_value.en-US",
             9,
-            "default value '1' does not fit a Integer field",
+            "default value '1' does not fit an Integer field",
         ),
         (
             FIELD + 'type = "Symbol"\nallowed_resources = [{ type = "Contentful:Entry" }]\n',
@@ -187,7 +187,7 @@ def test_display_field_must_exist_and_be_symbol_or_text(tmp_path: Path) -> None:
     missing = _one(tmp_path / "1", "", 'display_field = "title"')
     assert (missing.path, missing.line) == ("display_field", 4) and "not a field" in missing.message
     wrong = _one(tmp_path / "2", FIELD + 'type = "Integer"\n', 'display_field = "f"')
-    assert "is a Integer field; it must be Symbol or Text" in wrong.message
+    assert "is an Integer field; it must be Symbol or Text" in wrong.message
 
 
 def test_field_count_limit(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ FIELD = '[[fields]]\nid = "f"\nname = "F"\n'  # line 5: [[fields]], 6 id, 7 name
         (FIELD + 'type = "Symbol"\nvalidations = [{ in = ["a", 1] }]\n',
          "fields.f.validations[0].in", "in lists 1, which a Symbol field can never hold"),
         (FIELD + 'type = "Integer"\nvalidations = [{ in = [1, 2.5] }]\n',
-         "fields.f.validations[0].in", "in lists 2.5, which a Integer field can never hold"),
+         "fields.f.validations[0].in", "in lists 2.5, which an Integer field can never hold"),
         (FIELD + 'type = "Array"\nitems = { type = "Symbol", validations = [{ in = [true] }] }\n',
          "fields.f.items.validations[0].in", "in lists True"),
         (FIELD + 'type = "Symbol"\nvalidations = [{ size = { min = 5, max = 2 } }]\n',

@@ -71,7 +71,7 @@ CASES: dict[str, Case] = {
     ),
     "step_change_link_missing.json": Case(
         "a step links to a change the plan does not have",
-        (INVALID, "phases.0.steps.1.changes: links to changes [3], but the plan has 1 change(s)"),
+        (INVALID, "phases.0.steps.1.changes: links to changes [3], but the plan has 1 change"),
     ),
     "put_without_body.json": Case(
         "content_type body removed",

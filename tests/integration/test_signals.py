@@ -212,7 +212,7 @@ def test_a_third_signal_aborts_the_rollback_and_names_the_revert_that_finishes_i
     stderr = err_path.read_text(encoding="utf-8")
     assert proc.returncode == 1, stderr
     assert "aborting the rollback" in stderr and "Traceback" not in stderr
-    found = re.search(r"rollback aborted \(SIGTERM\): the space is part-way back; \d+ change\(s\) left; "
+    found = re.search(r"rollback aborted \(SIGTERM\): the space is part-way back; \d+ changes? left; "
                       r"finish it with: reconcile revert (\S+) --target test", stderr)
     assert found, stderr
     assert not (workspace.root / ".reconcile" / "locks" / "test.lock").exists()
