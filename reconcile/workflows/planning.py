@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.config import TargetConfig
 from reconcile.entries import EntriesByType, capture, entry_counts
-from reconcile.errors import PolicyBlocked, StalePlan
-from reconcile.model import ContentModel, LiveState
+from reconcile.errors import PolicyBlocked, ReconcileError, StalePlan
+from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, diff_models, plan_changes
@@ -77,6 +77,36 @@ def check_not_stale(saved: Plan, live: LiveState, source: str) -> None:
                 f"the plan expected {meta.version}",
                 hint="run `reconcile plan --out FILE` again and review the new plan",
             )
+
+
+def check_target(saved: Plan, source: str, target: str) -> str | None:
+    """Refuse a saved plan made for another target (before any request); a plan that records no target
+    (format 1.0, 1.1) is accepted: the returned warning names what could not be checked."""
+    if saved.target is None:
+        return (f"plan {source} records no target (plan format {saved.format_version}): it could not be checked "
+                f"that it was made for target '{target}'; make plans again with this version to have it checked")
+    if saved.target != target:
+        _refuse(saved, source, f"target '{target}'", target)
+    return None
+
+
+def check_environment(saved: Plan, source: str, target: str, space_id: str, environment_id: str) -> None:
+    """Refuse a saved plan made against another space or environment than the opened target's."""
+    if (saved.space_id is not None and saved.space_id != space_id) or (
+        saved.environment_id is not None and saved.environment_id != environment_id
+    ):
+        _refuse(saved, source, f"target '{target}' (space {space_id}, environment {environment_id})", target)
+
+
+def _refuse(saved: Plan, source: str, here: str, target: str) -> None:
+    made = printable(saved.where or "no target")
+    replan = f"reconcile plan --target {target} --out FILE"
+    other = f"reconcile apply {source} --target {printable(saved.target)}" if saved.target else None
+    raise ReconcileError(
+        f"plan {source} was made for {made}, not for {here}; nothing was applied",
+        hint=f"make the plan again for this target: `{replan}`" + (f"; or apply it where it was made: `{other}`"
+                                                                     if other else ""),
+    )
 
 
 def refuse_blocked(plan: Plan) -> None:
