@@ -73,7 +73,7 @@ def apply(
         if desired is None:
             assert saved is not None
             check_environment(saved, str(plan_file), target.name, opened.space_id, opened.environment_id)
-            planned = replanned(opened.backend, saved, str(plan_file))
+            planned = replanned(opened.backend, saved, str(plan_file), target.name)
         else:
             planned = plan_against(opened.backend, desired, target, allow_destroy)
         planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id)

@@ -52,22 +52,23 @@ def plan_against(backend: Backend, desired: ContentModel, target: TargetConfig, 
     return Planned(plan, raw, live, entries)
 
 
-def replanned(backend: Backend, saved: Plan, source: str) -> Planned:
-    """A saved plan with the live state it runs against; the plan must not be stale."""
+def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planned:
+    """A saved plan with the live state it runs against on ``target``; the plan must not be stale."""
     raw = backend.read_raw()
     live = parse_environment(raw)
-    check_not_stale(saved, live, source)
+    check_not_stale(saved, live, source, target)
     return Planned(saved, raw, live, capture(backend, destructive_addresses(saved.changes), live.model))
 
 
-def check_not_stale(saved: Plan, live: LiveState, source: str) -> None:
+def check_not_stale(saved: Plan, live: LiveState, source: str, target: str) -> None:
     """Refuse a saved plan made against another state than the live one (fingerprint and versions)."""
+    replan = f"run `reconcile plan --target {target} --out FILE` again and review the new plan"
     actual = fingerprint(live.model)
     if actual != saved.live_fingerprint:
         raise StalePlan(
             f"stale plan {source}: the live environment changed since the plan was made "
             f"(planned against {saved.live_fingerprint[:19]}…, live is {actual[:19]}…)",
-            hint="run `reconcile plan --out FILE` again and review the new plan",
+            hint=replan,
         )
     for key, meta in saved.live_meta.items():
         now = live.meta.get(key)
@@ -75,7 +76,7 @@ def check_not_stale(saved: Plan, live: LiveState, source: str) -> None:
             raise StalePlan(
                 f"stale plan {source}: {key} is at version {now.version if now else 'none'}, "
                 f"the plan expected {meta.version}",
-                hint="run `reconcile plan --out FILE` again and review the new plan",
+                hint=replan,
             )
 
 

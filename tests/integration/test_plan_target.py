@@ -159,3 +159,11 @@ def test_a_plan_from_an_export_records_the_target_and_the_snapshots_space(two_sp
     assert (saved["target"], saved["space_id"], saved["environment_id"]) == ("dev", "local", "master")
     refused = _run("apply", "export.json", "-t", "stage", "--auto-approve")
     assert refused.exit_code == ERROR and "was made for target 'dev' (space local" in refused.stderr
+
+
+def test_a_stale_plan_suggests_planning_again_for_its_target(two_spaces: Emulator) -> None:
+    assert _run("plan", "-t", "stage", "--out", "stage.json").exit_code == CHANGES
+    assert _run("apply", "-t", "stage", "--auto-approve").exit_code == OK  # the space moves on
+    stale = _run("apply", "stage.json", "-t", "stage", "--auto-approve")
+    assert stale.exit_code == ERROR, stale.output
+    assert "fix: run `reconcile plan --target stage --out FILE` again and review the new plan" in stale.stderr
