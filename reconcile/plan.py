@@ -36,8 +36,9 @@ from reconcile.steps import Step
 from reconcile.wording import count
 
 #: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
-#: minor part when keys are added (1.1: ``changes`` on every step). Every 1.x plan is read.
-FORMAT_VERSION = "1.1"
+#: minor part when keys are added (1.1: ``changes`` on every step; 1.2: ``target``, ``space_id``,
+#: ``environment_id``). Every 1.x plan is read.
+FORMAT_VERSION = "1.2"
 #: The first version: its steps have no ``changes``, reading such a plan links them (see ``_linked``).
 _FIRST_VERSION = "1.0"
 
@@ -66,6 +67,11 @@ class Plan(Value):
     #: ``resource_key`` -> live meta of every resource the plan writes (versions, sys ids).
     live_meta: dict[str, ResourceMeta] = SchemaField(default_factory=dict)
     notes: tuple[str, ...] = ()
+    #: The target, space and environment the plan was made against (since 1.2; None in older plans and in
+    #: plans not made for a target, e.g. a rollback's). ``apply PLAN_FILE`` refuses any other.
+    target: str | None = None
+    space_id: str | None = None
+    environment_id: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -78,6 +84,18 @@ class Plan(Value):
     @property
     def is_blocked(self) -> bool:
         return bool(self.blocked)
+
+    @property
+    def where(self) -> str | None:
+        """``target 'dev' (space S, environment E)``, or None for a plan that records no target."""
+        if self.target is None:
+            return None
+        space, environment = printable(self.space_id or "?"), printable(self.environment_id or "?")
+        return f"target '{printable(self.target)}' (space {space}, environment {environment})"
+
+    def bound(self, target: str, space_id: str | None, environment_id: str | None) -> Plan:
+        """This plan, recording the target, space and environment it is made against."""
+        return self.model_copy(update={"target": target, "space_id": space_id, "environment_id": environment_id})
 
     def changes_in(self, phase: Phase) -> list[Change]:
         """The changes that take effect with ``phase``'s steps, in plan order."""

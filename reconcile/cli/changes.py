@@ -67,7 +67,9 @@ def plan_cmd(
     typer.echo(render(outcome.plan, fmt))
     if out is not None:
         workflows.save_plan(outcome.plan, out)
-        err(f"Plan saved to {out}. Apply it with: reconcile apply {out}")
+        needs = " --allow-destroy" if outcome.plan.is_blocked else ""
+        err(f"Plan saved to {out} for {outcome.plan.where}. "
+            f"Apply it with: reconcile apply {out} --target {outcome.plan.target}{needs}")
     if outcome.plan.is_blocked:
         raise typer.Exit(BLOCKED)
     raise typer.Exit(OK if outcome.plan.is_empty else CHANGES)
@@ -78,10 +80,12 @@ def _report_execution(outcome: workflows.ApplyOutcome) -> int:
     if report is None:
         return OK
     snap = outcome.snapshot.id if outcome.snapshot else "?"
+    revert = f"reconcile revert {snap} --target {outcome.plan.target}"
     if report.ok:
         post = outcome.post_snapshot.id if outcome.post_snapshot else "?"
-        err(f"Apply complete: {count(len(report.applied), 'step')}. Pre-apply snapshot {snap}; post-apply {post}.")
-        err(f"Undo with: reconcile revert {snap}")
+        err(f"Apply complete on {outcome.plan.where}: {count(len(report.applied), 'step')}. "
+            f"Pre-apply snapshot {snap}; post-apply {post}.")
+        err(f"Undo with: {revert}")
         return OK
     total = sum(len(phase.steps) for phase in outcome.plan.phases)
     err(f"Apply FAILED after {len(report.applied)} of {count(total, 'step')} applied.")
@@ -91,13 +95,13 @@ def _report_execution(outcome: workflows.ApplyOutcome) -> int:
         err(f"  failure: {report.failure}")
     if report.pending:
         err(f"  not run: {count(len(report.pending), 'step')}")
-    _report_rollback(outcome.rollback, snap)
+    _report_rollback(outcome.rollback, snap, revert)
     return ERROR
 
 
-def _report_rollback(rollback: workflows.ConvergeOutcome | None, snap: str) -> None:
+def _report_rollback(rollback: workflows.ConvergeOutcome | None, snap: str, revert: str) -> None:
     if rollback is None:
-        err(f"No rollback (--no-rollback). Restore the start with: reconcile revert {snap}")
+        err(f"No rollback (--no-rollback). Restore the start with: {revert}")
         return
     ran = f"the rollback then ran {count(rollback.steps_applied, 'step')}"
     if rollback.complete:
@@ -112,7 +116,7 @@ def _report_rollback(rollback: workflows.ConvergeOutcome | None, snap: str) -> N
     if rollback.remaining is not None:
         err("What remains to reach the starting state:")
         err(render_text(rollback.remaining))
-    err(f"Restore the start with: reconcile revert {snap}")
+    err(f"Restore the start with: {revert}")
 
 
 @app.command("apply")
@@ -172,7 +176,7 @@ def revert_cmd(
             f"({count(converged.restore.restored, 'entry')} restored)."
         )
         if outcome.pre_snapshot is not None:
-            err(f"Undo the revert with: reconcile revert {outcome.pre_snapshot.id}")
+            err(f"Undo the revert with: reconcile revert {outcome.pre_snapshot.id} --target {outcome.plan.target}")
         raise typer.Exit(OK)
     if outcome.rollback is not None:  # a signal stopped it: it rolled back to the pre-revert snapshot
         pre = outcome.pre_snapshot.id if outcome.pre_snapshot else "?"

@@ -86,7 +86,8 @@ def confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
                 f"refusing to {verb} without confirmation: standard input is not a terminal",
                 hint="review the plan above and pass --auto-approve",
             )
-        return typer.confirm(f"Do you want to {verb} these changes?", default=False, err=True)
+        where = f" to {plan.where}" if plan.where else ""
+        return typer.confirm(f"Do you want to {verb} these changes{where}?", default=False, err=True)
 
     return confirm
 

@@ -8,6 +8,7 @@ destructive changes are listed first) are replaced by a count.
 from __future__ import annotations
 
 from reconcile.changes import Change
+from reconcile.model import printable
 from reconcile.plan import Plan
 from reconcile.render.common import by_severity, headline_note, label, summary_line, symbol
 from reconcile.render.text import phase_lines
@@ -30,9 +31,16 @@ def _row(plan: Plan, change: Change) -> str:
     return f"| `{symbol(change)}` | {_cell(what)} | `{_cell(change.address)}` | {impact} | {entries} |"
 
 
+def _where(plan: Plan) -> str:
+    """The header line naming the target, space and environment the plan was made against."""
+    names = (plan.target, plan.space_id or "?", plan.environment_id or "?")
+    target, space, environment = (_cell(printable(name or "?")).replace("`", "'") for name in names)
+    return f"Target `{target}` · space `{space}` · environment `{environment}`"
+
+
 def render_markdown(plan: Plan) -> str:
     """The plan as GitHub-flavoured Markdown, under :data:`MAX_CHARS` characters."""
-    head = ["## Contentful plan", ""]
+    head = ["## Contentful plan", "", *([_where(plan), ""] if plan.target is not None else [])]
     if plan.is_empty:
         return "\n".join([*head, summary_line(plan), ""])
     head += [f"**{summary_line(plan)}**", ""]

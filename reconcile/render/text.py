@@ -20,7 +20,7 @@ def render_text(plan: Plan) -> str:
     if plan.is_empty:
         return summary_line(plan) + "\n"
     lines = [
-        f"Plan (format {plan.format_version})",
+        f"Plan (format {plan.format_version})" + (f" for {plan.where}" if plan.where else ""),
         f"  live:    {plan.live_fingerprint}",
         f"  desired: {plan.desired_fingerprint}",
         _LEGEND,

@@ -23,7 +23,14 @@ from reconcile.wording import count
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.metadata import export, metadata, renames
 from reconcile.workflows.plan import load_plan_file
-from reconcile.workflows.planning import Planned, plan_against, refuse_blocked, replanned
+from reconcile.workflows.planning import (
+    Planned,
+    check_environment,
+    check_target,
+    plan_against,
+    refuse_blocked,
+    replanned,
+)
 from reconcile.workflows.project import Project, locked, unfinished_warnings, validate_models
 
 Confirm = Callable[[Plan], bool]
@@ -60,13 +67,16 @@ def apply(
     target = project.config.target(target_name)
     saved = load_plan_file(plan_file) if plan_file is not None else None
     desired = None if saved is not None else validate_models(project).model
-    warnings = unfinished_warnings(project, target)
+    unchecked = check_target(saved, str(plan_file), target.name) if saved is not None else None
+    warnings = unfinished_warnings(project, target) + ([unchecked] if unchecked else [])
     with locked(project, target, "apply") as signals, open_target(target) as opened:
         if desired is None:
             assert saved is not None
-            planned = replanned(opened.backend, saved, str(plan_file))
+            check_environment(saved, str(plan_file), target.name, opened.space_id, opened.environment_id)
+            planned = replanned(opened.backend, saved, str(plan_file), target.name)
         else:
             planned = plan_against(opened.backend, desired, target, allow_destroy)
+        planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id)
         outcome = ApplyOutcome(planned.plan, warnings=warnings)
         # `confirm` shows the plan; it asks only when there is something allowed to apply.
         if not confirm(planned.plan):

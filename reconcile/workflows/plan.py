@@ -38,10 +38,14 @@ def plan(
         live = snapshot_state(snapshot)
         entries = by_type(entries_from_export(snapshot.export))
         from_file, _ = plan_with_entries(live, declared.model, target, allow_destroy, lambda _: entries)
-        return PlanOutcome(from_file, warnings)
+        recorded = snapshot.metadata  # a plain `contentful space export` has none: space and environment unknown
+        space, environment = recorded.get("space"), recorded.get("environment")
+        bound = from_file.bound(target.name, space if isinstance(space, str) else None,
+                                environment if isinstance(environment, str) else None)
+        return PlanOutcome(bound, warnings)
     with open_target(target) as opened:
         planned = plan_against(opened.backend, declared.model, target, allow_destroy)
-    return PlanOutcome(planned.plan, warnings)
+    return PlanOutcome(planned.plan.bound(target.name, opened.space_id, opened.environment_id), warnings)
 
 
 def save_plan(plan: Plan, path: Path) -> None:

@@ -54,7 +54,7 @@ def revert(
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
         back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
-                         allow_destroy=True)
+                         allow_destroy=True).bound(target.name, opened.space_id, opened.environment_id)
         outcome = RevertOutcome(snapshot, back)
         if not confirm(back):
             outcome.declined = True
