@@ -60,11 +60,15 @@ def _scalar(value: Any) -> str:
 
 
 def _pair(keys: tuple[str, ...]) -> Callable[[Any], Any]:
-    return lambda item: tuple(item.get(k) for k in keys) if isinstance(item, dict) else None
+    """Identity by the values of ``keys``, joined by ``/``: ``sidebar-builtin/publication-widget``."""
+    return lambda item: "/".join(str(item.get(k)) for k in keys) if isinstance(item, dict) else None
 
 
 def _layout_item(item: Any) -> Any:
-    return ("field", item.get("fieldId")) if isinstance(item, dict) and "fieldId" in item else _pair(("groupId",))(item)
+    """A layout item is a field (``title``) or a nested group (``group:seo``)."""
+    if isinstance(item, dict) and "fieldId" in item:
+        return item["fieldId"]
+    return f"group:{item.get('groupId')}" if isinstance(item, dict) else None
 
 
 @dataclass(frozen=True)

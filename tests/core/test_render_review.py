@@ -149,3 +149,16 @@ def test_colour_only_when_asked() -> None:
     assert "\x1b[32m" in coloured and "\x1b[33m" in coloured and "\x1b[31m" in coloured
     assert ANSI.sub("", coloured) == plain
     assert not ANSI.search(render_markdown(plan))
+
+
+def test_a_reordered_layout_group_says_its_new_order() -> None:
+    def layout(items: list[str]) -> ContentModel:
+        groups = (
+            {"groupId": "content", "name": "Content", "items": [{"fieldId": f} for f in items]},
+            {"groupId": "meta", "name": "Meta", "items": []},
+        )
+        ct = content_type("post", field("title"), field("slug"))
+        return model(ct, editor_interfaces=(interface("post", editor_layout=groups),))
+
+    lines = _detail(render_text(_plan(layout(["title", "slug"]), layout(["slug", "title"]))), "editor_interfaces.post")
+    assert lines == ["editor_layout[0].items:", 'order: ["title", "slug"] → ["slug", "title"]']
