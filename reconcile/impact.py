@@ -56,15 +56,16 @@ def _resource_key(resource: Any) -> Any:
     return {k: v for k, v in resource.items() if k != "contentTypes"}
 
 
-def _kind(validation: dict[str, Any]) -> str:
+def validation_kind(validation: dict[str, Any]) -> str:
+    """The kind of a validation object: its one key besides ``message`` (``message`` when alone)."""
     return next((k for k in validation if k != "message"), "message")
 
 
 def validations_tightened(before: tuple[dict[str, Any], ...], after: tuple[dict[str, Any], ...]) -> bool:
     """True when a validation is added, or changed in a way not known to only loosen it."""
-    old_by_kind = {_kind(v): v for v in before}
+    old_by_kind = {validation_kind(v): v for v in before}
     for validation in after:
-        kind = _kind(validation)
+        kind = validation_kind(validation)
         old = old_by_kind.get(kind)
         if old is None:
             return True

@@ -27,6 +27,7 @@ from reconcile.changes import (
     leaf_paths,
     value_at,
 )
+from reconcile.impact import validation_kind
 from reconcile.model import Field, Locale
 from reconcile.normalize import canonical_json
 
@@ -52,7 +53,7 @@ class Detail:
 
 
 def _kind(validation: Any) -> Any:
-    return next((k for k in validation if k != "message"), "message") if isinstance(validation, dict) else None
+    return validation_kind(validation) if isinstance(validation, dict) else None
 
 
 def _scalar(value: Any) -> str:
