@@ -197,11 +197,22 @@ def open_project(config: Path | None, models: Path | None) -> workflows.Project:
     return workflows.load_project(config, models, Path.cwd())
 
 
+def colour(stream: IO[str]) -> bool:
+    """Colour the text written to ``stream``: only on a terminal, and never with ``NO_COLOR`` set to
+    anything but the empty string (https://no-color.org)."""
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    try:
+        return stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
 def render(plan: Plan, fmt: Format) -> str:
     if fmt is Format.markdown:
         return render_markdown(plan)
     if fmt is Format.json:
         return render_json(plan)
-    return render_text(plan)
+    return render_text(plan, color=colour(sys.stdout))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from reconcile.cli.base import (
     ModelsOpt,
     TargetOpt,
     app,
+    colour,
     err,
     guarded,
     open_project,
@@ -115,7 +117,7 @@ def _report_rollback(rollback: workflows.ConvergeOutcome | None, snap: str, reve
         err(f"  failed step: {rollback.report.failed.step.description}: {rollback.report.failed.error}")
     if rollback.remaining is not None:
         err("What remains to reach the starting state:")
-        err(render_text(rollback.remaining))
+        err(render_text(rollback.remaining, color=colour(sys.stderr)))
     err(f"Restore the start with: {revert}")
 
 
@@ -189,7 +191,7 @@ def revert_cmd(
     if converged.report.failed is not None:
         err(f"  failed step: {converged.report.failed.step.description}: {converged.report.failed.error}")
     if converged.remaining is not None:
-        err(render_text(converged.remaining))
+        err(render_text(converged.remaining, color=colour(sys.stderr)))
     raise typer.Exit(ERROR)
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from reconcile.cli.base import err, out, silence
+from reconcile.cli.base import colour, err, out, silence
 from reconcile.errors import ReconcileError
 from reconcile.render import render_text
 from reconcile.workflows import Plan, ProgressEvent, StepDone, progress_text
@@ -76,7 +76,7 @@ class TerminalProgress:
 
 def confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
     def confirm(plan: Plan) -> bool:
-        out(render_text(plan))
+        out(render_text(plan, color=colour(sys.stdout)))
         if plan.is_empty or plan.is_blocked:
             return True
         if auto_approve:

@@ -4,29 +4,17 @@ summary line and detail lines."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from reconcile.changes import (
-    IMPACT_RANK,
-    AddField,
-    Change,
-    CreateContentType,
-    CreateLocale,
-    MoveField,
-    PublishContentType,
-    RenameField,
-    document,
-    leaf_paths,
-    value_at,
-)
+from reconcile.changes import IMPACT_RANK, Change, MoveField, PublishContentType, RenameField
 from reconcile.kinds import Symbol, kind_of
-from reconcile.model import Field, Locale
 from reconcile.plan import Plan
+from reconcile.render.details import ABSENT, Detail
 
 NO_CHANGES = "No changes. The live environment matches the models."
-_VALUE_WIDTH = 70
-#: Field properties that :func:`field_summary` already shows.
-_SUMMARISED = frozenset({"link_type", "required", "localized", "disabled", "omitted"})
+#: Values longer than this are cut in text and moved to a collapsed block in Markdown.
+VALUE_WIDTH = 70
 
 
 def label(change: Change) -> str:
@@ -90,66 +78,47 @@ def headline_note(change: Change) -> str:
     return ""
 
 
-class _Absent:
-    """Marks a path that does not exist on one side of a change."""
-
-
-ABSENT = _Absent()
-
-
-def format_value(value: Any) -> str:
-    """A JSON value on one line, cut at a fixed width; ``(absent)`` for a missing member."""
+def value_json(value: Any) -> str:
+    """A JSON value on one line, whole; ``(absent)`` for a missing member."""
     if value is ABSENT:
         return "(absent)"
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def field_summary(field: Field) -> str:
-    """``Array<Link<Entry>>, required, localized, 2 validations``."""
-    kind: str = field.type
-    if field.link_type:
-        kind = f"Link<{field.link_type}>"
-    if field.items is not None:
-        inner = f"Link<{field.items.link_type}>" if field.items.link_type else field.items.type
-        kind = f"Array<{inner}>"
-    flags = [name for name in ("required", "localized", "disabled", "omitted") if getattr(field, name)]
-    validations = len(field.validations) + (len(field.items.validations) if field.items else 0)
-    if validations:
-        flags.append(f"{validations} validation" + ("s" if validations > 1 else ""))
-    return ", ".join([kind, *flags])
+class Shortened:
+    """Formats values cut at :data:`VALUE_WIDTH` characters (for a terminal); remembers if any was cut."""
+
+    def __init__(self) -> None:
+        self.cut = False
+
+    def __call__(self, value: Any) -> str:
+        text = value_json(value)
+        if len(text) <= VALUE_WIDTH:
+            return text
+        self.cut = True
+        return f"{text[: VALUE_WIDTH - 1]}… (cut, {len(text)} characters)"
 
 
-def detail_lines(change: Change) -> list[str]:
-    """Per-property detail of one change: ``path: before → after`` lines, or the created value."""
-    if isinstance(change, CreateContentType):
-        ct = change.after
-        lines = [
-            f"{key}: {format_value(getattr(ct, key))}"
-            for key in ("name", "description", "display_field")
-            if getattr(ct, key) is not None
-        ]
-        lines += [f"+ field {f.id}: {field_summary(f)}" for f in ct.fields]
-        return lines
-    if isinstance(change, AddField):
-        created = change.after
-        defaults = document(Field(id=created.id, name=created.name, type=created.type))
-        return [field_summary(created)] + [
-            f"{path}: {format_value(value_at(document(created), path))}"
-            for path in leaf_paths(defaults, document(created))
-            if path not in _SUMMARISED
-        ]
-    if isinstance(change, CreateLocale):
-        created_locale = change.after
-        defaults = document(Locale(code=created_locale.code, name=created_locale.name))
-        return [f"name: {format_value(created_locale.name)}"] + [
-            f"{path}: {format_value(value_at(document(created_locale), path))}"
-            for path in leaf_paths(defaults, document(created_locale))
-        ]
-    if isinstance(change, MoveField | PublishContentType) or change.after is None:
-        return []
-    before, after = document(change.before), document(change.after)
-    return [
-        f"{path}: {format_value(value_at(before, path, ABSENT))} → {format_value(value_at(after, path, ABSENT))}"
-        for path in change.paths
-    ]
+#: Said once under a text rendering that cut a value.
+CUT_NOTE = "Values marked (cut) are shortened: `reconcile plan --format markdown` or `--format json` shows them whole."
+
+
+def detail_text(detail: Detail, fmt: Callable[[Any], str]) -> str:
+    """One detail line without indentation: its text, then its values by ``fmt``, joined by `` → ``."""
+    return detail.text + " → ".join(map(fmt, detail.values))
+
+
+Style = Callable[[str, str], str]
+_ANSI = {"+": "32", "~": "33", "-": "31", "-/+": "31"}
+
+
+def plain(mark: str, text: str) -> str:
+    """No styling."""
+    del mark
+    return text
+
+
+def ansi(mark: str, text: str) -> str:
+    """Terminal colour by mark: add (``+``) green, change (``~``) yellow, destroy (``-``, ``-/+``) red."""
+    code = _ANSI.get(mark)
+    return f"\x1b[{code}m{text}\x1b[0m" if code else text

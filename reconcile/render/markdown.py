@@ -2,15 +2,21 @@
 
 GitHub refuses comments over 65,535 characters; the result is kept under :data:`MAX_CHARS` by
 summarising: first the phase detail is left out, then table rows (safe ones go first, since
-destructive changes are listed first) are replaced by a count.
+destructive changes are listed first) are replaced by a count. No value is cut: one longer than
+:data:`~reconcile.render.common.VALUE_WIDTH` is named in the phase detail and shown whole in a
+collapsed block after it.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from reconcile.changes import Change
 from reconcile.model import printable
 from reconcile.plan import Plan
-from reconcile.render.common import by_severity, headline_note, label, summary_line, symbol
+from reconcile.render.common import VALUE_WIDTH, by_severity, headline_note, label, summary_line, symbol, value_json
 from reconcile.render.text import phase_lines
 from reconcile.wording import count
 
@@ -38,6 +44,38 @@ def _where(plan: Plan) -> str:
     return f"Target `{target}` · space `{space}` · environment `{environment}`"
 
 
+class _LongValues:
+    """Formats values whole, except that one too long for a line is named there and kept for a block."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        text = value_json(value)
+        if len(text) <= VALUE_WIDTH:
+            return text
+        self.values.append(value)
+        return f"(long value {len(self.values)}, {len(text)} characters: shown whole below)"
+
+    def blocks(self) -> list[str]:
+        """One collapsed block per long value, its text whole in a fence no backtick run inside can close."""
+        lines: list[str] = []
+        for number, value in enumerate(self.values, start=1):
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+            fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+            lines += [
+                f"<details><summary>Long value {number} ({len(value_json(value))} characters)</summary>",
+                "",
+                f"{fence}{'text' if isinstance(value, str) else 'json'}",
+                text,
+                fence,
+                "",
+                "</details>",
+                "",
+            ]
+        return lines
+
+
 def render_markdown(plan: Plan) -> str:
     """The plan as GitHub-flavoured Markdown, under :data:`MAX_CHARS` characters."""
     head = ["## Contentful plan", "", *([_where(plan), ""] if plan.target is not None else [])]
@@ -51,13 +89,16 @@ def render_markdown(plan: Plan) -> str:
             "",
         ]
     rows = [_row(plan, change) for change in by_severity(plan)]
+    long_values = _LongValues()
+    phases = phase_lines(plan, long_values)[1:]
     details = [
         "<details><summary>Phases and steps</summary>",
         "",
         "```text",
-        *phase_lines(plan)[1:],
+        *phases,
         "```",
         "",
+        *long_values.blocks(),
         "</details>",
         "",
     ]

@@ -1,22 +1,34 @@
-"""Terraform-like plain text: no colour, no terminal-width dependence, grouped by phase."""
+"""Terraform-like text, grouped by phase: no terminal-width dependence; colour only when asked
+(``color=True``: the CLI asks on a terminal without ``NO_COLOR``). Long values are cut, and a note says
+how to see them whole."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from reconcile.plan import Plan
 from reconcile.render.common import (
-    detail_lines,
+    CUT_NOTE,
+    Shortened,
+    Style,
+    ansi,
+    detail_text,
     headline_note,
     impact_marker,
     label,
+    plain,
     summary_line,
     symbol,
 )
+from reconcile.render.details import change_details
 
 _LEGEND = "Symbols: + create   ~ update in place   - destroy   -/+ destroy and re-create"
 
 
-def render_text(plan: Plan) -> str:
-    """The plan as text: a header, each phase with its changes and steps, policy, notes, summary."""
+def render_text(plan: Plan, *, color: bool = False) -> str:
+    """The plan as text: a header, each phase with its changes and steps, policy, notes, summary.
+    ``color``: ANSI colours by kind of change (add green, change yellow, destroy red)."""
     if plan.is_empty:
         return summary_line(plan) + "\n"
     lines = [
@@ -25,7 +37,10 @@ def render_text(plan: Plan) -> str:
         f"  desired: {plan.desired_fingerprint}",
         _LEGEND,
     ]
-    lines.extend(phase_lines(plan))
+    values = Shortened()
+    lines.extend(phase_lines(plan, values, ansi if color else plain))
+    if values.cut:
+        lines += ["", CUT_NOTE]
     if plan.blocked:
         lines += ["", "Blocked by policy (data-destroying changes not allowed):"]
         lines += [f"  - {address}" for address in plan.blocked]
@@ -37,16 +52,21 @@ def render_text(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def phase_lines(plan: Plan) -> list[str]:
-    """Each phase: a title, the changes taking effect in it with their detail, then its steps."""
+def phase_lines(plan: Plan, values: Callable[[Any], str], style: Style = plain) -> list[str]:
+    """Each phase: a title, the changes taking effect in it with their detail (values formatted by
+    ``values``, lines styled by ``style``), then its steps."""
     lines: list[str] = []
     for number, phase in enumerate(plan.phases, start=1):
         lines += ["", f"Phase {number}/{len(plan.phases)} {phase.name}: {phase.title}"]
         for change in plan.changes_in(phase):
-            head = f"  {symbol(change):>3} {change.address}  {label(change)}"
+            mark = symbol(change)
+            head = style(mark, f"  {mark:>3} {change.address}  {label(change)}")
             extras = " ".join(part for part in (headline_note(change), impact_marker(plan, change)) if part)
             lines.append(f"{head}  {extras}" if extras else head)
-            lines += [f"        {detail}" for detail in detail_lines(change)]
+            lines += [
+                "        " + "  " * detail.depth + style(detail.mark, detail_text(detail, values))
+                for detail in change_details(change)
+            ]
         lines.append("      steps:")
         lines += [f"        {i}. {step.description}" for i, step in enumerate(phase.steps, start=1)]
     return lines
