@@ -290,7 +290,8 @@ def _resolve(parsed: _ConfigFile, file: Path | None, base: Path) -> Config:
         file=file.resolve() if file else None,
         project_dir=base,
         models_dir=base / parsed.project.models,
-        snapshots_dir=base / parsed.project.snapshots,
+        # may be outside the repository (entry values in snapshots may be personal data): ~ is expanded
+        snapshots_dir=base / Path(parsed.project.snapshots).expanduser(),
         default_target=parsed.project.default_target,
         targets=targets,
     )

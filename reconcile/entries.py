@@ -4,7 +4,7 @@ values after a rollback or revert. Entries are ``Entry`` values; their JSON stay
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,10 +17,10 @@ from reconcile.wording import count
 EntriesByType = dict[str, list[Entry]]
 
 
-def affected_content_types(addresses: Iterable[str], live: ContentModel) -> list[str]:
+def affected_content_types(addresses: Iterable[Address], live: ContentModel) -> list[str]:
     """The live content types whose entries hold the data the changes at ``addresses`` destroy."""
     affected: set[str] = set()
-    for address in map(parse_address, addresses):
+    for address in addresses:
         if address.kind != "locale":
             if address.ident in live.content_types:
                 affected.add(address.ident)
@@ -31,9 +31,51 @@ def affected_content_types(addresses: Iterable[str], live: ContentModel) -> list
     return sorted(affected)
 
 
-def capture(backend: Backend, addresses: Iterable[str], live: ContentModel) -> EntriesByType:
-    """The entries (of every locale) that the changes at ``addresses`` put at stake, by content type."""
-    return fetch_by_type(backend, affected_content_types(addresses, live))
+def capture(
+    backend: Backend, addresses: Iterable[str], live: ContentModel, renamed: Mapping[str, Iterable[str]] = {}
+) -> EntriesByType:
+    """The entries holding data the changes at ``addresses`` destroy, by content type, each with only the
+    values at stake (see :func:`at_stake`); ``renamed`` (content type -> live field ids a rename keeps)
+    adds those fields' values, so that a later revert can restore them."""
+    parsed = [parse_address(text) for text in addresses]
+    parsed += [Address("content_type", ct_id, fid) for ct_id, fids in renamed.items() for fid in fids]
+    fetched = fetch_by_type(backend, affected_content_types(parsed, live))
+    return {ct_id: kept for ct_id, entries in fetched.items() if (kept := at_stake(entries, parsed, live))}
+
+
+def at_stake(entries: Iterable[Entry], addresses: Sequence[Address], live: ContentModel) -> list[Entry]:
+    """The entries that hold data at one of ``addresses``, each cut down to that data: whole when its
+    content type is deleted; a removed or replaced field's values; a deleted locale's values of the
+    localized fields. Identity, content type and versions stay (what re-creating or republishing needs);
+    entry values may be personal data, so a snapshot keeps no other."""
+    kept = []
+    for entry in entries:
+        mine = [a for a in addresses if a.kind == "locale" or a.ident == entry.content_type_id]
+        if any(a.kind != "locale" and a.field_id is None for a in mine):
+            kept.append(entry)
+            continue
+        values = _values_at(entry, mine, live)
+        if values:
+            kept.append(entry.model_copy(update={"fields": values, "source": None}))
+    return kept
+
+
+def _values_at(entry: Entry, addresses: Iterable[Address], live: ContentModel) -> dict[str, Any]:
+    """The entry's values (field id -> locale -> value) the changes at ``addresses`` destroy."""
+    content_type = live.content_types.get(entry.content_type_id)
+    localized = [f.id for f in content_type.fields if f.localized] if content_type else []
+    values: dict[str, Any] = {}
+    for address in addresses:
+        if address.kind == "locale":
+            for fid in localized:
+                by_locale = entry.fields.get(fid)
+                if isinstance(by_locale, dict) and address.ident in by_locale:
+                    values.setdefault(fid, {})[address.ident] = by_locale[address.ident]
+        elif address.field_id is not None:
+            by_field = entry.fields.get(address.field_id)
+            if isinstance(by_field, dict) and by_field:
+                    values[address.field_id] = {**values.get(address.field_id, {}), **by_field}
+    return values
 
 
 def fetch_by_type(backend: Backend, content_type_ids: Iterable[str]) -> EntriesByType:

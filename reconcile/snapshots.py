@@ -53,6 +53,9 @@ SNAPSHOT_ID_RE = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
 _ID_PREFIX_RE = re.compile(r"^[0-9TZa-f-]+$")
 TARGET_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _STAGING_PREFIX = ".staging-"
+_REMOVING_PREFIX = ".removing-"
+#: Snapshots of the state the tool left the environment at, or adopted into the files: drift's baselines.
+BASELINE_KINDS = ("post-apply", "post-revert", "adopted")
 
 # Called with a stage name ("files-written", "verified") during ``create``; tests use it to inject a
 # failure (or tamper with the staged files) between writing and the final rename.
@@ -176,6 +179,26 @@ class SnapshotStore:
     def _fault(self, stage: str, staging: Path) -> None:
         if self._fault_hook is not None:
             self._fault_hook(stage, staging)
+
+    def remove(self, info: SnapshotInfo) -> None:
+        """Remove a snapshot: renamed aside to a hidden name (which ``list`` and ``load`` never match) in one
+        step, then deleted; a crash in between leaves only a hidden folder, removed by the next call."""
+        parent = info.path.parent
+        aside = parent / f"{_REMOVING_PREFIX}{info.id}"
+        try:
+            os.rename(info.path, aside)
+            fsync_dir(parent)
+            for leftover in parent.glob(f"{_REMOVING_PREFIX}*"):
+                if leftover.is_symlink():
+                    leftover.unlink()
+                else:
+                    shutil.rmtree(leftover)
+        except OSError as exc:
+            raise ReconcileError(
+                f"could not remove snapshot {info.target}/{info.id}: {exc.strerror or exc}",
+                hint="check the permissions of the snapshots folder; a folder named .removing-* left behind "
+                "is no snapshot and can be deleted by hand",
+            ) from None
 
     # --- reading -----------------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-snapshots_app = typer.Typer(help="List, inspect and compare snapshots.", no_args_is_help=True)
+snapshots_app = typer.Typer(help="List, inspect, compare and prune snapshots.", no_args_is_help=True)
 emulator_app = typer.Typer(help="The local Contentful-compatible server.", no_args_is_help=True)
 app.add_typer(snapshots_app, name="snapshots")
 app.add_typer(emulator_app, name="emulator")

@@ -147,6 +147,31 @@ def snapshots_diff_cmd(
     raise typer.Exit(OK if plan.is_empty else CHANGES)
 
 
+@snapshots_app.command("prune")
+@guarded
+def snapshots_prune_cmd(
+    keep: Annotated[int, typer.Option("--keep", min=0, help="Keep the newest N snapshots of each target.")],
+    older_than: Annotated[
+        float | None, typer.Option("--older-than", min=0, help="Remove only snapshots older than DAYS days.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be removed; remove nothing.")] = False,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+) -> None:
+    """Remove old snapshots (all targets unless --target), never one still needed; says why each stays."""
+    outcome = workflows.snapshots_prune(
+        open_project(config, None), target, keep=keep, older_than_days=older_than, dry_run=dry_run
+    )
+    removed = "would remove" if dry_run else "removed"
+    for decision in outcome.decisions:
+        info = decision.info
+        what = f"{info.target}/{info.id} {info.kind or '(unreadable)'} {info.created.strftime('%Y-%m-%d %H:%M:%S')}"
+        typer.echo(f"{removed} {what}" if decision.removed else f"kept {what}: {decision.reason}")
+    gone = sum(1 for d in outcome.decisions if d.removed)
+    verb = "Would remove" if dry_run else "Removed"
+    err(f"{verb} {count(gone, 'snapshot')}, kept {len(outcome.decisions) - gone}.")
+
+
 @emulator_app.command("serve")
 def emulator_serve_cmd(
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8765,

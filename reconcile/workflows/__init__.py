@@ -12,16 +12,24 @@ tests call: the CLI imports nothing else of the tool but ``render`` and ``errors
 
 from reconcile.plan import Plan
 from reconcile.progress import ProgressEvent, StepDone, progress_text
+from reconcile.snapshots import BASELINE_KINDS
 from reconcile.workflows.apply import ApplyOutcome, Confirm, apply
 from reconcile.workflows.converge import ConvergeOutcome, converge
-from reconcile.workflows.drift import BASELINE_KINDS, DriftOutcome, drift
+from reconcile.workflows.drift import DriftOutcome, drift
 from reconcile.workflows.local import serve_emulator, write_schemas
 from reconcile.workflows.plan import PlanOutcome, load_plan_file, plan, save_plan
 from reconcile.workflows.project import Project, load_project, unlock, validate_models
 from reconcile.workflows.pull import pull
 from reconcile.workflows.rehearse import RehearsalOutcome, Stage, rehearse
 from reconcile.workflows.revert import RevertOutcome, revert
-from reconcile.workflows.snapshots import snapshot_show, snapshot_state, snapshots_diff, snapshots_list
+from reconcile.workflows.snapshots import (
+    PruneOutcome,
+    snapshot_show,
+    snapshot_state,
+    snapshots_diff,
+    snapshots_list,
+    snapshots_prune,
+)
 
 __all__ = [
     "BASELINE_KINDS",
@@ -33,6 +41,7 @@ __all__ = [
     "PlanOutcome",
     "ProgressEvent",
     "Project",
+    "PruneOutcome",
     "RehearsalOutcome",
     "RevertOutcome",
     "Stage",
@@ -53,6 +62,7 @@ __all__ = [
     "snapshot_state",
     "snapshots_diff",
     "snapshots_list",
+    "snapshots_prune",
     "unlock",
     "validate_models",
     "write_schemas",

@@ -10,12 +10,14 @@ from typing import Any
 
 from reconcile.backend import Backend, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.entries import capture
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
 from reconcile.interrupts import RunSignals
 from reconcile.journal import Finish, Journal, Start, journal_of
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
+from reconcile.planner import destructive_addresses
 from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot, SnapshotStore
 from reconcile.targets import open_target
@@ -140,10 +142,10 @@ def _pre_apply_snapshot(
     backend: Backend, store: SnapshotStore, target_name: str, planned: Planned, recorded: dict[str, Any]
 ) -> Snapshot:
     """The state before the first write, with the entries at stake; written and verified."""
-    for ct_id in sorted(renames(planned.plan)):
+    if renamed := {ct_id: pairs.values() for ct_id, pairs in renames(planned.plan).items()}:
         # renaming keeps the values; capture them anyway, so any later revert can restore them
-        if ct_id not in planned.entries and ct_id in planned.live.model.content_types:
-            planned.entries[ct_id] = backend.fetch_entries(ct_id)
+        addresses = destructive_addresses(planned.plan.changes)
+        planned.entries = capture(backend, addresses, planned.live.model, renamed)
     return store.create(target_name, "pre-apply", export(planned.raw, planned.entries), recorded)
 
 

@@ -11,7 +11,7 @@ from reconcile.declared import content_type_path, write_locales, write_models
 from reconcile.drift import DriftReport, drift_report, drifted_resources
 from reconcile.model import LiveState
 from reconcile.normalize import normalize
-from reconcile.snapshots import Snapshot
+from reconcile.snapshots import BASELINE_KINDS, Snapshot
 from reconcile.targets import open_target
 from reconcile.workflows.metadata import export, metadata
 from reconcile.workflows.project import Project, unfinished_warnings, validate_models
@@ -25,10 +25,6 @@ class DriftOutcome:
     warnings: list[str] = field(default_factory=list)
     #: With --adopt: the snapshot of the adopted live state, the next drift's baseline.
     baseline_snapshot: Snapshot | None = None
-
-
-#: Snapshots of the state the tool left the environment at, or adopted into the files: drift's baselines.
-BASELINE_KINDS = ("post-apply", "post-revert", "adopted")
 
 
 def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> DriftOutcome:

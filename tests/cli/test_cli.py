@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 COMMANDS = [
     [], ["validate"], ["plan"], ["show"], ["apply"], ["revert"], ["drift"], ["rehearse"], ["pull"], ["unlock"],
     ["schema"],
-    ["snapshots"], ["snapshots", "list"], ["snapshots", "show"], ["snapshots", "diff"],
+    ["snapshots"], ["snapshots", "list"], ["snapshots", "show"], ["snapshots", "diff"], ["snapshots", "prune"],
     ["emulator"], ["emulator", "serve"],
 ]
 

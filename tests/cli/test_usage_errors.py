@@ -57,6 +57,7 @@ def test_an_unknown_option_exits_1_with_the_usage(runner: CliRunner, command: st
         (["show"], "show", "Missing argument"),
         (["snapshots", "show"], "snapshots show", "Missing argument"),
         (["snapshots", "diff", "a"], "snapshots diff", "Missing argument"),
+        (["snapshots", "prune"], "snapshots prune", "Missing option '--keep'"),
         (["plan", "extra"], "plan", "unexpected extra argument"),
         (["palm"], "", "No such command"),
         (["snapshots", "lst"], "snapshots", "No such command"),

@@ -6,8 +6,8 @@ import pytest
 
 from reconcile.addresses import Address, parse_address
 from reconcile.drift import resource_of
-from reconcile.entries import by_type, entry_counts
-from reconcile.model import Entry
+from reconcile.entries import at_stake, by_type, entry_counts
+from reconcile.model import ContentModel, ContentType, Entry, Field
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,21 @@ def test_entry_counts_per_destructive_address() -> None:
         "locales.de-DE": 2,
         "locales.fr-FR": 0,
     }
+
+
+def test_at_stake_keeps_only_the_values_destroyed_merging_addresses() -> None:
+    article = ContentType(id="article", name="Article", fields=(
+        Field(id="title", name="Title", type="Symbol", localized=True),
+        Field(id="legacy", name="Legacy", type="Symbol"),
+        Field(id="body", name="Body", type="Text", localized=True),
+    ))
+    live = ContentModel(content_types={"article": article})
+    a1_fields = {"title": {"en-US": "A", "de-DE": "Ä"}, "legacy": {"en-US": "L"}, "body": {"en-US": "personal"}}
+    a1 = entry("a1", "article", a1_fields).model_copy(update={"source": {"sys": {"id": "a1"}, "fields": a1_fields}})
+    a2 = entry("a2", "article", {"title": {"en-US": "B"}, "body": {"en-US": "x"}})
+    addresses = [parse_address("locales.de-DE"), parse_address("content_types.article.fields.legacy")]
+    (kept,) = at_stake([a1, a2], addresses, live)
+    assert kept.fields == {"title": {"de-DE": "Ä"}, "legacy": {"en-US": "L"}}
+    assert (kept.id, kept.content_type_id, kept.version, kept.source) == ("a1", "article", 1, None)
+    assert a1.fields["title"] == {"en-US": "A", "de-DE": "Ä"}  # the entry read is not changed
+    assert at_stake([a1, a2], [parse_address("content_types.article")], live) == [a1, a2]
