@@ -270,24 +270,6 @@ class SnapshotStore:
         return _read_snapshot_dir(info.path, info.id)
 
 
-def summary(snapshot: Snapshot) -> dict[str, Any]:
-    """What ``snapshots show`` prints: the snapshot's identity, counts and metadata."""
-    export = snapshot.export
-    return {
-        "id": snapshot.id,
-        "path": str(snapshot.path),
-        "kind": snapshot.kind,
-        "counts": {
-            "content_types": len(export["contentTypes"]),
-            "fields": sum(len(ct.get("fields") or []) for ct in export["contentTypes"]),
-            "editor_interfaces": len(export["editorInterfaces"]),
-            "locales": len(export["locales"]),
-            "entries": len(export["entries"]),
-        },
-        "metadata": snapshot.metadata,
-    }
-
-
 # --- helpers ---------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from reconcile.journal import Journal, find_unfinished, journal_state
 from reconcile.model import LiveState
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
-from reconcile.snapshots import BASELINE_KINDS, JOURNAL_FILE, Snapshot, SnapshotInfo, summary
+from reconcile.snapshots import BASELINE_KINDS, JOURNAL_FILE, Snapshot, SnapshotInfo
 from reconcile.workflows.project import Project
 
 
@@ -134,3 +134,21 @@ def _completed(info: SnapshotInfo) -> bool:
         return journal_state(Journal.records(info.path / JOURNAL_FILE)) == "complete"
     except InputError:
         return False
+
+
+def summary(snapshot: Snapshot) -> dict[str, Any]:
+    """What ``snapshots show`` prints: the snapshot's identity, counts and metadata."""
+    export = snapshot.export
+    return {
+        "id": snapshot.id,
+        "path": str(snapshot.path),
+        "kind": snapshot.kind,
+        "counts": {
+            "content_types": len(export["contentTypes"]),
+            "fields": sum(len(ct.get("fields") or []) for ct in export["contentTypes"]),
+            "editor_interfaces": len(export["editorInterfaces"]),
+            "locales": len(export["locales"]),
+            "entries": len(export["entries"]),
+        },
+        "metadata": snapshot.metadata,
+    }

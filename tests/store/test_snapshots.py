@@ -13,7 +13,8 @@ import pytest
 
 from reconcile import __version__
 from reconcile.errors import InputError, ReconcileError
-from reconcile.snapshots import EXPORT_KEYS, SnapshotStore, summary
+from reconcile.snapshots import EXPORT_KEYS, SnapshotStore
+from reconcile.workflows.snapshots import summary
 from tests.shared import RECORDINGS, needs_recordings
 
 CLI_RECORDINGS = RECORDINGS / "contentful-cli"
