@@ -237,12 +237,14 @@ def test_a_run_spares_the_collector_the_heap_it_started_with_and_pauses_nothing(
     assert gc.isenabled() and gc.get_freeze_count() == 0
     with Interner() as outer:
         assert gc.isenabled() and gc.get_freeze_count() > 0
+        # Neither frozen again (the count would grow) nor thawed; a frozen object freed by reference counting
+        # leaves the permanent generation, so the count may shrink.
         frozen = gc.get_freeze_count()
         with Interner() as inner:
-            assert gc.get_freeze_count() == frozen
+            assert 0 < gc.get_freeze_count() <= frozen
             inner.normalize(ContentModel(locales={"en-US": EN}))
-        assert gc.get_freeze_count() == frozen
+        assert 0 < gc.get_freeze_count() <= frozen
         with outer:  # entered again (a caller's run passed on): frozen until the outer ``with`` ends
             outer.normalize(ContentModel(locales={"en-US": EN}))
-        assert gc.get_freeze_count() == frozen
+        assert 0 < gc.get_freeze_count() <= frozen
     assert gc.isenabled() and gc.get_freeze_count() == 0
