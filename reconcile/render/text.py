@@ -30,7 +30,8 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     """The plan as text: a header, each phase with its changes and steps, policy, notes, summary.
     ``color``: ANSI colours by kind of change (add green, change yellow, destroy red)."""
     if plan.is_empty:
-        return summary_line(plan) + "\n"
+        return (f"No changes. The live environment of {plan.where} matches the models." if plan.where
+                else summary_line(plan)) + "\n"
     lines = [
         f"Plan (format {plan.format_version})" + (f" for {plan.where}" if plan.where else ""),
         f"  live:    {plan.live_fingerprint}",

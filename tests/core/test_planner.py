@@ -45,6 +45,10 @@ def test_no_changes_plan_is_empty() -> None:
     plan = plan_for("no_changes")
     assert plan.is_empty and not plan.is_blocked and not plan.has_destructive
     assert render_text(plan) == "No changes. The live environment matches the models.\n"
+    bound = plan.bound("dev", "space1", "master")
+    assert render_text(bound) == (
+        "No changes. The live environment of target 'dev' (space space1, environment master) matches the models.\n"
+    )
 
 
 def test_field_edits_phases_and_bodies() -> None:
