@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import InputError, Problem, ReconcileError
 from .model import is_valid_id
+from .scope import Scope, ScopeSettings
 from .snapshots import TARGET_NAME_RE
 from .sources import KeyPath, Position, nearest
 from .tomlsource import InvalidToml, NotUtf8, TomlFile, TooDeep, Unreadable, read_toml
@@ -53,6 +54,7 @@ class _ProjectSection(_Section):
 class _LocalTargetSection(_Section):
     kind: Literal["local"]
     policy: _PolicySection | None = None
+    scope: ScopeSettings | None = None
 
 
 class _ContentfulTargetSection(_Section):
@@ -65,6 +67,7 @@ class _ContentfulTargetSection(_Section):
     rate_limit: Annotated[float, Field(gt=0)] | None = None
     timeout: Annotated[float, Field(gt=0)] = 30.0
     policy: _PolicySection | None = None
+    scope: ScopeSettings | None = None
 
     @field_validator("space_id", "environment")
     @classmethod
@@ -94,6 +97,7 @@ _TargetSection = Annotated[_LocalTargetSection | _ContentfulTargetSection, Field
 class _ConfigFile(_Section):
     project: _ProjectSection = _ProjectSection()
     policy: _PolicySection = _PolicySection()
+    scope: ScopeSettings = ScopeSettings()
     targets: dict[str, _TargetSection] = {}
 
     @field_validator("targets")
@@ -125,6 +129,8 @@ class TargetConfig(BaseModel):
     timeout: float = 30.0
     # fnmatch patterns over change addresses; the target's own list replaces the global one.
     allowed_destroy: tuple[str, ...] = ()
+    # The content types (and whether the locales) it manages: [scope], each key of [targets.NAME.scope] replacing it.
+    scope: Scope = Scope()
     # Where a local target's emulator keeps its data (``<project>/.reconcile/local/<name>/``); None otherwise.
     local_data_dir: Path | None = None
 
@@ -266,8 +272,9 @@ def _resolve(parsed: _ConfigFile, file: Path | None, base: Path) -> Config:
     targets: dict[str, TargetConfig] = {}
     for name, section in parsed.targets.items():
         allowed = (section.policy or parsed.policy).allow_destroy
+        scope = parsed.scope.resolve(section.scope)
         if isinstance(section, _LocalTargetSection):
-            targets[name] = _local_target(name, state_dir, allowed)
+            targets[name] = _local_target(name, state_dir, allowed, scope)
         else:
             token_file = None
             if section.token_file is not None:
@@ -283,9 +290,11 @@ def _resolve(parsed: _ConfigFile, file: Path | None, base: Path) -> Config:
                 rate_limit=section.rate_limit,
                 timeout=section.timeout,
                 allowed_destroy=allowed,
+                scope=scope,
             )
     if LOCAL_TARGET not in targets:
-        targets[LOCAL_TARGET] = _local_target(LOCAL_TARGET, state_dir, parsed.policy.allow_destroy)
+        targets[LOCAL_TARGET] = _local_target(LOCAL_TARGET, state_dir, parsed.policy.allow_destroy,
+                                              parsed.scope.resolve())
     return Config(
         file=file.resolve() if file else None,
         project_dir=base,
@@ -297,12 +306,13 @@ def _resolve(parsed: _ConfigFile, file: Path | None, base: Path) -> Config:
     )
 
 
-def _local_target(name: str, state_dir: Path, allowed: tuple[str, ...]) -> TargetConfig:
+def _local_target(name: str, state_dir: Path, allowed: tuple[str, ...], scope: Scope) -> TargetConfig:
     return TargetConfig(
         name=name,
         kind="local",
         space_id=LOCAL_TARGET,
         allowed_destroy=allowed,
+        scope=scope,
         local_data_dir=state_dir / "local" / name,
     )
 

@@ -37,8 +37,8 @@ from reconcile.wording import count
 
 #: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
 #: minor part when keys are added (1.1: ``changes`` on every step; 1.2: ``target``, ``space_id``,
-#: ``environment_id``). Every 1.x plan is read.
-FORMAT_VERSION = "1.2"
+#: ``environment_id``; 1.3: ``narrowed``). Every 1.x plan is read.
+FORMAT_VERSION = "1.3"
 #: The first version: its steps have no ``changes``, reading such a plan links them (see ``_linked``).
 _FIRST_VERSION = "1.0"
 
@@ -72,6 +72,8 @@ class Plan(Value):
     target: str | None = None
     space_id: str | None = None
     environment_id: str | None = None
+    #: The content type ids a narrowed plan (``--content-type``) is limited to (since 1.3); empty: not narrowed.
+    narrowed: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:

@@ -46,6 +46,7 @@ def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
                 environment_id=LOCAL_ENVIRONMENT_ID,
                 timeout=target.timeout,
                 max_requests_per_second=target.rate_limit,
+                scope=target.scope,
             )
             yield OpenTarget(target, backend, LOCAL_SPACE_ID, LOCAL_ENVIRONMENT_ID, emulator.base_url)
         return
@@ -57,5 +58,6 @@ def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
         environment_id=target.environment,
         timeout=target.timeout,
         max_requests_per_second=target.rate_limit,
+        scope=target.scope,
     )
     yield OpenTarget(target, backend, target.space_id, target.environment, target.base_url)

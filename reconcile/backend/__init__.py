@@ -39,6 +39,7 @@ from reconcile.backend.translate import (
     meta_from_api,
     parse_environment,
     raw_from_export,
+    scoped,
     to_export,
 )
 from reconcile.backend.transport import (
@@ -76,5 +77,6 @@ __all__ = [
     "meta_from_api",
     "parse_environment",
     "raw_from_export",
+    "scoped",
     "to_export",
 ]

@@ -17,6 +17,7 @@ from reconcile.backend.translate import (
     link_id,
     locale_to_api,
     parse_environment,
+    scoped,
 )
 from reconcile.backend.transport import (
     SdkClient,
@@ -33,6 +34,7 @@ from reconcile.model import (
     LiveState,
     Locale,
 )
+from reconcile.scope import Scope
 
 # Bulk reads ask for the API's maximum page size; the server may apply a lower one (facts §1.1), so paging
 # follows the number of items actually returned. Stable order for paging as contentful-export sends it.
@@ -58,6 +60,7 @@ class Backend:
         environment_id: str,
         timeout: float = 30.0,
         max_requests_per_second: float | None = None,
+        scope: Scope | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -75,6 +78,8 @@ class Backend:
         self._token = token
         self._timeout = timeout
         self._max_requests_per_second = max_requests_per_second
+        #: The ownership scope: what ``read_raw`` reads is only what the project manages (``reconcile.scope``).
+        self.scope = scope or Scope()
         self._client = SdkClient(
             token=token,
             api_url=parts.netloc + parts.path.rstrip("/"),
@@ -188,7 +193,8 @@ class Backend:
     # ---- content model -----------------------------------------------------------------------------------
 
     def read_raw(self) -> RawEnvironment:
-        """The environment's content types, editor interfaces and locales: three requests for a small one."""
+        """The environment's content types, editor interfaces and locales: three requests for a small one.
+        Only what is in ``scope``: a content type out of it is invisible to every command."""
         env = f"environment '{self._environment_id}'"
         content_types = self._list_all(
             "list", f"content types of {env}", f"{self._env_path}/content_types", {}, PAGE_LIMIT
@@ -201,7 +207,7 @@ class Backend:
             or []
         )
         locales = self._list_all("list", f"locales of {env}", f"{self._env_path}/locales", {}, PAGE_LIMIT)
-        return RawEnvironment(content_types, editor_interfaces, locales)
+        return scoped(RawEnvironment(content_types, editor_interfaces, locales), self.scope.manages)
 
     def read_live(self) -> LiveState:
         return parse_environment(self.read_raw())
@@ -365,6 +371,7 @@ class Backend:
             environment_id=env_id,
             timeout=self._timeout,
             max_requests_per_second=self._max_requests_per_second,
+            scope=self.scope,
         )
         other._client.throttle = self._client.throttle
         return other

@@ -8,7 +8,7 @@ were read from, so a snapshot stores them as read).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -42,6 +42,20 @@ class RawEnvironment:
     content_types: list[dict[str, Any]]
     editor_interfaces: list[dict[str, Any]]
     locales: list[dict[str, Any]]
+
+
+def scoped(raw: RawEnvironment, manages: Callable[[str], bool]) -> RawEnvironment:
+    """``raw`` without the content types out of the ownership scope (``manages`` refuses their id) and
+    their editor interfaces (``reconcile.scope``). A payload without an id is kept: the parser reports it."""
+
+    def kept(ident: Any) -> bool:
+        return not isinstance(ident, str) or manages(ident)
+
+    return RawEnvironment(
+        [d for d in raw.content_types if kept((d.get("sys") or {}).get("id"))],
+        [d for d in raw.editor_interfaces if kept(link_id((d.get("sys") or {}).get("contentType")))],
+        raw.locales,
+    )
 
 
 def link_id(value: Any) -> str | None:

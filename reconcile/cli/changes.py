@@ -31,6 +31,11 @@ from reconcile.cli.terminal import TerminalProgress, confirmer, warn
 from reconcile.render import count, render_text
 from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 
+ContentTypeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--content-type", metavar="<id>", help="Only this content type (repeatable), like Terraform's -target."),
+]
+
 
 @app.callback(invoke_without_command=True)
 def _main(
@@ -43,9 +48,9 @@ def _main(
 
 @app.command("validate")
 @guarded
-def validate_cmd(config: ConfigOpt = None, models: ModelsOpt = None) -> None:
+def validate_cmd(config: ConfigOpt = None, models: ModelsOpt = None, target: TargetOpt = None) -> None:
     """Check the model files offline (no request is sent)."""
-    model = workflows.validate_models(open_project(config, models)).model
+    model = workflows.validate_models(open_project(config, models), target).model
     err(f"OK: {count(len(model.content_types), 'content type')} and {count(len(model.locales), 'locale')} are valid.")
 
 
@@ -62,9 +67,11 @@ def plan_cmd(
         Path | None,
         typer.Option("--from-export", help="Use a snapshot or a `contentful space export` file as the live state."),
     ] = None,
+    content_type: ContentTypeOpt = None,
 ) -> None:
     """Show what apply would change. Exit 0 = no changes, 2 = changes, 3 = blocked by policy."""
-    outcome = workflows.plan(open_project(config, models), target, allow_destroy=allow_destroy, from_export=from_export)
+    outcome = workflows.plan(open_project(config, models), target, allow_destroy=allow_destroy, from_export=from_export,
+                             content_types=tuple(content_type or ()))
     warn(outcome.warnings)
     typer.echo(render(outcome.plan, fmt))
     if out is not None:
@@ -131,6 +138,7 @@ def apply_cmd(
     auto_approve: AutoApproveOpt = False,
     allow_destroy: AllowDestroyOpt = False,
     no_rollback: Annotated[bool, typer.Option("--no-rollback", help="On failure, stop in place.")] = False,
+    content_type: ContentTypeOpt = None,
 ) -> None:
     """Converge the target to the models, safely: snapshot, phased execution, verification, rollback."""
     with TerminalProgress() as progress:
@@ -142,6 +150,7 @@ def apply_cmd(
             confirm=confirmer(auto_approve, "apply"),
             no_rollback=no_rollback,
             progress=progress,
+            content_types=tuple(content_type or ()),
         )
     warn(outcome.warnings)
     if outcome.declined:

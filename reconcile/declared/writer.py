@@ -20,11 +20,12 @@ from reconcile.fsio import atomic_write
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, is_valid_id
 
 
-def write_models(model: ContentModel, models_dir: Path, only: str | None = None) -> list[Path]:
+def write_models(model: ContentModel, models_dir: Path, only: str | None = None, locales: bool = True) -> list[Path]:
     """Write ``model`` as model files under ``models_dir``; return the files written.
 
     With ``only`` set, write just that content type's file. Otherwise write every content type and
     ``locales.toml`` and remove ``content_types/*.toml`` files of content types not in the model.
+    ``locales`` false (``[scope] locales = false``) leaves ``locales.toml`` as it is.
     Output is deterministic: writing the same model twice gives byte-identical files. Controls
     without widget or settings are not written (they equal the default a missing ``editor`` gets),
     nor are ``unmanaged`` keys; ``null`` members of opaque JSON objects are left out (TOML has no null).
@@ -49,7 +50,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None)
         path = content_type_path(models_dir, ct_id)
         atomic_write(path, content_type_toml(ct, ei))
         written.append(path)
-    if only is None:
+    if only is None and locales:
         written.append(write_locales(model, models_dir))
         for stale in sorted(ct_dir.glob("*.toml")):
             if is_model_file(stale) and id_of(stale) not in model.content_types:

@@ -9,6 +9,7 @@ from typing import Any
 
 from reconcile.changes import IMPACT_RANK, Change, MoveField, PublishContentType, RenameField
 from reconcile.kinds import Symbol, kind_of
+from reconcile.model import printable
 from reconcile.plan import Plan
 from reconcile.render.details import ABSENT, Detail
 
@@ -44,6 +45,14 @@ def summary_line(plan: Plan) -> str:
         return NO_CHANGES
     add, change, destroy = counts(plan)
     return f"Plan: {add} to add, {change} to change, {destroy} to destroy."
+
+
+def narrowing_line(plan: Plan) -> str | None:
+    """The header line of a plan narrowed with ``--content-type`` (None when it is not)."""
+    if not plan.narrowed:
+        return None
+    ids = ", ".join(printable(ct_id) for ct_id in plan.narrowed)
+    return f"Narrowed by --content-type to {ids}: changes to anything else are not planned."
 
 
 def by_severity(plan: Plan) -> list[Change]:

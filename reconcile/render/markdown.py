@@ -16,7 +16,16 @@ from typing import Any
 from reconcile.changes import Change
 from reconcile.model import printable
 from reconcile.plan import Plan
-from reconcile.render.common import VALUE_WIDTH, by_severity, headline_note, label, summary_line, symbol, value_json
+from reconcile.render.common import (
+    VALUE_WIDTH,
+    by_severity,
+    headline_note,
+    label,
+    narrowing_line,
+    summary_line,
+    symbol,
+    value_json,
+)
 from reconcile.render.text import phase_lines
 from reconcile.wording import count
 
@@ -79,6 +88,8 @@ class _LongValues:
 def render_markdown(plan: Plan) -> str:
     """The plan as GitHub-flavoured Markdown, under :data:`MAX_CHARS` characters."""
     head = ["## Contentful plan", "", *([_where(plan), ""] if plan.target is not None else [])]
+    if (narrowed := narrowing_line(plan)) is not None:
+        head += [f"> {narrowed}", ""]
     if plan.is_empty:
         return "\n".join([*head, summary_line(plan), ""])
     head += [f"**{summary_line(plan)}**", ""]

@@ -17,6 +17,7 @@ from reconcile.render.common import (
     headline_note,
     impact_marker,
     label,
+    narrowing_line,
     plain,
     summary_line,
     symbol,
@@ -29,11 +30,13 @@ _LEGEND = "Symbols: + create   ~ update in place   - destroy   -/+ destroy and r
 def render_text(plan: Plan, *, color: bool = False) -> str:
     """The plan as text: a header, each phase with its changes and steps, policy, notes, summary.
     ``color``: ANSI colours by kind of change (add green, change yellow, destroy red)."""
+    narrowed = [line] if (line := narrowing_line(plan)) else []
     if plan.is_empty:
-        return (f"No changes. The live environment of {plan.where} matches the models." if plan.where
-                else summary_line(plan)) + "\n"
+        return "\n".join([*narrowed, (f"No changes. The live environment of {plan.where} matches the models."
+                                      if plan.where else summary_line(plan))]) + "\n"
     lines = [
         f"Plan (format {plan.format_version})" + (f" for {plan.where}" if plan.where else ""),
+        *(f"  {line}" for line in narrowed),
         f"  live:    {plan.live_fingerprint}",
         f"  desired: {plan.desired_fingerprint}",
         _LEGEND,

@@ -16,6 +16,7 @@ so the rules check the rest in the same run without a follow-on problem of a sha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from reconcile.errors import Problem
@@ -24,13 +25,14 @@ from reconcile.validate.content_types import ContentTypeCheck
 from reconcile.validate.locales import locale_problems
 
 
-def validate(declared: DeclaredModel) -> list[Problem]:
-    """Every problem of the declared model, sorted by file and line; an empty list means valid."""
+def validate(declared: DeclaredModel, outside: Callable[[str], bool] = lambda _: False) -> list[Problem]:
+    """Every problem of the declared model, sorted by file and line; an empty list means valid. ``outside``:
+    the content type ids out of the ownership scope, which a link may name though no file declares them."""
     model = declared.model
     problems: list[Problem] = []
     for ct_id in sorted(model.content_types):
         source = declared.sources.get(f"content_types.{ct_id}")
         file = source.file if source is not None else Path(f"content_types/{ct_id}.toml")
-        problems.extend(ContentTypeCheck(declared, model.content_types[ct_id], file).problems())
+        problems.extend(ContentTypeCheck(declared, model.content_types[ct_id], file, outside).problems())
     problems.extend(locale_problems(declared))
     return sort_problems(problems)

@@ -4,7 +4,7 @@ editor interface that goes with it."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,8 @@ class ContentTypeCheck:
     declared: DeclaredModel
     ct: ContentType
     file: Path
+    #: Content type ids out of the ownership scope: a link may name one, though no file declares it.
+    outside: Callable[[str], bool] = lambda _: False
 
     @property
     def model(self) -> ContentModel:
@@ -278,7 +280,8 @@ class ContentTypeCheck:
 
     def link_target_problems(self, at: KeyPath, targets: list[str]) -> Iterator[Problem]:
         for target in targets:
-            if target not in self.model.content_types and not self.declared.unread.knows_content_type(target):
+            if target not in self.model.content_types and not self.declared.unread.knows_content_type(target) \
+                    and not self.outside(target):
                 yield self.problem(
                     at,
                     f"linkContentType names {shown(target)}, which is not a declared content type",

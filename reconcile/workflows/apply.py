@@ -64,11 +64,15 @@ def apply(
     no_rollback: bool = False,
     progress: Progress = silent,
     clock: Clock = SYSTEM_CLOCK,
+    content_types: tuple[str, ...] = (),
 ) -> ApplyOutcome:
-    """Converge the target to the models (or to a saved plan), safely."""
+    """Converge the target to the models (or to a saved plan), safely; only ``content_types`` when given."""
     target = project.config.target(target_name)
+    if plan_file is not None and content_types:
+        raise ReconcileError("--content-type cannot narrow a saved plan: it applies what it says",
+                             hint="narrow when making the plan: `reconcile plan --content-type ID --out FILE`")
     saved = load_plan_file(plan_file) if plan_file is not None else None
-    desired = None if saved is not None else validate_models(project).model
+    desired = None if saved is not None else validate_models(project, target_name).model
     unchecked = check_target(saved, str(plan_file), target.name) if saved is not None else None
     warnings = unfinished_warnings(project, target) + ([unchecked] if unchecked else [])
     with locked(project, target, "apply") as signals, open_target(target) as opened:
@@ -77,7 +81,7 @@ def apply(
             check_environment(saved, str(plan_file), target.name, opened.space_id, opened.environment_id)
             planned = replanned(opened.backend, saved, str(plan_file), target.name)
         else:
-            planned = plan_against(opened.backend, desired, target, allow_destroy)
+            planned = plan_against(opened.backend, desired, target, allow_destroy, content_types)
         planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id)
         outcome = ApplyOutcome(planned.plan, warnings=warnings)
         # `confirm` shows the plan; it asks only when there is something allowed to apply.

@@ -70,7 +70,7 @@ def converge(
     snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
     Once ``stop`` is set (a signal) no new write starts and no further round is tried.
     """
-    wanted = snapshot_state(snapshot).model
+    wanted = snapshot_state(snapshot, backend.scope).model
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
                               remaining=None)
     if settle > 0:
@@ -103,12 +103,15 @@ def _round(
 ) -> None:
     """One round: read, plan to ``wanted``, execute, restore entries, re-read and compare."""
     live = backend.read_live()
+    wanted = backend.scope.desired(wanted, live.model)
     outcome.plan = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
                              allow_destroy=True)
     outcome.report = executor.run(outcome.plan, label=label)
     outcome.steps_applied += len(outcome.report.applied)
     if outcome.report.ok:
-        outcome.restore = restore_entries(backend, entries_from_export(snapshot.export), executor.progress)
+        outcome.restore = restore_entries(backend, [entry for entry in entries_from_export(snapshot.export)
+                                                            if backend.scope.manages(entry.content_type_id)],
+                                          executor.progress)
     outcome.final_raw = backend.read_raw()
     final = parse_environment(outcome.final_raw)
     outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)

@@ -30,14 +30,17 @@ class DriftOutcome:
 def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> DriftOutcome:
     """Pending changes (files vs live) and out-of-band changes (vs the newest baseline snapshot, one of
     ``BASELINE_KINDS``: the state the tool last left, or adopted into the files)."""
-    declared = validate_models(project).model
+    declared = validate_models(project, target_name).model
     target = project.config.target(target_name)
     baseline = project.store.latest(target.name, kind=BASELINE_KINDS)
-    baseline_model = snapshot_state(baseline).model if baseline else None
+    baseline_model = snapshot_state(baseline, target.scope).model if baseline else None
     with open_target(target) as opened:
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
         recorded = metadata(opened, live, None, project) if adopt else {}
+    declared = target.scope.desired(declared, live.model)  # out of scope: not drift (nor locales, locales = false)
+    if baseline_model is not None:
+        baseline_model = target.scope.desired(baseline_model, live.model)
     report = drift_report(live, declared, baseline_model, baseline.id if baseline else None)
     outcome = DriftOutcome(report, warnings=unfinished_warnings(project, target))
     if baseline is None:

@@ -28,23 +28,25 @@ def plan(
     *,
     allow_destroy: bool = False,
     from_export: Path | None = None,
+    content_types: tuple[str, ...] = (),
 ) -> PlanOutcome:
-    """What apply would change: the models against the live target (or a snapshot / export file)."""
-    declared = validate_models(project)
+    """What apply would change: the models against the live target (or a snapshot / export file), only
+    for ``content_types`` when given (``--content-type``)."""
+    declared = validate_models(project, target_name)
     target = project.config.target(target_name)
     warnings = unfinished_warnings(project, target)
     if from_export is not None:
         snapshot = project.store.load(str(from_export), target.name)
-        live = snapshot_state(snapshot)
+        live = snapshot_state(snapshot, target.scope)
         entries = by_type(entries_from_export(snapshot.export))
-        from_file, _ = plan_with_entries(live, declared.model, target, allow_destroy, lambda _: entries)
+        from_file, _ = plan_with_entries(live, declared.model, target, allow_destroy, lambda _: entries, content_types)
         recorded = snapshot.metadata  # a plain `contentful space export` has none: space and environment unknown
         space, environment = recorded.get("space"), recorded.get("environment")
         bound = from_file.bound(target.name, space if isinstance(space, str) else None,
                                 environment if isinstance(environment, str) else None)
         return PlanOutcome(bound, warnings)
     with open_target(target) as opened:
-        planned = plan_against(opened.backend, declared.model, target, allow_destroy)
+        planned = plan_against(opened.backend, declared.model, target, allow_destroy, content_types)
     return PlanOutcome(planned.plan.bound(target.name, opened.space_id, opened.environment_id), warnings)
 
 

@@ -13,6 +13,7 @@ from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, diff_models, plan_changes
+from reconcile.scope import check_narrowing
 
 
 @dataclass
@@ -31,23 +32,28 @@ def plan_with_entries(
     target: TargetConfig,
     allow_destroy: bool,
     entries_at: Callable[[tuple[str, ...]], EntriesByType],
+    narrowed: tuple[str, ...] = (),
 ) -> tuple[Plan, EntriesByType]:
-    """The plan from ``live`` to ``desired`` under the target's policy, diffing once: ``entries_at`` gets the
-    addresses of the destructive changes and returns the entries there, whose data the plan counts."""
-    diffed = diff_models(live, desired)
+    """The plan from ``live`` to ``desired`` under the target's policy and scope (and only for the
+    ``narrowed`` content types, when given), diffing once: ``entries_at`` gets the addresses of the
+    destructive changes and returns the entries there, whose data the plan counts."""
+    check_narrowing(target.scope, narrowed, desired, live.model)
+    diffed = diff_models(live, target.scope.desired(desired, live.model, narrowed))
     addresses = diffed.destructive_addresses
     entries = entries_at(addresses)
     counts = entry_counts(addresses, entries)
     plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts)
-    return plan, entries
+    return plan.model_copy(update={"narrowed": tuple(sorted(set(narrowed)))}), entries
 
 
-def plan_against(backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool) -> Planned:
+def plan_against(
+    backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool, narrowed: tuple[str, ...] = ()
+) -> Planned:
     """Read the live environment, capture the entries the destructive changes touch, and plan."""
     raw = backend.read_raw()
     live = parse_environment(raw)
     plan, entries = plan_with_entries(
-        live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model)
+        live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model), narrowed
     )
     return Planned(plan, raw, live, entries)
 

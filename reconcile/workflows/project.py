@@ -7,12 +7,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconcile.config import Config, TargetConfig, load_config
+from reconcile.config import CONFIG_FILE_NAME, Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, read_models, sort_problems
 from reconcile.errors import InputError
 from reconcile.interrupts import RunSignals
 from reconcile.journal import find_unfinished
 from reconcile.lock import ApplyLock, break_lock
+from reconcile.scope import scope_problems
 from reconcile.snapshots import SnapshotStore
 from reconcile.validate import validate
 from reconcile.wording import count
@@ -38,11 +39,15 @@ def load_project(config_path: Path | None, models_path: Path | None, cwd: Path) 
     return Project(config=config, models_dir=models_path or config.models_dir)
 
 
-def validate_models(project: Project) -> DeclaredModel:
+def validate_models(project: Project, target_name: str | None = None) -> DeclaredModel:
     """Read and check the model files offline; every problem at once, before any request: the rules check
-    whatever did read even when other parts did not, so one run shows the shape and the rule problems."""
+    whatever did read even when other parts did not, so one run shows the shape and the rule problems.
+    A content type out of the target's scope (default target: its own) is a problem; one it links to is not."""
+    scope = project.config.target(target_name).scope
     declared, read_problems = read_models(project.models_dir)
-    problems = sort_problems([*read_problems, *validate(declared)])
+    config_file = str(project.config.file or CONFIG_FILE_NAME)
+    problems = sort_problems([*read_problems, *validate(declared, outside=lambda ct_id: not scope.manages(ct_id)),
+                              *scope_problems(declared, scope, config_file)])
     if problems:
         summary = f"{count(len(problems), 'problem')} in the models under {project.models_dir}"
         raise InputError(problems, summary=summary)

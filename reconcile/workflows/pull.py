@@ -14,6 +14,8 @@ from reconcile.workflows.project import Project
 def pull(project: Project, target_name: str | None, *, content_type: str | None = None) -> list[Path]:
     """Write every live content type (or only ``content_type``) into the models folder."""
     target = project.config.target(target_name)
+    if content_type is not None:
+        target.scope.refuse_outside(content_type)
     with open_target(target) as opened:
         live = opened.backend.read_live()
     if content_type is not None and content_type not in live.model.content_types:
@@ -21,4 +23,4 @@ def pull(project: Project, target_name: str | None, *, content_type: str | None 
             f"content type {content_type!r} does not exist in target {target.name!r}",
             hint="`reconcile pull` without --content-type writes every content type",
         )
-    return write_models(normalize(live.model), project.models_dir, only=content_type)
+    return write_models(normalize(live.model), project.models_dir, only=content_type, locales=target.scope.locales)

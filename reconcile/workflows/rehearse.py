@@ -87,7 +87,7 @@ def rehearse(
 ) -> RehearsalOutcome:
     """Try the plan and its rollback somewhere safe: a cloned sandbox environment, or offline a
     throwaway local server loaded with the target's state (or a snapshot / export file)."""
-    desired = validate_models(project).model
+    desired = validate_models(project, target_name).model
     target = project.config.target(target_name)
     outcome = RehearsalOutcome()
     stages = _Stages(outcome, progress, clock)
@@ -166,7 +166,8 @@ class _Rehearsal:
         return count(len(outcome.report.applied) if outcome.report else 0, "step")
 
     def replan(self) -> str:
-        again = make_plan(self.sandbox.read_live(), self.desired, allow_destroy=True)
+        live = self.sandbox.read_live()
+        again = make_plan(live, self.target.scope.desired(self.desired, live.model), allow_destroy=True)
         if not again.is_empty:
             raise ReconcileError(f"re-plan after apply is not empty: {count(len(again.changes), 'change')} remain")
         return "no changes"
@@ -217,7 +218,7 @@ def _rehearse_offline(
     with tempfile.TemporaryDirectory(prefix="reconcile-offline-") as tmp, \
             Emulator(token=LOCAL_TOKEN) as emulator:
         local = Backend(base_url=emulator.base_url, token=LOCAL_TOKEN, space_id=LOCAL_SPACE_ID,
-                        environment_id=LOCAL_ENVIRONMENT_ID)
+                        environment_id=LOCAL_ENVIRONMENT_ID, scope=target.scope)
         seed_store = SnapshotStore(Path(tmp))
 
         def seed_stage() -> str:

@@ -49,10 +49,11 @@ def revert(
     """Plan back to the snapshot, confirm, snapshot the present state, converge, record the outcome."""
     target = project.config.target(target_name)
     snapshot = resolve_snapshot(project, target, ref)
-    wanted = snapshot_state(snapshot).model
+    wanted = snapshot_state(snapshot, target.scope).model
     with locked(project, target, "revert") as signals, open_target(target) as opened:
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
+        wanted = target.scope.desired(wanted, live.model)
         back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
                          allow_destroy=True).bound(target.name, opened.space_id, opened.environment_id)
         outcome = RevertOutcome(snapshot, back)

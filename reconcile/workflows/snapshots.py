@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from reconcile.backend import parse_environment, raw_from_export
+from reconcile.backend import parse_environment, raw_from_export, scoped
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.errors import InputError, ReconcileError
@@ -14,14 +14,17 @@ from reconcile.journal import Journal, find_unfinished, journal_state
 from reconcile.model import LiveState
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
+from reconcile.scope import Scope
 from reconcile.snapshots import BASELINE_KINDS, JOURNAL_FILE, Snapshot, SnapshotInfo
 from reconcile.workflows.project import Project
 
 
-def snapshot_state(snapshot: Snapshot) -> LiveState:
-    """The environment state a snapshot holds; one the model cannot represent is an error naming the file."""
+def snapshot_state(snapshot: Snapshot, scope: Scope | None = None) -> LiveState:
+    """The environment state a snapshot holds (only what is in ``scope``, when given: an older snapshot may
+    hold content types now out of scope); one the model cannot represent is an error naming the file."""
+    raw = raw_from_export(snapshot.export)
     try:
-        return parse_environment(raw_from_export(snapshot.export))
+        return parse_environment(scoped(raw, scope.manages) if scope is not None else raw)
     except InputError:
         raise
     except ReconcileError as exc:
