@@ -24,7 +24,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints
 
 from reconcile.errors import Problem, ReconcileError
 from reconcile.model import ContentModel, shown
@@ -41,7 +41,7 @@ class ScopeSettings(BaseModel):
 
     content_types: tuple[_Pattern, ...] | None = None
     ignore: tuple[_Pattern, ...] | None = None
-    locales: bool | None = None
+    locales: StrictBool | None = None
 
     def resolve(self, override: ScopeSettings | None = None) -> Scope:
         """The scope with ``override``'s keys (a target's table) replacing these, key by key."""

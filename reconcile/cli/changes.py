@@ -33,7 +33,8 @@ from reconcile.render.drift import render_drift_json, render_drift_markdown, ren
 
 ContentTypeOpt = Annotated[
     list[str] | None,
-    typer.Option("--content-type", metavar="<id>", help="Only this content type (repeatable), like Terraform's -target."),
+    typer.Option("--content-type", metavar="<id>",
+                 help="Only this content type (repeatable), like Terraform's -target."),
 ]
 
 

@@ -240,3 +240,27 @@ def test_undecodable_token_file_is_not_quoted(tmp_path: Path, monkeypatch: pytes
         contentful_target(tmp_path, 'token_file = "tok"\n').token()
     assert "not UTF-8" in str(info.value)
     assert SECRET not in str(info.value) and SECRET not in repr(info.value.args)
+
+
+def test_a_target_scope_replaces_the_global_keys_it_names(tmp_path: Path) -> None:
+    """`[targets.NAME.scope]` replaces each key it gives, whole; the keys it leaves out are the global ones."""
+    path = write(tmp_path, """
+[scope]
+content_types = ["blog*", "author"]
+ignore = ["appSettings"]
+locales = false
+
+[targets.narrow]
+kind = "local"
+scope = { content_types = ["page"] }
+
+[targets.plain]
+kind = "local"
+""")
+    config = load_config(path, tmp_path)
+    narrow, plain = config.target("narrow").scope, config.target("plain").scope
+    assert (narrow.content_types, narrow.ignore, narrow.locales) == (("page",), ("appSettings",), False)
+    assert (plain.content_types, plain.ignore, plain.locales) == (("blog*", "author"), ("appSettings",), False)
+    assert config.target("local").scope == plain  # the implicit local target gets the global scope
+    assert plain.manages("blogPost") and not plain.manages("page") and not narrow.manages("blogPost")
+    assert load_config(None, tmp_path / "elsewhere").target(None).scope.manages("anything")
