@@ -135,10 +135,15 @@ def test_revert_to_a_snapshot_taken_before_the_scope_leaves_the_type_as_it_is_no
     configure(tmp_path, space, scope="")
     use_repo_models(tmp_path)
     assert run("pull", "--content-type", APP).exit_code == OK  # pre-scope: the team declared it
-    assert run("apply", "--auto-approve").exit_code == OK
+    applied = run("apply", "--auto-approve")
+    assert applied.exit_code == OK, applied.output
+    pre_apply = re.search(r"Pre-apply snapshot (\S+);", applied.stderr)
+    assert pre_apply is not None, applied.stderr
     colleague_edits_app_settings(space)
     configure(tmp_path, space)
     (tmp_path / "models" / "content_types" / f"{APP}.toml").unlink()
+    from_snapshot = run("plan", "--from-export", pre_apply.group(1), "--format", "json")
+    assert from_snapshot.exit_code == CHANGES and APP not in from_snapshot.stdout, from_snapshot.output
     before, sent = app_versions(space), len(space.request_log)
     reverted = run("revert", "latest", "--auto-approve")
     assert reverted.exit_code == OK, reverted.output
