@@ -25,7 +25,8 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
 
     With ``only`` set, write just that content type's file. Otherwise write every content type and
     ``locales.toml`` and remove ``content_types/*.toml`` files of content types not in the model.
-    ``locales`` false (``[scope] locales = false``) leaves ``locales.toml`` as it is.
+    ``locales`` false (``[scope] locales = false``) leaves an existing ``locales.toml`` as it is (one is
+    written only when missing: offline validation reads the locales from it).
     Output is deterministic: writing the same model twice gives byte-identical files. Controls
     without widget or settings are not written (they equal the default a missing ``editor`` gets),
     nor are ``unmanaged`` keys; ``null`` members of opaque JSON objects are left out (TOML has no null).
@@ -50,7 +51,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
         path = content_type_path(models_dir, ct_id)
         atomic_write(path, content_type_toml(ct, ei))
         written.append(path)
-    if only is None and locales:
+    if only is None and (locales or not (models_dir / LOCALES_FILE).exists()):
         written.append(write_locales(model, models_dir))
         for stale in sorted(ct_dir.glob("*.toml")):
             if is_model_file(stale) and id_of(stale) not in model.content_types:

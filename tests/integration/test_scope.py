@@ -183,6 +183,11 @@ def test_locales_false_plans_no_locale_change_and_pull_keeps_locales_toml(space:
     locales_toml = (tmp_path / "models" / "locales.toml").read_bytes()
     assert run("pull").exit_code == OK
     assert (tmp_path / "models" / "locales.toml").read_bytes() == locales_toml
+    # adopting with locales = false: pull writes locales.toml only when it is missing (validation reads it)
+    shutil.rmtree(tmp_path / "models")
+    assert run("pull").exit_code == OK
+    assert "de-DE" not in (tmp_path / "models" / "locales.toml").read_text(encoding="utf-8")
+    assert run("plan").exit_code == OK
 
 
 def test_a_declared_file_out_of_scope_is_an_offline_error_naming_the_pattern(space: Emulator, tmp_path: Path) -> None:
