@@ -179,7 +179,13 @@ def test_locales_false_plans_no_locale_change_and_pull_keeps_locales_toml(space:
     assert plan["changes"] and not [c for c in plan["changes"] if c["address"].startswith("locales.")]
     applied = run("apply", "--auto-approve")
     assert applied.exit_code == OK, applied.output
-    assert not [r for r in space.request_log if r.method != "GET" and "/locales" in r.path]
+    sdk(space).locales("local", "master").create({"name": "French", "code": "fr-FR"})  # the web app's locale
+    drift = run("drift")
+    assert drift.exit_code == OK and "fr-FR" not in drift.output, drift.output
+    sent = len(space.request_log)
+    reverted = run("revert", "latest", "--auto-approve")
+    assert reverted.exit_code == OK, reverted.output
+    assert not [r for r in space.request_log[sent:] if r.method != "GET" and "/locales" in r.path]
     locales_toml = (tmp_path / "models" / "locales.toml").read_bytes()
     assert run("pull").exit_code == OK
     assert (tmp_path / "models" / "locales.toml").read_bytes() == locales_toml
