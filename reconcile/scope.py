@@ -26,6 +26,7 @@ from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StringConstraints
 
+from reconcile.addresses import parse_address
 from reconcile.errors import Problem, ReconcileError
 from reconcile.model import ContentModel, shown
 from reconcile.sources import DeclaredModel
@@ -67,6 +68,8 @@ class Scope(BaseModel):
         ignored = next((p for p in self.ignore if fnmatchcase(ct_id, p)), None)
         if ignored is not None:
             return f"it matches the ignore pattern {shown(ignored)}"
+        if not self.content_types:
+            return "content_types is empty: no content type is in scope"
         if not any(fnmatchcase(ct_id, p) for p in self.content_types):
             return "it matches none of the content_types patterns " + ", ".join(map(shown, self.content_types))
         return None
@@ -119,6 +122,21 @@ def check_narrowing(scope: Scope, narrowed: Iterable[str], desired: ContentModel
             raise ReconcileError(
                 f"--content-type {shown(ct_id)} is neither declared in the models nor live in the target",
                 hint="check the id (ids are case-sensitive): `reconcile plan` without --content-type shows them all",
+            )
+
+
+def check_plan_in_scope(scope: Scope, addresses: Iterable[str], source: str, target: str) -> None:
+    """Refuse a saved plan that changes something out of ``scope`` (made before the scope, or for another
+    target's): applying it would touch what the project does not own."""
+    for address in addresses:
+        at = parse_address(address)
+        reason = ("[scope] locales = false" if not scope.locales else None) if at.kind == "locale" \
+            else scope.excluded_by(at.ident)
+        if reason is not None:
+            raise ReconcileError(
+                f"plan {source} changes {address}, which is out of the scope of target '{target}' ({reason}); "
+                "nothing was applied",
+                hint=f"make the plan again: `reconcile plan --target {target} --out FILE`",
             )
 
 

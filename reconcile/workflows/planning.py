@@ -13,7 +13,7 @@ from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, diff_models, plan_changes
-from reconcile.scope import check_narrowing
+from reconcile.scope import check_narrowing, check_plan_in_scope
 
 
 @dataclass
@@ -59,7 +59,9 @@ def plan_against(
 
 
 def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planned:
-    """A saved plan with the live state it runs against on ``target``; the plan must not be stale."""
+    """A saved plan with the live state it runs against on ``target``; the plan must be in the target's
+    scope and not be stale."""
+    check_plan_in_scope(backend.scope, (change.address for change in saved.changes), source, target)
     raw = backend.read_raw()
     live = parse_environment(raw)
     check_not_stale(saved, live, source, target)

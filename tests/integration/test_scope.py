@@ -282,3 +282,18 @@ def test_rehearse_in_a_clone_leaves_the_out_of_scope_type_alone(space: Emulator,
     result = run("rehearse")
     assert result.exit_code == OK, result.output
     assert writes_to_app(space, sent) == []
+
+
+def test_a_plan_saved_before_the_scope_that_changes_the_type_is_refused(space: Emulator, tmp_path: Path) -> None:
+    configure(tmp_path, space, scope="")
+    use_repo_models(tmp_path)
+    saved = run("plan", "--allow-destroy", "--out", "old.json")  # deletes appSettings and its entries
+    assert saved.exit_code == CHANGES and f"content_types.{APP}" in saved.stdout, saved.output
+    configure(tmp_path, space)
+    sent = len(space.request_log)
+    result = run("apply", "old.json", "--allow-destroy", "--auto-approve")
+    assert result.exit_code == ERROR, result.output
+    assert f"Error: plan old.json changes content_types.{APP}, which is out of the scope of target 'test' (it " \
+           f"matches the ignore pattern '{APP}'); nothing was applied" in result.stderr
+    assert "fix: make the plan again: `reconcile plan --target test --out FILE`" in result.stderr
+    assert [r for r in space.request_log[sent:] if r.method != "GET"] == []

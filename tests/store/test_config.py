@@ -264,3 +264,14 @@ kind = "local"
     assert config.target("local").scope == plain  # the implicit local target gets the global scope
     assert plain.manages("blogPost") and not plain.manages("page") and not narrow.manages("blogPost")
     assert load_config(None, tmp_path / "elsewhere").target(None).scope.manages("anything")
+
+
+def test_why_a_content_type_is_out_of_scope() -> None:
+    from reconcile.scope import Scope
+
+    assert Scope(ignore=("legacy*",)).excluded_by("legacyPage") == "it matches the ignore pattern 'legacy*'"
+    assert Scope(content_types=("blog*", "author")).excluded_by("page") == (
+        "it matches none of the content_types patterns 'blog*', 'author'")
+    assert Scope(content_types=()).excluded_by("page") == "content_types is empty: no content type is in scope"
+    assert Scope(content_types=("blog*",), ignore=("blogDraft",)).excluded_by("blogPost") is None
+    assert not Scope().excluded_by("Page") and not Scope(content_types=("page",)).manages("Page")  # case-sensitive
