@@ -253,7 +253,9 @@ class _KeyedTables:
         for position, (table_id, table) in enumerate(zip(wanted, chosen, strict=True)):
             table.trivia.indent = _text(leads.get(table_id, [])) + table.trivia.indent
             last = position == len(wanted) - 1
-            after = [*final_gap, *pending] if last else (gaps.get(table_id) or [Whitespace("\n")])
+            # A table that was last (or is new) needs a blank line before the next one; others keep theirs.
+            between = gaps[table_id] if table_id in gaps and table_id != ids[-1] else [Whitespace("\n")]
+            after = [*final_gap, *pending] if last else between
             _last_container(table).body.extend((None, item) for item in after)
             self.aot.append(table)
 
