@@ -117,13 +117,12 @@ class _Editor:
 
     def table(self, raw: Container, old: Doc, new: Doc, *, top: bool = False) -> None:
         """Edit the keys of ``raw`` whose canonical values differ between ``old`` and ``new``."""
-        previous: str | None = None
-        for key, value in new.items():
+        keys = list(new)
+        for position, (key, value) in enumerate(new.items()):
             if key in raw:
                 self.value(raw, key, old.get(key, _MISSING), value, top)
             else:
-                _insert(raw, key, _new_item(value, top), previous, [k for k in new if k in raw])
-            previous = key
+                _insert(raw, key, _new_item(key, value, top), keys[position + 1 :])
         for key in old:
             if key not in new and key in raw:
                 current = raw[key]
@@ -143,39 +142,49 @@ class _Editor:
         elif isinstance(new, list) and isinstance(current, Array) and not self.exact_lists:
             _edit_array(current, new)
         else:
-            raw[key] = _new_item(new, top)
+            raw[key] = _new_item(key, new, top)
 
 
-def _new_item(value: Any, top: bool) -> Item:
+def _new_item(key: str, value: Any, top: bool) -> Item:
     """A new value: at the top level of a file a table or ``[[key]]`` tables where it would be in a new file."""
     if top and _is_table_like(value):
-        parsed: Item = tomlkit.parse(document_text({"v": value}))["v"]
+        parsed: Item = tomlkit.parse(document_text({key: value}))[key]
         return parsed
     return _item(value)
 
 
-def _insert(raw: Container, key: str, item: Item, previous: str | None, present: list[str]) -> None:
-    """Insert ``key`` after ``previous`` (the key before it in the new document), but a plain value never
-    after a table (it would land in that table) and a table before the first later key present."""
-    body = raw.body
-    tables = [i for i, (k, v) in enumerate(body) if k is not None and isinstance(v, Table | AoT)]
-    if isinstance(item, Table | AoT):
-        later = [i for i, (k, _) in enumerate(body) if k is not None and k.key in present and i in tables]
-        if later:
-            raw._insert_at(later[0], key, item)
-        else:
-            raw.append(key, item)
+def _insert(raw: Container, key: str, item: Item, later: list[str]) -> None:
+    """Insert ``key`` before the first of ``later`` (the keys after it in the new document) that ``raw``
+    has, else after the others. A plain value goes right after the plain value before that place (not
+    below the comments above a table header, never into a table); a table only before a table."""
+    keyed = [(i, k.key, isinstance(v, Table | AoT)) for i, (k, v) in enumerate(raw.body) if k is not None]
+    is_table = isinstance(item, Table | AoT)
+    end = len(raw.body)
+    limit = next((i for i, k, table in keyed if k in later and (table or not is_table)), end)
+    if is_table:
+        _insert_table(raw, key, item, limit if limit < end else None)
         return
-    after = next((i for i, (k, _) in enumerate(body) if k is not None and k.key == previous), None)
-    if after is not None and (not tables or after < tables[0]):
-        raw._insert_after(previous, key, item)  # type: ignore[arg-type]
-    elif tables:
-        raw._insert_at(tables[0], key, item)
-    elif any(k is not None for k, _ in body):
-        first = next(i for i, (k, _) in enumerate(body) if k is not None)
-        raw._insert_at(first, key, item)
+    limit = min([limit, *(i for i, _, table in keyed if table)])
+    before = [k for i, k, table in keyed if i < limit and not table]
+    if before:
+        raw._insert_after(before[-1], key, item)
+    elif keyed:
+        raw._insert_at(keyed[0][0], key, item)
     else:
         raw.append(key, item)
+
+
+def _insert_table(raw: Container, key: str, item: Table | AoT, at: int | None) -> None:
+    """Insert a table (or ``[[key]]`` tables) at index ``at``, or at the end: separated by a blank line."""
+    first, last = (item.body[0], item.body[-1]) if isinstance(item, AoT) else (item, item)
+    if at is not None:
+        _last_container(last).body.append((None, Whitespace("\n")))
+        raw._insert_at(at, key, item)
+        return
+    text = raw.as_string()
+    if text and not text.endswith("\n\n"):
+        first.trivia.indent = "\n" + first.trivia.indent
+    raw.append(key, item)
 
 
 def _identity(values: Any) -> str | None:
