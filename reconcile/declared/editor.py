@@ -161,7 +161,7 @@ def _insert(raw: Container, key: str, item: Item, later: list[str]) -> None:
     is_table = isinstance(item, Table | AoT)
     end = len(raw.body)
     limit = next((i for i, k, table in keyed if k in later and (table or not is_table)), end)
-    if is_table:
+    if isinstance(item, Table | AoT):
         _insert_table(raw, key, item, limit if limit < end else None)
         return
     limit = min([limit, *(i for i, _, table in keyed if table)])
