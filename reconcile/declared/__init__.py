@@ -14,6 +14,7 @@ The package, by task:
 - ``salvage``: what of a file with shape problems can still be checked;
 - ``problems``: turning read and shape failures into located ``Problem``s;
 - ``writer``: writing a model as stable, byte-identical TOML (``reconcile pull``);
+- ``editor``: editing an existing file in place (only the values that differ change), compact new files;
 - ``schema``: the JSON Schemas of the files.
 
 The model and where each part was declared (``DeclaredModel``) live in the I/O-free

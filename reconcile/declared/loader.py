@@ -332,3 +332,13 @@ def _content_type_sources(
     editor = (("editor_interface",), *(("fields", i, "editor") for i in kept))
     found[f"editor_interfaces.{decl.id}"] = Source(path, positions, editor)
     return found
+
+
+def content_type_of(data: Mapping[str, Any]) -> tuple[ContentType, EditorInterface]:
+    """The content type and editor interface of one file's TOML data (``ValidationError`` when it does not fit)."""
+    return _content_type_from_decl(ContentTypeFile.model_validate(data))
+
+
+def locales_of(data: Mapping[str, Any]) -> dict[str, Locale]:
+    """The locales of the TOML data of ``locales.toml`` (``ValidationError`` when it does not fit)."""
+    return {loc.code: Locale(**loc.model_dump()) for loc in LocalesFile.model_validate(data).locales}

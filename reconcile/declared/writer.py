@@ -1,23 +1,29 @@
 """Writing model files (``reconcile pull``, ``drift --adopt``): a ``ContentModel`` as TOML text.
 
-Output is stable: fixed key order, only values that differ from the defaults, tomli-w layout,
-byte-identical files for the same model.
+A file that exists is edited in place (``reconcile.declared.editor``): only the values that differ from
+the model change; comments, order and layout stay. A new file is written in the compact style of
+``models/``. Output is stable: fixed key order, only values that differ from the defaults, byte-identical
+files for the same model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from reconcile.declared.editor import Doc, document_text, edit_text, same
 from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, content_type_path, id_of, is_model_file
+from reconcile.declared.loader import content_type_of, locales_of
 from reconcile.declared.shapes import FORMAT_VERSION
 from reconcile.errors import ReconcileError
 from reconcile.fsio import atomic_write
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, is_valid_id
+from reconcile.normalize import normalize, normalize_locale
+from reconcile.wording import count
 
 
 def write_models(model: ContentModel, models_dir: Path, only: str | None = None, locales: bool = True) -> list[Path]:
@@ -42,17 +48,22 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
                 f"content type id {ct_id!r} cannot be written as a file name",
                 hint="ids are 1-64 characters of letters, digits, '-', '_' and '.'",
             )
+    model = normalize(model)  # canonical values: what a file declares is compared in this form
     ct_dir = models_dir / CONTENT_TYPES_DIR
-    ct_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    texts = {}
     for ct_id in ids:
         ct = model.content_types[ct_id]
         ei = model.editor_interfaces.get(ct_id, EditorInterface(content_type_id=ct_id))
         path = content_type_path(models_dir, ct_id)
-        atomic_write(path, content_type_toml(ct, ei))
-        written.append(path)
+        texts[path] = _file_text(path, content_type_doc(ct, ei), _content_type_doc_of)
     if only is None and (locales or not (models_dir / LOCALES_FILE).exists()):
-        written.append(write_locales(model, models_dir))
+        path = models_dir / LOCALES_FILE
+        texts[path] = _file_text(path, locales_doc(model.locales), _locales_doc_of)
+    ct_dir.mkdir(parents=True, exist_ok=True)
+    for path, text in texts.items():
+        _write_if_changed(path, text)
+    written = list(texts)
+    if only is None:
         for stale in sorted(ct_dir.glob("*.toml")):
             if is_model_file(stale) and id_of(stale) not in model.content_types:
                 stale.unlink()
@@ -62,13 +73,24 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
 def write_locales(model: ContentModel, models_dir: Path) -> Path:
     """Write only ``locales.toml`` (for `drift --adopt` when only locales drifted)."""
     path = models_dir / LOCALES_FILE
+    text = _file_text(path, locales_doc(normalize(model).locales), _locales_doc_of)
     models_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, locales_toml(model.locales))
+    _write_if_changed(path, text)
     return path
 
 
 def content_type_toml(ct: ContentType, ei: EditorInterface) -> str:
-    """The file text of one content type and its editor interface."""
+    """The text of a new file of one content type and its editor interface."""
+    return document_text(content_type_doc(ct, ei))
+
+
+def locales_toml(locales: Mapping[str, Locale]) -> str:
+    """The text of a new ``locales.toml``."""
+    return document_text(locales_doc(locales))
+
+
+def content_type_doc(ct: ContentType, ei: EditorInterface) -> dict[str, Any]:
+    """What the file of one content type and its editor interface declares (only non-default keys)."""
     controls = {c.field_id: c for c in ei.controls}
     doc: dict[str, Any] = {"format": FORMAT_VERSION, "id": ct.id, "name": ct.name}
     _put(doc, "description", ct.description)
@@ -83,13 +105,13 @@ def content_type_toml(ct: ContentType, ei: EditorInterface) -> str:
             parts[key] = [_json_for_toml(item, f"editor_interface.{key}") for item in value]
     if parts:
         doc["editor_interface"] = parts
-    return tomli_w.dumps(doc)
+    return doc
 
 
-def locales_toml(locales: Mapping[str, Locale]) -> str:
-    """The text of ``locales.toml``: the default locale first, then by code."""
+def locales_doc(locales: Mapping[str, Locale]) -> dict[str, Any]:
+    """What ``locales.toml`` declares: the default locale first, then by code."""
     ordered = sorted(locales.values(), key=lambda loc: (not loc.default, loc.code))
-    return tomli_w.dumps({"format": FORMAT_VERSION, "locales": [_non_default(loc) for loc in ordered]})
+    return {"format": FORMAT_VERSION, "locales": [_non_default(loc) for loc in ordered]}
 
 
 def _field_table(f: Field, control: Control | None) -> dict[str, Any]:
@@ -140,3 +162,74 @@ def _json_for_toml(value: Any, where: str) -> Any:
             )
         return [_json_for_toml(item, where) for item in value]
     return value
+
+
+def _file_text(path: Path, new: Doc, doc_of: Callable[[str, Path], Doc]) -> str:
+    """The text of ``path`` declaring ``new``: the file edited in place where it exists, else a new one.
+
+    The edit is checked by reading it back: should the element-wise edit of a list not give the list's
+    order, that list is replaced whole; should that still differ (a bug), the file is written anew."""
+    if not path.exists():
+        return document_text(new, _schema_line(path))
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        old = doc_of(text, path)
+    except ValidationError as exc:
+        raise _unreadable(path, count(exc.error_count(), "problem")) from None
+    if same(old, new):
+        return text
+    for exact_lists in (False, True):
+        edited = edit_text(text, old, new, exact_lists=exact_lists)
+        if _declares(edited, path, new, doc_of):
+            return edited
+    return document_text(new, _schema_line(path))  # pragma: no cover - the read-back check is a safety net
+
+
+def _declares(text: str, path: Path, doc: Doc, doc_of: Callable[[str, Path], Doc]) -> bool:
+    try:
+        return same(doc_of(text, path), doc)
+    except (ValidationError, ReconcileError):
+        return False
+
+
+def _content_type_doc_of(text: str, path: Path) -> Doc:
+    """What the content type file ``text`` declares, canonical (as ``content_type_doc`` writes it)."""
+    ct, ei = content_type_of(_data(text, path))
+    canonical = normalize(ContentModel(content_types={ct.id: ct}, editor_interfaces={ct.id: ei}))
+    return content_type_doc(canonical.content_types[ct.id], canonical.editor_interfaces[ct.id])
+
+
+def _locales_doc_of(text: str, path: Path) -> Doc:
+    """What the locales file ``text`` declares, canonical."""
+    return locales_doc({code: normalize_locale(loc) for code, loc in locales_of(_data(text, path)).items()})
+
+
+def _data(text: str, path: Path) -> dict[str, Any]:
+    """The TOML data of a file that is to be edited; one that does not read is an error (nothing is written)."""
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
+    except tomllib.TOMLDecodeError as exc:
+        raise _unreadable(path, str(exc)) from None
+
+
+def _unreadable(path: Path, why: str) -> ReconcileError:
+    return ReconcileError(
+        f"{path}: cannot edit this model file in place, it does not read ({why})",
+        hint="fix it (`reconcile validate` lists its problems) or delete it, then run the command again",
+    )
+
+
+def _schema_line(path: Path) -> str | None:
+    """The ``#:schema`` line of a new file: the one its sibling files use, if they have one."""
+    for sibling in sorted(path.parent.glob("*.toml")):
+        first = sibling.read_text(encoding="utf-8-sig").partition("\n")[0]
+        if is_model_file(sibling) and first.startswith("#:schema "):
+            return first
+    return None
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Write ``text`` unless the file holds exactly it already (its time stamp stays)."""
+    if not path.exists() or path.read_text(encoding="utf-8-sig") != text:
+        atomic_write(path, text)

@@ -1,0 +1,319 @@
+"""Editing model files in place (``reconcile pull``, ``drift --adopt``), and the compact text of new ones.
+
+An existing file is edited through tomlkit, which keeps what it does not touch byte for byte: comments,
+the ``#:schema`` line, key order, blank lines, quoting. The edit is driven by two *declared documents*
+(the dict a file declares, as ``reconcile.declared.writer`` builds it from a normalised model: only
+non-default keys, canonical values): ``old``, what the file declares now, and ``new``, what it should
+declare. Key by key, only where their canonical values differ, the file's value changes:
+
+* a key only ``new`` has is added after its predecessor (a key the file spells out with its default
+  value, ``localized = false``, is changed in place); a key only ``old`` has is removed;
+* tables are edited key by key; an inline table that differs is replaced (it is one line);
+* lists of tables with an identity (``id`` or ``code``: ``[[fields]]``, ``[[locales]]``) are matched by
+  it: a new entry is inserted at its position, a removed one is removed with the comment block above it,
+  a moved one moves with it;
+* other lists (validations, sidebar, ...) keep their equal elements and change only the others.
+
+Nothing here knows the file shapes: a key the shapes gain is handled like the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import tomli_w
+import tomlkit
+from tomlkit.container import Container
+from tomlkit.items import AoT, Array, Comment, Item, Null, Table, Whitespace
+
+from reconcile.normalize import canonical_json
+
+Doc = Mapping[str, Any]
+# Longest line an array is kept on; a longer one gets one element per line (the style of models/).
+LINE_LENGTH = 120
+_IDENTITIES = ("id", "code")
+_MISSING: Any = object()
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal as JSON (``1`` and ``true``, ``1`` and ``1.0`` differ; key order does not matter)."""
+    return canonical_json(a) == canonical_json(b)
+
+
+# ---- compact text ---------------------------------------------------------------------------------
+
+
+def document_text(doc: Doc, schema_line: str | None = None) -> str:
+    """The text of a new file declaring ``doc``, in the compact style of ``models/``: simple keys first,
+    a table per mapping, ``[[key]]`` tables for lists of tables with an identity, everything else one
+    line (a long array one element per line), nested tables inline."""
+    head = [f"{schema_line}\n"] if schema_line else []
+    simple = [_assignment(k, v) for k, v in doc.items() if not _is_table_like(v)]
+    blocks = ["".join(head + simple)] if head or simple else []
+    for key, value in doc.items():
+        if isinstance(value, Mapping):
+            blocks.append(_table_text(f"[{_key_text(key)}]", value))
+        elif _is_table_like(value):
+            blocks.extend(_table_text(f"[[{_key_text(key)}]]", item) for item in value)
+    return "\n".join(blocks)
+
+
+def _is_table_like(value: Any) -> bool:
+    """Written as ``[key]`` or ``[[key]]`` at the top level of a new file."""
+    return isinstance(value, Mapping) or (bool(value) and _identity(value) is not None)
+
+
+def _table_text(header: str, table: Doc) -> str:
+    return header + "\n" + "".join(_assignment(k, v) for k, v in table.items())
+
+
+def _assignment(key: str, value: Any) -> str:
+    """``key = value`` and a newline; an array too long for one line has one element per line."""
+    line = f"{_key_text(key)} = {value_text(value)}\n"
+    if isinstance(value, list) and len(value) > 1 and len(line) > LINE_LENGTH + 1:
+        elements = "".join(f"    {value_text(v)},\n" for v in value)
+        line = f"{_key_text(key)} = [\n{elements}]\n"
+    return line
+
+
+def value_text(value: Any) -> str:
+    """One value as inline TOML (``{ a = 1 }``, ``[1, 2]``); scalars and their escapes are tomli-w's."""
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{_key_text(k)} = {value_text(v)}" for k, v in value.items())
+        return f"{{ {inner} }}" if inner else "{}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
+    return tomli_w.dumps({"v": value})[len("v = ") : -1]
+
+
+def _key_text(key: str) -> str:
+    """A key, bare when it may be, else quoted."""
+    return tomli_w.dumps({key: 0})[: -len(" = 0\n")]
+
+
+def _item(value: Any, *, inline: bool = False) -> Item:
+    """``value`` as a tomlkit item in the compact style (``inline``: on one line, as an array element)."""
+    text = f"v = {value_text(value)}\n" if inline else _assignment("v", value)
+    item: Item = tomlkit.parse(text)["v"]
+    return item
+
+
+# ---- editing --------------------------------------------------------------------------------------
+
+
+def edit_text(text: str, old: Doc, new: Doc, *, exact_lists: bool = False) -> str:
+    """``text`` (a file declaring ``old``) edited to declare ``new``. With ``exact_lists``, a list that
+    differs is replaced whole (for lists whose order the element-wise edit cannot get right)."""
+    doc = tomlkit.parse(text)
+    _Editor(exact_lists).table(doc, old, new, top=True)
+    result: str = doc.as_string()
+    return result
+
+
+class _Editor:
+    def __init__(self, exact_lists: bool) -> None:
+        self.exact_lists = exact_lists
+
+    def table(self, raw: Container, old: Doc, new: Doc, *, top: bool = False) -> None:
+        """Edit the keys of ``raw`` whose canonical values differ between ``old`` and ``new``."""
+        keys = list(new)
+        for position, (key, value) in enumerate(new.items()):
+            if key in raw:
+                self.value(raw, key, old.get(key, _MISSING), value, top)
+            else:
+                _insert(raw, key, _new_item(key, value, top), keys[position + 1 :])
+        for key in old:
+            if key not in new and key in raw:
+                current = raw[key]
+                if isinstance(current, AoT) and current.body:
+                    _KeyedTables(raw, key, current, "").remove()
+                else:
+                    del raw[key]
+
+    def value(self, raw: Container, key: str, old: Any, new: Any, top: bool) -> None:
+        if old is not _MISSING and same(old, new):
+            return
+        current = raw[key]
+        if isinstance(new, Mapping) and isinstance(current, Table):
+            self.table(current.value, old if isinstance(old, Mapping) else {}, new)
+        elif isinstance(new, list) and isinstance(current, AoT) and _identity(new) is not None:
+            _KeyedTables(raw, key, current, _identity(new) or "").edit(self, old if isinstance(old, list) else [], new)
+        elif isinstance(new, list) and isinstance(current, Array) and not self.exact_lists:
+            _edit_array(current, new)
+        else:
+            raw[key] = _new_item(key, new, top)
+
+
+def _new_item(key: str, value: Any, top: bool) -> Item:
+    """A new value: at the top level of a file a table or ``[[key]]`` tables where it would be in a new file."""
+    if top and _is_table_like(value):
+        parsed: Item = tomlkit.parse(document_text({key: value}))[key]
+        return parsed
+    return _item(value)
+
+
+def _insert(raw: Container, key: str, item: Item, later: list[str]) -> None:
+    """Insert ``key`` before the first of ``later`` (the keys after it in the new document) that ``raw``
+    has, else after the others. A plain value goes right after the plain value before that place (not
+    below the comments above a table header, never into a table); a table only before a table."""
+    keyed = [(i, k.key, isinstance(v, Table | AoT)) for i, (k, v) in enumerate(raw.body) if k is not None]
+    is_table = isinstance(item, Table | AoT)
+    end = len(raw.body)
+    limit = next((i for i, k, table in keyed if k in later and (table or not is_table)), end)
+    if isinstance(item, Table | AoT):
+        _insert_table(raw, key, item, limit if limit < end else None)
+        return
+    limit = min([limit, *(i for i, _, table in keyed if table)])
+    before = [k for i, k, table in keyed if i < limit and not table]
+    if before:
+        raw._insert_after(before[-1], key, item)
+    elif keyed:
+        raw._insert_at(keyed[0][0], key, item)
+    else:
+        raw.append(key, item)
+
+
+def _insert_table(raw: Container, key: str, item: Table | AoT, at: int | None) -> None:
+    """Insert a table (or ``[[key]]`` tables) at index ``at``, or at the end: separated by a blank line."""
+    first, last = (item.body[0], item.body[-1]) if isinstance(item, AoT) else (item, item)
+    if at is not None:
+        _last_container(last).body.append((None, Whitespace("\n")))
+        raw._insert_at(at, key, item)
+        return
+    text = raw.as_string()
+    if text and not text.endswith("\n\n"):
+        first.trivia.indent = "\n" + first.trivia.indent
+    raw.append(key, item)
+
+
+def _identity(values: Any) -> str | None:
+    """The key that identifies each table of a list of tables (``id``, ``code``), if every one has it."""
+    if not isinstance(values, list) or not all(isinstance(v, Mapping) for v in values):
+        return None
+    return next((k for k in _IDENTITIES if all(k in v for v in values)), None)
+
+
+def _edit_array(array: Array, new: list[Any]) -> None:
+    """Keep the elements of ``array`` that ``new`` still has, replace the others in place, remove or
+    append the rest. Elements are matched by identity where they have one, else by value."""
+    raw = array.unwrap()
+    identity = _identity(new) if _identity(raw) == _identity(new) else None
+    match: Callable[[Any, Any], bool] = (
+        (lambda a, b: a[identity] == b[identity]) if identity is not None else same
+    )
+    unmatched_new = list(range(len(new)))
+    unmatched_raw: list[int] = []
+    edits: list[tuple[int, int]] = []
+    for i, value in enumerate(raw):
+        j = next((j for j in unmatched_new if match(value, new[j])), None)
+        if j is None:
+            unmatched_raw.append(i)
+            continue
+        unmatched_new.remove(j)
+        if not same(value, new[j]):
+            edits.append((i, j))
+    edits.extend(zip(unmatched_raw, unmatched_new, strict=False))
+    for i, j in edits:
+        array[i] = _item(new[j], inline=True)
+    for i in reversed(unmatched_raw[len(unmatched_new) :]):
+        del array[i]
+    for j in unmatched_new[len(unmatched_raw) :]:
+        array.append(_item(new[j], inline=True))
+
+
+class _KeyedTables:
+    """``[[key]]`` tables matched by identity. Each table owns the comment block right above its header
+    (parsed as the end of the table before it, or of the enclosing table for the first one): a removed
+    table takes it along, a moved one carries it (rendered before its header). The blank lines after a
+    table stay with it; whatever follows the last table stays at the end."""
+
+    def __init__(self, raw: Container, key: str, aot: AoT, identity: str) -> None:
+        self.raw, self.key, self.aot, self.identity = raw, key, aot, identity
+
+    def edit(self, editor: _Editor, old: list[Any], new: list[Any]) -> None:
+        tables: list[Table] = list(self.aot.body)
+        ids = [t.get(self.identity) for t in tables]
+        olds = {item[self.identity]: item for item in old}
+        by_id = dict(zip(ids, tables, strict=True))
+        for item in new:
+            table = by_id.get(item[self.identity])
+            if table is not None:
+                editor.table(table.value, olds.get(item[self.identity], {}), item)
+        wanted = [item[self.identity] for item in new]
+        if wanted != ids:
+            chosen = {item[self.identity]: by_id.get(item[self.identity]) or _new_table(self.key, item) for item in new}
+            self._rebuild(tables, ids, [chosen[i] for i in wanted], wanted)
+
+    def _rebuild(self, tables: list[Table], ids: list[Any], chosen: list[Table], wanted: list[Any]) -> None:
+        """Put the ``chosen`` tables in order, each with its comment block and the blank lines after it."""
+        leads: dict[Any, list[Item]] = {}
+        gaps: dict[Any, list[Item]] = {}
+        pending = self._take_lead_before()
+        for table_id, table in zip(ids, tables, strict=True):
+            leads[table_id] = pending
+            own, pending = _take_trailer(table)
+            comments = max((i + 1 for i, item in enumerate(own) if isinstance(item, Comment)), default=0)
+            _last_container(table).body.extend((None, item) for item in own[:comments])  # its own comments
+            gaps[table_id] = own[comments:]
+        final_gap = gaps[ids[-1]]
+        while len(self.aot):
+            del self.aot[0]
+        for position, (table_id, table) in enumerate(zip(wanted, chosen, strict=True)):
+            table.trivia.indent = _text(leads.get(table_id, [])) + table.trivia.indent
+            last = position == len(wanted) - 1
+            # A table that was last (or is new) needs a blank line before the next one; others keep theirs.
+            between = gaps[table_id] if table_id in gaps and table_id != ids[-1] else [Whitespace("\n")]
+            after = [*final_gap, *pending] if last else between
+            _last_container(table).body.extend((None, item) for item in after)
+            self.aot.append(table)
+
+    def _take_lead_before(self) -> list[Item]:
+        """Remove the comment block right above the first header from the enclosing table; return it."""
+        body = self.raw.body
+        at = next(i for i, (k, _) in enumerate(body) if k is not None and k.key == self.key)
+        lead: list[Item] = []
+        while at > 0 and body[at - 1][0] is None and isinstance(body[at - 1][1], Comment | Null):
+            at -= 1
+            lead.insert(0, body[at][1])
+            body[at] = (None, Null())
+        return lead
+
+    def remove(self) -> None:
+        """No table left: the key goes, with the comment block above each table; a comment block above
+        what follows the tables stays."""
+        self._take_lead_before()
+        _, tail = _take_trailer(self.aot.body[-1])
+        at = next(i for i, (k, _) in enumerate(self.raw.body) if k is not None and k.key == self.key)
+        del self.raw[self.key]
+        if tail:
+            self.raw.body[at] = (None, Whitespace(_text(tail)))
+
+
+def _text(items: list[Item]) -> str:
+    return "".join(item.as_string() for item in items)
+
+
+def _take_trailer(table: Table) -> tuple[list[Item], list[Item]]:
+    """Remove the whitespace and comments that end ``table`` (or its last sub-table); return them split in
+    the blank lines after it and the comment block after those (the block above the next header)."""
+    body = _last_container(table).body
+    trailer: list[Item] = []
+    while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace | Comment | Null):
+        trailer.insert(0, body.pop()[1])
+    cut = max((i + 1 for i, item in enumerate(trailer) if isinstance(item, Whitespace)), default=0)
+    return trailer[:cut], trailer[cut:]
+
+
+def _last_container(table: Table) -> Container:
+    """The container whose end is the end of ``table`` in the text (a trailing ``[a.b]`` sub-table's)."""
+    container = table.value
+    while container.body and isinstance(container.body[-1][1], Table):
+        container = container.body[-1][1].value
+    return container
+
+
+def _new_table(key: str, value: Doc) -> Table:
+    """One ``[[key]]`` table declaring ``value``, in the compact style."""
+    table: Table = tomlkit.parse(_table_text(f"[[{_key_text(key)}]]", value))[key][0]
+    return table

@@ -1,0 +1,187 @@
+"""Editing model files in place (`pull`, `drift --adopt`): only the values that differ change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reconcile.declared import load_models, write_models
+from reconcile.declared.editor import edit_text
+from reconcile.declared.writer import content_type_doc
+from reconcile.errors import ReconcileError
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale
+from reconcile.normalize import normalize
+
+from .test_write import _fields, _json_objects, _models, _read_all, _text
+
+LOCALES = {"en-US": Locale(code="en-US", name="English", default=True)}
+
+
+def _model(*fields: Field, **ei: Any) -> ContentModel:
+    ct = ContentType(id="news", name="News", fields=fields)
+    return ContentModel(
+        content_types={"news": ct},
+        editor_interfaces={"news": EditorInterface(content_type_id="news", **ei)},
+        locales=LOCALES,
+    )
+
+
+def _write(models: Path, text: str) -> Path:
+    (models / "content_types").mkdir(parents=True, exist_ok=True)
+    locales = 'format = 1\n\n[[locales]]\ncode = "en-US"\nname = "English"\ndefault = true\n'
+    (models / "locales.toml").write_text(locales)
+    path = models / "content_types" / "news.toml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults_spelled_out_stay_and_a_value_set_back_to_its_default_goes(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        'format = 1\nid = "news"\nname = "News"\n\n[[fields]]\nid = "t"\nname = "T"\ntype = "Symbol"\n'
+        "localized = false  # explicit\nrequired = true\n",
+    )
+    write_models(_model(Field(id="t", name="T", type="Symbol", disabled=True)), tmp_path)
+    assert path.read_text().endswith('type = "Symbol"\nlocalized = false  # explicit\ndisabled = true\n')
+    write_models(_model(Field(id="t", name="T", type="Symbol", localized=True)), tmp_path)
+    assert path.read_text().endswith('type = "Symbol"\nlocalized = true  # explicit\n')
+
+
+def test_editor_interface_parts_and_sub_tables_are_edited_key_by_key(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        'format = 1\nid = "news"\nname = "News"\n\n[[fields]]\nid = "t"\nname = "T"\ntype = "Symbol"\n\n'
+        '[fields.editor]  # old style\nwidget_id = "singleLine"\n\n'
+        "[editor_interface]\n# sidebar\nsidebar = [\n"
+        '    { widgetId = "a", widgetNamespace = "sidebar-builtin" },  # first\n'
+        '    { widgetId = "b", widgetNamespace = "sidebar-builtin" },\n]\n',
+    )
+    sidebar = ({"widgetId": "a", "widgetNamespace": "sidebar-builtin"}, {"widgetId": "c", "widgetNamespace": "app"})
+    control = Control(field_id="t", widget_id="markdown")
+    field = Field(id="t", name="T", type="Symbol")
+    write_models(_model(field, controls=(control,), sidebar=sidebar, editor_layout=()), tmp_path)
+    assert path.read_text().split("\n\n", 2)[2] == (
+        '[fields.editor]  # old style\nwidget_id = "markdown"\n\n'
+        "[editor_interface]\n# sidebar\nsidebar = [\n"
+        '    { widgetId = "a", widgetNamespace = "sidebar-builtin" },  # first\n'
+        '    { widgetId = "c", widgetNamespace = "app" },\n]\neditor_layout = []\n'
+    )
+
+
+def test_locales_are_matched_by_code(tmp_path: Path) -> None:
+    _write(tmp_path, 'format = 1\nid = "news"\nname = "News"\n')
+    locales = tmp_path / "locales.toml"
+    locales.write_text(
+        "#:schema x\nformat = 1\n\n# the default\n[[locales]]\ncode = \"en-US\"\nname = \"English\"\ndefault = true\n"
+    )
+    de = Locale(code="de", name="German", fallback_code="en-US", optional=True)
+    write_models(_model().model_copy(update={"locales": {**LOCALES, "de": de}}), tmp_path)
+    assert locales.read_text() == (
+        "#:schema x\nformat = 1\n\n# the default\n[[locales]]\ncode = \"en-US\"\nname = \"English\"\ndefault = true\n"
+        '\n[[locales]]\ncode = "de"\nname = "German"\nfallback_code = "en-US"\noptional = true\n'
+    )
+
+
+def test_a_new_file_takes_the_schema_line_of_its_siblings(tmp_path: Path) -> None:
+    _write(tmp_path, '#:schema ../../schema/ct.json\nformat = 1\nid = "news"\nname = "News"\n')
+    other = ContentType(id="other", name="Other")
+    model = _model().model_copy(update={"content_types": {**_model().content_types, "other": other}})
+    write_models(model, tmp_path)
+    assert (tmp_path / "content_types" / "other.toml").read_text() == (
+        '#:schema ../../schema/ct.json\nformat = 1\nid = "other"\nname = "Other"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("format = 1\nid = \"news\"\nname = ", "Invalid value"), ('format = 1\nid = "news"\nnmae = "x"\n', "2 problems")],
+)
+def test_a_file_that_does_not_read_is_not_edited(tmp_path: Path, text: str, why: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(ReconcileError, match=f"cannot edit this model file in place, it does not read .*{why}"):
+        write_models(_model(Field(id="t", name="T", type="Symbol")), tmp_path)
+    assert path.read_text() == text
+    assert not (tmp_path / "content_types" / "other.toml").exists()
+
+
+def test_keys_the_editor_does_not_know_are_edited_like_the_others() -> None:
+    """Nothing in the editor is specific to a key: a key the file shapes gain later works as it is."""
+    text = 'format = 1\nid = "x"  # id\nlabels = ["a"]\n\n[[things]]\nid = "t"\nflag = true\n'
+    old = {"format": 1, "id": "x", "labels": ["a"], "things": [{"id": "t", "flag": True}]}
+    new = {"format": 1, "id": "x", "labels": ["a", "b"], "extra": {"k": 1}, "things": [{"id": "t"}, {"id": "u"}]}
+    assert edit_text(text, old, new) == (
+        'format = 1\nid = "x"  # id\nlabels = ["a", "b"]\n\n[extra]\nk = 1\n\n[[things]]\nid = "t"\n\n'
+        '[[things]]\nid = "u"\n'
+    )
+
+
+# ---- property: for generated models, pulling with no change is byte-identical, and a pull after any ----
+# change, with comments on every line, changes the file so that it loads back as the live model.
+
+
+def _commented(text: str) -> str:
+    """``text`` with a comment on each line and a comment line above each table header."""
+    lines = []
+    for number, line in enumerate(text.removesuffix("\n").split("\n")):  # not splitlines: strings may hold \x85
+        if line.startswith("["):
+            lines.append(f"# above {number}")
+        lines.append(f"{line}  # note {number}" if line and not line.startswith("#") else line)
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def _changed(draw: st.DrawFn, model: ContentModel) -> ContentModel:
+    """``model`` with some fields removed, changed, added or moved, and other parts redrawn."""
+    content_types = {}
+    for ct_id, ct in model.content_types.items():
+        fields = [f for f in ct.fields if draw(st.booleans())]
+        fields = [draw(_fields()).model_copy(update={"id": f.id}) if draw(st.booleans()) else f for f in fields]
+        taken = {f.id for f in fields}
+        fields += [f for f in draw(st.lists(_fields(), max_size=2, unique_by=lambda f: f.id)) if f.id not in taken]
+        fields = draw(st.permutations(fields)) if draw(st.booleans()) else fields
+        content_types[ct_id] = ct.model_copy(update={"fields": tuple(fields), "name": draw(st.just(ct.name) | _text)})
+    editor_interfaces = {
+        ct_id: ei.model_copy(update={"sidebar": draw(st.just(ei.sidebar) | st.none() | _json_objects), "controls": ()})
+        for ct_id, ei in model.editor_interfaces.items()
+    }
+    return model.model_copy(update={"content_types": content_types, "editor_interfaces": editor_interfaces})
+
+
+@pytest.mark.slow
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_pull_edits_generated_models_in_place(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    before = data.draw(_models())
+    models = tmp_path_factory.mktemp("models")
+    write_models(before, models)
+    for path in models.rglob("*.toml"):
+        path.write_text(_commented(path.read_text()))
+    commented = _read_all(models)
+    write_models(before, models)
+    assert _read_all(models) == commented
+
+    after = data.draw(_changed(before))
+    live = normalize(after)
+    for ct_id, ct in live.content_types.items():
+        path = models / "content_types" / f"{ct_id}.toml"
+        old = normalize(before)
+        text = path.read_text()
+        edited = edit_text(text, content_type_doc(old.content_types[ct_id], old.editor_interfaces[ct_id]),
+                           content_type_doc(ct, live.editor_interfaces[ct_id]))  # fmt: skip
+        path.write_text(edited)
+        assert normalize(load_models(models).model).content_types[ct_id] == ct  # no fallback needed
+        path.write_text(text)
+    write_models(after, models)
+    assert normalize(load_models(models).model) == live
+    now = _read_all(models)
+    old = normalize(before)
+    for ct_id, ct in live.content_types.items():
+        if content_type_doc(ct, live.editor_interfaces[ct_id]) == content_type_doc(
+            old.content_types[ct_id], old.editor_interfaces[ct_id]
+        ):
+            assert now[f"content_types/{ct_id}.toml"] == commented[f"content_types/{ct_id}.toml"]
+    assert now["locales.toml"] == commented["locales.toml"]
