@@ -38,11 +38,9 @@ def _last_changed(report: DriftReport, change: Change) -> str:
 def _headline(report: DriftReport) -> str:
     if not report.has_drift:
         return "No drift: the live environment matches the models and the baseline."
-    drafts = f", {count(len(report.drafts), 'unpublished draft')}" if report.drafts else ""
-    return (
-        f"Drift: {count(len(report.out_of_band), 'change')} made outside the tool{drafts}, "
-        f"{count(len(report.pending), 'pending change')} in the files."
-    )
+    parts = [f"{count(len(report.out_of_band), 'change')} made outside the tool"] if report.baseline else []
+    parts += [count(len(report.drafts), "unpublished draft")] if report.drafts else []
+    return f"Drift: {', '.join([*parts, count(len(report.pending), 'pending change') + ' in the files'])}."
 
 
 def _item_lines(report: DriftReport, items: tuple[DriftItem, ...]) -> list[str]:
@@ -60,7 +58,7 @@ def render_drift_text(report: DriftReport, target: str) -> str:
         lines.append(f"Changed in the live space outside the tool since the baseline ({len(report.out_of_band)}):")
         lines += [*_item_lines(report, report.out_of_band), ""]
     if report.drafts:
-        lines.append(f"Unpublished drafts in the live space, which `plan` would publish ({len(report.drafts)}):")
+        lines.append(f"Unpublished drafts in the live space ({len(report.drafts)}):")
         lines += [*_item_lines(report, report.drafts), ""]
     if report.pending:
         lines.append(f"Pending in the files, not applied ({len(report.pending)}):")
@@ -86,7 +84,7 @@ def render_drift_markdown(report: DriftReport, target: str) -> str:
     if report.out_of_band:
         lines += _table(report, "Changed outside the tool", report.out_of_band)
     if report.drafts:
-        lines += _table(report, "Unpublished drafts (`plan` would publish them)", report.drafts)
+        lines += _table(report, "Unpublished drafts", report.drafts)
     if report.pending:
         lines += ["### Pending in the files", "", "| change | address | impact | live last changed by | when |",
                   "| --- | --- | --- | --- | --- |"]
