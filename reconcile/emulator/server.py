@@ -121,7 +121,7 @@ class EmulatorApp:
         self.token = token
         # The user each accepted token acts as: the main token is the fixed emulator user.
         self.acting = {token: USER_ID, **{user.token: user.user_id for user in users}}
-        self.users = Users(store)
+        self.users = Users(store, users)
         with store.lock:
             self.users.seed(users)
         self.faults = faults

@@ -19,7 +19,8 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from reconcile.emulator.store import ID_ALPHABET, USER_ID, Json, Store, found_or_404, page
+from reconcile.emulator.errors import CmaError
+from reconcile.emulator.store import ACTING_USER, ID_ALPHABET, USER_ID, Json, Store, found_or_404, page
 
 USERS_PAGE = 100
 
@@ -32,6 +33,8 @@ class TokenUser:
     first_name: str
     last_name: str
     email: str
+    #: False: the users endpoint answers this token 403 AccessDenied (a token without that permission).
+    read_users: bool = True
 
     @property
     def user_id(self) -> str:
@@ -62,8 +65,9 @@ DEFAULT_USER = ("Emulator", "User", "emulator@example.com")
 class Users:
     """The users of each space and the token each acts through. Callers hold the store's lock."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, token_users: Iterable[TokenUser] = ()) -> None:
         self.store = store
+        self._unreading = {user.user_id for user in token_users if not user.read_users}
 
     def seed(self, token_users: Iterable[TokenUser]) -> None:
         """List the fixed emulator user and the token users in every space (names updated, dates kept)."""
@@ -80,6 +84,9 @@ class Users:
                 }
 
     def _records(self, space: str) -> Json:
+        if ACTING_USER.get() in self._unreading:  # wording of the documented 403 [facts 3.2]
+            raise CmaError(403, "AccessDenied",
+                           "You are not authorized to do this action or exceeded your plan limits.")
         records: Json = found_or_404(self.store.state["spaces"], space).get("users", {})
         return records
 

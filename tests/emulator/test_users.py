@@ -93,6 +93,15 @@ def test_the_users_endpoint_lists_every_token_user_and_pages() -> None:
         assert missing.status_code == 404 and missing.json()["details"] == {"type": "User", "id": "nobody"}
 
 
+def test_a_token_without_the_permission_is_refused_the_users() -> None:
+    reader = TokenUser("no-users-token", "Ci", "Bot", "ci@example.com", read_users=False)
+    with Emulator(users=[reader]) as emu:
+        refused = As(emu.base_url, reader.token).request("GET", f"/spaces/{SPACE}/users")
+        assert refused.status_code == 403 and refused.json()["sys"]["id"] == "AccessDenied"
+        assert As(emu.base_url, reader.token).request("GET", "/content_types").status_code == 200
+        assert Http(emu.base_url).request("GET", f"/spaces/{SPACE}/users").json()["total"] == 2
+
+
 def test_a_token_user_id_is_stable_and_reveals_nothing_of_the_token() -> None:
     again = TokenUser.parse("ada-token=Someone Else,else@example.com")
     assert again.user_id == ADA.user_id and len(ADA.user_id) == 22 and "ada" not in ADA.user_id.lower()

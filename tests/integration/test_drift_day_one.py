@@ -21,13 +21,15 @@ from reconcile.model import ContentType
 from .conftest import TOKEN, Workspace, backend, seed_start
 
 COLLEAGUE = TokenUser("colleague-token", "Ada", "Lovelace", "ada@example.com")
+# A token that may not read the space's users (the emulator answers it 403 there).
+RESTRICTED = TokenUser("restricted-token", "Ci", "Bot", "ci@example.com", read_users=False)
 ADA = "Ada Lovelace <ada@example.com>"
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     """The conftest's emulator, also accepting a colleague's token that acts as Ada."""
-    with Emulator(token=TOKEN, users=[COLLEAGUE]) as emu:
+    with Emulator(token=TOKEN, users=[COLLEAGUE, RESTRICTED]) as emu:
         yield emu
 
 
@@ -119,6 +121,20 @@ def test_a_user_missing_from_the_space_is_shown_by_id(workspace: Workspace, cli:
     result = cli("drift")
     assert result.exit_code == CHANGES, result.output
     assert f"by {COLLEAGUE.user_id} at " in result.stdout and "Ada" not in result.stdout
+
+
+def test_a_token_that_may_not_read_users_sees_ids_with_a_warning(
+    workspace: Workspace, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team_space(workspace)
+    assert cli("pull").exit_code == OK
+    when = web_app_edit(workspace, "author", name="Full name")
+    monkeypatch.setenv("RECONCILE_TEST_TOKEN", RESTRICTED.token)
+    result = cli("drift")
+    assert result.exit_code == CHANGES, result.output
+    assert f"by {COLLEAGUE.user_id} at {when}" in result.stdout and "Ada" not in result.stdout
+    assert "the token of target 'test' may not read the space's users: user ids are shown" in result.stderr
+    assert RESTRICTED.token not in result.output
 
 
 def test_a_draft_only_content_type_edit_is_drift(workspace: Workspace, cli: Any) -> None:
