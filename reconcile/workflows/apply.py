@@ -88,7 +88,7 @@ def apply(
         if not (saved is not None and allow_destroy):  # --allow-destroy given with a saved plan unblocks it
             refuse_blocked(planned.plan)
         if planned.plan.is_empty:  # the live state matches the files: drift's baseline from now on
-            outcome.post_snapshot = record_unchanged(project, opened, planned)
+            outcome.post_snapshot = record_unchanged(project, opened, planned, outcome.warnings)
             return outcome
         recorded = metadata(opened, planned.live, planned.plan, project)
         return apply_planned(opened.backend, project.store, target.name, planned, recorded, outcome,

@@ -37,11 +37,16 @@ def record_pulled(project: Project, opened: OpenTarget, raw: RawEnvironment, onl
     return project.store.create(opened.config.name, PULLED, export(raw, {}), recorded)
 
 
-def record_unchanged(project: Project, opened: OpenTarget, planned: Planned) -> Snapshot | None:
+def record_unchanged(project: Project, opened: OpenTarget, planned: Planned, warnings: list[str]) -> Snapshot | None:
     """After an apply with nothing to do, record the live state (it matches the files) as the drift
-    baseline, unless the newest baseline already holds that state."""
+    baseline, unless the newest baseline already holds that state. Failing to write it is a warning: there
+    was nothing to apply, and that succeeded."""
     previous = _newest_baseline(project, opened.config.name)
     if previous is not None and previous.metadata.get("fingerprint") == planned.plan.live_fingerprint:
         return None
     recorded = metadata(opened, planned.live, planned.plan, project)
-    return project.store.create(opened.config.name, "post-apply", export(planned.raw, {}), recorded)
+    try:
+        return project.store.create(opened.config.name, "post-apply", export(planned.raw, {}), recorded)
+    except ReconcileError as exc:
+        warnings.append(f"the live state was not recorded as the drift baseline: {exc.message}")
+        return None

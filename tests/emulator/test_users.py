@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 import requests
 from emu_support import SPACE, TOKEN, Http
+from test_server import _free_port
 
 from reconcile.emulator import Emulator, TokenUser
 from reconcile.emulator.store import USER_ID
@@ -109,12 +109,6 @@ def test_a_token_user_id_is_stable_and_reveals_nothing_of_the_token() -> None:
     for bad in ("no-equals", "=Ada,ada@example.com", "tok=Ada", "tok=,ada@example.com", "tok=Ada,not-an-email"):
         with pytest.raises(ValueError):
             TokenUser.parse(bad)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.slow

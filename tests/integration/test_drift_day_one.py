@@ -173,6 +173,20 @@ def test_an_apply_with_nothing_to_do_records_a_baseline_once(workspace: Workspac
     assert f"content_types.author.fields.name  modify field [name]  by {ADA} at {when}" in result.stdout
 
 
+def test_a_baseline_that_cannot_be_written_is_a_warning_of_an_apply_with_nothing_to_do(
+    workspace: Workspace, cli: Any
+) -> None:
+    team_space(workspace)
+    assert cli("pull").exit_code == OK
+    shutil.rmtree(workspace.root / "snapshots")
+    (workspace.root / "snapshots").write_text("not a folder")
+    result = cli("apply", "--auto-approve")
+    assert result.exit_code == OK, result.output
+    assert "Warning: the live state was not recorded as the drift baseline: could not write a verified" \
+        in result.stderr
+    assert "Nothing to apply." in result.stderr and "Traceback" not in result.output
+
+
 def test_pulling_one_content_type_updates_only_it_in_the_baseline(workspace: Workspace, cli: Any) -> None:
     team_space(workspace)
     assert cli("pull", "--content-type", "author").exit_code == OK
