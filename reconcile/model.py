@@ -231,3 +231,11 @@ class Entry(Value):
     published_version: int | None = None
     fields: JsonObject = {}
     source: JsonObject | None = PydanticField(default=None, repr=False)
+
+
+class User(Value):
+    """A member of the space, as the space's users endpoint describes them: who a ``sys.updatedBy`` id is."""
+
+    id: str
+    name: str = ""
+    email: str = ""

@@ -54,8 +54,8 @@ _ID_PREFIX_RE = re.compile(r"^[0-9TZa-f-]+$")
 TARGET_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _STAGING_PREFIX = ".staging-"
 _REMOVING_PREFIX = ".removing-"
-#: Snapshots of the state the tool left the environment at, or adopted into the files: drift's baselines.
-BASELINE_KINDS = ("post-apply", "post-revert", "adopted")
+#: Snapshots of the state the tool left the environment at, or adopted or pulled into the files: drift's baselines.
+BASELINE_KINDS = ("post-apply", "post-revert", "adopted", "pulled")
 
 # Called with a stage name ("files-written", "verified") during ``create``; tests use it to inject a
 # failure (or tamper with the staged files) between writing and the final rename.

@@ -25,6 +25,7 @@ Its place among the layers: docs/architecture.md.
 from __future__ import annotations
 
 from reconcile.backend.client import ENTRY_PAGE_LIMIT, PAGE_LIMIT, PAGE_ORDER, Backend
+from reconcile.backend.partial import with_content_type
 from reconcile.backend.translate import (
     RawEnvironment,
     content_type_from_api,
@@ -79,4 +80,5 @@ __all__ = [
     "raw_from_export",
     "scoped",
     "to_export",
+    "with_content_type",
 ]

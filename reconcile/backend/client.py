@@ -25,6 +25,7 @@ from reconcile.backend.transport import (
     describe_error,
     response_json,
 )
+from reconcile.backend.users import USERS_PAGE_LIMIT, user_from_api
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.model import (
     ContentType,
@@ -33,6 +34,7 @@ from reconcile.model import (
     JsonObject,
     LiveState,
     Locale,
+    User,
 )
 from reconcile.scope import Scope
 
@@ -161,17 +163,18 @@ class Backend:
         return body
 
     def _list_all(
-        self, operation: str, resource: str, path: str, query: JsonObject, limit: int
+        self, operation: str, resource: str, path: str, query: JsonObject, limit: int, order: str | None = PAGE_ORDER
     ) -> list[JsonObject]:
-        """Every item of a collection: page with ``skip`` until ``skip >= total``."""
+        """Every item of a collection: page with ``skip`` until ``skip >= total`` (in ``order``, when given)."""
         items: list[JsonObject] = []
+        ordering = {"order": order} if order else {}
         while True:
             page = self._send_json(
                 operation,
                 resource,
                 "get",
                 path,
-                {**query, "skip": len(items), "limit": limit, "order": PAGE_ORDER},
+                {**query, "skip": len(items), "limit": limit, **ordering},
             )
             batch = page.get("items") or []
             items.extend(batch)
@@ -261,6 +264,21 @@ class Backend:
 
     def delete_locale(self, sys_id: str) -> None:
         self._send("delete", f"locale with id '{sys_id}'", "delete", f"{self._env_path}/locales/{sys_id}")
+
+    # ---- users -------------------------------------------------------------------------------------------
+
+    def read_users(self) -> list[User] | None:
+        """The space's users (who the ``sys.updatedBy`` ids are), every page; None when the token may not read
+        them (403, or 404 where the endpoint is not offered). A raw GET: the SDK's space users proxy refuses
+        ``all()``. The endpoint's ordering is undocumented, so no ``order`` is sent."""
+        try:
+            items = self._list_all("list", f"users of space '{self._space_id}'", f"{self._space_path}/users", {},
+                                   USERS_PAGE_LIMIT, order=None)
+        except ApiError as error:
+            if error.status in (403, 404):
+                return None
+            raise
+        return [user_from_api(item) for item in items]
 
     # ---- entries -----------------------------------------------------------------------------------------
 

@@ -158,7 +158,9 @@ def apply_cmd(
         err("Apply cancelled.")
         raise typer.Exit(ERROR)
     if outcome.plan.is_empty:
-        err("Nothing to apply.")
+        baseline = f" Recorded the live state as the drift baseline: snapshot {outcome.post_snapshot.id}." \
+            if outcome.post_snapshot else ""
+        err(f"Nothing to apply.{baseline}")
     raise typer.Exit(_report_execution(outcome))
 
 

@@ -173,6 +173,7 @@ def snapshots_prune_cmd(
 
 
 @emulator_app.command("serve")
+@guarded
 def emulator_serve_cmd(
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8765,
     data: Annotated[Path, typer.Option("--data", help="Data directory (persisted state).")] = Path(
@@ -182,6 +183,11 @@ def emulator_serve_cmd(
     rate_limit: Annotated[
         float | None,
         typer.Option("--rate-limit", min=1, help="Answer 429 beyond this many requests per second (default: none)."),
+    ] = None,
+    user: Annotated[
+        list[str] | None,
+        typer.Option("--user", help="TOKEN=NAME,EMAIL: accept TOKEN too, stamping its writes with that user "
+                     "(repeatable)."),
     ] = None,
 ) -> None:
     """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
@@ -193,6 +199,6 @@ def emulator_serve_cmd(
     limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
     err(f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops.")
     try:
-        workflows.serve_emulator(port, data, spaces, token, rate_limit)
+        workflows.serve_emulator(port, data, spaces, token, rate_limit, user or [])
     except KeyboardInterrupt:
         raise typer.Exit(OK) from None

@@ -18,8 +18,9 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from reconcile.emulator.faults import Fault, Faults
 from reconcile.emulator.server import EmulatorApp, LoggedRequest, RateLimiter
 from reconcile.emulator.store import Store
+from reconcile.emulator.users import TokenUser
 
-__all__ = ["Emulator", "Fault", "LoggedRequest", "serve"]
+__all__ = ["Emulator", "Fault", "LoggedRequest", "TokenUser", "serve"]
 
 HOST = "127.0.0.1"
 
@@ -34,7 +35,8 @@ class _QuietRequestHandler(WSGIRequestHandler):
 class Emulator:
     """The emulator serving on an ephemeral 127.0.0.1 port in a background thread.
 
-    ``env_ready_delay`` is how long a new environment stays ``queued`` before it is ``ready``.
+    ``env_ready_delay`` is how long a new environment stays ``queued`` before it is ``ready``; ``users``
+    are further tokens, each acting as its own user (``emulator/users.py``).
     """
 
     def __init__(
@@ -45,11 +47,12 @@ class Emulator:
         rate_limit: float | None = None,
         *,
         env_ready_delay: float = 0.3,
+        users: Sequence[TokenUser] = (),
     ) -> None:
         self.store = Store(spaces, data_dir, env_ready_delay)
         self.faults = Faults()
         self._rate_limiter = RateLimiter(rate_limit)
-        self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter)
+        self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter, users)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -104,8 +107,12 @@ class Emulator:
         self._rate_limiter.set(per_second)
 
 
-def serve(port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None = None) -> None:
+def serve(
+    port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None = None,
+    users: Sequence[TokenUser] = (),
+) -> None:
     """Serve on 127.0.0.1:``port`` until interrupted, persisting state under ``data_dir``; with
-    ``rate_limit``, answer 429 beyond that many requests per second."""
-    app = EmulatorApp(Store(spaces, data_dir), token, Faults(), RateLimiter(rate_limit))
+    ``rate_limit``, answer 429 beyond that many requests per second; ``users``: further tokens, each
+    acting as its own user."""
+    app = EmulatorApp(Store(spaces, data_dir), token, Faults(), RateLimiter(rate_limit), users)
     make_server(HOST, port, app, threaded=True).serve_forever()

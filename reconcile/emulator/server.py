@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,8 @@ from werkzeug.wrappers import Request, Response
 
 from reconcile.emulator.errors import CmaError, bad_request, unknown_route, version_mismatch
 from reconcile.emulator.faults import Faults
-from reconcile.emulator.store import Json, Scope, Store, new_id
+from reconcile.emulator.store import ACTING_USER, USER_ID, Json, Scope, Store, new_id
+from reconcile.emulator.users import TokenUser, Users
 
 CONTENT_TYPE = "application/vnd.contentful.management.v1+json"
 ENV = "/spaces/<space>/environments/<env>"
@@ -41,6 +42,8 @@ def _rules() -> list[Rule]:
     return [
         rule("/spaces/<space>", "space", "GET"),
         rule("/spaces/<space>/environments", "environments", "GET", "POST"),
+        rule("/spaces/<space>/users", "users", "GET"),
+        rule("/spaces/<space>/users/<user>", "user", "GET"),
         rule(ENV, "environment", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/content_types", "content_types", "GET", "POST"),
         rule(f"{ENV}/content_types/<ct>", "content_type", "GET", "PUT", "DELETE"),
@@ -112,9 +115,15 @@ class RateLimiter:
 class EmulatorApp:
     """The WSGI application. ``store``, ``faults`` and the rate limiter are shared with ``Emulator``."""
 
-    def __init__(self, store: Store, token: str, faults: Faults, rate_limiter: RateLimiter) -> None:
+    def __init__(self, store: Store, token: str, faults: Faults, rate_limiter: RateLimiter,
+                 users: Sequence[TokenUser] = ()) -> None:
         self.store = store
         self.token = token
+        # The user each accepted token acts as: the main token is the fixed emulator user.
+        self.acting = {token: USER_ID, **{user.token: user.user_id for user in users}}
+        self.users = Users(store, users)
+        with store.lock:
+            self.users.seed(users)
         self.faults = faults
         self.rate_limiter = rate_limiter
         self.url_map = Map(_rules(), strict_slashes=False)
@@ -169,7 +178,9 @@ class EmulatorApp:
                 "within a short timespan. Please wait a moment before trying the request again.",
             )  # fmt: skip
             return self._error(error, limit_headers)
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        user_id = self.acting.get(token) if scheme == "Bearer" else None
+        if user_id is None:
             error = CmaError(401, "AccessTokenInvalid",
                              "The access token you sent could not be found or is invalid.")  # fmt: skip
             return self._error(error, limit_headers)
@@ -193,13 +204,13 @@ class EmulatorApp:
                 return self._error(CmaError(500, "ServerError", "Internal Server Error"),
                                    limit_headers)  # fmt: skip
         try:
-            status, body, headers = self._dispatch(request)
+            status, body, headers = self._dispatch(request, user_id)
         except CmaError as error:
             return self._error(error, limit_headers)
         headers.update(limit_headers)
         return self._response(status, body, headers)
 
-    def _dispatch(self, request: Request) -> tuple[int, Json | None, dict[str, str]]:
+    def _dispatch(self, request: Request, user_id: str) -> tuple[int, Json | None, dict[str, str]]:
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, args = adapter.match()
@@ -207,7 +218,11 @@ class EmulatorApp:
             raise unknown_route() from None
         body = _json_body(request) if request.method in ("PUT", "POST") else None
         with self.store.lock:
-            result: Answer = getattr(self, f"_{endpoint}")(request, body, **args)
+            acting = ACTING_USER.set(user_id)  # the writes of this request carry its token's user
+            try:
+                result: Answer = getattr(self, f"_{endpoint}")(request, body, **args)
+            finally:
+                ACTING_USER.reset(acting)
             if request.method in WRITE_METHODS:
                 self.store.save()
         payload: Json | None
@@ -254,6 +269,12 @@ class EmulatorApp:
 
     def _space(self, request: Request, body: Any, space: str) -> Json:
         return self.store.environments.space_body(space)
+
+    def _users(self, request: Request, body: Any, space: str) -> Answer:
+        return self.users.collection(space, request.args)
+
+    def _user(self, request: Request, body: Any, space: str, user: str) -> Answer:
+        return self.users.get(space, user)
 
     def _environments(self, request: Request, body: Any, space: str) -> Answer:
         if request.method == "GET":

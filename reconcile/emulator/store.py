@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,8 +101,13 @@ def link(link_type: str, resource_id: str) -> Json:
     return {"sys": {"type": "Link", "linkType": link_type, "id": resource_id}}
 
 
+# The user the current request acts as: the server sets it from the request's token for the request's
+# duration (emulator/users.py). A context variable, not state: each request thread sees only its own.
+ACTING_USER: ContextVar[str] = ContextVar("acting_user", default=USER_ID)
+
+
 def user_link() -> Json:
-    return link("User", USER_ID)
+    return link("User", ACTING_USER.get())
 
 
 def new_id() -> str:

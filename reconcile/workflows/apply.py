@@ -22,6 +22,7 @@ from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot, SnapshotStore
 from reconcile.targets import open_target
 from reconcile.wording import count
+from reconcile.workflows.baseline import record_unchanged
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.metadata import export, metadata, renames
 from reconcile.workflows.plan import load_plan_file
@@ -90,7 +91,8 @@ def apply(
             return outcome
         if not (saved is not None and allow_destroy):  # --allow-destroy given with a saved plan unblocks it
             refuse_blocked(planned.plan)
-        if planned.plan.is_empty:
+        if planned.plan.is_empty:  # the live state matches the files: drift's baseline from now on
+            outcome.post_snapshot = record_unchanged(project, opened, planned, outcome.warnings)
             return outcome
         recorded = metadata(opened, planned.live, planned.plan, project)
         return apply_planned(opened.backend, project.store, target.name, planned, recorded, outcome,

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reconcile.backend import parse_environment
+from reconcile.backend import Backend, parse_environment
 from reconcile.declared import content_type_path, write_locales, write_models
 from reconcile.drift import DriftReport, drift_report, drifted_resources
 from reconcile.model import LiveState
@@ -38,14 +38,20 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
         recorded = metadata(opened, live, None, project) if adopt else {}
-    declared = target.scope.desired(declared, live.model)  # out of scope: not drift (nor locales, locales = false)
-    if baseline_model is not None:
-        baseline_model = target.scope.desired(baseline_model, live.model)
-    report = drift_report(live, declared, baseline_model, baseline.id if baseline else None)
+        declared = target.scope.desired(declared, live.model)  # out of scope: not drift (nor locales, locales = false)
+        if baseline_model is not None:
+            baseline_model = target.scope.desired(baseline_model, live.model)
+        report = drift_report(live, declared, baseline_model, baseline.id if baseline else None)
+        report, unnamed = with_user_names(opened.backend, report)
     outcome = DriftOutcome(report, warnings=unfinished_warnings(project, target))
     if baseline is None:
         outcome.warnings.append(
-            f"no post-apply or post-revert snapshot for target {target.name!r}: only pending changes are reported"
+            f"no baseline snapshot for target {target.name!r} (no apply, revert, pull or adopt recorded one): "
+            "only pending changes are reported, each with who last changed the live resource"
+        )
+    if unnamed:
+        outcome.warnings.append(
+            f"the token of target {target.name!r} may not read the space's users: user ids are shown, not names"
         )
     if adopt:
         outcome.adopted = _adopt(project, live, report)
@@ -53,6 +59,17 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
             # The files now accept the live state: it is the baseline the next drift compares with.
             outcome.baseline_snapshot = project.store.create(target.name, "adopted", export(raw, {}), recorded)
     return outcome
+
+
+def with_user_names(backend: Backend, report: DriftReport) -> tuple[DriftReport, bool]:
+    """The report with the users it names resolved, in one read of the space's users (none without drift);
+    and whether they could not be read (the token may not)."""
+    if not report.user_ids():
+        return report, False
+    users = backend.read_users()
+    if users is None:
+        return report, True
+    return replace(report, users={user.id: user for user in users}), False
 
 
 def _adopt(project: Project, live: LiveState, report: DriftReport) -> list[Path]:

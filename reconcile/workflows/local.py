@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reconcile import declared
+from reconcile.errors import ReconcileError
 
 
 def write_schemas(directory: Path) -> list[Path]:
@@ -13,8 +14,20 @@ def write_schemas(directory: Path) -> list[Path]:
     return declared.write_schemas(directory)
 
 
-def serve_emulator(port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None) -> None:
-    """Run the Contentful-compatible server on 127.0.0.1 until interrupted (``reconcile emulator serve``)."""
-    from reconcile.emulator import serve  # loaded only for this command
+def serve_emulator(
+    port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None, users: Sequence[str] = ()
+) -> None:
+    """Run the Contentful-compatible server on 127.0.0.1 until interrupted (``reconcile emulator serve``);
+    ``users``: ``TOKEN=NAME,EMAIL`` (``--user``), further tokens each stamping writes with its own user."""
+    from reconcile.emulator import TokenUser, serve  # loaded only for this command
 
-    serve(port, data_dir, spaces, token, rate_limit)
+    token_users = []
+    for number, spec in enumerate(users, 1):
+        try:
+            token_users.append(TokenUser.parse(spec))
+        except ValueError as exc:  # the message never quotes the value: it holds a token
+            raise ReconcileError(
+                f"--user value {number} is not TOKEN=NAME,EMAIL: {exc}",
+                hint='give each user as --user "TOKEN=First Last,email@example.com"',
+            ) from None
+    serve(port, data_dir, spaces, token, rate_limit, token_users)

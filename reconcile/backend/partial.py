@@ -1,0 +1,33 @@
+"""One content type of an environment read, put into another (a baseline, when ``pull --content-type``
+adopts only that content type into the files)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reconcile.backend.translate import RawEnvironment, link_id
+from reconcile.model import JsonObject
+
+Key = Callable[[JsonObject], object]
+
+
+def _id(d: JsonObject) -> object:
+    return (d.get("sys") or {}).get("id")
+
+
+def _content_type_link(d: JsonObject) -> object:
+    return link_id((d.get("sys") or {}).get("contentType"))
+
+
+def with_content_type(base: RawEnvironment, source: RawEnvironment, ct_id: str) -> RawEnvironment:
+    """``base`` with the content type ``ct_id`` and its editor interface as ``source`` has them (or without
+    them, where ``source`` has none); the rest, locales included, as ``base`` has it."""
+
+    def merged(ours: list[JsonObject], theirs: list[JsonObject], key: Key) -> list[JsonObject]:
+        return [d for d in ours if key(d) != ct_id] + [d for d in theirs if key(d) == ct_id]
+
+    return RawEnvironment(
+        merged(base.content_types, source.content_types, _id),
+        merged(base.editor_interfaces, source.editor_interfaces, _content_type_link),
+        base.locales,
+    )
