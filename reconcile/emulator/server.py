@@ -26,6 +26,8 @@ from reconcile.emulator.errors import CmaError, bad_request, unknown_route, vers
 from reconcile.emulator.faults import Faults
 from reconcile.emulator.store import ACTING_USER, USER_ID, Json, Scope, Store, new_id
 from reconcile.emulator.users import TokenUser, Users
+from reconcile.emulator.queries import check_query
+from reconcile.emulator.store import Json, Scope, Store, new_id
 
 CONTENT_TYPE = "application/vnd.contentful.management.v1+json"
 ENV = "/spaces/<space>/environments/<env>"
@@ -55,6 +57,9 @@ def _rules() -> list[Rule]:
         rule(f"{ENV}/entries", "entries", "GET", "POST"),
         rule(f"{ENV}/entries/<entry>", "entry", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/entries/<entry>/published", "entry_published", "PUT", "DELETE"),
+        rule(f"{ENV}/entries/<entry>/archived", "entry_archived", "PUT", "DELETE"),
+        rule(f"{ENV}/assets", "assets", "GET"),
+        rule(f"{ENV}/assets/<asset>", "asset", "GET"),
     ]
 
 
@@ -216,6 +221,8 @@ class EmulatorApp:
             endpoint, args = adapter.match()
         except (NotFound, MethodNotAllowed):
             raise unknown_route() from None
+        if request.method == "GET":
+            check_query(endpoint, request.args)
         body = _json_body(request) if request.method in ("PUT", "POST") else None
         with self.store.lock:
             acting = ACTING_USER.set(user_id)  # the writes of this request carry its token's user
@@ -361,6 +368,18 @@ class EmulatorApp:
         if request.method == "PUT":
             return self.store.entries.publish(scope, entry, _version(request))
         return self.store.entries.unpublish(scope, entry, _version(request))
+
+    def _entry_archived(self, request: Request, body: Any, space: str, env: str, entry: str) -> Answer:
+        scope = self._scope(space, env)
+        if request.method == "PUT":
+            return self.store.entries.archive(scope, entry, _version(request))
+        return self.store.entries.unarchive(scope, entry, _version(request))
+
+    def _assets(self, request: Request, body: Any, space: str, env: str) -> Answer:
+        return self.store.assets.collection(self._scope(space, env), request.args)
+
+    def _asset(self, request: Request, body: Any, space: str, env: str, asset: str) -> Answer:
+        return self.store.assets.get(self._scope(space, env), asset)
 
 
 def _version(request: Request) -> str | None:

@@ -34,6 +34,8 @@ from typing import Any
 
 import regress
 
+from reconcile.emulator import archive, entry_rules
+from reconcile.emulator.assets import Assets
 from reconcile.emulator.errors import (
     CmaError,
     bad_request,
@@ -42,6 +44,7 @@ from reconcile.emulator.errors import (
     validation_failed,
     version_mismatch,
 )
+from reconcile.emulator.queries import filter_entries
 
 Json = dict[str, Any]
 
@@ -814,7 +817,8 @@ class Entries:
                     [{"name": "unknownContentType", "value": "DOESNOTEXIST"}],
                 )
             entries = self.of_content_type(scope, ct_id)
-        rendered = [self._rendered(scope, e) for e in filter_sys_id(entries, query)]
+        entries = filter_entries(filter_sys_id(entries, query), query)
+        rendered = [self._rendered(scope, e) for e in entries]
         result = page(rendered, query)
         if query.get("select"):
             paths = [p.strip() for p in query["select"].split(",") if p.strip()]
@@ -828,6 +832,7 @@ class Entries:
         entry = scope.env["entries"].get(entry_id)
         if entry is not None:
             check_version(version, entry["sys"]["version"])
+            archive.refuse_if_archived(entry["sys"], "edit")
             ct_id = entry["sys"]["contentType"]["sys"]["id"]
         published = self.store.content_types.published(scope, ct_id) if ct_id else None
         if published is None or ct_id is None:
@@ -858,6 +863,9 @@ class Entries:
         if not isinstance(body, dict):
             raise bad_request("The body you sent is not a JSON object.")
         fields = body.get("fields", {})
+        if not isinstance(fields, dict):  # shape UNSURE, modelled on the recorded type item [facts 3.3]
+            raise CmaError(422, "InvalidEntry", "Validation error",
+                           {"errors": [entry_rules.type_item("Object", fields, ["fields"])]})
         field_ids = {f["id"] for f in published["fields"]}
         codes = set(scope.locale_codes())
         errors: list[Json] = []
@@ -870,6 +878,7 @@ class Entries:
                 if code not in codes:  # [facts 3.3]
                     errors.append({"name": "unknown", "path": ["fields", field_id, code],
                                    "value": values[code]})  # fmt: skip
+        errors += entry_rules.save_errors(published, fields)
         if errors:
             raise CmaError(422, "InvalidEntry", "Validation error", {"errors": errors})
         return copy.deepcopy(fields)
@@ -877,6 +886,10 @@ class Entries:
     def publish(self, scope: Scope, entry_id: str, version: str | None) -> Json:
         entry = self._existing(scope, entry_id)
         check_version(version, entry["sys"]["version"])
+        archive.refuse_if_archived(entry["sys"], "publish")
+        content_type = self.store.content_types.published(scope, entry["sys"]["contentType"]["sys"]["id"])
+        if content_type is not None:
+            entry_rules.PublishCheck(scope.env, content_type, entry).raise_errors()
         now = self.store.clock.ms()
         sys = dict(entry["sys"])
         sys.update(updatedAt=now, updatedBy=user_link(), version=sys["version"] + 1,
@@ -896,6 +909,19 @@ class Entries:
                if k not in ("publishedVersion", "publishedAt", "publishedBy")}  # fmt: skip
         sys.update(updatedAt=self.store.clock.ms(), updatedBy=user_link(), version=sys["version"] + 1)
         entry["sys"] = ordered(sys, ENTRY_SYS_KEYS)
+        return self._rendered(scope, entry)
+
+    def archive(self, scope: Scope, entry_id: str, version: str | None) -> Json:
+        entry = self._existing(scope, entry_id)
+        check_version(version, entry["sys"]["version"])
+        entry["sys"] = ordered(archive.archived_sys(entry["sys"], self.store.clock.ms(), user_link()), ENTRY_SYS_KEYS)
+        return self._rendered(scope, entry)
+
+    def unarchive(self, scope: Scope, entry_id: str, version: str | None) -> Json:
+        entry = self._existing(scope, entry_id)
+        if version is not None:  # optional like unpublish's (UNSURE)
+            check_version(version, entry["sys"]["version"])
+        entry["sys"] = ordered(archive.unarchived_sys(entry["sys"], self.store.clock.ms(), user_link()), ENTRY_SYS_KEYS)
         return self._rendered(scope, entry)
 
     def delete(self, scope: Scope, entry_id: str) -> None:
@@ -1076,6 +1102,7 @@ class Store:
         self.editor_interfaces = EditorInterfaces(self)
         self.locales = Locales(self)
         self.entries = Entries(self)
+        self.assets = Assets(self)
         self.environments = Environments(self, env_ready_delay)
         self.state: Json = {"spaces": {}}
         if data_dir is not None and (data_dir / STATE_FILE).exists():
