@@ -24,10 +24,9 @@ from werkzeug.wrappers import Request, Response
 
 from reconcile.emulator.errors import CmaError, bad_request, unknown_route, version_mismatch
 from reconcile.emulator.faults import Faults
+from reconcile.emulator.queries import check_query
 from reconcile.emulator.store import ACTING_USER, USER_ID, Json, Scope, Store, new_id
 from reconcile.emulator.users import TokenUser, Users
-from reconcile.emulator.queries import check_query
-from reconcile.emulator.store import Json, Scope, Store, new_id
 
 CONTENT_TYPE = "application/vnd.contentful.management.v1+json"
 ENV = "/spaces/<space>/environments/<env>"
