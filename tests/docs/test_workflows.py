@@ -94,7 +94,7 @@ def test_command_checker_rejects_what_the_cli_rejects() -> None:
         ("apply", "--yes"),
         ("revert",),
         ("snapshots", "rm", "x"),
-        ("validate", "--target", "prod", "--yes"),
+        ("validate", "--out", "x.json"),  # validate takes --target (its scope) but writes nothing
         ("emulator", "serve", "--port", "P"),
     ):
         with pytest.raises(AssertionError):
