@@ -108,7 +108,8 @@ def edit_text(text: str, old: Doc, new: Doc, *, exact_lists: bool = False) -> st
     doc = tomlkit.parse(text)
     _Editor(exact_lists).table(doc, old, new, top=True)
     result: str = doc.as_string()
-    return result
+    # The file ends as it did: a table removed from the end leaves no blank line behind.
+    return result.rstrip("\n") + "\n" * (len(text) - len(text.rstrip("\n")))
 
 
 class _Editor:
@@ -119,9 +120,12 @@ class _Editor:
         """Edit the keys of ``raw`` whose canonical values differ between ``old`` and ``new``."""
         keys = list(new)
         for position, (key, value) in enumerate(new.items()):
-            if key in raw:
-                self.value(raw, key, old.get(key, _MISSING), value, top)
-            else:
+            if key not in raw:
+                _insert(raw, key, _new_item(key, value, top), keys[position + 1 :])
+            elif not self.value(raw, key, old.get(key, _MISSING), value, top):
+                # A [table] or [[tables]] that becomes a plain value (or the reverse) moves: a plain value
+                # where the table was could land in the table before it.
+                del raw[key]
                 _insert(raw, key, _new_item(key, value, top), keys[position + 1 :])
         for key in old:
             if key not in new and key in raw:
@@ -131,9 +135,10 @@ class _Editor:
                 else:
                     del raw[key]
 
-    def value(self, raw: Container, key: str, old: Any, new: Any, top: bool) -> None:
+    def value(self, raw: Container, key: str, old: Any, new: Any, top: bool) -> bool:
+        """Edit the value of ``key`` (in ``raw``) in place; False when it must move instead."""
         if old is not _MISSING and same(old, new):
-            return
+            return True
         current = raw[key]
         if isinstance(new, Mapping) and isinstance(current, Table):
             self.table(current.value, old if isinstance(old, Mapping) else {}, new)
@@ -142,7 +147,11 @@ class _Editor:
         elif isinstance(new, list) and isinstance(current, Array) and not self.exact_lists:
             _edit_array(current, new)
         else:
-            raw[key] = _new_item(key, new, top)
+            item = _new_item(key, new, top)
+            if isinstance(current, Table | AoT) != isinstance(item, Table | AoT):
+                return False
+            raw[key] = item
+        return True
 
 
 def _new_item(key: str, value: Any, top: bool) -> Item:

@@ -72,6 +72,19 @@ def test_editor_interface_parts_and_sub_tables_are_edited_key_by_key(tmp_path: P
     )
 
 
+def test_a_changed_list_of_sub_tables_becomes_one_compact_line(tmp_path: Path) -> None:
+    """Files an older pull wrote hold validations as [[fields.validations]] tables (some with empty
+    headers); a change to them writes the compact line, in the field's plain values, not under [fields.editor]."""
+    head = 'format = 1\nid = "news"\nname = "News"\n\n[[fields]]\nid = "t"\nname = "T"\ntype = "Symbol"\n'
+    path = _write(
+        tmp_path,
+        head + '\n[fields.editor]\nwidget_id = "x"\n\n[[fields.validations]]\n\n[fields.validations.size]\nmax = 9\n',
+    )
+    field = Field(id="t", name="T", type="Symbol", validations=({"size": {"max": 10}},))
+    write_models(_model(field, controls=(Control(field_id="t", widget_id="x"),)), tmp_path)
+    assert path.read_text() == head + 'validations = [{ size = { max = 10 } }]\n\n[fields.editor]\nwidget_id = "x"\n'
+
+
 def test_locales_are_matched_by_code(tmp_path: Path) -> None:
     _write(tmp_path, 'format = 1\nid = "news"\nname = "News"\n')
     locales = tmp_path / "locales.toml"
