@@ -107,9 +107,12 @@ def edit_text(text: str, old: Doc, new: Doc, *, exact_lists: bool = False) -> st
     differs is replaced whole (for lists whose order the element-wise edit cannot get right)."""
     doc = tomlkit.parse(text)
     _Editor(exact_lists).table(doc, old, new, top=True)
-    result: str = doc.as_string()
-    # The file ends as it did: a table removed from the end leaves no blank line behind.
-    return result.rstrip("\n") + "\n" * (len(text) - len(text.rstrip("\n")))
+    result: str = doc.as_string().replace("\r\n", "\n")
+    # The file ends as it did (a table removed from the end leaves no blank line behind), with the same
+    # line ends (tomlkit keeps a line's own; the lines added get the file's).
+    plain = text.replace("\r\n", "\n")
+    result = result.rstrip("\n") + "\n" * (len(plain) - len(plain.rstrip("\n")))
+    return result.replace("\n", "\r\n") if "\r\n" in text else result
 
 
 class _Editor:

@@ -85,6 +85,16 @@ def test_a_changed_list_of_sub_tables_becomes_one_compact_line(tmp_path: Path) -
     assert path.read_text() == head + 'validations = [{ size = { max = 10 } }]\n\n[fields.editor]\nwidget_id = "x"\n'
 
 
+@pytest.mark.parametrize(("start", "end"), [("", "\n"), ("\ufeff", "\r\n")])
+def test_line_ends_and_a_byte_order_mark_stay(tmp_path: Path, start: str, end: str) -> None:
+    lines = ["format = 1", 'id = "news"', 'name = "News"', "", "[[fields]]", 'id = "t"', 'name = "T"']
+    lines.append('type = "Symbol"')
+    path = _write(tmp_path, "")
+    path.write_bytes((start + end.join(lines) + end).encode())
+    write_models(_model(Field(id="t", name="T", type="Symbol", required=True)), tmp_path)
+    assert path.read_bytes() == (start + end.join([*lines, "required = true"]) + end).encode()
+
+
 def test_locales_are_matched_by_code(tmp_path: Path) -> None:
     _write(tmp_path, 'format = 1\nid = "news"\nname = "News"\n')
     locales = tmp_path / "locales.toml"
@@ -111,13 +121,18 @@ def test_a_new_file_takes_the_schema_line_of_its_siblings(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(
     ("text", "why"),
-    [("format = 1\nid = \"news\"\nname = ", "Invalid value"), ('format = 1\nid = "news"\nnmae = "x"\n', "2 problems")],
+    [
+        ("format = 1\nid = \"news\"\nname = ", "Invalid value"),
+        ('format = 1\nid = "news"\nnmae = "x"\n', "2 problems"),
+        ('format = 1\nid = "news"\nname = "\xff"\n', "not UTF-8"),
+    ],
 )
 def test_a_file_that_does_not_read_is_not_edited(tmp_path: Path, text: str, why: str) -> None:
-    path = _write(tmp_path, text)
+    path = _write(tmp_path, "")
+    path.write_bytes(text.encode("latin-1"))
     with pytest.raises(ReconcileError, match=f"cannot edit this model file in place, it does not read .*{why}"):
         write_models(_model(Field(id="t", name="T", type="Symbol")), tmp_path)
-    assert path.read_text() == text
+    assert path.read_bytes() == text.encode("latin-1")
     assert not (tmp_path / "content_types" / "other.toml").exists()
 
 
