@@ -61,7 +61,7 @@ def document_text(doc: Doc, schema_line: str | None = None) -> str:
 
 def _is_table_like(value: Any) -> bool:
     """Written as ``[key]`` or ``[[key]]`` at the top level of a new file."""
-    return isinstance(value, Mapping) or (bool(value) and _identity(value) is not None)
+    return isinstance(value, Mapping) or _identity(value) is not None
 
 
 def _table_text(header: str, table: Doc) -> str:
@@ -201,7 +201,7 @@ def _insert_table(raw: Container, key: str, item: Table | AoT, at: int | None) -
 
 def _identity(values: Any) -> str | None:
     """The key that identifies each table of a list of tables (``id``, ``code``), if every one has it."""
-    if not isinstance(values, list) or not all(isinstance(v, Mapping) for v in values):
+    if not values or not isinstance(values, list) or not all(isinstance(v, Mapping) for v in values):
         return None
     return next((k for k in _IDENTITIES if all(k in v for v in values)), None)
 

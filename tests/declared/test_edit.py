@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from reconcile.declared import load_models, write_models
 from reconcile.declared.editor import edit_text
-from reconcile.declared.writer import content_type_doc
+from reconcile.declared.writer import content_type_doc, locales_doc
 from reconcile.errors import ReconcileError
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale
 from reconcile.normalize import normalize
@@ -176,7 +176,12 @@ def _changed(draw: st.DrawFn, model: ContentModel) -> ContentModel:
         ct_id: ei.model_copy(update={"sidebar": draw(st.just(ei.sidebar) | st.none() | _json_objects), "controls": ()})
         for ct_id, ei in model.editor_interfaces.items()
     }
-    return model.model_copy(update={"content_types": content_types, "editor_interfaces": editor_interfaces})
+    locales = {code: loc for code, loc in model.locales.items() if draw(st.booleans())}
+    locales = {code: loc.model_copy(update={"optional": draw(st.booleans())}) for code, loc in locales.items()}
+    locales.update({loc.code: loc for loc in draw(_models()).locales.values() if draw(st.booleans())})
+    return model.model_copy(
+        update={"content_types": content_types, "editor_interfaces": editor_interfaces, "locales": locales}
+    )
 
 
 @pytest.mark.slow
@@ -193,23 +198,24 @@ def test_pull_edits_generated_models_in_place(tmp_path_factory: pytest.TempPathF
     assert _read_all(models) == commented
 
     after = data.draw(_changed(before))
-    live = normalize(after)
-    for ct_id, ct in live.content_types.items():
-        path = models / "content_types" / f"{ct_id}.toml"
-        old = normalize(before)
-        text = path.read_text()
-        edited = edit_text(text, content_type_doc(old.content_types[ct_id], old.editor_interfaces[ct_id]),
-                           content_type_doc(ct, live.editor_interfaces[ct_id]))  # fmt: skip
-        path.write_text(edited)
-        assert normalize(load_models(models).model).content_types[ct_id] == ct  # no fallback needed
-        path.write_text(text)
+    old, live = normalize(before), normalize(after)
+    docs = {
+        f"content_types/{ct_id}.toml": (
+            content_type_doc(old.content_types[ct_id], old.editor_interfaces[ct_id]),
+            content_type_doc(ct, live.editor_interfaces[ct_id]),
+        )
+        for ct_id, ct in live.content_types.items()
+    }
+    docs["locales.toml"] = (locales_doc(old.locales), locales_doc(live.locales))
+    for name, (was, now) in docs.items():  # the editor alone, without the writer's read-back safety net
+        edited = edit_text(commented[name].decode(), was, now)
+        assert edited == commented[name].decode() or was != now
+        (models / name).write_text(edited)
+    assert normalize(load_models(models).model) == live
+    for path in models.rglob("*.toml"):
+        path.write_bytes(commented[str(path.relative_to(models))])
     write_models(after, models)
     assert normalize(load_models(models).model) == live
-    now = _read_all(models)
-    old = normalize(before)
-    for ct_id, ct in live.content_types.items():
-        if content_type_doc(ct, live.editor_interfaces[ct_id]) == content_type_doc(
-            old.content_types[ct_id], old.editor_interfaces[ct_id]
-        ):
-            assert now[f"content_types/{ct_id}.toml"] == commented[f"content_types/{ct_id}.toml"]
-    assert now["locales.toml"] == commented["locales.toml"]
+    assert {name for name, (was, now) in docs.items() if was != now} >= {
+        name for name, text in _read_all(models).items() if text != commented[name]
+    }
