@@ -77,16 +77,6 @@ def write_locales(model: ContentModel, models_dir: Path) -> Path:
     return path
 
 
-def content_type_toml(ct: ContentType, ei: EditorInterface) -> str:
-    """The text of a new file of one content type and its editor interface."""
-    return document_text(content_type_doc(ct, ei))
-
-
-def locales_toml(locales: Mapping[str, Locale]) -> str:
-    """The text of a new ``locales.toml``."""
-    return document_text(locales_doc(locales))
-
-
 def content_type_doc(ct: ContentType, ei: EditorInterface) -> dict[str, Any]:
     """What the file of one content type and its editor interface declares (only non-default keys)."""
     controls = {c.field_id: c for c in ei.controls}
