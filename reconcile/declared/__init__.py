@@ -25,7 +25,7 @@ from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, MAX_FILE_
 from reconcile.declared.loader import load_models, read_models
 from reconcile.declared.schema import SCHEMA_FILES, json_schema, schema_text, write_schemas
 from reconcile.declared.shapes import CONTENT_TYPE_ID_PATTERN, FORMAT_VERSION, ContentTypeFile, LocalesFile
-from reconcile.declared.writer import content_type_toml, locales_toml, write_locales, write_models
+from reconcile.declared.writer import write_locales, write_models
 from reconcile.sources import DeclaredModel, KeyPath, Source, sort_problems
 
 __all__ = [
@@ -42,10 +42,8 @@ __all__ = [
     "LocalesFile",
     "Source",
     "content_type_path",
-    "content_type_toml",
     "json_schema",
     "load_models",
-    "locales_toml",
     "read_models",
     "schema_text",
     "sort_problems",

@@ -61,7 +61,7 @@ def document_text(doc: Doc, schema_line: str | None = None) -> str:
 
 def _is_table_like(value: Any) -> bool:
     """Written as ``[key]`` or ``[[key]]`` at the top level of a new file."""
-    return isinstance(value, Mapping) or (bool(value) and _identity(value) is not None)
+    return isinstance(value, Mapping) or _identity(value) is not None
 
 
 def _table_text(header: str, table: Doc) -> str:
@@ -107,8 +107,12 @@ def edit_text(text: str, old: Doc, new: Doc, *, exact_lists: bool = False) -> st
     differs is replaced whole (for lists whose order the element-wise edit cannot get right)."""
     doc = tomlkit.parse(text)
     _Editor(exact_lists).table(doc, old, new, top=True)
-    result: str = doc.as_string()
-    return result
+    result: str = doc.as_string().replace("\r\n", "\n")
+    # The file ends as it did (a table removed from the end leaves no blank line behind), with the same
+    # line ends (tomlkit keeps a line's own; the lines added get the file's).
+    plain = text.replace("\r\n", "\n")
+    result = result.rstrip("\n") + "\n" * (len(plain) - len(plain.rstrip("\n")))
+    return result.replace("\n", "\r\n") if "\r\n" in text else result
 
 
 class _Editor:
@@ -119,9 +123,12 @@ class _Editor:
         """Edit the keys of ``raw`` whose canonical values differ between ``old`` and ``new``."""
         keys = list(new)
         for position, (key, value) in enumerate(new.items()):
-            if key in raw:
-                self.value(raw, key, old.get(key, _MISSING), value, top)
-            else:
+            if key not in raw:
+                _insert(raw, key, _new_item(key, value, top), keys[position + 1 :])
+            elif not self.value(raw, key, old.get(key, _MISSING), value, top):
+                # A [table] or [[tables]] that becomes a plain value (or the reverse) moves: a plain value
+                # where the table was could land in the table before it.
+                del raw[key]
                 _insert(raw, key, _new_item(key, value, top), keys[position + 1 :])
         for key in old:
             if key not in new and key in raw:
@@ -131,9 +138,10 @@ class _Editor:
                 else:
                     del raw[key]
 
-    def value(self, raw: Container, key: str, old: Any, new: Any, top: bool) -> None:
+    def value(self, raw: Container, key: str, old: Any, new: Any, top: bool) -> bool:
+        """Edit the value of ``key`` (in ``raw``) in place; False when it must move instead."""
         if old is not _MISSING and same(old, new):
-            return
+            return True
         current = raw[key]
         if isinstance(new, Mapping) and isinstance(current, Table):
             self.table(current.value, old if isinstance(old, Mapping) else {}, new)
@@ -142,7 +150,11 @@ class _Editor:
         elif isinstance(new, list) and isinstance(current, Array) and not self.exact_lists:
             _edit_array(current, new)
         else:
-            raw[key] = _new_item(key, new, top)
+            item = _new_item(key, new, top)
+            if isinstance(current, Table | AoT) != isinstance(item, Table | AoT):
+                return False
+            raw[key] = item
+        return True
 
 
 def _new_item(key: str, value: Any, top: bool) -> Item:
@@ -189,7 +201,7 @@ def _insert_table(raw: Container, key: str, item: Table | AoT, at: int | None) -
 
 def _identity(values: Any) -> str | None:
     """The key that identifies each table of a list of tables (``id``, ``code``), if every one has it."""
-    if not isinstance(values, list) or not all(isinstance(v, Mapping) for v in values):
+    if not values or not isinstance(values, list) or not all(isinstance(v, Mapping) for v in values):
         return None
     return next((k for k in _IDENTITIES if all(k in v for v in values)), None)
 

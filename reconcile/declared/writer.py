@@ -79,16 +79,6 @@ def write_locales(model: ContentModel, models_dir: Path) -> Path:
     return path
 
 
-def content_type_toml(ct: ContentType, ei: EditorInterface) -> str:
-    """The text of a new file of one content type and its editor interface."""
-    return document_text(content_type_doc(ct, ei))
-
-
-def locales_toml(locales: Mapping[str, Locale]) -> str:
-    """The text of a new ``locales.toml``."""
-    return document_text(locales_doc(locales))
-
-
 def content_type_doc(ct: ContentType, ei: EditorInterface) -> dict[str, Any]:
     """What the file of one content type and its editor interface declares (only non-default keys)."""
     controls = {c.field_id: c for c in ei.controls}
@@ -171,17 +161,21 @@ def _file_text(path: Path, new: Doc, doc_of: Callable[[str, Path], Doc]) -> str:
     order, that list is replaced whole; should that still differ (a bug), the file is written anew."""
     if not path.exists():
         return document_text(new, _schema_line(path))
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        whole = path.read_bytes().decode("utf-8")  # line ends as they are
+    except UnicodeDecodeError:
+        raise _unreadable(path, "not UTF-8") from None
+    text = whole.removeprefix("\ufeff")
     try:
         old = doc_of(text, path)
     except ValidationError as exc:
         raise _unreadable(path, count(exc.error_count(), "problem")) from None
     if same(old, new):
-        return text
+        return whole
     for exact_lists in (False, True):
         edited = edit_text(text, old, new, exact_lists=exact_lists)
         if _declares(edited, path, new, doc_of):
-            return edited
+            return whole[: len(whole) - len(text)] + edited  # a byte-order mark stays
     return document_text(new, _schema_line(path))  # pragma: no cover - the read-back check is a safety net
 
 
@@ -231,5 +225,5 @@ def _schema_line(path: Path) -> str | None:
 
 def _write_if_changed(path: Path, text: str) -> None:
     """Write ``text`` unless the file holds exactly it already (its time stamp stays)."""
-    if not path.exists() or path.read_text(encoding="utf-8-sig") != text:
+    if not path.exists() or path.read_bytes() != text.encode("utf-8"):
         atomic_write(path, text)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from reconcile.declared import load_models, write_models
 from reconcile.declared.editor import edit_text
-from reconcile.declared.writer import content_type_doc
+from reconcile.declared.writer import content_type_doc, locales_doc
 from reconcile.errors import ReconcileError
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale
 from reconcile.normalize import normalize
@@ -72,6 +72,29 @@ def test_editor_interface_parts_and_sub_tables_are_edited_key_by_key(tmp_path: P
     )
 
 
+def test_a_changed_list_of_sub_tables_becomes_one_compact_line(tmp_path: Path) -> None:
+    """Files an older pull wrote hold validations as [[fields.validations]] tables (some with empty
+    headers); a change to them writes the compact line, in the field's plain values, not under [fields.editor]."""
+    head = 'format = 1\nid = "news"\nname = "News"\n\n[[fields]]\nid = "t"\nname = "T"\ntype = "Symbol"\n'
+    path = _write(
+        tmp_path,
+        head + '\n[fields.editor]\nwidget_id = "x"\n\n[[fields.validations]]\n\n[fields.validations.size]\nmax = 9\n',
+    )
+    field = Field(id="t", name="T", type="Symbol", validations=({"size": {"max": 10}},))
+    write_models(_model(field, controls=(Control(field_id="t", widget_id="x"),)), tmp_path)
+    assert path.read_text() == head + 'validations = [{ size = { max = 10 } }]\n\n[fields.editor]\nwidget_id = "x"\n'
+
+
+@pytest.mark.parametrize(("start", "end"), [("", "\n"), ("\ufeff", "\r\n")])
+def test_line_ends_and_a_byte_order_mark_stay(tmp_path: Path, start: str, end: str) -> None:
+    lines = ["format = 1", 'id = "news"', 'name = "News"', "", "[[fields]]", 'id = "t"', 'name = "T"']
+    lines.append('type = "Symbol"')
+    path = _write(tmp_path, "")
+    path.write_bytes((start + end.join(lines) + end).encode())
+    write_models(_model(Field(id="t", name="T", type="Symbol", required=True)), tmp_path)
+    assert path.read_bytes() == (start + end.join([*lines, "required = true"]) + end).encode()
+
+
 def test_locales_are_matched_by_code(tmp_path: Path) -> None:
     _write(tmp_path, 'format = 1\nid = "news"\nname = "News"\n')
     locales = tmp_path / "locales.toml"
@@ -98,13 +121,18 @@ def test_a_new_file_takes_the_schema_line_of_its_siblings(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(
     ("text", "why"),
-    [("format = 1\nid = \"news\"\nname = ", "Invalid value"), ('format = 1\nid = "news"\nnmae = "x"\n', "2 problems")],
+    [
+        ("format = 1\nid = \"news\"\nname = ", "Invalid value"),
+        ('format = 1\nid = "news"\nnmae = "x"\n', "2 problems"),
+        ('format = 1\nid = "news"\nname = "\xff"\n', "not UTF-8"),
+    ],
 )
 def test_a_file_that_does_not_read_is_not_edited(tmp_path: Path, text: str, why: str) -> None:
-    path = _write(tmp_path, text)
+    path = _write(tmp_path, "")
+    path.write_bytes(text.encode("latin-1"))
     with pytest.raises(ReconcileError, match=f"cannot edit this model file in place, it does not read .*{why}"):
         write_models(_model(Field(id="t", name="T", type="Symbol")), tmp_path)
-    assert path.read_text() == text
+    assert path.read_bytes() == text.encode("latin-1")
     assert not (tmp_path / "content_types" / "other.toml").exists()
 
 
@@ -148,7 +176,12 @@ def _changed(draw: st.DrawFn, model: ContentModel) -> ContentModel:
         ct_id: ei.model_copy(update={"sidebar": draw(st.just(ei.sidebar) | st.none() | _json_objects), "controls": ()})
         for ct_id, ei in model.editor_interfaces.items()
     }
-    return model.model_copy(update={"content_types": content_types, "editor_interfaces": editor_interfaces})
+    locales = {code: loc for code, loc in model.locales.items() if draw(st.booleans())}
+    locales = {code: loc.model_copy(update={"optional": draw(st.booleans())}) for code, loc in locales.items()}
+    locales.update({loc.code: loc for loc in draw(_models()).locales.values() if draw(st.booleans())})
+    return model.model_copy(
+        update={"content_types": content_types, "editor_interfaces": editor_interfaces, "locales": locales}
+    )
 
 
 @pytest.mark.slow
@@ -165,23 +198,24 @@ def test_pull_edits_generated_models_in_place(tmp_path_factory: pytest.TempPathF
     assert _read_all(models) == commented
 
     after = data.draw(_changed(before))
-    live = normalize(after)
-    for ct_id, ct in live.content_types.items():
-        path = models / "content_types" / f"{ct_id}.toml"
-        old = normalize(before)
-        text = path.read_text()
-        edited = edit_text(text, content_type_doc(old.content_types[ct_id], old.editor_interfaces[ct_id]),
-                           content_type_doc(ct, live.editor_interfaces[ct_id]))  # fmt: skip
-        path.write_text(edited)
-        assert normalize(load_models(models).model).content_types[ct_id] == ct  # no fallback needed
-        path.write_text(text)
+    old, live = normalize(before), normalize(after)
+    docs = {
+        f"content_types/{ct_id}.toml": (
+            content_type_doc(old.content_types[ct_id], old.editor_interfaces[ct_id]),
+            content_type_doc(ct, live.editor_interfaces[ct_id]),
+        )
+        for ct_id, ct in live.content_types.items()
+    }
+    docs["locales.toml"] = (locales_doc(old.locales), locales_doc(live.locales))
+    for name, (was, now) in docs.items():  # the editor alone, without the writer's read-back safety net
+        edited = edit_text(commented[name].decode(), was, now)
+        assert edited == commented[name].decode() or was != now
+        (models / name).write_text(edited)
+    assert normalize(load_models(models).model) == live
+    for path in models.rglob("*.toml"):
+        path.write_bytes(commented[str(path.relative_to(models))])
     write_models(after, models)
     assert normalize(load_models(models).model) == live
-    now = _read_all(models)
-    old = normalize(before)
-    for ct_id, ct in live.content_types.items():
-        if content_type_doc(ct, live.editor_interfaces[ct_id]) == content_type_doc(
-            old.content_types[ct_id], old.editor_interfaces[ct_id]
-        ):
-            assert now[f"content_types/{ct_id}.toml"] == commented[f"content_types/{ct_id}.toml"]
-    assert now["locales.toml"] == commented["locales.toml"]
+    assert {name for name, (was, now) in docs.items() if was != now} >= {
+        name for name, text in _read_all(models).items() if text != commented[name]
+    }
