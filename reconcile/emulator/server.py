@@ -44,6 +44,7 @@ def _rules() -> list[Rule]:
         rule("/spaces/<space>/environments", "environments", "GET", "POST"),
         rule("/spaces/<space>/users", "users", "GET"),
         rule("/spaces/<space>/users/<user>", "user", "GET"),
+        rule("/users/me", "me", "GET"),
         rule(ENV, "environment", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/content_types", "content_types", "GET", "POST"),
         rule(f"{ENV}/content_types/<ct>", "content_type", "GET", "PUT", "DELETE"),
@@ -275,6 +276,9 @@ class EmulatorApp:
 
     def _user(self, request: Request, body: Any, space: str, user: str) -> Answer:
         return self.users.get(space, user)
+
+    def _me(self, request: Request, body: Any) -> Answer:
+        return self.users.me()
 
     def _environments(self, request: Request, body: Any, space: str) -> Answer:
         if request.method == "GET":

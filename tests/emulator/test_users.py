@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import contentful_management
 import pytest
 import requests
 from emu_support import SPACE, TOKEN, Http
@@ -89,6 +90,9 @@ def test_the_users_endpoint_lists_every_token_user_and_pages() -> None:
         assert people[GRACE.user_id] == ("Grace", "Brewster Hopper", "grace@example.com")
         one = http.request("GET", f"/spaces/{SPACE}/users/{ADA.user_id}")
         assert one.status_code == 200 and one.json()["email"] == "ada@example.com"
+        sdk = contentful_management.Client(GRACE.token, api_url=f"127.0.0.1:{emu.port}", https=False)
+        assert sdk.users().me().email == "grace@example.com"  # GET /users/me: the token's own user
+        assert sdk.spaces().find(SPACE).users().find(ADA.user_id).first_name == "Ada"
         missing = http.request("GET", f"/spaces/{SPACE}/users/nobody")
         assert missing.status_code == 404 and missing.json()["details"] == {"type": "User", "id": "nobody"}
 
