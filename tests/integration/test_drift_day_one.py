@@ -74,6 +74,8 @@ def test_pull_records_the_baseline_and_drift_names_the_field_the_user_and_the_ti
 ) -> None:
     team_space(workspace)
     assert cli("pull").exit_code == OK
+    assert cli("pull").exit_code == OK  # pulled again, unchanged: no second baseline
+    assert len(list((workspace.root / "snapshots" / "test").iterdir())) == 1
     assert cli("drift").exit_code == OK  # adopted: nothing differs
 
     when = web_app_edit(workspace, "author", name="Full name")
