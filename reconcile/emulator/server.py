@@ -125,6 +125,7 @@ class EmulatorApp:
         self.users = Users(store, users)
         with store.lock:
             self.users.seed(users)
+            store.save()
         self.faults = faults
         self.rate_limiter = rate_limiter
         self.url_map = Map(_rules(), strict_slashes=False)

@@ -6,19 +6,28 @@ who last changed each differing resource; an unpublished content-type draft is d
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import contentful_management
 import pytest
+import requests
 from typer.testing import CliRunner, Result
 
 from reconcile.backend import Backend
 from reconcile.cli import CHANGES, OK, app
 from reconcile.emulator import Emulator, TokenUser
 from reconcile.model import ContentType
+from tests.support import target_section, write_config
 
-from .conftest import TOKEN, Workspace, backend, seed_start
+from .conftest import REPO, TOKEN, Workspace, backend, seed_start
 
 COLLEAGUE = TokenUser("colleague-token", "Ada", "Lovelace", "ada@example.com")
 # A token that may not read the space's users (the emulator answers it 403 there).
@@ -63,6 +72,12 @@ def web_app_edit(ws: Workspace, ct_id: str, *, publish: bool = True, **field_upd
     if publish:
         put = b.publish_content_type(ct_id, put["sys"]["version"])
     return str(put["sys"]["updatedAt"])
+
+
+def backend_at(base_url: str, ct_id: str) -> str | None:
+    """When the live content type ``ct_id`` was last changed."""
+    meta = Backend(base_url=base_url, token=TOKEN, space_id="local", environment_id="master").read_live().meta
+    return meta[f"content_type:{ct_id}"].updated_at
 
 
 def users_requests(ws: Workspace) -> int:
@@ -210,3 +225,53 @@ def test_the_backend_reads_every_page_of_users(workspace: Workspace) -> None:
         assert b.request_count == 2  # 100 a page
         assert {u.id: u.email for u in users}[many[7].user_id] == "u7@example.com"
     assert backend(workspace).read_users() is not None
+
+
+@pytest.mark.slow
+def test_a_standalone_emulator_with_users_end_to_end(tmp_path: Path) -> None:
+    """As a user runs it: `reconcile emulator serve --user`, the SDK as the colleague's web app (its own
+    objects: save without publish), and the CLI in another process."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": TOKEN, "RECONCILE_TEST_TOKEN": TOKEN}
+    serve = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(port), "--data",
+             str(tmp_path / "emulator"), "--user", f"{COLLEAGUE.token}=Ada Lovelace,ada@example.com"]
+    server = subprocess.Popen(serve, env=env, stderr=subprocess.DEVNULL)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{base_url}/spaces/local", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.05)
+        project = tmp_path / "project"
+        project.mkdir()
+        write_config(project, target_section(base_url))
+        shutil.copytree(REPO / "models", project / "models")
+
+        def reconcile(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-m", "reconcile", *args], cwd=project, env=env,
+                                  capture_output=True, text=True, timeout=300)
+
+        assert reconcile("apply", "--auto-approve").returncode == OK
+        shutil.rmtree(project / "snapshots")
+        shutil.rmtree(project / "models")
+        assert reconcile("pull").returncode == OK
+        web_app = contentful_management.Client(COLLEAGUE.token, api_url=f"127.0.0.1:{port}", https=False)
+        author = web_app.content_types("local", "master").find("author")
+        author.name = "Writer"
+        author.save()  # saved, not published
+        drift = reconcile("drift")
+        assert drift.returncode == CHANGES, drift.stderr
+        when = backend_at(base_url, "author")
+        assert "content_types.author  update content type (in an unpublished draft) [name]  by " \
+            f"{ADA} at {when}" in drift.stdout
+        assert f"content_types.author  draft saved, not published  by {ADA} at {when}" in drift.stdout
+        assert TOKEN not in drift.stdout + drift.stderr
+    finally:
+        server.kill()
+        server.wait(timeout=10)
