@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +13,10 @@ import contentful_management
 import pytest
 import requests
 from emu_support import SPACE, TOKEN, Http
-from test_server import _free_port
 
 from reconcile.emulator import Emulator, TokenUser
 from reconcile.emulator.store import USER_ID
+from tests.support import free_port, wait_for_port
 
 ADA = TokenUser("ada-token", "Ada", "Lovelace", "ada@example.com")
 GRACE = TokenUser("grace-token", "Grace", "Brewster Hopper", "grace@example.com")
@@ -119,7 +118,7 @@ def test_a_token_user_id_is_stable_and_reveals_nothing_of_the_token() -> None:
 def test_emulator_serve_user_option(tmp_path: Path) -> None:
     """`reconcile emulator serve --user TOKEN=NAME,EMAIL`: the token is accepted and stamps its user; a
     malformed value is one error line that never quotes the token."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": TOKEN}
     base = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(port), "--data", str(tmp_path)]
     bad = subprocess.run([*base, "--user", "secret-token-value=Ada"], env=env, capture_output=True, text=True,
@@ -130,14 +129,8 @@ def test_emulator_serve_user_option(tmp_path: Path) -> None:
                                stderr=subprocess.DEVNULL)
     try:
         ada = As(f"http://127.0.0.1:{port}", ADA.token)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                listed = ada.request("GET", f"/spaces/{SPACE}/users")
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "serve did not start"
-                time.sleep(0.05)
+        wait_for_port(port)
+        listed = ada.request("GET", f"/spaces/{SPACE}/users")
         assert {u["email"] for u in listed.json()["items"]} == {"ada@example.com", "emulator@example.com"}
         assert updated_by(ada.request("PUT", "/content_types/a", {"name": "A", "fields": []})) == ADA.user_id
     finally:

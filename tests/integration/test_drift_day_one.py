@@ -8,24 +8,21 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import contentful_management
 import pytest
-import requests
 from typer.testing import CliRunner, Result
 
 from reconcile.backend import Backend
 from reconcile.cli import CHANGES, OK, app
 from reconcile.emulator import Emulator, TokenUser
 from reconcile.model import ContentType
-from tests.support import target_section, write_config
+from tests.support import free_port, target_section, wait_for_port, write_config
 
 from .conftest import REPO, TOKEN, Workspace, backend, seed_start
 
@@ -231,23 +228,14 @@ def test_the_backend_reads_every_page_of_users(workspace: Workspace) -> None:
 def test_a_standalone_emulator_with_users_end_to_end(tmp_path: Path) -> None:
     """As a user runs it: `reconcile emulator serve --user`, the SDK as the colleague's web app (its own
     objects: save without publish), and the CLI in another process."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": TOKEN, "RECONCILE_TEST_TOKEN": TOKEN}
     serve = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(port), "--data",
              str(tmp_path / "emulator"), "--user", f"{COLLEAGUE.token}=Ada Lovelace,ada@example.com"]
     server = subprocess.Popen(serve, env=env, stderr=subprocess.DEVNULL)
     try:
         base_url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"{base_url}/spaces/local", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "serve did not start"
-                time.sleep(0.05)
+        wait_for_port(port)
         project = tmp_path / "project"
         project.mkdir()
         write_config(project, target_section(base_url))
