@@ -3,7 +3,10 @@ approval every apply of a test gives, and the entry values a test compares befor
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,3 +71,20 @@ def write_config(root: Path, *sections: str, default_target: str = "test", model
     """Write ``root/reconcile.toml`` with ``sections`` (from ``target_section``) and the default target."""
     project = f'[project]\ndefault_target = "{default_target}"\n' + (f'models = "{models}"\n' if models else "")
     (root / "reconcile.toml").write_text("\n".join([project, *sections]), encoding="utf-8")
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on now (for a server started as a subprocess)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    """Wait until a server listens on 127.0.0.1:``port`` (a generous timeout: the machine may be busy)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {timeout:g} s")

@@ -45,6 +45,7 @@ def _rules() -> list[Rule]:
         rule("/spaces/<space>/environments", "environments", "GET", "POST"),
         rule("/spaces/<space>/users", "users", "GET"),
         rule("/spaces/<space>/users/<user>", "user", "GET"),
+        rule("/users/me", "me", "GET"),
         rule(ENV, "environment", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/content_types", "content_types", "GET", "POST"),
         rule(f"{ENV}/content_types/<ct>", "content_type", "GET", "PUT", "DELETE"),
@@ -128,6 +129,7 @@ class EmulatorApp:
         self.users = Users(store, users)
         with store.lock:
             self.users.seed(users)
+            store.save()
         self.faults = faults
         self.rate_limiter = rate_limiter
         self.url_map = Map(_rules(), strict_slashes=False)
@@ -281,6 +283,9 @@ class EmulatorApp:
 
     def _user(self, request: Request, body: Any, space: str, user: str) -> Answer:
         return self.users.get(space, user)
+
+    def _me(self, request: Request, body: Any) -> Answer:
+        return self.users.me()
 
     def _environments(self, request: Request, body: Any, space: str) -> Answer:
         if request.method == "GET":

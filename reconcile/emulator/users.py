@@ -1,4 +1,5 @@
-"""The space's users (``GET /spaces/{space}/users``, ``…/users/{id}``) and the user each token acts as.
+"""The space's users (``GET /spaces/{space}/users``, ``…/users/{id}``, ``/users/me``) and the user each
+token acts as.
 
 Every write is stamped (``sys.createdBy``/``updatedBy``/``publishedBy``) with the user of the token that
 made it: the main token acts as the fixed emulator user, and each ``--user TOKEN=NAME,EMAIL`` adds a token
@@ -19,7 +20,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from reconcile.emulator.errors import CmaError
+from reconcile.emulator.errors import CmaError, not_found
 from reconcile.emulator.store import ACTING_USER, ID_ALPHABET, USER_ID, Json, Store, found_or_404, page
 
 USERS_PAGE = 100
@@ -92,6 +93,14 @@ class Users:
 
     def collection(self, space: str, query: Mapping[str, str]) -> Json:
         return page(list(self._records(space).values()), query, USERS_PAGE)
+
+    def me(self) -> Json:
+        """``GET /users/me``: the user the request's token acts as (as the space listing it has it)."""
+        user_id = ACTING_USER.get()
+        for space in self.store.state["spaces"].values():
+            if user_id in space.get("users", {}):
+                return copy.deepcopy(space["users"][user_id])
+        raise not_found()
 
     def get(self, space: str, user_id: str) -> Json:
         return copy.deepcopy(found_or_404(self._records(space), user_id, {"type": "User", "id": user_id}))

@@ -25,15 +25,18 @@ def _newest_baseline(project: Project, target: str) -> Snapshot | None:
 
 
 def record_pulled(project: Project, opened: OpenTarget, raw: RawEnvironment, only: str | None) -> Snapshot | None:
-    """Record the state ``pull`` wrote into the files as the drift baseline. Pulling one content type
-    (``only``) replaces only that one in the newest baseline; without a baseline it records none (the
-    content types not pulled would read as changed outside the tool)."""
+    """Record the state ``pull`` wrote into the files as the drift baseline, unless the newest baseline
+    already holds it. Pulling one content type (``only``) replaces only that one in the newest baseline;
+    without a baseline it records none (the content types not pulled would read as changed outside the
+    tool)."""
+    previous = _newest_baseline(project, opened.config.name)
     if only is not None:
-        previous = _newest_baseline(project, opened.config.name)
         if previous is None:
             return None
         raw = with_content_type(raw_from_export(previous.export), raw, only)
     recorded = metadata(opened, parse_environment(raw), None, project)
+    if previous is not None and previous.metadata.get("fingerprint") == recorded["fingerprint"]:
+        return None  # pulled again, unchanged: the newest baseline already holds this state
     return project.store.create(opened.config.name, PULLED, export(raw, {}), recorded)
 
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
+import contentful_management
 import pytest
 import requests
 from emu_support import SPACE, TOKEN, Http
-from test_server import _free_port
 
 from reconcile.emulator import Emulator, TokenUser
 from reconcile.emulator.store import USER_ID
+from tests.support import free_port, wait_for_port
 
 ADA = TokenUser("ada-token", "Ada", "Lovelace", "ada@example.com")
 GRACE = TokenUser("grace-token", "Grace", "Brewster Hopper", "grace@example.com")
@@ -89,6 +89,9 @@ def test_the_users_endpoint_lists_every_token_user_and_pages() -> None:
         assert people[GRACE.user_id] == ("Grace", "Brewster Hopper", "grace@example.com")
         one = http.request("GET", f"/spaces/{SPACE}/users/{ADA.user_id}")
         assert one.status_code == 200 and one.json()["email"] == "ada@example.com"
+        sdk = contentful_management.Client(GRACE.token, api_url=f"127.0.0.1:{emu.port}", https=False)
+        assert sdk.users().me().email == "grace@example.com"  # GET /users/me: the token's own user
+        assert sdk.spaces().find(SPACE).users().find(ADA.user_id).first_name == "Ada"
         missing = http.request("GET", f"/spaces/{SPACE}/users/nobody")
         assert missing.status_code == 404 and missing.json()["details"] == {"type": "User", "id": "nobody"}
 
@@ -115,7 +118,7 @@ def test_a_token_user_id_is_stable_and_reveals_nothing_of_the_token() -> None:
 def test_emulator_serve_user_option(tmp_path: Path) -> None:
     """`reconcile emulator serve --user TOKEN=NAME,EMAIL`: the token is accepted and stamps its user; a
     malformed value is one error line that never quotes the token."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": TOKEN}
     base = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(port), "--data", str(tmp_path)]
     bad = subprocess.run([*base, "--user", "secret-token-value=Ada"], env=env, capture_output=True, text=True,
@@ -126,14 +129,8 @@ def test_emulator_serve_user_option(tmp_path: Path) -> None:
                                stderr=subprocess.DEVNULL)
     try:
         ada = As(f"http://127.0.0.1:{port}", ADA.token)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                listed = ada.request("GET", f"/spaces/{SPACE}/users")
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "serve did not start"
-                time.sleep(0.05)
+        wait_for_port(port)
+        listed = ada.request("GET", f"/spaces/{SPACE}/users")
         assert {u["email"] for u in listed.json()["items"]} == {"ada@example.com", "emulator@example.com"}
         assert updated_by(ada.request("PUT", "/content_types/a", {"name": "A", "fields": []})) == ADA.user_id
     finally:

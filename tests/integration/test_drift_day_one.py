@@ -6,10 +6,15 @@ who last changed each differing resource; an unpublished content-type draft is d
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import contentful_management
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -17,8 +22,9 @@ from reconcile.backend import Backend
 from reconcile.cli import CHANGES, OK, app
 from reconcile.emulator import Emulator, TokenUser
 from reconcile.model import ContentType
+from tests.support import free_port, target_section, wait_for_port, write_config
 
-from .conftest import TOKEN, Workspace, backend, seed_start
+from .conftest import REPO, TOKEN, Workspace, backend, seed_start
 
 COLLEAGUE = TokenUser("colleague-token", "Ada", "Lovelace", "ada@example.com")
 # A token that may not read the space's users (the emulator answers it 403 there).
@@ -65,6 +71,12 @@ def web_app_edit(ws: Workspace, ct_id: str, *, publish: bool = True, **field_upd
     return str(put["sys"]["updatedAt"])
 
 
+def backend_at(base_url: str, ct_id: str) -> str | None:
+    """When the live content type ``ct_id`` was last changed."""
+    meta = Backend(base_url=base_url, token=TOKEN, space_id="local", environment_id="master").read_live().meta
+    return meta[f"content_type:{ct_id}"].updated_at
+
+
 def users_requests(ws: Workspace) -> int:
     return sum(1 for r in ws.emulator.request_log if r.path == "/spaces/local/users")
 
@@ -74,6 +86,8 @@ def test_pull_records_the_baseline_and_drift_names_the_field_the_user_and_the_ti
 ) -> None:
     team_space(workspace)
     assert cli("pull").exit_code == OK
+    assert cli("pull").exit_code == OK  # pulled again, unchanged: no second baseline
+    assert len(list((workspace.root / "snapshots" / "test").iterdir())) == 1
     assert cli("drift").exit_code == OK  # adopted: nothing differs
 
     when = web_app_edit(workspace, "author", name="Full name")
@@ -208,3 +222,44 @@ def test_the_backend_reads_every_page_of_users(workspace: Workspace) -> None:
         assert b.request_count == 2  # 100 a page
         assert {u.id: u.email for u in users}[many[7].user_id] == "u7@example.com"
     assert backend(workspace).read_users() is not None
+
+
+@pytest.mark.slow
+def test_a_standalone_emulator_with_users_end_to_end(tmp_path: Path) -> None:
+    """As a user runs it: `reconcile emulator serve --user`, the SDK as the colleague's web app (its own
+    objects: save without publish), and the CLI in another process."""
+    port = free_port()
+    env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": TOKEN, "RECONCILE_TEST_TOKEN": TOKEN}
+    serve = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(port), "--data",
+             str(tmp_path / "emulator"), "--user", f"{COLLEAGUE.token}=Ada Lovelace,ada@example.com"]
+    server = subprocess.Popen(serve, env=env, stderr=subprocess.DEVNULL)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for_port(port)
+        project = tmp_path / "project"
+        project.mkdir()
+        write_config(project, target_section(base_url))
+        shutil.copytree(REPO / "models", project / "models")
+
+        def reconcile(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-m", "reconcile", *args], cwd=project, env=env,
+                                  capture_output=True, text=True, timeout=300)
+
+        assert reconcile("apply", "--auto-approve").returncode == OK
+        shutil.rmtree(project / "snapshots")
+        shutil.rmtree(project / "models")
+        assert reconcile("pull").returncode == OK
+        web_app = contentful_management.Client(COLLEAGUE.token, api_url=f"127.0.0.1:{port}", https=False)
+        author = web_app.content_types("local", "master").find("author")
+        author.name = "Writer"
+        author.save()  # saved, not published
+        drift = reconcile("drift")
+        assert drift.returncode == CHANGES, drift.stderr
+        when = backend_at(base_url, "author")
+        assert "content_types.author  update content type (in an unpublished draft) [name]  by " \
+            f"{ADA} at {when}" in drift.stdout
+        assert f"content_types.author  draft saved, not published  by {ADA} at {when}" in drift.stdout
+        assert TOKEN not in drift.stdout + drift.stderr
+    finally:
+        server.kill()
+        server.wait(timeout=10)
