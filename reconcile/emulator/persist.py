@@ -162,9 +162,11 @@ class Persistence:
         self.data_dir = data_dir
         self.db = sqlite3.connect(data_dir / DB_FILE, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
-        # FULL: a commit is on disk (the WAL fsynced) before the response is sent, so an acknowledged
-        # write survives a SIGKILL of the server and a crash of the machine.
-        self.db.execute("PRAGMA synchronous=FULL")
+        # NORMAL, SQLite's setting for WAL: a commit is in the WAL (written, not fsynced) before the
+        # response is sent, so an acknowledged write survives a SIGKILL of the server; the WAL is fsynced
+        # at checkpoints, so a power loss may lose the last writes but never corrupts the file. FULL
+        # (an fsync per write) cost about 1 ms of CPU and an fsync's wait per write here.
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self._forget_all()
 
