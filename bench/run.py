@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.emulator_process import TOKEN, EmulatorProcess, Request
+from bench.growth import scale_lines, step_growth
+from bench.seed import seed
 from bench.synthetic import changed_model, synthetic_model
 
 DEFAULT_SIZES = (10, 100, 500, 1000)
@@ -70,6 +72,9 @@ def _run_step(step: str, root: str, conn: Any) -> None:
         "validate": lambda: {"content_types": len(workflows.validate_models(project).model.content_types)},
         "plan": lambda: _plan_detail(workflows.plan(project, None, allow_destroy=True).plan),
         "apply": lambda: _apply_detail(workflows.apply(project, None, confirm=_yes, allow_destroy=True)),
+        # the local target: the emulator in this process, persisting under .reconcile/local/local
+        "apply-local": lambda: _apply_detail(workflows.apply(project, "local", confirm=_yes, allow_destroy=True)),
+        "apply-local-memory": lambda: _apply_in_memory_local(workflows, project),
         "pull": lambda: {
             "files": len(workflows.pull(workflows.load_project(None, Path(root) / "pulled", Path(root)), None))
         },
@@ -89,6 +94,19 @@ def _run_step(step: str, root: str, conn: Any) -> None:
         "error": error,
         **detail,
     })
+
+
+def _apply_in_memory_local(workflows: Any, project: Any) -> dict[str, Any]:
+    """The local target's apply with its in-process emulator keeping nothing on disk: the same work
+    but the persistence, the baseline of the persisting local apply."""
+    import reconcile.emulator
+
+    class InMemory(reconcile.emulator.Emulator):
+        def __init__(self, data_dir: Path | None = None, **kwargs: Any) -> None:
+            super().__init__(None, **kwargs)
+
+    reconcile.emulator.Emulator = InMemory  # type: ignore[misc]  # targets.open_target imports it when called
+    return _apply_detail(workflows.apply(project, "local", confirm=_yes, allow_destroy=True))
 
 
 def _plan_detail(plan: Any) -> dict[str, Any]:
@@ -167,6 +185,8 @@ def run_size(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
             ("validate", "validate", None),
             ("plan (empty space)", "plan", None),
             ("apply from empty", "apply", None),
+            ("apply from empty (local, in memory)", "apply-local-memory", None),
+            ("apply from empty (local target)", "apply-local", None),
             ("plan (no change)", "plan", None),
             ("pull", "pull", None),
             ("plan (10% change)", "plan", changed),
@@ -179,6 +199,12 @@ def run_size(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
             figures = measure(emulator, step, root)
             results[label] = figures
             progress(f"  {n:>5} types  {label:<20} {_line(figures)}")
+    local = results["apply from empty (local target)"].get("wall_s")
+    for key, label in (("local_apply_wall_ratio", "apply from empty"),
+                       ("local_apply_wall_ratio_in_process", "apply from empty (local, in memory)")):  # fmt: skip
+        if local and results[label].get("wall_s"):
+            results[key] = round(local / results[label]["wall_s"], 2)
+            progress(f"  {n:>5} types  apply from empty, local target (persisting) / {label}: {results[key]}x wall")
     return results
 
 
@@ -264,7 +290,9 @@ def _line(f: dict[str, Any]) -> str:
             f"429s {f.get('status_429')}")
 
 
-STEP_LABELS = ("validate", "plan (empty space)", "apply from empty", "plan (no change)", "pull",
+STEP_LABELS = ("validate", "plan (empty space)", "apply from empty", "apply from empty (local, in memory)",
+               "apply from empty (local target)",
+               "plan (no change)", "pull",
                "plan (10% change)", "apply 10% change", "revert")
 
 
@@ -303,6 +331,7 @@ def table(results: dict[str, Any]) -> str:
     lines = ["  ".join(str(cell).rjust(w) if i != 1 else str(cell).ljust(w) for i, (cell, w) in
                        enumerate(zip(row, widths, strict=True))) for row in rows]
     lines.insert(1, "-" * len(lines[0]))
+    lines += scale_lines(results)
     plan_cpu = results.get("plan_cpu")
     if plan_cpu:
         lines += ["", "pure plan computation (make_plan, cold process, least of --repeat runs), n x 50 fields, CPU s:"]
@@ -350,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the pure plan computation (no emulator, no steps, no rate-limited apply)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="fresh processes per pure plan figure; the least CPU time counts (default: 3)")
+    parser.add_argument("--seed-types", type=int, default=None,
+                        help="content types seeded through `emulator serve` (default: the largest size; 0 skips)")
     parser.add_argument("--out", type=Path, help="result JSON (default: bench/results/<date>-<sizes>.json)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -369,6 +400,12 @@ def main(argv: list[str] | None = None) -> int:
     for n in [] if args.plan_cpu_only else sizes:
         progress(f"size {n}")
         results["sizes"][str(n)] = run_size(n, progress)
+    results["growth"] = step_growth(results["sizes"], STEP_LABELS)
+    seed_types = max(sizes) if args.seed_types is None else args.seed_types
+    if seed_types > 0 and not args.plan_cpu_only:
+        progress("seed through the HTTP API of a persisting emulator")
+        results["seed"] = seed(seed_types, sorted({c for c in (10, 100, 1000) if c < seed_types} | {seed_types}),
+                               progress)
     if not args.no_plan_cpu:
         progress("pure plan computation")
         results["plan_cpu"] = run_plan_cpu(sizes, progress, args.repeat)

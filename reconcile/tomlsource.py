@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import rtoml
+
 from reconcile.sources import KeyPath, Position
 
 
@@ -120,7 +122,16 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of
 
 
 def _parse(text: str) -> dict[str, Any]:
-    """``tomllib.loads``, with its errors raised as ``InvalidToml`` or ``TooDeep``."""
+    """The TOML ``text`` parsed, with tomllib's errors raised as ``InvalidToml`` or ``TooDeep``.
+
+    rtoml (Rust) parses first: about twice as fast, and the same values in the same key order. When it
+    refuses a text, tomllib parses it: its verdict stands (rtoml is stricter in places, e.g. a float
+    that overflows to inf) and its messages and positions are the ones users see.
+    """
+    try:
+        return dict(rtoml.loads(text))
+    except (rtoml.TomlParsingError, ValueError, RecursionError):
+        pass
     try:
         return tomllib.loads(text)
     except RecursionError:
@@ -138,16 +149,25 @@ def _parse(text: str) -> dict[str, Any]:
 
 
 def _too_deep(data: Any, limit: int) -> KeyPath | None:
-    """The path of the first value nested deeper than ``limit``, or None (iterative)."""
-    stack: list[tuple[KeyPath, Any]] = [((), data)]
-    while stack:
-        key_path, value = stack.pop()
-        if len(key_path) > limit:
-            return key_path
-        if isinstance(value, dict):
-            stack.extend(((*key_path, k), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*key_path, i), v) for i, v in enumerate(value))
+    """The path of the first value nested deeper than ``limit`` (depth first, last key first), or None.
+
+    Recursive but bounded: it never goes below ``limit + 1`` levels. Paths are built only for the answer.
+    """
+    if limit < 0:
+        return ()
+    if isinstance(data, dict):
+        children: Any = reversed(data.items())
+    elif isinstance(data, list):
+        children = zip(reversed(range(len(data))), reversed(data), strict=True)
+    else:
+        return None
+    for key, value in children:
+        if limit == 0:
+            return (key,)
+        if isinstance(value, dict | list):
+            found = _too_deep(value, limit - 1)
+            if found is not None:
+                return (key, *found)
     return None
 
 

@@ -10,15 +10,17 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import IO, Annotated, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
+from reconcile import render as renderings
 from reconcile import workflows
 from reconcile.errors import ApiError, PolicyBlocked, ReconcileError
-from reconcile.render import render_json, render_markdown, render_text
-from reconcile.workflows import Plan
+
+if TYPE_CHECKING:
+    from reconcile.workflows import Plan
 
 OK, ERROR, CHANGES, BLOCKED = 0, 1, 2, 3
 
@@ -210,9 +212,9 @@ def colour(stream: IO[str]) -> bool:
 
 def render(plan: Plan, fmt: Format) -> str:
     if fmt is Format.markdown:
-        return render_markdown(plan)
+        return renderings.render_markdown(plan)
     if fmt is Format.json:
-        return render_json(plan)
-    return render_text(plan, color=colour(sys.stdout))
+        return renderings.render_json(plan)
+    return renderings.render_text(plan, color=colour(sys.stdout))
 
 

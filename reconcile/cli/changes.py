@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from reconcile import __version__, workflows
+from reconcile import render as renderings
 from reconcile.cli.base import (
     BLOCKED,
     CHANGES,
@@ -28,8 +29,7 @@ from reconcile.cli.base import (
     render,
 )
 from reconcile.cli.terminal import TerminalProgress, confirmer, warn
-from reconcile.render import count, render_text
-from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
+from reconcile.render import count
 
 ContentTypeOpt = Annotated[
     list[str] | None,
@@ -125,7 +125,7 @@ def _report_rollback(rollback: workflows.ConvergeOutcome | None, snap: str, reve
         err(f"  failed step: {rollback.report.failed.step.description}: {rollback.report.failed.error}")
     if rollback.remaining is not None:
         err("What remains to reach the starting state:")
-        err(render_text(rollback.remaining, color=colour(sys.stderr)))
+        err(renderings.render_text(rollback.remaining, color=colour(sys.stderr)))
     err(f"Restore the start with: {revert}")
 
 
@@ -203,7 +203,7 @@ def revert_cmd(
     if converged.report.failed is not None:
         err(f"  failed step: {converged.report.failed.step.description}: {converged.report.failed.error}")
     if converged.remaining is not None:
-        err(render_text(converged.remaining, color=colour(sys.stderr)))
+        err(renderings.render_text(converged.remaining, color=colour(sys.stderr)))
     raise typer.Exit(ERROR)
 
 
@@ -224,9 +224,9 @@ def drift_cmd(
     warn(outcome.warnings)
     name = project.config.target(target).name
     renderers = {
-        Format.text: render_drift_text,
-        Format.markdown: render_drift_markdown,
-        Format.json: render_drift_json,
+        Format.text: renderings.render_drift_text,
+        Format.markdown: renderings.render_drift_markdown,
+        Format.json: renderings.render_drift_json,
     }
     typer.echo(renderers[fmt](outcome.report, name), nl=False)
     for path in outcome.adopted:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from reconcile import render as renderings
+from reconcile import workflows
 from reconcile.cli.base import colour, err, out, silence
 from reconcile.errors import ReconcileError
-from reconcile.render import render_text
-from reconcile.workflows import Plan, ProgressEvent, StepDone, progress_text
+
+if TYPE_CHECKING:  # rich and the workflows load when a command runs, not for --help
+    from rich.progress import Progress, TaskID
+
+    from reconcile.workflows import Plan, ProgressEvent
 
 
 class TerminalProgress:
@@ -52,9 +56,12 @@ class TerminalProgress:
                     bar.stop()
 
     def _show(self, event: ProgressEvent) -> None:
-        message = progress_text(event)
-        step = event if isinstance(event, StepDone) else None
+        message = workflows.progress_text(event)
+        step = event if isinstance(event, workflows.StepDone) else None
         if self._terminal and step is not None and self._bar is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             # Started at the first step, after any confirmation prompt has been answered.
             self._bar = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -76,7 +83,7 @@ class TerminalProgress:
 
 def confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
     def confirm(plan: Plan) -> bool:
-        out(render_text(plan, color=colour(sys.stdout)))
+        out(renderings.render_text(plan, color=colour(sys.stdout)))
         if plan.is_empty or plan.is_blocked:
             return True
         if auto_approve:

