@@ -33,6 +33,7 @@ from typing import Any
 
 import regress
 
+from reconcile.emulator.aliases import EnvironmentAliases
 from reconcile.emulator.errors import (
     CmaError,
     bad_request,
@@ -964,6 +965,7 @@ class Environments:
         return found_or_404(self.store.state["spaces"], space)
 
     def scope(self, space: str, env_id: str) -> Scope:
+        env_id = self.store.aliases.resolve(space, env_id)  # /environments/<alias>/… [aliases.py]
         env = found_or_404(self._space(space)["environments"], env_id)  # no details [facts 1.5]
         self._settle(env)
         return Scope(space, env_id, env)
@@ -984,13 +986,15 @@ class Environments:
         envs = self._space(space)["environments"]
         for env in envs.values():
             self._settle(env)
-        return page(filter_sys_id([self._body(e) for e in envs.values()], query), query, 25)
+        bodies = [self.store.aliases.environment_body(space, e["sys"]["id"], self._body(e)) for e in envs.values()]
+        return page(filter_sys_id(bodies, query), query, 25)
 
     def get(self, space: str, env_id: str) -> Json:
-        return self._body(self.scope(space, env_id).env)
+        return self.store.aliases.environment_body(space, env_id, self._body(self.scope(space, env_id).env))
 
     def put(self, space: str, env_id: str, body: Any, version: str | None, source: str | None) -> tuple[int, Json]:
         envs = self._space(space)["environments"]
+        env_id = self.store.aliases.resolve(space, env_id)
         name = body.get("name") if isinstance(body, dict) else None
         if not isinstance(name, str) or not name:  # shape UNSURE
             raise validation_failed([{"name": "required", "path": ["name"], "value": name}])
@@ -1003,6 +1007,7 @@ class Environments:
                                    updatedAt=self.store.clock.seconds(), updatedBy=user_link())  # fmt: skip
             return 200, self._body(existing)
         source_env = self.scope(space, source or "master").env
+        self.store.aliases.check_quota(space)
         now = self.store.clock.seconds()
         sys = {"type": "Environment", "id": env_id, "version": 1, "space": link("Space", space),
                "status": link("Status", "queued"), "createdBy": user_link(), "createdAt": now,
@@ -1011,6 +1016,9 @@ class Environments:
         env.update(name=name, sys=sys, ready_at=self.store.clock.now() + self.ready_delay)
         envs[env_id] = env
         return 201, self._body(env)
+
+    def relinked(self, source: Json, env_id: str) -> Json:
+        return self._clone(source, env_id)
 
     def _clone(self, source: Json, env_id: str) -> Json:
         """Deep copy of the source's content; every ``sys.environment`` link points at the clone."""
@@ -1037,6 +1045,8 @@ class Environments:
 
     def delete(self, space: str, env_id: str) -> None:
         self.scope(space, env_id)
+        env_id = self.store.aliases.resolve(space, env_id)
+        self.store.aliases.check_deletable(space, env_id)
         if env_id == "master":  # "master cannot be deleted" [DOC]; error shape UNSURE
             raise bad_request("The master environment cannot be deleted")
         del self._space(space)["environments"][env_id]
@@ -1062,6 +1072,9 @@ class Store:
         data_dir: Path | None = None,
         env_ready_delay: float = 0.3,
         clock: Clock | None = None,
+        *,
+        max_environments: int | None = None,
+        master_alias: str | None = None,
     ) -> None:
         self.lock = threading.RLock()
         self.clock = clock or Clock()
@@ -1071,12 +1084,15 @@ class Store:
         self.locales = Locales(self)
         self.entries = Entries(self)
         self.environments = Environments(self, env_ready_delay)
+        self.aliases = EnvironmentAliases(self, max_environments)
         self.state: Json = {"spaces": {}}
         if data_dir is not None and (data_dir / STATE_FILE).exists():
             self.state = json.loads((data_dir / STATE_FILE).read_text(encoding="utf-8"))
         for space in spaces:
             if space not in self.state["spaces"]:
                 self.environments.create_master(space)
+            if master_alias is not None:  # the space opted in to environment aliases
+                self.aliases.opt_in(space, master_alias)
         self.save()
 
     def save(self) -> None:

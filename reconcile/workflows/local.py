@@ -13,8 +13,11 @@ def write_schemas(directory: Path) -> list[Path]:
     return declared.write_schemas(directory)
 
 
-def serve_emulator(port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None) -> None:
+def serve_emulator(
+    port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None,
+    *, max_environments: int | None = None, master_alias: str | None = None,
+) -> None:
     """Run the Contentful-compatible server on 127.0.0.1 until interrupted (``reconcile emulator serve``)."""
     from reconcile.emulator import serve  # loaded only for this command
 
-    serve(port, data_dir, spaces, token, rate_limit)
+    serve(port, data_dir, spaces, token, rate_limit, max_environments=max_environments, master_alias=master_alias)
