@@ -16,11 +16,13 @@ from reconcile.snapshots import BASELINE_KINDS
 from reconcile.workflows.apply import ApplyOutcome, Confirm, apply
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.drift import DriftOutcome, drift
+from reconcile.workflows.history import history
 from reconcile.workflows.local import serve_emulator, write_schemas
 from reconcile.workflows.plan import PlanOutcome, load_plan_file, plan, save_plan
 from reconcile.workflows.project import Project, load_project, unlock, validate_models
 from reconcile.workflows.pull import pull
 from reconcile.workflows.rehearse import RehearsalOutcome, Stage, rehearse
+from reconcile.workflows.release import ReleaseOutcome, RollbackOutcome, release, release_rollback
 from reconcile.workflows.revert import RevertOutcome, revert
 from reconcile.workflows.snapshots import (
     PruneOutcome,
@@ -43,18 +45,23 @@ __all__ = [
     "Project",
     "PruneOutcome",
     "RehearsalOutcome",
+    "ReleaseOutcome",
     "RevertOutcome",
+    "RollbackOutcome",
     "Stage",
     "StepDone",
     "apply",
     "converge",
     "drift",
+    "history",
     "load_plan_file",
     "load_project",
     "plan",
     "progress_text",
     "pull",
     "rehearse",
+    "release",
+    "release_rollback",
     "revert",
     "save_plan",
     "serve_emulator",

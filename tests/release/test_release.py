@@ -1,0 +1,138 @@
+"""`reconcile release` end to end through the CLI against the emulator (docs/releases.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconcile.emulator import Emulator, Fault
+from tests.emulator.emu_support import Http
+from tests.release.conftest import ReleaseProject, make_project
+
+
+def model_state(proj: ReleaseProject, env: str) -> str:
+    env_state = proj.emulator.store.state["spaces"]["local"]["environments"][env]
+    return json.dumps({k: env_state[k] for k in ("content_types", "editor_interfaces", "locales", "entries")},
+                      sort_keys=True)
+
+
+def test_full_release_moves_the_alias_and_leaves_the_old_environment_whole(proj: ReleaseProject) -> None:
+    before = model_state(proj, "main")
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    new = proj.alias_target()
+    assert new.startswith("release-") and new != "main"
+    assert model_state(proj, "main") == before
+    assert "main" in proj.environments()
+    replan = proj.run("plan")
+    assert replan.exit_code == 0, replan.output
+    again = proj.run("release", "--auto-approve")
+    assert again.exit_code == 0 and "Nothing to release" in again.output
+    assert proj.alias_target() == new
+
+
+def test_rollback_is_exactly_one_write(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    proj.emulator.clear_log()
+    result = proj.run("release", "rollback")
+    assert result.exit_code == 0, result.output
+    assert proj.alias_target() == "main"
+    assert proj.writes() == ["PUT /spaces/local/environment_aliases/master"]
+
+
+# A failure at each step before the switch: the alias and the old environment are left as they were, and
+# the release environment is deleted (kept with --keep-failed).
+FAILURES = {
+    "clone": Fault("500", "PUT", r"/environments/release-", times=5),
+    "poll": Fault("500", "GET", r"/environments/release-[0-9-]+$", times=5),
+    "apply": Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/author$", times=5),
+    "re-plan": Fault("500", "GET", r"/environments/release-[0-9-]+/content_types$", nth=5, times=50),
+    "check old": Fault("500", "GET", r"/environments/main/entries", nth=2, times=20),
+}
+
+
+@pytest.mark.parametrize("step", FAILURES)
+def test_failure_before_the_switch_leaves_alias_and_old_environment(proj: ReleaseProject, step: str) -> None:
+    before = model_state(proj, "main")
+    proj.emulator.faults.add(FAILURES[step])
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert "Error:" in result.output and "Traceback" not in result.output
+    assert proj.alias_target() == "main"
+    assert model_state(proj, "main") == before
+    assert not [env for env in proj.environments() if env.startswith("release-")]
+    assert "fix:" in result.output
+
+
+def test_keep_failed_keeps_the_release_environment(proj: ReleaseProject) -> None:
+    proj.emulator.faults.add(FAILURES["apply"])
+    assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
+    assert proj.alias_target() == "main"
+    assert [env for env in proj.environments() if env.startswith("release-")]
+
+
+def test_edit_to_the_old_environment_after_the_clone_refuses_the_switch(proj: ReleaseProject) -> None:
+    store = proj.emulator.store
+    original = store.environments.put
+
+    def put_then_edit(space: str, env_id: str, *args: Any) -> Any:
+        answer = original(space, env_id, *args)
+        if env_id.startswith("release-"):  # someone edits the old environment right after the clone
+            scope = store.environments.scope(space, "main")
+            store.content_types.put(scope, "sneaky", {"name": "Sneaky", "fields": []}, None)
+        return answer
+
+    store.environments.put = put_then_edit  # type: ignore[method-assign]
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1
+    assert "changed since it was cloned (the content model)" in result.output
+    assert proj.alias_target() == "main"
+    assert [env for env in proj.environments() if env.startswith("release-")]  # kept for inspection
+
+
+def test_concurrent_alias_move_is_refused(proj: ReleaseProject) -> None:
+    proj.emulator.faults.add(Fault("409", "PUT", r"/environment_aliases/master"))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1
+    assert "was moved by someone else" in result.output
+    assert proj.alias_target() == "main"
+    assert not [env for env in proj.environments() if env.startswith("release-")]
+
+
+def test_quota_full_prunes_the_oldest_beyond_keep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main", max_environments=3) as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        http = Http(emu.base_url)
+        for env_id in ("release-20200101-000000", "release-20200102-000000"):
+            http.request("PUT", f"/spaces/local/environments/{env_id}", {"name": env_id},
+                         headers={"X-Contentful-Source-Environment": "main"})
+        result = proj.run("release", "--auto-approve")
+        assert result.exit_code == 0, result.output
+        assert "release-20200101-000000" not in proj.environments()
+        assert proj.alias_target().startswith("release-2026") or proj.alias_target() not in (
+            "main", "release-20200102-000000")
+
+
+def test_quota_full_without_spare_refuses_naming_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main", max_environments=2) as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        Http(emu.base_url).request("PUT", "/spaces/local/environments/release-20200101-000000",
+                                   {"name": "x"}, headers={"X-Contentful-Source-Environment": "main"})
+        result = proj.run("release", "--auto-approve")
+        assert result.exit_code == 1
+        assert "environment quota is full" in result.output and "release-20200101-000000" in result.output
+        assert proj.alias_target() == "main"
+
+
+def test_revert_after_the_alias_moved_is_refused(proj: ReleaseProject) -> None:
+    assert proj.run("apply", "--auto-approve").exit_code == 0  # through the alias, into main
+    first = sorted(p.name for p in (proj.root / "snapshots" / "prod").iterdir() if p.is_dir())[0]
+    page = proj.root / "models" / "content_types" / "page.toml"
+    page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    result = proj.run("revert", first, "--auto-approve")
+    assert result.exit_code == 1
+    assert "belongs to environment main" in result.output
