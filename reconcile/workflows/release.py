@@ -83,6 +83,7 @@ class _Release:
     signals: RunSignals
     alias: AliasState
     before: Baseline
+    keep_failed: bool = False
     env_id: str = ""
 
     @property
@@ -123,8 +124,8 @@ def release(
         run = ReleaseRun(project.store, target.name, "release", progress, clock)
         before = baseline(space, alias.environment, plan.live_fingerprint)
         run.step("plan", "ok", alias.environment, f"{len(plan.changes)} change(s) against {alias.environment}")
-        state = _Release(project, target, opened, desired, allow_destroy, run, signals, alias, before)
-        _before_switch(state, keep_failed, len(planned.live.model.content_types))
+        state = _Release(project, target, opened, desired, allow_destroy, run, signals, alias, before, keep_failed)
+        _before_switch(state, len(planned.live.model.content_types))
         outcome.release_environment = state.env_id
         _switch(state)
         _verify_through_alias(state)
@@ -133,7 +134,7 @@ def release(
         return outcome
 
 
-def _before_switch(state: _Release, keep_failed: bool, content_types: int) -> None:
+def _before_switch(state: _Release, content_types: int) -> None:
     """Steps 2-4; on failure the alias is untouched and the release environment deleted (or kept)."""
     keep_for_inspection = False
     try:
@@ -153,7 +154,7 @@ def _before_switch(state: _Release, keep_failed: bool, content_types: int) -> No
     except ReconcileError as error:
         state.run.step("before switch", "refused" if keep_for_inspection else "failed", state.env_id or None,
                        str(error))  # fmt: skip
-        _clean_up(state, keep_failed or keep_for_inspection)
+        _clean_up(state, state.keep_failed or keep_for_inspection)
         state.run.finish("failed")
         raise
 
@@ -232,7 +233,7 @@ def _switch(state: _Release) -> None:
         detail = (f"alias '{state.alias.alias}' was moved by someone else since the release began"
                   if moved else str(error))  # fmt: skip
         state.run.step("switch", "refused" if moved else "failed", state.env_id, detail)
-        _clean_up(state, keep=False)
+        _clean_up(state, state.keep_failed)
         state.run.finish("failed")
         raise ReconcileError(
             f"{detail}; the switch to {state.env_id} was refused" if moved else detail,
@@ -245,18 +246,23 @@ def _switch(state: _Release) -> None:
 def _verify_through_alias(state: _Release) -> None:
     """Step 6: through the alias, the models must plan empty; otherwise switch back (automatic rollback)."""
     now = state.space.alias(state.alias.alias)
-    live_ok = now.environment == state.env_id and plan_against(
-        state.opened.backend, state.desired, state.target, True).plan.is_empty  # fmt: skip
-    if live_ok:
+    try:
+        empty = plan_against(state.opened.backend, state.desired, state.target, True).plan.is_empty
+        problem = "" if empty else "the re-plan through the alias is not empty"
+    except ReconcileError as error:
+        problem = f"the re-plan through the alias failed: {error}"
+    if now.environment != state.env_id:
+        problem = f"the alias points at {now.environment}"
+    if not problem:
         state.run.step("verify", "ok", state.env_id, f"re-plan through alias '{state.alias.alias}' is empty")
         return
-    state.run.step("verify", "failed", state.env_id, "re-plan through the alias is not empty")
+    state.run.step("verify", "failed", state.env_id, problem)
     state.space.switch_alias(state.alias.alias, state.alias.environment, now.version)
     state.run.step("rollback", "ok", state.alias.environment, f"alias switched back to {state.alias.environment}",
                    previous=state.env_id)  # fmt: skip
     state.run.finish("rolled_back")
     raise ReconcileError(
-        f"after the switch, the models do not plan empty through alias '{state.alias.alias}'; "
+        f"after the switch, the models do not plan empty through alias '{state.alias.alias}' ({problem}); "
         f"it was switched back to {state.alias.environment}",
         hint=f"release environment {state.env_id} is kept; inspect it, then run the release again",
     )

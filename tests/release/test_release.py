@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 
+from reconcile import workflows
 from reconcile.emulator import Emulator, Fault
+from reconcile.errors import ReconcileError
 from tests.emulator.emu_support import Http
+from tests.integration.test_clock import FakeClock
 from tests.release.conftest import ReleaseProject, make_project
 
 
@@ -112,8 +115,9 @@ def test_quota_full_prunes_the_oldest_beyond_keep(tmp_path: Path, monkeypatch: p
         result = proj.run("release", "--auto-approve")
         assert result.exit_code == 0, result.output
         assert "release-20200101-000000" not in proj.environments()
-        assert proj.alias_target().startswith("release-2026") or proj.alias_target() not in (
-            "main", "release-20200102-000000")
+        assert proj.alias_target().startswith("release-")
+        assert proj.alias_target() not in ("release-20200101-000000", "release-20200102-000000")
+        assert "quota full: deleted release-20200101-000000" in result.output
 
 
 def test_quota_full_without_spare_refuses_naming_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,3 +140,62 @@ def test_revert_after_the_alias_moved_is_refused(proj: ReleaseProject) -> None:
     result = proj.run("revert", first, "--auto-approve")
     assert result.exit_code == 1
     assert "belongs to environment main" in result.output
+
+
+def test_failed_verification_through_the_alias_switches_back(proj: ReleaseProject) -> None:
+    before = model_state(proj, "main")
+    proj.emulator.faults.add(Fault("500", "GET", r"/environments/master/content_types$", times=50))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1
+    assert "it was switched back to main" in result.output
+    assert proj.alias_target() == "main" and model_state(proj, "main") == before
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["automatic_rollbacks"] == 1 and history["by_command"] == {"release": {"rolled_back": 1}}
+
+
+def test_prune_keeps_the_newest_and_never_an_unprefixed_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        http = Http(emu.base_url)
+        for env_id in ("release-20200101-000000", "release-20200102-000000", "staging"):
+            http.request("PUT", f"/spaces/local/environments/{env_id}", {"name": env_id},
+                         headers={"X-Contentful-Source-Environment": "main"})
+        result = proj.run("release", "--auto-approve")
+        assert result.exit_code == 0, result.output
+        envs = proj.environments()
+        assert "release-20200101-000000" not in envs
+        assert {"release-20200102-000000", "staging", "main", proj.alias_target()} <= set(envs)
+
+
+def test_a_clone_that_never_gets_ready_times_out_on_the_injected_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=3600, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu)
+        clock = FakeClock()
+        with pytest.raises(ReconcileError, match=r"is not ready after 120 s \(status 'queued'\)"):
+            workflows.release(workflows.load_project(None, None, proj.root), None, confirm=lambda _: True,
+                              clock=clock)
+        assert sum(clock.slept) <= 120 and len(clock.slept) > 3
+        assert proj.alias_target() == "main"
+        assert not [env for env in proj.environments() if env.startswith("release-")]
+
+
+def test_alias_and_environment_together_are_refused(proj: ReleaseProject) -> None:
+    config = proj.root / "reconcile.toml"
+    config.write_text(config.read_text() + 'environment = "main"\n')
+    result = proj.run("plan")
+    assert result.exit_code == 1
+    assert "give either environment or alias, not both" in result.output
+
+
+def test_plan_and_snapshots_record_the_alias_and_its_environment(proj: ReleaseProject) -> None:
+    planned = proj.run("plan", "--format", "json")
+    data = json.loads(planned.stdout)
+    assert (data["alias"], data["environment_id"], data["format_version"]) == ("master", "main", "1.3")
+    assert proj.run("apply", "--auto-approve").exit_code == 0
+    folder = sorted(p for p in (proj.root / "snapshots" / "prod").iterdir() if p.is_dir())[0]
+    metadata = json.loads((folder / "metadata.json").read_text())
+    assert (metadata["alias"], metadata["environment"]) == ("master", "main")
+    assert proj.run("drift").exit_code == 0
+    assert proj.run("pull").exit_code == 0
