@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reconcile.history import History, Run
+from reconcile.wording import count
 
 
 def _when(stamp: float) -> str:
@@ -25,7 +26,7 @@ def _run_line(run: Run) -> str:
 
 
 def render_history_text(history: History) -> str:
-    lines = [f"History of target '{history.target}': {len(history.runs)} run(s)"]
+    lines = [f"History of target '{history.target}': {count(len(history.runs), 'run')}"]
     lines += [_run_line(run) for run in history.runs]
     for command, outcomes in sorted(history.by_command.items()):
         lines.append(f"{command}: " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())))
@@ -36,7 +37,7 @@ def render_history_text(history: History) -> str:
         f"Automatic rollbacks: {history.automatic_rollbacks}; manual reverts: {history.manual_reverts}; "
         f"release rollbacks: {history.release_rollbacks}",
         f"Time to recover: mean {_duration(history.mean_time_to_recover)}, worst "
-        f"{_duration(history.worst_time_to_recover)} ({len(history.recoveries)} failure(s), {unrecovered} not "
+        f"{_duration(history.worst_time_to_recover)} ({count(len(history.recoveries), 'failure')}, {unrecovered} not "
         "recovered yet)",
     ]
     last = history.last_success

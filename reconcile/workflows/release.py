@@ -24,6 +24,7 @@ from reconcile.model import ContentModel
 from reconcile.plan import Plan
 from reconcile.progress import Progress, silent
 from reconcile.targets import OpenTarget, open_target
+from reconcile.wording import count
 from reconcile.workflows.apply import ApplyOutcome, apply_planned
 from reconcile.workflows.metadata import metadata
 from reconcile.workflows.planning import plan_against, refuse_blocked
@@ -39,7 +40,6 @@ from reconcile.workflows.releasing import (
     release_environments,
     release_journal_path,
     release_name,
-    wait_until_ready,
 )
 
 
@@ -123,7 +123,7 @@ def release(
             return outcome
         run = ReleaseRun(project.store, target.name, "release", progress, clock)
         before = baseline(space, alias.environment, plan.live_fingerprint)
-        run.step("plan", "ok", alias.environment, f"{len(plan.changes)} change(s) against {alias.environment}")
+        run.step("plan", "ok", alias.environment, f"{count(len(plan.changes), 'change')} against {alias.environment}")
         state = _Release(project, target, opened, desired, allow_destroy, run, signals, alias, before, keep_failed)
         _before_switch(state, len(planned.live.model.content_types))
         outcome.release_environment = state.env_id
@@ -191,7 +191,7 @@ def _clone(state: _Release, content_types: int) -> None:
         backend.delete_environment(spare[0].id)
         state.run.step("quota", "ok", spare[0].id, f"quota full: deleted {spare[0].id}, the oldest beyond keep")
         backend.clone_environment(state.env_id, source)
-    wait_until_ready(state.space, state.env_id, clone_timeout(state.before.entries, content_types), state.run.clock)
+    backend.wait_until_ready(state.env_id, clone_timeout(state.before.entries, content_types), state.run.clock)
     state.run.step("clone", "ok", state.env_id, f"{source} cloned into {state.env_id}")
 
 

@@ -20,7 +20,7 @@ from reconcile.errors import ApiError, ReconcileError
 from reconcile.journal import Finish, Journal, ReleaseStep, Start
 from reconcile.normalize import fingerprint
 from reconcile.progress import Note, Progress
-from reconcile.snapshots import SnapshotStore
+from reconcile.snapshots import BASELINE_KINDS, Snapshot, SnapshotStore
 
 RELEASE_JOURNAL = "releases.jsonl"
 # How long a clone may stay queued/inProgress: a floor, plus time per entry and per content type (cloning
@@ -28,7 +28,6 @@ RELEASE_JOURNAL = "releases.jsonl"
 CLONE_TIMEOUT_FLOOR = 120.0
 CLONE_SECONDS_PER_ENTRY = 0.05
 CLONE_SECONDS_PER_CONTENT_TYPE = 1.0
-POLL_FIRST, POLL_MAX = 0.2, 5.0
 
 
 def release_journal_path(store: SnapshotStore, target: str) -> Path:
@@ -71,28 +70,6 @@ def release_name(prefix: str, clock: Clock, taken: set[str]) -> str:
 
 def clone_timeout(stats: EntryStats, content_types: int) -> float:
     return CLONE_TIMEOUT_FLOOR + stats.count * CLONE_SECONDS_PER_ENTRY + content_types * CLONE_SECONDS_PER_CONTENT_TYPE
-
-
-def wait_until_ready(space: SpaceEnvironments, env_id: str, timeout: float, clock: Clock) -> None:
-    """Poll the new environment through ``queued`` and ``inProgress`` until ``ready``; ``failed`` or the
-    timeout raise ``ReconcileError``."""
-    deadline, delay = clock.monotonic() + timeout, POLL_FIRST
-    while True:
-        status = space.environment(env_id).status
-        if status == "ready":
-            return
-        if status == "failed":
-            raise ReconcileError(
-                f"cloning into release environment {env_id} failed (its status is 'failed')",
-                hint="run the release again; if it fails again, check the space's environments in the web app",
-            )
-        if clock.monotonic() + delay > deadline:
-            raise ReconcileError(
-                f"release environment {env_id} is not ready after {timeout:g} s (status {status!r})",
-                hint="the space may be busy cloning; run the release again later",
-            )
-        clock.sleep(delay)
-        delay = min(delay * 2, POLL_MAX)
 
 
 def is_quota_refusal(error: ApiError) -> bool:
@@ -149,3 +126,15 @@ def check_alias_unmoved(snapshot_id: str, recorded: dict[str, object], target: s
         f"points at {environment}; nothing was reverted",
         hint=f"to serve {then} again: reconcile release rollback --target {target} --to {then}",
     )
+
+
+def baseline_of(store: SnapshotStore, target: str, environment: str) -> Snapshot | None:
+    """The newest baseline snapshot (``BASELINE_KINDS``) of ``target`` taken of ``environment``: through an
+    alias, drift compares the environment served now with the state the tool left *there*, not with the
+    newest baseline of another environment the alias pointed at before a release or rollback."""
+    for info in reversed(store.list(target)):
+        if info.kind in BASELINE_KINDS:
+            snapshot = store.load(info.id, target)
+            if snapshot.metadata.get("environment") == environment:
+                return snapshot
+    return None

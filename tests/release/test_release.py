@@ -173,7 +173,7 @@ def test_a_clone_that_never_gets_ready_times_out_on_the_injected_clock(
     with Emulator(env_ready_delay=3600, master_alias="main") as emu:
         proj = make_project(tmp_path, monkeypatch, emu)
         clock = FakeClock()
-        with pytest.raises(ReconcileError, match=r"is not ready after 120 s \(status 'queued'\)"):
+        with pytest.raises(ReconcileError, match=r"is not ready after 120s \(status 'queued'\)"):
             workflows.release(workflows.load_project(None, None, proj.root), None, confirm=lambda _: True,
                               clock=clock)
         assert sum(clock.slept) <= 120 and len(clock.slept) > 3
@@ -199,3 +199,15 @@ def test_plan_and_snapshots_record_the_alias_and_its_environment(proj: ReleasePr
     assert (metadata["alias"], metadata["environment"]) == ("master", "main")
     assert proj.run("drift").exit_code == 0
     assert proj.run("pull").exit_code == 0
+
+
+def test_drift_after_a_rollback_compares_with_the_baseline_of_the_environment_served(proj: ReleaseProject) -> None:
+    assert proj.run("apply", "--auto-approve").exit_code == 0  # baseline of main
+    page = proj.root / "models" / "content_types" / "page.toml"
+    page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+    assert proj.run("release", "--auto-approve").exit_code == 0  # baseline of the release environment
+    assert proj.run("drift").exit_code == 0
+    assert proj.run("release", "rollback").exit_code == 0
+    page.write_text(page.read_text().replace('name = "Web page"', 'name = "Page"', 1))
+    drift = proj.run("drift", "--format", "json")
+    assert drift.exit_code == 0, drift.output  # main is as the tool left it: no out-of-band change
