@@ -12,6 +12,7 @@ from typing import Any
 
 from reconcile.backend.client import Backend
 from reconcile.backend.translate import link_id
+from reconcile.errors import ApiError, ReconcileError
 
 ENVIRONMENT_PAGE_LIMIT = 100  # the API's default is 25 (facts §1.5); ask for more, page by what comes back
 
@@ -63,7 +64,17 @@ class SpaceEnvironments:
         return f"{self._backend._space_path}/environment_aliases/{alias_id}"
 
     def alias(self, alias_id: str) -> AliasState:
-        body = self._backend._send_json("read", f"environment alias '{alias_id}'", "get", self._aliases_path(alias_id))
+        try:
+            body = self._backend._send_json("read", f"environment alias '{alias_id}'", "get",
+                                            self._aliases_path(alias_id))  # fmt: skip
+        except ApiError as error:
+            if error.status != 404:
+                raise
+            raise ReconcileError(
+                f"the space has no environment alias '{alias_id}'",
+                hint="check alias in reconcile.toml; a space opts in to aliases in the web app "
+                "(Settings > Environments), which creates the master alias",
+            ) from None
         return _alias_state(alias_id, body)
 
     def switch_alias(self, alias_id: str, environment_id: str, version: int) -> AliasState:

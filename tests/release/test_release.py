@@ -211,3 +211,21 @@ def test_drift_after_a_rollback_compares_with_the_baseline_of_the_environment_se
     page.write_text(page.read_text().replace('name = "Web page"', 'name = "Page"', 1))
     drift = proj.run("drift", "--format", "json")
     assert drift.exit_code == 0, drift.output  # main is as the tool left it: no out-of-band change
+
+
+def test_a_space_without_the_alias_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(env_ready_delay=0.01) as emu:  # not opted in to aliases
+        proj = make_project(tmp_path, monkeypatch, emu)
+        for args in (["plan"], ["release", "--auto-approve"], ["release", "rollback"]):
+            result = proj.run(*args)
+            assert result.exit_code == 1, args
+            assert "Error: the space has no environment alias 'master'" in result.output
+            assert "fix:" in result.output and "Traceback" not in result.output
+
+
+def test_a_saved_plan_is_refused_once_the_alias_moved(proj: ReleaseProject) -> None:
+    assert proj.run("plan", "--out", "plan.json").exit_code == 2
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    result = proj.run("apply", "plan.json", "--auto-approve")
+    assert result.exit_code == 1
+    assert "environment main through alias master" in result.output
