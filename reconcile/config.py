@@ -358,5 +358,7 @@ def _problems(exc: ValidationError, path: Path, positions: Mapping[KeyPath, Posi
         hint = _HINTS.get(error["type"], _DEFAULT_HINT)
         if loc[-1:] == ("space_id",) and error["type"] == "missing":
             hint = 'add space_id = "<your space id>" (a contentful target needs it)'
+        if loc[-1:] in (("alias",), ("release_prefix",), ("keep",)) and error["type"] == "extra_forbidden":
+            hint = 'releases go through an environment alias of a space: use kind = "contentful" (docs/releases.md)'
         problems.append(Problem(str(path), ".".join(loc), message, hint, line, column))
     return problems

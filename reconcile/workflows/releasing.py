@@ -50,8 +50,9 @@ class ReleaseRun:
         self, step: str, result: Literal["ok", "failed", "refused"], environment: str | None, detail: str,
         previous: str | None = None,
     ) -> None:
-        self.journal.append(ReleaseStep(run_id=self.run_id, step=step, result=result, environment=environment,
-                                        previous=previous, detail=detail, time=self.clock.time()))
+        given = {"environment": environment, "previous": previous}
+        self.journal.append(ReleaseStep(run_id=self.run_id, step=step, result=result, detail=detail,
+                                        time=self.clock.time(), **{k: v for k, v in given.items() if v}))
         self.progress(Note(f"[{step}] {'ok' if result == 'ok' else result.upper()}: {detail}"))
 
     def finish(self, outcome: str) -> None:

@@ -229,3 +229,10 @@ def test_a_saved_plan_is_refused_once_the_alias_moved(proj: ReleaseProject) -> N
     result = proj.run("apply", "plan.json", "--auto-approve")
     assert result.exit_code == 1
     assert "environment main through alias master" in result.output
+
+
+def test_a_local_target_takes_no_alias(proj: ReleaseProject) -> None:
+    (proj.root / "reconcile.toml").write_text('[targets.local]\nkind = "local"\nalias = "master"\n')
+    result = proj.run("plan", "-t", "local")
+    assert result.exit_code == 1
+    assert "targets.local.alias" in result.output and 'kind = "contentful"' in result.output
