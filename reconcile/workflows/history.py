@@ -7,31 +7,42 @@ and release rollbacks from the target's ``releases.jsonl``.
 
 from __future__ import annotations
 
+import json
+
 from reconcile.history import History, Run, summarise
 from reconcile.journal import Finish, Journal, Record, ReleaseStep, Start, StepRecord
-from reconcile.snapshots import JOURNAL_FILE, SnapshotInfo
+from reconcile.snapshots import JOURNAL_FILE, METADATA_FILE, SnapshotInfo
 from reconcile.workflows.project import Project
 from reconcile.workflows.releasing import release_journal_path
 
 
 def history(project: Project, target_name: str | None) -> History:
     target = project.config.target(target_name)
-    runs = [run for info in project.store.list(target.name) if (run := _snapshot_run(project, info)) is not None]
+    runs = [run for info in project.store.list(target.name) if (run := _snapshot_run(info)) is not None]
     runs += _release_runs(Journal.records(release_journal_path(project.store, target.name)))
     return summarise(target.name, runs)
 
 
-def _snapshot_run(project: Project, info: SnapshotInfo) -> Run | None:
+def _snapshot_run(info: SnapshotInfo) -> Run | None:
     """The apply or revert that started from this snapshot; None for other snapshots and release applies."""
     if info.kind not in ("pre-apply", "pre-revert"):
         return None
     records = Journal.records(info.path / JOURNAL_FILE)
     starts = [r for r in records if isinstance(r, Start)]
-    if not starts or "release" in project.store.load(info.id, info.target).metadata:
+    if not starts or _in_release(info):
         return None
     start = starts[0]
     run_records = [r for r in records if getattr(r, "run_id", None) == start.run_id]
     return _run(start, run_records, info.created.timestamp(), str(start.command or info.kind), info.id)
+
+
+def _in_release(info: SnapshotInfo) -> bool:
+    """Whether the snapshot was taken by the apply of a release (its metadata names the release run)."""
+    try:
+        metadata = json.loads((info.path / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(metadata, dict) and "release" in metadata
 
 
 def _run(start: Start, records: list[Record], started: float, command: str, detail: str) -> Run:

@@ -121,8 +121,8 @@ def release(
         refuse_blocked(plan)
         if plan.is_empty:
             return outcome
-        run = ReleaseRun(project.store, target.name, "release", progress, clock)
         before = baseline(space, alias.environment, plan.live_fingerprint)
+        run = ReleaseRun(project.store, target.name, "release", progress, clock)
         run.step("plan", "ok", alias.environment, f"{count(len(plan.changes), 'change')} against {alias.environment}")
         state = _Release(project, target, opened, desired, allow_destroy, run, signals, alias, before, keep_failed)
         _before_switch(state, len(planned.live.model.content_types))
