@@ -153,7 +153,7 @@ def _before_switch(state: _Release, content_types: int) -> None:
         state.run.step("check old", "ok", state.alias.environment, "unchanged since the clone")
     except ReconcileError as error:
         state.run.step("before switch", "refused" if keep_for_inspection else "failed", state.env_id or None,
-                       str(error))  # fmt: skip
+                       error.message)  # fmt: skip
         _clean_up(state, state.keep_failed or keep_for_inspection)
         state.run.finish("failed")
         raise
@@ -169,7 +169,7 @@ def _clean_up(state: _Release, keep: bool) -> None:
         state.opened.backend.delete_environment(state.env_id)
         state.run.step("clean up", "ok", state.env_id, f"release environment {state.env_id} deleted")
     except ApiError as error:
-        state.run.step("clean up", "failed", state.env_id, f"could not delete {state.env_id}: {error}")
+        state.run.step("clean up", "failed", state.env_id, f"could not delete {state.env_id}: {error.message}")
 
 
 def _clone(state: _Release, content_types: int) -> None:
@@ -214,10 +214,12 @@ def _apply_there(state: _Release) -> None:
     applied = apply_planned(backend, state.project.store, state.target.name, planned, recorded,
                             ApplyOutcome(planned.plan), progress=state.run.progress, no_rollback=True,
                             clock=state.run.clock, signals=state.signals)  # fmt: skip
-    if not applied.ok:
-        failure = applied.report.failure if applied.report is not None else None
-        raise ReconcileError(f"the apply in release environment {state.env_id} failed: {failure}",
-                             hint="fix the cause shown above and run the release again")  # fmt: skip
+    report = applied.report
+    if report is not None and not report.ok:
+        failed = report.failed
+        why = f"{failed.step.description}: {failed.error}" if failed is not None else str(report.failure)
+        raise ReconcileError(f"the apply in release environment {state.env_id} failed: {why}",
+                             hint="fix that cause and run the release again")  # fmt: skip
     if not plan_against(backend, state.desired, state.target, True).plan.is_empty:
         raise ReconcileError(f"release environment {state.env_id} does not match the models after the apply",
                              hint="run `reconcile plan` to see the difference; report it if it persists")  # fmt: skip
@@ -231,7 +233,7 @@ def _switch(state: _Release) -> None:
     except ApiError as error:
         moved = error.is_version_conflict
         detail = (f"alias '{state.alias.alias}' was moved by someone else since the release began"
-                  if moved else str(error))  # fmt: skip
+                  if moved else error.message)  # fmt: skip
         state.run.step("switch", "refused" if moved else "failed", state.env_id, detail)
         _clean_up(state, state.keep_failed)
         state.run.finish("failed")
@@ -250,7 +252,7 @@ def _verify_through_alias(state: _Release) -> None:
         empty = plan_against(state.opened.backend, state.desired, state.target, True).plan.is_empty
         problem = "" if empty else "the re-plan through the alias is not empty"
     except ReconcileError as error:
-        problem = f"the re-plan through the alias failed: {error}"
+        problem = f"the re-plan through the alias failed: {error.message}"
     if now.environment != state.env_id:
         problem = f"the alias points at {now.environment}"
     if not problem:
@@ -276,7 +278,7 @@ def _prune(state: _Release) -> list[str]:
         try:
             state.opened.backend.delete_environment(env.id)
         except ApiError as error:
-            state.run.step("prune", "failed", env.id, f"could not delete {env.id}: {error}")
+            state.run.step("prune", "failed", env.id, f"could not delete {env.id}: {error.message}")
             continue
         pruned.append(env.id)
         state.run.step("prune", "ok", env.id, f"deleted {env.id} (beyond keep = {state.target.keep})")

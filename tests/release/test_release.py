@@ -72,7 +72,9 @@ def test_failure_before_the_switch_leaves_alias_and_old_environment(proj: Releas
 
 def test_keep_failed_keeps_the_release_environment(proj: ReleaseProject) -> None:
     proj.emulator.faults.add(FAILURES["apply"])
-    assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
+    result = proj.run("release", "--auto-approve", "--keep-failed")
+    assert result.exit_code == 1
+    assert "failed: create content type author: " in result.output  # the step that failed, and why
     assert proj.alias_target() == "main"
     assert [env for env in proj.environments() if env.startswith("release-")]
 
