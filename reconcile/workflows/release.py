@@ -40,6 +40,7 @@ from reconcile.workflows.releasing import (
     release_environments,
     release_journal_path,
     release_name,
+    unfinished_release,
 )
 
 
@@ -109,6 +110,7 @@ def release(
     alias_id = alias_of(target)
     desired = validate_models(project).model
     warnings = unfinished_warnings(project, target)
+    warnings += [w for w in [unfinished_release(project.store, target.name)] if w]
     with locked(project, target, "release") as signals, open_target(target) as opened:
         space = SpaceEnvironments(opened.backend)
         alias = space.alias(alias_id)

@@ -139,3 +139,19 @@ def baseline_of(store: SnapshotStore, target: str, environment: str) -> Snapshot
             if snapshot.metadata.get("environment") == environment:
                 return snapshot
     return None
+
+
+def unfinished_release(store: SnapshotStore, target: str) -> str | None:
+    """A warning when the last release of ``target`` died without finishing (killed, machine lost): the
+    release environment it cloned may be left over, taking a place of the quota."""
+    records = Journal.records(release_journal_path(store, target))
+    starts = [r for r in records if isinstance(r, Start)]
+    if not starts or starts[-1].command != "release":
+        return None
+    mine = [r for r in records if getattr(r, "run_id", None) == starts[-1].run_id]
+    if any(isinstance(r, Finish) for r in mine):
+        return None
+    cloned = [r.environment for r in mine if isinstance(r, ReleaseStep) and r.step == "clone" and r.environment]
+    left = f"; its release environment {cloned[-1]} may be left over (delete it if no alias points at it)" \
+        if cloned else ""
+    return f"the last release on target {target!r} (run {starts[-1].run_id}) did not finish{left}"

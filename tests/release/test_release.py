@@ -238,3 +238,31 @@ def test_a_local_target_takes_no_alias(proj: ReleaseProject) -> None:
     result = proj.run("plan", "-t", "local")
     assert result.exit_code == 1
     assert "targets.local.alias" in result.output and 'kind = "contentful"' in result.output
+
+
+def test_a_release_blocked_by_policy_exits_3_and_creates_nothing(proj: ReleaseProject) -> None:
+    assert proj.run("apply", "--auto-approve").exit_code == 0
+    category = proj.root / "models" / "content_types" / "category.toml"
+    text = category.read_text()
+    start = text.index('[[fields]]\nid = "color"')
+    end = text.find("[[fields]]", start + 1)
+    category.write_text(text[:start] + (text[end:] if end != -1 else ""))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 3, result.output
+    assert proj.alias_target() == "main"
+    assert not [env for env in proj.environments() if env.startswith("release-")]
+
+
+def test_a_release_that_died_is_named_by_the_next_one(proj: ReleaseProject) -> None:
+    journal = proj.root / "snapshots" / "prod" / "releases.jsonl"
+    journal.parent.mkdir(parents=True)
+    journal.write_text(
+        '{"event": "start", "run_id": "dead", "command": "release", "target": "prod", "time": 1}\n'
+        '{"event": "release_step", "run_id": "dead", "step": "clone", "result": "ok", '
+        '"environment": "release-20200101-000000", "time": 2}\n')
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 0
+    assert "Warning: the last release on target 'prod' (run dead) did not finish; its release environment " \
+           "release-20200101-000000 may be left over" in result.output
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["by_command"]["release"] == {"unfinished": 1, "complete": 1}
