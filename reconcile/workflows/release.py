@@ -320,12 +320,13 @@ def release_rollback(
 
 def _previous(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState) -> str:
     """The environment the alias pointed at before it was switched to where it is now (from the release
-    journal), else the newest release environment older than the current one."""
+    journal, if it still exists), else the newest release environment older than the current one."""
+    envs = space.environments()
+    existing = {e.id for e in envs}
     for record in reversed(Journal.records(release_journal_path(project.store, target.name))):
         if isinstance(record, ReleaseStep) and record.step == "switch" and record.result == "ok" \
-                and record.environment == alias.environment and record.previous:
-            return record.previous
-    envs = space.environments()
+                and record.environment == alias.environment and record.previous in existing:
+            return str(record.previous)
     current = [e for e in envs if e.id == alias.environment]
     older = [e for e in release_environments(envs, target.release_prefix, {alias.environment})
              if not current or (e.created_at, e.id) < (current[0].created_at, current[0].id)]  # fmt: skip

@@ -266,3 +266,18 @@ def test_a_release_that_died_is_named_by_the_next_one(proj: ReleaseProject) -> N
            "release-20200101-000000 may be left over" in result.output
     history = json.loads(proj.run("history", "--format", "json").stdout)
     assert history["by_command"]["release"] == {"unfinished": 1, "complete": 1}
+
+
+def test_rollback_goes_to_the_environment_before_the_last_release(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    first = proj.alias_target()
+    page = proj.root / "models" / "content_types" / "page.toml"
+    page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    assert proj.alias_target() != first
+    assert proj.run("release", "rollback").exit_code == 0
+    assert proj.alias_target() == first
+    to_main = proj.run("release", "rollback", "--to", "main")
+    assert to_main.exit_code == 0 and proj.alias_target() == "main"
+    missing = proj.run("release", "rollback", "--to", "nope")
+    assert missing.exit_code == 1 and "Error:" in missing.output and proj.alias_target() == "main"
