@@ -301,7 +301,7 @@ def release_rollback(
         if dest == alias.environment:
             raise ReconcileError(f"alias '{alias_id}' already points at {dest}; nothing to roll back",
                                  hint="name another environment with --to ENV")  # fmt: skip
-        status = space.environment(dest).status
+        status = _status(space, dest)
         if status != "ready":
             raise ReconcileError(f"environment {dest} is not ready (status {status!r}); the alias was not moved",
                                  hint="wait until it is ready, or name another environment with --to ENV")  # fmt: skip
@@ -316,6 +316,16 @@ def release_rollback(
         run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest} again", previous=alias.environment)
         run.finish("complete")
         return RollbackOutcome(alias_id, alias.environment, dest)
+
+
+def _status(space: SpaceEnvironments, env_id: str) -> str | None:
+    try:
+        return space.environment(env_id).status
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        raise ReconcileError(f"environment {env_id} does not exist in the space; the alias was not moved",
+                             hint="name an existing environment with --to ENV") from None  # fmt: skip
 
 
 def _previous(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState) -> str:
