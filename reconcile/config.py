@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, Problem, ReconcileError
 from .model import is_valid_id
@@ -68,8 +68,20 @@ class _ContentfulTargetSection(_Section):
     timeout: Annotated[float, Field(gt=0)] = 30.0
     policy: _PolicySection | None = None
     scope: ScopeSettings | None = None
+    # Releases through an environment alias (docs/releases.md): instead of `environment`.
+    alias: Annotated[str, Field(min_length=1)] | None = None
+    release_prefix: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$")] = (
+        "release"
+    )
+    keep: Annotated[int, Field(ge=0, le=20)] = 2
 
-    @field_validator("space_id", "environment")
+    @model_validator(mode="after")
+    def _alias_or_environment(self) -> _ContentfulTargetSection:
+        if self.alias is not None and "environment" in self.model_fields_set:
+            raise ValueError("give either environment or alias, not both (an alias names the environment)")
+        return self
+
+    @field_validator("space_id", "environment", "alias")
     @classmethod
     def _check_id(cls, value: str) -> str:
         # Both become segments of every request URL: "../other" would address another space.
@@ -133,6 +145,11 @@ class TargetConfig(BaseModel):
     scope: Scope = Scope()
     # Where a local target's emulator keeps its data (``<project>/.reconcile/local/<name>/``); None otherwise.
     local_data_dir: Path | None = None
+    # The environment alias the target releases through (then ``environment`` is the alias id too, so
+    # every read goes through it), the prefix of release environments and how many previous ones to keep.
+    alias: str | None = None
+    release_prefix: str = "release"
+    keep: int = 2
 
     @property
     def is_local(self) -> bool:
@@ -283,7 +300,10 @@ def _resolve(parsed: _ConfigFile, file: Path | None, base: Path) -> Config:
                 name=name,
                 kind="contentful",
                 space_id=section.space_id,
-                environment=section.environment,
+                environment=section.alias or section.environment,
+                alias=section.alias,
+                release_prefix=section.release_prefix,
+                keep=section.keep,
                 base_url=section.base_url,
                 token_env=section.token_env,
                 token_file=token_file,
@@ -348,5 +368,7 @@ def _problems(exc: ValidationError, path: Path, positions: Mapping[KeyPath, Posi
         hint = _HINTS.get(error["type"], _DEFAULT_HINT)
         if loc[-1:] == ("space_id",) and error["type"] == "missing":
             hint = 'add space_id = "<your space id>" (a contentful target needs it)'
+        if loc[-1:] in (("alias",), ("release_prefix",), ("keep",)) and error["type"] == "extra_forbidden":
+            hint = 'releases go through an environment alias of a space: use kind = "contentful" (docs/releases.md)'
         problems.append(Problem(str(path), ".".join(loc), message, hint, line, column))
     return problems

@@ -54,6 +54,7 @@ class Start(Record):
     snapshot: str | None = None
     plan_hash: str | None = None
     reverting_to: str | None = None
+    time: float | None = None
 
 
 class _Numbered(Record):
@@ -119,6 +120,21 @@ class Finish(Record):
     post_snapshot: str | None = None
     rollback: bool | None = None
     reverted_by: str | None = None
+    time: float | None = None
+
+
+class ReleaseStep(Record):
+    """One step of a release or of a release rollback (``workflows/release.py``): what it did to which
+    environment, and whether it worked (``ok``), failed, or refused to go on (``refused``)."""
+
+    event: Literal["release_step"] = "release_step"
+    run_id: str | None = None
+    step: str | None = None
+    result: Literal["ok", "failed", "refused"] | None = None
+    environment: str | None = None
+    previous: str | None = None
+    detail: str | None = None
+    time: float | None = None
 
 
 class CutOff(Record):
@@ -136,7 +152,7 @@ class OtherRecord(Record):
 
 
 KnownRecord = Annotated[
-    Start | StepRecord | Verify | Interrupted | Converged | Finish | CutOff, Field(discriminator="event")
+    Start | StepRecord | Verify | Interrupted | Converged | Finish | CutOff | ReleaseStep, Field(discriminator="event")
 ]
 _KNOWN: TypeAdapter[KnownRecord] = TypeAdapter(KnownRecord)
 

@@ -37,7 +37,7 @@ from reconcile.wording import count
 
 #: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
 #: minor part when keys are added (1.1: ``changes`` on every step; 1.2: ``target``, ``space_id``,
-#: ``environment_id``; 1.3: ``narrowed``). Every 1.x plan is read.
+#: ``environment_id``; 1.3: ``narrowed``, ``alias``). Every 1.x plan is read.
 FORMAT_VERSION = "1.3"
 #: The first version: its steps have no ``changes``, reading such a plan links them (see ``_linked``).
 _FIRST_VERSION = "1.0"
@@ -74,6 +74,9 @@ class Plan(Value):
     environment_id: str | None = None
     #: The content type ids a narrowed plan (``--content-type``) is limited to (since 1.3); empty: not narrowed.
     narrowed: tuple[str, ...] = ()
+    #: The environment alias the plan was made through (since 1.3): ``environment_id`` is then the
+    #: environment it pointed at, and ``apply PLAN_FILE`` refuses the plan once the alias has moved.
+    alias: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -93,11 +96,13 @@ class Plan(Value):
         if self.target is None:
             return None
         space, environment = printable(self.space_id or "?"), printable(self.environment_id or "?")
-        return f"target '{printable(self.target)}' (space {space}, environment {environment})"
+        via = f" through alias {printable(self.alias)}" if self.alias else ""
+        return f"target '{printable(self.target)}' (space {space}, environment {environment}{via})"
 
-    def bound(self, target: str, space_id: str | None, environment_id: str | None) -> Plan:
-        """This plan, recording the target, space and environment it is made against."""
-        return self.model_copy(update={"target": target, "space_id": space_id, "environment_id": environment_id})
+    def bound(self, target: str, space_id: str | None, environment_id: str | None, alias: str | None = None) -> Plan:
+        """This plan, recording the target, space and environment (and alias) it is made against."""
+        return self.model_copy(update={"target": target, "space_id": space_id, "environment_id": environment_id,
+                                       "alias": alias})
 
     def changes_in(self, phase: Phase) -> list[Change]:
         """The changes that take effect with ``phase``'s steps, in plan order."""

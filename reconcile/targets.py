@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from reconcile.backend import Backend
+from reconcile.backend import Backend, SpaceEnvironments
 from reconcile.config import LOCAL_TOKEN, TargetConfig
 
 LOCAL_SPACE_ID = "local"
@@ -27,6 +27,9 @@ class OpenTarget:
     space_id: str
     environment_id: str
     base_url: str
+    # The alias the target reads through (the backend addresses it) when it names one; then
+    # ``environment_id`` is the concrete environment the alias pointed at when the target was opened.
+    alias: str | None = None
 
 
 @contextmanager
@@ -60,4 +63,8 @@ def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
         max_requests_per_second=target.rate_limit,
         scope=target.scope,
     )
-    yield OpenTarget(target, backend, target.space_id, target.environment, target.base_url)
+    if target.alias is None:
+        yield OpenTarget(target, backend, target.space_id, target.environment, target.base_url)
+        return
+    pointed = SpaceEnvironments(backend).alias(target.alias).environment
+    yield OpenTarget(target, backend, target.space_id, pointed, target.base_url, alias=target.alias)

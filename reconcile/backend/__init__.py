@@ -25,6 +25,7 @@ Its place among the layers: docs/architecture.md.
 from __future__ import annotations
 
 from reconcile.backend.client import ENTRY_PAGE_LIMIT, PAGE_LIMIT, PAGE_ORDER, Backend
+from reconcile.backend.environments import AliasState, EntryStats, EnvironmentInfo, SpaceEnvironments
 from reconcile.backend.partial import with_content_type
 from reconcile.backend.translate import (
     RawEnvironment,
@@ -64,8 +65,12 @@ __all__ = [
     "RATE_LIMIT_MARGIN",
     "READ_RETRY_PAUSES",
     "TRANSIENT_STATUSES",
+    "AliasState",
     "Backend",
+    "EntryStats",
+    "EnvironmentInfo",
     "RawEnvironment",
+    "SpaceEnvironments",
     "content_type_from_api",
     "content_type_to_api",
     "editor_interface_from_api",

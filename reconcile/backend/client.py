@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +25,7 @@ from reconcile.backend.transport import (
     response_json,
 )
 from reconcile.backend.users import USERS_PAGE_LIMIT, user_from_api
+from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.model import (
     ContentType,
@@ -354,9 +354,10 @@ class Backend:
             {"X-Contentful-Source-Environment": source_env_id},
         )
 
-    def wait_until_ready(self, env_id: str, timeout: float = 300.0) -> JsonObject:
-        """Poll an environment until its status is ``ready``; ``failed`` or a timeout raise ReconcileError."""
-        deadline = time.monotonic() + timeout
+    def wait_until_ready(self, env_id: str, timeout: float = 300.0, clock: Clock = SYSTEM_CLOCK) -> JsonObject:
+        """Poll an environment (``queued``, ``inProgress``) until its status is ``ready``; ``failed`` or a
+        timeout raise ReconcileError. Waits on ``clock`` (a fake one in tests)."""
+        deadline = clock.monotonic() + timeout
         delay = 0.1
         while True:
             env = self._send_json("read", f"environment '{env_id}'", "get", self._environment_path(env_id))
@@ -368,12 +369,12 @@ class Backend:
                     f"environment '{env_id}' failed to be created",
                     hint="delete it and try again; check the space's environment limits",
                 )
-            if time.monotonic() + delay > deadline:
+            if clock.monotonic() + delay > deadline:
                 raise ReconcileError(
                     f"environment '{env_id}' is not ready after {timeout:g}s (status {status!r})",
                     hint="large environments take longer to clone; wait and retry, or raise the timeout",
                 )
-            time.sleep(delay)
+            clock.sleep(delay)
             delay = min(delay * 2, 2.0)
 
     def delete_environment(self, env_id: str) -> None:

@@ -13,11 +13,11 @@ The rules the CLI keeps (what it may import): docs/architecture.md.
 
 from __future__ import annotations
 
-from reconcile.cli import changes, others
+from reconcile.cli import changes, others, release
 from reconcile.cli.base import BLOCKED, CHANGES, ERROR, OK, app
 from reconcile.cli.terminal import TerminalProgress
 
-__all__ = ["BLOCKED", "CHANGES", "ERROR", "OK", "TerminalProgress", "app", "changes", "main", "others"]
+__all__ = ["BLOCKED", "CHANGES", "ERROR", "OK", "TerminalProgress", "app", "changes", "main", "others", "release"]
 
 
 def main() -> None:

@@ -189,6 +189,15 @@ def emulator_serve_cmd(
         typer.Option("--user", help="TOKEN=NAME,EMAIL: accept TOKEN too, stamping its writes with that user "
                      "(repeatable)."),
     ] = None,
+    max_environments: Annotated[
+        int | None,
+        typer.Option("--max-environments", min=1, help="Environment quota of each space (default: none)."),
+    ] = None,
+    master_alias: Annotated[
+        str | None,
+        typer.Option("--master-alias", help="Opt new spaces in to environment aliases: master becomes this "
+                     "environment, with a master alias pointing at it."),
+    ] = None,
 ) -> None:
     """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
     token = os.environ.get("CONTENTFUL_MANAGEMENT_TOKEN")
@@ -199,6 +208,7 @@ def emulator_serve_cmd(
     limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
     err(f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops.")
     try:
-        workflows.serve_emulator(port, data, spaces, token, rate_limit, user or [])
+        workflows.serve_emulator(port, data, spaces, token, rate_limit, user or [],
+                                 max_environments=max_environments, master_alias=master_alias)  # fmt: skip
     except KeyboardInterrupt:
         raise typer.Exit(OK) from None

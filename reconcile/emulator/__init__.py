@@ -36,7 +36,9 @@ class Emulator:
     """The emulator serving on an ephemeral 127.0.0.1 port in a background thread.
 
     ``env_ready_delay`` is how long a new environment stays ``queued`` before it is ``ready``; ``users``
-    are further tokens, each acting as its own user (``emulator/users.py``).
+    are further tokens, each acting as its own user (``emulator/users.py``); ``max_environments`` is the
+    environment quota of each space (None: unlimited); ``master_alias`` opts each new space in to
+    environment aliases, its ``master`` environment renamed to that id.
     """
 
     def __init__(
@@ -48,8 +50,11 @@ class Emulator:
         *,
         env_ready_delay: float = 0.3,
         users: Sequence[TokenUser] = (),
+        max_environments: int | None = None,
+        master_alias: str | None = None,
     ) -> None:
-        self.store = Store(spaces, data_dir, env_ready_delay)
+        self.store = Store(spaces, data_dir, env_ready_delay,
+                           max_environments=max_environments, master_alias=master_alias)  # fmt: skip
         self.faults = Faults()
         self._rate_limiter = RateLimiter(rate_limit)
         self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter, users)
@@ -110,9 +115,11 @@ class Emulator:
 def serve(
     port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None = None,
     users: Sequence[TokenUser] = (),
+    *, max_environments: int | None = None, master_alias: str | None = None,
 ) -> None:
     """Serve on 127.0.0.1:``port`` until interrupted, persisting state under ``data_dir``; with
     ``rate_limit``, answer 429 beyond that many requests per second; ``users``: further tokens, each
-    acting as its own user."""
-    app = EmulatorApp(Store(spaces, data_dir), token, Faults(), RateLimiter(rate_limit), users)
+    acting as its own user; ``max_environments`` and ``master_alias`` as for ``Emulator``."""
+    store = Store(spaces, data_dir, max_environments=max_environments, master_alias=master_alias)
+    app = EmulatorApp(store, token, Faults(), RateLimiter(rate_limit), users)
     make_server(HOST, port, app, threaded=True).serve_forever()

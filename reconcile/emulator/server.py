@@ -48,6 +48,8 @@ def _rules() -> list[Rule]:
         rule("/spaces/<space>/users/<user>", "user", "GET"),
         rule("/users/me", "me", "GET"),
         rule(ENV, "environment", "GET", "PUT", "DELETE"),
+        rule("/spaces/<space>/environment_aliases", "environment_aliases", "GET"),
+        rule("/spaces/<space>/environment_aliases/<alias>", "environment_alias", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/content_types", "content_types", "GET", "POST"),
         rule(f"{ENV}/content_types/<ct>", "content_type", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/content_types/<ct>/published", "content_type_published", "PUT", "DELETE"),
@@ -306,6 +308,17 @@ class EmulatorApp:
             space, env, body, _version(request),
             request.headers.get("X-Contentful-Source-Environment"),
         )  # fmt: skip
+
+    def _environment_aliases(self, request: Request, body: Any, space: str) -> Answer:
+        return self.store.aliases.collection(space, request.args)
+
+    def _environment_alias(self, request: Request, body: Any, space: str, alias: str) -> Answer:
+        if request.method == "GET":
+            return self.store.aliases.get(space, alias)
+        if request.method == "DELETE":
+            self.store.aliases.delete(space, alias)
+            return None
+        return self.store.aliases.put(space, alias, body, _version(request))
 
     def _content_types(self, request: Request, body: Any, space: str, env: str) -> Answer:
         scope = self._scope(space, env)

@@ -33,6 +33,7 @@ from typing import Any
 import regress
 
 from reconcile.emulator import archive, entry_rules
+from reconcile.emulator.aliases import EnvironmentAliases
 from reconcile.emulator.assets import Assets
 from reconcile.emulator.errors import (
     CmaError,
@@ -42,8 +43,8 @@ from reconcile.emulator.errors import (
     validation_failed,
     version_mismatch,
 )
-from reconcile.emulator.queries import filter_entries
 from reconcile.emulator.persist import Persistence
+from reconcile.emulator.queries import filter_entries
 
 Json = dict[str, Any]
 
@@ -994,6 +995,7 @@ class Environments:
         return found_or_404(self.store.state["spaces"], space)
 
     def scope(self, space: str, env_id: str) -> Scope:
+        env_id = self.store.aliases.resolve(space, env_id)  # /environments/<alias>/… [aliases.py]
         env = found_or_404(self._space(space)["environments"], env_id)  # no details [facts 1.5]
         self._settle(env)
         return Scope(space, env_id, env)
@@ -1014,13 +1016,15 @@ class Environments:
         envs = self._space(space)["environments"]
         for env in envs.values():
             self._settle(env)
-        return page(filter_sys_id([self._body(e) for e in envs.values()], query), query, 25)
+        bodies = [self.store.aliases.environment_body(space, e["sys"]["id"], self._body(e)) for e in envs.values()]
+        return page(filter_sys_id(bodies, query), query, 25)
 
     def get(self, space: str, env_id: str) -> Json:
-        return self._body(self.scope(space, env_id).env)
+        return self.store.aliases.environment_body(space, env_id, self._body(self.scope(space, env_id).env))
 
     def put(self, space: str, env_id: str, body: Any, version: str | None, source: str | None) -> tuple[int, Json]:
         envs = self._space(space)["environments"]
+        env_id = self.store.aliases.resolve(space, env_id)
         name = body.get("name") if isinstance(body, dict) else None
         if not isinstance(name, str) or not name:  # shape UNSURE
             raise validation_failed([{"name": "required", "path": ["name"], "value": name}])
@@ -1033,6 +1037,7 @@ class Environments:
                                    updatedAt=self.store.clock.seconds(), updatedBy=user_link())  # fmt: skip
             return 200, self._body(existing)
         source_env = self.scope(space, source or "master").env
+        self.store.aliases.check_quota(space)
         now = self.store.clock.seconds()
         sys = {"type": "Environment", "id": env_id, "version": 1, "space": link("Space", space),
                "status": link("Status", "queued"), "createdBy": user_link(), "createdAt": now,
@@ -1041,6 +1046,9 @@ class Environments:
         env.update(name=name, sys=sys, ready_at=self.store.clock.now() + self.ready_delay)
         envs[env_id] = env
         return 201, self._body(env)
+
+    def relinked(self, source: Json, env_id: str) -> Json:
+        return self._clone(source, env_id)
 
     def _clone(self, source: Json, env_id: str) -> Json:
         """Deep copy of the source's content; every ``sys.environment`` link points at the clone."""
@@ -1067,6 +1075,8 @@ class Environments:
 
     def delete(self, space: str, env_id: str) -> None:
         self.scope(space, env_id)
+        env_id = self.store.aliases.resolve(space, env_id)
+        self.store.aliases.check_deletable(space, env_id)
         if env_id == "master":  # "master cannot be deleted" [DOC]; error shape UNSURE
             raise bad_request("The master environment cannot be deleted")
         del self._space(space)["environments"][env_id]
@@ -1093,6 +1103,9 @@ class Store:
         data_dir: Path | None = None,
         env_ready_delay: float = 0.3,
         clock: Clock | None = None,
+        *,
+        max_environments: int | None = None,
+        master_alias: str | None = None,
     ) -> None:
         self.lock = threading.RLock()
         self.clock = clock or Clock()
@@ -1103,6 +1116,7 @@ class Store:
         self.entries = Entries(self)
         self.assets = Assets(self)
         self.environments = Environments(self, env_ready_delay)
+        self.aliases = EnvironmentAliases(self, max_environments)
         self.state: Json = {"spaces": {}}
         self.persistence = Persistence(data_dir) if data_dir is not None else None
         if self.persistence is not None:
@@ -1110,6 +1124,8 @@ class Store:
         for space in spaces:
             if space not in self.state["spaces"]:
                 self.environments.create_master(space)
+            if master_alias is not None:  # the space opted in to environment aliases
+                self.aliases.opt_in(space, master_alias)
         self.save()
 
     def save(self) -> None:

@@ -23,11 +23,13 @@ if TYPE_CHECKING:
     from reconcile.workflows.apply import ApplyOutcome, Confirm, apply
     from reconcile.workflows.converge import ConvergeOutcome, converge
     from reconcile.workflows.drift import DriftOutcome, drift
+    from reconcile.workflows.history import history
     from reconcile.workflows.local import serve_emulator, write_schemas
     from reconcile.workflows.plan import PlanOutcome, load_plan_file, plan, save_plan
     from reconcile.workflows.project import Project, load_project, unlock, validate_models
     from reconcile.workflows.pull import pull
     from reconcile.workflows.rehearse import RehearsalOutcome, Stage, rehearse
+    from reconcile.workflows.release import ReleaseOutcome, RollbackOutcome, release, release_rollback
     from reconcile.workflows.revert import RevertOutcome, revert
     from reconcile.workflows.snapshots import (
         PruneOutcome,
@@ -51,6 +53,7 @@ _LAZY = {  # name -> module: importing the package (the CLI's --help) loads none
     "converge": "reconcile.workflows.converge",
     "DriftOutcome": "reconcile.workflows.drift",
     "drift": "reconcile.workflows.drift",
+    "history": "reconcile.workflows.history",
     "serve_emulator": "reconcile.workflows.local",
     "write_schemas": "reconcile.workflows.local",
     "PlanOutcome": "reconcile.workflows.plan",
@@ -65,6 +68,10 @@ _LAZY = {  # name -> module: importing the package (the CLI's --help) loads none
     "RehearsalOutcome": "reconcile.workflows.rehearse",
     "Stage": "reconcile.workflows.rehearse",
     "rehearse": "reconcile.workflows.rehearse",
+    "ReleaseOutcome": "reconcile.workflows.release",
+    "RollbackOutcome": "reconcile.workflows.release",
+    "release": "reconcile.workflows.release",
+    "release_rollback": "reconcile.workflows.release",
     "RevertOutcome": "reconcile.workflows.revert",
     "revert": "reconcile.workflows.revert",
     "PruneOutcome": "reconcile.workflows.snapshots",
@@ -87,18 +94,23 @@ __all__ = [
     "Project",
     "PruneOutcome",
     "RehearsalOutcome",
+    "ReleaseOutcome",
     "RevertOutcome",
+    "RollbackOutcome",
     "Stage",
     "StepDone",
     "apply",
     "converge",
     "drift",
+    "history",
     "load_plan_file",
     "load_project",
     "plan",
     "progress_text",
     "pull",
     "rehearse",
+    "release",
+    "release_rollback",
     "revert",
     "save_plan",
     "serve_emulator",

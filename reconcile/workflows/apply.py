@@ -83,7 +83,7 @@ def apply(
             planned = replanned(opened.backend, saved, str(plan_file), target.name)
         else:
             planned = plan_against(opened.backend, desired, target, allow_destroy, content_types)
-        planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id)
+        planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
         outcome = ApplyOutcome(planned.plan, warnings=warnings)
         # `confirm` shows the plan; it asks only when there is something allowed to apply.
         if not confirm(planned.plan):

@@ -15,6 +15,7 @@ from reconcile.snapshots import BASELINE_KINDS, Snapshot
 from reconcile.targets import open_target
 from reconcile.workflows.metadata import export, metadata
 from reconcile.workflows.project import Project, unfinished_warnings, validate_models
+from reconcile.workflows.releasing import baseline_of
 from reconcile.workflows.snapshots import snapshot_state
 
 
@@ -35,6 +36,9 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
     baseline = project.store.latest(target.name, kind=BASELINE_KINDS)
     baseline_model = snapshot_state(baseline, target.scope).model if baseline else None
     with open_target(target) as opened:
+        if opened.alias is not None:  # the baseline of the environment the alias serves now
+            baseline = baseline_of(project.store, target.name, opened.environment_id)
+            baseline_model = snapshot_state(baseline).model if baseline else None
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
         recorded = metadata(opened, live, None, project) if adopt else {}

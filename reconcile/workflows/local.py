@@ -15,7 +15,8 @@ def write_schemas(directory: Path) -> list[Path]:
 
 
 def serve_emulator(
-    port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None, users: Sequence[str] = ()
+    port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None, users: Sequence[str] = (),
+    *, max_environments: int | None = None, master_alias: str | None = None,
 ) -> None:
     """Run the Contentful-compatible server on 127.0.0.1 until interrupted (``reconcile emulator serve``);
     ``users``: ``TOKEN=NAME,EMAIL`` (``--user``), further tokens each stamping writes with its own user."""
@@ -30,4 +31,5 @@ def serve_emulator(
                 f"--user value {number} is not TOKEN=NAME,EMAIL: {exc}",
                 hint='give each user as --user "TOKEN=First Last,email@example.com"',
             ) from None
-    serve(port, data_dir, spaces, token, rate_limit, token_users)
+    serve(port, data_dir, spaces, token, rate_limit, token_users,
+          max_environments=max_environments, master_alias=master_alias)  # fmt: skip

@@ -27,6 +27,7 @@ def metadata(opened: OpenTarget, live: LiveState, plan: Plan | None, project: Pr
         "target": opened.config.name,
         "space": opened.space_id,
         "environment": opened.environment_id,
+        **({"alias": opened.alias} if opened.alias is not None else {}),
         "plan_hash": fingerprint_plan(plan) if plan is not None else None,
         # the plan's live fingerprint is this state's (normalising 1,000 content types again costs ~1 s)
         "fingerprint": plan.live_fingerprint if plan is not None else fingerprint(live.model),

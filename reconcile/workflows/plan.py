@@ -47,7 +47,7 @@ def plan(
         return PlanOutcome(bound, warnings)
     with open_target(target) as opened:
         planned = plan_against(opened.backend, declared.model, target, allow_destroy, content_types)
-    return PlanOutcome(planned.plan.bound(target.name, opened.space_id, opened.environment_id), warnings)
+    return PlanOutcome(planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias), warnings)
 
 
 def save_plan(plan: Plan, path: Path) -> None:

@@ -22,6 +22,7 @@ from reconcile.workflows.apply import Confirm, roll_back
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.metadata import export, metadata, renamed_back
 from reconcile.workflows.project import Project, locked
+from reconcile.workflows.releasing import check_alias_unmoved
 from reconcile.workflows.snapshots import resolve_snapshot, snapshot_state
 
 
@@ -51,11 +52,12 @@ def revert(
     snapshot = resolve_snapshot(project, target, ref)
     wanted = snapshot_state(snapshot, target.scope).model
     with locked(project, target, "revert") as signals, open_target(target) as opened:
+        check_alias_unmoved(snapshot.id, snapshot.metadata, target.name, opened.alias, opened.environment_id)
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
         wanted = target.scope.desired(wanted, live.model)
         back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
-                         allow_destroy=True).bound(target.name, opened.space_id, opened.environment_id)
+                         allow_destroy=True).bound(target.name, opened.space_id, opened.environment_id, opened.alias)
         outcome = RevertOutcome(snapshot, back)
         if not confirm(back):
             outcome.declined = True

@@ -20,6 +20,7 @@ COMMANDS = [
     ["schema"],
     ["snapshots"], ["snapshots", "list"], ["snapshots", "show"], ["snapshots", "diff"], ["snapshots", "prune"],
     ["emulator"], ["emulator", "serve"],
+    ["release"], ["release", "rollback"], ["history"],
 ]
 
 

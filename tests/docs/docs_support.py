@@ -37,6 +37,8 @@ class Invocation:
     @property
     def subcommand(self) -> str:
         words = [a for a in self.argv if not a.startswith("-")]
+        if words[:2] == ["release", "rollback"]:  # `release` is a command and a group (docs/releases.md)
+            return "release rollback"
         return " ".join(words[:2]) if words[:1] in (["snapshots"], ["emulator"]) else (words[0] if words else "")
 
     def __str__(self) -> str:
@@ -105,6 +107,9 @@ def check_invocation(invocation: Invocation) -> None:
     while hasattr(command, "commands"):
         while args and args[0] == "--version":
             args.pop(0)
+        if path != ["reconcile"] and getattr(command, "invoke_without_command", False) and (
+                not args or args[0].startswith("-")):
+            break  # a group that is also a command (`reconcile release -t prod`): parse its own options
         if not args:
             if path == ["reconcile"] and "--version" in invocation.argv:
                 return
@@ -132,6 +137,8 @@ def command_tree() -> dict[str, Any]:
 
     def walk(command: Any, path: list[str]) -> None:
         if hasattr(command, "commands"):
+            if getattr(command, "invoke_without_command", False) and path:
+                leaves[" ".join(path)] = command
             for name, sub in command.commands.items():
                 walk(sub, [*path, name])
         else:

@@ -1,0 +1,69 @@
+"""``reconcile history``: the runs of a target from its journals, summarised by ``reconcile.history``.
+
+Apply and revert runs are read from the journals beside their pre-apply / pre-revert snapshots (the
+apply a release makes in its release environment belongs to the release, and is left out); releases
+and release rollbacks from the target's ``releases.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from reconcile.history import History, Run, summarise
+from reconcile.journal import Finish, Journal, Record, ReleaseStep, Start, StepRecord
+from reconcile.snapshots import JOURNAL_FILE, METADATA_FILE, SnapshotInfo
+from reconcile.workflows.project import Project
+from reconcile.workflows.releasing import release_journal_path
+
+
+def history(project: Project, target_name: str | None) -> History:
+    target = project.config.target(target_name)
+    runs = [run for info in project.store.list(target.name) if (run := _snapshot_run(info)) is not None]
+    runs += _release_runs(Journal.records(release_journal_path(project.store, target.name)))
+    return summarise(target.name, runs)
+
+
+def _snapshot_run(info: SnapshotInfo) -> Run | None:
+    """The apply or revert that started from this snapshot; None for other snapshots and release applies."""
+    if info.kind not in ("pre-apply", "pre-revert"):
+        return None
+    records = Journal.records(info.path / JOURNAL_FILE)
+    starts = [r for r in records if isinstance(r, Start)]
+    if not starts or _in_release(info):
+        return None
+    start = starts[0]
+    run_records = [r for r in records if getattr(r, "run_id", None) == start.run_id]
+    return _run(start, run_records, info.created.timestamp(), str(start.command or info.kind), info.id)
+
+
+def _in_release(info: SnapshotInfo) -> bool:
+    """Whether the snapshot was taken by the apply of a release (its metadata names the release run)."""
+    try:
+        metadata = json.loads((info.path / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(metadata, dict) and "release" in metadata
+
+
+def _run(start: Start, records: list[Record], started: float, command: str, detail: str) -> Run:
+    times = [t for r in records if isinstance(t := getattr(r, "time", None), float | int)]
+    finishes = [r for r in records if isinstance(r, Finish)]
+    outcome = str(finishes[0].outcome) if finishes else "unfinished"
+    failed = [float(r.time) for r in records if isinstance(r, StepRecord | ReleaseStep)
+              and r.result in ("failed", "refused") and r.time is not None]  # fmt: skip
+    switched = any(isinstance(r, ReleaseStep) and r.step == "switch" and r.result == "ok" for r in records)
+    recovered = outcome == "rolled_back" or (command == "release" and outcome == "failed" and not switched)
+    begin = float(start.time) if start.time is not None else started
+    return Run(command, str(start.run_id), begin, float(max(times, default=begin)), outcome,
+               failed[0] if failed else None, recovered, detail)  # fmt: skip
+
+
+def _release_runs(records: list[Record]) -> list[Run]:
+    runs = []
+    for start in (r for r in records if isinstance(r, Start)):
+        mine = [r for r in records if getattr(r, "run_id", None) == start.run_id]
+        env = next((r.environment for r in mine if isinstance(r, ReleaseStep) and r.step in ("switch", "rollback")
+                    and r.result == "ok"), None)  # fmt: skip
+        detail = f"alias -> {env}" if env else ""
+        runs.append(_run(start, mine, float(start.time or 0.0), str(start.command), detail))
+    return runs

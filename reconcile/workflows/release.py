@@ -1,0 +1,346 @@
+"""``reconcile release`` and ``reconcile release rollback``: releases through an environment alias.
+
+release: (1) plan against the environment the alias points at — no changes, stop; (2) clone it into a
+new release environment, polled until ready; (3) the full safe apply there (snapshot, phases,
+verification) and an empty re-plan; (4) the old environment must not have changed since the clone;
+(5) switch the alias with its version; (6) verify through the alias (else switch back); (7) prune
+release environments beyond ``keep``. Each step is journalled (``releasing.ReleaseRun``). Before the
+switch, a failure leaves the alias alone and deletes the release environment (``keep_failed`` keeps it;
+a refused switch because the old environment changed keeps it for inspection). docs/releases.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reconcile.backend import AliasState, Backend, EnvironmentInfo, SpaceEnvironments
+from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.config import TargetConfig
+from reconcile.errors import ApiError, ReconcileError
+from reconcile.interrupts import RunSignals
+from reconcile.journal import Journal, ReleaseStep
+from reconcile.model import ContentModel
+from reconcile.plan import Plan
+from reconcile.progress import Progress, silent
+from reconcile.targets import OpenTarget, open_target
+from reconcile.wording import count
+from reconcile.workflows.apply import ApplyOutcome, apply_planned
+from reconcile.workflows.metadata import metadata
+from reconcile.workflows.planning import plan_against, refuse_blocked
+from reconcile.workflows.project import Project, locked, unfinished_warnings, validate_models
+from reconcile.workflows.releasing import (
+    Baseline,
+    ReleaseRun,
+    baseline,
+    beyond_keep,
+    changes_since,
+    clone_timeout,
+    is_quota_refusal,
+    release_environments,
+    release_journal_path,
+    release_name,
+    unfinished_release,
+)
+
+
+@dataclass
+class ReleaseOutcome:
+    plan: Plan
+    alias: str
+    old_environment: str
+    release_environment: str | None = None
+    pruned: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    declined: bool = False
+
+
+@dataclass
+class RollbackOutcome:
+    alias: str
+    from_environment: str
+    to_environment: str
+
+
+def alias_of(target: TargetConfig) -> str:
+    if target.alias is None:
+        raise ReconcileError(
+            f"target '{target.name}' names no environment alias; releases go through one",
+            hint=f'under [targets.{target.name}] in reconcile.toml, set alias = "master" instead of environment',
+        )
+    return target.alias
+
+
+@dataclass
+class _Release:
+    """One release in progress: where it stands, so each step and the clean-up can read it."""
+
+    project: Project
+    target: TargetConfig
+    opened: OpenTarget
+    desired: ContentModel
+    allow_destroy: bool
+    run: ReleaseRun
+    signals: RunSignals
+    alias: AliasState
+    before: Baseline
+    keep_failed: bool = False
+    env_id: str = ""
+
+    @property
+    def space(self) -> SpaceEnvironments:
+        return SpaceEnvironments(self.opened.backend)
+
+    def backend(self, env_id: str) -> Backend:
+        return self.opened.backend.for_environment(env_id)
+
+
+def release(
+    project: Project,
+    target_name: str | None,
+    *,
+    allow_destroy: bool = False,
+    keep_failed: bool = False,
+    confirm: Callable[[Plan], bool],
+    progress: Progress = silent,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ReleaseOutcome:
+    """Release the models through the target's alias (the seven steps above)."""
+    target = project.config.target(target_name)
+    alias_id = alias_of(target)
+    desired = validate_models(project).model
+    warnings = unfinished_warnings(project, target)
+    warnings += [w for w in [unfinished_release(project.store, target.name)] if w]
+    with locked(project, target, "release") as signals, open_target(target) as opened:
+        space = SpaceEnvironments(opened.backend)
+        alias = space.alias(alias_id)
+        planned = plan_against(opened.backend.for_environment(alias.environment), desired, target, allow_destroy)
+        plan = planned.plan.bound(target.name, opened.space_id, alias.environment, alias_id)
+        outcome = ReleaseOutcome(plan, alias_id, alias.environment, warnings=warnings)
+        if not confirm(plan):
+            outcome.declined = True
+            return outcome
+        refuse_blocked(plan)
+        if plan.is_empty:
+            return outcome
+        before = baseline(space, alias.environment, plan.live_fingerprint)
+        run = ReleaseRun(project.store, target.name, "release", progress, clock)
+        run.step("plan", "ok", alias.environment, f"{count(len(plan.changes), 'change')} against {alias.environment}")
+        state = _Release(project, target, opened, desired, allow_destroy, run, signals, alias, before, keep_failed)
+        _before_switch(state, len(planned.live.model.content_types))
+        outcome.release_environment = state.env_id
+        _switch(state)
+        _verify_through_alias(state)
+        outcome.pruned = _prune(state)
+        run.finish("complete")
+        return outcome
+
+
+def _before_switch(state: _Release, content_types: int) -> None:
+    """Steps 2-4; on failure the alias is untouched and the release environment deleted (or kept)."""
+    keep_for_inspection = False
+    try:
+        _clone(state, content_types)
+        _apply_there(state)
+        changed = changes_since(state.space, state.backend(state.alias.environment), state.alias.environment,
+                                state.before)  # fmt: skip
+        if changed:
+            keep_for_inspection = True
+            raise ReconcileError(
+                f"environment {state.alias.environment} changed since it was cloned ({', '.join(changed)}); "
+                f"the alias '{state.alias.alias}' was not switched",
+                hint=f"release environment {state.env_id} is kept for inspection; run the release again to "
+                "include the new changes (and delete it when done)",
+            )
+        state.run.step("check old", "ok", state.alias.environment, "unchanged since the clone")
+    except ReconcileError as error:
+        state.run.step("before switch", "refused" if keep_for_inspection else "failed", state.env_id or None,
+                       error.message)  # fmt: skip
+        _clean_up(state, state.keep_failed or keep_for_inspection)
+        state.run.finish("failed")
+        raise
+
+
+def _clean_up(state: _Release, keep: bool) -> None:
+    if not state.env_id:
+        return
+    if keep:
+        state.run.step("clean up", "ok", state.env_id, f"release environment {state.env_id} kept")
+        return
+    try:
+        state.opened.backend.delete_environment(state.env_id)
+        state.run.step("clean up", "ok", state.env_id, f"release environment {state.env_id} deleted")
+    except ApiError as error:
+        state.run.step("clean up", "failed", state.env_id, f"could not delete {state.env_id}: {error.message}")
+
+
+def _clone(state: _Release, content_types: int) -> None:
+    """Step 2: clone the aliased environment; when the quota is full, delete the oldest release environment
+    beyond ``keep`` and try once more, or say which one to delete."""
+    envs = state.space.environments()
+    state.env_id = release_name(state.target.release_prefix, state.run.clock, {e.id for e in envs})
+    source, backend = state.alias.environment, state.opened.backend
+    try:
+        backend.clone_environment(state.env_id, source)
+    except ApiError as error:
+        if not is_quota_refusal(error):
+            state.env_id = ""
+            raise
+        spare = beyond_keep(envs, state.target.release_prefix, state.target.keep, {source})
+        if not spare:
+            state.env_id = ""
+            raise _quota_full(state, envs) from None
+        backend.delete_environment(spare[0].id)
+        state.run.step("quota", "ok", spare[0].id, f"quota full: deleted {spare[0].id}, the oldest beyond keep")
+        backend.clone_environment(state.env_id, source)
+    backend.wait_until_ready(state.env_id, clone_timeout(state.before.entries, content_types), state.run.clock)
+    state.run.step("clone", "ok", state.env_id, f"{source} cloned into {state.env_id}")
+
+
+def _quota_full(state: _Release, envs: list[EnvironmentInfo]) -> ReconcileError:
+    older = release_environments(envs, state.target.release_prefix, {state.alias.environment})
+    name = f"the oldest release environment, {older[-1].id}" if older else "an environment you no longer need"
+    return ReconcileError(
+        f"the space's environment quota is full: cannot clone {state.alias.environment} into a release environment",
+        hint=f"delete {name} (or lower keep under [targets.{state.target.name}]), then release again",
+    )
+
+
+def _apply_there(state: _Release) -> None:
+    """Step 3: the full safe apply in the release environment, then an empty re-plan there."""
+    backend = state.backend(state.env_id)
+    planned = plan_against(backend, state.desired, state.target, state.allow_destroy)
+    planned.plan = planned.plan.bound(state.target.name, state.opened.space_id, state.env_id)
+    recorded = {**metadata(state.opened, planned.live, planned.plan, state.project),
+                "environment": state.env_id, "release": state.run.run_id}  # fmt: skip
+    applied = apply_planned(backend, state.project.store, state.target.name, planned, recorded,
+                            ApplyOutcome(planned.plan), progress=state.run.progress, no_rollback=True,
+                            clock=state.run.clock, signals=state.signals)  # fmt: skip
+    report = applied.report
+    if report is not None and not report.ok:
+        failed = report.failed
+        why = f"{failed.step.description}: {failed.error}" if failed is not None else str(report.failure)
+        raise ReconcileError(f"the apply in release environment {state.env_id} failed: {why}",
+                             hint="fix that cause and run the release again")  # fmt: skip
+    if not plan_against(backend, state.desired, state.target, True).plan.is_empty:
+        raise ReconcileError(f"release environment {state.env_id} does not match the models after the apply",
+                             hint="run `reconcile plan` to see the difference; report it if it persists")  # fmt: skip
+    state.run.step("apply", "ok", state.env_id, f"applied and verified in {state.env_id}; re-plan empty")
+
+
+def _switch(state: _Release) -> None:
+    """Step 5: point the alias at the release environment, at the version read at the start."""
+    try:
+        state.space.switch_alias(state.alias.alias, state.env_id, state.alias.version)
+    except ApiError as error:
+        moved = error.is_version_conflict
+        detail = (f"alias '{state.alias.alias}' was moved by someone else since the release began"
+                  if moved else error.message)  # fmt: skip
+        state.run.step("switch", "refused" if moved else "failed", state.env_id, detail)
+        _clean_up(state, state.keep_failed)
+        state.run.finish("failed")
+        raise ReconcileError(
+            f"{detail}; the switch to {state.env_id} was refused" if moved else detail,
+            hint="see where the alias points now (`reconcile plan`), then run the release again",
+        ) from None
+    state.run.step("switch", "ok", state.env_id, f"alias '{state.alias.alias}' now points at {state.env_id}",
+                   previous=state.alias.environment)  # fmt: skip
+
+
+def _verify_through_alias(state: _Release) -> None:
+    """Step 6: through the alias, the models must plan empty; otherwise switch back (automatic rollback)."""
+    now = state.space.alias(state.alias.alias)
+    try:
+        empty = plan_against(state.opened.backend, state.desired, state.target, True).plan.is_empty
+        problem = "" if empty else "the re-plan through the alias is not empty"
+    except ReconcileError as error:
+        problem = f"the re-plan through the alias failed: {error.message}"
+    if now.environment != state.env_id:
+        problem = f"the alias points at {now.environment}"
+    if not problem:
+        state.run.step("verify", "ok", state.env_id, f"re-plan through alias '{state.alias.alias}' is empty")
+        return
+    state.run.step("verify", "failed", state.env_id, problem)
+    state.space.switch_alias(state.alias.alias, state.alias.environment, now.version)
+    state.run.step("rollback", "ok", state.alias.environment, f"alias switched back to {state.alias.environment}",
+                   previous=state.env_id)  # fmt: skip
+    state.run.finish("rolled_back")
+    raise ReconcileError(
+        f"after the switch, the models do not plan empty through alias '{state.alias.alias}' ({problem}); "
+        f"it was switched back to {state.alias.environment}",
+        hint=f"release environment {state.env_id} is kept; inspect it, then run the release again",
+    )
+
+
+def _prune(state: _Release) -> list[str]:
+    """Step 7: delete release environments older than the newest ``keep``; a failure is only reported."""
+    envs = state.space.environments()
+    pruned = []
+    for env in beyond_keep(envs, state.target.release_prefix, state.target.keep, {state.env_id}):
+        try:
+            state.opened.backend.delete_environment(env.id)
+        except ApiError as error:
+            state.run.step("prune", "failed", env.id, f"could not delete {env.id}: {error.message}")
+            continue
+        pruned.append(env.id)
+        state.run.step("prune", "ok", env.id, f"deleted {env.id} (beyond keep = {state.target.keep})")
+    return pruned
+
+
+def release_rollback(
+    project: Project, target_name: str | None, *, to: str | None = None, progress: Progress = silent,
+    clock: Clock = SYSTEM_CLOCK,
+) -> RollbackOutcome:
+    """Point the alias back at the previous release environment (or ``to``): one write, then verified."""
+    target = project.config.target(target_name)
+    alias_id = alias_of(target)
+    with locked(project, target, "release rollback"), open_target(target) as opened:
+        space = SpaceEnvironments(opened.backend)
+        alias = space.alias(alias_id)
+        dest = to or _previous(project, target, space, alias)
+        if dest == alias.environment:
+            raise ReconcileError(f"alias '{alias_id}' already points at {dest}; nothing to roll back",
+                                 hint="name another environment with --to ENV")  # fmt: skip
+        status = _status(space, dest)
+        if status != "ready":
+            raise ReconcileError(f"environment {dest} is not ready (status {status!r}); the alias was not moved",
+                                 hint="wait until it is ready, or name another environment with --to ENV")  # fmt: skip
+        run = ReleaseRun(project.store, target.name, "release rollback", progress, clock)
+        space.switch_alias(alias_id, dest, alias.version)
+        now = space.alias(alias_id)
+        if now.environment != dest:
+            run.step("rollback", "failed", dest, f"alias '{alias_id}' points at {now.environment}, not {dest}")
+            run.finish("failed")
+            raise ReconcileError(f"after the switch, alias '{alias_id}' points at {now.environment}, not {dest}",
+                                 hint="someone else moved it meanwhile; check and run the rollback again")  # fmt: skip
+        run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest} again", previous=alias.environment)
+        run.finish("complete")
+        return RollbackOutcome(alias_id, alias.environment, dest)
+
+
+def _status(space: SpaceEnvironments, env_id: str) -> str | None:
+    try:
+        return space.environment(env_id).status
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        raise ReconcileError(f"environment {env_id} does not exist in the space; the alias was not moved",
+                             hint="name an existing environment with --to ENV") from None  # fmt: skip
+
+
+def _previous(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState) -> str:
+    """The environment the alias pointed at before it was switched to where it is now (from the release
+    journal, if it still exists), else the newest release environment older than the current one."""
+    envs = space.environments()
+    existing = {e.id for e in envs}
+    for record in reversed(Journal.records(release_journal_path(project.store, target.name))):
+        if isinstance(record, ReleaseStep) and record.step == "switch" and record.result == "ok" \
+                and record.environment == alias.environment and record.previous in existing:
+            return str(record.previous)
+    current = [e for e in envs if e.id == alias.environment]
+    older = [e for e in release_environments(envs, target.release_prefix, {alias.environment})
+             if not current or (e.created_at, e.id) < (current[0].created_at, current[0].id)]  # fmt: skip
+    if not older:
+        raise ReconcileError(f"no previous release environment to roll alias '{alias.alias}' back to",
+                             hint="name the environment with --to ENV")  # fmt: skip
+    return older[0].id

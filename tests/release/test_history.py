@@ -1,0 +1,81 @@
+"""`reconcile history`: the figures of a journal of known runs (reconcile/history.py, workflows/history.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reconcile.cli import app
+from reconcile.history import Run, summarise
+
+T0 = 1_700_000_000.0
+
+
+def test_figures_of_known_runs() -> None:
+    runs = [
+        Run("apply", "a1", T0, T0 + 10, "complete"),
+        Run("apply", "a2", T0 + 100, T0 + 130, "rolled_back", failed_at=T0 + 120, recovered_in_run=True),
+        Run("release", "r1", T0 + 200, T0 + 260, "failed", failed_at=T0 + 250),
+        Run("revert", "v1", T0 + 300, T0 + 340, "complete"),
+        Run("release", "r2", T0 + 400, T0 + 450, "complete", detail="alias -> release-2"),
+    ]
+    history = summarise("prod", list(reversed(runs)))
+    assert [r.run_id for r in history.runs] == ["a1", "a2", "r1", "v1", "r2"]
+    assert history.by_command == {"apply": {"complete": 1, "rolled_back": 1}, "release": {"failed": 1, "complete": 1},
+                                  "revert": {"complete": 1}}
+    assert history.success_rate == pytest.approx(3 / 5)
+    assert (history.automatic_rollbacks, history.manual_reverts) == (1, 1)
+    # a2: failed at +120, rolled back by +130 (10 s); r1: failed at +250, back when v1 completed at +340 (90 s)
+    assert [r.seconds for r in history.recoveries] == [10.0, 90.0]
+    assert history.mean_time_to_recover == pytest.approx(50.0)
+    assert history.worst_time_to_recover == pytest.approx(90.0)
+    assert history.last_success is not None and history.last_success.run_id == "r2"
+
+
+def test_an_unrecovered_failure_has_no_time(tmp_path: Path) -> None:
+    history = summarise("prod", [Run("apply", "a", T0, T0 + 5, "failed")])
+    assert history.recoveries[0].recovered_at is None
+    assert history.mean_time_to_recover is None and history.success_rate == 0
+
+
+def _journal(root: Path, lines: list[dict[str, object]]) -> None:
+    folder = root / "snapshots" / "prod"
+    folder.mkdir(parents=True)
+    (folder / "releases.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+
+def test_history_command_reads_the_release_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "reconcile.toml").write_text(
+        '[project]\ndefault_target = "prod"\n[targets.prod]\nkind = "contentful"\nspace_id = "s"\nalias = "master"\n')
+    _journal(tmp_path, [
+        {"event": "start", "run_id": "r1", "command": "release", "target": "prod", "time": T0},
+        {"event": "release_step", "run_id": "r1", "step": "clone", "result": "failed", "time": T0 + 30},
+        {"event": "finish", "run_id": "r1", "outcome": "failed", "time": T0 + 40},
+        {"event": "start", "run_id": "r2", "command": "release", "target": "prod", "time": T0 + 100},
+        {"event": "release_step", "run_id": "r2", "step": "switch", "result": "ok", "environment": "release-b",
+         "previous": "main", "time": T0 + 150},
+        {"event": "release_step", "run_id": "r2", "step": "verify", "result": "failed", "time": T0 + 160},
+        {"event": "release_step", "run_id": "r2", "step": "rollback", "result": "ok", "environment": "main",
+         "time": T0 + 165},
+        {"event": "finish", "run_id": "r2", "outcome": "rolled_back", "time": T0 + 166},
+        {"event": "start", "run_id": "r3", "command": "release rollback", "target": "prod", "time": T0 + 200},
+        {"event": "release_step", "run_id": "r3", "step": "rollback", "result": "ok", "environment": "main",
+         "time": T0 + 201},
+        {"event": "finish", "run_id": "r3", "outcome": "complete", "time": T0 + 202},
+    ])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["history", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["by_command"] == {"release": {"failed": 1, "rolled_back": 1}, "release rollback": {"complete": 1}}
+    assert data["automatic_rollbacks"] == 1 and data["release_rollbacks"] == 1
+    # r1 failed before any switch: the alias never left main (recovered at its end, 10 s after the failure);
+    # r2 rolled itself back 6 s after its verification failed.
+    assert data["worst_time_to_recover_seconds"] == pytest.approx(10.0)
+    assert data["mean_time_to_recover_seconds"] == pytest.approx(8.0)
+    assert data["last_success"]["command"] == "release rollback"
+    text = CliRunner().invoke(app, ["history"])
+    assert text.exit_code == 0 and "Success rate: 33%" in text.stdout

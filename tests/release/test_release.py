@@ -1,0 +1,284 @@
+"""`reconcile release` end to end through the CLI against the emulator (docs/releases.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconcile import workflows
+from reconcile.emulator import Emulator, Fault
+from reconcile.errors import ReconcileError
+from tests.emulator.emu_support import Http
+from tests.integration.test_clock import FakeClock
+from tests.release.conftest import ReleaseProject, make_project
+
+
+def model_state(proj: ReleaseProject, env: str) -> str:
+    env_state = proj.emulator.store.state["spaces"]["local"]["environments"][env]
+    return json.dumps({k: env_state[k] for k in ("content_types", "editor_interfaces", "locales", "entries")},
+                      sort_keys=True)
+
+
+def test_full_release_moves_the_alias_and_leaves_the_old_environment_whole(proj: ReleaseProject) -> None:
+    before = model_state(proj, "main")
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    new = proj.alias_target()
+    assert new.startswith("release-") and new != "main"
+    assert model_state(proj, "main") == before
+    assert "main" in proj.environments()
+    replan = proj.run("plan")
+    assert replan.exit_code == 0, replan.output
+    again = proj.run("release", "--auto-approve")
+    assert again.exit_code == 0 and "Nothing to release" in again.output
+    assert proj.alias_target() == new
+
+
+def test_rollback_is_exactly_one_write(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    proj.emulator.clear_log()
+    result = proj.run("release", "rollback")
+    assert result.exit_code == 0, result.output
+    assert proj.alias_target() == "main"
+    assert proj.writes() == ["PUT /spaces/local/environment_aliases/master"]
+
+
+# A failure at each step before the switch: the alias and the old environment are left as they were, and
+# the release environment is deleted (kept with --keep-failed).
+FAILURES = {
+    "clone": Fault("500", "PUT", r"/environments/release-", times=5),
+    "poll": Fault("500", "GET", r"/environments/release-[0-9-]+$", times=5),
+    "apply": Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/author$", times=5),
+    "re-plan": Fault("500", "GET", r"/environments/release-[0-9-]+/content_types$", nth=5, times=50),
+    "check old": Fault("500", "GET", r"/environments/main/entries", nth=2, times=20),
+}
+
+
+@pytest.mark.parametrize("step", FAILURES)
+def test_failure_before_the_switch_leaves_alias_and_old_environment(proj: ReleaseProject, step: str) -> None:
+    before = model_state(proj, "main")
+    proj.emulator.faults.add(FAILURES[step])
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert "Error:" in result.output and "Traceback" not in result.output
+    assert proj.alias_target() == "main"
+    assert model_state(proj, "main") == before
+    assert not [env for env in proj.environments() if env.startswith("release-")]
+    assert "fix:" in result.output
+
+
+def test_keep_failed_keeps_the_release_environment(proj: ReleaseProject) -> None:
+    proj.emulator.faults.add(FAILURES["apply"])
+    result = proj.run("release", "--auto-approve", "--keep-failed")
+    assert result.exit_code == 1
+    assert "failed: create content type author: " in result.output  # the step that failed, and why
+    assert proj.alias_target() == "main"
+    assert [env for env in proj.environments() if env.startswith("release-")]
+
+
+def test_edit_to_the_old_environment_after_the_clone_refuses_the_switch(proj: ReleaseProject) -> None:
+    store = proj.emulator.store
+    original = store.environments.put
+
+    def put_then_edit(space: str, env_id: str, *args: Any) -> Any:
+        answer = original(space, env_id, *args)
+        if env_id.startswith("release-"):  # someone edits the old environment right after the clone
+            scope = store.environments.scope(space, "main")
+            store.content_types.put(scope, "sneaky", {"name": "Sneaky", "fields": []}, None)
+        return answer
+
+    store.environments.put = put_then_edit  # type: ignore[method-assign]
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1
+    assert "changed since it was cloned (the content model)" in result.output
+    assert proj.alias_target() == "main"
+    assert [env for env in proj.environments() if env.startswith("release-")]  # kept for inspection
+
+
+def test_concurrent_alias_move_is_refused(proj: ReleaseProject) -> None:
+    proj.emulator.faults.add(Fault("409", "PUT", r"/environment_aliases/master"))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1
+    assert "was moved by someone else" in result.output
+    assert proj.alias_target() == "main"
+    assert not [env for env in proj.environments() if env.startswith("release-")]
+
+
+def test_quota_full_prunes_the_oldest_beyond_keep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main", max_environments=3) as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        http = Http(emu.base_url)
+        for env_id in ("release-20200101-000000", "release-20200102-000000"):
+            http.request("PUT", f"/spaces/local/environments/{env_id}", {"name": env_id},
+                         headers={"X-Contentful-Source-Environment": "main"})
+        result = proj.run("release", "--auto-approve")
+        assert result.exit_code == 0, result.output
+        assert "release-20200101-000000" not in proj.environments()
+        assert proj.alias_target().startswith("release-")
+        assert proj.alias_target() not in ("release-20200101-000000", "release-20200102-000000")
+        assert "quota full: deleted release-20200101-000000" in result.output
+
+
+def test_quota_full_without_spare_refuses_naming_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main", max_environments=2) as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        Http(emu.base_url).request("PUT", "/spaces/local/environments/release-20200101-000000",
+                                   {"name": "x"}, headers={"X-Contentful-Source-Environment": "main"})
+        result = proj.run("release", "--auto-approve")
+        assert result.exit_code == 1
+        assert "environment quota is full" in result.output and "release-20200101-000000" in result.output
+        assert proj.alias_target() == "main"
+
+
+def test_revert_after_the_alias_moved_is_refused(proj: ReleaseProject) -> None:
+    assert proj.run("apply", "--auto-approve").exit_code == 0  # through the alias, into main
+    first = sorted(p.name for p in (proj.root / "snapshots" / "prod").iterdir() if p.is_dir())[0]
+    page = proj.root / "models" / "content_types" / "page.toml"
+    page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    result = proj.run("revert", first, "--auto-approve")
+    assert result.exit_code == 1
+    assert "belongs to environment main" in result.output
+
+
+def test_failed_verification_through_the_alias_switches_back(proj: ReleaseProject) -> None:
+    before = model_state(proj, "main")
+    proj.emulator.faults.add(Fault("500", "GET", r"/environments/master/content_types$", times=50))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1
+    assert "it was switched back to main" in result.output
+    assert proj.alias_target() == "main" and model_state(proj, "main") == before
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["automatic_rollbacks"] == 1 and history["by_command"] == {"release": {"rolled_back": 1}}
+
+
+def test_prune_keeps_the_newest_and_never_an_unprefixed_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        http = Http(emu.base_url)
+        for env_id in ("release-20200101-000000", "release-20200102-000000", "staging"):
+            http.request("PUT", f"/spaces/local/environments/{env_id}", {"name": env_id},
+                         headers={"X-Contentful-Source-Environment": "main"})
+        result = proj.run("release", "--auto-approve")
+        assert result.exit_code == 0, result.output
+        envs = proj.environments()
+        assert "release-20200101-000000" not in envs
+        assert {"release-20200102-000000", "staging", "main", proj.alias_target()} <= set(envs)
+
+
+def test_a_clone_that_never_gets_ready_times_out_on_the_injected_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=3600, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu)
+        clock = FakeClock()
+        with pytest.raises(ReconcileError, match=r"is not ready after 120s \(status 'queued'\)"):
+            workflows.release(workflows.load_project(None, None, proj.root), None, confirm=lambda _: True,
+                              clock=clock)
+        assert sum(clock.slept) <= 120 and len(clock.slept) > 3
+        assert proj.alias_target() == "main"
+        assert not [env for env in proj.environments() if env.startswith("release-")]
+
+
+def test_alias_and_environment_together_are_refused(proj: ReleaseProject) -> None:
+    config = proj.root / "reconcile.toml"
+    config.write_text(config.read_text() + 'environment = "main"\n')
+    result = proj.run("plan")
+    assert result.exit_code == 1
+    assert "give either environment or alias, not both" in result.output
+
+
+def test_plan_and_snapshots_record_the_alias_and_its_environment(proj: ReleaseProject) -> None:
+    planned = proj.run("plan", "--format", "json")
+    data = json.loads(planned.stdout)
+    assert (data["alias"], data["environment_id"], data["format_version"]) == ("master", "main", "1.3")
+    assert proj.run("apply", "--auto-approve").exit_code == 0
+    folder = sorted(p for p in (proj.root / "snapshots" / "prod").iterdir() if p.is_dir())[0]
+    metadata = json.loads((folder / "metadata.json").read_text())
+    assert (metadata["alias"], metadata["environment"]) == ("master", "main")
+    assert proj.run("drift").exit_code == 0
+    assert proj.run("pull").exit_code == 0
+
+
+def test_drift_after_a_rollback_compares_with_the_baseline_of_the_environment_served(proj: ReleaseProject) -> None:
+    assert proj.run("apply", "--auto-approve").exit_code == 0  # baseline of main
+    page = proj.root / "models" / "content_types" / "page.toml"
+    page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+    assert proj.run("release", "--auto-approve").exit_code == 0  # baseline of the release environment
+    assert proj.run("drift").exit_code == 0
+    assert proj.run("release", "rollback").exit_code == 0
+    page.write_text(page.read_text().replace('name = "Web page"', 'name = "Page"', 1))
+    drift = proj.run("drift", "--format", "json")
+    assert drift.exit_code == 0, drift.output  # main is as the tool left it: no out-of-band change
+
+
+def test_a_space_without_the_alias_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(env_ready_delay=0.01) as emu:  # not opted in to aliases
+        proj = make_project(tmp_path, monkeypatch, emu)
+        for args in (["plan"], ["release", "--auto-approve"], ["release", "rollback"]):
+            result = proj.run(*args)
+            assert result.exit_code == 1, args
+            assert "Error: the space has no environment alias 'master'" in result.output
+            assert "fix:" in result.output and "Traceback" not in result.output
+
+
+def test_a_saved_plan_is_refused_once_the_alias_moved(proj: ReleaseProject) -> None:
+    assert proj.run("plan", "--out", "plan.json").exit_code == 2
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    result = proj.run("apply", "plan.json", "--auto-approve")
+    assert result.exit_code == 1
+    assert "environment main through alias master" in result.output
+
+
+def test_a_local_target_takes_no_alias(proj: ReleaseProject) -> None:
+    (proj.root / "reconcile.toml").write_text('[targets.local]\nkind = "local"\nalias = "master"\n')
+    result = proj.run("plan", "-t", "local")
+    assert result.exit_code == 1
+    assert "targets.local.alias" in result.output and 'kind = "contentful"' in result.output
+
+
+def test_a_release_blocked_by_policy_exits_3_and_creates_nothing(proj: ReleaseProject) -> None:
+    assert proj.run("apply", "--auto-approve").exit_code == 0
+    category = proj.root / "models" / "content_types" / "category.toml"
+    text = category.read_text()
+    start = text.index('[[fields]]\nid = "color"')
+    end = text.find("[[fields]]", start + 1)
+    category.write_text(text[:start] + (text[end:] if end != -1 else ""))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 3, result.output
+    assert proj.alias_target() == "main"
+    assert not [env for env in proj.environments() if env.startswith("release-")]
+
+
+def test_a_release_that_died_is_named_by_the_next_one(proj: ReleaseProject) -> None:
+    journal = proj.root / "snapshots" / "prod" / "releases.jsonl"
+    journal.parent.mkdir(parents=True)
+    journal.write_text(
+        '{"event": "start", "run_id": "dead", "command": "release", "target": "prod", "time": 1}\n'
+        '{"event": "release_step", "run_id": "dead", "step": "clone", "result": "ok", '
+        '"environment": "release-20200101-000000", "time": 2}\n')
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 0
+    assert "Warning: the last release on target 'prod' (run dead) did not finish; its release environment " \
+           "release-20200101-000000 may be left over" in result.output
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["by_command"]["release"] == {"unfinished": 1, "complete": 1}
+
+
+def test_rollback_goes_to_the_environment_before_the_last_release(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    first = proj.alias_target()
+    page = proj.root / "models" / "content_types" / "page.toml"
+    page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    assert proj.alias_target() != first
+    assert proj.run("release", "rollback").exit_code == 0
+    assert proj.alias_target() == first
+    to_main = proj.run("release", "rollback", "--to", "main")
+    assert to_main.exit_code == 0 and proj.alias_target() == "main"
+    missing = proj.run("release", "rollback", "--to", "nope")
+    assert missing.exit_code == 1 and proj.alias_target() == "main"
+    assert "Error: environment nope does not exist in the space; the alias was not moved" in missing.output
