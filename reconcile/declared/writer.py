@@ -18,15 +18,16 @@ from reconcile.declared.shapes import FORMAT_VERSION
 from reconcile.errors import ReconcileError
 from reconcile.fsio import atomic_write
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, is_valid_id
+from reconcile.scope import ALL, Scope
 
 
-def write_models(model: ContentModel, models_dir: Path, only: str | None = None, locales: bool = True) -> list[Path]:
+def write_models(model: ContentModel, models_dir: Path, only: str | None = None, scope: Scope = ALL) -> list[Path]:
     """Write ``model`` as model files under ``models_dir``; return the files written.
 
     With ``only`` set, write just that content type's file. Otherwise write every content type and
     ``locales.toml`` and remove ``content_types/*.toml`` files of content types not in the model.
-    ``locales`` false (``[scope] locales = false``) leaves an existing ``locales.toml`` as it is (one is
-    written only when missing: offline validation reads the locales from it).
+    The files of content types out of ``scope`` are never removed; with ``locales = false`` an existing
+    ``locales.toml`` is left as it is (one is written only when missing: offline validation reads it).
     Output is deterministic: writing the same model twice gives byte-identical files. Controls
     without widget or settings are not written (they equal the default a missing ``editor`` gets),
     nor are ``unmanaged`` keys; ``null`` members of opaque JSON objects are left out (TOML has no null).
@@ -51,10 +52,11 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
         path = content_type_path(models_dir, ct_id)
         atomic_write(path, content_type_toml(ct, ei))
         written.append(path)
-    if only is None and (locales or not (models_dir / LOCALES_FILE).exists()):
-        written.append(write_locales(model, models_dir))
+    if only is None:
+        if scope.locales or not (models_dir / LOCALES_FILE).exists():
+            written.append(write_locales(model, models_dir))
         for stale in sorted(ct_dir.glob("*.toml")):
-            if is_model_file(stale) and id_of(stale) not in model.content_types:
+            if is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
                 stale.unlink()
     return written
 
