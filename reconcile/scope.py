@@ -104,6 +104,10 @@ class Scope(BaseModel):
         return wanted
 
 
+#: The default scope: every content type, and the locales.
+ALL = Scope()
+
+
 def _narrowed(wanted: ContentModel, live: ContentModel, only: set[str]) -> ContentModel:
     """``live``'s content types, except those in ``only``, which are ``wanted``'s (absent: deleted)."""
     def pick(mine: dict[str, _Value], theirs: dict[str, _Value]) -> dict[str, _Value]:

@@ -24,15 +24,16 @@ from reconcile.fsio import atomic_write
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, is_valid_id
 from reconcile.normalize import normalize, normalize_locale
 from reconcile.wording import count
+from reconcile.scope import ALL, Scope
 
 
-def write_models(model: ContentModel, models_dir: Path, only: str | None = None, locales: bool = True) -> list[Path]:
+def write_models(model: ContentModel, models_dir: Path, only: str | None = None, scope: Scope = ALL) -> list[Path]:
     """Write ``model`` as model files under ``models_dir``; return the files written.
 
     With ``only`` set, write just that content type's file. Otherwise write every content type and
     ``locales.toml`` and remove ``content_types/*.toml`` files of content types not in the model.
-    ``locales`` false (``[scope] locales = false``) leaves an existing ``locales.toml`` as it is (one is
-    written only when missing: offline validation reads the locales from it).
+    The files of content types out of ``scope`` are never removed; with ``locales = false`` an existing
+    ``locales.toml`` is left as it is (one is written only when missing: offline validation reads it).
     Output is deterministic: writing the same model twice gives byte-identical files. Controls
     without widget or settings are not written (they equal the default a missing ``editor`` gets),
     nor are ``unmanaged`` keys; ``null`` members of opaque JSON objects are left out (TOML has no null).
@@ -56,7 +57,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
         ei = model.editor_interfaces.get(ct_id, EditorInterface(content_type_id=ct_id))
         path = content_type_path(models_dir, ct_id)
         texts[path] = _file_text(path, content_type_doc(ct, ei), _content_type_doc_of)
-    if only is None and (locales or not (models_dir / LOCALES_FILE).exists()):
+    if only is None and (scope.locales or not (models_dir / LOCALES_FILE).exists()):
         path = models_dir / LOCALES_FILE
         texts[path] = _file_text(path, locales_doc(model.locales), _locales_doc_of)
     ct_dir.mkdir(parents=True, exist_ok=True)
@@ -65,7 +66,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
     written = list(texts)
     if only is None:
         for stale in sorted(ct_dir.glob("*.toml")):
-            if is_model_file(stale) and id_of(stale) not in model.content_types:
+            if is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
                 stale.unlink()
     return written
 

@@ -27,6 +27,6 @@ def pull(project: Project, target_name: str | None, *, content_type: str | None 
             f"content type {content_type!r} does not exist in target {target.name!r}",
             hint="`reconcile pull` without --content-type writes every content type",
         )
-    written = write_models(normalize(live.model), project.models_dir, only=content_type, locales=target.scope.locales)
+    written = write_models(normalize(live.model), project.models_dir, only=content_type, scope=target.scope)
     record_pulled(project, opened, raw, content_type)
     return written

@@ -297,3 +297,19 @@ def test_a_plan_saved_before_the_scope_that_changes_the_type_is_refused(space: E
            f"matches the ignore pattern '{APP}'); nothing was applied" in result.stderr
     assert "fix: make the plan again: `reconcile plan --target test --out FILE`" in result.stderr
     assert [r for r in space.request_log[sent:] if r.method != "GET"] == []
+
+
+def test_pull_removes_only_stale_files_in_scope(space: Emulator, tmp_path: Path) -> None:
+    """A target whose scope is narrower (`[targets.test.scope]`) pulls its types and leaves the other files;
+    a file of an in-scope type gone from the space is removed, also with locales = false."""
+    use_repo_models(tmp_path)
+    assert run("apply", "--auto-approve").exit_code == OK
+    configure(tmp_path, space, target_extra='[targets.test.scope]\ncontent_types = ["author", "gone*"]\n'
+                                            "locales = false\n")
+    models = tmp_path / "models" / "content_types"
+    (models / "goneType.toml").write_text('format = 1\nid = "goneType"\nname = "Gone"\n', encoding="utf-8")
+    pulled = run("pull")
+    assert pulled.exit_code == OK, pulled.output
+    assert not (models / "goneType.toml").exists()
+    assert {path.name for path in models.glob("*.toml")} == {
+        "author.toml", "blogPost.toml", "category.toml", "page.toml", "project.toml", "testimonial.toml"}
