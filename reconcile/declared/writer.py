@@ -23,12 +23,13 @@ from reconcile.errors import ReconcileError
 from reconcile.fsio import atomic_write
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, is_valid_id
 from reconcile.normalize import normalize, normalize_locale
-from reconcile.wording import count
 from reconcile.scope import ALL, Scope
+from reconcile.wording import count
 
 
 def write_models(model: ContentModel, models_dir: Path, only: str | None = None, scope: Scope = ALL) -> list[Path]:
-    """Write ``model`` as model files under ``models_dir``; return the files written.
+    """Write ``model`` as model files under ``models_dir``; return the files written (created or changed:
+    a file that already declares its part of the model is left as it is).
 
     With ``only`` set, write just that content type's file. Otherwise write every content type and
     ``locales.toml`` and remove ``content_types/*.toml`` files of content types not in the model.
@@ -61,9 +62,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
         path = models_dir / LOCALES_FILE
         texts[path] = _file_text(path, locales_doc(model.locales), _locales_doc_of)
     ct_dir.mkdir(parents=True, exist_ok=True)
-    for path, text in texts.items():
-        _write_if_changed(path, text)
-    written = list(texts)
+    written = [path for path, text in texts.items() if _write_if_changed(path, text)]
     if only is None:
         for stale in sorted(ct_dir.glob("*.toml")):
             if is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
@@ -224,7 +223,9 @@ def _schema_line(path: Path) -> str | None:
     return None
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    """Write ``text`` unless the file holds exactly it already (its time stamp stays)."""
-    if not path.exists() or path.read_bytes() != text.encode("utf-8"):
-        atomic_write(path, text)
+def _write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` unless the file holds exactly it already (its time stamp stays); whether it wrote."""
+    if path.exists() and path.read_bytes() == text.encode("utf-8"):
+        return False
+    atomic_write(path, text)
+    return True

@@ -84,7 +84,11 @@ def test_only_writes_one_file_and_keeps_the_others(tmp_path: Path) -> None:
     write_models(model, tmp_path)
     (tmp_path / "content_types" / "author.toml").write_text("edited")
     smaller = model.model_copy(update={"content_types": {"page": model.content_types["page"]}})
-    assert write_models(smaller, tmp_path, only="page") == [tmp_path / "content_types" / "page.toml"]
+    assert write_models(smaller, tmp_path, only="page") == []  # page.toml declares the page already
+    renamed = {"page": model.content_types["page"].model_copy(update={"name": "Web page"})}
+    assert write_models(model.model_copy(update={"content_types": renamed}), tmp_path, only="page") == [
+        tmp_path / "content_types" / "page.toml"
+    ]
     assert (tmp_path / "content_types" / "author.toml").read_text() == "edited"
     with pytest.raises(ReconcileError, match="'nope' is not in the model"):
         write_models(model, tmp_path, only="nope")

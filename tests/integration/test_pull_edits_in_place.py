@@ -101,14 +101,16 @@ def files(models: Path) -> dict[str, bytes]:
     return {str(p.relative_to(models)): p.read_bytes() for p in sorted(models.rglob("*.toml"))}
 
 
-def pull() -> None:
+def pull() -> str:
+    """Run `reconcile pull`; its output."""
     result = CliRunner().invoke(app, ["pull"])
     assert result.exit_code == OK, result.output
+    return result.output
 
 
 def test_pull_of_an_unchanged_space_leaves_every_file_byte_identical(workspace: Workspace, adopted: Path) -> None:
     before = files(workspace.models)
-    pull()
+    assert pull().strip() == "Wrote 0 files."
     assert files(workspace.models) == before
     pull()
     assert files(workspace.models) == before
@@ -193,7 +195,7 @@ def test_pull_writes_a_new_content_type_in_the_compact_style(
     )  # fmt: skip
     quote.publish()
     before = files(workspace.models)
-    pull()
+    assert pull().split() == [str(workspace.models / "content_types" / "quote.toml"), "Wrote", "1", "file."]
     after = files(workspace.models)
     assert {k for k in after if after.get(k) != before.get(k)} == {"content_types/quote.toml"}
     text = after["content_types/quote.toml"].decode()
