@@ -125,7 +125,8 @@ def release(
             return outcome
         before = baseline(space, alias.environment, plan.live_fingerprint)
         run = ReleaseRun(project.store, target.name, "release", progress, clock)
-        run.step("plan", "ok", alias.environment, f"{count(len(plan.changes), 'change')} against {alias.environment}")
+        run.step("plan", "ok", alias.environment,
+                 f"{count(len(plan.changes), 'change')} against {alias.environment} (alias '{alias_id}')")
         state = _Release(project, target, opened, desired, allow_destroy, run, signals, alias, before, keep_failed)
         _before_switch(state, len(planned.live.model.content_types))
         outcome.release_environment = state.env_id
