@@ -95,6 +95,51 @@ def test_line_ends_and_a_byte_order_mark_stay(tmp_path: Path, start: str, end: s
     assert path.read_bytes() == (start + end.join([*lines, "required = true"]) + end).encode()
 
 
+COMMENTED = """\
+format = 1
+id = "news"
+name = "News"
+
+# ---- a ----
+[[fields]]
+id = "a"
+name = "A"
+type = "Symbol"
+# a note that belongs to a
+
+# ---- b ----
+[[fields]]
+id = "b"
+name = "B"
+type = "Symbol"
+
+[editor_interface]
+sidebar = []
+"""
+
+
+_A = '# ---- a ----\n[[fields]]\nid = "a"\nname = "A"\ntype = "Symbol"\n# a note that belongs to a\n'
+_B = '# ---- b ----\n[[fields]]\nid = "b"\nname = "B"\ntype = "Symbol"\n'
+_C = '[[fields]]\nid = "c"\nname = "C"\ntype = "Symbol"\n'
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        (["b"], COMMENTED.replace(_A + "\n", "")),
+        (["a"], COMMENTED.replace(_B + "\n", "")),
+        (["b", "a"], COMMENTED.replace(_A + "\n" + _B, _B + "\n" + _A)),
+        (["a", "c", "b"], COMMENTED.replace(_B, _C + "\n" + _B)),
+    ],
+    ids=["remove-first", "remove-last", "move", "insert"],
+)
+def test_a_field_table_goes_and_moves_with_its_comments(tmp_path: Path, ids: list[str], expected: str) -> None:
+    path = _write(tmp_path, COMMENTED)
+    fields = [Field(id=i, name=i.upper(), type="Symbol") for i in ids]
+    write_models(_model(*fields, sidebar=()), tmp_path)
+    assert path.read_text() == expected
+
+
 def test_locales_are_matched_by_code(tmp_path: Path) -> None:
     _write(tmp_path, 'format = 1\nid = "news"\nname = "News"\n')
     locales = tmp_path / "locales.toml"
