@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.declared import load_models, write_models
+from reconcile.declared import load_models, write_models, writer
 from reconcile.declared.editor import edit_text
 from reconcile.declared.writer import content_type_doc, locales_doc
 from reconcile.errors import ReconcileError
@@ -138,6 +138,25 @@ def test_a_field_table_goes_and_moves_with_its_comments(tmp_path: Path, ids: lis
     fields = [Field(id=i, name=i.upper(), type="Symbol") for i in ids]
     write_models(_model(*fields, sidebar=()), tmp_path)
     assert path.read_text() == expected
+
+
+def test_a_reordered_sidebar_is_replaced_whole(tmp_path: Path) -> None:
+    """Matching elements by value keeps their order; where the order is what changed, the list is rewritten."""
+    head = 'format = 1\nid = "news"\nname = "News"\n\n[editor_interface]\n'
+    path = _write(tmp_path, head + 'sidebar = [{ widgetId = "a" }, { widgetId = "b" }]  # two\n')
+    write_models(_model(sidebar=({"widgetId": "b"}, {"widgetId": "a"})), tmp_path)
+    assert path.read_text() == head + 'sidebar = [{ widgetId = "b" }, { widgetId = "a" }]  # two\n'
+
+
+def test_an_edit_that_does_not_read_back_as_the_model_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net: should the editor ever get a file wrong, the file stays as it was and the error says so."""
+    path = _write(tmp_path, 'format = 1\nid = "news"\nname = "News"  # hand-written\n')
+    monkeypatch.setattr(writer, "edit_text", lambda text, old, new, exact_lists: text)
+    with pytest.raises(ReconcileError, match="editing this model file in place did not give the live model"):
+        write_models(_model(Field(id="t", name="T", type="Symbol")), tmp_path)
+    assert path.read_text() == 'format = 1\nid = "news"\nname = "News"  # hand-written\n'
 
 
 def test_locales_are_matched_by_code(tmp_path: Path) -> None:
