@@ -159,6 +159,15 @@ def test_an_edit_that_does_not_read_back_as_the_model_writes_nothing(
     assert path.read_text() == 'format = 1\nid = "news"\nname = "News"  # hand-written\n'
 
 
+def test_the_first_field_goes_above_the_comment_block_of_the_editor_interface(tmp_path: Path) -> None:
+    head = 'format = 1\nid = "news"\nname = "News"\n\n'
+    path = _write(tmp_path, head + "# the sidebar\n[editor_interface]\nsidebar = []\n")
+    write_models(_model(Field(id="t", name="T", type="Symbol"), sidebar=()), tmp_path)
+    assert path.read_text() == (
+        head + '[[fields]]\nid = "t"\nname = "T"\ntype = "Symbol"\n\n# the sidebar\n[editor_interface]\nsidebar = []\n'
+    )
+
+
 def test_locales_are_matched_by_code(tmp_path: Path) -> None:
     _write(tmp_path, 'format = 1\nid = "news"\nname = "News"\n')
     locales = tmp_path / "locales.toml"
