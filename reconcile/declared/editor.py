@@ -190,6 +190,7 @@ def _insert_table(raw: Container, key: str, item: Table | AoT, at: int | None) -
     """Insert a table (or ``[[key]]`` tables) at index ``at``, or at the end: separated by a blank line."""
     first, last = (item.body[0], item.body[-1]) if isinstance(item, AoT) else (item, item)
     if at is not None:
+        _keep_lead_above(raw, at)
         _last_container(last).body.append((None, Whitespace("\n")))
         raw._insert_at(at, key, item)
         return
@@ -197,6 +198,26 @@ def _insert_table(raw: Container, key: str, item: Table | AoT, at: int | None) -
     if text and not text.endswith("\n\n"):
         first.trivia.indent = "\n" + first.trivia.indent
     raw.append(key, item)
+
+
+def _keep_lead_above(raw: Container, at: int) -> None:
+    """Move the comment block right above the table at index ``at`` of ``raw`` into its header's indent,
+    so that a table inserted before it does not come between the block and its header."""
+    body = raw.body
+    lead: list[Item] = []
+    start = at
+    while start > 0 and body[start - 1][0] is None and isinstance(body[start - 1][1], Comment | Null):
+        start -= 1
+        lead.insert(0, body[start][1])
+        body[start] = (None, Null())
+    previous = body[start - 1][1] if start > 0 else None
+    if not lead and isinstance(previous, Table | AoT):
+        last = previous.body[-1] if isinstance(previous, AoT) else previous
+        gap, lead = _take_trailer(last)
+        _last_container(last).body.extend((None, item) for item in gap)
+    table = body[at][1]
+    header = table.body[0] if isinstance(table, AoT) else table
+    header.trivia.indent = _text(lead) + header.trivia.indent
 
 
 def _identity(values: Any) -> str | None:

@@ -158,7 +158,8 @@ def _file_text(path: Path, new: Doc, doc_of: Callable[[str, Path], Doc]) -> str:
     """The text of ``path`` declaring ``new``: the file edited in place where it exists, else a new one.
 
     The edit is checked by reading it back: should the element-wise edit of a list not give the list's
-    order, that list is replaced whole; should that still differ (a bug), the file is written anew."""
+    order (a sidebar reordered), that list is replaced whole. Should that still differ (a bug), the file
+    is left alone and the error says so: a hand-written file is never silently rewritten."""
     if not path.exists():
         return document_text(new, _schema_line(path))
     try:
@@ -176,7 +177,11 @@ def _file_text(path: Path, new: Doc, doc_of: Callable[[str, Path], Doc]) -> str:
         edited = edit_text(text, old, new, exact_lists=exact_lists)
         if _declares(edited, path, new, doc_of):
             return whole[: len(whole) - len(text)] + edited  # a byte-order mark stays
-    return document_text(new, _schema_line(path))  # pragma: no cover - the read-back check is a safety net
+    raise ReconcileError(
+        f"{path}: editing this model file in place did not give the live model",
+        hint="this is a bug, please report it with the file; moving the file away and running the command"
+        " again writes it anew (without its comments)",
+    )
 
 
 def _declares(text: str, path: Path, doc: Doc, doc_of: Callable[[str, Path], Doc]) -> bool:
@@ -217,8 +222,11 @@ def _unreadable(path: Path, why: str) -> ReconcileError:
 def _schema_line(path: Path) -> str | None:
     """The ``#:schema`` line of a new file: the one its sibling files use, if they have one."""
     for sibling in sorted(path.parent.glob("*.toml")):
-        first = sibling.read_text(encoding="utf-8-sig").partition("\n")[0]
-        if is_model_file(sibling) and first.startswith("#:schema "):
+        if not (is_model_file(sibling) and sibling.is_file()):
+            continue
+        with sibling.open(encoding="utf-8-sig", errors="replace") as handle:
+            first = handle.readline().rstrip("\r\n")
+        if first.startswith("#:schema "):
             return first
     return None
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.declared import load_models, write_models
+from reconcile.declared import load_models, write_models, writer
 from reconcile.declared.editor import edit_text
 from reconcile.declared.writer import content_type_doc, locales_doc
 from reconcile.errors import ReconcileError
@@ -93,6 +93,79 @@ def test_line_ends_and_a_byte_order_mark_stay(tmp_path: Path, start: str, end: s
     path.write_bytes((start + end.join(lines) + end).encode())
     write_models(_model(Field(id="t", name="T", type="Symbol", required=True)), tmp_path)
     assert path.read_bytes() == (start + end.join([*lines, "required = true"]) + end).encode()
+
+
+COMMENTED = """\
+format = 1
+id = "news"
+name = "News"
+
+# ---- a ----
+[[fields]]
+id = "a"
+name = "A"
+type = "Symbol"
+# a note that belongs to a
+
+# ---- b ----
+[[fields]]
+id = "b"
+name = "B"
+type = "Symbol"
+
+[editor_interface]
+sidebar = []
+"""
+
+
+_A = '# ---- a ----\n[[fields]]\nid = "a"\nname = "A"\ntype = "Symbol"\n# a note that belongs to a\n'
+_B = '# ---- b ----\n[[fields]]\nid = "b"\nname = "B"\ntype = "Symbol"\n'
+_C = '[[fields]]\nid = "c"\nname = "C"\ntype = "Symbol"\n'
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        (["b"], COMMENTED.replace(_A + "\n", "")),
+        (["a"], COMMENTED.replace(_B + "\n", "")),
+        (["b", "a"], COMMENTED.replace(_A + "\n" + _B, _B + "\n" + _A)),
+        (["a", "c", "b"], COMMENTED.replace(_B, _C + "\n" + _B)),
+    ],
+    ids=["remove-first", "remove-last", "move", "insert"],
+)
+def test_a_field_table_goes_and_moves_with_its_comments(tmp_path: Path, ids: list[str], expected: str) -> None:
+    path = _write(tmp_path, COMMENTED)
+    fields = [Field(id=i, name=i.upper(), type="Symbol") for i in ids]
+    write_models(_model(*fields, sidebar=()), tmp_path)
+    assert path.read_text() == expected
+
+
+def test_a_reordered_sidebar_is_replaced_whole(tmp_path: Path) -> None:
+    """Matching elements by value keeps their order; where the order is what changed, the list is rewritten."""
+    head = 'format = 1\nid = "news"\nname = "News"\n\n[editor_interface]\n'
+    path = _write(tmp_path, head + 'sidebar = [{ widgetId = "a" }, { widgetId = "b" }]  # two\n')
+    write_models(_model(sidebar=({"widgetId": "b"}, {"widgetId": "a"})), tmp_path)
+    assert path.read_text() == head + 'sidebar = [{ widgetId = "b" }, { widgetId = "a" }]  # two\n'
+
+
+def test_an_edit_that_does_not_read_back_as_the_model_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net: should the editor ever get a file wrong, the file stays as it was and the error says so."""
+    path = _write(tmp_path, 'format = 1\nid = "news"\nname = "News"  # hand-written\n')
+    monkeypatch.setattr(writer, "edit_text", lambda text, old, new, exact_lists: text)
+    with pytest.raises(ReconcileError, match="editing this model file in place did not give the live model"):
+        write_models(_model(Field(id="t", name="T", type="Symbol")), tmp_path)
+    assert path.read_text() == 'format = 1\nid = "news"\nname = "News"  # hand-written\n'
+
+
+def test_the_first_field_goes_above_the_comment_block_of_the_editor_interface(tmp_path: Path) -> None:
+    head = 'format = 1\nid = "news"\nname = "News"\n\n'
+    path = _write(tmp_path, head + "# the sidebar\n[editor_interface]\nsidebar = []\n")
+    write_models(_model(Field(id="t", name="T", type="Symbol"), sidebar=()), tmp_path)
+    assert path.read_text() == (
+        head + '[[fields]]\nid = "t"\nname = "T"\ntype = "Symbol"\n\n# the sidebar\n[editor_interface]\nsidebar = []\n'
+    )
 
 
 def test_locales_are_matched_by_code(tmp_path: Path) -> None:
