@@ -23,6 +23,8 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+# store.py imports this module; this one reads store's helpers at call time (a cycle Python resolves).
+from reconcile.emulator import store as _store
 from reconcile.emulator.errors import CmaError, bad_request, not_found, validation_failed, version_mismatch
 
 if TYPE_CHECKING:
@@ -86,9 +88,7 @@ class EnvironmentAliases:
     # ------------------------------------------------------------------------------- endpoints
 
     def collection(self, space: str, query: Mapping[str, str]) -> Json:
-        from reconcile.emulator.store import page
-
-        return page([copy.deepcopy(body) for body in self._aliases(space).values()], query)
+        return _store.page([copy.deepcopy(body) for body in self._aliases(space).values()], query)
 
     def get(self, space: str, alias_id: str) -> Json:
         body = self._aliases(space).get(alias_id)
@@ -97,22 +97,18 @@ class EnvironmentAliases:
         return copy.deepcopy(body)
 
     def put(self, space: str, alias_id: str, body: Any, version: str | None) -> tuple[int, Json]:
-        from reconcile.emulator.store import check_version, link, user_link
-
         target = self._target(space, body)
-        aliases, now = self._aliases(space), self.store.clock.seconds()
-        existing = aliases.get(alias_id)
+        existing = self._aliases(space).get(alias_id)
         if existing is not None:
-            check_version(version, existing["sys"]["version"])
+            _store.check_version(version, existing["sys"]["version"])
             existing["environment"] = env_link(target)
-            existing["sys"].update(version=existing["sys"]["version"] + 1, updatedAt=now, updatedBy=user_link())
+            existing["sys"].update(version=existing["sys"]["version"] + 1, updatedAt=self.store.clock.seconds(),
+                                   updatedBy=_store.user_link())  # fmt: skip
             return 200, copy.deepcopy(existing)
         if version is not None:
             raise version_mismatch()  # an update of an alias that does not exist
         self._check_new(space, alias_id)
-        sys = {"id": alias_id, "type": "EnvironmentAlias", "version": 1, "space": link("Space", space),
-               "createdBy": user_link(), "createdAt": now, "updatedBy": user_link(), "updatedAt": now}  # fmt: skip
-        self._space(space).setdefault(FAMILY, {})[alias_id] = {"environment": env_link(target), "sys": sys}
+        self._space(space).setdefault(FAMILY, {})[alias_id] = self._new_body(space, alias_id, target)
         return 201, copy.deepcopy(self._aliases(space)[alias_id])
 
     def delete(self, space: str, alias_id: str) -> None:
@@ -166,8 +162,6 @@ class EnvironmentAliases:
     def opt_in(self, space: str, environment_id: str) -> None:
         """What the web app's opt-in does: the ``master`` environment becomes ``environment_id`` and a
         ``master`` alias points at it. Nothing happens when the space already has aliases."""
-        from reconcile.emulator.store import link, user_link
-
         if self.enabled(space):
             return
         envs = self._space(space)["environments"]
@@ -175,10 +169,13 @@ class EnvironmentAliases:
         renamed = self.store.environments.relinked(master, environment_id)
         renamed.update(name=environment_id, sys={**master["sys"], "id": environment_id}, ready_at=master["ready_at"])
         envs[environment_id] = renamed
-        now = self.store.clock.seconds()
-        sys = {"id": MASTER, "type": "EnvironmentAlias", "version": 1, "space": link("Space", space),
-               "createdBy": user_link(), "createdAt": now, "updatedBy": user_link(), "updatedAt": now}  # fmt: skip
-        self._space(space)[FAMILY] = {MASTER: {"environment": env_link(environment_id), "sys": sys}}
+        self._space(space)[FAMILY] = {MASTER: self._new_body(space, MASTER, environment_id)}
+
+    def _new_body(self, space: str, alias_id: str, env_id: str) -> Json:
+        now, user = self.store.clock.seconds(), _store.user_link()
+        sys = {"id": alias_id, "type": "EnvironmentAlias", "version": 1, "space": _store.link("Space", space),
+               "createdBy": user, "createdAt": now, "updatedBy": copy.deepcopy(user), "updatedAt": now}  # fmt: skip
+        return {"environment": env_link(env_id), "sys": sys}
 
     def environment_body(self, space: str, requested: str, body: Json) -> Json:
         """An environment's body as the API shows it: ``sys.aliases`` once the space has aliases; read

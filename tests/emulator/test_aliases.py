@@ -88,3 +88,21 @@ def test_environment_quota_refuses_one_more(aliased: Http) -> None:
 def test_space_without_aliases_answers_as_before(http: Http) -> None:
     assert http.request("GET", ALIASES).json()["total"] == 0
     assert "aliases" not in http.request("GET", f"{ENVS}/master").json()["sys"]
+
+
+def test_custom_aliases_are_created_deleted_and_limited_to_two(aliased: Http) -> None:
+    assert aliased.request("PUT", f"{ALIASES}/staging", target("main")).status_code == 201
+    assert aliased.request("PUT", f"{ALIASES}/preview", target("main")).status_code == 201
+    third = aliased.request("PUT", f"{ALIASES}/qa", target("main"))
+    assert third.status_code == 403 and third.json()["details"]["reasons"]
+    taken = aliased.request("PUT", f"{ALIASES}/main", target("main"))  # an environment's id
+    assert taken.status_code == 422
+    env = aliased.request("GET", f"{ENVS}/main").json()
+    assert {a["sys"]["id"] for a in env["sys"]["aliases"]} == {"master", "staging", "preview"}
+    assert aliased.request("DELETE", f"{ALIASES}/staging").status_code == 204
+    assert aliased.request("GET", f"{ALIASES}/staging").status_code == 404
+
+
+def test_a_space_that_did_not_opt_in_cannot_create_aliases(http: Http) -> None:
+    refused = http.request("PUT", f"{ALIASES}/staging", target("master"))
+    assert refused.status_code == 403
