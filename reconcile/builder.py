@@ -17,6 +17,7 @@ from typing import TypeVar
 from reconcile import locale_steps, steps
 from reconcile.changes import (
     Change,
+    ConvertField,
     CreateContentType,
     DeleteContentType,
     PublishContentType,
@@ -27,12 +28,15 @@ from reconcile.changes import (
     editor_interface_address,
     without_renames,
 )
+from reconcile.conversion_steps import convert_steps, temporary_field
+from reconcile.conversions import temporary_id
 from reconcile.interning import Interner
 from reconcile.kinds import PHASES, PhaseName, effects
 from reconcile.model import (
     ContentModel,
     ContentType,
     EditorInterface,
+    Entry,
     Field,
     LiveState,
     ResourceKind,
@@ -55,10 +59,14 @@ class _FieldFates:
     removed: set[str] = field(default_factory=set)
     #: Ids of fields whose type changes (removed, then re-added), in change order.
     replaced: list[str] = field(default_factory=list)
+    #: Ids of fields whose type changes keeping the values -> their change (see ``conversions``).
+    converted: dict[str, ConvertField] = field(default_factory=dict)
+    #: Converted field id -> the id of the temporary field of its new type.
+    temporary: dict[str, str] = field(default_factory=dict)
 
     def dooms(self, field_id: str) -> bool:
-        """Whether the live field ``field_id`` is removed or replaced."""
-        return field_id in self.removed or field_id in self.replaced
+        """Whether the live field ``field_id`` is removed or replaced (converted ones are replaced too)."""
+        return field_id in self.removed or field_id in self.replaced or field_id in self.converted
 
 
 def _field_fates(changes: Sequence[Change]) -> dict[str, _FieldFates]:
@@ -70,7 +78,18 @@ def _field_fates(changes: Sequence[Change]) -> dict[str, _FieldFates]:
             fates.setdefault(change.content_type_id, _FieldFates()).removed.add(change.before.id)
         elif isinstance(change, ReplaceField):
             fates.setdefault(change.content_type_id, _FieldFates()).replaced.append(change.before.id)
+        elif isinstance(change, ConvertField):
+            fates.setdefault(change.content_type_id, _FieldFates()).converted[change.before.id] = change
     return fates
+
+
+def _with_temporary_ids(fates: dict[str, _FieldFates], current: ContentModel, target: ContentModel) -> None:
+    """Name the temporary field of every converted field, clear of the live and the desired field ids."""
+    for ct_id, fate in fates.items():
+        taken = {f.id for f in current.content_types[ct_id].fields} | {f.id for f in target.content_types[ct_id].fields}
+        for field_id in fate.converted:
+            fate.temporary[field_id] = temporary_id(field_id, taken)
+            taken.add(fate.temporary[field_id])
 
 
 class PhaseBuilder:
@@ -84,6 +103,7 @@ class PhaseBuilder:
         changes: Sequence[Change],
         entry_counts: Mapping[str, int],
         run: Interner,
+        entries: Mapping[str, Sequence[Entry]] = {},
     ) -> None:
         self.live = live
         self.run = run
@@ -99,13 +119,16 @@ class PhaseBuilder:
         self.notes: list[str] = []
         self._where = effects(changes)
         self._fates = _field_fates(changes)
+        _with_temporary_ids(self._fates, current, target)
+        #: The entries of the content types whose field values convert, whole (``convert_entries``).
+        self.entries = entries
         self._touched: list[tuple[ResourceKind, str]] = []
         self._put: set[str] = set()  # content types this plan has already put and published
         # Content-type id -> ids of the live fields removed or replaced, in live order.
         self._doomed = {
             ct_id: [f.id for f in current.content_types[ct_id].fields if fates.dooms(f.id)]
             for ct_id, fates in sorted(self._fates.items())
-            if fates.removed or fates.replaced
+            if fates.removed or fates.replaced or fates.converted
         }
 
     def build(self) -> tuple[Phase, ...]:
@@ -113,6 +136,7 @@ class PhaseBuilder:
         builders: dict[PhaseName, Callable[[], list[Step]]] = {
             "locales": self._locale_steps,
             "content_types": self._content_type_steps,
+            "convert_entries": self._convert_steps,
             "omit_fields": self._omit_steps,
             "remove_fields": self._remove_steps,
             "editor_interfaces": self._editor_interface_steps,
@@ -255,11 +279,22 @@ class PhaseBuilder:
             display = held.display_field if held.display_field in {f.id for f in fields} else None
             body = held.model_copy(update={"fields": fields, "display_field": display})
             made += self._put_and_publish("remove_fields", body, f"remove fields of {ct_id}: {', '.join(doomed)}")
-            replaced = self._fates[ct_id].replaced
-            if replaced:
-                body = without_renames(self.target.content_types[ct_id])
-                description = f"re-add fields of {ct_id} with their new types: {', '.join(replaced)}"
+            fates = self._fates[ct_id]
+            if fates.replaced or fates.converted:
+                body = _renamed_from_temporary(without_renames(self.target.content_types[ct_id]), fates)
+                readded = [*fates.replaced, *(f"{fates.temporary[f]} -> {f}" for f in fates.converted)]
+                description = f"re-add fields of {ct_id} with their new types: {', '.join(readded)}"
                 made += self._put_and_publish("remove_fields", body, description)
+        return made
+
+    def _convert_steps(self) -> list[Step]:
+        """One ``put_entry`` per entry holding a value of a converted field: its values, with the converted
+        ones in the temporary fields; the content type holds both fields since phase 2."""
+        made: list[Step] = []
+        for ct_id, fates in self._fates.items():
+            if fates.converted:
+                renamed = {live: desired for desired, live in fates.renamed.items()}
+                made += convert_steps(self.entries.get(ct_id, ()), fates.converted, fates.temporary, renamed)
         return made
 
     # -- editor interfaces and deletes ---------------------------------------------------------
@@ -332,8 +367,12 @@ def _first_body(live_ct: ContentType, desired: ContentType, fates: _FieldFates) 
     live place."""
     live_by_id = {f.id: f for f in live_ct.fields}
     fields = [
-        live_by_id[f.id] if f.id in fates.replaced else _renamed(f, fates.renamed.get(f.id)) for f in desired.fields
+        live_by_id[f.id] if f.id in fates.replaced or f.id in fates.converted else _renamed(f, fates.renamed.get(f.id))
+        for f in desired.fields
     ]
+    for field_id in fates.converted:  # the temporary field of the new type, after the live one
+        fields.insert(fields.index(live_by_id[field_id]) + 1, temporary_field(fates.converted[field_id].after,
+                                                                              fates.temporary[field_id]))
     new_id = {old: new for new, old in fates.renamed.items()}
     present = [f.id for f in fields]
     for index, old in enumerate(live_ct.fields):
@@ -347,6 +386,16 @@ def _first_body(live_ct: ContentType, desired: ContentType, fates: _FieldFates) 
         fields.insert(position, old)
         present.insert(position, old.id)
     return desired.model_copy(update={"fields": tuple(fields), "unmanaged": live_ct.unmanaged})
+
+
+def _renamed_from_temporary(content_type: ContentType, fates: _FieldFates) -> ContentType:
+    """``content_type`` with each converted field renamed from its temporary field (an API ``newId``)."""
+    if not fates.converted:
+        return content_type
+    fields = tuple(
+        _renamed(f, fates.temporary.get(f.id)) if f.id in fates.converted else f for f in content_type.fields
+    )
+    return content_type.model_copy(update={"fields": fields})
 
 
 def _renamed(field: Field, source: str | None) -> Field:

@@ -12,6 +12,7 @@ from reconcile.addresses import Address, parse_address
 from reconcile.backend import Backend
 from reconcile.model import ContentModel, Entry, EntryState, JsonObject
 from reconcile.progress import Note, Progress
+from reconcile.steps import PutEntry
 from reconcile.wording import count
 
 EntriesByType = dict[str, list[Entry]]
@@ -199,6 +200,27 @@ def write_entry(backend: Backend, now: Entry, fields: JsonObject, state: EntrySt
     if now.state == "archived":
         version = backend.unarchive_entry(now.id, version).version
     return reach_state(backend, backend.put_entry(now.id, now.content_type_id, fields, version), state)
+
+
+def put_planned(backend: Backend, step: PutEntry) -> Entry:
+    """Carry out a plan's ``put_entry`` step: its values, at the version read at plan time, in its state."""
+    archived = step.version if step.state == "archived" else None
+    now = Entry(id=step.resource_id, content_type_id=step.content_type_id, version=step.version,
+                archived_version=archived)
+    return write_entry(backend, now, step.fields, step.state)
+
+
+def entries_differing(backend: Backend, written: Sequence[PutEntry]) -> list[str]:
+    """The ids of the entries whose live values or publish state differ from what ``written`` put there
+    (re-read in pages, only the content types written): a phase's verification."""
+    differing: list[str] = []
+    for ct_id in sorted({step.content_type_id for step in written}):
+        live = {e.id: e for e in backend.fetch_entries(ct_id)}
+        for step in (s for s in written if s.content_type_id == ct_id):
+            now = live.get(step.resource_id)
+            if now is None or now.fields != step.fields or now.state != step.state:
+                differing.append(step.resource_id)
+    return differing
 
 
 def reach_state(backend: Backend, entry: Entry, state: EntryState) -> Entry:

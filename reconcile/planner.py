@@ -44,7 +44,7 @@ from reconcile.changes import Change
 from reconcile.diff import diff, ignored_renames
 from reconcile.errors import ReconcileError
 from reconcile.interning import Interner
-from reconcile.model import ContentModel, LiveState
+from reconcile.model import ContentModel, Entry, LiveState
 from reconcile.plan import Plan
 
 
@@ -88,13 +88,17 @@ def plan_changes(
     allow_destroy: bool = False,
     allowed: Sequence[str] = (),
     entry_counts: Mapping[str, int] = {},
+    entries: Mapping[str, Sequence[Entry]] = {},
 ) -> Plan:
     """Plan the steps that make ``diffed``'s changes.
 
     ``allowed`` holds fnmatch patterns over change addresses whose destruction is allowed;
-    ``entry_counts`` maps destructive change addresses to the number of entries holding data there.
+    ``entry_counts`` maps destructive change addresses to the number of entries holding data there;
+    ``entries``: the whole entries of the content types whose field values convert, by content type
+    (without them a conversion writes no entry: a rollback or revert restores values from its snapshot).
     """
-    builder = PhaseBuilder(diffed.live, diffed.current, diffed.target, diffed.changes, entry_counts, diffed.run)
+    builder = PhaseBuilder(diffed.live, diffed.current, diffed.target, diffed.changes, entry_counts, diffed.run,
+                           entries)
     with diffed.run:
         phases = builder.build()
     all_changes = (*diffed.changes, *builder.publish_changes)

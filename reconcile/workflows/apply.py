@@ -10,6 +10,7 @@ from typing import Any
 
 from reconcile.backend import Backend, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.conversion_steps import converted_content_types
 from reconcile.entries import capture
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
@@ -145,7 +146,9 @@ def _pre_apply_snapshot(
     if renamed := {ct_id: pairs.values() for ct_id, pairs in renames(planned.plan).items()}:
         # renaming keeps the values; capture them anyway, so any later revert can restore them
         addresses = destructive_addresses(planned.plan.changes)
-        planned.entries = capture(backend, addresses, planned.live.model, renamed)
+        written = converted_content_types(planned.plan.changes)  # captured whole already: keep them
+        planned.entries = {**capture(backend, addresses, planned.live.model, renamed),
+                           **{ct: e for ct, e in planned.entries.items() if ct in written}}
     return store.create(target_name, "pre-apply", export(planned.raw, planned.entries), recorded)
 
 

@@ -37,7 +37,8 @@ def plan(
         snapshot = project.store.load(str(from_export), target.name)
         live = snapshot_state(snapshot)
         entries = by_type(entries_from_export(snapshot.export))
-        from_file, _ = plan_with_entries(live, declared.model, target, allow_destroy, lambda _: entries)
+        from_file, _ = plan_with_entries(live, declared.model, target, allow_destroy, lambda _: entries,
+                                         lambda content_types: {ct: entries.get(ct, []) for ct in content_types})
         recorded = snapshot.metadata  # a plain `contentful space export` has none: space and environment unknown
         space, environment = recorded.get("space"), recorded.get("environment")
         bound = from_file.bound(target.name, space if isinstance(space, str) else None,

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.config import TargetConfig
-from reconcile.entries import EntriesByType, capture, entry_counts
+from reconcile.conversion_steps import converted_content_types, lossy_counts, stale_entries
+from reconcile.entries import EntriesByType, capture, entry_counts, fetch_by_type
 from reconcile.errors import PolicyBlocked, ReconcileError, StalePlan
 from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, diff_models, plan_changes
+from reconcile.wording import count
 
 
 @dataclass
@@ -31,15 +33,21 @@ def plan_with_entries(
     target: TargetConfig,
     allow_destroy: bool,
     entries_at: Callable[[tuple[str, ...]], EntriesByType],
+    whole_of: Callable[[list[str]], EntriesByType] = lambda _: {},
 ) -> tuple[Plan, EntriesByType]:
     """The plan from ``live`` to ``desired`` under the target's policy, diffing once: ``entries_at`` gets the
-    addresses of the destructive changes and returns the entries there, whose data the plan counts."""
+    addresses of the destructive changes and returns the entries there, whose data the plan counts;
+    ``whole_of`` gets the content types whose values convert and returns all their entries, whole (the
+    plan writes them). Returns the plan and the entries its pre-apply snapshot keeps."""
     diffed = diff_models(live, desired)
     addresses = diffed.destructive_addresses
     entries = entries_at(addresses)
-    counts = entry_counts(addresses, entries)
-    plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts)
-    return plan, entries
+    converting = converted_content_types(diffed.changes)
+    whole = whole_of(converting) if converting else {}
+    counts = {**entry_counts(addresses, entries), **lossy_counts(diffed.changes, whole)}
+    plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts,
+                        entries=whole)
+    return plan, {**entries, **whole}
 
 
 def plan_against(backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool) -> Planned:
@@ -47,7 +55,8 @@ def plan_against(backend: Backend, desired: ContentModel, target: TargetConfig, 
     raw = backend.read_raw()
     live = parse_environment(raw)
     plan, entries = plan_with_entries(
-        live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model)
+        live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model),
+        lambda content_types: fetch_by_type(backend, content_types),
     )
     return Planned(plan, raw, live, entries)
 
@@ -57,7 +66,21 @@ def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planne
     raw = backend.read_raw()
     live = parse_environment(raw)
     check_not_stale(saved, live, source, target)
-    return Planned(saved, raw, live, capture(backend, destructive_addresses(saved.changes), live.model))
+    whole = fetch_by_type(backend, converted_content_types(saved.changes))
+    check_entries_not_stale(saved, whole, source, target)
+    return Planned(saved, raw, live, {**capture(backend, destructive_addresses(saved.changes), live.model), **whole})
+
+
+def check_entries_not_stale(saved: Plan, whole: EntriesByType, source: str, target: str) -> None:
+    """Refuse a saved plan whose converted entries changed since it was made (its values were computed
+    from the entries as they were then)."""
+    stale = stale_entries((s for phase in saved.phases for s in phase.steps), saved.changes, whole)
+    if stale:
+        shown = ", ".join(stale[:5]) + (", ..." if len(stale) > 5 else "")
+        raise StalePlan(
+            f"stale plan {source}: {count(len(stale), 'entry')} changed since the plan was made ({shown})",
+            hint=f"run `reconcile plan --target {target} --out FILE` again and review the new plan",
+        )
 
 
 def check_not_stale(saved: Plan, live: LiveState, source: str, target: str) -> None:

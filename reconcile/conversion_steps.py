@@ -1,0 +1,82 @@
+"""The steps of a conversion's ``convert_entries`` phase, and the temporary field it writes into.
+
+Pure: the entries were read at plan time (whole: all locales, version, publish state), the values are
+converted here (:mod:`reconcile.conversions`), and the plan carries them, so that apply writes exactly
+what the plan showed; an entry changed since makes its PUT fail with a version conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from reconcile.changes import Change, ConvertField
+from reconcile.conversions import convert_values, lossy_count
+from reconcile.model import Entry, Field
+from reconcile.steps import PutEntry, Step
+
+
+def temporary_field(after: Field, temporary_id: str) -> Field:
+    """The temporary field of the new type: the desired field under ``temporary_id``, not required (entries
+    without a value must stay publishable while both fields exist)."""
+    return after.model_copy(update={"id": temporary_id, "required": False, "renamed_from": None, "omitted": False})
+
+
+def convert_steps(
+    entries: Iterable[Entry],
+    converted: Mapping[str, ConvertField],
+    temporary: Mapping[str, str],
+    renamed: Mapping[str, str] = {},
+) -> list[PutEntry]:
+    """One ``put_entry`` per entry holding a value of a converted field (``converted``: live field id ->
+    its change), its converted values in the temporary field (``temporary``: live id -> temporary id).
+    The entries were read with the live field ids; the fields the plan renames (``renamed``: live id ->
+    new id) have their new id by then (phase 2 renames them)."""
+    made: list[PutEntry] = []
+    for entry in entries:
+        fields = {renamed.get(field_id, field_id): values for field_id, values in entry.fields.items()}
+        written: list[str] = []
+        for field_id, change in converted.items():
+            done = convert_values(entry, change.before, change.after)
+            if done is not None and done.values:
+                fields[temporary[field_id]] = done.values
+                written.append(field_id)
+        if written:
+            made.append(PutEntry(
+                resource_id=entry.id,
+                content_type_id=entry.content_type_id,
+                version=entry.version,
+                state=entry.state,
+                fields=fields,
+                description=f"convert {', '.join(written)} of entry {entry.id} ({entry.state})",
+            ))
+    return made
+
+
+def converted_content_types(changes: Iterable[Change]) -> list[str]:
+    """The content types whose field values a plan converts (their entries are read whole)."""
+    return sorted({c.content_type_id for c in changes if isinstance(c, ConvertField)})
+
+
+def lossy_counts(changes: Iterable[Change], entries: Mapping[str, Sequence[Entry]]) -> dict[str, int]:
+    """Per lossy conversion's address, the number of entries whose values lose data."""
+    return {
+        c.address: lossy_count(entries.get(c.content_type_id, ()), c.before, c.after)
+        for c in changes
+        if isinstance(c, ConvertField) and c.conversion == "lossy"
+    }
+
+
+def stale_entries(
+    steps: Iterable[Step], changes: Sequence[Change], entries: Mapping[str, Sequence[Entry]]
+) -> list[str]:
+    """The ids of the entries a saved plan's conversions no longer fit: written since the plan was made
+    (another version than its ``put_entry`` step's), gone, or now holding a value the plan does not convert."""
+    planned = {s.resource_id: s.version for s in steps if isinstance(s, PutEntry)}
+    converting = {c.before.id for c in changes if isinstance(c, ConvertField)}
+    stale = []
+    for entry in (e for ct_entries in entries.values() for e in ct_entries):
+        version = planned.pop(entry.id, None)
+        holds = any(entry.fields.get(field_id) for field_id in converting)
+        if (version is not None and version != entry.version) or (version is None and holds):
+            stale.append(entry.id)
+    return sorted([*stale, *planned])
