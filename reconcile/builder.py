@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from reconcile import locale_steps, steps
+from reconcile.addresses import parse_address
 from reconcile.changes import (
     Change,
     ConvertField,
@@ -38,6 +39,7 @@ from reconcile.model import (
     EditorInterface,
     Entry,
     Field,
+    JsonObject,
     LiveState,
     ResourceKind,
     ResourceMeta,
@@ -104,6 +106,7 @@ class PhaseBuilder:
         entry_counts: Mapping[str, int],
         run: Interner,
         entries: Mapping[str, Sequence[Entry]] = {},
+        filled: Mapping[str, Mapping[str, JsonObject]] = {},
     ) -> None:
         self.live = live
         self.run = run
@@ -120,8 +123,14 @@ class PhaseBuilder:
         self._where = effects(changes)
         self._fates = _field_fates(changes)
         _with_temporary_ids(self._fates, current, target)
-        #: The entries of the content types whose field values convert, whole (``convert_entries``).
+        #: The entries of the content types whose field values convert or fill, whole (``convert_entries``).
         self.entries = entries
+        #: Per content type, per field id: the values its fill computed (entry id -> locale -> value).
+        self.filled: dict[str, dict[str, Mapping[str, JsonObject]]] = {}
+        for address, by_entry in filled.items():
+            parsed = parse_address(address)
+            if parsed.field_id is not None:
+                self.filled.setdefault(parsed.ident, {})[parsed.field_id] = by_entry
         self._touched: list[tuple[ResourceKind, str]] = []
         self._put: set[str] = set()  # content types this plan has already put and published
         # Content-type id -> ids of the live fields removed or replaced, in live order.
@@ -291,10 +300,12 @@ class PhaseBuilder:
         """One ``put_entry`` per entry holding a value of a converted field: its values, with the converted
         ones in the temporary fields; the content type holds both fields since phase 2."""
         made: list[Step] = []
-        for ct_id, fates in self._fates.items():
-            if fates.converted:
+        for ct_id in sorted(set(self._fates) | set(self.filled)):
+            fates = self._fates.get(ct_id, _FieldFates())
+            if fates.converted or ct_id in self.filled:
                 renamed = {live: desired for desired, live in fates.renamed.items()}
-                made += convert_steps(self.entries.get(ct_id, ()), fates.converted, fates.temporary, renamed)
+                made += convert_steps(self.entries.get(ct_id, ()), fates.converted, fates.temporary, renamed,
+                                      self.filled.get(ct_id, {}))
         return made
 
     # -- editor interfaces and deletes ---------------------------------------------------------

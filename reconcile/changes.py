@@ -136,12 +136,13 @@ class ReplaceField(_FieldChange):
 
 class ConvertField(_FieldChange):
     """``type``, ``link_type`` or ``items`` type changed where the values convert
-    (:mod:`reconcile.conversions`): planned as an expand/contract that keeps them."""
+    (:mod:`reconcile.conversions`), or where a declared fill computes them (``fill``): planned as an
+    expand/contract that keeps them."""
 
     kind: Literal["ConvertField"] = "ConvertField"
     before: Field
     after: Field
-    conversion: Literal["lossless", "lossy"]
+    conversion: Literal["lossless", "lossy", "fill"]
 
 
 EditorInterfacePart = Literal["controls", "sidebar", "editors", "editorLayout", "groupControls"]

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from reconcile.changes import Change, ConvertField
 from reconcile.conversions import convert_values, lossy_count
-from reconcile.model import Entry, Field
+from reconcile.model import Entry, Field, JsonObject
+from reconcile.plan import Plan
 from reconcile.steps import PutEntry, Step
 
 
@@ -26,20 +27,32 @@ def convert_steps(
     converted: Mapping[str, ConvertField],
     temporary: Mapping[str, str],
     renamed: Mapping[str, str] = {},
+    filled: Mapping[str, Mapping[str, JsonObject]] = {},
 ) -> list[PutEntry]:
-    """One ``put_entry`` per entry holding a value of a converted field (``converted``: live field id ->
-    its change), its converted values in the temporary field (``temporary``: live id -> temporary id).
-    The entries were read with the live field ids; the fields the plan renames (``renamed``: live id ->
-    new id) have their new id by then (phase 2 renames them)."""
+    """One ``put_entry`` per entry whose values change: a converted field's values go into its temporary
+    field (``converted``: live field id -> its change; ``temporary``: live id -> temporary id); a filled
+    field's values (``filled``: field id -> entry id -> locale -> value, computed by its fill) replace the
+    conversion, or the field's values when its type stays. The entries were read with the live field ids;
+    the fields the plan renames (``renamed``: live id -> new id) have their new id by then (phase 2)."""
     made: list[PutEntry] = []
     for entry in entries:
         fields = {renamed.get(field_id, field_id): values for field_id, values in entry.fields.items()}
         written: list[str] = []
         for field_id, change in converted.items():
-            done = convert_values(entry, change.before, change.after)
+            done = None if field_id in filled else convert_values(entry, change.before, change.after)
             if done is not None and done.values:
                 fields[temporary[field_id]] = done.values
                 written.append(field_id)
+        for field_id, by_entry in filled.items():
+            values = by_entry.get(entry.id)
+            slot = temporary.get(field_id, field_id)
+            if values is None or (slot == field_id and values == fields.get(field_id, {})):
+                continue
+            if values:
+                fields[slot] = values
+            else:
+                fields.pop(slot, None)
+            written.append(field_id)
         if written:
             made.append(PutEntry(
                 resource_id=entry.id,
@@ -47,7 +60,8 @@ def convert_steps(
                 version=entry.version,
                 state=entry.state,
                 fields=fields,
-                description=f"convert {', '.join(written)} of entry {entry.id} ({entry.state})",
+                description=f"{'fill' if set(written) <= set(filled) else 'convert'} {', '.join(written)} "
+                            f"of entry {entry.id} ({entry.state})",
             ))
     return made
 
@@ -55,6 +69,12 @@ def convert_steps(
 def converted_content_types(changes: Iterable[Change]) -> list[str]:
     """The content types whose field values a plan converts (their entries are read whole)."""
     return sorted({c.content_type_id for c in changes if isinstance(c, ConvertField)})
+
+
+def written_content_types(plan: Plan) -> list[str]:
+    """The content types whose entries a plan writes (``put_entry`` steps) or whose values it converts."""
+    steps = {s.content_type_id for phase in plan.phases for s in phase.steps if isinstance(s, PutEntry)}
+    return sorted(steps | set(converted_content_types(plan.changes)))
 
 
 def lossy_counts(changes: Iterable[Change], entries: Mapping[str, Sequence[Entry]]) -> dict[str, int]:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from reconcile.changes import IMPACT_RANK, Change, ConvertField, MoveField, PublishContentType, RenameField
+from reconcile.changes import IMPACT_RANK, Change, ConvertField, ModifyField, MoveField, PublishContentType, RenameField
 from reconcile.conversions import loss
 from reconcile.kinds import Symbol, kind_of
 from reconcile.plan import Plan
@@ -58,15 +58,17 @@ def impact_marker(plan: Plan, change: Change) -> str:
         return ""
     parts: list[str] = [change.impact]
     if change.address in plan.entry_counts:
-        parts.append(_entries(plan.entry_counts[change.address], lose=isinstance(change, ConvertField)))
+        parts.append(_entries(plan.entry_counts[change.address], change))
     if change.address in plan.blocked:
         parts.append("BLOCKED")
     return "[" + ", ".join(parts) + "]"
 
 
-def _entries(n: int, *, lose: bool = False) -> str:
-    if lose:  # a lossy conversion: the entries whose values do not fit the new type
+def _entries(n: int, change: Change) -> str:
+    if isinstance(change, ConvertField):  # a lossy conversion: the entries whose values do not fit the new type
         return f"{n} entry loses data" if n == 1 else f"{n} entries lose data"
+    if isinstance(change, ModifyField):  # a tightened rule: the entries it leaves unpublishable
+        return f"{n} entry could no longer be published" if n == 1 else f"{n} entries could no longer be published"
     return f"{n} entry holds data" if n == 1 else f"{n} entries hold data"
 
 
@@ -75,7 +77,7 @@ def headline_note(change: Change) -> str:
     if isinstance(change, RenameField):
         return f"(renamed from {change.before.id})"
     if isinstance(change, ConvertField):
-        return f"({loss(change.before, change.after)})"
+        return "(values from its fill)" if change.conversion == "fill" else f"({loss(change.before, change.after)})"
     if isinstance(change, MoveField):
         return f"(moved from position {change.position_before + 1} to {change.position_after + 1})"
     if isinstance(change, PublishContentType):

@@ -10,10 +10,11 @@ from typing import Any
 
 from reconcile.backend import Backend, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
-from reconcile.conversion_steps import converted_content_types
+from reconcile.conversion_steps import written_content_types
 from reconcile.entries import capture
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
+from reconcile.fills import load_fills
 from reconcile.interrupts import RunSignals
 from reconcile.journal import Finish, Journal, Start, journal_of
 from reconcile.normalize import fingerprint
@@ -69,16 +70,17 @@ def apply(
     """Converge the target to the models (or to a saved plan), safely."""
     target = project.config.target(target_name)
     saved = load_plan_file(plan_file) if plan_file is not None else None
-    desired = None if saved is not None else validate_models(project).model
+    declared = None if saved is not None else validate_models(project)
     unchecked = check_target(saved, str(plan_file), target.name) if saved is not None else None
     warnings = unfinished_warnings(project, target) + ([unchecked] if unchecked else [])
     with locked(project, target, "apply") as signals, open_target(target) as opened:
-        if desired is None:
+        if declared is None:
             assert saved is not None
             check_environment(saved, str(plan_file), target.name, opened.space_id, opened.environment_id)
             planned = replanned(opened.backend, saved, str(plan_file), target.name)
         else:
-            planned = plan_against(opened.backend, desired, target, allow_destroy)
+            planned = plan_against(opened.backend, declared.model, target, allow_destroy,
+                                   load_fills(declared, project.root))
         planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id)
         outcome = ApplyOutcome(planned.plan, warnings=warnings)
         # `confirm` shows the plan; it asks only when there is something allowed to apply.
@@ -146,7 +148,7 @@ def _pre_apply_snapshot(
     if renamed := {ct_id: pairs.values() for ct_id, pairs in renames(planned.plan).items()}:
         # renaming keeps the values; capture them anyway, so any later revert can restore them
         addresses = destructive_addresses(planned.plan.changes)
-        written = converted_content_types(planned.plan.changes)  # captured whole already: keep them
+        written = written_content_types(planned.plan)  # captured whole already: keep them
         planned.entries = {**capture(backend, addresses, planned.live.model, renamed),
                            **{ct: e for ct, e in planned.entries.items() if ct in written}}
     return store.create(target_name, "pre-apply", export(planned.raw, planned.entries), recorded)

@@ -8,6 +8,7 @@ from pathlib import Path
 from reconcile.backend import entries_from_export
 from reconcile.entries import by_type
 from reconcile.errors import ReconcileError
+from reconcile.fills import load_fills
 from reconcile.fsio import atomic_write
 from reconcile.plan import Plan
 from reconcile.targets import open_target
@@ -45,7 +46,8 @@ def plan(
                                 environment if isinstance(environment, str) else None)
         return PlanOutcome(bound, warnings)
     with open_target(target) as opened:
-        planned = plan_against(opened.backend, declared.model, target, allow_destroy)
+        planned = plan_against(opened.backend, declared.model, target, allow_destroy,
+                               load_fills(declared, project.root))
     return PlanOutcome(planned.plan.bound(target.name, opened.space_id, opened.environment_id), warnings)
 
 

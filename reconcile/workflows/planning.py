@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.config import TargetConfig
-from reconcile.conversion_steps import converted_content_types, lossy_counts, stale_entries
+from reconcile.conversion_steps import converted_content_types, lossy_counts, stale_entries, written_content_types
 from reconcile.entries import EntriesByType, capture, entry_counts, fetch_by_type
 from reconcile.errors import PolicyBlocked, ReconcileError, StalePlan
+from reconcile.fills import LoadedFill
 from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
-from reconcile.planner import destructive_addresses, diff_models, plan_changes
+from reconcile.planner import default_locale, destructive_addresses, diff_models, plan_changes
+from reconcile.publishability import tightened, with_unpublishable
 from reconcile.wording import count
+from reconcile.workflows.filling import run_fills, triggered
 
 
 @dataclass
@@ -34,29 +37,43 @@ def plan_with_entries(
     allow_destroy: bool,
     entries_at: Callable[[tuple[str, ...]], EntriesByType],
     whole_of: Callable[[list[str]], EntriesByType] = lambda _: {},
+    fills: Mapping[str, LoadedFill] = {},
 ) -> tuple[Plan, EntriesByType]:
     """The plan from ``live`` to ``desired`` under the target's policy, diffing once: ``entries_at`` gets the
     addresses of the destructive changes and returns the entries there, whose data the plan counts;
-    ``whole_of`` gets the content types whose values convert and returns all their entries, whole (the
-    plan writes them). Returns the plan and the entries its pre-apply snapshot keeps."""
+    ``whole_of`` gets the content types whose values convert or whose rules tighten and returns all their
+    entries, whole (the plan writes the former; a tightened rule that leaves entries unpublishable is
+    destructive, docs/transforms.md). Returns the plan and the entries its pre-apply snapshot keeps."""
     diffed = diff_models(live, desired)
+    filling = {c.content_type_id for c in triggered(diffed.changes, fills)}
+    checked = {c.content_type_id for c in tightened(diffed.changes)} | set(converted_content_types(diffed.changes))
+    whole = whole_of(sorted(checked | filling)) if checked | filling else {}
+    locale = default_locale(live.model) or "en-US"
+    filled = run_fills(diffed.changes, fills, whole, live.model, locale)
+    repaired = set(filled.values) - set(filled.failed)
+    changes, unpublishable, notes = with_unpublishable(filled.changes, whole, locale, repaired)
+    diffed = replace(diffed, changes=changes)
     addresses = diffed.destructive_addresses
     entries = entries_at(addresses)
-    converting = converted_content_types(diffed.changes)
-    whole = whole_of(converting) if converting else {}
-    counts = {**entry_counts(addresses, entries), **lossy_counts(diffed.changes, whole)}
+    counts = {**entry_counts(addresses, entries), **lossy_counts(changes, whole), **unpublishable}
+    written = {ct_id: whole[ct_id] for ct_id in {*converted_content_types(changes), *filling} if ct_id in whole}
     plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts,
-                        entries=whole)
-    return plan, {**entries, **whole}
+                        entries=written, filled=filled.values)
+    extra = {"notes": (*plan.notes, *filled.notes, *notes), "blocked": (*plan.blocked, *filled.failed)}
+    return plan.model_copy(update=extra), {**entries, **written}
 
 
-def plan_against(backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool) -> Planned:
-    """Read the live environment, capture the entries the destructive changes touch, and plan."""
+def plan_against(
+    backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool,
+    fills: Mapping[str, LoadedFill] = {},
+) -> Planned:
+    """Read the live environment, capture the entries the destructive changes touch, run the fills the
+    changes trigger, and plan."""
     raw = backend.read_raw()
     live = parse_environment(raw)
     plan, entries = plan_with_entries(
         live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model),
-        lambda content_types: fetch_by_type(backend, content_types),
+        lambda content_types: fetch_by_type(backend, content_types), fills,
     )
     return Planned(plan, raw, live, entries)
 
@@ -66,7 +83,7 @@ def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planne
     raw = backend.read_raw()
     live = parse_environment(raw)
     check_not_stale(saved, live, source, target)
-    whole = fetch_by_type(backend, converted_content_types(saved.changes))
+    whole = fetch_by_type(backend, written_content_types(saved))
     check_entries_not_stale(saved, whole, source, target)
     return Planned(saved, raw, live, {**capture(backend, destructive_addresses(saved.changes), live.model), **whole})
 

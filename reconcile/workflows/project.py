@@ -10,6 +10,7 @@ from pathlib import Path
 from reconcile.config import Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, read_models, sort_problems
 from reconcile.errors import InputError
+from reconcile.fills import read_fills
 from reconcile.interrupts import RunSignals
 from reconcile.journal import find_unfinished
 from reconcile.lock import ApplyLock, break_lock
@@ -29,6 +30,11 @@ class Project:
     def store(self) -> SnapshotStore:
         return SnapshotStore(self.config.snapshots_dir)
 
+    @property
+    def root(self) -> Path:
+        """The project directory (of ``reconcile.toml``): declared fills' paths start there."""
+        return self.config.project_dir
+
     def lock_path(self, target: TargetConfig) -> Path:
         return self.config.state_dir / "locks" / f"{target.name}.lock"
 
@@ -42,7 +48,7 @@ def validate_models(project: Project) -> DeclaredModel:
     """Read and check the model files offline; every problem at once, before any request: the rules check
     whatever did read even when other parts did not, so one run shows the shape and the rule problems."""
     declared, read_problems = read_models(project.models_dir)
-    problems = sort_problems([*read_problems, *validate(declared)])
+    problems = sort_problems([*read_problems, *validate(declared), *read_fills(declared, project.root)[1]])
     if problems:
         summary = f"{count(len(problems), 'problem')} in the models under {project.models_dir}"
         raise InputError(problems, summary=summary)

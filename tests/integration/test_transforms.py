@@ -5,6 +5,7 @@ entries written in their publish state; then `reconcile plan` and `reconcile app
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ def seed(workspace: Workspace, name: str) -> dict[str, Entry]:
         if item["state"] == "changed":
             b.put_entry(item["id"], item["content_type"], item["fields"], written.version)
     workspace.use_models(SCENARIOS / name / "after")
+    if (SCENARIOS / name / "transforms").is_dir():
+        shutil.copytree(SCENARIOS / name / "transforms", workspace.root / "transforms", dirs_exist_ok=True)
     return {e.id: e for e in b.fetch_entries()}
 
 
@@ -106,3 +109,77 @@ def test_a_saved_plan_is_stale_once_a_converted_entry_changed(workspace: Workspa
     b.put_entry("alan", "author", {"name": {"en-US": "A. M. Turing"}}, alan.version)
     code, _, err = cli(workspace, "apply", str(saved), "--auto-approve")
     assert code != OK and "stale plan" in err and "alan" in err
+
+
+def test_a_tightened_size_counts_and_names_the_entries_it_invalidates(workspace: Workspace) -> None:
+    seed(workspace, "tightened-size")
+    code, out, _ = cli(workspace, "plan")
+    assert code == BLOCKED, out
+    assert "content_types.author.fields.name  modify field  [destructive, 2 entries could no longer be published" in out
+    assert "2 entries could no longer be published: grace (en-US: size 12 outside ..5); alan (" in out
+    workspace.use_models(SCENARIOS / "tightened-size" / "before")
+    assert cli(workspace, "plan")[0] == OK
+
+
+def test_a_fill_splits_a_full_name_and_each_entry_keeps_its_state(workspace: Workspace) -> None:
+    before = seed(workspace, "fill-first-name")
+    code, out, _ = cli(workspace, "plan")
+    assert code == CHANGES, out
+    assert ("content_types.person.fields.firstName: fill transforms/people.py:first_name: 3 entries changed, "
+            "1 unchanged, 0 failures") in out
+    workspace.emulator.clear_log()
+    code, out, err = cli(workspace, "apply", "--auto-approve")
+    assert code == OK, out + err
+    after = entries(workspace)
+    assert values(after, "firstName") == {"ada": {"en-US": "Ada"}, "grace": {"en-US": "Grace"},
+                                          "alan": {"en-US": "Alan"}, "nobody": None}
+    assert values(after, "fullName") == values(before, "fullName")
+    assert states(after) == states(before)
+    writes = sorted(r.path.rsplit("/entries/", 1)[1] for r in workspace.emulator.request_log
+                    if "/entries/" in r.path and r.method != "GET")
+    assert writes == ["ada", "ada/published", "alan", "grace"]  # one PUT per changed entry, one publish
+    assert cli(workspace, "plan")[0] == OK  # the fill ran once, with its change
+    code, out, err = cli(workspace, "revert", "latest", "--auto-approve")
+    assert code == OK, out + err
+    assert values(entries(workspace), "firstName") == dict.fromkeys(before)
+    assert states(entries(workspace)) == states(before)
+
+
+def test_a_fill_that_raises_on_one_entry_blocks_the_plan_naming_it(workspace: Workspace) -> None:
+    seed(workspace, "fill-first-name")
+    backend(workspace).put_entry("plato", "person", {"fullName": {"en-US": "Plato"}}, None)
+    code, out, _ = cli(workspace, "plan")
+    assert code == BLOCKED, out
+    assert "3 entries changed, 1 unchanged, 1 failure: plato (ValueError: no space in 'Plato')" in out
+    code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
+    assert code == BLOCKED and "firstName" in err
+    assert values(entries(workspace), "firstName") == dict.fromkeys(["ada", "grace", "alan", "nobody", "plato"])
+
+
+def test_a_fill_naming_no_function_is_an_offline_error(workspace: Workspace) -> None:
+    seed(workspace, "fill-first-name")
+    (workspace.root / "transforms" / "people.py").write_text("def last_name(fields, locale):\n    return None\n")
+    code, _, err = cli(workspace, "validate")
+    assert code == 1
+    assert "content_types/person.toml" in err and "fill file transforms/people.py has no function first_name" in err
+    (workspace.root / "transforms" / "people.py").unlink()
+    assert "fill file transforms/people.py does not exist" in cli(workspace, "validate")[2]
+    (workspace.root / "transforms" / "people.py").write_text("import nowhere_to_be_found\n")
+    assert "does not import: ModuleNotFoundError" in cli(workspace, "validate")[2]
+
+
+def test_a_fill_on_a_tightened_field_repairs_its_values(workspace: Workspace) -> None:
+    before = seed(workspace, "tightened-size")
+    model = workspace.models / "content_types" / "author.toml"
+    model.write_text(model.read_text() + 'fill = "transforms/short.py:short"\n')
+    (workspace.root / "transforms").mkdir()
+    (workspace.root / "transforms" / "short.py").write_text(
+        "def short(fields, locale):\n    return fields['name'][locale][:5]\n")
+    code, out, _ = cli(workspace, "plan")
+    assert code == CHANGES, out
+    assert "fill transforms/short.py:short: 2 entries changed, 1 unchanged, 0 failures" in out
+    assert "could no longer be published" not in out
+    assert cli(workspace, "apply", "--auto-approve")[0] == OK
+    after = entries(workspace)
+    assert values(after, "name") == {"ada": {"en-US": "Ada"}, "grace": {"en-US": "Grace"}, "alan": {"en-US": "Alan "}}
+    assert states(after) == states(before)
