@@ -15,6 +15,9 @@ from reconcile.model import Entry, Field, JsonObject
 from reconcile.plan import Plan
 from reconcile.steps import PutEntry, Step
 
+#: Appended to a field address in ``Plan.blocked`` when that field's fill failed: no policy unblocks it.
+FILL_FAILED = "#fill-failed"
+
 
 def temporary_field(after: Field, temporary_id: str) -> Field:
     """The temporary field of the new type: the desired field under ``temporary_id``, not required (entries

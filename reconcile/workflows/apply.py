@@ -33,6 +33,7 @@ from reconcile.workflows.planning import (
     check_target,
     plan_against,
     refuse_blocked,
+    refuse_failed_fills,
     replanned,
 )
 from reconcile.workflows.project import Project, locked, unfinished_warnings, validate_models
@@ -87,6 +88,7 @@ def apply(
         if not confirm(planned.plan):
             outcome.declined = True
             return outcome
+        refuse_failed_fills(planned.plan)
         if not (saved is not None and allow_destroy):  # --allow-destroy given with a saved plan unblocks it
             refuse_blocked(planned.plan)
         if planned.plan.is_empty:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconcile.changes import AddField, Change, ConvertField, ModifyField, RenameField, ReplaceField
+from reconcile.conversion_steps import FILL_FAILED
 from reconcile.fills import LoadedFill, locales_of, report, run_fill
 from reconcile.model import ContentModel, Entry
 
@@ -69,5 +70,5 @@ def run_fills(
         filled.values[address] = run.values
         filled.notes.append(report(address, fills[address].spec, run))
         if run.failures:
-            filled.failed.append(address)
+            filled.failed.append(address + FILL_FAILED)
     return filled

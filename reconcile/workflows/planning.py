@@ -7,7 +7,13 @@ from dataclasses import dataclass, replace
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.config import TargetConfig
-from reconcile.conversion_steps import converted_content_types, lossy_counts, stale_entries, written_content_types
+from reconcile.conversion_steps import (
+    FILL_FAILED,
+    converted_content_types,
+    lossy_counts,
+    stale_entries,
+    written_content_types,
+)
 from reconcile.entries import EntriesByType, capture, entry_counts, fetch_by_type
 from reconcile.errors import PolicyBlocked, ReconcileError, StalePlan
 from reconcile.fills import LoadedFill
@@ -50,7 +56,7 @@ def plan_with_entries(
     whole = whole_of(sorted(checked | filling)) if checked | filling else {}
     locale = default_locale(live.model) or "en-US"
     filled = run_fills(diffed.changes, fills, whole, live.model, locale)
-    repaired = set(filled.values) - set(filled.failed)
+    repaired = set(filled.values) - {failed.removesuffix(FILL_FAILED) for failed in filled.failed}
     changes, unpublishable, notes = with_unpublishable(filled.changes, whole, locale, repaired)
     diffed = replace(diffed, changes=changes)
     addresses = diffed.destructive_addresses
@@ -150,7 +156,18 @@ def _refuse(saved: Plan, source: str, here: str, target: str) -> None:
     )
 
 
+def refuse_failed_fills(plan: Plan) -> None:
+    """Refuse a plan in which a declared fill failed (whatever the destroy policy says)."""
+    failed = [b.removesuffix(FILL_FAILED) for b in plan.blocked if b.endswith(FILL_FAILED)]
+    if failed:
+        raise PolicyBlocked(
+            "a declared fill failed on some entries: " + ", ".join(failed),
+            hint="the plan's notes name the entries and why; fix the fill (or those entries) and plan again",
+        )
+
+
 def refuse_blocked(plan: Plan) -> None:
+    refuse_failed_fills(plan)
     if plan.is_blocked:
         raise PolicyBlocked(
             "the plan destroys data that is not allowed: " + ", ".join(plan.blocked),

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from reconcile import workflows
@@ -151,9 +152,32 @@ def test_a_fill_that_raises_on_one_entry_blocks_the_plan_naming_it(workspace: Wo
     code, out, _ = cli(workspace, "plan")
     assert code == BLOCKED, out
     assert "3 entries changed, 1 unchanged, 1 failure: plato (ValueError: no space in 'Plato')" in out
+    assert "Blocked: a declared fill failed (see the notes):\n  - content_types.person.fields.firstName" in out
     code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
-    assert code == BLOCKED and "firstName" in err
+    assert code == BLOCKED and "a declared fill failed on some entries: content_types.person.fields.firstName" in err
+    saved = workspace.root / "plan.json"
+    assert cli(workspace, "plan", "--out", str(saved))[0] == BLOCKED
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve", "--allow-destroy")
+    assert code == BLOCKED and "a declared fill failed" in err  # no policy unblocks a failed fill
     assert values(entries(workspace), "firstName") == dict.fromkeys(["ada", "grace", "alan", "nobody", "plato"])
+
+
+def test_a_slow_fill_and_a_rejected_value_count_as_failures(workspace: Workspace,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(workspace, "fill-first-name")
+    monkeypatch.setattr("reconcile.fills.TIME_LIMIT", 0.5)
+    (workspace.root / "transforms" / "people.py").write_text(
+        "import time\n"
+        "def first_name(fields, locale):\n"
+        "    full = fields.get('fullName', {}).get(locale)\n"
+        "    if full == 'Grace Hopper':\n"
+        "        time.sleep(3)\n"
+        "    return 42 if full == 'Alan Turing' else (full or '').split(' ')[0] or None\n")
+    code, out, _ = cli(workspace, "plan")
+    assert code == BLOCKED, out
+    assert "1 entry changed, 1 unchanged, 2 failures: " in out
+    assert "grace (TimeoutError: took longer than 0.5 s)" in out
+    assert "alan (rejected value: en-US: 42 is not a Symbol value)" in out
 
 
 def test_a_fill_naming_no_function_is_an_offline_error(workspace: Workspace) -> None:
