@@ -247,16 +247,11 @@ def _convert_change(ct_id: str, before: Field, after: Field, converts: Conversio
     same_json = before.type in ("Symbol", "Text") and after.type in ("Symbol", "Text")
     same_json = same_json or (before.type in ("Integer", "Number") and after.type in ("Integer", "Number"))
     impact: Impact = "destructive" if converts == "lossy" else ("safe" if same_json else "breaking")
-    return ConvertField(
-        address=field_address(ct_id, after.id),
-        content_type_id=ct_id,
-        field_id=after.id,
-        before=before,
-        after=after,
-        paths=tuple(leaf_paths(document(before), document(after))),
-        impact=impact,
-        conversion=converts,
-    )
+    replaced = _field_change(ReplaceField, ct_id, before, after, impact)
+    return ConvertField(**{key: getattr(replaced, key) for key in _FIELD_CHANGE_KEYS}, conversion=converts)
+
+
+_FIELD_CHANGE_KEYS = ("address", "content_type_id", "field_id", "before", "after", "paths", "impact")
 
 
 def _field_change(

@@ -37,8 +37,7 @@ def _retyped(change: Change) -> Change:
     """A type change without a conversion whose values a fill computes: kept data, not a replacement."""
     if not isinstance(change, ReplaceField):
         return change
-    return ConvertField(address=change.address, content_type_id=change.content_type_id, field_id=change.field_id,
-                        before=change.before, after=change.after, paths=change.paths, impact="breaking",
+    return ConvertField(**change.model_dump(exclude={"kind", "impact"}, round_trip=True), impact="breaking",
                         conversion="fill")
 
 

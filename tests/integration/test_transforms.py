@@ -207,3 +207,24 @@ def test_a_fill_on_a_tightened_field_repairs_its_values(workspace: Workspace) ->
     after = entries(workspace)
     assert values(after, "name") == {"ada": {"en-US": "Ada"}, "grace": {"en-US": "Grace"}, "alan": {"en-US": "Alan "}}
     assert states(after) == states(before)
+
+
+def test_a_fill_keeps_data_through_a_type_change_with_no_conversion(workspace: Workspace) -> None:
+    before = seed(workspace, "symbol-to-text")
+    model = workspace.models / "content_types" / "author.toml"
+    retyped = 'type = "Boolean"\nfill = "transforms/adult.py:adult"'
+    model.write_text(model.read_text().replace('type = "Integer"', retyped))
+    (workspace.root / "transforms").mkdir()
+    (workspace.root / "transforms" / "adult.py").write_text(
+        "def adult(fields, locale):\n    age = fields.get('age', {}).get(locale)\n"
+        "    return None if age is None else age >= 18\n")
+    code, out, _ = cli(workspace, "plan")
+    assert code == CHANGES, out  # not a destructive replacement: the fill keeps the data
+    assert "content_types.author.fields.age  convert field (type change)  (values from its fill)" in out
+    assert cli(workspace, "apply", "--auto-approve")[0] == OK
+    after = entries(workspace)
+    assert values(after, "age") == {"ada": {"en-US": True}, "grace": {"en-US": True}, "alan": None,
+                                    "nameless": {"en-US": False}}
+    assert states(after) == states(before)
+    assert cli(workspace, "revert", "latest", "--auto-approve")[0] == OK
+    assert values(entries(workspace), "age") == values(before, "age")
