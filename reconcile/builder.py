@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from reconcile import locale_steps, steps
-from reconcile.addresses import parse_address
 from reconcile.changes import (
     Change,
     ConvertField,
@@ -29,8 +28,13 @@ from reconcile.changes import (
     editor_interface_address,
     without_renames,
 )
-from reconcile.conversion_steps import convert_steps, temporary_field
-from reconcile.conversions import temporary_id
+from reconcile.conversion_steps import (
+    convert_steps,
+    filled_by_content_type,
+    renamed_from_temporary,
+    temporary_field,
+    temporary_ids,
+)
 from reconcile.interning import Interner
 from reconcile.kinds import PHASES, PhaseName, effects
 from reconcile.model import (
@@ -85,15 +89,6 @@ def _field_fates(changes: Sequence[Change]) -> dict[str, _FieldFates]:
     return fates
 
 
-def _with_temporary_ids(fates: dict[str, _FieldFates], current: ContentModel, target: ContentModel) -> None:
-    """Name the temporary field of every converted field, clear of the live and the desired field ids."""
-    for ct_id, fate in fates.items():
-        taken = {f.id for f in current.content_types[ct_id].fields} | {f.id for f in target.content_types[ct_id].fields}
-        for field_id in fate.converted:
-            fate.temporary[field_id] = temporary_id(field_id, taken)
-            taken.add(fate.temporary[field_id])
-
-
 class PhaseBuilder:
     """Walks the phases in order, keeping the model the environment holds after each step."""
 
@@ -122,15 +117,12 @@ class PhaseBuilder:
         self.notes: list[str] = []
         self._where = effects(changes)
         self._fates = _field_fates(changes)
-        _with_temporary_ids(self._fates, current, target)
+        for ct_id, fate in self._fates.items():
+            fate.temporary = temporary_ids(fate.converted, current.content_types[ct_id], target.content_types[ct_id])
         #: The entries of the content types whose field values convert or fill, whole (``convert_entries``).
         self.entries = entries
         #: Per content type, per field id: the values its fill computed (entry id -> locale -> value).
-        self.filled: dict[str, dict[str, Mapping[str, JsonObject]]] = {}
-        for address, by_entry in filled.items():
-            parsed = parse_address(address)
-            if parsed.field_id is not None:
-                self.filled.setdefault(parsed.ident, {})[parsed.field_id] = by_entry
+        self.filled = filled_by_content_type(filled)
         self._touched: list[tuple[ResourceKind, str]] = []
         self._put: set[str] = set()  # content types this plan has already put and published
         # Content-type id -> ids of the live fields removed or replaced, in live order.
@@ -290,7 +282,7 @@ class PhaseBuilder:
             made += self._put_and_publish("remove_fields", body, f"remove fields of {ct_id}: {', '.join(doomed)}")
             fates = self._fates[ct_id]
             if fates.replaced or fates.converted:
-                body = _renamed_from_temporary(without_renames(self.target.content_types[ct_id]), fates)
+                body = renamed_from_temporary(without_renames(self.target.content_types[ct_id]), fates.temporary)
                 readded = [*fates.replaced, *(f"{fates.temporary[f]} -> {f}" for f in fates.converted)]
                 description = f"re-add fields of {ct_id} with their new types: {', '.join(readded)}"
                 made += self._put_and_publish("remove_fields", body, description)
@@ -397,16 +389,6 @@ def _first_body(live_ct: ContentType, desired: ContentType, fates: _FieldFates) 
         fields.insert(position, old)
         present.insert(position, old.id)
     return desired.model_copy(update={"fields": tuple(fields), "unmanaged": live_ct.unmanaged})
-
-
-def _renamed_from_temporary(content_type: ContentType, fates: _FieldFates) -> ContentType:
-    """``content_type`` with each converted field renamed from its temporary field (an API ``newId``)."""
-    if not fates.converted:
-        return content_type
-    fields = tuple(
-        _renamed(f, fates.temporary.get(f.id)) if f.id in fates.converted else f for f in content_type.fields
-    )
-    return content_type.model_copy(update={"fields": fields})
 
 
 def _renamed(field: Field, source: str | None) -> Field:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from reconcile.addresses import parse_address
 from reconcile.changes import Change, ConvertField
-from reconcile.conversions import convert_values, lossy_count
-from reconcile.model import Entry, Field, JsonObject
+from reconcile.conversions import convert_values, lossy_count, temporary_id
+from reconcile.model import ContentType, Entry, Field, JsonObject
 from reconcile.plan import Plan
 from reconcile.steps import PutEntry, Step
 
@@ -23,6 +24,38 @@ def temporary_field(after: Field, temporary_id: str) -> Field:
     """The temporary field of the new type: the desired field under ``temporary_id``, not required (entries
     without a value must stay publishable while both fields exist)."""
     return after.model_copy(update={"id": temporary_id, "required": False, "renamed_from": None, "omitted": False})
+
+
+def temporary_ids(converted: Iterable[str], live: ContentType, desired: ContentType) -> dict[str, str]:
+    """The id of the temporary field of every converted field, clear of the live and the desired field ids."""
+    taken = {f.id for f in live.fields} | {f.id for f in desired.fields}
+    named: dict[str, str] = {}
+    for field_id in converted:
+        named[field_id] = temporary_id(field_id, taken)
+        taken.add(named[field_id])
+    return named
+
+
+def renamed_from_temporary(content_type: ContentType, temporary: Mapping[str, str]) -> ContentType:
+    """``content_type`` with each converted field renamed from its temporary field (an API ``newId``)."""
+    if not temporary:
+        return content_type
+    fields = tuple(
+        f.model_copy(update={"renamed_from": temporary[f.id]}) if f.id in temporary else f for f in content_type.fields
+    )
+    return content_type.model_copy(update={"fields": fields})
+
+
+def filled_by_content_type(
+    filled: Mapping[str, Mapping[str, JsonObject]],
+) -> dict[str, dict[str, Mapping[str, JsonObject]]]:
+    """Fill values by field address, regrouped per content type and field id."""
+    grouped: dict[str, dict[str, Mapping[str, JsonObject]]] = {}
+    for address, by_entry in filled.items():
+        parsed = parse_address(address)
+        if parsed.field_id is not None:
+            grouped.setdefault(parsed.ident, {})[parsed.field_id] = by_entry
+    return grouped
 
 
 def convert_steps(
