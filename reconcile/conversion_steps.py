@@ -26,12 +26,14 @@ def temporary_field(after: Field, temporary_id: str) -> Field:
     return after.model_copy(update={"id": temporary_id, "required": False, "renamed_from": None, "omitted": False})
 
 
-def temporary_ids(converted: Iterable[str], live: ContentType, desired: ContentType) -> dict[str, str]:
+def temporary_ids(
+    converted: Mapping[str, ConvertField], live: ContentType, desired: ContentType
+) -> dict[str, str]:
     """The id of the temporary field of every converted field, clear of the live and the desired field ids."""
     taken = {f.id for f in live.fields} | {f.id for f in desired.fields}
     named: dict[str, str] = {}
-    for field_id in converted:
-        named[field_id] = temporary_id(field_id, taken)
+    for field_id, change in converted.items():
+        named[field_id] = temporary_id(field_id, change.after.type, taken)
         taken.add(named[field_id])
     return named
 

@@ -106,11 +106,13 @@ def loss(before: Field, after: Field) -> str:
     return "values kept" if found is None or found[1] == "lossless" else f"lossy: {_LOSSES[found[0]]}"
 
 
-def temporary_id(field_id: str, taken: Iterable[str]) -> str:
-    """The id of the temporary field a conversion of ``field_id`` fills: ``<id>_converted`` (cut to fit
-    Contentful's 64 characters), with a number when that is taken."""
+def temporary_id(field_id: str, new_type: str, taken: Iterable[str]) -> str:
+    """The id of the temporary field a conversion of ``field_id`` fills: ``<id>_to_<new type>`` (cut to fit
+    Contentful's 64 characters), with a number when that is taken. The type is in the name so that the
+    way back (a rollback converting to the old type) never reuses the id of a temporary field a failed
+    apply left in the published version, where the API would refuse it with another type."""
     used = set(taken)
-    base = f"{field_id[:50]}_converted"
+    base = f"{field_id[:48]}_to_{new_type.lower()}"
     candidate, number = base, 1
     while candidate in used:
         number += 1
