@@ -228,3 +228,15 @@ def test_a_fill_keeps_data_through_a_type_change_with_no_conversion(workspace: W
     assert states(after) == states(before)
     assert cli(workspace, "revert", "latest", "--auto-approve")[0] == OK
     assert values(entries(workspace), "age") == values(before, "age")
+
+
+def test_a_saved_conversion_plan_applies_the_values_it_shows(workspace: Workspace, tmp_path: Path) -> None:
+    before = seed(workspace, "symbol-to-text")
+    saved = tmp_path / "plan.json"
+    assert cli(workspace, "plan", "--out", str(saved))[0] == CHANGES
+    steps = [s for phase in json.loads(saved.read_text())["phases"] for s in phase["steps"]]
+    assert [s["resource_id"] for s in steps if s["action"] == "put_entry"] == ["ada", "grace", "alan"]
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
+    assert code == OK, out + err
+    assert values(entries(workspace), "name") == values(before, "name")
+    assert states(entries(workspace)) == states(before)
