@@ -153,6 +153,9 @@ def test_a_fill_that_raises_on_one_entry_blocks_the_plan_naming_it(workspace: Wo
     assert code == BLOCKED, out
     assert "3 entries changed, 1 unchanged, 1 failure: plato (ValueError: no space in 'Plato')" in out
     assert "Blocked: a declared fill failed (see the notes):\n  - content_types.person.fields.firstName" in out
+    markdown = cli(workspace, "plan", "--format", "markdown")[1]
+    assert "> **Blocked:** the fill of `content_types.person.fields.firstName` failed on some entries" in markdown
+    assert "data-destroying" not in markdown
     code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
     assert code == BLOCKED and "a declared fill failed on some entries: content_types.person.fields.firstName" in err
     saved = workspace.root / "plan.json"
