@@ -17,6 +17,7 @@ from typing import TypeVar
 from reconcile import locale_steps, steps
 from reconcile.changes import (
     Change,
+    ConvertField,
     CreateContentType,
     DeleteContentType,
     PublishContentType,
@@ -27,13 +28,22 @@ from reconcile.changes import (
     editor_interface_address,
     without_renames,
 )
+from reconcile.conversion_steps import (
+    convert_steps,
+    filled_by_content_type,
+    renamed_from_temporary,
+    temporary_field,
+    temporary_ids,
+)
 from reconcile.interning import Interner
 from reconcile.kinds import PHASES, PhaseName, effects
 from reconcile.model import (
     ContentModel,
     ContentType,
     EditorInterface,
+    Entry,
     Field,
+    JsonObject,
     LiveState,
     ResourceKind,
     ResourceMeta,
@@ -55,10 +65,14 @@ class _FieldFates:
     removed: set[str] = field(default_factory=set)
     #: Ids of fields whose type changes (removed, then re-added), in change order.
     replaced: list[str] = field(default_factory=list)
+    #: Ids of fields whose type changes keeping the values -> their change (see ``conversions``).
+    converted: dict[str, ConvertField] = field(default_factory=dict)
+    #: Converted field id -> the id of the temporary field of its new type.
+    temporary: dict[str, str] = field(default_factory=dict)
 
     def dooms(self, field_id: str) -> bool:
-        """Whether the live field ``field_id`` is removed or replaced."""
-        return field_id in self.removed or field_id in self.replaced
+        """Whether the live field ``field_id`` is removed or replaced (converted ones are replaced too)."""
+        return field_id in self.removed or field_id in self.replaced or field_id in self.converted
 
 
 def _field_fates(changes: Sequence[Change]) -> dict[str, _FieldFates]:
@@ -70,6 +84,8 @@ def _field_fates(changes: Sequence[Change]) -> dict[str, _FieldFates]:
             fates.setdefault(change.content_type_id, _FieldFates()).removed.add(change.before.id)
         elif isinstance(change, ReplaceField):
             fates.setdefault(change.content_type_id, _FieldFates()).replaced.append(change.before.id)
+        elif isinstance(change, ConvertField):
+            fates.setdefault(change.content_type_id, _FieldFates()).converted[change.before.id] = change
     return fates
 
 
@@ -84,6 +100,8 @@ class PhaseBuilder:
         changes: Sequence[Change],
         entry_counts: Mapping[str, int],
         run: Interner,
+        entries: Mapping[str, Sequence[Entry]] = {},
+        filled: Mapping[str, Mapping[str, JsonObject]] = {},
     ) -> None:
         self.live = live
         self.run = run
@@ -99,13 +117,19 @@ class PhaseBuilder:
         self.notes: list[str] = []
         self._where = effects(changes)
         self._fates = _field_fates(changes)
+        for ct_id, fate in self._fates.items():
+            fate.temporary = temporary_ids(fate.converted, current.content_types[ct_id], target.content_types[ct_id])
+        #: The entries of the content types whose field values convert or fill, whole (``convert_entries``).
+        self.entries = entries
+        #: Per content type, per field id: the values its fill computed (entry id -> locale -> value).
+        self.filled = filled_by_content_type(filled)
         self._touched: list[tuple[ResourceKind, str]] = []
         self._put: set[str] = set()  # content types this plan has already put and published
         # Content-type id -> ids of the live fields removed or replaced, in live order.
         self._doomed = {
             ct_id: [f.id for f in current.content_types[ct_id].fields if fates.dooms(f.id)]
             for ct_id, fates in sorted(self._fates.items())
-            if fates.removed or fates.replaced
+            if fates.removed or fates.replaced or fates.converted
         }
 
     def build(self) -> tuple[Phase, ...]:
@@ -113,6 +137,7 @@ class PhaseBuilder:
         builders: dict[PhaseName, Callable[[], list[Step]]] = {
             "locales": self._locale_steps,
             "content_types": self._content_type_steps,
+            "convert_entries": self._convert_steps,
             "omit_fields": self._omit_steps,
             "remove_fields": self._remove_steps,
             "editor_interfaces": self._editor_interface_steps,
@@ -255,11 +280,24 @@ class PhaseBuilder:
             display = held.display_field if held.display_field in {f.id for f in fields} else None
             body = held.model_copy(update={"fields": fields, "display_field": display})
             made += self._put_and_publish("remove_fields", body, f"remove fields of {ct_id}: {', '.join(doomed)}")
-            replaced = self._fates[ct_id].replaced
-            if replaced:
-                body = without_renames(self.target.content_types[ct_id])
-                description = f"re-add fields of {ct_id} with their new types: {', '.join(replaced)}"
+            fates = self._fates[ct_id]
+            if fates.replaced or fates.converted:
+                body = renamed_from_temporary(without_renames(self.target.content_types[ct_id]), fates.temporary)
+                readded = [*fates.replaced, *(f"{fates.temporary[f]} -> {f}" for f in fates.converted)]
+                description = f"re-add fields of {ct_id} with their new types: {', '.join(readded)}"
                 made += self._put_and_publish("remove_fields", body, description)
+        return made
+
+    def _convert_steps(self) -> list[Step]:
+        """One ``put_entry`` per entry holding a value of a converted field: its values, with the converted
+        ones in the temporary fields; the content type holds both fields since phase 2."""
+        made: list[Step] = []
+        for ct_id in sorted(set(self._fates) | set(self.filled)):
+            fates = self._fates.get(ct_id, _FieldFates())
+            if fates.converted or ct_id in self.filled:
+                renamed = {live: desired for desired, live in fates.renamed.items()}
+                made += convert_steps(self.entries.get(ct_id, ()), fates.converted, fates.temporary, renamed,
+                                      self.filled.get(ct_id, {}))
         return made
 
     # -- editor interfaces and deletes ---------------------------------------------------------
@@ -332,8 +370,12 @@ def _first_body(live_ct: ContentType, desired: ContentType, fates: _FieldFates) 
     live place."""
     live_by_id = {f.id: f for f in live_ct.fields}
     fields = [
-        live_by_id[f.id] if f.id in fates.replaced else _renamed(f, fates.renamed.get(f.id)) for f in desired.fields
+        live_by_id[f.id] if f.id in fates.replaced or f.id in fates.converted else _renamed(f, fates.renamed.get(f.id))
+        for f in desired.fields
     ]
+    for field_id in fates.converted:  # the temporary field of the new type, after the live one
+        fields.insert(fields.index(live_by_id[field_id]) + 1, temporary_field(fates.converted[field_id].after,
+                                                                              fates.temporary[field_id]))
     new_id = {old: new for new, old in fates.renamed.items()}
     present = [f.id for f in fields]
     for index, old in enumerate(live_ct.fields):

@@ -134,6 +134,17 @@ class ReplaceField(_FieldChange):
     after: Field
 
 
+class ConvertField(_FieldChange):
+    """``type``, ``link_type`` or ``items`` type changed where the values convert
+    (:mod:`reconcile.conversions`), or where a declared fill computes them (``fill``): planned as an
+    expand/contract that keeps them."""
+
+    kind: Literal["ConvertField"] = "ConvertField"
+    before: Field
+    after: Field
+    conversion: Literal["lossless", "lossy", "fill"]
+
+
 EditorInterfacePart = Literal["controls", "sidebar", "editors", "editorLayout", "groupControls"]
 
 
@@ -185,6 +196,7 @@ Change = Annotated[
     | OmitField
     | RemoveField
     | ReplaceField
+    | ConvertField
     | UpdateEditorInterface
     | CreateLocale
     | UpdateLocale

@@ -18,6 +18,7 @@ from __future__ import annotations
 from reconcile.changes import (
     AddField,
     Change,
+    ConvertField,
     CreateContentType,
     CreateLocale,
     DeleteContentType,
@@ -43,6 +44,7 @@ from reconcile.changes import (
     without_renames,
     worst,
 )
+from reconcile.conversions import Conversion, conversion
 from reconcile.impact import field_impact
 from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
@@ -199,7 +201,11 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
             replaced = sources.get(old.id) == old.id
             if replaced:
                 new = without_rename(desired_by_id[old.id])
-                changes.append(_field_change(ReplaceField, ct_id, old, new, "destructive"))
+                converts = conversion(old, new)
+                if converts is None:
+                    changes.append(_field_change(ReplaceField, ct_id, old, new, "destructive"))
+                else:
+                    changes.append(_convert_change(ct_id, old, new, converts))
             else:
                 changes.append(
                     RemoveField(
@@ -233,6 +239,19 @@ def _content_type_changes(before: ContentType, after: ContentType) -> list[Chang
             )
     changes.extend(_moves(before, after, carried))
     return changes
+
+
+def _convert_change(ct_id: str, before: Field, after: Field, converts: Conversion) -> ConvertField:
+    """A type change whose values convert: lossy ones destroy data; lossless ones keep every value, and
+    break readers only where the value's JSON shape changes (not Symbol -> Text, Integer -> Number)."""
+    same_json = before.type in ("Symbol", "Text") and after.type in ("Symbol", "Text")
+    same_json = same_json or (before.type in ("Integer", "Number") and after.type in ("Integer", "Number"))
+    impact: Impact = "destructive" if converts == "lossy" else ("safe" if same_json else "breaking")
+    replaced = _field_change(ReplaceField, ct_id, before, after, impact)
+    return ConvertField(**{key: getattr(replaced, key) for key in _FIELD_CHANGE_KEYS}, conversion=converts)
+
+
+_FIELD_CHANGE_KEYS = ("address", "content_type_id", "field_id", "before", "after", "paths", "impact")
 
 
 def _field_change(

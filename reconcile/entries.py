@@ -10,8 +10,9 @@ from typing import Any
 
 from reconcile.addresses import Address, parse_address
 from reconcile.backend import Backend
-from reconcile.model import ContentModel, Entry
+from reconcile.model import ContentModel, Entry, EntryState, JsonObject
 from reconcile.progress import Note, Progress
+from reconcile.steps import PutEntry
 from reconcile.wording import count
 
 EntriesByType = dict[str, list[Entry]]
@@ -128,8 +129,8 @@ class RestoreReport:
 def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progress) -> RestoreReport:
     """Put back the captured entry values the live entries lack (the ones the apply destroyed: a removed
     or replaced field, a deleted locale or content type), keeping every value the live entry holds, so
-    edits made since are not overwritten. A re-created entry is published when it was; an existing one
-    is republished only when it was published with no pending draft, so nobody's draft gets published."""
+    edits made since are not overwritten, and give each entry back its publish state
+    (:func:`restored_state`): nobody's draft gets published."""
     result = RestoreReport()
     if not captured:
         return result
@@ -145,9 +146,16 @@ def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progr
         for entry in entries:
             now = current.get(entry.id)
             wanted = _merged(entry, now, field_ids, locales)
-            if now is None or wanted != now.fields:
-                _write(backend, entry, now, wanted)
-                result.restored += 1
+            state = restored_state(entry, now)
+            if now is None:
+                reach_state(backend, backend.put_entry(entry.id, ct_id, wanted, None), state)
+            elif wanted != now.fields:
+                write_entry(backend, now, wanted, state)
+            elif state != now.state:
+                reach_state(backend, now, state)
+            else:
+                continue
+            result.restored += 1
     progress(Note(f"restored {count(result.restored, 'entry')}"))
     return result
 
@@ -164,13 +172,64 @@ def _merged(captured: Entry, now: Entry | None, field_ids: set[str], locales: se
     return wanted
 
 
-def _write(backend: Backend, captured: Entry, now: Entry | None, fields: dict[str, Any]) -> None:
-    """Create or update the entry with ``fields``, publishing it when its publish state calls for it."""
+def restored_state(captured: Entry, now: Entry | None) -> EntryState:
+    """The publish state an entry is restored to (docs/safety.md, "Entries and their publish state").
+
+    A re-created entry gets its captured state, except that an entry with pending changes comes back a
+    draft: the CMA lists only an entry's latest draft, so its published content is not in the snapshot,
+    and publishing the draft would put unpublished changes live. An existing entry keeps its live state
+    (published with no pending draft: republished after the write; pending changes stay unpublished; a
+    draft stays a draft; archived stays archived), except where the only write since the capture is the
+    apply's own, cut short: a published entry written once but not yet republished is published again,
+    an archived entry unarchived (and perhaps written) but not archived again is archived again."""
     if now is None:
-        version, publish = None, captured.published_version is not None
-    else:
-        version = now.version
-        publish = now.published_version is not None and now.version == now.published_version + 1
-    written = backend.put_entry(captured.id, captured.content_type_id, fields, version)
-    if publish:
-        backend.publish_entry(captured.id, written.version)
+        return "draft" if captured.state == "changed" else captured.state
+    since = now.version - captured.version
+    if captured.state == "published" and now.state == "changed" and since == 1:
+        return "published" if now.published_version == captured.published_version else now.state
+    if captured.state == "archived" and now.state == "draft" and 0 < since <= 2:
+        return "archived"
+    return now.state
+
+
+def write_entry(backend: Backend, now: Entry, fields: JsonObject, state: EntryState) -> Entry:
+    """Write ``fields`` on the live entry ``now`` and leave it in ``state``: one PUT, plus a publish only
+    where the state requires it. An archived entry cannot be edited: it is unarchived first (and archived
+    again when ``state`` says so)."""
+    version = now.version
+    if now.state == "archived":
+        version = backend.unarchive_entry(now.id, version).version
+    return reach_state(backend, backend.put_entry(now.id, now.content_type_id, fields, version), state)
+
+
+def put_planned(backend: Backend, step: PutEntry) -> Entry:
+    """Carry out a plan's ``put_entry`` step: its values, at the version read at plan time, in its state."""
+    archived = step.version if step.state == "archived" else None
+    now = Entry(id=step.resource_id, content_type_id=step.content_type_id, version=step.version,
+                archived_version=archived)
+    return write_entry(backend, now, step.fields, step.state)
+
+
+def entries_differing(backend: Backend, written: Sequence[PutEntry]) -> list[str]:
+    """The ids of the entries whose live values or publish state differ from what ``written`` put there
+    (re-read in pages, only the content types written): a phase's verification."""
+    differing: list[str] = []
+    for ct_id in sorted({step.content_type_id for step in written}):
+        live = {e.id: e for e in backend.fetch_entries(ct_id)}
+        for step in (s for s in written if s.content_type_id == ct_id):
+            now = live.get(step.resource_id)
+            if now is None or now.fields != step.fields or now.state != step.state:
+                differing.append(step.resource_id)
+    return differing
+
+
+def reach_state(backend: Backend, entry: Entry, state: EntryState) -> Entry:
+    """Publish or archive ``entry`` as ``state`` requires (a written entry is a draft or has pending
+    changes; those states need no request)."""
+    if state == "published" and entry.state != "published":
+        return backend.publish_entry(entry.id, entry.version)
+    if state == "archived" and entry.state != "archived":
+        if entry.published_version is not None:  # "Cannot archive published" (facts §3.2)
+            entry = backend.unpublish_entry(entry.id, entry.version)
+        return backend.archive_entry(entry.id, entry.version)
+    return entry

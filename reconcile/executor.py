@@ -22,7 +22,7 @@ from typing import Any, assert_never
 
 from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
-from reconcile.entries import delete_entries
+from reconcile.entries import delete_entries, entries_differing, put_planned
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.interning import Interner
 from reconcile.journal import Interrupted, Journal, StepRecord, Verify
@@ -37,10 +37,12 @@ from reconcile.steps import (
     PublishContentType,
     PutContentType,
     PutEditorInterface,
+    PutEntry,
     Step,
     UnpublishContentType,
     UpdateLocale,
 )
+from reconcile.wording import count
 
 
 class VerificationFailed(ReconcileError):
@@ -337,8 +339,16 @@ class Executor:
         raw = self.backend.read_raw()
         live = parse_environment(raw)
         actual, expected = normalizing.fingerprint(live.model), normalizing.fingerprint(phase.expected)
-        ok = actual == expected
+        written = [step for step in phase.steps if isinstance(step, PutEntry)]
+        differing = entries_differing(self.backend, written) if written else []
+        ok = actual == expected and not differing
         self._journal(Verify, label=label, phase=phase.name, ok=ok, live=actual)
+        if differing:
+            raise VerificationFailed(
+                f"after phase {phase.name} the values or publish state of {count(len(differing), 'entry')} "
+                f"differ from what was written ({', '.join(differing[:5])})",
+                hint="someone may have edited entries during the apply; run `reconcile plan`",
+            )
         if not ok:
             raise VerificationFailed(
                 f"after phase {phase.name} the live environment does not match the planned state "
@@ -383,5 +393,7 @@ class Executor:
                 b.delete_locale(versions.sys_id(locale_key))
                 versions.forget(locale_key)
                 return None
+            case PutEntry():
+                return put_planned(b, step).version
             case _:
                 assert_never(step)

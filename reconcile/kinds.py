@@ -17,6 +17,7 @@ from reconcile.changes import Change
 PhaseName = Literal[
     "locales",
     "content_types",
+    "convert_entries",
     "omit_fields",
     "remove_fields",
     "editor_interfaces",
@@ -28,6 +29,7 @@ PhaseName = Literal[
 PHASES: Mapping[PhaseName, str] = {
     "locales": "Create and update locales",
     "content_types": "Create, update and publish content types",
+    "convert_entries": "Write converted values into the entries",
     "omit_fields": "Omit fields that will be removed, and publish",
     "remove_fields": "Remove fields, and publish",
     "editor_interfaces": "Update editor interfaces",
@@ -63,6 +65,7 @@ KINDS: Mapping[type[Change], Kind] = {
     changes.OmitField: Kind("content_types", "omit field", "~"),
     changes.RemoveField: Kind("remove_fields", "remove field", "-"),
     changes.ReplaceField: Kind("remove_fields", "replace field (type change)", "-/+"),
+    changes.ConvertField: Kind("remove_fields", "convert field (type change)", "~"),
     changes.UpdateEditorInterface: Kind("editor_interfaces", "update editor interface", "~"),
     changes.DeleteContentType: Kind("delete_content_types", "delete content type", "-"),
     changes.DeleteLocale: Kind("delete_locales", "delete locale", "-"),

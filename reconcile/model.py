@@ -218,6 +218,9 @@ class LiveState(Value):
         return self.meta.get(resource_key(kind, ident))
 
 
+EntryState = Literal["archived", "draft", "changed", "published"]
+
+
 class Entry(Value):
     """One entry as the tool needs it: identity, versions, and its values (field id -> locale -> value).
 
@@ -229,8 +232,20 @@ class Entry(Value):
     content_type_id: str
     version: int
     published_version: int | None = None
+    #: ``sys.archivedVersion``: set while the entry is archived (facts §2).
+    archived_version: int | None = None
     fields: JsonObject = {}
     source: JsonObject | None = PydanticField(default=None, repr=False)
+
+    @property
+    def state(self) -> EntryState:
+        """Its publish state: archived, draft (never published or unpublished), changed (published with
+        pending changes) or published (the published version is the latest)."""
+        if self.archived_version is not None:
+            return "archived"
+        if self.published_version is None:
+            return "draft"
+        return "published" if self.version == self.published_version + 1 else "changed"
 
 
 class User(Value):

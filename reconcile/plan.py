@@ -37,7 +37,8 @@ from reconcile.wording import count
 
 #: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
 #: minor part when keys are added (1.1: ``changes`` on every step; 1.2: ``target``, ``space_id``,
-#: ``environment_id``; 1.3: ``narrowed``, ``alias``). Every 1.x plan is read.
+#: ``environment_id``; 1.3: ``narrowed``, ``alias``, the ``put_entry`` step and the ``ConvertField`` change).
+#: Every 1.x plan is read.
 FORMAT_VERSION = "1.3"
 #: The first version: its steps have no ``changes``, reading such a plan links them (see ``_linked``).
 _FIRST_VERSION = "1.0"
@@ -255,6 +256,10 @@ def _step_problem(step: Step, known: set[str]) -> str | None:
             required = resource_key("locale", step.resource_id)
         case _ if not is_valid_id(step.resource_id):  # every other step puts a content-type id in its URL
             return "not a valid content type id (1-64 letters, digits, '-', '_', '.', not only dots)"
+        case steps.PutEntry() if not is_valid_id(step.content_type_id):
+            return "not a valid content type id in content_type_id"
+        case steps.PutEntry():
+            required = resource_key("content_type", step.content_type_id)
         case steps.PutContentType() if step.content_type.id != step.resource_id:
             return "needs the content type with this id as content_type"
         case steps.PutContentType():

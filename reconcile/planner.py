@@ -44,7 +44,7 @@ from reconcile.changes import Change
 from reconcile.diff import diff, ignored_renames
 from reconcile.errors import ReconcileError
 from reconcile.interning import Interner
-from reconcile.model import ContentModel, LiveState
+from reconcile.model import ContentModel, Entry, JsonObject, LiveState
 from reconcile.plan import Plan
 
 
@@ -88,13 +88,19 @@ def plan_changes(
     allow_destroy: bool = False,
     allowed: Sequence[str] = (),
     entry_counts: Mapping[str, int] = {},
+    entries: Mapping[str, Sequence[Entry]] = {},
+    filled: Mapping[str, Mapping[str, JsonObject]] = {},
 ) -> Plan:
     """Plan the steps that make ``diffed``'s changes.
 
     ``allowed`` holds fnmatch patterns over change addresses whose destruction is allowed;
-    ``entry_counts`` maps destructive change addresses to the number of entries holding data there.
+    ``entry_counts`` maps destructive change addresses to the number of entries holding data there;
+    ``entries``: the whole entries of the content types whose field values convert, by content type
+    (without them a conversion writes no entry: a rollback or revert restores values from its snapshot);
+    ``filled``: per field address, the values its declared fill computed (entry id -> locale -> value).
     """
-    builder = PhaseBuilder(diffed.live, diffed.current, diffed.target, diffed.changes, entry_counts, diffed.run)
+    builder = PhaseBuilder(diffed.live, diffed.current, diffed.target, diffed.changes, entry_counts, diffed.run,
+                           entries, filled)
     with diffed.run:
         phases = builder.build()
     all_changes = (*diffed.changes, *builder.publish_changes)
@@ -137,12 +143,12 @@ def make_plan(
     )
 
 
-def _default_locale(model: ContentModel) -> str | None:
+def default_locale(model: ContentModel) -> str | None:
     return next((code for code, locale in model.locales.items() if locale.default), None)
 
 
 def _check_default_locale(current: ContentModel, target: ContentModel) -> None:
-    live_default, desired_default = _default_locale(current), _default_locale(target)
+    live_default, desired_default = default_locale(current), default_locale(target)
     if live_default is not None and desired_default != live_default:
         raise ReconcileError(
             f"the models make {desired_default or 'no locale'} the default locale, but the live default "

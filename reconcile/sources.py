@@ -71,6 +71,15 @@ class Unread:
 
 
 @dataclass(frozen=True)
+class FillDecl:
+    """A field's declared ``fill``: ``spec`` as written (``path.py:function``), where it was declared."""
+
+    spec: str
+    file: Path
+    key_path: KeyPath
+
+
+@dataclass(frozen=True)
 class DeclaredModel:
     """A model read from files, with where each part was declared.
 
@@ -84,6 +93,8 @@ class DeclaredModel:
     sources: dict[str, Source]
     positions: dict[Path, Mapping[KeyPath, Position]] = field(default_factory=dict)
     unread: Unread = field(default_factory=Unread)
+    #: The declared fills, by field address (``content_types.person.fields.firstName``).
+    fills: dict[str, FillDecl] = field(default_factory=dict)
 
     def line_of(self, file: Path, key_path: KeyPath) -> int | None:
         """The line of ``key_path`` in ``file``, or of its nearest enclosing key that has one."""

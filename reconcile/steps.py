@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import Field as SchemaField
-from pydantic import NonNegativeInt
+from pydantic import NonNegativeInt, PositiveInt
 
-from reconcile.model import ContentType, EditorInterface, Locale, Value
+from reconcile.model import ContentType, EditorInterface, EntryState, JsonObject, Locale, Value
 
 
 class _Step(Value):
@@ -91,6 +91,22 @@ class DeleteLocale(_Bodiless):
     action: Literal["delete_locale"] = "delete_locale"
 
 
+# --- entries (issue 14: type changes that keep data) ----------------------------------------------------
+
+
+class PutEntry(_Bodiless):
+    """Write one entry's values computed at plan time (``fields``: all its values, the new ones included)
+    at the ``version`` read then, and leave it in its publish ``state`` (docs/safety.md): one PUT, plus a
+    publish only when it was published with no pending draft; an archived one is unarchived and archived
+    again. A 409 means the entry changed since the plan was made."""
+
+    action: Literal["put_entry"] = "put_entry"
+    content_type_id: str
+    version: PositiveInt
+    state: EntryState
+    fields: JsonObject
+
+
 Step = Annotated[
     CreateLocale
     | UpdateLocale
@@ -100,6 +116,7 @@ Step = Annotated[
     | DeleteEntries
     | UnpublishContentType
     | DeleteContentType
-    | PutEditorInterface,
+    | PutEditorInterface
+    | PutEntry,
     SchemaField(discriminator="action"),
 ]

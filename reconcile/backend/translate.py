@@ -339,6 +339,7 @@ def entry_from_api(d: JsonObject) -> Entry:
         # Every CMA entry has sys.version; 0 only keeps a hand-trimmed export file readable.
         version=int(sys.get("version", 0)),
         published_version=sys.get("publishedVersion"),
+        archived_version=sys.get("archivedVersion"),
         fields=d.get("fields") or {},
         source=d,
     )
@@ -356,6 +357,8 @@ def entry_to_api(entry: Entry) -> JsonObject:
     }
     if entry.published_version is not None:
         sys["publishedVersion"] = entry.published_version
+    if entry.archived_version is not None:
+        sys["archivedVersion"] = entry.archived_version
     return {"sys": sys, "fields": entry.fields}
 
 

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from reconcile.changes import field_address
 from reconcile.declared.layout import (
     CONTENT_TYPES_DIR,
     LOCALES_FILE,
@@ -40,7 +41,7 @@ from reconcile.model import (
     Locale,
     shown,
 )
-from reconcile.sources import DeclaredModel, KeyPath, Position, Source, Unread, sort_problems
+from reconcile.sources import DeclaredModel, FillDecl, KeyPath, Position, Source, Unread, sort_problems
 from reconcile.tomlsource import TomlReadError, read_toml
 from reconcile.wording import count
 
@@ -58,6 +59,7 @@ class _Found:
     partial: dict[str, tuple[int, ...]] = field(default_factory=dict)  # content type id -> fields kept
     every_content_type: bool = False
     locales_unread: bool = False
+    fills: dict[str, FillDecl] = field(default_factory=dict)
 
     def unread(self) -> Unread:
         return Unread(
@@ -116,7 +118,8 @@ def read_models(models_dir: Path) -> tuple[DeclaredModel, list[Problem]]:
     content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found)
     locales = _load_locales(models_dir / LOCALES_FILE, found)
     model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
-    return DeclaredModel(model, found.sources, found.positions, found.unread()), sort_problems(found.problems)
+    declared = DeclaredModel(model, found.sources, found.positions, found.unread(), found.fills)
+    return declared, sort_problems(found.problems)
 
 
 def _load_content_types(
@@ -148,6 +151,10 @@ def _load_content_types(
         if read.kept is not None:
             found.partial[decl.id] = kept
         found.sources.update(_content_type_sources(decl, path, found.positions[path], kept))
+        found.fills.update({
+            field_address(decl.id, f.id): FillDecl(f.fill, path, ("fields", index, "fill"))
+            for index, f in zip(kept, decl.fields, strict=True) if f.fill is not None
+        })
     return content_types, editor_interfaces
 
 

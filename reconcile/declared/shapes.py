@@ -71,6 +71,10 @@ class FieldDecl(_Shape):
         None, description="The id this field had before: planned as a rename (API newId), not delete+add."
     )
     editor: EditorDecl | None = Key(None, description="Editor-interface control (widget) of this field.")
+    fill: str | None = Key(
+        None, description='A function computing the values when this field is added, retyped, renamed or its '
+        'validations change: "transforms/people.py:first_name" (path from the project root; docs/transforms.md).'
+    )
 
 
 class EditorInterfaceDecl(_Shape):

@@ -7,7 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from reconcile.changes import IMPACT_RANK, Change, MoveField, PublishContentType, RenameField
+from reconcile.changes import IMPACT_RANK, Change, ConvertField, ModifyField, MoveField, PublishContentType, RenameField
+from reconcile.conversions import loss
 from reconcile.kinds import Symbol, kind_of
 from reconcile.model import printable
 from reconcile.plan import Plan
@@ -66,13 +67,17 @@ def impact_marker(plan: Plan, change: Change) -> str:
         return ""
     parts: list[str] = [change.impact]
     if change.address in plan.entry_counts:
-        parts.append(_entries(plan.entry_counts[change.address]))
+        parts.append(_entries(plan.entry_counts[change.address], change))
     if change.address in plan.blocked:
         parts.append("BLOCKED")
     return "[" + ", ".join(parts) + "]"
 
 
-def _entries(n: int) -> str:
+def _entries(n: int, change: Change) -> str:
+    if isinstance(change, ConvertField):  # a lossy conversion: the entries whose values do not fit the new type
+        return f"{n} entry loses data" if n == 1 else f"{n} entries lose data"
+    if isinstance(change, ModifyField):  # a tightened rule: the entries it leaves unpublishable
+        return f"{n} entry could no longer be published" if n == 1 else f"{n} entries could no longer be published"
     return f"{n} entry holds data" if n == 1 else f"{n} entries hold data"
 
 
@@ -80,6 +85,8 @@ def headline_note(change: Change) -> str:
     """What the address alone does not say: the rename source, the move, the publish."""
     if isinstance(change, RenameField):
         return f"(renamed from {change.before.id})"
+    if isinstance(change, ConvertField):
+        return "(values from its fill)" if change.conversion == "fill" else f"({loss(change.before, change.after)})"
     if isinstance(change, MoveField):
         return f"(moved from position {change.position_before + 1} to {change.position_after + 1})"
     if isinstance(change, PublishContentType):

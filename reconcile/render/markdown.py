@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from reconcile.changes import Change
+from reconcile.conversion_steps import FILL_FAILED
 from reconcile.model import printable
 from reconcile.plan import Plan
 from reconcile.render.common import (
@@ -93,12 +94,16 @@ def render_markdown(plan: Plan) -> str:
     if plan.is_empty:
         return "\n".join([*head, summary_line(plan), ""])
     head += [f"**{summary_line(plan)}**", ""]
-    if plan.blocked:
+    failed_fills = [b.removesuffix(FILL_FAILED) for b in plan.blocked if b.endswith(FILL_FAILED)]
+    if len(failed_fills) < len(plan.blocked):
         head += [
-            f"> **Blocked:** {count(len(plan.blocked), 'data-destroying change')} not allowed by policy. "
-            "Pass `--allow-destroy` or allow them in `reconcile.toml`.",
+            f"> **Blocked:** {count(len(plan.blocked) - len(failed_fills), 'data-destroying change')} not allowed "
+            "by policy. Pass `--allow-destroy` or allow them in `reconcile.toml`.",
             "",
         ]
+    if failed_fills:
+        head += [f"> **Blocked:** the fill of {', '.join(f'`{a}`' for a in failed_fills)} failed on some entries "
+                 "(see the notes).", ""]
     rows = [_row(plan, change) for change in by_severity(plan)]
     long_values = _LongValues()
     phases = phase_lines(plan, long_values)[1:]

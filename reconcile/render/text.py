@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from reconcile.conversion_steps import FILL_FAILED
 from reconcile.plan import Plan
 from reconcile.render.common import (
     CUT_NOTE,
@@ -45,10 +46,15 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     lines.extend(phase_lines(plan, values, ansi if color else plain))
     if values.cut:
         lines += ["", CUT_NOTE]
-    if plan.blocked:
+    failed_fills = [b for b in plan.blocked if b.endswith(FILL_FAILED)]
+    if len(failed_fills) < len(plan.blocked):
         lines += ["", "Blocked by policy (data-destroying changes not allowed):"]
-        lines += [f"  - {address}" for address in plan.blocked]
+        lines += [f"  - {address}" for address in plan.blocked if address not in failed_fills]
         lines.append("  fix: pass --allow-destroy, or allow these addresses in reconcile.toml")
+    if failed_fills:
+        lines += ["", "Blocked: a declared fill failed (see the notes):"]
+        lines += [f"  - {address.removesuffix(FILL_FAILED)}" for address in failed_fills]
+        lines.append("  fix: fix the fill or the entries it failed on, and plan again")
     if plan.notes:
         lines += ["", "Notes:"]
         lines += [f"  - {note}" for note in plan.notes]

@@ -10,9 +10,11 @@ from typing import Any
 
 from reconcile.backend import Backend, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.conversion_steps import written_content_types
 from reconcile.entries import capture
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
+from reconcile.fills import load_fills
 from reconcile.interrupts import RunSignals
 from reconcile.journal import Finish, Journal, Start, journal_of
 from reconcile.normalize import fingerprint
@@ -32,6 +34,7 @@ from reconcile.workflows.planning import (
     check_target,
     plan_against,
     refuse_blocked,
+    refuse_failed_fills,
     replanned,
 )
 from reconcile.workflows.project import Project, locked, unfinished_warnings, validate_models
@@ -73,22 +76,24 @@ def apply(
         raise ReconcileError("--content-type cannot narrow a saved plan: it applies what it says",
                              hint="narrow when making the plan: `reconcile plan --content-type ID --out FILE`")
     saved = load_plan_file(plan_file) if plan_file is not None else None
-    desired = None if saved is not None else validate_models(project, target_name).model
+    declared = None if saved is not None else validate_models(project, target_name)
     unchecked = check_target(saved, str(plan_file), target.name) if saved is not None else None
     warnings = unfinished_warnings(project, target) + ([unchecked] if unchecked else [])
     with locked(project, target, "apply") as signals, open_target(target) as opened:
-        if desired is None:
+        if declared is None:
             assert saved is not None
             check_environment(saved, str(plan_file), target.name, opened.space_id, opened.environment_id)
             planned = replanned(opened.backend, saved, str(plan_file), target.name)
         else:
-            planned = plan_against(opened.backend, desired, target, allow_destroy, content_types)
+            planned = plan_against(opened.backend, declared.model, target, allow_destroy,
+                                   load_fills(declared, project.root), content_types)
         planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
         outcome = ApplyOutcome(planned.plan, warnings=warnings)
         # `confirm` shows the plan; it asks only when there is something allowed to apply.
         if not confirm(planned.plan):
             outcome.declined = True
             return outcome
+        refuse_failed_fills(planned.plan)
         if not (saved is not None and allow_destroy):  # --allow-destroy given with a saved plan unblocks it
             refuse_blocked(planned.plan)
         if planned.plan.is_empty:  # the live state matches the files: drift's baseline from now on
@@ -151,7 +156,9 @@ def _pre_apply_snapshot(
     if renamed := {ct_id: pairs.values() for ct_id, pairs in renames(planned.plan).items()}:
         # renaming keeps the values; capture them anyway, so any later revert can restore them
         addresses = destructive_addresses(planned.plan.changes)
-        planned.entries = capture(backend, addresses, planned.live.model, renamed)
+        written = written_content_types(planned.plan)  # captured whole already: keep them
+        planned.entries = {**capture(backend, addresses, planned.live.model, renamed),
+                           **{ct: e for ct, e in planned.entries.items() if ct in written}}
     return store.create(target_name, "pre-apply", export(planned.raw, planned.entries), recorded)
 
 

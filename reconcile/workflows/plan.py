@@ -8,6 +8,7 @@ from pathlib import Path
 from reconcile.backend import entries_from_export
 from reconcile.entries import by_type
 from reconcile.errors import ReconcileError
+from reconcile.fills import load_fills
 from reconcile.fsio import atomic_write
 from reconcile.plan import Plan
 from reconcile.targets import open_target
@@ -39,14 +40,17 @@ def plan(
         snapshot = project.store.load(str(from_export), target.name)
         live = snapshot_state(snapshot, target.scope)
         entries = by_type(entries_from_export(snapshot.export))
-        from_file, _ = plan_with_entries(live, declared.model, target, allow_destroy, lambda _: entries, content_types)
+        from_file, _ = plan_with_entries(live, declared.model, target, allow_destroy, lambda _: entries,
+                                         lambda content_types: {ct: entries.get(ct, []) for ct in content_types},
+                                         narrowed=content_types)
         recorded = snapshot.metadata  # a plain `contentful space export` has none: space and environment unknown
         space, environment = recorded.get("space"), recorded.get("environment")
         bound = from_file.bound(target.name, space if isinstance(space, str) else None,
                                 environment if isinstance(environment, str) else None)
         return PlanOutcome(bound, warnings)
     with open_target(target) as opened:
-        planned = plan_against(opened.backend, declared.model, target, allow_destroy, content_types)
+        planned = plan_against(opened.backend, declared.model, target, allow_destroy,
+                               load_fills(declared, project.root), content_types)
     return PlanOutcome(planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias), warnings)
 
 

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.config import TargetConfig
-from reconcile.entries import EntriesByType, capture, entry_counts
+from reconcile.conversion_steps import (
+    FILL_FAILED,
+    converted_content_types,
+    lossy_counts,
+    stale_entries,
+    written_content_types,
+)
+from reconcile.entries import EntriesByType, capture, entry_counts, fetch_by_type
 from reconcile.errors import PolicyBlocked, ReconcileError, StalePlan
+from reconcile.fills import LoadedFill
 from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, diff_models, plan_changes
 from reconcile.scope import check_narrowing, check_plan_in_scope
+from reconcile.planner import default_locale, destructive_addresses, diff_models, plan_changes
+from reconcile.publishability import tightened, with_unpublishable
+from reconcile.wording import count
+from reconcile.workflows.filling import run_fills, triggered
 
 
 @dataclass
@@ -32,28 +44,48 @@ def plan_with_entries(
     target: TargetConfig,
     allow_destroy: bool,
     entries_at: Callable[[tuple[str, ...]], EntriesByType],
+    whole_of: Callable[[list[str]], EntriesByType] = lambda _: {},
+    fills: Mapping[str, LoadedFill] = {},
     narrowed: tuple[str, ...] = (),
 ) -> tuple[Plan, EntriesByType]:
     """The plan from ``live`` to ``desired`` under the target's policy and scope (and only for the
     ``narrowed`` content types, when given), diffing once: ``entries_at`` gets the addresses of the
-    destructive changes and returns the entries there, whose data the plan counts."""
+    destructive changes and returns the entries there, whose data the plan counts; ``whole_of`` gets the
+    content types whose values convert or whose rules tighten and returns all their entries, whole (the
+    plan writes the former; a tightened rule that leaves entries unpublishable is destructive,
+    docs/transforms.md). Returns the plan and the entries its pre-apply snapshot keeps."""
     check_narrowing(target.scope, narrowed, desired, live.model)
     diffed = diff_models(live, target.scope.desired(desired, live.model, narrowed))
+    filling = {c.content_type_id for c in triggered(diffed.changes, fills)}
+    checked = {c.content_type_id for c in tightened(diffed.changes)} | set(converted_content_types(diffed.changes))
+    whole = whole_of(sorted(checked | filling)) if checked | filling else {}
+    locale = default_locale(live.model) or "en-US"
+    filled = run_fills(diffed.changes, fills, whole, live.model, locale)
+    repaired = set(filled.values) - {failed.removesuffix(FILL_FAILED) for failed in filled.failed}
+    changes, unpublishable, notes = with_unpublishable(filled.changes, whole, locale, repaired)
+    diffed = replace(diffed, changes=changes)
     addresses = diffed.destructive_addresses
     entries = entries_at(addresses)
-    counts = entry_counts(addresses, entries)
-    plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts)
-    return plan.model_copy(update={"narrowed": tuple(sorted(set(narrowed)))}), entries
+    counts = {**entry_counts(addresses, entries), **lossy_counts(changes, whole), **unpublishable}
+    written = {ct_id: whole[ct_id] for ct_id in {*converted_content_types(changes), *filling} if ct_id in whole}
+    plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts,
+                        entries=written, filled=filled.values)
+    extra = {"notes": (*plan.notes, *filled.notes, *notes), "blocked": (*plan.blocked, *filled.failed),
+             "narrowed": tuple(sorted(set(narrowed)))}
+    return plan.model_copy(update=extra), {**entries, **written}
 
 
 def plan_against(
-    backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool, narrowed: tuple[str, ...] = ()
+    backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool,
+    fills: Mapping[str, LoadedFill] = {}, narrowed: tuple[str, ...] = (),
 ) -> Planned:
-    """Read the live environment, capture the entries the destructive changes touch, and plan."""
+    """Read the live environment, capture the entries the destructive changes touch, run the fills the
+    changes trigger, and plan (only for the ``narrowed`` content types, when given)."""
     raw = backend.read_raw()
     live = parse_environment(raw)
     plan, entries = plan_with_entries(
-        live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model), narrowed
+        live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model),
+        lambda content_types: fetch_by_type(backend, content_types), fills, narrowed,
     )
     return Planned(plan, raw, live, entries)
 
@@ -65,7 +97,21 @@ def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planne
     raw = backend.read_raw()
     live = parse_environment(raw)
     check_not_stale(saved, live, source, target)
-    return Planned(saved, raw, live, capture(backend, destructive_addresses(saved.changes), live.model))
+    whole = fetch_by_type(backend, written_content_types(saved))
+    check_entries_not_stale(saved, whole, source, target)
+    return Planned(saved, raw, live, {**capture(backend, destructive_addresses(saved.changes), live.model), **whole})
+
+
+def check_entries_not_stale(saved: Plan, whole: EntriesByType, source: str, target: str) -> None:
+    """Refuse a saved plan whose converted entries changed since it was made (its values were computed
+    from the entries as they were then)."""
+    stale = stale_entries((s for phase in saved.phases for s in phase.steps), saved.changes, whole)
+    if stale:
+        shown = ", ".join(stale[:5]) + (", ..." if len(stale) > 5 else "")
+        raise StalePlan(
+            f"stale plan {source}: {count(len(stale), 'entry')} changed since the plan was made ({shown})",
+            hint=f"run `reconcile plan --target {target} --out FILE` again and review the new plan",
+        )
 
 
 def check_not_stale(saved: Plan, live: LiveState, source: str, target: str) -> None:
@@ -118,7 +164,18 @@ def _refuse(saved: Plan, source: str, here: str, target: str) -> None:
     )
 
 
+def refuse_failed_fills(plan: Plan) -> None:
+    """Refuse a plan in which a declared fill failed (whatever the destroy policy says)."""
+    failed = [b.removesuffix(FILL_FAILED) for b in plan.blocked if b.endswith(FILL_FAILED)]
+    if failed:
+        raise PolicyBlocked(
+            "a declared fill failed on some entries: " + ", ".join(failed),
+            hint="the plan's notes name the entries and why; fix the fill (or those entries) and plan again",
+        )
+
+
 def refuse_blocked(plan: Plan) -> None:
+    refuse_failed_fills(plan)
     if plan.is_blocked:
         raise PolicyBlocked(
             "the plan destroys data that is not allowed: " + ", ".join(plan.blocked),

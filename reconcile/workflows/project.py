@@ -10,6 +10,7 @@ from pathlib import Path
 from reconcile.config import CONFIG_FILE_NAME, Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, read_models, sort_problems
 from reconcile.errors import InputError
+from reconcile.fills import read_fills
 from reconcile.interrupts import RunSignals
 from reconcile.journal import find_unfinished
 from reconcile.lock import ApplyLock, break_lock
@@ -30,6 +31,11 @@ class Project:
     def store(self) -> SnapshotStore:
         return SnapshotStore(self.config.snapshots_dir)
 
+    @property
+    def root(self) -> Path:
+        """The project directory (of ``reconcile.toml``): declared fills' paths start there."""
+        return self.config.project_dir
+
     def lock_path(self, target: TargetConfig) -> Path:
         return self.config.state_dir / "locks" / f"{target.name}.lock"
 
@@ -47,7 +53,7 @@ def validate_models(project: Project, target_name: str | None = None) -> Declare
     declared, read_problems = read_models(project.models_dir)
     config_file = str(project.config.file or CONFIG_FILE_NAME)
     problems = sort_problems([*read_problems, *validate(declared, outside=lambda ct_id: not scope.manages(ct_id)),
-                              *scope_problems(declared, scope, config_file)])
+                              *scope_problems(declared, scope, config_file), *read_fills(declared, project.root)[1]])
     if problems:
         summary = f"{count(len(problems), 'problem')} in the models under {project.models_dir}"
         raise InputError(problems, summary=summary)

@@ -40,7 +40,7 @@ FIELD_EDITS = model(
         field("headline", name="Title", required=True, validations=({"size": {"max": 80}},), renamed_from="title"),
         field("body", "RichText", validations=({"enabledMarks": ["bold", "italic", "code"]},)),
         field("slug", validations=({"unique": True},)),
-        field("rating", "Number"),
+        field("rating", "Boolean"),
         field("author", "Link", link_type="Entry", validations=({"linkContentType": ["author"]},)),
         field("tags", "Array", items=Items(type="Symbol"), localized=True),
         display_field="headline",

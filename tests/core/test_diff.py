@@ -327,8 +327,26 @@ CHANGE_CASES: list[tuple[str, ContentModel, ContentModel, Expected]] = [
     (
         "type change is a replacement",
         model(content_type("a", field("n", "Integer"))),
-        model(content_type("a", field("n", "Number"))),
+        model(content_type("a", field("n", "Boolean"))),
         [("ReplaceField", F + "n", ("type",), "destructive")],
+    ),
+    (
+        "a lossless type change with the same JSON keeps the values",
+        model(content_type("a", field("n", "Integer"))),
+        model(content_type("a", field("n", "Number"))),
+        [("ConvertField", F + "n", ("type",), "safe")],
+    ),
+    (
+        "a lossless type change to an array breaks readers",
+        model(content_type("a", field("s", "Symbol"))),
+        model(content_type("a", field("s", "Array", items=Items(type="Symbol")))),
+        [("ConvertField", F + "s", ("type", "items"), "breaking")],
+    ),
+    (
+        "a lossy type change destroys data",
+        model(content_type("a", field("t", "Text"))),
+        model(content_type("a", field("t", "Symbol"))),
+        [("ConvertField", F + "t", ("type",), "destructive")],
     ),
     (
         "items type change is a replacement",
@@ -397,7 +415,7 @@ CHANGE_CASES: list[tuple[str, ContentModel, ContentModel, Expected]] = [
         [("RenameField", F + "new", ("id",), "breaking")],
     ),
     (
-        "replaced field loses its control",
+        "converted field loses its control, then gets it back",
         model(
             content_type("a", field("n", "Integer")),
             editor_interfaces=(interface("a", Control(field_id="n", widget_id="rating")),),
@@ -407,7 +425,7 @@ CHANGE_CASES: list[tuple[str, ContentModel, ContentModel, Expected]] = [
             editor_interfaces=(interface("a", Control(field_id="n", widget_id="rating")),),
         ),
         [
-            ("ReplaceField", F + "n", ("type",), "destructive"),
+            ("ConvertField", F + "n", ("type",), "safe"),
             ("UpdateEditorInterface", "editor_interfaces.a", ("controls.n.widget_id",), "safe"),
         ],
     ),

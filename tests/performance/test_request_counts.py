@@ -124,7 +124,8 @@ def test_modify_one_field_is_one_put_and_one_publish(workspace: Workspace) -> No
                    locales=(EN, DE), editors=(ARTICLE_EDITOR,))
     log = workspace.requests(lambda: workspace.apply(target))
     assert writes(log) == Counter({"PUT content_type": 1, "PUT content_type published": 1})
-    assert reads(log) == reads_of_apply(phases=1)
+    # a tightened rule reads the content type's entries once (one page): would any become unpublishable?
+    assert reads(log) == reads_of_apply(phases=1) + Counter({"GET entries": 1})
 
 
 def test_remove_a_field_is_omit_then_remove(workspace: Workspace) -> None:
