@@ -20,10 +20,9 @@ from reconcile.fills import LoadedFill
 from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
-from reconcile.planner import destructive_addresses, diff_models, plan_changes
-from reconcile.scope import check_narrowing, check_plan_in_scope
 from reconcile.planner import default_locale, destructive_addresses, diff_models, plan_changes
 from reconcile.publishability import tightened, with_unpublishable
+from reconcile.scope import check_narrowing, check_plan_in_scope
 from reconcile.wording import count
 from reconcile.workflows.filling import run_fills, triggered
 
