@@ -361,6 +361,8 @@ def _same_content(live_ct: ContentType, desired: ContentType) -> bool:
         and live_ct.name == desired.name
         and live_ct.description == desired.description
         and live_ct.display_field == desired.display_field
+        and live_ct.annotations == desired.annotations
+        and live_ct.taxonomy == desired.taxonomy
     )
 
 

@@ -63,7 +63,8 @@ class DeleteContentType(_ContentTypeChange):
 
 
 class UpdateContentType(_ContentTypeChange):
-    """``name``, ``description`` or ``display_field`` changed (fields are separate changes)."""
+    """``name``, ``description``, ``display_field``, ``annotations`` or ``taxonomy`` changed (fields are separate
+    changes)."""
 
     kind: Literal["UpdateContentType"] = "UpdateContentType"
     before: ContentType

@@ -47,7 +47,7 @@ from reconcile.impact import field_impact
 from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
 
-_CONTENT_TYPE_PROPERTIES = ("name", "description", "display_field")
+_CONTENT_TYPE_PROPERTIES = ("name", "description", "display_field", "annotations", "taxonomy")
 _EDITOR_INTERFACE_PARTS: tuple[tuple[str, EditorInterfacePart], ...] = (
     ("controls", "controls"),
     ("sidebar", "sidebar"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 from pydantic import Field as PydanticField
 
 FieldType = Literal[
@@ -102,6 +102,26 @@ class Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class _WithMetadata(Value):
+    """A value with optional metadata lists (annotations, taxonomy): an empty list is the same as absent, so it
+    is left out of every dump (documents, fingerprints, plan files stay as they were for models without them)."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty_metadata(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in METADATA_KEYS:
+                if key in data and not data[key]:
+                    del data[key]
+        return data
+
+
+#: The metadata lists of content types and fields; each item is a plain JSON object in the model files' own
+#: form. An annotation: ``{"id": "Contentful:AggregateRoot"}`` plus ``"parameters"`` when it has any. A
+#: taxonomy link: ``{"concept": id}`` or ``{"concept_scheme": id}``, plus ``"required"`` (see ``normalize``).
+METADATA_KEYS = ("annotations", "taxonomy")
+
+
 class Items(Value):
     """The element type of an ``Array`` field."""
 
@@ -110,7 +130,7 @@ class Items(Value):
     validations: tuple[JsonObject, ...] = ()
 
 
-class Field(Value):
+class Field(_WithMetadata):
     """One field of a content type, with Contentful's server defaults as Python defaults."""
 
     id: str
@@ -129,14 +149,19 @@ class Field(Value):
     allowed_resources: tuple[JsonObject, ...] | None = None
     # Declared only: the live id this field had before; planned as an API ``newId`` rename.
     renamed_from: str | None = None
+    # API ``metadata.annotations.ContentTypeField[<field id>]``: they move with a rename, go with a delete.
+    annotations: tuple[JsonObject, ...] = ()
 
 
-class ContentType(Value):
+class ContentType(_WithMetadata):
     id: str
     name: str
     description: str | None = None
     display_field: str | None = None
     fields: tuple[Field, ...] = ()
+    # API ``metadata.annotations.ContentType`` and ``metadata.taxonomy`` (see ``METADATA_KEYS``).
+    annotations: tuple[JsonObject, ...] = ()
+    taxonomy: tuple[JsonObject, ...] = ()
     # Top-level keys of the live resource that the model does not manage (e.g. ``metadata``).
     # Never compared; carried over into every full-body PUT so a write never drops them.
     unmanaged: JsonObject = {}

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from reconcile.backend.metadata import metadata_from_api, metadata_to_api
 from reconcile.errors import ReconcileError
 from reconcile.model import (
     ContentModel,
@@ -31,7 +32,7 @@ from reconcile.model import (
     resource_key,
 )
 
-_CONTENT_TYPE_KEYS = frozenset({"sys", "name", "description", "displayField", "fields"})
+_CONTENT_TYPE_KEYS = frozenset({"sys", "name", "description", "displayField", "fields", "metadata"})
 _EDITOR_INTERFACE_KEYS = frozenset({"sys", "controls", "sidebar", "editors", "editorLayout", "groupControls"})
 
 
@@ -85,7 +86,7 @@ def _items_from_api(d: JsonObject, what: str) -> Items:
     )
 
 
-def _field_from_api(d: JsonObject, content_type_id: str) -> Field:
+def _field_from_api(d: JsonObject, content_type_id: str, annotations: tuple[JsonObject, ...] = ()) -> Field:
     # Only the keys the model manages are read. Read-only or legacy keys (``apiName`` of web-app content
     # types, ``deleted`` of a deletion step, ``uiid`` of 2014, ``newId``) and any future key are ignored.
     # Missing booleans and validations take the server's defaults (older payloads omit them).
@@ -106,12 +107,19 @@ def _field_from_api(d: JsonObject, content_type_id: str) -> Field:
         validations=tuple(d.get("validations") or ()),
         default_value=d.get("defaultValue"),
         allowed_resources=_optional_tuple(d.get("allowedResources")),
+        annotations=annotations,
     )
 
 
 def content_type_from_api(d: JsonObject) -> ContentType:
-    """A content type from its CMA JSON. Top-level keys the model does not manage go into ``unmanaged``."""
+    """A content type from its CMA JSON. Top-level keys the model does not manage go into ``unmanaged``, and so
+    do the keys of ``metadata`` other than annotations and taxonomy (``backend.metadata``)."""
     content_type_id = d["sys"]["id"]
+    metadata, other_metadata = metadata_from_api(d)
+    by_field = metadata["field_annotations"]
+    unmanaged = {k: v for k, v in d.items() if k not in _CONTENT_TYPE_KEYS}
+    if other_metadata is not None:
+        unmanaged["metadata"] = other_metadata
     return _build(
         ContentType,
         f"content type '{content_type_id}'",
@@ -119,8 +127,10 @@ def content_type_from_api(d: JsonObject) -> ContentType:
         name=d.get("name"),
         description=d.get("description"),
         display_field=d.get("displayField"),
-        fields=tuple(_field_from_api(f, content_type_id) for f in d.get("fields") or ()),
-        unmanaged={k: v for k, v in d.items() if k not in _CONTENT_TYPE_KEYS},
+        fields=tuple(_field_from_api(f, content_type_id, by_field.get(f.get("id"), ())) for f in d.get("fields") or ()),
+        annotations=metadata["annotations"],
+        taxonomy=metadata["taxonomy"],
+        unmanaged=unmanaged,
     )
 
 
@@ -172,6 +182,9 @@ def content_type_to_api(ct: ContentType) -> JsonObject:
         "displayField": ct.display_field,
         "fields": [_field_to_api(f) for f in ct.fields],
     }
+    metadata = metadata_to_api(ct)
+    if metadata is not None:
+        body["metadata"] = metadata
     return _with_unmanaged(body, ct.unmanaged)
 
 

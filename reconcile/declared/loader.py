@@ -27,7 +27,13 @@ from reconcile.declared.layout import (
 )
 from reconcile.declared.problems import date_problems, read_problem, shape_problem
 from reconcile.declared.salvage import salvage
-from reconcile.declared.shapes import ContentTypeFile, EditorInterfaceDecl, LocalesFile
+from reconcile.declared.shapes import (
+    AnnotationDecl,
+    ContentTypeFile,
+    EditorInterfaceDecl,
+    LocalesFile,
+    TaxonomyDecl,
+)
 from reconcile.errors import InputError, Problem
 from reconcile.model import (
     ContentModel,
@@ -292,6 +298,7 @@ def _content_type_from_decl(decl: ContentTypeFile) -> tuple[ContentType, EditorI
                 default_value=f.default_value,
                 allowed_resources=None if f.allowed_resources is None else tuple(f.allowed_resources),
                 renamed_from=f.renamed_from,
+                annotations=_annotations(f.annotations),
             )
         )
         if f.editor is not None:
@@ -302,6 +309,8 @@ def _content_type_from_decl(decl: ContentTypeFile) -> tuple[ContentType, EditorI
         description=decl.description,
         display_field=decl.display_field,
         fields=tuple(fields),
+        annotations=_annotations(decl.annotations),
+        taxonomy=tuple(_taxonomy_link(link) for link in decl.taxonomy),
     )
     parts = decl.editor_interface or EditorInterfaceDecl()
     ei = EditorInterface(
@@ -313,6 +322,21 @@ def _content_type_from_decl(decl: ContentTypeFile) -> tuple[ContentType, EditorI
         group_controls=_tuple_or_none(parts.group_controls),
     )
     return ct, ei
+
+
+def _annotations(declared: list[str | AnnotationDecl]) -> tuple[JsonObject, ...]:
+    """Annotations in the model's form: ``{"id"}`` plus ``"parameters"`` when there are any."""
+    return tuple(
+        {"id": a} if isinstance(a, str) else {"id": a.id, **({"parameters": a.parameters} if a.parameters else {})}
+        for a in declared
+    )
+
+
+def _taxonomy_link(link: TaxonomyDecl) -> JsonObject:
+    """A taxonomy link in the model's form (both or neither target kept as declared: a rule reports it)."""
+    targets = {key: value for key, value in (("concept_scheme", link.concept_scheme), ("concept", link.concept))
+               if value is not None}
+    return {**targets, "required": link.required}
 
 
 def _tuple_or_none(items: list[JsonObject] | None) -> tuple[JsonObject, ...] | None:

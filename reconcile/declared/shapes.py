@@ -46,6 +46,27 @@ class EditorDecl(_Shape):
     )
 
 
+class AnnotationDecl(_Shape):
+    """An annotation with parameters (one without is written as its id alone)."""
+
+    id: str = Key(description="Annotation id, e.g. Contentful:GraphQLFieldResolver.")
+    parameters: JsonObject = Key({}, description="The annotation's parameters, as in the API.")
+
+
+_ANNOTATIONS_HELP = (
+    'Annotations (API metadata.annotations), e.g. ["Contentful:AggregateRoot"] or '
+    '[{ id = "...", parameters = { ... } }].'
+)
+
+
+class TaxonomyDecl(_Shape):
+    """One taxonomy link of a content type: a concept scheme or a concept (exactly one of the two)."""
+
+    concept_scheme: str | None = Key(None, description="Id of a taxonomy concept scheme.")
+    concept: str | None = Key(None, description="Id of a taxonomy concept.")
+    required: bool = Key(False, description="Entries must be tagged with a concept of it before publishing.")
+
+
 class FieldDecl(_Shape):
     """One ``[[fields]]`` entry."""
 
@@ -71,6 +92,7 @@ class FieldDecl(_Shape):
         None, description="The id this field had before: planned as a rename (API newId), not delete+add."
     )
     editor: EditorDecl | None = Key(None, description="Editor-interface control (widget) of this field.")
+    annotations: list[str | AnnotationDecl] = Key([], description=_ANNOTATIONS_HELP)
 
 
 class EditorInterfaceDecl(_Shape):
@@ -99,6 +121,10 @@ class ContentTypeFile(_Shape):
     name: str = Key(description="Name shown to editors.")
     description: str | None = Key(None, description="Description shown to editors.")
     display_field: str | None = Key(None, description="Id of the Symbol or Text field used as entry title.")
+    annotations: list[str | AnnotationDecl] = Key([], description=_ANNOTATIONS_HELP)
+    taxonomy: list[TaxonomyDecl] = Key(
+        [], description='Taxonomy links (API metadata.taxonomy), e.g. [{ concept_scheme = "ID", required = true }].'
+    )
     fields: list[FieldDecl] = Key([], description="The fields, in the order editors see them.")
     editor_interface: EditorInterfaceDecl | None = Key(
         None, description="Sidebar, editors and layout; absent means Contentful's defaults."

@@ -71,6 +71,7 @@ def content_type_toml(ct: ContentType, ei: EditorInterface) -> str:
     doc: dict[str, Any] = {"format": FORMAT_VERSION, "id": ct.id, "name": ct.name}
     _put(doc, "description", ct.description)
     _put(doc, "display_field", ct.display_field)
+    _put_metadata(doc, ct.annotations, ct.taxonomy, ct.id)
     fields = [_field_table(f, controls.get(f.id)) for f in ct.fields]
     if fields:
         doc["fields"] = fields
@@ -93,7 +94,7 @@ def locales_toml(locales: Mapping[str, Locale]) -> str:
 def _field_table(f: Field, control: Control | None) -> dict[str, Any]:
     """One ``[[fields]]`` table: the field's non-default values and its editor control."""
     where = f"fields.{f.id}"
-    table = _non_default(f, exclude={"items", "validations", "default_value", "allowed_resources"})
+    table = _non_default(f, exclude={"items", "validations", "default_value", "allowed_resources", "annotations"})
     if f.validations:
         table["validations"] = [_json_for_toml(v, f"{where}.validations") for v in f.validations]
     _put(table, "default_value", None if f.default_value is None else _json_for_toml(f.default_value, where))
@@ -108,7 +109,19 @@ def _field_table(f: Field, control: Control | None) -> dict[str, Any]:
         editor = _non_default(control, exclude={"field_id", "settings"})
         _put(editor, "settings", None if control.settings is None else _json_for_toml(control.settings, where))
         table["editor"] = editor
+    _put_metadata(table, f.annotations, (), where)
     return table
+
+
+def _put_metadata(table: dict[str, Any], annotations: Any, taxonomy: Any, where: str) -> None:
+    """``annotations`` (an id alone when it has no parameters) and ``taxonomy`` links (``required`` only
+    when true), when there are any."""
+    if annotations:
+        table["annotations"] = [
+            _json_for_toml(a, f"{where}.annotations") if a.get("parameters") else a["id"] for a in annotations
+        ]
+    if taxonomy:
+        table["taxonomy"] = [{k: v for k, v in link.items() if k != "required" or v} for link in taxonomy]
 
 
 def _non_default(value: BaseModel, exclude: set[str] | None = None) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from reconcile.emulator.errors import (
     validation_failed,
     version_mismatch,
 )
+from reconcile.emulator.metadata import checked_metadata
 
 Json = dict[str, Any]
 
@@ -331,7 +332,7 @@ class ContentTypes:
             "fields": fields,
         }
         if "metadata" in body:
-            draft["metadata"] = body["metadata"]
+            draft["metadata"] = checked_metadata(body["metadata"], [f["id"] for f in fields])
         scope.env["content_types"][ct_id] = {
             "draft": draft, "published": published, "origins": origins,
         }  # fmt: skip
