@@ -38,9 +38,19 @@ def capture(
     values at stake (see :func:`at_stake`); ``renamed`` (content type -> live field ids a rename keeps)
     adds those fields' values, so that a later revert can restore them."""
     parsed = [parse_address(text) for text in addresses]
+    tag_ids = [a.ident for a in parsed if a.kind == "tag"]
+    parsed = [a for a in parsed if a.kind != "tag"]
     parsed += [Address("content_type", ct_id, fid) for ct_id, fids in renamed.items() for fid in fids]
     fetched = fetch_by_type(backend, affected_content_types(parsed, live))
-    return {ct_id: kept for ct_id, entries in fetched.items() if (kept := at_stake(entries, parsed, live))}
+    captured = {ct_id: kept for ct_id, entries in fetched.items() if (kept := at_stake(entries, parsed, live))}
+    if tag_ids:  # a deleted or replaced tag: the entries holding it (identity and tags only)
+        have = {e.id for entries in captured.values() for e in entries}
+        for entry in backend.fetch_entries(tagged=tag_ids):
+            if entry.id not in have:
+                captured.setdefault(entry.content_type_id, []).append(
+                    entry.model_copy(update={"fields": {}, "source": None})
+                )
+    return captured
 
 
 def at_stake(entries: Iterable[Entry], addresses: Sequence[Address], live: ContentModel) -> list[Entry]:
@@ -92,7 +102,10 @@ def by_type(entries: Iterable[Entry]) -> EntriesByType:
 
 
 def _holds_data(entry: Entry, address: Address) -> bool:
-    """Whether the entry has a value the change at ``address`` destroys (every entry dies with its type)."""
+    """Whether the entry has a value the change at ``address`` destroys (every entry dies with its type, and
+    loses a deleted or replaced tag it holds)."""
+    if address.kind == "tag":
+        return address.ident in entry.tags
     if address.kind == "locale":
         return any(isinstance(v, dict) and address.ident in v for v in entry.fields.values())
     return address.field_id is None or bool(entry.fields.get(address.field_id))
@@ -103,7 +116,7 @@ def entry_counts(addresses: Iterable[str], entries: EntriesByType) -> dict[str, 
     counts: dict[str, int] = {}
     for text in addresses:
         address = parse_address(text)
-        if address.kind == "locale":
+        if address.kind in ("locale", "tag"):
             at_stake = [e for ct_entries in entries.values() for e in ct_entries]
         else:
             at_stake = entries.get(address.ident, [])
@@ -145,8 +158,11 @@ def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progr
         for entry in entries:
             now = current.get(entry.id)
             wanted = _merged(entry, now, field_ids, locales)
-            if now is None or wanted != now.fields:
-                _write(backend, entry, now, wanted)
+            held = now.tags if now is not None else ()
+            # Tags the entry lost with a deleted or replaced tag come back once the tag exists again.
+            tags = (*held, *(t for t in entry.tags if t not in held and live.tags is not None and t in live.tags))
+            if now is None or wanted != now.fields or tags != held:
+                _write(backend, entry, now, wanted, tags)
                 result.restored += 1
     progress(Note(f"restored {count(result.restored, 'entry')}"))
     return result
@@ -164,13 +180,26 @@ def _merged(captured: Entry, now: Entry | None, field_ids: set[str], locales: se
     return wanted
 
 
-def _write(backend: Backend, captured: Entry, now: Entry | None, fields: dict[str, Any]) -> None:
-    """Create or update the entry with ``fields``, publishing it when its publish state calls for it."""
+def _write(backend: Backend, captured: Entry, now: Entry | None, fields: dict[str, Any], tags: Sequence[str]) -> None:
+    """Create or update the entry with ``fields`` and ``tags``, publishing it when its publish state calls for it."""
     if now is None:
         version, publish = None, captured.published_version is not None
     else:
         version = now.version
         publish = now.published_version is not None and now.version == now.published_version + 1
-    written = backend.put_entry(captured.id, captured.content_type_id, fields, version)
+    written = backend.put_entry(captured.id, captured.content_type_id, fields, version, tags)
     if publish:
         backend.publish_entry(captured.id, written.version)
+
+
+def untag_entries(backend: Backend, tag_id: str) -> int:
+    """Remove the tag from every entry holding it (an entry published with no pending draft is published
+    again, so its state stays the same); the number of entries changed."""
+    entries = backend.fetch_entries(tagged=[tag_id])
+    for entry in entries:
+        clean = entry.published_version is not None and entry.version == entry.published_version + 1
+        kept = [t for t in entry.tags if t != tag_id]
+        written = backend.put_entry(entry.id, entry.content_type_id, entry.fields, entry.version, kept)
+        if clean:
+            backend.publish_entry(entry.id, written.version)
+    return len(entries)

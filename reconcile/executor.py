@@ -22,7 +22,7 @@ from typing import Any, assert_never
 
 from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
-from reconcile.entries import delete_entries
+from reconcile.entries import delete_entries, untag_entries
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.interning import Interner
 from reconcile.journal import Interrupted, Journal, StepRecord, Verify
@@ -31,15 +31,19 @@ from reconcile.plan import Phase, Plan
 from reconcile.progress import PhaseStarted, PhaseVerified, Progress, StepDone
 from reconcile.steps import (
     CreateLocale,
+    CreateTag,
     DeleteContentType,
     DeleteEntries,
     DeleteLocale,
+    DeleteTag,
     PublishContentType,
     PutContentType,
     PutEditorInterface,
     Step,
     UnpublishContentType,
+    UntagEntries,
     UpdateLocale,
+    UpdateTag,
 )
 
 
@@ -382,6 +386,17 @@ class Executor:
             case DeleteLocale():
                 b.delete_locale(versions.sys_id(locale_key))
                 versions.forget(locale_key)
+                return None
+            case CreateTag() | UpdateTag():
+                tag_key = resource_key("tag", ident)
+                version = versions.maybe_version(tag_key) if isinstance(step, UpdateTag) else None
+                return versions.record(tag_key, b.put_tag(step.tag, version))
+            case UntagEntries():
+                untag_entries(b, ident)
+                return None
+            case DeleteTag():
+                b.delete_tag(ident, versions.version(resource_key("tag", ident)))
+                versions.forget(resource_key("tag", ident))
                 return None
             case _:
                 assert_never(step)

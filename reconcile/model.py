@@ -198,15 +198,40 @@ class Locale(Value):
     content_management_api: bool = True
 
 
+TagVisibility = Literal["private", "public"]
+
+
+class Tag(Value):
+    """An environment-level tag. Its visibility is fixed at creation (a change is a replacement)."""
+
+    id: str
+    name: str
+    # UNSURE: the API's default when none is sent is not recorded; "private" is what the web app offers first.
+    visibility: TagVisibility = "private"
+
+
 class ContentModel(Value):
-    """A whole environment's content model, keyed by id (locales by code)."""
+    """A whole environment's content model, keyed by id (locales by code).
+
+    ``tags`` None means "tags are not managed": a models directory without ``tags.toml``, a snapshot made
+    before tags were read. A live environment always has a mapping (maybe empty). None and an empty mapping
+    are left out of dumps and fingerprints alike.
+    """
 
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
     locales: dict[str, Locale] = {}
+    tags: dict[str, Tag] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_tags(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("tags"):
+            data.pop("tags", None)
+        return data
 
 
-ResourceKind = Literal["content_type", "editor_interface", "locale"]
+ResourceKind = Literal["content_type", "editor_interface", "locale", "tag"]
 
 
 def resource_key(kind: ResourceKind, ident: str) -> str:
@@ -255,4 +280,6 @@ class Entry(Value):
     version: int
     published_version: int | None = None
     fields: JsonObject = {}
+    #: Ids of the tags the entry holds (API ``metadata.tags``).
+    tags: tuple[str, ...] = ()
     source: JsonObject | None = PydanticField(default=None, repr=False)

@@ -42,6 +42,9 @@ Editor interfaces
 Locales
   * ``fallback_code``: an empty string is the same as no fallback (``None``).
 
+Tags
+  * ``None`` (not managed) and an empty mapping are left out of dumps and fingerprints.
+
 Mappings are ordered by id so that dumps are stable. ``unmanaged`` and ``renamed_from`` are kept
 (the planner needs them) but never enter the :func:`fingerprint`.
 
@@ -73,6 +76,7 @@ from reconcile.model import (
     Field,
     JsonObject,
     Locale,
+    Tag,
 )
 
 #: Validation (and allowed-resource) keys whose list values carry no order.
@@ -289,7 +293,8 @@ def canonical_model(
         ct_id: editor_interface(model.editor_interfaces.get(ct_id), ct) for ct_id, ct in content_types.items()
     }
     locales = {code: normalize_locale(model.locales[code]) for code in sorted(model.locales)}
-    return ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
+    tags = None if model.tags is None else {tag_id: model.tags[tag_id] for tag_id in sorted(model.tags)}
+    return ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
 
 
 def content_document(model: ContentModel) -> dict[str, Any]:
@@ -322,7 +327,7 @@ def _orjson_may_differ(data: bytes) -> bool:
     return b"0.0000" in data or b"0e" in data.translate(_DIGITS_TO_ZERO)
 
 
-Document = ContentType | EditorInterface | Locale
+Document = ContentType | EditorInterface | Locale | Tag
 
 
 def document_json(value: Document) -> bytes:
@@ -400,6 +405,9 @@ def canonical_fingerprint(canonical: ContentModel, document: Callable[[Document]
     _hash_mapping(digest, canonical.editor_interfaces, document)
     digest.update(b',"locales":')
     _hash_mapping(digest, canonical.locales, document)
+    if canonical.tags:  # none and unmanaged are left out, as in the dumps (``ContentModel``)
+        digest.update(b',"tags":')
+        _hash_mapping(digest, canonical.tags, document)
     digest.update(b"}")
     return f"sha256:{digest.hexdigest()}"
 

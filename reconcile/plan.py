@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any, assert_never
 
 from pydantic import Field as SchemaField
-from pydantic import ValidationError
+from pydantic import SerializerFunctionWrapHandler, ValidationError, model_serializer
 from pydantic_core import ErrorDetails
 
 from reconcile import steps
@@ -37,8 +37,8 @@ from reconcile.wording import count
 
 #: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
 #: minor part when keys are added (1.1: ``changes`` on every step; 1.2: ``target``, ``space_id``,
-#: ``environment_id``). Every 1.x plan is read.
-FORMAT_VERSION = "1.2"
+#: ``environment_id``; 1.3: tag changes and steps, ``tags`` in expected models). Every 1.x plan is read.
+FORMAT_VERSION = "1.3"
 #: The first version: its steps have no ``changes``, reading such a plan links them (see ``_linked``).
 _FIRST_VERSION = "1.0"
 
@@ -72,6 +72,16 @@ class Plan(Value):
     target: str | None = None
     space_id: str | None = None
     environment_id: str | None = None
+    #: What the reviewer should know that the plan does not change (since 1.3; e.g. an app widget whose app is
+    #: not installed). Left out of the JSON when there is none.
+    warnings: tuple[str, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_empty_warnings(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("warnings"):
+            data.pop("warnings", None)
+        return data
 
     @property
     def is_empty(self) -> bool:
@@ -235,6 +245,8 @@ def _created(step: Step) -> list[str]:
         return [resource_key("editor_interface", step.resource_id)]
     if isinstance(step, steps.CreateLocale):
         return [resource_key("locale", step.resource_id)]
+    if isinstance(step, steps.CreateTag):
+        return [resource_key("tag", step.resource_id)]
     return []
 
 
@@ -246,7 +258,7 @@ def _step_problem(step: Step, known: set[str]) -> str | None:
             return None
         case steps.UpdateLocale() | steps.DeleteLocale():
             required = resource_key("locale", step.resource_id)
-        case _ if not is_valid_id(step.resource_id):  # every other step puts a content-type id in its URL
+        case _ if not is_valid_id(step.resource_id):  # every other step puts a content-type or tag id in its URL
             return "not a valid content type id (1-64 letters, digits, '-', '_', '.', not only dots)"
         case steps.PutContentType() if step.content_type.id != step.resource_id:
             return "needs the content type with this id as content_type"
@@ -263,6 +275,12 @@ def _step_problem(step: Step, known: set[str]) -> str | None:
             | steps.DeleteEntries()
         ):
             required = resource_key("content_type", step.resource_id)
+        case steps.CreateTag() | steps.UpdateTag() if step.tag.id != step.resource_id:
+            return "needs the tag with this id as tag"
+        case steps.CreateTag() | steps.UntagEntries():
+            return None
+        case steps.UpdateTag() | steps.DeleteTag():
+            required = resource_key("tag", step.resource_id)
         case _:
             assert_never(step)
     if required not in known:

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field as SchemaField
 from pydantic import NonNegativeInt
 
-from reconcile.model import ContentType, EditorInterface, Locale, Value
+from reconcile.model import ContentType, EditorInterface, Locale, Tag, Value
 
 
 class _Step(Value):
@@ -91,6 +91,31 @@ class DeleteLocale(_Bodiless):
     action: Literal["delete_locale"] = "delete_locale"
 
 
+class _TagStep(_Bodiless):
+    """A tag step; ``resource_id`` is the tag id. Creates and updates send ``tag`` (their fourth body)."""
+
+
+class CreateTag(_TagStep):
+    action: Literal["create_tag"] = "create_tag"
+    tag: Tag
+
+
+class UpdateTag(_TagStep):
+    action: Literal["update_tag"] = "update_tag"
+    tag: Tag
+
+
+class UntagEntries(_TagStep):
+    """Remove the tag from every entry holding it (the API refuses to delete a tag still referenced); the
+    pre-apply snapshot records which entries held it."""
+
+    action: Literal["untag_entries"] = "untag_entries"
+
+
+class DeleteTag(_TagStep):
+    action: Literal["delete_tag"] = "delete_tag"
+
+
 Step = Annotated[
     CreateLocale
     | UpdateLocale
@@ -100,6 +125,10 @@ Step = Annotated[
     | DeleteEntries
     | UnpublishContentType
     | DeleteContentType
-    | PutEditorInterface,
+    | PutEditorInterface
+    | CreateTag
+    | UpdateTag
+    | UntagEntries
+    | DeleteTag,
     SchemaField(discriminator="action"),
 ]

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from reconcile.backend.metadata import metadata_from_api, metadata_to_api
+from reconcile.backend.tags import tag_from_api, tag_links
 from reconcile.errors import ReconcileError
 from reconcile.model import (
     ContentModel,
@@ -43,6 +44,8 @@ class RawEnvironment:
     content_types: list[dict[str, Any]]
     editor_interfaces: list[dict[str, Any]]
     locales: list[dict[str, Any]]
+    #: None when not read (an export or snapshot without tags): the tags are then not managed.
+    tags: list[dict[str, Any]] | None = None
 
 
 def link_id(value: Any) -> str | None:
@@ -316,7 +319,14 @@ def parse_environment(raw: RawEnvironment) -> LiveState:
         loc = locale_from_api(d)
         locales[loc.code] = loc
         keep("locale", loc.code, d)
-    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
+    tags = None
+    if raw.tags is not None:
+        tags = {}
+        for d in raw.tags:
+            tag = tag_from_api(d)
+            tags[tag.id] = tag
+            keep("tag", tag.id, d)
+    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
     return LiveState(model=model, meta=meta)
 
 
@@ -326,12 +336,14 @@ def raw_from_export(data: JsonObject) -> RawEnvironment:
         content_types=list(data.get("contentTypes") or ()),
         editor_interfaces=list(data.get("editorInterfaces") or ()),
         locales=list(data.get("locales") or ()),
+        tags=None if data.get("tags") is None else list(data["tags"]),
     )
 
 
 def entry_from_api(d: JsonObject) -> Entry:
     """An entry from its JSON (as listed, or as a snapshot stored it); the JSON is kept as its ``source``."""
     sys = d.get("sys") or {}
+    metadata = d.get("metadata")
     return Entry(
         id=str(sys.get("id")),
         content_type_id=link_id(sys.get("contentType")) or "",
@@ -339,6 +351,7 @@ def entry_from_api(d: JsonObject) -> Entry:
         version=int(sys.get("version", 0)),
         published_version=sys.get("publishedVersion"),
         fields=d.get("fields") or {},
+        tags=tuple(t for t in map(link_id, (metadata.get("tags") or ()) if isinstance(metadata, dict) else ()) if t),
         source=d,
     )
 
@@ -355,6 +368,8 @@ def entry_to_api(entry: Entry) -> JsonObject:
     }
     if entry.published_version is not None:
         sys["publishedVersion"] = entry.published_version
+    if entry.tags:
+        return {"metadata": {"tags": tag_links(entry.tags)}, "sys": sys, "fields": entry.fields}
     return {"sys": sys, "fields": entry.fields}
 
 
@@ -369,9 +384,12 @@ def entries_from_export(data: JsonObject) -> list[Entry]:
 
 def to_export(raw: RawEnvironment, entries: Iterable[Entry]) -> JsonObject:
     """A snapshot's export (the ``contentful space export`` shape) of an environment and some entries."""
-    return {
+    export: JsonObject = {
         "contentTypes": raw.content_types,
         "editorInterfaces": raw.editor_interfaces,
         "entries": [entry_to_api(entry) for entry in entries],
         "locales": raw.locales,
     }
+    if raw.tags is not None:
+        export["tags"] = raw.tags
+    return export

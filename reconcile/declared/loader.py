@@ -22,6 +22,7 @@ from reconcile.declared.layout import (
     LOCALES_FILE,
     MAX_FILE_BYTES,
     MAX_NESTING,
+    TAGS_FILE,
     id_of,
     is_model_file,
 )
@@ -32,6 +33,7 @@ from reconcile.declared.shapes import (
     ContentTypeFile,
     EditorInterfaceDecl,
     LocalesFile,
+    TagsFile,
     TaxonomyDecl,
 )
 from reconcile.errors import InputError, Problem
@@ -44,13 +46,14 @@ from reconcile.model import (
     Items,
     JsonObject,
     Locale,
+    Tag,
     shown,
 )
 from reconcile.sources import DeclaredModel, KeyPath, Position, Source, Unread, sort_problems
 from reconcile.tomlsource import TomlReadError, read_toml
 from reconcile.wording import count
 
-_File = TypeVar("_File", ContentTypeFile, LocalesFile)
+_File = TypeVar("_File", ContentTypeFile, LocalesFile, TagsFile)
 
 
 @dataclass
@@ -87,6 +90,7 @@ class _Read(Generic[_File]):
 _UNITS: dict[type[Any], tuple[str, frozenset[str]]] = {
     ContentTypeFile: ("fields", frozenset({"format", "id"})),
     LocalesFile: ("locales", frozenset({"format"})),
+    TagsFile: ("tags", frozenset({"format"})),
 }
 
 
@@ -121,7 +125,8 @@ def read_models(models_dir: Path) -> tuple[DeclaredModel, list[Problem]]:
     found = _Found()
     content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found)
     locales = _load_locales(models_dir / LOCALES_FILE, found)
-    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
+    tags = _load_tags(models_dir / TAGS_FILE, found)
+    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
     return DeclaredModel(model, found.sources, found.positions, found.unread()), sort_problems(found.problems)
 
 
@@ -192,6 +197,26 @@ def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
         locales[loc.code] = Locale(**loc.model_dump())
         found.sources[f"locales.{loc.code}"] = Source(path, found.positions[path], (("locales", index),))
     return locales
+
+
+def _load_tags(path: Path, found: _Found) -> dict[str, Tag] | None:
+    """The tags of ``tags.toml``; None when there is no such file (the tags are then not managed)."""
+    if not path.exists():
+        return None
+    read = _load_file(path, TagsFile, found, {})
+    tags: dict[str, Tag] = {}
+    decls = [] if read is None else read.decl.tags
+    kept = range(len(decls)) if read is None or read.kept is None else read.kept
+    for index, decl in zip(kept, decls, strict=True):
+        if decl.id in tags:
+            found.problems.append(
+                Problem(str(path), f"tags.{decl.id}", f"tag id {decl.id!r} is declared twice",
+                        "remove one of the two [[tags]] entries", _line_at(found.positions[path], ("tags", index)))
+            )
+            continue
+        tags[decl.id] = Tag(**decl.model_dump())
+        found.sources[f"tags.{decl.id}"] = Source(path, found.positions[path], (("tags", index),))
+    return tags
 
 
 def _load_file(path: Path, shape: type[_File], found: _Found, placeholders: dict[str, Any]) -> _Read[_File] | None:

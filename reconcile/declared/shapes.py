@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import Field as Key
 
-from reconcile.model import ID_PATTERN, FieldType, ItemsType, JsonObject, LinkType
+from reconcile.model import ID_PATTERN, FieldType, ItemsType, JsonObject, LinkType, TagVisibility
 from reconcile.sources import KeyPath
 
 FORMAT_VERSION = 1
@@ -150,6 +150,25 @@ class LocalesFile(_Shape):
 
     format: int = Key(description="File format version; must be 1.", json_schema_extra={"const": 1})
     locales: list[LocaleDecl] = Key([], description="The environment's locales.")
+
+    _format = field_validator("format")(_check_format)
+
+
+class TagDecl(_Shape):
+    """One ``[[tags]]`` entry."""
+
+    id: str = Key(description="Tag id: 1-64 letters, digits, '-', '_' or '.'.")
+    name: str = Key(description="Name shown to editors; unique in the environment.")
+    visibility: TagVisibility = Key(
+        "private", description="private (only in the web app and the management API) or public; fixed at creation."
+    )
+
+
+class TagsFile(_Shape):
+    """The ``models/tags.toml`` file (optional: without it the environment's tags are not managed)."""
+
+    format: int = Key(description="File format version; must be 1.", json_schema_extra={"const": 1})
+    tags: list[TagDecl] = Key([], description="The environment's tags; a live tag not listed here is deleted.")
 
     _format = field_validator("format")(_check_format)
 

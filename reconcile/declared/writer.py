@@ -13,11 +13,18 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel
 
-from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, content_type_path, id_of, is_model_file
+from reconcile.declared.layout import (
+    CONTENT_TYPES_DIR,
+    LOCALES_FILE,
+    TAGS_FILE,
+    content_type_path,
+    id_of,
+    is_model_file,
+)
 from reconcile.declared.shapes import FORMAT_VERSION
 from reconcile.errors import ReconcileError
 from reconcile.fsio import atomic_write
-from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, is_valid_id
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, Tag, is_valid_id
 
 
 def write_models(model: ContentModel, models_dir: Path, only: str | None = None) -> list[Path]:
@@ -51,6 +58,8 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None)
         written.append(path)
     if only is None:
         written.append(write_locales(model, models_dir))
+        if model.tags or (models_dir / TAGS_FILE).exists():  # no tags and no file: tags stay unmanaged
+            written.append(write_tags(model.tags or {}, models_dir))
         for stale in sorted(ct_dir.glob("*.toml")):
             if is_model_file(stale) and id_of(stale) not in model.content_types:
                 stale.unlink()
@@ -62,6 +71,14 @@ def write_locales(model: ContentModel, models_dir: Path) -> Path:
     path = models_dir / LOCALES_FILE
     models_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(path, locales_toml(model.locales))
+    return path
+
+
+def write_tags(tags: Mapping[str, Tag], models_dir: Path) -> Path:
+    """Write ``tags.toml``: the tags by id, visibility always (it is fixed at creation)."""
+    path = models_dir / TAGS_FILE
+    rows = [{"id": t.id, "name": t.name, "visibility": t.visibility} for _, t in sorted(tags.items())]
+    atomic_write(path, tomli_w.dumps({"format": FORMAT_VERSION, "tags": rows}))
     return path
 
 

@@ -52,6 +52,12 @@ def _rules() -> list[Rule]:
         rule(f"{ENV}/entries", "entries", "GET", "POST"),
         rule(f"{ENV}/entries/<entry>", "entry", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/entries/<entry>/published", "entry_published", "PUT", "DELETE"),
+        rule(f"{ENV}/tags", "tags", "GET"),
+        rule(f"{ENV}/tags/<ident>", "tags", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/app_installations", "app_installations", "GET"),
+        rule(f"{ENV}/app_installations/<ident>", "app_installations", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/extensions", "extensions", "GET", "POST"),
+        rule(f"{ENV}/extensions/<ident>", "extensions", "GET", "PUT", "DELETE"),
     ]
 
 
@@ -340,6 +346,20 @@ class EmulatorApp:
         if request.method == "PUT":
             return self.store.entries.publish(scope, entry, _version(request))
         return self.store.entries.unpublish(scope, entry, _version(request))
+
+    def _tags(self, request: Request, body: Any, space: str, env: str, ident: str | None = None) -> Answer:
+        answer: Answer = self.store.tags.answer(request.method, self._scope(space, env), body, _version(request), ident)
+        return answer
+
+    def _app_installations(self, request: Request, body: Any, space: str, env: str, ident: str | None = None) -> Answer:
+        family = self.store.app_installations
+        answer: Answer = family.answer(request.method, self._scope(space, env), body, _version(request), ident)
+        return answer
+
+    def _extensions(self, request: Request, body: Any, space: str, env: str, ident: str | None = None) -> Answer:
+        family = self.store.extensions
+        answer: Answer = family.answer(request.method, self._scope(space, env), body, _version(request), ident)
+        return answer
 
 
 def _version(request: Request) -> str | None:

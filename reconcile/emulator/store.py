@@ -8,7 +8,10 @@ All state is plain JSON so it can be persisted as is::
                                   "origins": {draft_field_id: published_field_id}}},
         "editor_interfaces": {ct_id: <EI body>},
         "locales": {locale_sys_id: <Locale body>},
-        "entries": {entry_id: <Entry body>}}}}}}
+        "entries": {entry_id: <Entry body>},
+        "tags": {tag_id: <Tag body>},                       # emulator/tags.py
+        "app_installations": {app_definition_id: <body>},   # emulator/apps.py (absent until one is installed)
+        "extensions": {extension_id: <body>}}}}}}
 
 Stored bodies are exactly what the API answers (key order included). ``origins`` records fields
 renamed through ``newId`` since the last publish, so that publishing can move entry values and
@@ -33,6 +36,7 @@ from typing import Any
 
 import regress
 
+from reconcile.emulator.apps import Installed
 from reconcile.emulator.errors import (
     CmaError,
     bad_request,
@@ -42,6 +46,7 @@ from reconcile.emulator.errors import (
     version_mismatch,
 )
 from reconcile.emulator.metadata import checked_metadata
+from reconcile.emulator.tags import Tags, check_entry_tags, filter_by_tags
 
 Json = dict[str, Any]
 
@@ -809,7 +814,7 @@ class Entries:
                     [{"name": "unknownContentType", "value": "DOESNOTEXIST"}],
                 )
             entries = self.of_content_type(scope, ct_id)
-        rendered = [self._rendered(scope, e) for e in filter_sys_id(entries, query)]
+        rendered = [self._rendered(scope, e) for e in filter_by_tags(filter_sys_id(entries, query), query)]
         result = page(rendered, query)
         if query.get("select"):
             paths = [p.strip() for p in query["select"].split(",") if p.strip()]
@@ -828,6 +833,7 @@ class Entries:
         if published is None or ct_id is None:
             raise bad_request(NOT_ACTIVATED)
         fields = self._check_body(scope, body, published)
+        check_entry_tags(scope, body.get("metadata"))
         now = self.store.clock.ms()
         if entry is None:
             sys: Json = {
@@ -1017,9 +1023,10 @@ class Environments:
         """Deep copy of the source's content; every ``sys.environment`` link points at the clone."""
         env: Json = {key: copy.deepcopy(source[key])
                      for key in ("content_types", "editor_interfaces", "locales", "entries")}  # fmt: skip
+        env.update({key: copy.deepcopy(source.get(key, {})) for key in ("tags", "app_installations", "extensions")})
         env_link = {"sys": {"id": env_id, "type": "Link", "linkType": "Environment"}}
         bodies: list[Json] = [*env["editor_interfaces"].values(), *env["locales"].values(),
-                              *env["entries"].values()]  # fmt: skip
+                              *env["entries"].values(), *env["tags"].values()]  # fmt: skip
         for record in env["content_types"].values():
             bodies += [record["draft"]] + ([record["published"]] if record["published"] else [])
         for body in bodies:
@@ -1032,7 +1039,7 @@ class Environments:
                "status": link("Status", "ready"), "createdBy": user_link(), "createdAt": now,
                "updatedBy": user_link(), "updatedAt": now}  # fmt: skip
         env = {"name": "master", "sys": sys, "ready_at": None, "content_types": {},
-               "editor_interfaces": {}, "locales": {}, "entries": {}}  # fmt: skip
+               "editor_interfaces": {}, "locales": {}, "entries": {}, "tags": {}}  # fmt: skip
         self.store.state["spaces"][space] = {"environments": {"master": env}}
         self.store.locales.create_default(Scope(space, "master", env))
 
@@ -1071,6 +1078,9 @@ class Store:
         self.editor_interfaces = EditorInterfaces(self)
         self.locales = Locales(self)
         self.entries = Entries(self)
+        self.tags = Tags(self)
+        self.app_installations = Installed(self, "app_installations")
+        self.extensions = Installed(self, "extensions")
         self.environments = Environments(self, env_ready_delay)
         self.state: Json = {"spaces": {}}
         if data_dir is not None and (data_dir / STATE_FILE).exists():

@@ -21,6 +21,7 @@ from reconcile.changes import (
     Change,
     CreateContentType,
     CreateLocale,
+    CreateTag,
     MoveField,
     PublishContentType,
     document,
@@ -239,6 +240,8 @@ def change_details(change: Change) -> list[Detail]:
             Detail(f"{path}: ", (value_at(document(created_locale), path),))
             for path in leaf_paths(defaults, document(created_locale))
         ]
+    if isinstance(change, CreateTag):
+        return [Detail("name: ", (change.after.name,)), Detail("visibility: ", (change.after.visibility,))]
     if isinstance(change, MoveField | PublishContentType) or change.after is None:
         return []
     return diff_details(document(change.before), document(change.after), change.paths)

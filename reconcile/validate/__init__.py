@@ -22,6 +22,7 @@ from reconcile.errors import Problem
 from reconcile.sources import DeclaredModel, sort_problems
 from reconcile.validate.content_types import ContentTypeCheck
 from reconcile.validate.locales import locale_problems
+from reconcile.validate.tags import tag_problems
 
 
 def validate(declared: DeclaredModel) -> list[Problem]:
@@ -33,4 +34,5 @@ def validate(declared: DeclaredModel) -> list[Problem]:
         file = source.file if source is not None else Path(f"content_types/{ct_id}.toml")
         problems.extend(ContentTypeCheck(declared, model.content_types[ct_id], file).problems())
     problems.extend(locale_problems(declared))
+    problems.extend(tag_problems(declared))
     return sort_problems(problems)

@@ -13,6 +13,7 @@ from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, diff_models, plan_changes
+from reconcile.widgets import missing_widget_warnings, used_widgets
 
 
 @dataclass
@@ -50,6 +51,13 @@ def plan_against(backend: Backend, desired: ContentModel, target: TargetConfig, 
         live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model)
     )
     return Planned(plan, raw, live, entries)
+
+
+def uninstalled_widgets(backend: Backend, desired: ContentModel) -> list[str]:
+    """Warnings for the app and extension widgets of ``desired`` the environment does not have installed (read
+    only when the models use such widgets)."""
+    used = used_widgets(desired)
+    return missing_widget_warnings(used, *backend.installed_widgets()) if used else []
 
 
 def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planned:
