@@ -78,9 +78,9 @@ CT_BODY_KEYS = ("name", "description", "displayField", "fields", "metadata")
 CT_SYS_KEYS = (
     "space", "id", "type", "createdAt", "updatedAt", "environment", "publishedVersion",
     "publishedAt", "firstPublishedAt", "createdBy", "updatedBy", "publishedCounter", "version",
-    "publishedBy",
+    "publishedBy", "urn",
 )  # fmt: skip
-ENTRY_SYS_KEYS = (*CT_SYS_KEYS, "fieldStatus", "automationTags", "contentType", "urn")
+ENTRY_SYS_KEYS = (*CT_SYS_KEYS[:-1], "fieldStatus", "automationTags", "contentType", "urn")
 EI_SYS_KEYS = (
     "id", "type", "space", "version", "createdAt", "createdBy", "updatedAt", "updatedBy",
     "contentType", "environment",
@@ -325,6 +325,9 @@ class ContentTypes:
                 "createdAt": now, "updatedAt": now, "environment": scope.env_link(),
                 "createdBy": user_link(), "updatedBy": user_link(),
                 "publishedCounter": 0, "version": 1,
+                # [REC P/content_type/add_taxonomies_to_content_type, 2025]
+                "urn": f"crn:contentful:::content:spaces/{scope.space}/environments/{scope.env_id}"
+                       f"/content_types/{ct_id}",
             }  # fmt: skip
         else:
             sys = dict(record["draft"]["sys"])
