@@ -16,7 +16,7 @@ The pure core these values belong to: docs/architecture.md.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 from pydantic import Field as PydanticField
@@ -102,15 +102,17 @@ class Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class _WithMetadata(Value):
-    """A value with optional metadata lists (annotations, taxonomy): an empty list is the same as absent, so it
-    is left out of every dump (documents, fingerprints, plan files stay as they were for models without them)."""
+class OmitsEmpty(Value):
+    """A value whose attributes ``OMIT_WHEN_EMPTY`` are left out of every dump while empty (or None): documents,
+    fingerprints and plan files stay as they were for values that do not use them."""
+
+    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ()
 
     @model_serializer(mode="wrap")
-    def _without_empty_metadata(self, handler: SerializerFunctionWrapHandler) -> Any:
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
         if isinstance(data, dict):
-            for key in METADATA_KEYS:
+            for key in self.OMIT_WHEN_EMPTY:
                 if key in data and not data[key]:
                     del data[key]
         return data
@@ -120,6 +122,12 @@ class _WithMetadata(Value):
 #: form. An annotation: ``{"id": "Contentful:AggregateRoot"}`` plus ``"parameters"`` when it has any. A
 #: taxonomy link: ``{"concept": id}`` or ``{"concept_scheme": id}``, plus ``"required"`` (see ``normalize``).
 METADATA_KEYS = ("annotations", "taxonomy")
+
+
+class _WithMetadata(OmitsEmpty):
+    """A value with optional metadata lists (annotations, taxonomy): an empty list is the same as absent."""
+
+    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = METADATA_KEYS
 
 
 class Items(Value):
@@ -210,7 +218,7 @@ class Tag(Value):
     visibility: TagVisibility = "private"
 
 
-class ContentModel(Value):
+class ContentModel(OmitsEmpty):
     """A whole environment's content model, keyed by id (locales by code).
 
     ``tags`` None means "tags are not managed": a models directory without ``tags.toml``, a snapshot made
@@ -223,12 +231,7 @@ class ContentModel(Value):
     locales: dict[str, Locale] = {}
     tags: dict[str, Tag] | None = None
 
-    @model_serializer(mode="wrap")
-    def _without_empty_tags(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict) and not data.get("tags"):
-            data.pop("tags", None)
-        return data
+    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ("tags",)
 
 
 ResourceKind = Literal["content_type", "editor_interface", "locale", "tag"]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, assert_never
+from typing import Any, ClassVar, assert_never
 
 from pydantic import Field as SchemaField
-from pydantic import SerializerFunctionWrapHandler, ValidationError, model_serializer
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from reconcile import steps
@@ -23,6 +23,7 @@ from reconcile.errors import InputError, Problem
 from reconcile.kinds import PhaseName, effects
 from reconcile.model import (
     ContentModel,
+    OmitsEmpty,
     ResourceMeta,
     Value,
     is_valid_id,
@@ -52,7 +53,7 @@ class Phase(Value):
     expected: ContentModel
 
 
-class Plan(Value):
+class Plan(OmitsEmpty):
     """Changes, the phases that make them, and what the plan was made against."""
 
     format_version: str = FORMAT_VERSION
@@ -76,12 +77,7 @@ class Plan(Value):
     #: not installed). Left out of the JSON when there is none.
     warnings: tuple[str, ...] = ()
 
-    @model_serializer(mode="wrap")
-    def _without_empty_warnings(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict) and not data.get("warnings"):
-            data.pop("warnings", None)
-        return data
+    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ("warnings",)
 
     @property
     def is_empty(self) -> bool:
