@@ -349,12 +349,9 @@ def _content_type_from_decl(decl: ContentTypeFile) -> tuple[ContentType, EditorI
     return ct, ei
 
 
-def _annotations(declared: list[str | AnnotationDecl]) -> tuple[JsonObject, ...]:
+def _annotations(declared: list[AnnotationDecl]) -> tuple[JsonObject, ...]:
     """Annotations in the model's form: ``{"id"}`` plus ``"parameters"`` when there are any."""
-    return tuple(
-        {"id": a} if isinstance(a, str) else {"id": a.id, **({"parameters": a.parameters} if a.parameters else {})}
-        for a in declared
-    )
+    return tuple({"id": a.id, **({"parameters": a.parameters} if a.parameters else {})} for a in declared)
 
 
 def _taxonomy_link(link: TaxonomyDecl) -> JsonObject:

@@ -6,9 +6,9 @@ Contentful JSON keeps the API's own key names.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 from pydantic import Field as Key
 
 from reconcile.model import ID_PATTERN, FieldType, ItemsType, JsonObject, LinkType, TagVisibility
@@ -53,6 +53,22 @@ class AnnotationDecl(_Shape):
     parameters: JsonObject = Key({}, description="The annotation's parameters, as in the API.")
 
 
+def _annotation_from_id(value: Any) -> Any:
+    """An annotation written as its id alone is ``{ id = "..." }``."""
+    return {"id": value} if isinstance(value, str) else value
+
+
+#: One annotation: its id alone, or a table with its parameters (one shape to check, so a problem names the key).
+Annotation = Annotated[
+    AnnotationDecl,
+    BeforeValidator(_annotation_from_id),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "description": "Annotation id, e.g. Contentful:AggregateRoot."},
+        {"type": "object", "additionalProperties": False, "required": ["id"],
+         "properties": {"id": {"type": "string"}, "parameters": {"type": "object"}}},
+    ]}),
+]
+
 _ANNOTATIONS_HELP = (
     'Annotations (API metadata.annotations), e.g. ["Contentful:AggregateRoot"] or '
     '[{ id = "...", parameters = { ... } }].'
@@ -92,7 +108,7 @@ class FieldDecl(_Shape):
         None, description="The id this field had before: planned as a rename (API newId), not delete+add."
     )
     editor: EditorDecl | None = Key(None, description="Editor-interface control (widget) of this field.")
-    annotations: list[str | AnnotationDecl] = Key([], description=_ANNOTATIONS_HELP)
+    annotations: list[Annotation] = Key([], description=_ANNOTATIONS_HELP)
 
 
 class EditorInterfaceDecl(_Shape):
@@ -121,7 +137,7 @@ class ContentTypeFile(_Shape):
     name: str = Key(description="Name shown to editors.")
     description: str | None = Key(None, description="Description shown to editors.")
     display_field: str | None = Key(None, description="Id of the Symbol or Text field used as entry title.")
-    annotations: list[str | AnnotationDecl] = Key([], description=_ANNOTATIONS_HELP)
+    annotations: list[Annotation] = Key([], description=_ANNOTATIONS_HELP)
     taxonomy: list[TaxonomyDecl] = Key(
         [], description='Taxonomy links (API metadata.taxonomy), e.g. [{ concept_scheme = "ID", required = true }].'
     )

@@ -68,4 +68,5 @@ def test_offline_rules_of_metadata(tmp_path: Path, extra: str, fields: str, path
 def test_a_bad_annotation_shape_names_the_key(tmp_path: Path) -> None:
     with pytest.raises(InputError) as raised:
         load_models(make_models(tmp_path, {"a.toml": content_type("a", "", "annotations = [{ parameters = {} }]\n")}))
-    assert "annotations" in str(raised.value)
+    problems = [(p.path, p.message) for p in raised.value.problems]
+    assert problems == [("annotations[0].id", "required key 'id' is missing in annotations[0]")]

@@ -25,6 +25,7 @@ def put(http: Http, metadata: Any, fields: list[dict[str, Any]] | None = None) -
 def test_taxonomy_is_kept_in_the_recorded_shape(http: Http) -> None:
     answer = put(http, {"taxonomy": TAXONOMY})
     assert answer.status_code == 201
+    assert list(answer.json()["metadata"]["taxonomy"][0]) == ["sys", "required"]
     # The recorded response puts sys first and its id first [REC P/content_type/add_taxonomies_to_content_type].
     assert answer.json()["metadata"] == {"taxonomy": [
         {"sys": {"id": "5KHXWlmxvntrrB09szapUp", "type": "Link", "linkType": "TaxonomyConcept"}, "required": False},
@@ -32,6 +33,14 @@ def test_taxonomy_is_kept_in_the_recorded_shape(http: Http) -> None:
          "required": True},
     ]}  # fmt: skip
     assert http.request("GET", "/content_types/author").json()["metadata"] == answer.json()["metadata"]
+    urn = "crn:contentful:::content:spaces/local/environments/master/content_types/author"
+    assert answer.json()["sys"]["urn"] == urn  # [REC P/content_type/add_taxonomies_to_content_type]
+
+
+def test_a_taxonomy_link_without_required_is_answered_with_required_false(http: Http) -> None:
+    # [REC rb/content_type/update_with_metadata #1]
+    answer = put(http, {"taxonomy": [{"sys": TAXONOMY[0]["sys"]}]})
+    assert answer.json()["metadata"]["taxonomy"][0]["required"] is False
 
 
 def test_annotations_of_the_content_type_and_its_fields_are_kept(http: Http) -> None:
