@@ -1,4 +1,4 @@
-"""Change addresses read back: ``content_types.X[.fields.F]``, ``editor_interfaces.X``, ``locales.L``.
+"""Change addresses read back: ``content_types.X[.fields.F]``, ``editor_interfaces.X``, ``locales.L``, ``tags.T``.
 
 ``changes`` writes them; this is the one place that parses them (drift attributes a change to its live
 resource, entry counting finds the content type and field a destructive change empties).
@@ -26,5 +26,7 @@ def parse_address(address: str) -> Address:
     head, _, rest = address.partition(".")
     if head == "locales":
         return Address("locale", rest)
+    if head == "tags":
+        return Address("tag", rest)
     ident, _, field_id = rest.partition(".fields.")
     return Address("editor_interface" if head == "editor_interfaces" else "content_type", ident, field_id or None)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from reconcile import locale_steps, steps
+from reconcile import locale_steps, steps, tag_steps
 from reconcile.changes import (
     Change,
     ConvertField,
@@ -112,6 +112,7 @@ class PhaseBuilder:
         self.content_types = dict(current.content_types)
         self.editor_interfaces = dict(current.editor_interfaces)
         self.locales = dict(current.locales)
+        self.tags = None if current.tags is None else dict(current.tags)
         #: Live drafts to publish, found while building: they follow ``changes`` in the plan.
         self.publish_changes: list[Change] = []
         self.notes: list[str] = []
@@ -135,6 +136,7 @@ class PhaseBuilder:
     def build(self) -> tuple[Phase, ...]:
         """The phases that have steps, each with the model the environment holds after it."""
         builders: dict[PhaseName, Callable[[], list[Step]]] = {
+            "tags": self._tag_steps,
             "locales": self._locale_steps,
             "content_types": self._content_type_steps,
             "convert_entries": self._convert_steps,
@@ -143,6 +145,7 @@ class PhaseBuilder:
             "editor_interfaces": self._editor_interface_steps,
             "delete_content_types": self._delete_content_type_steps,
             "delete_locales": self._delete_locale_steps,
+            "delete_tags": self._delete_tag_steps,
         }
         phases: list[Phase] = []
         # Each phase's steps are built only after the previous phase's, so that ``expected`` is the
@@ -177,6 +180,7 @@ class PhaseBuilder:
                 content_types=self.content_types,
                 editor_interfaces=self.editor_interfaces,
                 locales=self.locales,
+                tags=self.tags,
             )
         )
 
@@ -189,6 +193,20 @@ class PhaseBuilder:
         if unmanaged:
             self.notes.append(f"{address}: carries over unmanaged properties: " + ", ".join(sorted(unmanaged)))
         return body
+
+    # -- tags ----------------------------------------------------------------------------------
+
+    def _tag_steps(self) -> list[Step]:
+        return self._tags_held(tag_steps.create_update_replace(self.changes, self._where))
+
+    def _delete_tag_steps(self) -> list[Step]:
+        return self._tags_held(tag_steps.deletes(self.changes, self._where))
+
+    def _tags_held(self, made: list[Step]) -> list[Step]:
+        """Track the tags the environment holds after ``made``; touch what they write."""
+        self._touched += [("tag", step.resource_id) for step in made]
+        self.tags = tag_steps.held_after(self.tags, made)
+        return made
 
     # -- content types -----------------------------------------------------------------------
 
@@ -403,6 +421,8 @@ def _same_content(live_ct: ContentType, desired: ContentType) -> bool:
         and live_ct.name == desired.name
         and live_ct.description == desired.description
         and live_ct.display_field == desired.display_field
+        and live_ct.annotations == desired.annotations
+        and live_ct.taxonomy == desired.taxonomy
     )
 
 

@@ -1,14 +1,15 @@
 """The closed set of change values a diff produces (``VerbNoun``), and the paths inside them.
 
 Every change has an ``address`` (``content_types.blogPost``, ``content_types.blogPost.fields.body``,
-``editor_interfaces.blogPost``, ``locales.de-DE``), ``before`` and ``after`` values (``None`` for the
+``editor_interfaces.blogPost``, ``locales.de-DE``, ``tags.featured``), ``before`` and ``after`` values (``None`` for the
 side that does not exist), ``paths``: the property paths that changed, and an ``impact``:
 
 * ``safe``: nothing breaks for API consumers or editors;
 * ``breaking``: API consumers or entries may break (a required field added, a validation added or
   tightened, a field omitted, disabled, renamed or its ``localized`` flag changed, a locale made
   mandatory or hidden from an API);
-* ``destructive``: data is lost (a field removed or replaced, a content type or a locale deleted).
+* ``destructive``: data is lost (a field removed or replaced, a content type or a locale deleted, a tag
+  deleted or replaced: the entries holding it lose it).
 
 The ``after`` of a change carries no ``renamed_from`` (:func:`without_renames`), except that of a
 ``RenameField``, which names the source. Paths address the :func:`document` of ``before``/``after``: the
@@ -24,7 +25,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field as SchemaField
 
-from reconcile.model import ContentType, EditorInterface, Field, Locale, Value
+from reconcile.model import ContentType, EditorInterface, Field, Locale, Tag, Value
 
 Impact = Literal["safe", "breaking", "destructive"]
 IMPACT_RANK: dict[Impact, int] = {"safe": 0, "breaking": 1, "destructive": 2}
@@ -63,7 +64,8 @@ class DeleteContentType(_ContentTypeChange):
 
 
 class UpdateContentType(_ContentTypeChange):
-    """``name``, ``description`` or ``display_field`` changed (fields are separate changes)."""
+    """``name``, ``description``, ``display_field``, ``annotations`` or ``taxonomy`` changed (fields are separate
+    changes)."""
 
     kind: Literal["UpdateContentType"] = "UpdateContentType"
     before: ContentType
@@ -184,6 +186,43 @@ class DeleteLocale(_LocaleChange):
     after: None = None
 
 
+class _TagChange(_Change):
+    tag_id: str
+
+    @property
+    def resource_id(self) -> str:
+        """The id of the resource the change's steps act on: the tag."""
+        return self.tag_id
+
+
+class CreateTag(_TagChange):
+    kind: Literal["CreateTag"] = "CreateTag"
+    before: None = None
+    after: Tag
+
+
+class UpdateTag(_TagChange):
+    """The tag's ``name`` changed (the only property Contentful changes in place)."""
+
+    kind: Literal["UpdateTag"] = "UpdateTag"
+    before: Tag
+    after: Tag
+
+
+class ReplaceTag(_TagChange):
+    """The tag's ``visibility`` changed, which Contentful fixes at creation: untag, delete, create again."""
+
+    kind: Literal["ReplaceTag"] = "ReplaceTag"
+    before: Tag
+    after: Tag
+
+
+class DeleteTag(_TagChange):
+    kind: Literal["DeleteTag"] = "DeleteTag"
+    before: Tag
+    after: None = None
+
+
 Change = Annotated[
     CreateContentType
     | DeleteContentType
@@ -200,7 +239,11 @@ Change = Annotated[
     | UpdateEditorInterface
     | CreateLocale
     | UpdateLocale
-    | DeleteLocale,
+    | DeleteLocale
+    | CreateTag
+    | UpdateTag
+    | ReplaceTag
+    | DeleteTag,
     SchemaField(discriminator="kind"),
 ]
 
@@ -235,7 +278,11 @@ def locale_address(code: str) -> str:
     return f"locales.{code}"
 
 
-def document(value: ContentType | Field | EditorInterface | Locale | None) -> Any:
+def tag_address(tag_id: str) -> str:
+    return f"tags.{tag_id}"
+
+
+def document(value: ContentType | Field | EditorInterface | Locale | Tag | None) -> Any:
     """The JSON document that change paths address (see the module docstring)."""
     if value is None:
         return None

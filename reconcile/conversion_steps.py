@@ -98,6 +98,7 @@ def convert_steps(
                 version=entry.version,
                 state=entry.state,
                 fields=fields,
+                tags=entry.tags,
                 description=f"{'fill' if set(written) <= set(filled) else 'convert'} {', '.join(written)} "
                             f"of entry {entry.id} ({entry.state})",
             ))

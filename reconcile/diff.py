@@ -1,9 +1,9 @@
 """``diff(current, desired)``: the typed changes that turn one content model into another.
 
 Both models are normalised first. Resources are matched by identity (content types and editor
-interfaces by content-type id, locales by code, fields by id or by ``Field.renamed_from``), never by
-position. Child lists get two loops: removes and modifications over the current list, adds over the
-desired one. The order of the result is deterministic: locales (by code), then per content type (by
+interfaces by content-type id, locales by code, tags by id, fields by id or by ``Field.renamed_from``), never
+by position. Child lists get two loops: removes and modifications over the current list, adds over the
+desired one. The order of the result is deterministic: tags (by id), locales (by code), then per content type (by
 id) its own change, its field changes (current order, then adds in desired order, then moves) and
 its editor-interface change.
 
@@ -48,8 +48,9 @@ from reconcile.conversions import Conversion, conversion
 from reconcile.impact import field_impact
 from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
+from reconcile.tag_diff import tag_changes
 
-_CONTENT_TYPE_PROPERTIES = ("name", "description", "display_field")
+_CONTENT_TYPE_PROPERTIES = ("name", "description", "display_field", "annotations", "taxonomy")
 _EDITOR_INTERFACE_PARTS: tuple[tuple[str, EditorInterfacePart], ...] = (
     ("controls", "controls"),
     ("sidebar", "sidebar"),
@@ -69,6 +70,8 @@ def diff(current: ContentModel, desired: ContentModel, run: Interner | None = No
             return diff(current, desired, own)
     cur, des = run.normalize(current), run.normalize(desired)
     changes: list[Change] = []
+    if des.tags is not None:  # None: the tags are not managed (no tags.toml)
+        changes.extend(tag_changes(cur.tags or {}, des.tags))
     changes.extend(_locale_changes(cur.locales, des.locales))
     for ct_id in sorted(cur.content_types.keys() | des.content_types.keys()):
         before, after = cur.content_types.get(ct_id), des.content_types.get(ct_id)

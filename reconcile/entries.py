@@ -39,9 +39,19 @@ def capture(
     values at stake (see :func:`at_stake`); ``renamed`` (content type -> live field ids a rename keeps)
     adds those fields' values, so that a later revert can restore them."""
     parsed = [parse_address(text) for text in addresses]
+    tag_ids = [a.ident for a in parsed if a.kind == "tag"]
+    parsed = [a for a in parsed if a.kind != "tag"]
     parsed += [Address("content_type", ct_id, fid) for ct_id, fids in renamed.items() for fid in fids]
     fetched = fetch_by_type(backend, affected_content_types(parsed, live))
-    return {ct_id: kept for ct_id, entries in fetched.items() if (kept := at_stake(entries, parsed, live))}
+    captured = {ct_id: kept for ct_id, entries in fetched.items() if (kept := at_stake(entries, parsed, live))}
+    if tag_ids:  # a deleted or replaced tag: the entries holding it (identity and tags only)
+        have = {e.id for entries in captured.values() for e in entries}
+        for entry in backend.fetch_entries(tagged=tag_ids):
+            if entry.id not in have:
+                captured.setdefault(entry.content_type_id, []).append(
+                    entry.model_copy(update={"fields": {}, "source": None})
+                )
+    return captured
 
 
 def at_stake(entries: Iterable[Entry], addresses: Sequence[Address], live: ContentModel) -> list[Entry]:
@@ -93,7 +103,10 @@ def by_type(entries: Iterable[Entry]) -> EntriesByType:
 
 
 def _holds_data(entry: Entry, address: Address) -> bool:
-    """Whether the entry has a value the change at ``address`` destroys (every entry dies with its type)."""
+    """Whether the entry has a value the change at ``address`` destroys (every entry dies with its type, and
+    loses a deleted or replaced tag it holds)."""
+    if address.kind == "tag":
+        return address.ident in entry.tags
     if address.kind == "locale":
         return any(isinstance(v, dict) and address.ident in v for v in entry.fields.values())
     return address.field_id is None or bool(entry.fields.get(address.field_id))
@@ -104,7 +117,7 @@ def entry_counts(addresses: Iterable[str], entries: EntriesByType) -> dict[str, 
     counts: dict[str, int] = {}
     for text in addresses:
         address = parse_address(text)
-        if address.kind == "locale":
+        if address.kind in ("locale", "tag"):
             at_stake = [e for ct_entries in entries.values() for e in ct_entries]
         else:
             at_stake = entries.get(address.ident, [])
@@ -147,10 +160,13 @@ def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progr
             now = current.get(entry.id)
             wanted = _merged(entry, now, field_ids, locales)
             state = restored_state(entry, now)
+            held = now.tags if now is not None else ()
+            # Tags the entry lost with a deleted or replaced tag come back once the tag exists again.
+            tags = (*held, *(t for t in entry.tags if t not in held and live.tags is not None and t in live.tags))
             if now is None:
-                reach_state(backend, backend.put_entry(entry.id, ct_id, wanted, None), state)
-            elif wanted != now.fields:
-                write_entry(backend, now, wanted, state)
+                reach_state(backend, backend.put_entry(entry.id, ct_id, wanted, None, tags), state)
+            elif wanted != now.fields or tags != held:
+                write_entry(backend, now, wanted, state, tags)
             elif state != now.state:
                 reach_state(backend, now, state)
             else:
@@ -192,21 +208,25 @@ def restored_state(captured: Entry, now: Entry | None) -> EntryState:
     return now.state
 
 
-def write_entry(backend: Backend, now: Entry, fields: JsonObject, state: EntryState) -> Entry:
+def write_entry(
+    backend: Backend, now: Entry, fields: JsonObject, state: EntryState, tags: Sequence[str] | None = None
+) -> Entry:
     """Write ``fields`` on the live entry ``now`` and leave it in ``state``: one PUT, plus a publish only
     where the state requires it. An archived entry cannot be edited: it is unarchived first (and archived
-    again when ``state`` says so)."""
+    again when ``state`` says so). A PUT replaces the whole entry, so it carries ``tags`` (default: the
+    tags ``now`` holds)."""
     version = now.version
     if now.state == "archived":
         version = backend.unarchive_entry(now.id, version).version
-    return reach_state(backend, backend.put_entry(now.id, now.content_type_id, fields, version), state)
+    kept = now.tags if tags is None else tags
+    return reach_state(backend, backend.put_entry(now.id, now.content_type_id, fields, version, kept), state)
 
 
 def put_planned(backend: Backend, step: PutEntry) -> Entry:
     """Carry out a plan's ``put_entry`` step: its values, at the version read at plan time, in its state."""
     archived = step.version if step.state == "archived" else None
     now = Entry(id=step.resource_id, content_type_id=step.content_type_id, version=step.version,
-                archived_version=archived)
+                archived_version=archived, tags=step.tags)
     return write_entry(backend, now, step.fields, step.state)
 
 
@@ -233,3 +253,12 @@ def reach_state(backend: Backend, entry: Entry, state: EntryState) -> Entry:
             entry = backend.unpublish_entry(entry.id, entry.version)
         return backend.archive_entry(entry.id, entry.version)
     return entry
+
+
+def untag_entries(backend: Backend, tag_id: str) -> int:
+    """Remove the tag from every entry holding it, each left in its publish state (:func:`write_entry`);
+    the number of entries changed."""
+    entries = backend.fetch_entries(tagged=[tag_id])
+    for entry in entries:
+        write_entry(backend, entry, entry.fields, entry.state, [t for t in entry.tags if t != tag_id])
+    return len(entries)

@@ -22,7 +22,7 @@ from typing import Any, assert_never
 
 from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
-from reconcile.entries import delete_entries, entries_differing, put_planned
+from reconcile.entries import delete_entries, entries_differing, put_planned, untag_entries
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.interning import Interner
 from reconcile.journal import Interrupted, Journal, StepRecord, Verify
@@ -31,16 +31,20 @@ from reconcile.plan import Phase, Plan
 from reconcile.progress import PhaseStarted, PhaseVerified, Progress, StepDone
 from reconcile.steps import (
     CreateLocale,
+    CreateTag,
     DeleteContentType,
     DeleteEntries,
     DeleteLocale,
+    DeleteTag,
     PublishContentType,
     PutContentType,
     PutEditorInterface,
     PutEntry,
     Step,
     UnpublishContentType,
+    UntagEntries,
     UpdateLocale,
+    UpdateTag,
 )
 from reconcile.wording import count
 
@@ -395,5 +399,16 @@ class Executor:
                 return None
             case PutEntry():
                 return put_planned(b, step).version
+            case CreateTag() | UpdateTag():
+                tag_key = resource_key("tag", ident)
+                version = versions.maybe_version(tag_key) if isinstance(step, UpdateTag) else None
+                return versions.record(tag_key, b.put_tag(step.tag, version))
+            case UntagEntries():
+                untag_entries(b, ident)
+                return None
+            case DeleteTag():
+                b.delete_tag(ident, versions.version(resource_key("tag", ident)))
+                versions.forget(resource_key("tag", ident))
+                return None
             case _:
                 assert_never(step)

@@ -16,6 +16,9 @@ from .model import is_valid_id, shown
 
 # The parts of a `contentful space export` a snapshot holds, in the export tool's key order.
 EXPORT_KEYS = ("contentTypes", "editorInterfaces", "entries", "locales")
+#: Parts a snapshot holds when they were read: ``tags`` (snapshots made before tags were managed have none;
+#: their tags are then left as they are by a revert).
+OPTIONAL_EXPORT_KEYS = ("tags",)
 
 
 def _identified(key: str, sys: dict[str, Any]) -> bool:
@@ -38,7 +41,7 @@ def export_problems(export: Any, file: str, *, required: tuple[str, ...]) -> lis
         for key in required
         if key not in export
     ]
-    for key in EXPORT_KEYS:
+    for key in (*EXPORT_KEYS, *OPTIONAL_EXPORT_KEYS):
         items = export.get(key, [])
         if not isinstance(items, list):
             problems.append(Problem(file, key, "must be a list", "use another snapshot"))
@@ -64,8 +67,10 @@ _LISTS = {
     "editorInterfaces": ("controls", "sidebar", "editors", "editorLayout", "groupControls"),
     "entries": (),
     "locales": (),
+    "tags": (),
 }
-_STRINGS = {"contentTypes": ("name",), "editorInterfaces": (), "entries": (), "locales": ("code", "name")}
+_STRINGS = {"contentTypes": ("name",), "editorInterfaces": (), "entries": (), "locales": ("code", "name"),
+            "tags": ("name",)}
 
 
 def _item_problems(key: str, item: dict[str, Any]) -> Iterator[tuple[str, str]]:

@@ -15,6 +15,7 @@ from reconcile import changes
 from reconcile.changes import Change
 
 PhaseName = Literal[
+    "tags",
     "locales",
     "content_types",
     "convert_entries",
@@ -23,10 +24,13 @@ PhaseName = Literal[
     "editor_interfaces",
     "delete_content_types",
     "delete_locales",
+    "delete_tags",
 ]
 
 #: Phase names and titles, in execution order.
 PHASES: Mapping[PhaseName, str] = {
+    # Tags first: entries and content types may reference them; a replaced tag is re-created here too.
+    "tags": "Create, update and replace tags",
     "locales": "Create and update locales",
     "content_types": "Create, update and publish content types",
     "convert_entries": "Write converted values into the entries",
@@ -35,6 +39,7 @@ PHASES: Mapping[PhaseName, str] = {
     "editor_interfaces": "Update editor interfaces",
     "delete_content_types": "Unpublish and delete content types",
     "delete_locales": "Delete locales",
+    "delete_tags": "Remove tags from entries and delete them",
 }
 
 #: ``+`` create, ``~`` update in place, ``-`` destroy, ``-/+`` destroy and re-create.
@@ -69,6 +74,10 @@ KINDS: Mapping[type[Change], Kind] = {
     changes.UpdateEditorInterface: Kind("editor_interfaces", "update editor interface", "~"),
     changes.DeleteContentType: Kind("delete_content_types", "delete content type", "-"),
     changes.DeleteLocale: Kind("delete_locales", "delete locale", "-"),
+    changes.CreateTag: Kind("tags", "create tag", "+"),
+    changes.UpdateTag: Kind("tags", "update tag", "~"),
+    changes.ReplaceTag: Kind("tags", "replace tag (visibility change)", "-/+"),
+    changes.DeleteTag: Kind("delete_tags", "delete tag", "-"),
 }
 
 

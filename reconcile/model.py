@@ -16,9 +16,9 @@ The pure core these values belong to: docs/architecture.md.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 from pydantic import Field as PydanticField
 
 FieldType = Literal[
@@ -102,6 +102,34 @@ class Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class OmitsEmpty(Value):
+    """A value whose attributes ``OMIT_WHEN_EMPTY`` are left out of every dump while empty (or None): documents,
+    fingerprints and plan files stay as they were for values that do not use them."""
+
+    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in self.OMIT_WHEN_EMPTY:
+                if key in data and not data[key]:
+                    del data[key]
+        return data
+
+
+#: The metadata lists of content types and fields; each item is a plain JSON object in the model files' own
+#: form. An annotation: ``{"id": "Contentful:AggregateRoot"}`` plus ``"parameters"`` when it has any. A
+#: taxonomy link: ``{"concept": id}`` or ``{"concept_scheme": id}``, plus ``"required"`` (see ``normalize``).
+METADATA_KEYS = ("annotations", "taxonomy")
+
+
+class _WithMetadata(OmitsEmpty):
+    """A value with optional metadata lists (annotations, taxonomy): an empty list is the same as absent."""
+
+    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = METADATA_KEYS
+
+
 class Items(Value):
     """The element type of an ``Array`` field."""
 
@@ -110,7 +138,7 @@ class Items(Value):
     validations: tuple[JsonObject, ...] = ()
 
 
-class Field(Value):
+class Field(_WithMetadata):
     """One field of a content type, with Contentful's server defaults as Python defaults."""
 
     id: str
@@ -129,14 +157,19 @@ class Field(Value):
     allowed_resources: tuple[JsonObject, ...] | None = None
     # Declared only: the live id this field had before; planned as an API ``newId`` rename.
     renamed_from: str | None = None
+    # API ``metadata.annotations.ContentTypeField[<field id>]``: they move with a rename, go with a delete.
+    annotations: tuple[JsonObject, ...] = ()
 
 
-class ContentType(Value):
+class ContentType(_WithMetadata):
     id: str
     name: str
     description: str | None = None
     display_field: str | None = None
     fields: tuple[Field, ...] = ()
+    # API ``metadata.annotations.ContentType`` and ``metadata.taxonomy`` (see ``METADATA_KEYS``).
+    annotations: tuple[JsonObject, ...] = ()
+    taxonomy: tuple[JsonObject, ...] = ()
     # Top-level keys of the live resource that the model does not manage (e.g. ``metadata``).
     # Never compared; carried over into every full-body PUT so a write never drops them.
     unmanaged: JsonObject = {}
@@ -173,15 +206,35 @@ class Locale(Value):
     content_management_api: bool = True
 
 
-class ContentModel(Value):
-    """A whole environment's content model, keyed by id (locales by code)."""
+TagVisibility = Literal["private", "public"]
+
+
+class Tag(Value):
+    """An environment-level tag. Its visibility is fixed at creation (a change is a replacement)."""
+
+    id: str
+    name: str
+    # UNSURE: the API's default when none is sent is not recorded; "private" is what the web app offers first.
+    visibility: TagVisibility = "private"
+
+
+class ContentModel(OmitsEmpty):
+    """A whole environment's content model, keyed by id (locales by code).
+
+    ``tags`` None means "tags are not managed": a models directory without ``tags.toml``, a snapshot made
+    before tags were read. A live environment always has a mapping (maybe empty). None and an empty mapping
+    are left out of dumps and fingerprints alike.
+    """
 
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
     locales: dict[str, Locale] = {}
+    tags: dict[str, Tag] | None = None
+
+    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ("tags",)
 
 
-ResourceKind = Literal["content_type", "editor_interface", "locale"]
+ResourceKind = Literal["content_type", "editor_interface", "locale", "tag"]
 
 
 def resource_key(kind: ResourceKind, ident: str) -> str:
@@ -235,6 +288,8 @@ class Entry(Value):
     #: ``sys.archivedVersion``: set while the entry is archived (facts §2).
     archived_version: int | None = None
     fields: JsonObject = {}
+    #: Ids of the tags the entry holds (API ``metadata.tags``).
+    tags: tuple[str, ...] = ()
     source: JsonObject | None = PydanticField(default=None, repr=False)
 
     @property

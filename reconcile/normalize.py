@@ -13,6 +13,10 @@ Content types
   * ``allowed_resources``: an empty list is the same as absent (``None``); the list is order-free
     (sorted by canonical JSON) and each item's ``contentTypes`` is sorted.
   * Field order is significant (editors see it): moving a field is a change.
+  * ``annotations`` (content type and field) and ``taxonomy`` (content type) are order-free lists, sorted
+    by canonical JSON. An annotation is ``{"id"}`` plus ``"parameters"`` when it has any (an empty map is
+    the same as none); a taxonomy link is ``{"concept"}`` or ``{"concept_scheme"}`` plus ``"required"``
+    (``false`` when absent). An empty list is the same as absent (see ``model.METADATA_KEYS``).
 
 Validations (``field.validations`` and ``items.validations``)
   * ``message: null`` is dropped, and so is any other ``null`` inside a validation object
@@ -38,6 +42,9 @@ Editor interfaces
 Locales
   * ``fallback_code``: an empty string is the same as no fallback (``None``).
 
+Tags
+  * ``None`` (not managed) and an empty mapping are left out of dumps and fingerprints.
+
 Mappings are ordered by id so that dumps are stable. ``unmanaged`` and ``renamed_from`` are kept
 (the planner needs them) but never enter the :func:`fingerprint`.
 
@@ -61,6 +68,7 @@ from typing import Any, TypeVar
 import orjson
 
 from reconcile.model import (
+    METADATA_KEYS,
     ContentModel,
     ContentType,
     Control,
@@ -68,6 +76,7 @@ from reconcile.model import (
     Field,
     JsonObject,
     Locale,
+    Tag,
 )
 
 #: Validation (and allowed-resource) keys whose list values carry no order.
@@ -134,6 +143,30 @@ def normalize_settings(settings: JsonObject) -> JsonObject | None:
     return _kept_if_canonical(settings, result)
 
 
+def _annotation(annotation: JsonObject) -> JsonObject:
+    parameters = annotation.get("parameters")
+    ident = annotation.get("id")
+    return {"id": ident, "parameters": _json_value(parameters)} if parameters else {"id": ident}
+
+
+def _taxonomy_link(link: JsonObject) -> JsonObject:
+    return {**_json_value({k: v for k, v in link.items() if k != "required"}), "required": bool(link.get("required"))}
+
+
+def normalize_annotations(annotations: Validations) -> Validations:
+    """An annotation list in canonical form (see the module docstring); itself when canonical already."""
+    if not annotations:
+        return annotations
+    return _kept_if_canonical(annotations, tuple(sorted(map(_annotation, annotations), key=canonical_json)))
+
+
+def normalize_taxonomy(taxonomy: Validations) -> Validations:
+    """A taxonomy link list in canonical form (see the module docstring); itself when canonical already."""
+    if not taxonomy:
+        return taxonomy
+    return _kept_if_canonical(taxonomy, tuple(sorted(map(_taxonomy_link, taxonomy), key=canonical_json)))
+
+
 def _allowed_resources(resources: Validations | None) -> Validations | None:
     if not resources:
         return None
@@ -152,11 +185,13 @@ def normalize_field(
             items = items.model_copy(update={"validations": item_validations})
     field_validations = validations(field.validations)
     default_value = field.default_value or None
+    annotations = normalize_annotations(field.annotations)
     if (
         items is field.items
         and field_validations is field.validations
         and default_value is field.default_value
         and field.allowed_resources is None
+        and annotations is field.annotations
     ):
         return field
     return field.model_copy(
@@ -165,6 +200,7 @@ def normalize_field(
             "validations": field_validations,
             "default_value": default_value,
             "allowed_resources": _allowed_resources(field.allowed_resources),
+            "annotations": annotations,
         }
     )
 
@@ -189,14 +225,20 @@ def no_text(text: str | None) -> str | None:
 def content_type_with(content_type: ContentType, fields: tuple[Field, ...]) -> ContentType:
     """``content_type`` in canonical form, given its ``fields`` in canonical form (itself when unchanged)."""
     description, display_field = no_text(content_type.description), no_text(content_type.display_field)
+    annotations, taxonomy = normalize_annotations(content_type.annotations), normalize_taxonomy(content_type.taxonomy)
     if (
         description is content_type.description
         and display_field is content_type.display_field
+        and annotations is content_type.annotations
+        and taxonomy is content_type.taxonomy
         and all(a is b for a, b in zip(fields, content_type.fields, strict=True))
     ):
         return content_type
     return content_type.model_copy(
-        update={"description": description, "display_field": display_field, "fields": fields}
+        update={
+            "description": description, "display_field": display_field, "fields": fields,
+            "annotations": annotations, "taxonomy": taxonomy,
+        }
     )
 
 
@@ -251,7 +293,8 @@ def canonical_model(
         ct_id: editor_interface(model.editor_interfaces.get(ct_id), ct) for ct_id, ct in content_types.items()
     }
     locales = {code: normalize_locale(model.locales[code]) for code in sorted(model.locales)}
-    return ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
+    tags = None if model.tags is None else {tag_id: model.tags[tag_id] for tag_id in sorted(model.tags)}
+    return ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
 
 
 def content_document(model: ContentModel) -> dict[str, Any]:
@@ -284,7 +327,7 @@ def _orjson_may_differ(data: bytes) -> bool:
     return b"0.0000" in data or b"0e" in data.translate(_DIGITS_TO_ZERO)
 
 
-Document = ContentType | EditorInterface | Locale
+Document = ContentType | EditorInterface | Locale | Tag
 
 
 def document_json(value: Document) -> bytes:
@@ -321,10 +364,12 @@ def _attributes_of(value: Document) -> dict[str, Any]:
     data = dict(value.__dict__)
     if isinstance(value, ContentType):
         del data["unmanaged"]
+        _drop_empty_metadata(data)
         fields = []
         for field in value.fields:
             attributes = dict(field.__dict__)
             del attributes["renamed_from"]
+            _drop_empty_metadata(attributes)
             if field.items is not None:
                 attributes["items"] = field.items.__dict__
             fields.append(attributes)
@@ -333,6 +378,13 @@ def _attributes_of(value: Document) -> dict[str, Any]:
         del data["unmanaged"]
         data["controls"] = [control.__dict__ for control in value.controls]
     return data
+
+
+def _drop_empty_metadata(attributes: dict[str, Any]) -> None:
+    """Leave out empty metadata lists, as the dumps do (``model.METADATA_KEYS``)."""
+    for key in METADATA_KEYS:
+        if key in attributes and not attributes[key]:
+            del attributes[key]
 
 
 def _hash_mapping(digest: Any, values: Mapping[str, Document], document: Callable[[Document], bytes]) -> None:
@@ -353,6 +405,9 @@ def canonical_fingerprint(canonical: ContentModel, document: Callable[[Document]
     _hash_mapping(digest, canonical.editor_interfaces, document)
     digest.update(b',"locales":')
     _hash_mapping(digest, canonical.locales, document)
+    if canonical.tags:  # none and unmanaged are left out, as in the dumps (``ContentModel``)
+        digest.update(b',"tags":')
+        _hash_mapping(digest, canonical.tags, document)
     digest.update(b"}")
     return f"sha256:{digest.hexdigest()}"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, assert_never
+from typing import Any, ClassVar, assert_never
 
 from pydantic import Field as SchemaField
 from pydantic import ValidationError
@@ -23,6 +23,7 @@ from reconcile.errors import InputError, Problem
 from reconcile.kinds import PhaseName, effects
 from reconcile.model import (
     ContentModel,
+    OmitsEmpty,
     ResourceMeta,
     Value,
     is_valid_id,
@@ -37,8 +38,8 @@ from reconcile.wording import count
 
 #: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
 #: minor part when keys are added (1.1: ``changes`` on every step; 1.2: ``target``, ``space_id``,
-#: ``environment_id``; 1.3: ``narrowed``, ``alias``, the ``put_entry`` step and the ``ConvertField`` change).
-#: Every 1.x plan is read.
+#: ``environment_id``; 1.3: ``narrowed``, ``alias``, ``warnings``, the ``put_entry`` step and the
+#: ``ConvertField`` change, tag changes and steps, ``tags`` in expected models). Every 1.x plan is read.
 FORMAT_VERSION = "1.3"
 #: The first version: its steps have no ``changes``, reading such a plan links them (see ``_linked``).
 _FIRST_VERSION = "1.0"
@@ -53,7 +54,7 @@ class Phase(Value):
     expected: ContentModel
 
 
-class Plan(Value):
+class Plan(OmitsEmpty):
     """Changes, the phases that make them, and what the plan was made against."""
 
     format_version: str = FORMAT_VERSION
@@ -78,6 +79,11 @@ class Plan(Value):
     #: The environment alias the plan was made through (since 1.3): ``environment_id`` is then the
     #: environment it pointed at, and ``apply PLAN_FILE`` refuses the plan once the alias has moved.
     alias: str | None = None
+    #: What the reviewer should know that the plan does not change (since 1.3; e.g. an app widget whose app is
+    #: not installed). Left out of the JSON when there is none.
+    warnings: tuple[str, ...] = ()
+
+    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ("warnings",)
 
     @property
     def is_empty(self) -> bool:
@@ -243,6 +249,8 @@ def _created(step: Step) -> list[str]:
         return [resource_key("editor_interface", step.resource_id)]
     if isinstance(step, steps.CreateLocale):
         return [resource_key("locale", step.resource_id)]
+    if isinstance(step, steps.CreateTag):
+        return [resource_key("tag", step.resource_id)]
     return []
 
 
@@ -254,7 +262,7 @@ def _step_problem(step: Step, known: set[str]) -> str | None:
             return None
         case steps.UpdateLocale() | steps.DeleteLocale():
             required = resource_key("locale", step.resource_id)
-        case _ if not is_valid_id(step.resource_id):  # every other step puts a content-type id in its URL
+        case _ if not is_valid_id(step.resource_id):  # every other step puts a content-type or tag id in its URL
             return "not a valid content type id (1-64 letters, digits, '-', '_', '.', not only dots)"
         case steps.PutEntry() if not is_valid_id(step.content_type_id):
             return "not a valid content type id in content_type_id"
@@ -275,6 +283,12 @@ def _step_problem(step: Step, known: set[str]) -> str | None:
             | steps.DeleteEntries()
         ):
             required = resource_key("content_type", step.resource_id)
+        case steps.CreateTag() | steps.UpdateTag() if step.tag.id != step.resource_id:
+            return "needs the tag with this id as tag"
+        case steps.CreateTag() | steps.UntagEntries():
+            return None
+        case steps.UpdateTag() | steps.DeleteTag():
+            required = resource_key("tag", step.resource_id)
         case _:
             assert_never(step)
     if required not in known:

@@ -73,9 +73,12 @@ def destructive_addresses(changes: Iterable[Change]) -> tuple[str, ...]:
 def diff_models(live: LiveState, desired: ContentModel, run: Interner | None = None) -> ModelDiff:
     """Normalise ``live``'s model and ``desired`` and diff them, in ``run`` (one of its own when None).
 
-    Raises ``ReconcileError`` when the default locale would change (Contentful: permanent).
+    Raises ``ReconcileError`` when the default locale would change (Contentful: permanent). Without declared
+    tags (``desired.tags`` None) the live tags are kept as they are.
     """
     run = Interner() if run is None else run
+    if desired.tags is None:  # tags not managed (no tags.toml): the live ones are what is wanted
+        desired = desired.model_copy(update={"tags": live.model.tags})
     with run:
         current, target = run.normalize(live.model), run.normalize(desired)
         _check_default_locale(current, target)

@@ -37,7 +37,7 @@ from typing import Any
 
 from . import __version__
 from .errors import InputError, Problem, ReconcileError
-from .export_shape import EXPORT_KEYS, export_problems
+from .export_shape import EXPORT_KEYS, OPTIONAL_EXPORT_KEYS, export_problems
 from .fsio import atomic_write, fsync_dir
 from .gitinfo import git_info
 from .model import lone_surrogate_path
@@ -134,7 +134,7 @@ class SnapshotStore:
         parent = self.root / target
         final = parent / snapshot_id
         staging = parent / f"{_STAGING_PREFIX}{snapshot_id}"
-        ordered = {key: export[key] for key in EXPORT_KEYS}
+        ordered = {key: export[key] for key in (*EXPORT_KEYS, *OPTIONAL_EXPORT_KEYS) if key in export}
         try:
             meta = {
                 **metadata,
@@ -399,5 +399,6 @@ def _read_export_file(path: Path) -> Snapshot:
     if problems:
         raise InputError(problems, summary=f"unusable export file {path}")
     export = {key: data.get(key, []) for key in EXPORT_KEYS}
+    export.update({key: data[key] for key in OPTIONAL_EXPORT_KEYS if key in data})
     metadata = {"kind": EXPORT_KIND, "source": str(path)}
     return Snapshot(id=path.name, path=path, metadata=metadata, export=export)

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field as SchemaField
 from pydantic import NonNegativeInt, PositiveInt
 
-from reconcile.model import ContentType, EditorInterface, EntryState, JsonObject, Locale, Value
+from reconcile.model import ContentType, EditorInterface, EntryState, JsonObject, Locale, Tag, Value
 
 
 class _Step(Value):
@@ -105,6 +105,31 @@ class PutEntry(_Bodiless):
     version: PositiveInt
     state: EntryState
     fields: JsonObject
+    #: The tags the entry held at plan time: a PUT replaces the whole entry, so it sends them back.
+    tags: tuple[str, ...] = ()
+class _TagStep(_Bodiless):
+    """A tag step; ``resource_id`` is the tag id. Creates and updates send ``tag`` (their fourth body)."""
+
+
+class CreateTag(_TagStep):
+    action: Literal["create_tag"] = "create_tag"
+    tag: Tag
+
+
+class UpdateTag(_TagStep):
+    action: Literal["update_tag"] = "update_tag"
+    tag: Tag
+
+
+class UntagEntries(_TagStep):
+    """Remove the tag from every entry holding it (the API refuses to delete a tag still referenced); the
+    pre-apply snapshot records which entries held it."""
+
+    action: Literal["untag_entries"] = "untag_entries"
+
+
+class DeleteTag(_TagStep):
+    action: Literal["delete_tag"] = "delete_tag"
 
 
 Step = Annotated[
@@ -117,6 +142,10 @@ Step = Annotated[
     | UnpublishContentType
     | DeleteContentType
     | PutEditorInterface
-    | PutEntry,
+    | PutEntry
+    | CreateTag
+    | UpdateTag
+    | UntagEntries
+    | DeleteTag,
     SchemaField(discriminator="action"),
 ]

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
+from reconcile.backend.tags import tag_links, tag_to_api
 from reconcile.backend.translate import (
     RawEnvironment,
     content_type_to_api,
@@ -34,6 +36,7 @@ from reconcile.model import (
     JsonObject,
     LiveState,
     Locale,
+    Tag,
     User,
 )
 from reconcile.scope import Scope
@@ -211,7 +214,18 @@ class Backend:
             or []
         )
         locales = self._list_all("list", f"locales of {env}", f"{self._env_path}/locales", {}, PAGE_LIMIT)
-        return scoped(RawEnvironment(content_types, editor_interfaces, locales), self.scope.manages)
+        raw = RawEnvironment(content_types, editor_interfaces, locales, self._read_tags(env))
+        return scoped(raw, self.scope.manages)
+
+    def _read_tags(self, env: str) -> list[JsonObject] | None:
+        """The environment's tags; None (not managed) where the server has no tags endpoint (404: older servers
+        and stand-ins; UNSURE whether any real CMA answers so)."""
+        try:
+            return self._list_all("list", f"tags of {env}", f"{self._env_path}/tags", {}, PAGE_LIMIT)
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
 
     def read_live(self) -> LiveState:
         return parse_environment(self.read_raw())
@@ -280,6 +294,24 @@ class Backend:
                 return None
             raise
         return [user_from_api(item) for item in items]
+    def put_tag(self, tag: Tag, version: int | None) -> JsonObject:
+        """Create (``version`` None) or rename a tag."""
+        operation, headers = ("create", None) if version is None else ("update", self._version(version))
+        return self._send_json(operation, f"tag '{tag.id}'", "put", f"{self._env_path}/tags/{tag.id}",
+                               tag_to_api(tag), headers)
+
+    def installed_widgets(self) -> tuple[set[str], set[str]]:
+        """The app definition ids of the environment's app installations and the ids of its UI extensions."""
+        env = f"environment '{self._environment_id}'"
+        apps = self._list_all("list", f"app installations of {env}", f"{self._env_path}/app_installations", {}, 100)
+        extensions = self._list_all("list", f"extensions of {env}", f"{self._env_path}/extensions", {}, 100)
+        return {i for a in apps if (i := link_id(a.get("sys", {}).get("appDefinition")))}, {
+            e["sys"]["id"] for e in extensions if isinstance(e.get("sys", {}).get("id"), str)}
+
+    def delete_tag(self, tag_id: str, version: int) -> None:
+        # The recorded delete sends the version [REC R/tag/destroy_referenced].
+        self._send("delete", f"tag '{tag_id}'", "delete", f"{self._env_path}/tags/{tag_id}", None,
+                   self._version(version))
 
     # ---- entries -----------------------------------------------------------------------------------------
 
@@ -310,10 +342,14 @@ class Backend:
             raise
         return int(page.get("total", 0))
 
-    def fetch_entries(self, ct_id: str | None = None) -> list[Entry]:
-        """Every entry (of one content type, or all), with the values of all locales."""
-        query = {} if ct_id is None else {"content_type": ct_id}
+    def fetch_entries(self, ct_id: str | None = None, tagged: Sequence[str] = ()) -> list[Entry]:
+        """Every entry (of one content type, or all; with ``tagged``, only those holding one of these tags), with
+        the values of all locales."""
+        query: JsonObject = {} if ct_id is None else {"content_type": ct_id}
         what = "entries" if ct_id is None else f"entries of content type '{ct_id}'"
+        if tagged:
+            query["metadata.tags.sys.id[in]"] = ",".join(tagged)
+            what = f"entries tagged {', '.join(tagged)}"
         try:
             items = self._list_all("list", what, f"{self._env_path}/entries", query, ENTRY_PAGE_LIMIT)
         except ApiError as error:
@@ -322,13 +358,16 @@ class Backend:
             raise
         return [entry_from_api(item) for item in items]
 
-    def put_entry(self, entry_id: str, ct_id: str, fields: JsonObject, version: int | None) -> Entry:
+    def put_entry(
+        self, entry_id: str, ct_id: str, fields: JsonObject, version: int | None, tags: Sequence[str] = ()
+    ) -> Entry:
         """Create (``version`` None; the content type travels in ``X-Contentful-Content-Type``) or replace an
-        entry."""
+        entry, holding ``tags`` (a PUT replaces the whole entry: the caller passes the tags to keep)."""
         headers = {"X-Contentful-Content-Type": ct_id} if version is None else self._version(version)
         operation = "create" if version is None else "update"
         path, resource = f"{self._env_path}/entries/{entry_id}", f"entry '{entry_id}'"
-        return entry_from_api(self._send_json(operation, resource, "put", path, {"fields": fields}, headers))
+        body: JsonObject = {"fields": fields, "metadata": {"tags": tag_links(tags)}} if tags else {"fields": fields}
+        return entry_from_api(self._send_json(operation, resource, "put", path, body, headers))
 
     def publish_entry(self, entry_id: str, version: int) -> Entry:
         return entry_from_api(self._publish(f"entry '{entry_id}'", f"{self._env_path}/entries/{entry_id}", version))

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from reconcile.backend.metadata import metadata_from_api, metadata_to_api
+from reconcile.backend.tags import tag_from_api, tag_links
 from reconcile.errors import ReconcileError
 from reconcile.model import (
     ContentModel,
@@ -31,7 +33,7 @@ from reconcile.model import (
     resource_key,
 )
 
-_CONTENT_TYPE_KEYS = frozenset({"sys", "name", "description", "displayField", "fields"})
+_CONTENT_TYPE_KEYS = frozenset({"sys", "name", "description", "displayField", "fields", "metadata"})
 _EDITOR_INTERFACE_KEYS = frozenset({"sys", "controls", "sidebar", "editors", "editorLayout", "groupControls"})
 
 
@@ -42,6 +44,8 @@ class RawEnvironment:
     content_types: list[dict[str, Any]]
     editor_interfaces: list[dict[str, Any]]
     locales: list[dict[str, Any]]
+    #: None when not read (an export or snapshot without tags): the tags are then not managed.
+    tags: list[dict[str, Any]] | None = None
 
 
 def scoped(raw: RawEnvironment, manages: Callable[[str], bool]) -> RawEnvironment:
@@ -55,6 +59,7 @@ def scoped(raw: RawEnvironment, manages: Callable[[str], bool]) -> RawEnvironmen
         [d for d in raw.content_types if kept((d.get("sys") or {}).get("id"))],
         [d for d in raw.editor_interfaces if kept(link_id((d.get("sys") or {}).get("contentType")))],
         raw.locales,
+        raw.tags,
     )
 
 
@@ -99,7 +104,7 @@ def _items_from_api(d: JsonObject, what: str) -> Items:
     )
 
 
-def _field_from_api(d: JsonObject, content_type_id: str) -> Field:
+def _field_from_api(d: JsonObject, content_type_id: str, annotations: tuple[JsonObject, ...] = ()) -> Field:
     # Only the keys the model manages are read. Read-only or legacy keys (``apiName`` of web-app content
     # types, ``deleted`` of a deletion step, ``uiid`` of 2014, ``newId``) and any future key are ignored.
     # Missing booleans and validations take the server's defaults (older payloads omit them).
@@ -120,12 +125,19 @@ def _field_from_api(d: JsonObject, content_type_id: str) -> Field:
         validations=tuple(d.get("validations") or ()),
         default_value=d.get("defaultValue"),
         allowed_resources=_optional_tuple(d.get("allowedResources")),
+        annotations=annotations,
     )
 
 
 def content_type_from_api(d: JsonObject) -> ContentType:
-    """A content type from its CMA JSON. Top-level keys the model does not manage go into ``unmanaged``."""
+    """A content type from its CMA JSON. Top-level keys the model does not manage go into ``unmanaged``, and so
+    do the keys of ``metadata`` other than annotations and taxonomy (``backend.metadata``)."""
     content_type_id = d["sys"]["id"]
+    metadata, other_metadata = metadata_from_api(d)
+    by_field = metadata["field_annotations"]
+    unmanaged = {k: v for k, v in d.items() if k not in _CONTENT_TYPE_KEYS}
+    if other_metadata is not None:
+        unmanaged["metadata"] = other_metadata
     return _build(
         ContentType,
         f"content type '{content_type_id}'",
@@ -133,8 +145,10 @@ def content_type_from_api(d: JsonObject) -> ContentType:
         name=d.get("name"),
         description=d.get("description"),
         display_field=d.get("displayField"),
-        fields=tuple(_field_from_api(f, content_type_id) for f in d.get("fields") or ()),
-        unmanaged={k: v for k, v in d.items() if k not in _CONTENT_TYPE_KEYS},
+        fields=tuple(_field_from_api(f, content_type_id, by_field.get(f.get("id"), ())) for f in d.get("fields") or ()),
+        annotations=metadata["annotations"],
+        taxonomy=metadata["taxonomy"],
+        unmanaged=unmanaged,
     )
 
 
@@ -186,6 +200,9 @@ def content_type_to_api(ct: ContentType) -> JsonObject:
         "displayField": ct.display_field,
         "fields": [_field_to_api(f) for f in ct.fields],
     }
+    metadata = metadata_to_api(ct)
+    if metadata is not None:
+        body["metadata"] = metadata
     return _with_unmanaged(body, ct.unmanaged)
 
 
@@ -317,7 +334,14 @@ def parse_environment(raw: RawEnvironment) -> LiveState:
         loc = locale_from_api(d)
         locales[loc.code] = loc
         keep("locale", loc.code, d)
-    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
+    tags = None
+    if raw.tags is not None:
+        tags = {}
+        for d in raw.tags:
+            tag = tag_from_api(d)
+            tags[tag.id] = tag
+            keep("tag", tag.id, d)
+    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
     return LiveState(model=model, meta=meta)
 
 
@@ -327,12 +351,14 @@ def raw_from_export(data: JsonObject) -> RawEnvironment:
         content_types=list(data.get("contentTypes") or ()),
         editor_interfaces=list(data.get("editorInterfaces") or ()),
         locales=list(data.get("locales") or ()),
+        tags=None if data.get("tags") is None else list(data["tags"]),
     )
 
 
 def entry_from_api(d: JsonObject) -> Entry:
     """An entry from its JSON (as listed, or as a snapshot stored it); the JSON is kept as its ``source``."""
     sys = d.get("sys") or {}
+    metadata = d.get("metadata")
     return Entry(
         id=str(sys.get("id")),
         content_type_id=link_id(sys.get("contentType")) or "",
@@ -341,6 +367,7 @@ def entry_from_api(d: JsonObject) -> Entry:
         published_version=sys.get("publishedVersion"),
         archived_version=sys.get("archivedVersion"),
         fields=d.get("fields") or {},
+        tags=tuple(t for t in map(link_id, (metadata.get("tags") or ()) if isinstance(metadata, dict) else ()) if t),
         source=d,
     )
 
@@ -359,6 +386,8 @@ def entry_to_api(entry: Entry) -> JsonObject:
         sys["publishedVersion"] = entry.published_version
     if entry.archived_version is not None:
         sys["archivedVersion"] = entry.archived_version
+    if entry.tags:
+        return {"metadata": {"tags": tag_links(entry.tags)}, "sys": sys, "fields": entry.fields}
     return {"sys": sys, "fields": entry.fields}
 
 
@@ -373,9 +402,12 @@ def entries_from_export(data: JsonObject) -> list[Entry]:
 
 def to_export(raw: RawEnvironment, entries: Iterable[Entry]) -> JsonObject:
     """A snapshot's export (the ``contentful space export`` shape) of an environment and some entries."""
-    return {
+    export: JsonObject = {
         "contentTypes": raw.content_types,
         "editorInterfaces": raw.editor_interfaces,
         "entries": [entry_to_api(entry) for entry in entries],
         "locales": raw.locales,
     }
+    if raw.tags is not None:
+        export["tags"] = raw.tags
+    return export

@@ -2,6 +2,7 @@
 
     models/
       locales.toml                 # [[locales]]
+      tags.toml                    # [[tags]], optional: without it the environment's tags are not managed
       content_types/<id>.toml      # one content type, its fields and its editor interface
 """
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 CONTENT_TYPES_DIR = "content_types"
 LOCALES_FILE = "locales.toml"
+TAGS_FILE = "tags.toml"
 # Far above any real content type (50 fields with long help texts stay under 100 kB); a file larger
 # than this is refused before parsing so a stray dump cannot exhaust memory.
 MAX_FILE_BYTES = 2_000_000

@@ -23,12 +23,20 @@ from reconcile.declared.layout import (
     LOCALES_FILE,
     MAX_FILE_BYTES,
     MAX_NESTING,
+    TAGS_FILE,
     id_of,
     is_model_file,
 )
 from reconcile.declared.problems import date_problems, read_problem, shape_problem
 from reconcile.declared.salvage import salvage
-from reconcile.declared.shapes import ContentTypeFile, EditorInterfaceDecl, LocalesFile
+from reconcile.declared.shapes import (
+    AnnotationDecl,
+    ContentTypeFile,
+    EditorInterfaceDecl,
+    LocalesFile,
+    TagsFile,
+    TaxonomyDecl,
+)
 from reconcile.errors import InputError, Problem
 from reconcile.model import (
     ContentModel,
@@ -39,13 +47,14 @@ from reconcile.model import (
     Items,
     JsonObject,
     Locale,
+    Tag,
     shown,
 )
 from reconcile.sources import DeclaredModel, FillDecl, KeyPath, Position, Source, Unread, sort_problems
 from reconcile.tomlsource import TomlReadError, read_toml
 from reconcile.wording import count
 
-_File = TypeVar("_File", ContentTypeFile, LocalesFile)
+_File = TypeVar("_File", ContentTypeFile, LocalesFile, TagsFile)
 
 
 @dataclass
@@ -83,6 +92,7 @@ class _Read(Generic[_File]):
 _UNITS: dict[type[Any], tuple[str, frozenset[str]]] = {
     ContentTypeFile: ("fields", frozenset({"format", "id"})),
     LocalesFile: ("locales", frozenset({"format"})),
+    TagsFile: ("tags", frozenset({"format"})),
 }
 
 
@@ -117,7 +127,8 @@ def read_models(models_dir: Path) -> tuple[DeclaredModel, list[Problem]]:
     found = _Found()
     content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found)
     locales = _load_locales(models_dir / LOCALES_FILE, found)
-    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales)
+    tags = _load_tags(models_dir / TAGS_FILE, found)
+    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
     declared = DeclaredModel(model, found.sources, found.positions, found.unread(), found.fills)
     return declared, sort_problems(found.problems)
 
@@ -193,6 +204,26 @@ def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
         locales[loc.code] = Locale(**loc.model_dump())
         found.sources[f"locales.{loc.code}"] = Source(path, found.positions[path], (("locales", index),))
     return locales
+
+
+def _load_tags(path: Path, found: _Found) -> dict[str, Tag] | None:
+    """The tags of ``tags.toml``; None when there is no such file (the tags are then not managed)."""
+    if not path.exists():
+        return None
+    read = _load_file(path, TagsFile, found, {})
+    tags: dict[str, Tag] = {}
+    decls = [] if read is None else read.decl.tags
+    kept = range(len(decls)) if read is None or read.kept is None else read.kept
+    for index, decl in zip(kept, decls, strict=True):
+        if decl.id in tags:
+            found.problems.append(
+                Problem(str(path), f"tags.{decl.id}", f"tag id {decl.id!r} is declared twice",
+                        "remove one of the two [[tags]] entries", _line_at(found.positions[path], ("tags", index)))
+            )
+            continue
+        tags[decl.id] = Tag(**decl.model_dump())
+        found.sources[f"tags.{decl.id}"] = Source(path, found.positions[path], (("tags", index),))
+    return tags
 
 
 def _load_file(path: Path, shape: type[_File], found: _Found, placeholders: dict[str, Any]) -> _Read[_File] | None:
@@ -299,6 +330,7 @@ def _content_type_from_decl(decl: ContentTypeFile) -> tuple[ContentType, EditorI
                 default_value=f.default_value,
                 allowed_resources=None if f.allowed_resources is None else tuple(f.allowed_resources),
                 renamed_from=f.renamed_from,
+                annotations=_annotations(f.annotations),
             )
         )
         if f.editor is not None:
@@ -309,6 +341,8 @@ def _content_type_from_decl(decl: ContentTypeFile) -> tuple[ContentType, EditorI
         description=decl.description,
         display_field=decl.display_field,
         fields=tuple(fields),
+        annotations=_annotations(decl.annotations),
+        taxonomy=tuple(_taxonomy_link(link) for link in decl.taxonomy),
     )
     parts = decl.editor_interface or EditorInterfaceDecl()
     ei = EditorInterface(
@@ -320,6 +354,18 @@ def _content_type_from_decl(decl: ContentTypeFile) -> tuple[ContentType, EditorI
         group_controls=_tuple_or_none(parts.group_controls),
     )
     return ct, ei
+
+
+def _annotations(declared: list[AnnotationDecl]) -> tuple[JsonObject, ...]:
+    """Annotations in the model's form: ``{"id"}`` plus ``"parameters"`` when there are any."""
+    return tuple({"id": a.id, **({"parameters": a.parameters} if a.parameters else {})} for a in declared)
+
+
+def _taxonomy_link(link: TaxonomyDecl) -> JsonObject:
+    """A taxonomy link in the model's form (both or neither target kept as declared: a rule reports it)."""
+    targets = {key: value for key, value in (("concept_scheme", link.concept_scheme), ("concept", link.concept))
+               if value is not None}
+    return {**targets, "required": link.required}
 
 
 def _tuple_or_none(items: list[JsonObject] | None) -> tuple[JsonObject, ...] | None:
@@ -349,3 +395,8 @@ def content_type_of(data: Mapping[str, Any]) -> tuple[ContentType, EditorInterfa
 def locales_of(data: Mapping[str, Any]) -> dict[str, Locale]:
     """The locales of the TOML data of ``locales.toml`` (``ValidationError`` when it does not fit)."""
     return {loc.code: Locale(**loc.model_dump()) for loc in LocalesFile.model_validate(data).locales}
+
+
+def tags_of(data: Mapping[str, Any]) -> dict[str, Tag]:
+    """The tags of the TOML data of ``tags.toml`` (``ValidationError`` when it does not fit)."""
+    return {tag.id: Tag(**tag.model_dump()) for tag in TagsFile.model_validate(data).tags}

@@ -10,12 +10,13 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from reconcile.declared.shapes import ContentTypeFile, LocalesFile
+from reconcile.declared.shapes import ContentTypeFile, LocalesFile, TagsFile
 from reconcile.fsio import atomic_write
 
 SCHEMA_FILES: dict[str, type[BaseModel]] = {
     "content-type.schema.json": ContentTypeFile,
     "locales.schema.json": LocalesFile,
+    "tags.schema.json": TagsFile,
 }
 
 

@@ -6,12 +6,12 @@ Contentful JSON keeps the API's own key names.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema, field_validator
 from pydantic import Field as Key
 
-from reconcile.model import ID_PATTERN, FieldType, ItemsType, JsonObject, LinkType
+from reconcile.model import ID_PATTERN, FieldType, ItemsType, JsonObject, LinkType, TagVisibility
 from reconcile.sources import KeyPath
 
 FORMAT_VERSION = 1
@@ -46,6 +46,43 @@ class EditorDecl(_Shape):
     )
 
 
+class AnnotationDecl(_Shape):
+    """An annotation with parameters (one without is written as its id alone)."""
+
+    id: str = Key(description="Annotation id, e.g. Contentful:GraphQLFieldResolver.")
+    parameters: JsonObject = Key({}, description="The annotation's parameters, as in the API.")
+
+
+def _annotation_from_id(value: Any) -> Any:
+    """An annotation written as its id alone is ``{ id = "..." }``."""
+    return {"id": value} if isinstance(value, str) else value
+
+
+#: One annotation: its id alone, or a table with its parameters (one shape to check, so a problem names the key).
+Annotation = Annotated[
+    AnnotationDecl,
+    BeforeValidator(_annotation_from_id),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "description": "Annotation id, e.g. Contentful:AggregateRoot."},
+        {"type": "object", "additionalProperties": False, "required": ["id"],
+         "properties": {"id": {"type": "string"}, "parameters": {"type": "object"}}},
+    ]}),
+]
+
+_ANNOTATIONS_HELP = (
+    'Annotations (API metadata.annotations), e.g. ["Contentful:AggregateRoot"] or '
+    '[{ id = "...", parameters = { ... } }].'
+)
+
+
+class TaxonomyDecl(_Shape):
+    """One taxonomy link of a content type: a concept scheme or a concept (exactly one of the two)."""
+
+    concept_scheme: str | None = Key(None, description="Id of a taxonomy concept scheme.")
+    concept: str | None = Key(None, description="Id of a taxonomy concept.")
+    required: bool = Key(False, description="Entries must be tagged with a concept of it before publishing.")
+
+
 class FieldDecl(_Shape):
     """One ``[[fields]]`` entry."""
 
@@ -75,6 +112,7 @@ class FieldDecl(_Shape):
         None, description='A function computing the values when this field is added, retyped, renamed or its '
         'validations change: "transforms/people.py:first_name" (path from the project root; docs/transforms.md).'
     )
+    annotations: list[Annotation] = Key([], description=_ANNOTATIONS_HELP)
 
 
 class EditorInterfaceDecl(_Shape):
@@ -103,6 +141,10 @@ class ContentTypeFile(_Shape):
     name: str = Key(description="Name shown to editors.")
     description: str | None = Key(None, description="Description shown to editors.")
     display_field: str | None = Key(None, description="Id of the Symbol or Text field used as entry title.")
+    annotations: list[Annotation] = Key([], description=_ANNOTATIONS_HELP)
+    taxonomy: list[TaxonomyDecl] = Key(
+        [], description='Taxonomy links (API metadata.taxonomy), e.g. [{ concept_scheme = "ID", required = true }].'
+    )
     fields: list[FieldDecl] = Key([], description="The fields, in the order editors see them.")
     editor_interface: EditorInterfaceDecl | None = Key(
         None, description="Sidebar, editors and layout; absent means Contentful's defaults."
@@ -128,6 +170,25 @@ class LocalesFile(_Shape):
 
     format: int = Key(description="File format version; must be 1.", json_schema_extra={"const": 1})
     locales: list[LocaleDecl] = Key([], description="The environment's locales.")
+
+    _format = field_validator("format")(_check_format)
+
+
+class TagDecl(_Shape):
+    """One ``[[tags]]`` entry."""
+
+    id: str = Key(description="Tag id: 1-64 letters, digits, '-', '_' or '.'.")
+    name: str = Key(description="Name shown to editors; unique in the environment.")
+    visibility: TagVisibility = Key(
+        "private", description="private (only in the web app and the management API) or public; fixed at creation."
+    )
+
+
+class TagsFile(_Shape):
+    """The ``models/tags.toml`` file (optional: without it the environment's tags are not managed)."""
+
+    format: int = Key(description="File format version; must be 1.", json_schema_extra={"const": 1})
+    tags: list[TagDecl] = Key([], description="The environment's tags; a live tag not listed here is deleted.")
 
     _format = field_validator("format")(_check_format)
 

@@ -16,12 +16,19 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from reconcile.declared.editor import Doc, document_text, edit_text, same
-from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, content_type_path, id_of, is_model_file
-from reconcile.declared.loader import content_type_of, locales_of
+from reconcile.declared.layout import (
+    CONTENT_TYPES_DIR,
+    LOCALES_FILE,
+    TAGS_FILE,
+    content_type_path,
+    id_of,
+    is_model_file,
+)
+from reconcile.declared.loader import content_type_of, locales_of, tags_of
 from reconcile.declared.shapes import FORMAT_VERSION
 from reconcile.errors import ReconcileError
 from reconcile.fsio import atomic_write
-from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, is_valid_id
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, Tag, is_valid_id
 from reconcile.normalize import normalize, normalize_locale
 from reconcile.scope import ALL, Scope
 from reconcile.wording import count
@@ -61,6 +68,9 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
     if only is None and (scope.locales or not (models_dir / LOCALES_FILE).exists()):
         path = models_dir / LOCALES_FILE
         texts[path] = _file_text(path, locales_doc(model.locales), _locales_doc_of)
+    if only is None and (model.tags or (models_dir / TAGS_FILE).exists()):  # no tags, no file: tags unmanaged
+        path = models_dir / TAGS_FILE
+        texts[path] = _file_text(path, tags_doc(model.tags or {}), _tags_doc_of)
     ct_dir.mkdir(parents=True, exist_ok=True)
     written = [path for path, text in texts.items() if _write_if_changed(path, text)]
     if only is None:
@@ -85,6 +95,7 @@ def content_type_doc(ct: ContentType, ei: EditorInterface) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": FORMAT_VERSION, "id": ct.id, "name": ct.name}
     _put(doc, "description", ct.description)
     _put(doc, "display_field", ct.display_field)
+    _put_metadata(doc, ct.annotations, ct.taxonomy, ct.id)
     fields = [_field_table(f, controls.get(f.id)) for f in ct.fields]
     if fields:
         doc["fields"] = fields
@@ -107,7 +118,7 @@ def locales_doc(locales: Mapping[str, Locale]) -> dict[str, Any]:
 def _field_table(f: Field, control: Control | None) -> dict[str, Any]:
     """One ``[[fields]]`` table: the field's non-default values and its editor control."""
     where = f"fields.{f.id}"
-    table = _non_default(f, exclude={"items", "validations", "default_value", "allowed_resources"})
+    table = _non_default(f, exclude={"items", "validations", "default_value", "allowed_resources", "annotations"})
     if f.validations:
         table["validations"] = [_json_for_toml(v, f"{where}.validations") for v in f.validations]
     _put(table, "default_value", None if f.default_value is None else _json_for_toml(f.default_value, where))
@@ -122,7 +133,19 @@ def _field_table(f: Field, control: Control | None) -> dict[str, Any]:
         editor = _non_default(control, exclude={"field_id", "settings"})
         _put(editor, "settings", None if control.settings is None else _json_for_toml(control.settings, where))
         table["editor"] = editor
+    _put_metadata(table, f.annotations, (), where)
     return table
+
+
+def _put_metadata(table: dict[str, Any], annotations: Any, taxonomy: Any, where: str) -> None:
+    """``annotations`` (an id alone when it has no parameters) and ``taxonomy`` links (``required`` only
+    when true), when there are any."""
+    if annotations:
+        table["annotations"] = [
+            _json_for_toml(a, f"{where}.annotations") if a.get("parameters") else a["id"] for a in annotations
+        ]
+    if taxonomy:
+        table["taxonomy"] = [{k: v for k, v in link.items() if k != "required" or v} for link in taxonomy]
 
 
 def _non_default(value: BaseModel, exclude: set[str] | None = None) -> dict[str, Any]:
@@ -201,6 +224,17 @@ def _content_type_doc_of(text: str, path: Path) -> Doc:
 def _locales_doc_of(text: str, path: Path) -> Doc:
     """What the locales file ``text`` declares, canonical."""
     return locales_doc({code: normalize_locale(loc) for code, loc in locales_of(_data(text, path)).items()})
+
+
+def tags_doc(tags: Mapping[str, Tag]) -> dict[str, Any]:
+    """What ``tags.toml`` declares: the tags by id, visibility always (it is fixed at creation)."""
+    rows = [{"id": t.id, "name": t.name, "visibility": t.visibility} for _, t in sorted(tags.items())]
+    return {"format": FORMAT_VERSION, "tags": rows}
+
+
+def _tags_doc_of(text: str, path: Path) -> Doc:
+    """What the tags file ``text`` declares, canonical."""
+    return tags_doc(tags_of(_data(text, path)))
 
 
 def _data(text: str, path: Path) -> dict[str, Any]:

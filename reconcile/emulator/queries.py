@@ -28,6 +28,7 @@ SUPPORTED: dict[str, frozenset[str]] = {
         "sys.contentType.sys.id",
         "sys.contentType.sys.id[in]",
         "sys.archivedAt[exists]",
+        "metadata.tags.sys.id[in]",  # emulator/tags.py
     },
     "content_types": PAGING | BY_ID,
     "locales": PAGING | BY_ID,

@@ -63,6 +63,12 @@ def _rules() -> list[Rule]:
         rule(f"{ENV}/entries/<entry>/archived", "entry_archived", "PUT", "DELETE"),
         rule(f"{ENV}/assets", "assets", "GET"),
         rule(f"{ENV}/assets/<asset>", "asset", "GET"),
+        rule(f"{ENV}/tags", "tags", "GET"),
+        rule(f"{ENV}/tags/<ident>", "tags", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/app_installations", "app_installations", "GET"),
+        rule(f"{ENV}/app_installations/<ident>", "app_installations", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/extensions", "extensions", "GET", "POST"),
+        rule(f"{ENV}/extensions/<ident>", "extensions", "GET", "PUT", "DELETE"),
     ]
 
 
@@ -398,6 +404,20 @@ class EmulatorApp:
 
     def _asset(self, request: Request, body: Any, space: str, env: str, asset: str) -> Answer:
         return self.store.assets.get(self._scope(space, env), asset)
+
+    def _tags(self, request: Request, body: Any, space: str, env: str, ident: str | None = None) -> Answer:
+        answer: Answer = self.store.tags.answer(request.method, self._scope(space, env), body, _version(request), ident)
+        return answer
+
+    def _app_installations(self, request: Request, body: Any, space: str, env: str, ident: str | None = None) -> Answer:
+        family = self.store.app_installations
+        answer: Answer = family.answer(request.method, self._scope(space, env), body, _version(request), ident)
+        return answer
+
+    def _extensions(self, request: Request, body: Any, space: str, env: str, ident: str | None = None) -> Answer:
+        family = self.store.extensions
+        answer: Answer = family.answer(request.method, self._scope(space, env), body, _version(request), ident)
+        return answer
 
 
 def _version(request: Request) -> str | None:

@@ -8,7 +8,10 @@ All state is plain JSON so it can be persisted as is::
                                   "origins": {draft_field_id: published_field_id}}},
         "editor_interfaces": {ct_id: <EI body>},
         "locales": {locale_sys_id: <Locale body>},
-        "entries": {entry_id: <Entry body>}}}}}}
+        "entries": {entry_id: <Entry body>},
+        "tags": {tag_id: <Tag body>},                       # emulator/tags.py
+        "app_installations": {app_definition_id: <body>},   # emulator/apps.py (absent until one is installed)
+        "extensions": {extension_id: <body>}}}}}}
 
 Stored bodies are exactly what the API answers (key order included). ``origins`` records fields
 renamed through ``newId`` since the last publish, so that publishing can move entry values and
@@ -34,6 +37,7 @@ import regress
 
 from reconcile.emulator import archive, entry_rules
 from reconcile.emulator.aliases import EnvironmentAliases
+from reconcile.emulator.apps import Installed
 from reconcile.emulator.assets import Assets
 from reconcile.emulator.errors import (
     CmaError,
@@ -43,8 +47,10 @@ from reconcile.emulator.errors import (
     validation_failed,
     version_mismatch,
 )
+from reconcile.emulator.metadata import checked_metadata
 from reconcile.emulator.persist import Persistence
 from reconcile.emulator.queries import filter_entries
+from reconcile.emulator.tags import Tags, check_entry_tags, filter_by_tags
 
 Json = dict[str, Any]
 
@@ -75,9 +81,9 @@ CT_BODY_KEYS = ("name", "description", "displayField", "fields", "metadata")
 CT_SYS_KEYS = (
     "space", "id", "type", "createdAt", "updatedAt", "environment", "publishedVersion",
     "publishedAt", "firstPublishedAt", "createdBy", "updatedBy", "publishedCounter", "version",
-    "publishedBy",
+    "publishedBy", "urn",
 )  # fmt: skip
-ENTRY_SYS_KEYS = (*CT_SYS_KEYS, "fieldStatus", "automationTags", "contentType", "urn")
+ENTRY_SYS_KEYS = (*CT_SYS_KEYS[:-1], "fieldStatus", "automationTags", "contentType", "urn")
 EI_SYS_KEYS = (
     "id", "type", "space", "version", "createdAt", "createdBy", "updatedAt", "updatedBy",
     "contentType", "environment",
@@ -327,6 +333,9 @@ class ContentTypes:
                 "createdAt": now, "updatedAt": now, "environment": scope.env_link(),
                 "createdBy": user_link(), "updatedBy": user_link(),
                 "publishedCounter": 0, "version": 1,
+                # [REC P/content_type/add_taxonomies_to_content_type, 2025]
+                "urn": f"crn:contentful:::content:spaces/{scope.space}/environments/{scope.env_id}"
+                       f"/content_types/{ct_id}",
             }  # fmt: skip
         else:
             sys = dict(record["draft"]["sys"])
@@ -339,7 +348,7 @@ class ContentTypes:
             "fields": fields,
         }
         if "metadata" in body:
-            draft["metadata"] = body["metadata"]
+            draft["metadata"] = checked_metadata(body["metadata"], [f["id"] for f in fields])
         scope.env["content_types"][ct_id] = {
             "draft": draft, "published": published, "origins": origins,
         }  # fmt: skip
@@ -816,7 +825,7 @@ class Entries:
                     [{"name": "unknownContentType", "value": "DOESNOTEXIST"}],
                 )
             entries = self.of_content_type(scope, ct_id)
-        entries = filter_entries(filter_sys_id(entries, query), query)
+        entries = filter_by_tags(filter_entries(filter_sys_id(entries, query), query), query)
         rendered = [self._rendered(scope, e) for e in entries]
         result = page(rendered, query)
         if query.get("select"):
@@ -837,6 +846,7 @@ class Entries:
         if published is None or ct_id is None:
             raise bad_request(NOT_ACTIVATED)
         fields = self._check_body(scope, body, published)
+        check_entry_tags(scope, body.get("metadata"))
         now = self.store.clock.ms()
         if entry is None:
             sys: Json = {
@@ -1054,9 +1064,10 @@ class Environments:
         """Deep copy of the source's content; every ``sys.environment`` link points at the clone."""
         env: Json = {key: copy.deepcopy(source[key])
                      for key in ("content_types", "editor_interfaces", "locales", "entries")}  # fmt: skip
+        env.update({key: copy.deepcopy(source.get(key, {})) for key in ("tags", "app_installations", "extensions")})
         env_link = {"sys": {"id": env_id, "type": "Link", "linkType": "Environment"}}
         bodies: list[Json] = [*env["editor_interfaces"].values(), *env["locales"].values(),
-                              *env["entries"].values()]  # fmt: skip
+                              *env["entries"].values(), *env["tags"].values()]  # fmt: skip
         for record in env["content_types"].values():
             bodies += [record["draft"]] + ([record["published"]] if record["published"] else [])
         for body in bodies:
@@ -1069,7 +1080,7 @@ class Environments:
                "status": link("Status", "ready"), "createdBy": user_link(), "createdAt": now,
                "updatedBy": user_link(), "updatedAt": now}  # fmt: skip
         env = {"name": "master", "sys": sys, "ready_at": None, "content_types": {},
-               "editor_interfaces": {}, "locales": {}, "entries": {}}  # fmt: skip
+               "editor_interfaces": {}, "locales": {}, "entries": {}, "tags": {}}  # fmt: skip
         self.store.state["spaces"][space] = {"environments": {"master": env}}
         self.store.locales.create_default(Scope(space, "master", env))
 
@@ -1115,6 +1126,9 @@ class Store:
         self.locales = Locales(self)
         self.entries = Entries(self)
         self.assets = Assets(self)
+        self.tags = Tags(self)
+        self.app_installations = Installed(self, "app_installations")
+        self.extensions = Installed(self, "extensions")
         self.environments = Environments(self, env_ready_delay)
         self.aliases = EnvironmentAliases(self, max_environments)
         self.state: Json = {"spaces": {}}

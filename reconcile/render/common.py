@@ -13,6 +13,7 @@ from reconcile.kinds import Symbol, kind_of
 from reconcile.model import printable
 from reconcile.plan import Plan
 from reconcile.render.details import ABSENT, Detail
+from reconcile.wording import count
 
 NO_CHANGES = "No changes. The live environment matches the models."
 #: Values longer than this are cut in text and moved to a collapsed block in Markdown.
@@ -67,7 +68,9 @@ def impact_marker(plan: Plan, change: Change) -> str:
         return ""
     parts: list[str] = [change.impact]
     if change.address in plan.entry_counts:
-        parts.append(_entries(plan.entry_counts[change.address], change))
+        n = plan.entry_counts[change.address]
+        tag_use = count(n, "entry") + (" uses it" if n == 1 else " use it")
+        parts.append(tag_use if change.address.startswith("tags.") else _entries(n, change))
     if change.address in plan.blocked:
         parts.append("BLOCKED")
     return "[" + ", ".join(parts) + "]"

@@ -21,6 +21,7 @@ from reconcile.changes import (
     Change,
     CreateContentType,
     CreateLocale,
+    CreateTag,
     MoveField,
     PublishContentType,
     document,
@@ -28,7 +29,7 @@ from reconcile.changes import (
     value_at,
 )
 from reconcile.impact import validation_kind
-from reconcile.model import Field, Locale
+from reconcile.model import METADATA_KEYS, Field, Locale
 from reconcile.normalize import canonical_json
 
 
@@ -72,6 +73,12 @@ def _layout_item(item: Any) -> Any:
     return f"group:{item.get('groupId')}" if isinstance(item, dict) else None
 
 
+def _taxonomy_link(item: Any) -> Any:
+    """A taxonomy link is its target: ``concept_scheme:topics``."""
+    return next((f"{k}:{item[k]}" for k in ("concept_scheme", "concept") if k in item), None) if isinstance(
+        item, dict) else None
+
+
 @dataclass(frozen=True)
 class _Members:
     ordered: bool
@@ -91,6 +98,8 @@ _MEMBER_LISTS: dict[str, _Members] = {
     "group_controls": _Members(False, _pair(("groupId",))),
     "sidebar": _Members(True, _pair(("widgetNamespace", "widgetId"))),
     "editors": _Members(True, _pair(("widgetNamespace", "widgetId"))),
+    "annotations": _Members(False, _pair(("id",))),
+    "taxonomy": _Members(False, _taxonomy_link),
 }
 
 
@@ -126,6 +135,8 @@ def diff_details(
             continue
         done.add(list_path)
         old, new = value_at(before, list_path, ABSENT), value_at(after, list_path, ABSENT)
+        if list_path.rsplit(".", 1)[-1] in METADATA_KEYS:  # an empty metadata list is left out of documents
+            old, new = ([] if old is ABSENT else old), ([] if new is ABSENT else new)
         if isinstance(old, list) and isinstance(new, list):
             lines += _member_details(prefix + list_path, old, new, members, depth)
         else:
@@ -213,8 +224,8 @@ def change_details(change: Change) -> list[Detail]:
         ct = change.after
         lines = [
             Detail(f"{key}: ", (getattr(ct, key),))
-            for key in ("name", "description", "display_field")
-            if getattr(ct, key) is not None
+            for key in ("name", "description", "display_field", "annotations", "taxonomy")
+            if getattr(ct, key) not in (None, ())
         ]
         for field in ct.fields:
             lines.append(Detail(f"+ field {field.id}: {field_summary(field)}", mark="+"))
@@ -229,6 +240,8 @@ def change_details(change: Change) -> list[Detail]:
             Detail(f"{path}: ", (value_at(document(created_locale), path),))
             for path in leaf_paths(defaults, document(created_locale))
         ]
+    if isinstance(change, CreateTag):
+        return [Detail("name: ", (change.after.name,)), Detail("visibility: ", (change.after.visibility,))]
     if isinstance(change, MoveField | PublishContentType) or change.after is None:
         return []
     return diff_details(document(change.before), document(change.after), change.paths)

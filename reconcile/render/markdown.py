@@ -119,6 +119,8 @@ def render_markdown(plan: Plan) -> str:
         "",
     ]
     notes = ["**Notes**", "", *(f"- {_cell(note)}" for note in plan.notes), ""] if plan.notes else []
+    if plan.warnings:
+        notes += ["**Warnings**", "", *(f"- {_cell(warning)}" for warning in plan.warnings), ""]
     footer = [f"<sub>live `{plan.live_fingerprint}` · plan format {plan.format_version}</sub>", ""]
     text = "\n".join([*head, *_TABLE_HEAD, *rows, "", *details, *notes, *footer])
     if len(text) <= MAX_CHARS:

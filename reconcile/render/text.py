@@ -58,6 +58,9 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     if plan.notes:
         lines += ["", "Notes:"]
         lines += [f"  - {note}" for note in plan.notes]
+    if plan.warnings:
+        lines += ["", "Warnings:"]
+        lines += [f"  - {warning}" for warning in plan.warnings]
     lines += ["", summary_line(plan)]
     return "\n".join(lines) + "\n"
 

@@ -23,6 +23,7 @@ from reconcile.errors import Problem
 from reconcile.sources import DeclaredModel, sort_problems
 from reconcile.validate.content_types import ContentTypeCheck
 from reconcile.validate.locales import locale_problems
+from reconcile.validate.tags import tag_problems
 
 
 def validate(declared: DeclaredModel, outside: Callable[[str], bool] = lambda _: False) -> list[Problem]:
@@ -35,4 +36,5 @@ def validate(declared: DeclaredModel, outside: Callable[[str], bool] = lambda _:
         file = source.file if source is not None else Path(f"content_types/{ct_id}.toml")
         problems.extend(ContentTypeCheck(declared, model.content_types[ct_id], file, outside).problems())
     problems.extend(locale_problems(declared))
+    problems.extend(tag_problems(declared))
     return sort_problems(problems)

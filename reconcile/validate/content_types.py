@@ -12,6 +12,7 @@ from typing import Any
 from reconcile.errors import Problem
 from reconcile.model import ContentModel, ContentType, Field, JsonObject, is_valid_id, shown
 from reconcile.sources import DeclaredModel, KeyPath
+from reconcile.validate.metadata import metadata_problems
 from reconcile.validate.patterns import pattern_problems
 from reconcile.validate.vocabulary import (
     DEFAULT_HINTS,
@@ -102,6 +103,7 @@ class ContentTypeCheck:
         for index, f in enumerate(ct.fields):
             yield from self.field_problems(index, f)
         yield from self.editor_problems()
+        yield from metadata_problems(ct, self.problem)
 
     def field_id_problems(self) -> Iterator[Problem]:
         seen: set[str] = set()

@@ -12,7 +12,7 @@ from reconcile.fills import load_fills
 from reconcile.fsio import atomic_write
 from reconcile.plan import Plan
 from reconcile.targets import open_target
-from reconcile.workflows.planning import plan_against, plan_with_entries
+from reconcile.workflows.planning import plan_against, plan_with_entries, uninstalled_widgets
 from reconcile.workflows.project import Project, unfinished_warnings, validate_models
 from reconcile.workflows.snapshots import snapshot_state
 
@@ -51,7 +51,9 @@ def plan(
     with open_target(target) as opened:
         planned = plan_against(opened.backend, declared.model, target, allow_destroy,
                                load_fills(declared, project.root), content_types)
-    return PlanOutcome(planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias), warnings)
+        widgets = uninstalled_widgets(opened.backend, declared.model)
+    made = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
+    return PlanOutcome(made.model_copy(update={"warnings": tuple(widgets)}) if widgets else made, warnings + widgets)
 
 
 def save_plan(plan: Plan, path: Path) -> None:

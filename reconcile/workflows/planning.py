@@ -23,6 +23,7 @@ from reconcile.plan import Plan
 from reconcile.planner import default_locale, destructive_addresses, diff_models, plan_changes
 from reconcile.publishability import tightened, with_unpublishable
 from reconcile.scope import check_narrowing, check_plan_in_scope
+from reconcile.widgets import missing_widget_warnings, used_widgets
 from reconcile.wording import count
 from reconcile.workflows.filling import run_fills, triggered
 
@@ -87,6 +88,13 @@ def plan_against(
         lambda content_types: fetch_by_type(backend, content_types), fills, narrowed,
     )
     return Planned(plan, raw, live, entries)
+
+
+def uninstalled_widgets(backend: Backend, desired: ContentModel) -> list[str]:
+    """Warnings for the app and extension widgets of ``desired`` the environment does not have installed (read
+    only when the models use such widgets)."""
+    used = used_widgets(desired)
+    return missing_widget_warnings(used, *backend.installed_widgets()) if used else []
 
 
 def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planned:

@@ -70,13 +70,11 @@ ARTICLE = ContentType(
             items=Items(type="ResourceLink"),
             allowed_resources=({"type": "Shop:Product"},),
         ),
-        Field(id="legacy", name="Legacy", type="Integer", disabled=True, omitted=True),
+        Field(id="legacy", name="Legacy", type="Integer", disabled=True, omitted=True,
+              annotations=({"id": "Contentful:GraphQLFieldResolver", "parameters": {"appFunctionId": "f"}},)),
     ),
-    unmanaged={
-        "metadata": {
-            "taxonomy": [{"sys": {"type": "Link", "linkType": "TaxonomyConcept", "id": "topic"}, "required": True}]
-        }
-    },
+    annotations=({"id": "Contentful:AggregateRoot"},),
+    taxonomy=({"concept": "topic", "required": True},),
 )
 
 ARTICLE_EDITOR = EditorInterface(
@@ -117,18 +115,20 @@ def publish_new(backend: Backend, ct: ContentType) -> dict[str, object]:
     return backend.publish_content_type(ct.id, created["sys"]["version"])
 
 
-def test_read_raw_of_a_fresh_environment_costs_three_requests(emu: Emulator) -> None:
+def test_read_raw_of_a_fresh_environment_costs_four_requests(emu: Emulator) -> None:
     backend = backend_for(emu)
 
     live = backend.read_live()
 
-    assert backend.request_count == 3
+    assert backend.request_count == 4
     assert [(r.method, r.path) for r in emu.request_log] == [
         ("GET", f"{ENV_PREFIX}/content_types"),
         ("GET", f"{ENV_PREFIX}/editor_interfaces"),
         ("GET", f"{ENV_PREFIX}/locales"),
+        ("GET", f"{ENV_PREFIX}/tags"),
     ]
-    for paged in (emu.request_log[0], emu.request_log[2]):
+    assert live.model.tags == {}
+    for paged in (emu.request_log[0], emu.request_log[2], emu.request_log[3]):
         assert paged.query == {"skip": "0", "limit": "1000", "order": "sys.createdAt,sys.id"}
     assert emu.request_log[1].query == {}
     assert live.model.content_types == {} and live.model.editor_interfaces == {}
@@ -242,7 +242,7 @@ def test_clone_wait_read_and_delete_environment(emu: Emulator) -> None:
     assert ready["sys"]["status"]["sys"]["id"] == "ready"
     feature = backend.for_environment("feature")
     assert feature.read_live().model.content_types["article"] == ARTICLE
-    assert feature.request_count == 3
+    assert feature.request_count == 4  # content types, editor interfaces, locales, tags
 
     backend.delete_environment("feature")
     with pytest.raises(ApiError) as error:
@@ -341,13 +341,13 @@ def test_a_429_waits_the_announced_reset_and_retries(emu: Emulator) -> None:
     backend = backend_for(emu)
 
     for _ in range(4):
-        backend.read_raw()  # 12 requests against 4 per second: the server refuses some
+        backend.read_raw()  # 16 requests against 4 per second: the server refuses some
 
     log = emu.request_log
     refused = [i for i, r in enumerate(log) if r.status == 429]
     assert refused, "the scenario must hit the limit"
     assert all(r.status == 200 for r in log if r.status != 429)
-    assert backend.request_count == len(log) == 12 + len(refused)
+    assert backend.request_count == len(log) == 16 + len(refused)
     for i in refused:
         reset = 1  # the emulator's X-Contentful-RateLimit-Reset on a 429
         assert log[i + 1].status == 200, "a retry after waiting the reset must not be refused again"

@@ -98,7 +98,9 @@ def _assert_content_type_lossless(raw: dict[str, Any], live: LiveState) -> None:
     assert [f.id for f in ct.fields] == [f["id"] for f in raw.get("fields") or ()]
     sent = content_type_to_api(ct)
     _assert_kept({k: v for k, v in raw.items() if k not in ("sys", "fields")}, sent, ct_id)
-    assert set(ct.unmanaged) == raw.keys() - {"sys", "name", "description", "displayField", "fields"}
+    # metadata: annotations and taxonomy are managed, any other key of it is carried as unmanaged
+    assert set(ct.unmanaged) - {"metadata"} == raw.keys() - {"sys", "name", "description", "displayField", "fields",
+                                                             "metadata"}
     for raw_field, sent_field in zip(raw.get("fields") or (), sent["fields"], strict=True):
         _assert_kept(raw_field, sent_field, f"{ct_id}.fields.{raw_field['id']}", IGNORED_FIELD_KEYS)
     meta = live.meta_for("content_type", ct_id)

@@ -77,7 +77,7 @@ def test_old_and_unknown_field_keys_are_ignored_and_missing_defaults_filled() ->
     }
     ct = content_type_from_api(raw)
     assert ct.fields[0] == Field(id="ngca", name="Name", type="Text")
-    assert ct.fields[1].omitted and ct.unmanaged == {"metadata": {"taxonomy": []}}
+    assert ct.fields[1].omitted and ct.unmanaged == {} and ct.taxonomy == ()  # metadata.taxonomy is managed
     assert ct.description is None and ct.display_field is None
 
 

@@ -215,6 +215,8 @@ def target_of(path: str) -> Target:
         return Target("EditorInterfaces", env)
     if family == "locales" and len(parts) <= 2:
         return Target("Locale", env, parts[1] if len(parts) == 2 else None)
+    if family == "tags" and len(parts) <= 2:
+        return Target("Tag", env, parts[1] if len(parts) == 2 else None)
     if family == "entries" and len(parts) <= 3:
         action = parts[2] if len(parts) == 3 else ""
         return Target("Entry", env, parts[1] if len(parts) >= 2 else None, action)
@@ -223,7 +225,7 @@ def target_of(path: str) -> Target:
 
 # In scope for issue 2 item 5: content types, editor interfaces, locales, environments, entries (listing, and
 # the entry writes the recorded flows need), errors. Everything else is out of the emulator's scope.
-IN_SCOPE = {"ContentType", "EditorInterface", "EditorInterfaces", "Locale", "Environment", "Entry"}
+IN_SCOPE = {"ContentType", "EditorInterface", "EditorInterfaces", "Locale", "Environment", "Entry", "Tag"}
 
 
 # --------------------------------------------------------------------------------------------- selection
@@ -244,7 +246,10 @@ CASSETTE_EXCLUSIONS: dict[str, str] = {
         "asset create/update/delete: assets are not served by the emulator (the 409 body it shows is compared "
         "through the content-type 409 recordings)"
     ),
-    "rb/tag/destroy_referenced": "tags: not served by the emulator",
+    "rb/tag/destroy_referenced": (
+        "the tag and the entry referencing it existed before the recording and are not seeded (its 422 body is "
+        "checked by tests/emulator/test_tags.py)"
+    ),
 }
 
 # Exchanges that show behaviour that predates today's rules: replayed (state) but not compared.
@@ -291,7 +296,6 @@ CONTRACT_QUERY = {"skip", "limit", "order", "content_type", "select"}
 OUT_OF_SCOPE = {
     "public": "published snapshots (/public/content_types): not in the emulator's scope",
     "assets": "assets: not served by the emulator",
-    "tags": "tags: not served by the emulator",
     "content_types/snapshots": "content-type snapshots: not in the emulator's scope",
 }
 

@@ -28,25 +28,10 @@ M18 = "migration/17f5ca44.2018-10-04"
 M19 = "migration/928ad5b2.2019-06-07"
 M21 = "migration/a0a71195.2021-04-19"
 
-URN = r"sys\.urn: missing key"
 IN_PROGRESS = r"(items\[\d+\]\.)?sys\.status\.sys\.id: 'inProgress' expected, got 'queued'"
 
 # (cassette, exchange index) -> (reason, regexes that together must match every difference found)
 KNOWN_MISMATCHES: dict[tuple[str, int], tuple[str, tuple[str, ...]]] = {
-    **{
-        ("py/content_type/add_taxonomies_to_content_type", index): (
-            "emulator: content types have no `sys.urn`; 2025 recordings show "
-            "`crn:contentful:::content:spaces/{space}/environments/{env}/content_types/{id}`",
-            (URN,),
-        )
-        for index in (0, 1, 2)
-    },
-    ("rb/content_type/update_with_metadata", 0): ("emulator: content types have no `sys.urn` (2025)", (URN,)),
-    ("rb/content_type/update_with_metadata", 1): (
-        "emulator: no `sys.urn` on content types; and a `metadata.taxonomy[]` link sent without `required` is "
-        "answered with `required: false` by the real API, the emulator echoes it without",
-        (URN, r"metadata\.taxonomy\[0\]\.required: missing key"),
-    ),
     ("rb/content_type/default_value", 4): (
         "emulator: creating an entry does not fill fields from the content type's `defaultValue` (real: "
         '`default content`), and echoes the request\'s `metadata: null` instead of answering `{"tags": []}`',

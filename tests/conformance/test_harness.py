@@ -60,7 +60,7 @@ def test_recording_dates_come_from_date_headers_not_cookie_expiry(selected) -> N
 def test_selection_of_scope_and_eras(selected) -> None:
     fates = {(name, e.index): e.fate for name, c in selected.items() for e in c.exchanges}
     assert fates[("migration/a0a71195.2021-04-19", 0)] == "skip"  # GET /spaces/{id}
-    assert fates[("migration/a0a71195.2021-04-19", 56)] == "skip"  # tags
+    assert fates[("migration/a0a71195.2021-04-19", 56)] == "compare"  # tags (served since issue 13)
     assert fates[("migration/a0a71195.2021-04-19", 5)] == "compare"  # PUT content type
     assert fates[("rb/content_type/reload", 0)] == "replay"  # 2014 resource body
     assert fates[("rb/content_type/reload", 1)] == "compare"  # 2014 409: error bodies are compared
@@ -78,7 +78,8 @@ def test_targets_of_paths() -> None:
     assert target_of(env).key == ("Environment", "e", "e")
     assert target_of("/spaces/s/environments").key == ("Environment", None, None)
     assert target_of("/spaces/s/locales").kind == "unscoped:locales"
-    assert target_of(f"{env}/tags/x").kind == "tags"
+    assert target_of(f"{env}/tags/x").key == ("Tag", "e", "x")
+    assert target_of(f"{env}/app_installations").kind == "app_installations"
 
 
 def test_seed_plan_reproduces_the_recorded_prior_state(selected) -> None:

@@ -42,4 +42,6 @@ def live_state(m: ContentModel, *, draft: tuple[str, ...] = ()) -> LiveState:
         meta[f"editor_interface:{ct_id}"] = ResourceMeta(sys_id="default", version=1)
     for code in m.locales:
         meta[f"locale:{code}"] = ResourceMeta(sys_id=f"id-{code}", version=1)
+    for tag_id in m.tags or {}:
+        meta[f"tag:{tag_id}"] = ResourceMeta(sys_id=tag_id, version=1)
     return LiveState(model=m, meta=meta)

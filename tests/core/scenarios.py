@@ -3,7 +3,7 @@ model and planning options by name."""
 
 from __future__ import annotations
 
-from reconcile.model import ContentModel, Control, Items, LiveState, Locale
+from reconcile.model import ContentModel, Control, Items, LiveState, Locale, Tag
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
 from tests.core.builders import EN, content_type, field, interface, live_state, model
@@ -56,6 +56,23 @@ FIELD_EDITS = model(
     locales=(EN, DE),
 )
 
+TAGS = {"news": Tag(id="news", name="News", visibility="public"), "draft": Tag(id="draft", name="Draft"),
+        "old": Tag(id="old", name="Old")}
+MODERN = model(
+    AUTHOR.model_copy(update={"annotations": ({"id": "Contentful:AggregateComponent"},)}),
+    BLOG.model_copy(update={
+        "annotations": ({"id": "Contentful:AggregateRoot"},),
+        "taxonomy": ({"concept_scheme": "topics", "required": True}, {"concept": "sports"}),
+        "fields": (BLOG.fields[0].model_copy(update={"annotations": (
+            {"id": "Contentful:GraphQLFieldResolver", "parameters": {"appFunctionId": "fn"}},)}), *BLOG.fields[1:]),
+    }),
+    editor_interfaces=(BLOG_EI,), locales=(EN, DE),
+).model_copy(update={"tags": {
+    "news": Tag(id="news", name="Top news", visibility="public"),
+    "draft": Tag(id="draft", name="Draft", visibility="public"),
+    "promo": Tag(id="promo", name="Promo"),
+}})
+
 SCENARIOS: dict[str, tuple[LiveState, ContentModel, dict[str, object]]] = {
     "no_changes": (live_state(BASE), BASE, {}),
     "new_space": (live_state(model()), BASE, {}),
@@ -83,6 +100,12 @@ SCENARIOS: dict[str, tuple[LiveState, ContentModel, dict[str, object]]] = {
         {"entry_counts": {"content_types.blogPost": 40, "locales.de-DE": 5}, "allowed": ["locales.*"]},
     ),
     "publish_live_draft": (live_state(BASE, draft=("author",)), BASE, {}),
+    "modern_model": (
+        live_state(BASE.model_copy(update={"tags": TAGS})),
+        MODERN,
+        {"entry_counts": {"tags.old": 4, "tags.draft": 1}, "allowed": ["tags.draft"]},
+    ),
+    "tags_unmanaged": (live_state(BASE.model_copy(update={"tags": TAGS})), BASE, {}),
 }
 
 

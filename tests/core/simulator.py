@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reconcile import steps
-from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Locale
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Locale, Tag
 from reconcile.steps import Step
 
 
@@ -25,6 +25,7 @@ class Server:
     published: dict[str, ContentType]
     entries: dict[str, int]
     pending_renames: dict[str, dict[str, str]] = field(default_factory=dict)
+    tags: dict[str, Tag] | None = None
 
     @classmethod
     def holding(cls, model: ContentModel, entries: dict[str, int]) -> Server:
@@ -34,11 +35,13 @@ class Server:
             locales=dict(model.locales),
             published=dict(model.content_types),
             entries=dict(entries),
+            tags=None if model.tags is None else dict(model.tags),
         )
 
     def model(self) -> ContentModel:
         return ContentModel(
-            content_types=self.content_types, editor_interfaces=self.editor_interfaces, locales=self.locales
+            content_types=self.content_types, editor_interfaces=self.editor_interfaces, locales=self.locales,
+            tags=self.tags,
         )
 
     def run(self, step: Step) -> None:
@@ -143,3 +146,25 @@ class Server:
         if any(loc.fallback_code == code for loc in self.locales.values() if loc.code != code):
             raise RuleBroken(f"FallbackLocaleNotDeletable: {code}")
         del self.locales[code]
+
+    # tags ------------------------------------------------------------------------------------
+
+    def create_tag(self, step: steps.CreateTag) -> None:
+        if self.tags is not None and step.tag.id in self.tags:
+            raise RuleBroken(f"taken: tag {step.tag.id}")
+        self.tags = {**(self.tags or {}), step.tag.id: step.tag}
+
+    def update_tag(self, step: steps.UpdateTag) -> None:
+        assert self.tags is not None
+        if self.tags[step.tag.id].visibility != step.tag.visibility:
+            raise RuleBroken(f"the visibility of tag {step.tag.id} cannot change")
+        self.tags[step.tag.id] = step.tag
+
+    def untag_entries(self, step: steps.UntagEntries) -> None:
+        self.entries.pop(f"tags.{step.resource_id}", None)
+
+    def delete_tag(self, step: steps.DeleteTag) -> None:
+        assert self.tags is not None and step.resource_id in self.tags
+        if self.entries.get(f"tags.{step.resource_id}"):
+            raise RuleBroken(f"ActionPreconditionsFailed: tag {step.resource_id} is referenced")
+        del self.tags[step.resource_id]

@@ -16,9 +16,9 @@ def test_committed_schemas_are_fresh() -> None:
         assert committed == schema_text(shape), f"{name} is stale: regenerate it with write_schemas(docs/schema)"
 
 
-def test_write_schemas_writes_both_files(tmp_path: Path) -> None:
+def test_write_schemas_writes_every_file(tmp_path: Path) -> None:
     written = write_schemas(tmp_path / "schema")
-    assert [p.name for p in written] == ["content-type.schema.json", "locales.schema.json"]
+    assert [p.name for p in written] == ["content-type.schema.json", "locales.schema.json", "tags.schema.json"]
     content_type = json.loads(written[0].read_text())
     assert content_type["required"] == ["format", "id", "name"]
     assert content_type["additionalProperties"] is False

@@ -57,6 +57,10 @@ def replay(
                 k: v for k, v in recorded.items() if k != "requestId"
             }, where
             continue
+        # Content types carry sys.urn since 2025 (REC P/content_type/add_taxonomies_to_content_type); older lack it.
+        for item, was in zip(actual.get("items", [actual]), recorded.get("items", [recorded]), strict=False):
+            if item.get("sys", {}).get("type") == "ContentType" and "urn" not in was.get("sys", {}):
+                item["sys"].pop("urn", None)
         if actual["sys"]["type"] != "Array":
             for key in COMPARED_VALUES:
                 assert actual.get(key) == recorded.get(key), (where, key)

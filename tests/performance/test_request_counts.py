@@ -1,6 +1,6 @@
 """Exact request counts, read from the emulator's log.
 
-Reads: a plan reads three bulk lists (content types, editor interfaces, locales; paging only beyond
+Reads: a plan reads four bulk lists (content types, editor interfaces, locales, tags; paging only beyond
 1,000 items), whatever the number of content types, plus one entry list per content type whose data
 a destructive change touches. Writes: per changed content type one PUT and one publish; two more
 (PUT, publish) when it loses fields; an editor-interface PUT only when the interface changed; nothing
@@ -36,14 +36,15 @@ from .models import (
     numbered,
 )
 
-PLAN_READS = Counter({"GET content_types": 1, "GET editor_interfaces": 1, "GET locales": 1})
+PLAN_READS = Counter({"GET content_types": 1, "GET editor_interfaces": 1, "GET locales": 1, "GET tags": 1})
 
 
 def reads_of_apply(phases: int, entry_lists: int = 0) -> Counter[str]:
-    """The plan's three lists and three more after each phase (the last of which the post-apply snapshot
+    """The plan's four lists and four more after each phase (the last of which the post-apply snapshot
     is made from)."""
     lists = 1 + phases
-    counter = Counter({"GET content_types": lists, "GET editor_interfaces": lists, "GET locales": lists})
+    counter = Counter({"GET content_types": lists, "GET editor_interfaces": lists, "GET locales": lists,
+                       "GET tags": lists})
     if entry_lists:
         counter["GET entries"] = entry_lists
     return counter
