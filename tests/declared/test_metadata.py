@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from reconcile.declared import load_models
-from reconcile.declared.writer import content_type_toml
+from reconcile.declared.editor import document_text
+from reconcile.declared.writer import content_type_doc
 from reconcile.errors import InputError
 from reconcile.model import EditorInterface
 from reconcile.validate import validate
@@ -33,8 +34,8 @@ def test_annotations_and_taxonomy_read_into_the_model_and_write_back(tmp_path: P
     assert ct.taxonomy == ({"concept_scheme": "topics", "required": True}, {"concept": "news", "required": False})
     resolver = {"id": "Contentful:GraphQLFieldResolver", "parameters": {"appFunctionId": "fn"}}
     assert ct.fields[0].annotations == (resolver,)
-    text = content_type_toml(ct, EditorInterface(content_type_id="a"))
-    assert '    "Contentful:AggregateRoot",\n' in text and '{ concept = "news" }' in text
+    text = document_text(content_type_doc(ct, EditorInterface(content_type_id="a")))
+    assert 'annotations = ["Contentful:AggregateRoot"]\n' in text and '{ concept = "news" }' in text
     (models / "content_types" / "a.toml").write_text(text, encoding="utf-8")
     assert load_models(models).model == declared.model  # pull writes what reads back the same
 

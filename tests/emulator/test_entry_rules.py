@@ -340,7 +340,7 @@ def test_archive_needs_the_current_version(http: Http) -> None:
     ("path", "params", "bad_path"),
     [
         ("/entries", {"content_type": "thing", "fields.f": "x"}, ["fields", "f"]),
-        ("/entries", {"metadata.tags.sys.id[in]": "a,b"}, ["metadata", "tags", "sys", "id"]),
+        ("/entries", {"metadata.tags.sys.id[all]": "a,b"}, ["metadata", "tags", "sys", "id"]),
         ("/entries", {"query": "text"}, ["query"]),
         ("/content_types", {"name": "Thing"}, ["name"]),
         ("/locales", {"code": "en-US"}, ["code"]),
