@@ -7,11 +7,9 @@ and release rollbacks from the target's ``releases.jsonl``.
 
 from __future__ import annotations
 
-import json
-
 from reconcile.history import History, Run, summarise
 from reconcile.journal import Finish, Journal, Record, ReleaseStep, Start, StepRecord
-from reconcile.snapshots import JOURNAL_FILE, METADATA_FILE, SnapshotInfo
+from reconcile.snapshots import JOURNAL_FILE, SnapshotInfo, read_metadata
 from reconcile.workflows.project import Project
 from reconcile.workflows.releasing import release_journal_path
 
@@ -38,11 +36,8 @@ def _snapshot_run(info: SnapshotInfo) -> Run | None:
 
 def _in_release(info: SnapshotInfo) -> bool:
     """Whether the snapshot was taken by the apply of a release (its metadata names the release run)."""
-    try:
-        metadata = json.loads((info.path / METADATA_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(metadata, dict) and "release" in metadata
+    metadata = read_metadata(info.path)
+    return metadata is not None and "release" in metadata
 
 
 def _run(start: Start, records: list[Record], started: float, command: str, detail: str) -> Run:
