@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from reconcile.backend import Backend, EntryStats, EnvironmentInfo, SpaceEnvironments, parse_environment
+from reconcile.backend import Backend, EntryStats, EnvironmentInfo, SpaceEnvironments
 from reconcile.clock import Clock
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.journal import Finish, Journal, ReleaseStep, Start
@@ -104,7 +104,7 @@ def baseline(space: SpaceEnvironments, env_id: str, model_fingerprint: str) -> B
 
 def changes_since(space: SpaceEnvironments, backend: Backend, env_id: str, before: Baseline) -> list[str]:
     """What changed in ``env_id`` since ``before``: the content model, the entry count, the newest update."""
-    now = Baseline(fingerprint(parse_environment(backend.read_raw()).model), space.entry_stats(env_id))
+    now = Baseline(fingerprint(backend.read_live().model), space.entry_stats(env_id))
     changed = []
     if now.fingerprint != before.fingerprint:
         changed.append("the content model")
