@@ -8,7 +8,7 @@ and release rollbacks from the target's ``releases.jsonl``.
 from __future__ import annotations
 
 from reconcile.history import History, Run, summarise
-from reconcile.journal import Finish, Journal, Record, ReleaseStep, Start, StepRecord
+from reconcile.journal import Finish, Journal, Record, ReleaseStep, Start, StepRecord, of_run
 from reconcile.snapshots import JOURNAL_FILE, SnapshotInfo, read_metadata
 from reconcile.workflows.project import Project
 from reconcile.workflows.releasing import release_journal_path
@@ -30,8 +30,8 @@ def _snapshot_run(info: SnapshotInfo) -> Run | None:
     if not starts or _in_release(info):
         return None
     start = starts[0]
-    run_records = [r for r in records if getattr(r, "run_id", None) == start.run_id]
-    return _run(start, run_records, info.created.timestamp(), str(start.command or info.kind), info.id)
+    command = str(start.command or info.kind)
+    return _run(start, of_run(records, start.run_id), info.created.timestamp(), command, info.id)
 
 
 def _in_release(info: SnapshotInfo) -> bool:
@@ -56,7 +56,7 @@ def _run(start: Start, records: list[Record], started: float, command: str, deta
 def _release_runs(records: list[Record]) -> list[Run]:
     runs = []
     for start in (r for r in records if isinstance(r, Start)):
-        mine = [r for r in records if getattr(r, "run_id", None) == start.run_id]
+        mine = of_run(records, start.run_id)
         env = next((r.environment for r in mine if isinstance(r, ReleaseStep) and r.step in ("switch", "rollback")
                     and r.result == "ok"), None)  # fmt: skip
         detail = f"alias -> {env}" if env else ""
