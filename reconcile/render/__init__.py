@@ -1,4 +1,4 @@
-"""Renderings of a plan: pure functions from a ``Plan`` to ``str``.
+"""Renderings: pure functions from a ``Plan``, a ``DriftReport`` or a ``History`` to ``str``.
 
 The renderers are imported on first use (reconcile/lazy.py): ``reconcile --help`` needs none of them.
 """
