@@ -78,18 +78,22 @@ def _meta(live: LiveState, address: str) -> ResourceMeta | None:
     return live.meta_for(kind, ident)
 
 
+def _draft_meta(live: LiveState, ct_id: str) -> ResourceMeta | None:
+    """The live ``sys`` of content type ``ct_id`` when its draft is not its published version, else None."""
+    meta = live.meta_for("content_type", ct_id)
+    return meta if meta is not None and meta.has_unpublished_changes else None
+
+
 def _is_draft(live: LiveState, address: str) -> bool:
     kind, ident = resource_of(address)
-    meta = live.meta_for("content_type", ident) if kind == "content_type" else None
-    return meta is not None and meta.has_unpublished_changes
+    return kind == "content_type" and _draft_meta(live, ident) is not None
 
 
 def _drafts(live: LiveState) -> tuple[DriftItem, ...]:
     """Every content type whose live draft is not its published version: the publish `plan` would make."""
     found = []
     for ct_id, ct in live.model.content_types.items():
-        meta = live.meta_for("content_type", ct_id)
-        if meta is not None and meta.has_unpublished_changes:
+        if (meta := _draft_meta(live, ct_id)) is not None:
             publish = PublishContentType(address=content_type_address(ct_id), content_type_id=ct_id, before=ct,
                                          after=ct, impact="safe")
             found.append(DriftItem(publish, meta.updated_by, meta.updated_at, draft=True))

@@ -60,6 +60,11 @@ class History:
     worst_time_to_recover: float | None = None
     last_success: Run | None = None
 
+    @property
+    def unrecovered(self) -> int:
+        """Failures the target has not recovered from yet (no completed run since)."""
+        return sum(1 for r in self.recoveries if r.recovered_at is None)
+
 
 def _recoveries(runs: list[Run]) -> list[Recovery]:
     found = []

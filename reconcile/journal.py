@@ -245,6 +245,11 @@ class Journal:
         return [parse_record(data) for data in Journal.read(path)]
 
 
+def of_run(records: Iterable[Record], run_id: str | None) -> list[Record]:
+    """The records of run ``run_id`` (a journal may hold several runs, as ``releases.jsonl`` does)."""
+    return [r for r in records if getattr(r, "run_id", None) == run_id]
+
+
 def _replace_cut_off_tail(fd: int, size: int) -> bytes:
     """When the file ends in a line cut off by a crash (never acknowledged: ``append`` fsyncs before it
     returns), remove it and return a ``cut_off`` record keeping its text, so the journal stays whole

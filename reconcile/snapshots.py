@@ -301,16 +301,22 @@ def _json_bytes(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
 
 
+def read_metadata(path: Path) -> dict[str, Any] | None:
+    """The metadata of snapshot folder ``path`` alone (no export); None when it cannot be read."""
+    try:
+        metadata = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return metadata if isinstance(metadata, dict) else None
+
+
 def _info(target: str, path: Path) -> SnapshotInfo:
     """List entry of a snapshot folder. ``created`` comes from metadata (microseconds, so snapshots
     taken within one second keep their order), else from the folder name; ``kind`` None when the
     metadata cannot be read."""
     created = datetime.strptime(path.name[:16], TIME_FORMAT).replace(tzinfo=UTC)
-    try:
-        metadata = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        metadata = None
-    if not isinstance(metadata, dict):
+    metadata = read_metadata(path)
+    if metadata is None:
         return SnapshotInfo(id=path.name, target=target, kind=None, created=created, path=path)
     kind = metadata.get("kind")
     with contextlib.suppress(ValueError):  # else keep the folder name's time

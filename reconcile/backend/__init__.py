@@ -1,12 +1,14 @@
 """The Content Management API, through the official ``contentful-management`` SDK.
 
-This is the only package that imports the SDK and the only one that knows CMA JSON. It has three parts:
+This is the only package that imports the SDK and the only one that knows CMA JSON. Its main parts:
 
 * ``translate``: pure translation between CMA JSON and the domain model (``*_from_api``, ``*_to_api``,
   ``parse_environment``, ``raw_from_export``, entries), tolerant of every real payload shape from 2014 to 2025;
 * ``transport``: the SDK client with a timeout, request counting, the client-side throttle and 429 retries,
   and the wording of the API's error answers;
-* ``client``: ``Backend``, the HTTP operations the tool needs against one space environment.
+* ``client``: ``Backend``, the HTTP operations the tool needs against one space environment;
+* ``users``, ``partial``, ``environments``: the space's users, one content type of a read put into another,
+  environment aliases and the environments of a space (``SpaceEnvironments``).
 
 How the SDK is used. The SDK's resource objects are lossy when they serialise (``ContentType.save()`` drops
 ``allowedResources``, ``EditorInterface.save()`` sends only ``controls``: facts §8.5) and they refuse to build

@@ -87,15 +87,10 @@ class SpaceEnvironments:
         return _alias_state(alias_id, body)
 
     def environments(self) -> list[EnvironmentInfo]:
-        path = f"{self._backend._space_path}/environments"
-        items: list[dict[str, Any]] = []
-        while True:  # no `order`: the API documents none for environments; sorted by the caller
-            page = self._backend._send_json("list", "environments", "get", path,
-                                            {"skip": len(items), "limit": ENVIRONMENT_PAGE_LIMIT})  # fmt: skip
-            batch = page.get("items") or []
-            items.extend(batch)
-            if not batch or len(items) >= page.get("total", 0):
-                return [_environment_info(item) for item in items]
+        # No `order`: the API documents none for environments; the caller sorts.
+        items = self._backend._list_all("list", "environments", f"{self._backend._space_path}/environments", {},
+                                        ENVIRONMENT_PAGE_LIMIT, order=None)  # fmt: skip
+        return [_environment_info(item) for item in items]
 
     def environment(self, environment_id: str) -> EnvironmentInfo:
         body = self._backend._send_json("read", f"environment '{environment_id}'", "get",

@@ -5,18 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reconcile.backend.translate import RawEnvironment, link_id
+from reconcile.backend.translate import RawEnvironment, content_type_link, sys_id
 from reconcile.model import JsonObject
 
 Key = Callable[[JsonObject], object]
-
-
-def _id(d: JsonObject) -> object:
-    return (d.get("sys") or {}).get("id")
-
-
-def _content_type_link(d: JsonObject) -> object:
-    return link_id((d.get("sys") or {}).get("contentType"))
 
 
 def with_content_type(base: RawEnvironment, source: RawEnvironment, ct_id: str) -> RawEnvironment:
@@ -27,7 +19,7 @@ def with_content_type(base: RawEnvironment, source: RawEnvironment, ct_id: str) 
         return [d for d in ours if key(d) != ct_id] + [d for d in theirs if key(d) == ct_id]
 
     return RawEnvironment(
-        merged(base.content_types, source.content_types, _id),
-        merged(base.editor_interfaces, source.editor_interfaces, _content_type_link),
+        merged(base.content_types, source.content_types, sys_id),
+        merged(base.editor_interfaces, source.editor_interfaces, content_type_link),
         base.locales,
     )

@@ -56,11 +56,21 @@ def scoped(raw: RawEnvironment, manages: Callable[[str], bool]) -> RawEnvironmen
         return not isinstance(ident, str) or manages(ident)
 
     return RawEnvironment(
-        [d for d in raw.content_types if kept((d.get("sys") or {}).get("id"))],
-        [d for d in raw.editor_interfaces if kept(link_id((d.get("sys") or {}).get("contentType")))],
+        [d for d in raw.content_types if kept(sys_id(d))],
+        [d for d in raw.editor_interfaces if kept(content_type_link(d))],
         raw.locales,
         raw.tags,
     )
+
+
+def sys_id(d: JsonObject) -> Any:
+    """A resource's ``sys.id`` as the payload has it (None when absent)."""
+    return (d.get("sys") or {}).get("id")
+
+
+def content_type_link(d: JsonObject) -> str | None:
+    """The content type an editor interface or an entry belongs to (its ``sys.contentType`` link), or None."""
+    return link_id((d.get("sys") or {}).get("contentType"))
 
 
 def link_id(value: Any) -> str | None:
@@ -396,7 +406,7 @@ def entries_from_export(data: JsonObject) -> list[Entry]:
     return [
         entry_from_api(d)
         for d in data.get("entries") or ()
-        if isinstance(link_id((d.get("sys") or {}).get("contentType")), str)
+        if isinstance(content_type_link(d), str)
     ]
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from reconcile import render as renderings
 from reconcile import workflows
 from reconcile.cli.base import (
     OK,
@@ -22,7 +23,6 @@ from reconcile.cli.base import (
 )
 from reconcile.cli.terminal import TerminalProgress, confirmer, warn
 from reconcile.errors import ReconcileError
-from reconcile.render.history import render_history_json, render_history_text
 
 
 class HistoryFormat(StrEnum):
@@ -96,5 +96,6 @@ def history_cmd(
 ) -> None:
     """Runs of apply, revert and release with their outcome; success rate, rollbacks, time to recover."""
     summary = workflows.history(open_project(config, None), target)
-    typer.echo(render_history_json(summary) if fmt is HistoryFormat.json else render_history_text(summary), nl=False)
+    rendered = renderings.render_history_json if fmt is HistoryFormat.json else renderings.render_history_text
+    typer.echo(rendered(summary), nl=False)
     raise typer.Exit(OK)

@@ -204,12 +204,7 @@ def _keep_lead_above(raw: Container, at: int) -> None:
     """Move the comment block right above the table at index ``at`` of ``raw`` into its header's indent,
     so that a table inserted before it does not come between the block and its header."""
     body = raw.body
-    lead: list[Item] = []
-    start = at
-    while start > 0 and body[start - 1][0] is None and isinstance(body[start - 1][1], Comment | Null):
-        start -= 1
-        lead.insert(0, body[start][1])
-        body[start] = (None, Null())
+    start, lead = _take_comment_block(raw, at)
     previous = body[start - 1][1] if start > 0 else None
     if not lead and isinstance(previous, Table | AoT):
         last = previous.body[-1] if isinstance(previous, AoT) else previous
@@ -218,6 +213,18 @@ def _keep_lead_above(raw: Container, at: int) -> None:
     table = body[at][1]
     header = table.body[0] if isinstance(table, AoT) else table
     header.trivia.indent = _text(lead) + header.trivia.indent
+
+
+def _take_comment_block(raw: Container, at: int) -> tuple[int, list[Item]]:
+    """Remove the comment block right above index ``at`` of ``raw`` (leaving ``Null`` in its place);
+    return where the block started and its items."""
+    body = raw.body
+    lead: list[Item] = []
+    while at > 0 and body[at - 1][0] is None and isinstance(body[at - 1][1], Comment | Null):
+        at -= 1
+        lead.insert(0, body[at][1])
+        body[at] = (None, Null())
+    return at, lead
 
 
 def _identity(values: Any) -> str | None:
@@ -303,14 +310,8 @@ class _KeyedTables:
 
     def _take_lead_before(self) -> list[Item]:
         """Remove the comment block right above the first header from the enclosing table; return it."""
-        body = self.raw.body
-        at = next(i for i, (k, _) in enumerate(body) if k is not None and k.key == self.key)
-        lead: list[Item] = []
-        while at > 0 and body[at - 1][0] is None and isinstance(body[at - 1][1], Comment | Null):
-            at -= 1
-            lead.insert(0, body[at][1])
-            body[at] = (None, Null())
-        return lead
+        at = next(i for i, (k, _) in enumerate(self.raw.body) if k is not None and k.key == self.key)
+        return _take_comment_block(self.raw, at)[1]
 
     def remove(self) -> None:
         """No table left: the key goes, with the comment block above each table; a comment block above

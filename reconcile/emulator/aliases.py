@@ -41,7 +41,7 @@ def env_link(env_id: str) -> Json:
 
 
 def alias_link(alias_id: str) -> Json:
-    return {"sys": {"type": "Link", "linkType": "EnvironmentAlias", "id": alias_id}}
+    return _store.link("EnvironmentAlias", alias_id)
 
 
 def quota_exceeded(limit: int) -> CmaError:

@@ -31,14 +31,13 @@ def render_history_text(history: History) -> str:
     for command, outcomes in sorted(history.by_command.items()):
         lines.append(f"{command}: " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())))
     rate = "n/a" if history.success_rate is None else f"{history.success_rate:.0%}"
-    unrecovered = sum(1 for r in history.recoveries if r.recovered_at is None)
     lines += [
         f"Success rate: {rate}",
         f"Automatic rollbacks: {history.automatic_rollbacks}; manual reverts: {history.manual_reverts}; "
         f"release rollbacks: {history.release_rollbacks}",
         f"Time to recover: mean {_duration(history.mean_time_to_recover)}, worst "
-        f"{_duration(history.worst_time_to_recover)} ({count(len(history.recoveries), 'failure')}, {unrecovered} not "
-        "recovered yet)",
+        f"{_duration(history.worst_time_to_recover)} ({count(len(history.recoveries), 'failure')}, "
+        f"{history.unrecovered} not recovered yet)",
     ]
     last = history.last_success
     lines.append("Last successful change: " + ("none" if last is None else
@@ -61,7 +60,7 @@ def render_history_json(history: History) -> str:
         "manual_reverts": history.manual_reverts,
         "release_rollbacks": history.release_rollbacks,
         "failures": len(history.recoveries),
-        "unrecovered": sum(1 for r in history.recoveries if r.recovered_at is None),
+        "unrecovered": history.unrecovered,
         "mean_time_to_recover_seconds": history.mean_time_to_recover,
         "worst_time_to_recover_seconds": history.worst_time_to_recover,
         "last_success": None if history.last_success is None else _run_json(history.last_success),

@@ -5,9 +5,10 @@ Plan; apply = verified pre-apply snapshot ─► executor ─► verify ─► (
 through the same planner and executor). Revert is the same convergence with its own pre-revert snapshot.
 
 Each command has its module (``plan``, ``apply``, ``revert``, ``rehearse``, ``drift``, ``pull``,
-``snapshots``, and ``local`` for the two that need no target); the pieces they share have one each
-(``project``, ``planning``, ``metadata``, ``converge``). This package re-exports what the CLI and the
-tests call: the CLI imports nothing else of the tool but ``render`` and ``errors``.
+``snapshots``, ``release``, ``history``, and ``local`` for the two that need no target); the pieces they
+share have one each (``project``, ``planning``, ``metadata``, ``converge``, ``baseline``, ``releasing``).
+This package re-exports what the CLI and the tests call, each imported on first use (``reconcile.lazy``):
+the CLI imports nothing else of the tool but ``render`` and ``errors``.
 """
 
 from __future__ import annotations

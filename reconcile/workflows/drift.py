@@ -33,12 +33,11 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
     ``BASELINE_KINDS``: the state the tool last left, or adopted into the files)."""
     declared = validate_models(project, target_name).model
     target = project.config.target(target_name)
-    baseline = project.store.latest(target.name, kind=BASELINE_KINDS)
-    baseline_model = snapshot_state(baseline, target.scope).model if baseline else None
+    baseline = project.store.latest(target.name, kind=BASELINE_KINDS) if target.alias is None else None
     with open_target(target) as opened:
         if opened.alias is not None:  # the baseline of the environment the alias serves now
             baseline = baseline_of(project.store, target.name, opened.environment_id)
-            baseline_model = snapshot_state(baseline).model if baseline else None
+        baseline_model = snapshot_state(baseline, target.scope).model if baseline else None
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
         recorded = metadata(opened, live, None, project) if adopt else {}

@@ -7,11 +7,9 @@ and release rollbacks from the target's ``releases.jsonl``.
 
 from __future__ import annotations
 
-import json
-
 from reconcile.history import History, Run, summarise
-from reconcile.journal import Finish, Journal, Record, ReleaseStep, Start, StepRecord
-from reconcile.snapshots import JOURNAL_FILE, METADATA_FILE, SnapshotInfo
+from reconcile.journal import Finish, Journal, Record, ReleaseStep, Start, StepRecord, of_run
+from reconcile.snapshots import JOURNAL_FILE, SnapshotInfo, read_metadata
 from reconcile.workflows.project import Project
 from reconcile.workflows.releasing import release_journal_path
 
@@ -32,17 +30,14 @@ def _snapshot_run(info: SnapshotInfo) -> Run | None:
     if not starts or _in_release(info):
         return None
     start = starts[0]
-    run_records = [r for r in records if getattr(r, "run_id", None) == start.run_id]
-    return _run(start, run_records, info.created.timestamp(), str(start.command or info.kind), info.id)
+    command = str(start.command or info.kind)
+    return _run(start, of_run(records, start.run_id), info.created.timestamp(), command, info.id)
 
 
 def _in_release(info: SnapshotInfo) -> bool:
     """Whether the snapshot was taken by the apply of a release (its metadata names the release run)."""
-    try:
-        metadata = json.loads((info.path / METADATA_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(metadata, dict) and "release" in metadata
+    metadata = read_metadata(info.path)
+    return metadata is not None and "release" in metadata
 
 
 def _run(start: Start, records: list[Record], started: float, command: str, detail: str) -> Run:
@@ -61,7 +56,7 @@ def _run(start: Start, records: list[Record], started: float, command: str, deta
 def _release_runs(records: list[Record]) -> list[Run]:
     runs = []
     for start in (r for r in records if isinstance(r, Start)):
-        mine = [r for r in records if getattr(r, "run_id", None) == start.run_id]
+        mine = of_run(records, start.run_id)
         env = next((r.environment for r in mine if isinstance(r, ReleaseStep) and r.step in ("switch", "rollback")
                     and r.result == "ok"), None)  # fmt: skip
         detail = f"alias -> {env}" if env else ""

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from reconcile.backend import Backend, EntryStats, EnvironmentInfo, SpaceEnvironments, parse_environment
+from reconcile.backend import Backend, EntryStats, EnvironmentInfo, SpaceEnvironments
 from reconcile.clock import Clock
 from reconcile.errors import ApiError, ReconcileError
-from reconcile.journal import Finish, Journal, ReleaseStep, Start
+from reconcile.journal import Finish, Journal, ReleaseStep, Start, of_run
 from reconcile.normalize import fingerprint
 from reconcile.progress import Note, Progress
 from reconcile.snapshots import BASELINE_KINDS, Snapshot, SnapshotStore
@@ -104,7 +104,7 @@ def baseline(space: SpaceEnvironments, env_id: str, model_fingerprint: str) -> B
 
 def changes_since(space: SpaceEnvironments, backend: Backend, env_id: str, before: Baseline) -> list[str]:
     """What changed in ``env_id`` since ``before``: the content model, the entry count, the newest update."""
-    now = Baseline(fingerprint(parse_environment(backend.read_raw()).model), space.entry_stats(env_id))
+    now = Baseline(fingerprint(backend.read_live().model), space.entry_stats(env_id))
     changed = []
     if now.fingerprint != before.fingerprint:
         changed.append("the content model")
@@ -148,7 +148,7 @@ def unfinished_release(store: SnapshotStore, target: str) -> str | None:
     starts = [r for r in records if isinstance(r, Start)]
     if not starts or starts[-1].command != "release":
         return None
-    mine = [r for r in records if getattr(r, "run_id", None) == starts[-1].run_id]
+    mine = of_run(records, starts[-1].run_id)
     if any(isinstance(r, Finish) for r in mine):
         return None
     cloned = [r.environment for r in mine if isinstance(r, ReleaseStep) and r.step == "clone" and r.environment]
