@@ -132,8 +132,10 @@ def release(
         outcome.release_environment = state.env_id
         _switch(state)
         _verify_through_alias(state)
-        outcome.pruned = _prune(state)
+        outcome.pruned = [] if signals.interrupted else _prune(state)  # a signal after the switch: no pruning
         run.finish("complete")
+        if signals.interrupted:
+            raise _interrupted(state, "after the switch")
         return outcome
 
 
@@ -154,12 +156,26 @@ def _before_switch(state: _Release, content_types: int) -> None:
                 "include the new changes (and delete it when done)",
             )
         state.run.step("check old", "ok", state.alias.environment, "unchanged since the clone")
-    except ReconcileError as error:
-        state.run.step("before switch", "refused" if keep_for_inspection else "failed", state.env_id or None,
-                       error.message)  # fmt: skip
-        _clean_up(state, state.keep_failed or keep_for_inspection)
-        state.run.finish("failed")
-        raise
+        if state.signals.interrupted:  # a signal after the apply: no switch
+            raise _interrupted(state, "before the switch")
+    except (ReconcileError, KeyboardInterrupt) as caught:  # Ctrl-C while nothing is written yet: the same
+        error = caught if isinstance(caught, ReconcileError) else _interrupted(state, "before the switch")
+        with state.signals.shielded():  # the clean-up and the journal's finish are not cut by a second signal
+            state.run.step("before switch", "refused" if keep_for_inspection else "failed", state.env_id or None,
+                           error.message)  # fmt: skip
+            _clean_up(state, state.keep_failed or keep_for_inspection)
+            state.run.finish("failed")
+        raise error from None
+
+
+def _interrupted(state: _Release, when: str) -> ReconcileError:
+    where = (
+        f"alias '{state.alias.alias}' points at {state.env_id}, verified"
+        if when == "after the switch"
+        else f"alias '{state.alias.alias}' was not switched"
+    )
+    return ReconcileError(f"the release was interrupted ({state.signals.reason()}) {when}; {where}",
+                          hint="nothing to undo; run the release again when ready")  # fmt: skip
 
 
 def _clean_up(state: _Release, keep: bool) -> None:
@@ -295,7 +311,7 @@ def release_rollback(
     """Point the alias back at the previous release environment (or ``to``): one write, then verified."""
     target = project.config.target(target_name)
     alias_id = alias_of(target)
-    with locked(project, target, "release rollback"), open_target(target) as opened:
+    with locked(project, target, "release rollback") as signals, open_target(target) as opened:
         space = SpaceEnvironments(opened.backend)
         alias = space.alias(alias_id)
         dest = to or _previous(project, target, space, alias)
@@ -306,17 +322,30 @@ def release_rollback(
         if status != "ready":
             raise ReconcileError(f"environment {dest} is not ready (status {status!r}); the alias was not moved",
                                  hint="wait until it is ready, or name another environment with --to ENV")  # fmt: skip
-        run = ReleaseRun(project.store, target.name, "release rollback", progress, clock)
-        space.switch_alias(alias_id, dest, alias.version)
-        now = space.alias(alias_id)
-        if now.environment != dest:
-            run.step("rollback", "failed", dest, f"alias '{alias_id}' points at {now.environment}, not {dest}")
-            run.finish("failed")
-            raise ReconcileError(f"after the switch, alias '{alias_id}' points at {now.environment}, not {dest}",
-                                 hint="someone else moved it meanwhile; check and run the rollback again")  # fmt: skip
-        run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest} again", previous=alias.environment)
-        run.finish("complete")
-        return RollbackOutcome(alias_id, alias.environment, dest)
+        try:
+            with signals.shielded():  # Ctrl-C waits for the one write, its check and its journal record
+                return _switch_back(project, target, space, alias, dest, progress, clock)
+        except KeyboardInterrupt:
+            raise ReconcileError(f"the rollback was interrupted ({signals.reason()}) after it finished: alias "
+                                 f"'{alias_id}' points at {dest}, verified",
+                                 hint="nothing to undo") from None  # fmt: skip
+
+
+def _switch_back(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState, dest: str,
+                 progress: Progress, clock: Clock) -> RollbackOutcome:  # fmt: skip
+    """The rollback's one write, its check through the alias and its journal."""
+    alias_id = alias.alias
+    run = ReleaseRun(project.store, target.name, "release rollback", progress, clock)
+    space.switch_alias(alias_id, dest, alias.version)
+    now = space.alias(alias_id)
+    if now.environment != dest:
+        run.step("rollback", "failed", dest, f"alias '{alias_id}' points at {now.environment}, not {dest}")
+        run.finish("failed")
+        raise ReconcileError(f"after the switch, alias '{alias_id}' points at {now.environment}, not {dest}",
+                             hint="someone else moved it meanwhile; check and run the rollback again")  # fmt: skip
+    run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest} again", previous=alias.environment)
+    run.finish("complete")
+    return RollbackOutcome(alias_id, alias.environment, dest)
 
 
 def _status(space: SpaceEnvironments, env_id: str) -> str | None:

@@ -1,0 +1,97 @@
+"""Ctrl-C and `kill -TERM` at each stage of a release and of a rollback, through the CLI.
+
+The signal is sent to this process by the emulator (its request thread) while it answers the request of
+the stage under test, so the handler the run installed gets it at that point, with no timing involved.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from tests.release.conftest import ReleaseProject
+
+
+def signal_on(obj: Any, name: str, signum: int, when: Callable[..., bool]) -> list[int]:
+    """Wrap ``obj.name`` (an emulator store method): the first call for which ``when(*args)`` holds sends
+    ``signum`` to this process once the call has been carried out."""
+    original, sent = getattr(obj, name), []
+
+    def wrapped(*args: Any) -> Any:
+        answer = original(*args)
+        if not sent and when(*args):
+            sent.append(signum)
+            os.kill(os.getpid(), signum)
+        return answer
+
+    setattr(obj, name, wrapped)
+    return sent
+
+
+def releases(proj: ReleaseProject) -> list[str]:
+    return [env for env in proj.environments() if env.startswith("release-")]
+
+
+def journal(proj: ReleaseProject) -> list[dict[str, Any]]:
+    path = proj.root / "snapshots" / "prod" / "releases.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_ctrl_c_while_the_clone_is_polled_deletes_it_and_finishes_the_journal(proj: ReleaseProject) -> None:
+    sent = signal_on(proj.emulator.store.environments, "get", signal.SIGINT,
+                     lambda space, env_id: env_id.startswith("release-"))  # fmt: skip
+    result = proj.run("release", "--auto-approve")
+    assert sent and result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "Error: the release was interrupted (SIGINT) before the switch" in result.output
+    assert proj.alias_target() == "main"
+    assert not releases(proj)
+    assert journal(proj)[-1]["event"] == "finish" and journal(proj)[-1]["outcome"] == "failed"
+    assert "did not finish" not in proj.run("release", "--auto-approve").output
+
+
+def test_sigterm_after_the_apply_stops_before_the_switch(proj: ReleaseProject) -> None:
+    calls = []
+
+    def second_read_of_main(space: str, env_id: str, *args: Any) -> bool:
+        calls.append(env_id)
+        return calls.count("main") == 2  # the check of the old environment, after the apply
+
+    sent = signal_on(proj.emulator.store.entries, "collection", signal.SIGTERM,
+                     lambda scope, *args: second_read_of_main(scope.space, scope.env_id))  # fmt: skip
+    result = proj.run("release", "--auto-approve")
+    assert sent and result.exit_code == 1, result.output
+    assert "Error: the release was interrupted (SIGTERM) before the switch" in result.output
+    assert proj.alias_target() == "main"
+    assert not releases(proj)
+    assert not [w for w in proj.writes() if "environment_aliases" in w]
+
+
+def test_sigterm_during_the_switch_finishes_it_verified_then_exits_non_zero(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    page = proj.root / "models" / "content_types" / "page.toml"
+    page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+    sent = signal_on(proj.emulator.store.aliases, "put", signal.SIGTERM, lambda *args: True)
+    result = proj.run("release", "--auto-approve")
+    assert sent and result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    new = journal(proj)[-1]
+    assert new["event"] == "finish" and new["outcome"] == "complete"
+    assert "interrupted (SIGTERM) after the switch" in result.output
+    assert proj.alias_target() == max(releases(proj))
+    assert len(releases(proj)) == 2  # nothing pruned after the signal (keep = 2 would keep both anyway)
+    assert [r["step"] for r in journal(proj) if r.get("event") == "release_step"][-1] == "verify"
+
+
+def test_ctrl_c_during_the_rollback_switch_is_journalled(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    sent = signal_on(proj.emulator.store.aliases, "put", signal.SIGINT, lambda *args: True)
+    result = proj.run("release", "rollback")
+    assert sent and result.exit_code == 1, result.output
+    assert proj.alias_target() == "main"
+    last = journal(proj)[-2:]
+    assert last[0]["step"] == "rollback" and last[0]["result"] == "ok"
+    assert last[1]["event"] == "finish" and last[1]["outcome"] == "complete"
