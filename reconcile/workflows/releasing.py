@@ -8,6 +8,7 @@ snapshots rather than beside one of them. ``reconcile history`` reads it with th
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -79,8 +80,11 @@ def is_quota_refusal(error: ApiError) -> bool:
 
 
 def release_environments(envs: list[EnvironmentInfo], prefix: str, protected: set[str]) -> list[EnvironmentInfo]:
-    """The release environments (named ``<prefix>-…``) no alias points at and not ``protected``, newest first."""
-    found = [e for e in envs if e.id.startswith(f"{prefix}-") and not e.aliases and e.id not in protected]
+    """The release environments no alias points at and not ``protected``, newest first. A release environment
+    is named as ``release_name`` names it (``<prefix>-20250131-142501``, maybe ``-2``): a colleague's
+    ``release-notes`` merely starts with the prefix and is never taken for one (nor pruned)."""
+    named = re.compile(rf"{re.escape(prefix)}-\d{{8}}-\d{{6}}(-\d+)?")
+    found = [e for e in envs if named.fullmatch(e.id) and not e.aliases and e.id not in protected]
     return sorted(found, key=lambda e: (e.created_at, e.id), reverse=True)
 
 

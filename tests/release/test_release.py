@@ -282,3 +282,19 @@ def test_rollback_goes_to_the_environment_before_the_last_release(proj: ReleaseP
     missing = proj.run("release", "rollback", "--to", "nope")
     assert missing.exit_code == 1 and proj.alias_target() == "main"
     assert "Error: environment nope does not exist in the space; the alias was not moved" in missing.output
+
+
+def test_prune_leaves_a_colleagues_environment_that_merely_starts_with_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        first = proj.alias_target()
+        Http(emu.base_url).request("PUT", "/spaces/local/environments/release-notes", {"name": "notes"},
+                                   headers={"X-Contentful-Source-Environment": "main"})  # fmt: skip
+        page = proj.root / "models" / "content_types" / "page.toml"
+        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+        result = proj.run("release", "--auto-approve")
+        assert result.exit_code == 0, result.output
+        assert {"release-notes", first, "main"} <= set(proj.environments())  # keep = 1: the previous release
