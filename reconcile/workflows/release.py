@@ -278,7 +278,18 @@ def _verify_through_alias(state: _Release) -> None:
         state.run.step("verify", "ok", state.env_id, f"re-plan through alias '{state.alias.alias}' is empty")
         return
     state.run.step("verify", "failed", state.env_id, problem)
-    state.space.switch_alias(state.alias.alias, state.alias.environment, now.version)
+    try:
+        state.space.switch_alias(state.alias.alias, state.alias.environment, now.version)
+    except ApiError as error:
+        state.run.step("rollback", "failed", state.alias.environment, error.message)
+        state.run.finish("rollback_incomplete")
+        raise ReconcileError(
+            f"after the switch, the models do not plan empty through alias '{state.alias.alias}' ({problem}), "
+            f"and the switch back failed; alias '{state.alias.alias}' still points at {now.environment} "
+            f"({error.message})",
+            hint=f"point it back: reconcile release rollback --target {state.target.name} "
+            f"--to {state.alias.environment}",
+        ) from None
     state.run.step("rollback", "ok", state.alias.environment, f"alias switched back to {state.alias.environment}",
                    previous=state.env_id)  # fmt: skip
     state.run.finish("rolled_back")

@@ -298,3 +298,17 @@ def test_prune_leaves_a_colleagues_environment_that_merely_starts_with_the_prefi
         result = proj.run("release", "--auto-approve")
         assert result.exit_code == 0, result.output
         assert {"release-notes", first, "main"} <= set(proj.environments())  # keep = 1: the previous release
+
+
+def test_a_failed_switch_back_after_a_failed_verification_is_journalled_and_explained(proj: ReleaseProject) -> None:
+    proj.emulator.faults.add(Fault("500", "GET", r"/environments/master/content_types$", times=50))
+    proj.emulator.faults.add(Fault("500", "PUT", r"/environment_aliases/master$", nth=2, times=20))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    released = proj.alias_target()
+    assert released.startswith("release-")  # the switch back failed: the alias stays on the release
+    assert f"the switch back failed; alias 'master' still points at {released}" in result.output
+    assert "reconcile release rollback --target prod --to main" in result.output
+    records = (proj.root / "snapshots" / "prod" / "releases.jsonl").read_text().splitlines()
+    assert json.loads(records[-1]) | {"time": 0, "run_id": ""} == {
+        "event": "finish", "outcome": "rollback_incomplete", "time": 0, "run_id": ""}
