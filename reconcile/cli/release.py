@@ -67,7 +67,10 @@ def release_cmd(
     pruned = f"; pruned {', '.join(outcome.pruned)}" if outcome.pruned else ""
     err(f"Released: alias '{outcome.alias}' now points at {outcome.release_environment} "
         f"(was {outcome.old_environment}){pruned}.")
-    err(f"Roll back with: reconcile release rollback --target {outcome.plan.target}")
+    if outcome.old_environment in outcome.pruned:  # keep = 0: the way back is gone
+        err(f"No rollback: {outcome.old_environment} was pruned (keep = 0).")
+    else:
+        err(f"Roll back with: reconcile release rollback --target {outcome.plan.target}")
     raise typer.Exit(OK)
 
 

@@ -312,3 +312,19 @@ def test_a_failed_switch_back_after_a_failed_verification_is_journalled_and_expl
     records = (proj.root / "snapshots" / "prod" / "releases.jsonl").read_text().splitlines()
     assert json.loads(records[-1]) | {"time": 0, "run_id": ""} == {
         "event": "finish", "outcome": "rollback_incomplete", "time": 0, "run_id": ""}
+
+
+def test_with_keep_0_the_release_does_not_offer_a_rollback_it_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=0)
+        first = proj.run("release", "--auto-approve")
+        assert "Roll back with: reconcile release rollback --target prod" in first.output  # main is never pruned
+        previous = proj.alias_target()
+        page = proj.root / "models" / "content_types" / "page.toml"
+        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+        second = proj.run("release", "--auto-approve")
+        assert second.exit_code == 0 and previous not in proj.environments()
+        assert "Roll back with" not in second.output
+        assert f"No rollback: {previous} was pruned (keep = 0)." in second.output
