@@ -132,7 +132,7 @@ def release(
         outcome.release_environment = state.env_id
         _switch(state)
         _verify_through_alias(state)
-        outcome.pruned = [] if signals.interrupted else _prune(state)  # a signal after the switch: no pruning
+        outcome.pruned = _prune(state)  # a signal after the switch: no pruning
         run.finish("complete")
         if signals.interrupted:
             raise _interrupted(state, "after the switch")
@@ -305,6 +305,8 @@ def _prune(state: _Release) -> list[str]:
     envs = state.space.environments()
     pruned = []
     for env in beyond_keep(envs, state.target.release_prefix, state.target.keep, {state.env_id}):
+        if state.signals.interrupted:  # a signal while pruning: no new delete starts
+            break
         try:
             state.opened.backend.delete_environment(env.id)
         except ApiError as error:

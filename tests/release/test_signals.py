@@ -10,9 +10,14 @@ import json
 import os
 import signal
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from tests.release.conftest import ReleaseProject
+import pytest
+
+from reconcile.emulator import Emulator
+from tests.emulator.emu_support import Http
+from tests.release.conftest import ReleaseProject, make_project
 
 
 def signal_on(obj: Any, name: str, signum: int, when: Callable[..., bool]) -> list[int]:
@@ -95,3 +100,17 @@ def test_ctrl_c_during_the_rollback_switch_is_journalled(proj: ReleaseProject) -
     last = journal(proj)[-2:]
     assert last[0]["step"] == "rollback" and last[0]["result"] == "ok"
     assert last[1]["event"] == "finish" and last[1]["outcome"] == "complete"
+
+
+def test_a_signal_while_pruning_stops_the_pruning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=0)
+        http = Http(emu.base_url)
+        for env_id in ("release-20200101-000000", "release-20200102-000000"):
+            http.request("PUT", f"/spaces/local/environments/{env_id}", {"name": env_id},
+                         headers={"X-Contentful-Source-Environment": "main"})  # fmt: skip
+        sent = signal_on(emu.store.environments, "delete", signal.SIGTERM, lambda *args: True)
+        result = proj.run("release", "--auto-approve")
+        assert sent and result.exit_code == 1, result.output
+        assert "interrupted (SIGTERM) after the switch" in result.output
+        assert len(releases(proj)) == 2  # the one deleted when the signal came, no other: the new one and one old
