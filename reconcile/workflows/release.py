@@ -123,7 +123,7 @@ def release(
         refuse_blocked(plan)
         if plan.is_empty:
             return outcome
-        before = baseline(space, alias.environment, plan.live_fingerprint)
+        before = baseline(space, opened.backend, alias.environment)
         run = ReleaseRun(project.store, target.name, "release", progress, clock)
         run.step("plan", "ok", alias.environment,
                  f"{count(len(plan.changes), 'change')} against {alias.environment} (alias '{alias_id}')")

@@ -21,6 +21,7 @@ from reconcile.errors import ApiError, ReconcileError
 from reconcile.journal import Finish, Journal, ReleaseStep, Start
 from reconcile.normalize import fingerprint
 from reconcile.progress import Note, Progress
+from reconcile.scope import Scope
 from reconcile.snapshots import BASELINE_KINDS, Snapshot, SnapshotStore
 
 RELEASE_JOURNAL = "releases.jsonl"
@@ -102,13 +103,17 @@ class Baseline:
     entries: EntryStats
 
 
-def baseline(space: SpaceEnvironments, env_id: str, model_fingerprint: str) -> Baseline:
-    return Baseline(model_fingerprint, space.entry_stats(env_id))
+def baseline(space: SpaceEnvironments, backend: Backend, env_id: str) -> Baseline:
+    """``env_id``'s whole content model, out of the target's scope too: the switch swaps the whole environment,
+    so another team's edit there would be lost just the same."""
+    whole = backend.for_environment(env_id)
+    whole.scope = Scope()
+    return Baseline(fingerprint(parse_environment(whole.read_raw()).model), space.entry_stats(env_id))
 
 
 def changes_since(space: SpaceEnvironments, backend: Backend, env_id: str, before: Baseline) -> list[str]:
     """What changed in ``env_id`` since ``before``: the content model, the entry count, the newest update."""
-    now = Baseline(fingerprint(parse_environment(backend.read_raw()).model), space.entry_stats(env_id))
+    now = baseline(space, backend, env_id)
     changed = []
     if now.fingerprint != before.fingerprint:
         changed.append("the content model")

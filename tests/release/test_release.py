@@ -328,3 +328,27 @@ def test_with_keep_0_the_release_does_not_offer_a_rollback_it_pruned(
         assert second.exit_code == 0 and previous not in proj.environments()
         assert "Roll back with" not in second.output
         assert f"No rollback: {previous} was pruned (keep = 0)." in second.output
+
+
+def test_an_edit_out_of_the_targets_scope_in_the_old_environment_also_refuses_the_switch(
+    proj: ReleaseProject,
+) -> None:
+    """The switch swaps the whole environment: another team's content type edited in the old environment
+    after the clone would be lost, even though this target does not manage it."""
+    config = proj.root / "reconcile.toml"
+    config.write_text(config.read_text() + '\n[targets.prod.scope]\nignore = ["legacy*"]\n')
+    store = proj.emulator.store
+    original = store.environments.put
+
+    def put_then_edit(space: str, env_id: str, *args: Any) -> Any:
+        answer = original(space, env_id, *args)
+        if env_id.startswith("release-"):  # the other team adds a content type to the old environment
+            scope = store.environments.scope(space, "main")
+            store.content_types.put(scope, "legacyThing", {"name": "Legacy", "fields": []}, None)
+        return answer
+
+    store.environments.put = put_then_edit  # type: ignore[method-assign]
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert "changed since it was cloned (the content model)" in result.output
+    assert proj.alias_target() == "main"
