@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -114,3 +117,28 @@ def test_a_signal_while_pruning_stops_the_pruning(tmp_path: Path, monkeypatch: p
         assert sent and result.exit_code == 1, result.output
         assert "interrupted (SIGTERM) after the switch" in result.output
         assert len(releases(proj)) == 2  # the one deleted when the signal came, no other: the new one and one old
+
+
+@pytest.mark.slow
+def test_kill_term_of_a_release_process_while_the_clone_is_polled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a CI runner cancels a job: `kill -TERM` of the process while the clone is still queued."""
+    with Emulator(env_ready_delay=3600, master_alias="main") as emu:  # the clone is never ready
+        proj = make_project(tmp_path, monkeypatch, emu)
+        proc = subprocess.Popen([sys.executable, "-m", "reconcile", "release", "--auto-approve"], cwd=tmp_path,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while not [r for r in emu.request_log if r.method == "GET" and "/environments/release-" in r.path]:
+                assert proc.poll() is None and time.monotonic() < deadline, "the clone was never polled"
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == 1 and "Traceback" not in stderr, stderr
+        assert "Error: the release was interrupted (SIGTERM) before the switch" in stderr
+        assert proj.alias_target() == "main" and not releases(proj)
+        assert journal(proj)[-1]["outcome"] == "failed"
