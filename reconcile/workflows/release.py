@@ -112,6 +112,8 @@ def release(
     warnings = unfinished_warnings(project, target)
     warnings += [w for w in [unfinished_release(project.store, target.name)] if w]
     with locked(project, target, "release") as signals, open_target(target) as opened:
+        signals.stop_note = ("the release stops before switching the alias (the release environment is deleted "
+                             "unless --keep-failed) or, if the switch is under way, once it is verified.")  # fmt: skip
         space = SpaceEnvironments(opened.backend)
         alias = space.alias(alias_id)
         planned = plan_against(opened.backend.for_environment(alias.environment), desired, target, allow_destroy)

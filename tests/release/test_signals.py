@@ -23,16 +23,17 @@ from tests.emulator.emu_support import Http
 from tests.release.conftest import ReleaseProject, make_project
 
 
-def signal_on(obj: Any, name: str, signum: int, when: Callable[..., bool]) -> list[int]:
+def signal_on(obj: Any, name: str, signum: int, when: Callable[..., bool],
+              pid: Callable[[], int] = os.getpid) -> list[int]:  # fmt: skip
     """Wrap ``obj.name`` (an emulator store method): the first call for which ``when(*args)`` holds sends
-    ``signum`` to this process once the call has been carried out."""
+    ``signum`` to this process (or to ``pid()``) once the call has been carried out."""
     original, sent = getattr(obj, name), []
 
     def wrapped(*args: Any) -> Any:
         answer = original(*args)
         if not sent and when(*args):
             sent.append(signum)
-            os.kill(os.getpid(), signum)
+            os.kill(pid(), signum)
         return answer
 
     setattr(obj, name, wrapped)
@@ -142,3 +143,29 @@ def test_kill_term_of_a_release_process_while_the_clone_is_polled(
         assert "Error: the release was interrupted (SIGTERM) before the switch" in stderr
         assert proj.alias_target() == "main" and not releases(proj)
         assert journal(proj)[-1]["outcome"] == "failed"
+
+
+@pytest.mark.slow
+def test_a_release_process_told_to_stop_after_its_apply_does_not_promise_a_rollback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signal's one line must say what the release does (no switch), not that the space rolls back."""
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj, procs, reads = make_project(tmp_path, monkeypatch, emu), [], []
+
+        def check_of_main(scope: Any, *args: Any) -> bool:  # the second read of main's entries: the check
+            reads.append(scope.env_id)
+            return reads.count("main") == 2
+
+        sent = signal_on(emu.store.entries, "collection", signal.SIGTERM, check_of_main, lambda: procs[0].pid)
+        procs.append(subprocess.Popen([sys.executable, "-m", "reconcile", "release", "--auto-approve"],
+                                      cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+        try:
+            _, stderr = procs[0].communicate(timeout=300)
+        finally:
+            if procs[0].poll() is None:
+                procs[0].kill()
+        assert sent and procs[0].returncode == 1, stderr
+        assert "rolls back" not in stderr and "returned to its snapshot" not in stderr
+        assert "SIGTERM received: no new write starts; the release stops before switching the alias" in stderr
+        assert proj.alias_target() == "main" and not releases(proj)
