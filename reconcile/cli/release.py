@@ -51,7 +51,12 @@ def release_cmd(
     ] = False,
 ) -> None:
     """Apply the models to a fresh clone of the aliased environment, then point the alias at it."""
-    if ctx.invoked_subcommand is not None:
+    if ctx.invoked_subcommand is not None:  # `release -t staging rollback` would roll back the default target
+        given = [f"--{name.replace('_', '-')}" for name, value in ctx.params.items() if value not in (None, False)]
+        if given:
+            sub, them = ctx.invoked_subcommand, ", ".join(given)
+            raise ReconcileError(f"{them} given before `{sub}` applies to `release` only",
+                                 hint=f"put it after the subcommand: reconcile release {sub} {given[0]} ...")
         return
     with TerminalProgress() as progress:
         outcome = workflows.release(

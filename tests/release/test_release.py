@@ -352,3 +352,14 @@ def test_an_edit_out_of_the_targets_scope_in_the_old_environment_also_refuses_th
     assert result.exit_code == 1, result.output
     assert "changed since it was cloned (the content model)" in result.output
     assert proj.alias_target() == "main"
+
+
+def test_options_before_the_rollback_subcommand_are_refused_not_ignored(proj: ReleaseProject) -> None:
+    """`reconcile release --target staging rollback` must not roll back the default target."""
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    released = proj.alias_target()
+    result = proj.run("release", "--target", "nope", "rollback")
+    assert result.exit_code == 1, result.output
+    assert "Error: --target given before `rollback` applies to `release` only" in result.output
+    assert "fix: put it after the subcommand: reconcile release rollback --target ..." in result.output
+    assert proj.alias_target() == released
