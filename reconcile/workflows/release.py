@@ -274,8 +274,12 @@ def _verify_through_alias(state: _Release) -> None:
         problem = "" if empty else "the re-plan through the alias is not empty"
     except ReconcileError as error:
         problem = f"the re-plan through the alias failed: {error.message}"
-    if now.environment != state.env_id:
-        problem = f"the alias points at {now.environment}"
+    if now.environment != state.env_id:  # someone else moved it since the switch: theirs, not switched back
+        moved = f"alias '{state.alias.alias}' was moved by someone else to {now.environment} after the switch"
+        state.run.step("verify", "failed", state.env_id, moved)
+        state.run.finish("failed")
+        raise ReconcileError(f"{moved}; it was left there",
+                             hint=f"ask who moved it; release environment {state.env_id} is kept")  # fmt: skip
     if not problem:
         state.run.step("verify", "ok", state.env_id, f"re-plan through alias '{state.alias.alias}' is empty")
         return

@@ -363,3 +363,25 @@ def test_options_before_the_rollback_subcommand_are_refused_not_ignored(proj: Re
     assert "Error: --target given before `rollback` applies to `release` only" in result.output
     assert "fix: put it after the subcommand: reconcile release rollback --target ..." in result.output
     assert proj.alias_target() == released
+
+
+def test_an_alias_moved_by_someone_else_right_after_the_switch_is_left_where_they_put_it(
+    proj: ReleaseProject,
+) -> None:
+    Http(proj.emulator.base_url).request("PUT", "/spaces/local/environments/staging", {"name": "staging"},
+                                         headers={"X-Contentful-Source-Environment": "main"})  # fmt: skip
+    aliases = proj.emulator.store.aliases
+    original = aliases.put
+
+    def switch_then_colleague_moves(space: str, alias_id: str, body: Any, version: str | None) -> Any:
+        answer = original(space, alias_id, body, version)
+        if body["environment"]["sys"]["id"].startswith("release-"):  # a colleague serves staging right after
+            link = {"sys": {"type": "Link", "linkType": "Environment", "id": "staging"}}
+            original(space, alias_id, {"environment": link}, str(answer[1]["sys"]["version"]))
+        return answer
+
+    aliases.put = switch_then_colleague_moves  # type: ignore[method-assign]
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert proj.alias_target() == "staging"  # not switched back over the colleague's move
+    assert "was moved by someone else to staging after the switch; it was left there" in result.output
