@@ -154,8 +154,8 @@ def unfinished_release(store: SnapshotStore, target: str) -> str | None:
     """A warning when the last release of ``target`` died without finishing (killed, machine lost): the
     release environment it cloned may be left over, taking a place of the quota."""
     records = Journal.records(release_journal_path(store, target))
-    starts = [r for r in records if isinstance(r, Start)]
-    if not starts or starts[-1].command != "release":
+    starts = [r for r in records if isinstance(r, Start) and r.command == "release"]  # a rollback since: still
+    if not starts:
         return None
     mine = [r for r in records if getattr(r, "run_id", None) == starts[-1].run_id]
     if any(isinstance(r, Finish) for r in mine):

@@ -385,3 +385,16 @@ def test_an_alias_moved_by_someone_else_right_after_the_switch_is_left_where_the
     assert result.exit_code == 1, result.output
     assert proj.alias_target() == "staging"  # not switched back over the colleague's move
     assert "was moved by someone else to staging after the switch; it was left there" in result.output
+
+
+def test_a_release_that_died_is_still_named_after_a_rollback(proj: ReleaseProject) -> None:
+    journal = proj.root / "snapshots" / "prod" / "releases.jsonl"
+    journal.parent.mkdir(parents=True)
+    journal.write_text(
+        '{"event": "start", "run_id": "dead", "command": "release", "target": "prod", "time": 1}\n'
+        '{"event": "release_step", "run_id": "dead", "step": "clone", "result": "ok", '
+        '"environment": "release-20200101-000000", "time": 2}\n'
+        '{"event": "start", "run_id": "back", "command": "release rollback", "target": "prod", "time": 3}\n'
+        '{"event": "finish", "run_id": "back", "outcome": "complete", "time": 4}\n')
+    result = proj.run("release", "--auto-approve")
+    assert "the last release on target 'prod' (run dead) did not finish" in result.output
