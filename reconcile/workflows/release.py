@@ -355,7 +355,16 @@ def _switch_back(project: Project, target: TargetConfig, space: SpaceEnvironment
     """The rollback's one write, its check through the alias and its journal."""
     alias_id = alias.alias
     run = ReleaseRun(project.store, target.name, "release rollback", progress, clock)
-    space.switch_alias(alias_id, dest, alias.version)
+    try:
+        space.switch_alias(alias_id, dest, alias.version)
+    except ApiError as error:  # journalled, so that the run is not taken for one that died
+        moved = error.is_version_conflict
+        detail = (f"alias '{alias_id}' was moved by someone else since it was read; the rollback to {dest} was "
+                  "refused") if moved else error.message  # fmt: skip
+        run.step("rollback", "refused" if moved else "failed", dest, detail)
+        run.finish("failed")
+        raise ReconcileError(detail, hint="see where the alias points now (`reconcile plan`), then roll back again") \
+            from None
     now = space.alias(alias_id)
     if now.environment != dest:
         run.step("rollback", "failed", dest, f"alias '{alias_id}' points at {now.environment}, not {dest}")

@@ -398,3 +398,15 @@ def test_a_release_that_died_is_still_named_after_a_rollback(proj: ReleaseProjec
         '{"event": "finish", "run_id": "back", "outcome": "complete", "time": 4}\n')
     result = proj.run("release", "--auto-approve")
     assert "the last release on target 'prod' (run dead) did not finish" in result.output
+
+
+def test_a_refused_rollback_write_is_journalled_and_explained(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    released = proj.alias_target()
+    proj.emulator.faults.add(Fault("409", "PUT", r"/environment_aliases/master"))
+    result = proj.run("release", "rollback")
+    assert result.exit_code == 1 and proj.alias_target() == released
+    assert "alias 'master' was moved by someone else since it was read; the rollback to main was refused" \
+        in result.output
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["by_command"]["release rollback"] == {"failed": 1}
