@@ -308,7 +308,11 @@ def _verify_through_alias(state: _Release) -> None:
 
 def _prune(state: _Release) -> list[str]:
     """Step 7: delete release environments older than the newest ``keep``; a failure is only reported."""
-    envs = state.space.environments()
+    try:
+        envs = state.space.environments()
+    except ApiError as error:  # the release is done: pruning is left to the next one
+        state.run.step("prune", "failed", None, f"could not list the environments to prune: {error.message}")
+        return []
     pruned = []
     for env in beyond_keep(envs, state.target.release_prefix, state.target.keep, {state.env_id}):
         if state.signals.interrupted:  # a signal while pruning: no new delete starts

@@ -410,3 +410,13 @@ def test_a_refused_rollback_write_is_journalled_and_explained(proj: ReleaseProje
         in result.output
     history = json.loads(proj.run("history", "--format", "json").stdout)
     assert history["by_command"]["release rollback"] == {"failed": 1}
+
+
+def test_a_failure_to_list_environments_for_pruning_does_not_unfinish_a_done_release(proj: ReleaseProject) -> None:
+    proj.emulator.faults.add(Fault("500", "GET", r"/spaces/local/environments$", nth=2, times=50))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert proj.alias_target().startswith("release-")
+    assert "[prune] FAILED: could not list the environments to prune" in result.output
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["by_command"] == {"release": {"complete": 1}}
