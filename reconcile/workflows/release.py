@@ -268,7 +268,15 @@ def _switch(state: _Release) -> None:
 
 def _verify_through_alias(state: _Release) -> None:
     """Step 6: through the alias, the models must plan empty; otherwise switch back (automatic rollback)."""
-    now = state.space.alias(state.alias.alias)
+    try:
+        now = state.space.alias(state.alias.alias)
+    except ApiError as error:  # switched, but where it points now is unknown: say so, touch nothing
+        unread = f"alias '{state.alias.alias}' was switched to {state.env_id} but could not be read back to verify it"
+        state.run.step("verify", "failed", state.env_id, f"{unread}: {error.message}")
+        state.run.finish("failed")
+        raise ReconcileError(f"{unread} ({error.message})",
+                             hint=f"check with `reconcile plan`; to undo: reconcile release rollback --target "
+                             f"{state.target.name} --to {state.alias.environment}") from None  # fmt: skip
     try:
         empty = plan_against(state.opened.backend, state.desired, state.target, True).plan.is_empty
         problem = "" if empty else "the re-plan through the alias is not empty"

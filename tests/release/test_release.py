@@ -420,3 +420,25 @@ def test_a_failure_to_list_environments_for_pruning_does_not_unfinish_a_done_rel
     assert "[prune] FAILED: could not list the environments to prune" in result.output
     history = json.loads(proj.run("history", "--format", "json").stdout)
     assert history["by_command"] == {"release": {"complete": 1}}
+
+
+def test_an_alias_that_cannot_be_read_back_after_the_switch_is_journalled_and_explained(
+    proj: ReleaseProject,
+) -> None:
+    aliases, faults = proj.emulator.store.aliases, proj.emulator.faults
+    original = aliases.put
+
+    def switch_then_unreadable(*args: Any) -> Any:
+        answer = original(*args)
+        faults.add(Fault("500", "GET", r"/environment_aliases/master$", times=50))  # from the switch on
+        return answer
+
+    aliases.put = switch_then_unreadable  # type: ignore[method-assign]
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    faults.clear()
+    released = proj.alias_target()
+    assert f"alias 'master' was switched to {released} but could not be read back to verify it" in result.output
+    assert "reconcile release rollback --target prod --to main" in result.output
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["by_command"] == {"release": {"failed": 1}}
