@@ -321,8 +321,14 @@ def _prune(state: _Release) -> list[str]:
     except ApiError as error:  # the release is done: pruning is left to the next one
         state.run.step("prune", "failed", None, f"could not list the environments to prune: {error.message}")
         return []
+    # the environment served before this release is the way back: with keep >= 1 it is the first kept, before
+    # any newer one (a failed release kept for inspection never served)
+    keep, protected = state.target.keep, {state.env_id}
+    if keep and state.alias.environment in {e.id for e in release_environments(envs, state.target.release_prefix,
+                                                                                protected)}:  # fmt: skip
+        keep, protected = keep - 1, protected | {state.alias.environment}
     pruned = []
-    for env in beyond_keep(envs, state.target.release_prefix, state.target.keep, {state.env_id}):
+    for env in beyond_keep(envs, state.target.release_prefix, keep, protected):
         if state.signals.interrupted:  # a signal while pruning: no new delete starts
             break
         try:

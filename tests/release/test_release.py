@@ -442,3 +442,20 @@ def test_an_alias_that_cannot_be_read_back_after_the_switch_is_journalled_and_ex
     assert "reconcile release rollback --target prod --to main" in result.output
     history = json.loads(proj.run("history", "--format", "json").stdout)
     assert history["by_command"] == {"release": {"failed": 1}}
+
+
+def test_prune_keeps_the_environment_served_before_over_a_failed_one_kept_for_inspection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        served = proj.alias_target()
+        page = proj.root / "models" / "content_types" / "page.toml"
+        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+        emu.faults.add(Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/page$", times=5))
+        assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
+        emu.faults.clear()
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        assert served in proj.environments()  # the way back, not the failed one that never served
+        assert proj.run("release", "rollback").exit_code == 0 and proj.alias_target() == served
