@@ -47,6 +47,9 @@ class RunSignals:
         #: The name of the first signal that stopped the run (``SIGTERM``...), or None.
         self.received: str | None = None
         self.ignored = 0
+        #: What the first signal while writing leads to, after "no new write starts; " (a release says its own).
+        self.stop_note = ("the writes in flight finish, then the run rolls back. Wait for it: the space is being "
+                          "returned to its snapshot.")  # fmt: skip
         self._shielding = 0
         self._pending = False
         self._previous: dict[int, Any] = {}
@@ -124,8 +127,7 @@ class RunSignals:
         if self.mode == "writing" and not self.stop_run.is_set():
             self.received = name
             self.stop_run.set()
-            say(f"{name} received: no new write starts; the writes in flight finish, then the run rolls back. "
-                "Wait for it: the space is being returned to its snapshot.")
+            say(f"{name} received: no new write starts; {self.stop_note}")
             return
         if self.stop_rollback.is_set():
             say(f"{name} received: already aborting the rollback; waiting for the writes in flight.")

@@ -51,7 +51,12 @@ def release_cmd(
     ] = False,
 ) -> None:
     """Apply the models to a fresh clone of the aliased environment, then point the alias at it."""
-    if ctx.invoked_subcommand is not None:
+    if ctx.invoked_subcommand is not None:  # `release -t staging rollback` would roll back the default target
+        given = [f"--{name.replace('_', '-')}" for name, value in ctx.params.items() if value not in (None, False)]
+        if given:
+            sub, them = ctx.invoked_subcommand, ", ".join(given)
+            raise ReconcileError(f"{them} given before `{sub}` applies to `release` only",
+                                 hint=f"put it after the subcommand: reconcile release {sub} {given[0]} ...")
         return
     with TerminalProgress() as progress:
         outcome = workflows.release(
@@ -67,7 +72,10 @@ def release_cmd(
     pruned = f"; pruned {', '.join(outcome.pruned)}" if outcome.pruned else ""
     err(f"Released: alias '{outcome.alias}' now points at {outcome.release_environment} "
         f"(was {outcome.old_environment}){pruned}.")
-    err(f"Roll back with: reconcile release rollback --target {outcome.plan.target}")
+    if outcome.old_environment in outcome.pruned:  # keep = 0: the way back is gone
+        err(f"No rollback: {outcome.old_environment} was pruned (keep = 0).")
+    else:
+        err(f"Roll back with: reconcile release rollback --target {outcome.plan.target}")
     raise typer.Exit(OK)
 
 

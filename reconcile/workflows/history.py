@@ -57,8 +57,10 @@ def _release_runs(records: list[Record]) -> list[Run]:
     runs = []
     for start in (r for r in records if isinstance(r, Start)):
         mine = of_run(records, start.run_id)
-        env = next((r.environment for r in mine if isinstance(r, ReleaseStep) and r.step in ("switch", "rollback")
-                    and r.result == "ok"), None)  # fmt: skip
-        detail = f"alias -> {env}" if env else ""
+        steps = [r for r in mine if isinstance(r, ReleaseStep)]
+        moved = [r.environment for r in steps if r.step in ("switch", "rollback") and r.result == "ok"]
+        why = [f"{r.step} {r.result}" + (f": {r.detail}" if r.detail else "") for r in steps if r.result != "ok"]
+        # where the run left the alias (the last move: a rolled-back release left it where it was), else why it failed
+        detail = f"alias -> {moved[-1]}" if moved else (why[0] if why else "")
         runs.append(_run(start, mine, float(start.time or 0.0), str(start.command), detail))
     return runs

@@ -112,6 +112,8 @@ def release(
     warnings = unfinished_warnings(project, target)
     warnings += [w for w in [unfinished_release(project.store, target.name)] if w]
     with locked(project, target, "release") as signals, open_target(target) as opened:
+        signals.stop_note = ("the release stops before switching the alias (the release environment is deleted "
+                             "unless --keep-failed) or, if the switch is under way, once it is verified.")  # fmt: skip
         space = SpaceEnvironments(opened.backend)
         alias = space.alias(alias_id)
         planned = plan_against(opened.backend.for_environment(alias.environment), desired, target, allow_destroy)
@@ -123,7 +125,7 @@ def release(
         refuse_blocked(plan)
         if plan.is_empty:
             return outcome
-        before = baseline(space, alias.environment, plan.live_fingerprint)
+        before = baseline(space, opened.backend, alias.environment)
         run = ReleaseRun(project.store, target.name, "release", progress, clock)
         run.step("plan", "ok", alias.environment,
                  f"{count(len(plan.changes), 'change')} against {alias.environment} (alias '{alias_id}')")
@@ -132,8 +134,10 @@ def release(
         outcome.release_environment = state.env_id
         _switch(state)
         _verify_through_alias(state)
-        outcome.pruned = _prune(state)
+        outcome.pruned = _prune(state)  # a signal after the switch: no pruning
         run.finish("complete")
+        if signals.interrupted:
+            raise _interrupted(state, "after the switch")
         return outcome
 
 
@@ -154,12 +158,26 @@ def _before_switch(state: _Release, content_types: int) -> None:
                 "include the new changes (and delete it when done)",
             )
         state.run.step("check old", "ok", state.alias.environment, "unchanged since the clone")
-    except ReconcileError as error:
-        state.run.step("before switch", "refused" if keep_for_inspection else "failed", state.env_id or None,
-                       error.message)  # fmt: skip
-        _clean_up(state, state.keep_failed or keep_for_inspection)
-        state.run.finish("failed")
-        raise
+        if state.signals.interrupted:  # a signal after the apply: no switch
+            raise _interrupted(state, "before the switch")
+    except (ReconcileError, KeyboardInterrupt) as caught:  # Ctrl-C while nothing is written yet: the same
+        error = caught if isinstance(caught, ReconcileError) else _interrupted(state, "before the switch")
+        with state.signals.shielded():  # the clean-up and the journal's finish are not cut by a second signal
+            state.run.step("before switch", "refused" if keep_for_inspection else "failed", state.env_id or None,
+                           error.message)  # fmt: skip
+            _clean_up(state, state.keep_failed or keep_for_inspection)
+            state.run.finish("failed")
+        raise error from None
+
+
+def _interrupted(state: _Release, when: str) -> ReconcileError:
+    where = (
+        f"alias '{state.alias.alias}' points at {state.env_id}, verified"
+        if when == "after the switch"
+        else f"alias '{state.alias.alias}' was not switched"
+    )
+    return ReconcileError(f"the release was interrupted ({state.signals.reason()}) {when}; {where}",
+                          hint="nothing to undo; run the release again when ready")  # fmt: skip
 
 
 def _clean_up(state: _Release, keep: bool) -> None:
@@ -250,19 +268,42 @@ def _switch(state: _Release) -> None:
 
 def _verify_through_alias(state: _Release) -> None:
     """Step 6: through the alias, the models must plan empty; otherwise switch back (automatic rollback)."""
-    now = state.space.alias(state.alias.alias)
+    try:
+        now = state.space.alias(state.alias.alias)
+    except ApiError as error:  # switched, but where it points now is unknown: say so, touch nothing
+        unread = f"alias '{state.alias.alias}' was switched to {state.env_id} but could not be read back to verify it"
+        state.run.step("verify", "failed", state.env_id, f"{unread}: {error.message}")
+        state.run.finish("failed")
+        raise ReconcileError(f"{unread} ({error.message})",
+                             hint=f"check with `reconcile plan`; to undo: reconcile release rollback --target "
+                             f"{state.target.name} --to {state.alias.environment}") from None  # fmt: skip
     try:
         empty = plan_against(state.opened.backend, state.desired, state.target, True).plan.is_empty
         problem = "" if empty else "the re-plan through the alias is not empty"
     except ReconcileError as error:
         problem = f"the re-plan through the alias failed: {error.message}"
-    if now.environment != state.env_id:
-        problem = f"the alias points at {now.environment}"
+    if now.environment != state.env_id:  # someone else moved it since the switch: theirs, not switched back
+        moved = f"alias '{state.alias.alias}' was moved by someone else to {now.environment} after the switch"
+        state.run.step("verify", "failed", state.env_id, moved)
+        state.run.finish("failed")
+        raise ReconcileError(f"{moved}; it was left there",
+                             hint=f"ask who moved it; release environment {state.env_id} is kept")  # fmt: skip
     if not problem:
         state.run.step("verify", "ok", state.env_id, f"re-plan through alias '{state.alias.alias}' is empty")
         return
     state.run.step("verify", "failed", state.env_id, problem)
-    state.space.switch_alias(state.alias.alias, state.alias.environment, now.version)
+    try:
+        state.space.switch_alias(state.alias.alias, state.alias.environment, now.version)
+    except ApiError as error:
+        state.run.step("rollback", "failed", state.alias.environment, error.message)
+        state.run.finish("rollback_incomplete")
+        raise ReconcileError(
+            f"after the switch, the models do not plan empty through alias '{state.alias.alias}' ({problem}), "
+            f"and the switch back failed; alias '{state.alias.alias}' still points at {now.environment} "
+            f"({error.message})",
+            hint=f"point it back: reconcile release rollback --target {state.target.name} "
+            f"--to {state.alias.environment}",
+        ) from None
     state.run.step("rollback", "ok", state.alias.environment, f"alias switched back to {state.alias.environment}",
                    previous=state.env_id)  # fmt: skip
     state.run.finish("rolled_back")
@@ -275,9 +316,21 @@ def _verify_through_alias(state: _Release) -> None:
 
 def _prune(state: _Release) -> list[str]:
     """Step 7: delete release environments older than the newest ``keep``; a failure is only reported."""
-    envs = state.space.environments()
+    try:
+        envs = state.space.environments()
+    except ApiError as error:  # the release is done: pruning is left to the next one
+        state.run.step("prune", "failed", None, f"could not list the environments to prune: {error.message}")
+        return []
+    # the environment served before this release is the way back: with keep >= 1 it is the first kept, before
+    # any newer one (a failed release kept for inspection never served)
+    keep, protected = state.target.keep, {state.env_id}
+    if keep and state.alias.environment in {e.id for e in release_environments(envs, state.target.release_prefix,
+                                                                                protected)}:  # fmt: skip
+        keep, protected = keep - 1, protected | {state.alias.environment}
     pruned = []
-    for env in beyond_keep(envs, state.target.release_prefix, state.target.keep, {state.env_id}):
+    for env in beyond_keep(envs, state.target.release_prefix, keep, protected):
+        if state.signals.interrupted:  # a signal while pruning: no new delete starts
+            break
         try:
             state.opened.backend.delete_environment(env.id)
         except ApiError as error:
@@ -295,7 +348,7 @@ def release_rollback(
     """Point the alias back at the previous release environment (or ``to``): one write, then verified."""
     target = project.config.target(target_name)
     alias_id = alias_of(target)
-    with locked(project, target, "release rollback"), open_target(target) as opened:
+    with locked(project, target, "release rollback") as signals, open_target(target) as opened:
         space = SpaceEnvironments(opened.backend)
         alias = space.alias(alias_id)
         dest = to or _previous(project, target, space, alias)
@@ -306,17 +359,39 @@ def release_rollback(
         if status != "ready":
             raise ReconcileError(f"environment {dest} is not ready (status {status!r}); the alias was not moved",
                                  hint="wait until it is ready, or name another environment with --to ENV")  # fmt: skip
-        run = ReleaseRun(project.store, target.name, "release rollback", progress, clock)
+        try:
+            with signals.shielded():  # Ctrl-C waits for the one write, its check and its journal record
+                return _switch_back(project, target, space, alias, dest, progress, clock)
+        except KeyboardInterrupt:
+            raise ReconcileError(f"the rollback was interrupted ({signals.reason()}) after it finished: alias "
+                                 f"'{alias_id}' points at {dest}, verified",
+                                 hint="nothing to undo") from None  # fmt: skip
+
+
+def _switch_back(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState, dest: str,
+                 progress: Progress, clock: Clock) -> RollbackOutcome:  # fmt: skip
+    """The rollback's one write, its check through the alias and its journal."""
+    alias_id = alias.alias
+    run = ReleaseRun(project.store, target.name, "release rollback", progress, clock)
+    try:
         space.switch_alias(alias_id, dest, alias.version)
-        now = space.alias(alias_id)
-        if now.environment != dest:
-            run.step("rollback", "failed", dest, f"alias '{alias_id}' points at {now.environment}, not {dest}")
-            run.finish("failed")
-            raise ReconcileError(f"after the switch, alias '{alias_id}' points at {now.environment}, not {dest}",
-                                 hint="someone else moved it meanwhile; check and run the rollback again")  # fmt: skip
-        run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest} again", previous=alias.environment)
-        run.finish("complete")
-        return RollbackOutcome(alias_id, alias.environment, dest)
+    except ApiError as error:  # journalled, so that the run is not taken for one that died
+        moved = error.is_version_conflict
+        detail = (f"alias '{alias_id}' was moved by someone else since it was read; the rollback to {dest} was "
+                  "refused") if moved else error.message  # fmt: skip
+        run.step("rollback", "refused" if moved else "failed", dest, detail)
+        run.finish("failed")
+        raise ReconcileError(detail, hint="see where the alias points now (`reconcile plan`), then roll back again") \
+            from None
+    now = space.alias(alias_id)
+    if now.environment != dest:
+        run.step("rollback", "failed", dest, f"alias '{alias_id}' points at {now.environment}, not {dest}")
+        run.finish("failed")
+        raise ReconcileError(f"after the switch, alias '{alias_id}' points at {now.environment}, not {dest}",
+                             hint="someone else moved it meanwhile; check and run the rollback again")  # fmt: skip
+    run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest} again", previous=alias.environment)
+    run.finish("complete")
+    return RollbackOutcome(alias_id, alias.environment, dest)
 
 
 def _status(space: SpaceEnvironments, env_id: str) -> str | None:

@@ -8,6 +8,7 @@ snapshots rather than beside one of them. ``reconcile history`` reads it with th
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from reconcile.errors import ApiError, ReconcileError
 from reconcile.journal import Finish, Journal, ReleaseStep, Start, of_run
 from reconcile.normalize import fingerprint
 from reconcile.progress import Note, Progress
+from reconcile.scope import Scope
 from reconcile.snapshots import BASELINE_KINDS, Snapshot, SnapshotStore
 
 RELEASE_JOURNAL = "releases.jsonl"
@@ -79,8 +81,11 @@ def is_quota_refusal(error: ApiError) -> bool:
 
 
 def release_environments(envs: list[EnvironmentInfo], prefix: str, protected: set[str]) -> list[EnvironmentInfo]:
-    """The release environments (named ``<prefix>-…``) no alias points at and not ``protected``, newest first."""
-    found = [e for e in envs if e.id.startswith(f"{prefix}-") and not e.aliases and e.id not in protected]
+    """The release environments no alias points at and not ``protected``, newest first. A release environment
+    is named as ``release_name`` names it (``<prefix>-20250131-142501``, maybe ``-2``): a colleague's
+    ``release-notes`` merely starts with the prefix and is never taken for one (nor pruned)."""
+    named = re.compile(rf"{re.escape(prefix)}-\d{{8}}-\d{{6}}(-\d+)?")
+    found = [e for e in envs if named.fullmatch(e.id) and not e.aliases and e.id not in protected]
     return sorted(found, key=lambda e: (e.created_at, e.id), reverse=True)
 
 
@@ -98,13 +103,17 @@ class Baseline:
     entries: EntryStats
 
 
-def baseline(space: SpaceEnvironments, env_id: str, model_fingerprint: str) -> Baseline:
-    return Baseline(model_fingerprint, space.entry_stats(env_id))
+def baseline(space: SpaceEnvironments, backend: Backend, env_id: str) -> Baseline:
+    """``env_id``'s whole content model, out of the target's scope too: the switch swaps the whole environment,
+    so another team's edit there would be lost just the same."""
+    whole = backend.for_environment(env_id)
+    whole.scope = Scope()
+    return Baseline(fingerprint(whole.read_live().model), space.entry_stats(env_id))
 
 
 def changes_since(space: SpaceEnvironments, backend: Backend, env_id: str, before: Baseline) -> list[str]:
     """What changed in ``env_id`` since ``before``: the content model, the entry count, the newest update."""
-    now = Baseline(fingerprint(backend.read_live().model), space.entry_stats(env_id))
+    now = baseline(space, backend, env_id)
     changed = []
     if now.fingerprint != before.fingerprint:
         changed.append("the content model")
@@ -145,8 +154,8 @@ def unfinished_release(store: SnapshotStore, target: str) -> str | None:
     """A warning when the last release of ``target`` died without finishing (killed, machine lost): the
     release environment it cloned may be left over, taking a place of the quota."""
     records = Journal.records(release_journal_path(store, target))
-    starts = [r for r in records if isinstance(r, Start)]
-    if not starts or starts[-1].command != "release":
+    starts = [r for r in records if isinstance(r, Start) and r.command == "release"]  # a rollback since: still
+    if not starts:
         return None
     mine = of_run(records, starts[-1].run_id)
     if any(isinstance(r, Finish) for r in mine):

@@ -77,5 +77,7 @@ def test_history_command_reads_the_release_journal(tmp_path: Path, monkeypatch: 
     assert data["worst_time_to_recover_seconds"] == pytest.approx(10.0)
     assert data["mean_time_to_recover_seconds"] == pytest.approx(8.0)
     assert data["last_success"]["command"] == "release rollback"
+    # where the alias was left (r2 rolled back: main, not release-b), or why a run that never moved it failed
+    assert [run["detail"] for run in data["runs"]] == ["clone failed", "alias -> main", "alias -> main"]
     text = CliRunner().invoke(app, ["history"])
     assert text.exit_code == 0 and "Success rate: 33%" in text.stdout

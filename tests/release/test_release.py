@@ -282,3 +282,180 @@ def test_rollback_goes_to_the_environment_before_the_last_release(proj: ReleaseP
     missing = proj.run("release", "rollback", "--to", "nope")
     assert missing.exit_code == 1 and proj.alias_target() == "main"
     assert "Error: environment nope does not exist in the space; the alias was not moved" in missing.output
+
+
+def test_prune_leaves_a_colleagues_environment_that_merely_starts_with_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        first = proj.alias_target()
+        Http(emu.base_url).request("PUT", "/spaces/local/environments/release-notes", {"name": "notes"},
+                                   headers={"X-Contentful-Source-Environment": "main"})  # fmt: skip
+        page = proj.root / "models" / "content_types" / "page.toml"
+        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+        result = proj.run("release", "--auto-approve")
+        assert result.exit_code == 0, result.output
+        assert {"release-notes", first, "main"} <= set(proj.environments())  # keep = 1: the previous release
+
+
+def test_a_failed_switch_back_after_a_failed_verification_is_journalled_and_explained(proj: ReleaseProject) -> None:
+    proj.emulator.faults.add(Fault("500", "GET", r"/environments/master/content_types$", times=50))
+    proj.emulator.faults.add(Fault("500", "PUT", r"/environment_aliases/master$", nth=2, times=20))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    released = proj.alias_target()
+    assert released.startswith("release-")  # the switch back failed: the alias stays on the release
+    assert f"the switch back failed; alias 'master' still points at {released}" in result.output
+    assert "reconcile release rollback --target prod --to main" in result.output
+    records = (proj.root / "snapshots" / "prod" / "releases.jsonl").read_text().splitlines()
+    assert json.loads(records[-1]) | {"time": 0, "run_id": ""} == {
+        "event": "finish", "outcome": "rollback_incomplete", "time": 0, "run_id": ""}
+
+
+def test_with_keep_0_the_release_does_not_offer_a_rollback_it_pruned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=0)
+        first = proj.run("release", "--auto-approve")
+        assert "Roll back with: reconcile release rollback --target prod" in first.output  # main is never pruned
+        previous = proj.alias_target()
+        page = proj.root / "models" / "content_types" / "page.toml"
+        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+        second = proj.run("release", "--auto-approve")
+        assert second.exit_code == 0 and previous not in proj.environments()
+        assert "Roll back with" not in second.output
+        assert f"No rollback: {previous} was pruned (keep = 0)." in second.output
+
+
+def test_an_edit_out_of_the_targets_scope_in_the_old_environment_also_refuses_the_switch(
+    proj: ReleaseProject,
+) -> None:
+    """The switch swaps the whole environment: another team's content type edited in the old environment
+    after the clone would be lost, even though this target does not manage it."""
+    config = proj.root / "reconcile.toml"
+    config.write_text(config.read_text() + '\n[targets.prod.scope]\nignore = ["legacy*"]\n')
+    store = proj.emulator.store
+    original = store.environments.put
+
+    def put_then_edit(space: str, env_id: str, *args: Any) -> Any:
+        answer = original(space, env_id, *args)
+        if env_id.startswith("release-"):  # the other team adds a content type to the old environment
+            scope = store.environments.scope(space, "main")
+            store.content_types.put(scope, "legacyThing", {"name": "Legacy", "fields": []}, None)
+        return answer
+
+    store.environments.put = put_then_edit  # type: ignore[method-assign]
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert "changed since it was cloned (the content model)" in result.output
+    assert proj.alias_target() == "main"
+
+
+def test_options_before_the_rollback_subcommand_are_refused_not_ignored(proj: ReleaseProject) -> None:
+    """`reconcile release --target staging rollback` must not roll back the default target."""
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    released = proj.alias_target()
+    result = proj.run("release", "--target", "nope", "rollback")
+    assert result.exit_code == 1, result.output
+    assert "Error: --target given before `rollback` applies to `release` only" in result.output
+    assert "fix: put it after the subcommand: reconcile release rollback --target ..." in result.output
+    assert proj.alias_target() == released
+
+
+def test_an_alias_moved_by_someone_else_right_after_the_switch_is_left_where_they_put_it(
+    proj: ReleaseProject,
+) -> None:
+    Http(proj.emulator.base_url).request("PUT", "/spaces/local/environments/staging", {"name": "staging"},
+                                         headers={"X-Contentful-Source-Environment": "main"})  # fmt: skip
+    aliases = proj.emulator.store.aliases
+    original = aliases.put
+
+    def switch_then_colleague_moves(space: str, alias_id: str, body: Any, version: str | None) -> Any:
+        answer = original(space, alias_id, body, version)
+        if body["environment"]["sys"]["id"].startswith("release-"):  # a colleague serves staging right after
+            link = {"sys": {"type": "Link", "linkType": "Environment", "id": "staging"}}
+            original(space, alias_id, {"environment": link}, str(answer[1]["sys"]["version"]))
+        return answer
+
+    aliases.put = switch_then_colleague_moves  # type: ignore[method-assign]
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert proj.alias_target() == "staging"  # not switched back over the colleague's move
+    assert "was moved by someone else to staging after the switch; it was left there" in result.output
+
+
+def test_a_release_that_died_is_still_named_after_a_rollback(proj: ReleaseProject) -> None:
+    journal = proj.root / "snapshots" / "prod" / "releases.jsonl"
+    journal.parent.mkdir(parents=True)
+    journal.write_text(
+        '{"event": "start", "run_id": "dead", "command": "release", "target": "prod", "time": 1}\n'
+        '{"event": "release_step", "run_id": "dead", "step": "clone", "result": "ok", '
+        '"environment": "release-20200101-000000", "time": 2}\n'
+        '{"event": "start", "run_id": "back", "command": "release rollback", "target": "prod", "time": 3}\n'
+        '{"event": "finish", "run_id": "back", "outcome": "complete", "time": 4}\n')
+    result = proj.run("release", "--auto-approve")
+    assert "the last release on target 'prod' (run dead) did not finish" in result.output
+
+
+def test_a_refused_rollback_write_is_journalled_and_explained(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    released = proj.alias_target()
+    proj.emulator.faults.add(Fault("409", "PUT", r"/environment_aliases/master"))
+    result = proj.run("release", "rollback")
+    assert result.exit_code == 1 and proj.alias_target() == released
+    assert "alias 'master' was moved by someone else since it was read; the rollback to main was refused" \
+        in result.output
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["by_command"]["release rollback"] == {"failed": 1}
+
+
+def test_a_failure_to_list_environments_for_pruning_does_not_unfinish_a_done_release(proj: ReleaseProject) -> None:
+    proj.emulator.faults.add(Fault("500", "GET", r"/spaces/local/environments$", nth=2, times=50))
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert proj.alias_target().startswith("release-")
+    assert "[prune] FAILED: could not list the environments to prune" in result.output
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["by_command"] == {"release": {"complete": 1}}
+
+
+def test_an_alias_that_cannot_be_read_back_after_the_switch_is_journalled_and_explained(
+    proj: ReleaseProject,
+) -> None:
+    aliases, faults = proj.emulator.store.aliases, proj.emulator.faults
+    original = aliases.put
+
+    def switch_then_unreadable(*args: Any) -> Any:
+        answer = original(*args)
+        faults.add(Fault("500", "GET", r"/environment_aliases/master$", times=50))  # from the switch on
+        return answer
+
+    aliases.put = switch_then_unreadable  # type: ignore[method-assign]
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    faults.clear()
+    released = proj.alias_target()
+    assert f"alias 'master' was switched to {released} but could not be read back to verify it" in result.output
+    assert "reconcile release rollback --target prod --to main" in result.output
+    history = json.loads(proj.run("history", "--format", "json").stdout)
+    assert history["by_command"] == {"release": {"failed": 1}}
+
+
+def test_prune_keeps_the_environment_served_before_over_a_failed_one_kept_for_inspection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=1)
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        served = proj.alias_target()
+        page = proj.root / "models" / "content_types" / "page.toml"
+        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+        emu.faults.add(Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/page$", times=5))
+        assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
+        emu.faults.clear()
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        assert served in proj.environments()  # the way back, not the failed one that never served
+        assert proj.run("release", "rollback").exit_code == 0 and proj.alias_target() == served
