@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 LIMIT = 11.0
-METRICS = ("cpu_s", "wall_s")
+METRICS = ("cpu_s", "wall_s", "cpu_beyond_help_s")
 
 
 def step_growth(sizes: dict[str, dict[str, Any]], labels: tuple[str, ...]) -> dict[str, dict[str, float]]:

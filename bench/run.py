@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.cli_steps import CLI_LABELS, run_cli_steps
 from bench.emulator_process import TOKEN, EmulatorProcess, Request
 from bench.growth import scale_lines, step_growth
 from bench.seed import seed
@@ -199,6 +200,10 @@ def run_size(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
             figures = measure(emulator, step, root)
             results[label] = figures
             progress(f"  {n:>5} types  {label:<20} {_line(figures)}")
+            if label == "pull":  # the space matches the models: the commands as a user runs them
+                for cli_label, cli_figures in run_cli_steps(root, TOKEN_ENV, TOKEN).items():
+                    results[cli_label] = cli_figures
+                    progress(f"  {n:>5} types  {cli_label:<20} {_line(cli_figures)}")
     local = results["apply from empty (local target)"].get("wall_s")
     for key, label in (("local_apply_wall_ratio", "apply from empty"),
                        ("local_apply_wall_ratio_in_process", "apply from empty (local, in memory)")):  # fmt: skip
@@ -293,7 +298,7 @@ def _line(f: dict[str, Any]) -> str:
 STEP_LABELS = ("validate", "plan (empty space)", "apply from empty", "apply from empty (local, in memory)",
                "apply from empty (local target)",
                "plan (no change)", "pull",
-               "plan (10% change)", "apply 10% change", "revert")
+               "plan (10% change)", "apply 10% change", "revert", *CLI_LABELS)
 
 
 def errors(results: dict[str, Any]) -> list[str]:
