@@ -3,6 +3,7 @@
 The working set stays the plain JSON ``Store.state``; this module persists what a request changed.
 It knows the levels of the state, not the resource families, so a new family needs no code here:
 
+- anything ``state`` holds beside ``"spaces"``: the record row ("", "");
 - ``state["spaces"][space]``: a *record* row (space, ""), the space without its families;
 - ``state["spaces"][space]["environments"][env]``: a record row (space, env), without its families;
 - ``state["spaces"][space][family][id]`` and ``...["environments"][env][family][id]``: a *resource*
@@ -40,6 +41,7 @@ FORMAT = "1"
 Json = dict[str, Any]
 RecordKey = tuple[str, str]  # (space, env); env "" for the space itself
 FamilyKey = tuple[str, str, str]  # (space, env or "", family)
+ROOT: RecordKey = ("", "")  # the record of whatever the state holds beside "spaces" (nothing, so far)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -204,13 +206,16 @@ class Persistence:
         rows = self.db.execute("SELECT space, env, seq, body FROM records ORDER BY env != '', seq").fetchall()
         for space, env, seq, body in rows:
             record = json.loads(body)
+            self.record_digests[(space, env)] = _digest(body)
+            self.seq = max(self.seq, seq)
+            if (space, env) == ROOT:
+                state.update(record)
+                continue
             owners[(space, env)] = record
             if env:
                 state["spaces"][space]["environments"][env] = record
             else:
                 state["spaces"][space] = record
-            self.record_digests[(space, env)] = _digest(body)
-            self.seq = max(self.seq, seq)
         for space, env, family, resource_id, seq, body in self.db.execute(
             "SELECT space, env, family, id, seq, body FROM resources ORDER BY seq"
         ):
@@ -235,14 +240,15 @@ class Persistence:
         try:
             rows: list[tuple[Any, ...]] = []
             records: list[tuple[Any, ...]] = []
-            seen_records: set[RecordKey] = set()
+            seen_records: set[RecordKey] = {ROOT}
             seen_families: dict[FamilyKey, Family] = {}
+            self._diff_record(records, ROOT, json.dumps({k: v for k, v in state.items() if k != "spaces"}))
             for space_id, space in state["spaces"].items():
                 owners = [((space_id, ""), space)]
                 owners += [((space_id, env_id), env) for env_id, env in space["environments"].items()]
                 for key, record in owners:
                     seen_records.add(key)
-                    self._diff_record(records, key, record)
+                    self._diff_record(records, key, _record_text(record, None if key[1] else "environments"))
                     for name in _families(record, None if key[1] else "environments"):
                         seen_families[(*key, name)] = self._diff_family(rows, (*key, name), record)
             for key in self.record_digests.keys() - seen_records:
@@ -260,8 +266,7 @@ class Persistence:
         for family in seen_families.values():
             family.forget()
 
-    def _diff_record(self, records: list[tuple[Any, ...]], key: RecordKey, record: Json) -> None:
-        text = _record_text(record, None if key[1] else "environments")
+    def _diff_record(self, records: list[tuple[Any, ...]], key: RecordKey, text: str) -> None:
         digest = _digest(text)
         if self.record_digests.get(key) != digest:
             self.record_digests[key] = digest

@@ -140,7 +140,11 @@ def test_any_family_at_either_level_persists_without_code(tmp_path: Path) -> Non
         for tag in space["environments"]["master"]["tags"].values():
             tag["name"] = "Seen through values()"
         store.save()
-    reloaded = json.loads(_reloaded(tmp_path))["spaces"]["local"]
+        store.state["elsewhere"] = {"kept": [1, 2]}  # outside the levels: kept whole
+        store.save()
+    everything = json.loads(_reloaded(tmp_path))
+    assert everything["elsewhere"] == {"kept": [1, 2]}
+    reloaded = everything["spaces"]["local"]
     assert reloaded["users"] == {"u2": {"name": "Grace"}}
     assert reloaded["environments"]["master"]["tags"]["t1"]["name"] == "Seen through values()"
 
