@@ -180,9 +180,6 @@ class Persistence:
         self.row_digests: dict[FamilyKey, dict[str, bytes]] = {}
         self.seq = 0
 
-    def close(self) -> None:
-        self.db.close()
-
     # ---------------------------------------------------------------------------------- loading
 
     def load(self) -> Json | None:
@@ -287,19 +284,32 @@ class Persistence:
             if family.everything:
                 ids = set(dict.keys(family)) | self.row_digests[key].keys()
         stored = self.row_digests[key]
+        placed: list[str] = []  # new or re-added: they take the next places, in the family's order
         for resource_id in ids:
             if not dict.__contains__(family, resource_id):
                 if stored.pop(resource_id, None) is not None:
                     rows.append((*key, resource_id, None, None))
-                continue
-            text = json.dumps(dict.__getitem__(family, resource_id))
-            digest = _digest(text)
-            moved = resource_id in family.removed or resource_id not in stored
-            if moved or stored[resource_id] != digest:
-                stored[resource_id] = digest
-                self.seq += 1 if moved else 0
-                rows.append((*key, resource_id, self.seq if moved else None, text))
+            elif resource_id in family.removed or resource_id not in stored:
+                placed.append(resource_id)
+            else:
+                self._upsert(rows, key, resource_id, dict.__getitem__(family, resource_id), place=False)
+        if len(placed) > 1:
+            wanted = set(placed)
+            placed = [resource_id for resource_id in dict.keys(family) if resource_id in wanted]
+        for resource_id in placed:
+            self._upsert(rows, key, resource_id, dict.__getitem__(family, resource_id), place=True)
         return family
+
+    def _upsert(self, rows: list[tuple[Any, ...]], key: FamilyKey, resource_id: str, body: Any, *, place: bool) -> None:
+        """The row of a resource, if its body changed; ``place`` gives it the next place in its family."""
+        text = json.dumps(body)
+        digest = _digest(text)
+        stored = self.row_digests[key]
+        if place or stored.get(resource_id) != digest:
+            stored[resource_id] = digest
+            if place:
+                self.seq += 1
+            rows.append((*key, resource_id, self.seq if place else None, text))
 
     def _write(self, records: list[tuple[Any, ...]], rows: list[tuple[Any, ...]]) -> None:
         """One transaction. A row (space, env, family, id, seq, body): id None deletes the family,

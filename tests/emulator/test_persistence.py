@@ -149,6 +149,20 @@ def test_any_family_at_either_level_persists_without_code(tmp_path: Path) -> Non
     assert reloaded["environments"]["master"]["tags"]["t1"]["name"] == "Seen through values()"
 
 
+def test_resources_added_in_one_commit_keep_their_order(tmp_path: Path) -> None:
+    """Several new resources in one commit (a failed write's change persisted by the next one, say)
+    come back in the family's order, which the API's lists follow."""
+    store = Store(["local"], tmp_path)
+    with store.lock:
+        store.state["spaces"]["local"]["environments"]["master"]["tags"] = {}
+        store.save()
+        tags = store.state["spaces"]["local"]["environments"]["master"]["tags"]
+        for index in range(30):
+            tags[f"t{index}"] = {"n": index}
+        store.save()
+    assert _reloaded(tmp_path) == json.dumps(store.state)
+
+
 def test_state_json_directories_are_migrated(tmp_path: Path) -> None:
     with Emulator() as source:
         Http(source.base_url).request("PUT", "/content_types/x", {"name": "X", "fields": [_field("a")]})
