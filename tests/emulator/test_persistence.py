@@ -241,8 +241,8 @@ def _write_until_killed(base: str, round_: int, acknowledged: dict[str, int]) ->
                 )
                 acknowledged[previous] = response.json()["sys"]["version"]
             index += 1
-    except (requests.ConnectionError, ValueError):
-        return  # the server was killed: the request in flight was not acknowledged
+    except (requests.RequestException, ValueError):
+        return  # the server was killed: the request in flight (cut off, or no answer) was not acknowledged
 
 
 @pytest.mark.slow
