@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 LIMIT = 11.0
-METRICS = ("cpu_s", "wall_s")
+METRICS = ("cpu_s", "wall_s", "cpu_beyond_help_s")
 
 
 def step_growth(sizes: dict[str, dict[str, Any]], labels: tuple[str, ...]) -> dict[str, dict[str, float]]:
@@ -27,6 +27,19 @@ def step_growth(sizes: dict[str, dict[str, Any]], labels: tuple[str, ...]) -> di
                     ratios[f"{label} {metric}"] = round(after[metric] / before[metric], 2)
         result[f"{small}->{small * 10}"] = ratios
     return result
+
+
+def local_apply_ratios(results: dict[str, Any]) -> list[str]:
+    """Set the wall-time ratios of the persisting local apply to its baselines in ``results`` (one size)."""
+    lines = []
+    local = (results.get("apply from empty (local target)") or {}).get("wall_s")
+    for key, label in (("local_apply_wall_ratio", "apply from empty"),
+                       ("local_apply_wall_ratio_in_process", "apply from empty (local, in memory)")):  # fmt: skip
+        baseline = (results.get(label) or {}).get("wall_s")
+        if local and baseline:
+            results[key] = round(local / baseline, 2)
+            lines.append(f"apply from empty, local target (persisting) / {label}: {results[key]}x wall")
+    return lines
 
 
 def scale_lines(results: dict[str, Any]) -> list[str]:

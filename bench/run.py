@@ -25,8 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.cli_steps import CLI_LABELS, run_cli_steps
 from bench.emulator_process import TOKEN, EmulatorProcess, Request
-from bench.growth import scale_lines, step_growth
+from bench.growth import local_apply_ratios, scale_lines, step_growth
+from bench.local_target import apply_in_memory_local
 from bench.seed import seed
 from bench.synthetic import changed_model, synthetic_model
 
@@ -74,7 +76,7 @@ def _run_step(step: str, root: str, conn: Any) -> None:
         "apply": lambda: _apply_detail(workflows.apply(project, None, confirm=_yes, allow_destroy=True)),
         # the local target: the emulator in this process, persisting under .reconcile/local/local
         "apply-local": lambda: _apply_detail(workflows.apply(project, "local", confirm=_yes, allow_destroy=True)),
-        "apply-local-memory": lambda: _apply_in_memory_local(workflows, project),
+        "apply-local-memory": lambda: _apply_detail(apply_in_memory_local(workflows, project, _yes)),
         "pull": lambda: {
             "files": len(workflows.pull(workflows.load_project(None, Path(root) / "pulled", Path(root)), None))
         },
@@ -94,19 +96,6 @@ def _run_step(step: str, root: str, conn: Any) -> None:
         "error": error,
         **detail,
     })
-
-
-def _apply_in_memory_local(workflows: Any, project: Any) -> dict[str, Any]:
-    """The local target's apply with its in-process emulator keeping nothing on disk: the same work
-    but the persistence, the baseline of the persisting local apply."""
-    import reconcile.emulator
-
-    class InMemory(reconcile.emulator.Emulator):
-        def __init__(self, data_dir: Path | None = None, **kwargs: Any) -> None:
-            super().__init__(None, **kwargs)
-
-    reconcile.emulator.Emulator = InMemory  # type: ignore[misc]  # targets.open_target imports it when called
-    return _apply_detail(workflows.apply(project, "local", confirm=_yes, allow_destroy=True))
 
 
 def _plan_detail(plan: Any) -> dict[str, Any]:
@@ -199,12 +188,12 @@ def run_size(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
             figures = measure(emulator, step, root)
             results[label] = figures
             progress(f"  {n:>5} types  {label:<20} {_line(figures)}")
-    local = results["apply from empty (local target)"].get("wall_s")
-    for key, label in (("local_apply_wall_ratio", "apply from empty"),
-                       ("local_apply_wall_ratio_in_process", "apply from empty (local, in memory)")):  # fmt: skip
-        if local and results[label].get("wall_s"):
-            results[key] = round(local / results[label]["wall_s"], 2)
-            progress(f"  {n:>5} types  apply from empty, local target (persisting) / {label}: {results[key]}x wall")
+            if label == "pull":  # the space matches the models: the commands as a user runs them
+                for cli_label, cli_figures in run_cli_steps(root, TOKEN_ENV, TOKEN).items():
+                    results[cli_label] = cli_figures
+                    progress(f"  {n:>5} types  {cli_label:<20} {_line(cli_figures)}")
+    for line in local_apply_ratios(results):
+        progress(f"  {n:>5} types  {line}")
     return results
 
 
@@ -293,7 +282,7 @@ def _line(f: dict[str, Any]) -> str:
 STEP_LABELS = ("validate", "plan (empty space)", "apply from empty", "apply from empty (local, in memory)",
                "apply from empty (local target)",
                "plan (no change)", "pull",
-               "plan (10% change)", "apply 10% change", "revert")
+               "plan (10% change)", "apply 10% change", "revert", *CLI_LABELS)
 
 
 def errors(results: dict[str, Any]) -> list[str]:

@@ -7,12 +7,14 @@ target talks to ``base_url`` (the real API, or a standalone ``reconcile emulator
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from reconcile.backend import Backend, SpaceEnvironments
 from reconcile.config import LOCAL_TOKEN, TargetConfig
+from reconcile.errors import ReconcileError
 
 LOCAL_SPACE_ID = "local"
 LOCAL_ENVIRONMENT_ID = "master"
@@ -41,7 +43,14 @@ def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
         data_dir = target.local_data_dir
         assert data_dir is not None  # config sets it for every local target
         data_dir.mkdir(parents=True, exist_ok=True)
-        with Emulator(data_dir=data_dir, spaces=(LOCAL_SPACE_ID,), token=LOCAL_TOKEN) as emulator:
+        try:
+            emulator = Emulator(data_dir=data_dir, spaces=(LOCAL_SPACE_ID,), token=LOCAL_TOKEN)
+        except (sqlite3.DatabaseError, ValueError) as exc:  # a damaged store.sqlite3, or state.json to migrate
+            raise ReconcileError(
+                f"the local target's data in {data_dir} cannot be read ({exc})",
+                hint=f"move {data_dir} aside: the local target then starts empty (snapshots are kept elsewhere)",
+            ) from None
+        with emulator:
             backend = Backend(
                 base_url=emulator.base_url,
                 token=LOCAL_TOKEN,

@@ -3,6 +3,7 @@
 The working set stays the plain JSON ``Store.state``; this module persists what a request changed.
 It knows the levels of the state, not the resource families, so a new family needs no code here:
 
+- anything ``state`` holds beside ``"spaces"``: the record row ("", "");
 - ``state["spaces"][space]``: a *record* row (space, ""), the space without its families;
 - ``state["spaces"][space]["environments"][env]``: a record row (space, env), without its families;
 - ``state["spaces"][space][family][id]`` and ``...["environments"][env][family][id]``: a *resource*
@@ -40,6 +41,7 @@ FORMAT = "1"
 Json = dict[str, Any]
 RecordKey = tuple[str, str]  # (space, env); env "" for the space itself
 FamilyKey = tuple[str, str, str]  # (space, env or "", family)
+ROOT: RecordKey = ("", "")  # the record of whatever the state holds beside "spaces" (nothing, so far)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -178,9 +180,6 @@ class Persistence:
         self.row_digests: dict[FamilyKey, dict[str, bytes]] = {}
         self.seq = 0
 
-    def close(self) -> None:
-        self.db.close()
-
     # ---------------------------------------------------------------------------------- loading
 
     def load(self) -> Json | None:
@@ -204,13 +203,16 @@ class Persistence:
         rows = self.db.execute("SELECT space, env, seq, body FROM records ORDER BY env != '', seq").fetchall()
         for space, env, seq, body in rows:
             record = json.loads(body)
+            self.record_digests[(space, env)] = _digest(body)
+            self.seq = max(self.seq, seq)
+            if (space, env) == ROOT:
+                state.update(record)
+                continue
             owners[(space, env)] = record
             if env:
                 state["spaces"][space]["environments"][env] = record
             else:
                 state["spaces"][space] = record
-            self.record_digests[(space, env)] = _digest(body)
-            self.seq = max(self.seq, seq)
         for space, env, family, resource_id, seq, body in self.db.execute(
             "SELECT space, env, family, id, seq, body FROM resources ORDER BY seq"
         ):
@@ -235,14 +237,15 @@ class Persistence:
         try:
             rows: list[tuple[Any, ...]] = []
             records: list[tuple[Any, ...]] = []
-            seen_records: set[RecordKey] = set()
+            seen_records: set[RecordKey] = {ROOT}
             seen_families: dict[FamilyKey, Family] = {}
+            self._diff_record(records, ROOT, json.dumps({k: v for k, v in state.items() if k != "spaces"}))
             for space_id, space in state["spaces"].items():
                 owners = [((space_id, ""), space)]
                 owners += [((space_id, env_id), env) for env_id, env in space["environments"].items()]
                 for key, record in owners:
                     seen_records.add(key)
-                    self._diff_record(records, key, record)
+                    self._diff_record(records, key, _record_text(record, None if key[1] else "environments"))
                     for name in _families(record, None if key[1] else "environments"):
                         seen_families[(*key, name)] = self._diff_family(rows, (*key, name), record)
             for key in self.record_digests.keys() - seen_records:
@@ -260,8 +263,7 @@ class Persistence:
         for family in seen_families.values():
             family.forget()
 
-    def _diff_record(self, records: list[tuple[Any, ...]], key: RecordKey, record: Json) -> None:
-        text = _record_text(record, None if key[1] else "environments")
+    def _diff_record(self, records: list[tuple[Any, ...]], key: RecordKey, text: str) -> None:
         digest = _digest(text)
         if self.record_digests.get(key) != digest:
             self.record_digests[key] = digest
@@ -282,19 +284,32 @@ class Persistence:
             if family.everything:
                 ids = set(dict.keys(family)) | self.row_digests[key].keys()
         stored = self.row_digests[key]
+        placed: list[str] = []  # new or re-added: they take the next places, in the family's order
         for resource_id in ids:
             if not dict.__contains__(family, resource_id):
                 if stored.pop(resource_id, None) is not None:
                     rows.append((*key, resource_id, None, None))
-                continue
-            text = json.dumps(dict.__getitem__(family, resource_id))
-            digest = _digest(text)
-            moved = resource_id in family.removed or resource_id not in stored
-            if moved or stored[resource_id] != digest:
-                stored[resource_id] = digest
-                self.seq += 1 if moved else 0
-                rows.append((*key, resource_id, self.seq if moved else None, text))
+            elif resource_id in family.removed or resource_id not in stored:
+                placed.append(resource_id)
+            else:
+                self._upsert(rows, key, resource_id, dict.__getitem__(family, resource_id), place=False)
+        if len(placed) > 1:
+            wanted = set(placed)
+            placed = [resource_id for resource_id in dict.keys(family) if resource_id in wanted]
+        for resource_id in placed:
+            self._upsert(rows, key, resource_id, dict.__getitem__(family, resource_id), place=True)
         return family
+
+    def _upsert(self, rows: list[tuple[Any, ...]], key: FamilyKey, resource_id: str, body: Any, *, place: bool) -> None:
+        """The row of a resource, if its body changed; ``place`` gives it the next place in its family."""
+        text = json.dumps(body)
+        digest = _digest(text)
+        stored = self.row_digests[key]
+        if place or stored.get(resource_id) != digest:
+            stored[resource_id] = digest
+            if place:
+                self.seq += 1
+            rows.append((*key, resource_id, self.seq if place else None, text))
 
     def _write(self, records: list[tuple[Any, ...]], rows: list[tuple[Any, ...]]) -> None:
         """One transaction. A row (space, env, family, id, seq, body): id None deletes the family,
