@@ -150,7 +150,8 @@ class _Editor:
         elif isinstance(new, list) and isinstance(current, Array) and not self.exact_lists:
             _edit_array(current, new)
         else:
-            item = _new_item(key, new, top)
+            spelled = current.unwrap() if isinstance(current, Item) else current  # tomlkit gives bools as bool
+            item = _new_item(key, _ordered_like(new, spelled), top)
             if isinstance(current, Table | AoT) != isinstance(item, Table | AoT):
                 return False
             raw[key] = item
@@ -199,6 +200,17 @@ def _insert_table(raw: Container, key: str, item: Table | AoT, at: int | None) -
     raw.append(key, item)
 
 
+def _ordered_like(new: Any, old: Any) -> Any:
+    """``new`` with the keys of its tables in the order ``old`` (the value it replaces) spells them, the
+    keys ``old`` lacks after them: a changed ``{ min = 3, max = 120 }`` stays ``{ min = 3, max = 150 }``."""
+    if isinstance(new, Mapping) and isinstance(old, Mapping):
+        keys = [k for k in old if k in new] + [k for k in new if k not in old]
+        return {k: _ordered_like(new[k], old.get(k)) for k in keys}
+    if isinstance(new, list) and isinstance(old, list):
+        return [_ordered_like(v, old[i] if i < len(old) else None) for i, v in enumerate(new)]
+    return new
+
+
 def _identity(values: Any) -> str | None:
     """The key that identifies each table of a list of tables (``id``, ``code``), if every one has it."""
     if not values or not isinstance(values, list) or not all(isinstance(v, Mapping) for v in values):
@@ -227,7 +239,7 @@ def _edit_array(array: Array, new: list[Any]) -> None:
             edits.append((i, j))
     edits.extend(zip(unmatched_raw, unmatched_new, strict=False))
     for i, j in edits:
-        array[i] = _item(new[j], inline=True)
+        array[i] = _item(_ordered_like(new[j], raw[i]), inline=True)
     for i in reversed(unmatched_raw[len(unmatched_new) :]):
         del array[i]
     for j in unmatched_new[len(unmatched_raw) :]:

@@ -133,7 +133,7 @@ def test_adopt_of_web_app_edits_changes_exactly_their_lines(
     assert result.exit_code == CHANGES, result.output
     assert changed_lines(HAND_WRITTEN, adopted.read_text(encoding="utf-8")) == [
         "-validations = [{ size = { min = 2, max = 80 } }]",
-        "+validations = [{ size = { max = 120, min = 2 } }]",
+        "+validations = [{ size = { min = 2, max = 120 } }]",  # the file's key order stays
         '-name = "Biography"',
         '+name = "About"',
         "+",
