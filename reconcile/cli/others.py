@@ -88,7 +88,8 @@ def pull_cmd(
     written = workflows.pull(open_project(config, models), target, content_type=content_type)
     for path in written:
         typer.echo(str(path))
-    err(f"Wrote {count(len(written), 'file')}.")
+    removed = sum(not path.exists() for path in written)  # the file of a content type gone from the space
+    err(f"Wrote {count(len(written) - removed, 'file')}" + (f", removed {count(removed, 'file')}." if removed else "."))
 
 
 @app.command("unlock")

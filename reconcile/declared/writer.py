@@ -28,8 +28,8 @@ from reconcile.wording import count
 
 
 def write_models(model: ContentModel, models_dir: Path, only: str | None = None, scope: Scope = ALL) -> list[Path]:
-    """Write ``model`` as model files under ``models_dir``; return the files written (created or changed:
-    a file that already declares its part of the model is left as it is).
+    """Write ``model`` as model files under ``models_dir``; return the files written (created, changed or
+    removed: a file that already declares its part of the model is left as it is).
 
     With ``only`` set, write just that content type's file. Otherwise write every content type and
     ``locales.toml`` and remove ``content_types/*.toml`` files of content types not in the model.
@@ -67,6 +67,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
         for stale in sorted(ct_dir.glob("*.toml")):
             if is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
                 stale.unlink()
+                written.append(stale)
     return written
 
 
