@@ -126,6 +126,20 @@ def test_without_a_baseline_drift_attributes_each_differing_resource_in_one_user
     assert f"live last changed by {ADA} at {author_at}" in text.stdout
 
 
+def test_adopt_without_a_baseline_says_it_wrote_nothing_and_names_pull(workspace: Workspace, cli: Any) -> None:
+    team_space(workspace)
+    assert cli("pull").exit_code == OK
+    shutil.rmtree(workspace.root / "snapshots")  # e.g. a fresh clone: snapshots are not committed
+    before = {p: p.read_bytes() for p in workspace.models.rglob("*.toml")}
+    web_app_edit(workspace, "author", name="Full name")
+
+    result = cli("drift", "--adopt")
+    assert result.exit_code == CHANGES, result.output
+    assert {p: p.read_bytes() for p in workspace.models.rglob("*.toml")} == before
+    assert "Warning: --adopt wrote nothing: without a baseline" in result.stderr
+    assert "`reconcile pull --target test` writes the live state into the files" in result.stderr
+
+
 def test_a_user_missing_from_the_space_is_shown_by_id(workspace: Workspace, cli: Any) -> None:
     team_space(workspace)
     assert cli("pull").exit_code == OK
