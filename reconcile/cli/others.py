@@ -207,9 +207,9 @@ def emulator_serve_cmd(
         raise typer.Exit(ERROR)
     spaces = space or ["local"]
     limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
-    err(f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops.")
+    serving = f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops."
     try:
-        workflows.serve_emulator(port, data, spaces, token, rate_limit, user or [],
-                                 max_environments=max_environments, master_alias=master_alias)  # fmt: skip
+        workflows.serve_emulator(port, data, spaces, token, rate_limit, user or [], max_environments=max_environments,
+                                 master_alias=master_alias, ready=lambda: err(serving))  # fmt: skip
     except KeyboardInterrupt:
         raise typer.Exit(OK) from None
