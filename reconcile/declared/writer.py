@@ -65,7 +65,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
     written = [path for path, text in texts.items() if _write_if_changed(path, text)]
     if only is None:
         for stale in sorted(ct_dir.glob("*.toml")):
-            if is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
+            if _is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
                 stale.unlink()
                 written.append(stale)
     return written
@@ -218,10 +218,16 @@ def _unreadable(path: Path, why: str) -> ReconcileError:
 def _schema_line(path: Path) -> str | None:
     """The ``#:schema`` line of a new file: the one its sibling files use, if they have one."""
     for sibling in sorted(path.parent.glob("*.toml")):
-        first = sibling.read_text(encoding="utf-8-sig").partition("\n")[0]
-        if is_model_file(sibling) and first.startswith("#:schema "):
+        first = sibling.read_text(encoding="utf-8-sig").partition("\n")[0] if _is_model_file(sibling) else ""
+        if first.startswith("#:schema "):
             return first
     return None
+
+
+def _is_model_file(path: Path) -> bool:
+    """A model file, not a directory named like one (`validate` reports that; pull stopped on it with a
+    traceback)."""
+    return is_model_file(path) and path.is_file()
 
 
 def _write_if_changed(path: Path, text: str) -> bool:
