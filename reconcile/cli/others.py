@@ -203,8 +203,10 @@ def emulator_serve_cmd(
     """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
     token = os.environ.get("CONTENTFUL_MANAGEMENT_TOKEN")
     if not token:
-        err("Error: set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.")
-        raise typer.Exit(ERROR)
+        raise ReconcileError(
+            "set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.",
+            hint="CONTENTFUL_MANAGEMENT_TOKEN=local-token reconcile emulator serve (clients then send that token)",
+        )
     spaces = space or ["local"]
     limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
     serving = f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops."
