@@ -82,10 +82,12 @@ def pull_cmd(
     config: ConfigOpt = None,
     models: ModelsOpt = None,
     target: TargetOpt = None,
-    content_type: Annotated[str | None, typer.Option("--content-type", help="Pull only this content type.")] = None,
+    content_type: Annotated[
+        list[str] | None, typer.Option("--content-type", help="Pull only this content type (repeatable).")
+    ] = None,
 ) -> None:
     """Write the live environment as model files (adopt an existing space)."""
-    written = workflows.pull(open_project(config, models), target, content_type=content_type)
+    written = workflows.pull(open_project(config, models), target, content_types=content_type or [])
     for path in written:
         typer.echo(str(path))
     removed = sum(not path.exists() for path in written)  # the file of a content type gone from the space

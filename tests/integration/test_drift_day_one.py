@@ -227,6 +227,19 @@ def test_pulling_one_content_type_updates_only_it_in_the_baseline(workspace: Wor
     assert [i["address"] for i in document["out_of_band"]] == ["content_types.article.fields.title"]
 
 
+def test_pull_content_type_is_repeatable_like_plans(workspace: Workspace, cli: Any) -> None:
+    team_space(workspace)
+    assert cli("pull").exit_code == OK
+    web_app_edit(workspace, "author", name="Full name")
+    web_app_edit(workspace, "article", name="Headline")
+    result = cli("pull", "--content-type", "author", "--content-type", "article")
+    assert result.exit_code == OK, result.output
+    assert sorted(result.stdout.split()) == sorted(
+        str(workspace.models / "content_types" / f"{ct_id}.toml") for ct_id in ("author", "article")
+    )  # both pulled: the first was dropped silently
+    assert json.loads(cli("drift", "--format", "json").stdout)["out_of_band"] == []  # both in the baseline
+
+
 def test_the_backend_reads_every_page_of_users(workspace: Workspace) -> None:
     many = [TokenUser(f"token-{n}", f"User{n}", "Test", f"u{n}@example.com") for n in range(150)]
     with Emulator(token=TOKEN, users=many) as emu:
