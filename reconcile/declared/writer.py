@@ -61,13 +61,19 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
     if only is None and (scope.locales or not (models_dir / LOCALES_FILE).exists()):
         path = models_dir / LOCALES_FILE
         texts[path] = _file_text(path, locales_doc(model.locales), _locales_doc_of)
-    ct_dir.mkdir(parents=True, exist_ok=True)
-    written = [path for path, text in texts.items() if _write_if_changed(path, text)]
-    if only is None:
-        for stale in sorted(ct_dir.glob("*.toml")):
-            if _is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
-                stale.unlink()
-                written.append(stale)
+    try:  # a models folder that cannot be written (a file in the way, no permission) is one clear error
+        ct_dir.mkdir(parents=True, exist_ok=True)
+        written = [path for path, text in texts.items() if _write_if_changed(path, text)]
+        if only is None:
+            for stale in sorted(ct_dir.glob("*.toml")):
+                if _is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
+                    stale.unlink()
+                    written.append(stale)
+    except OSError as exc:
+        raise ReconcileError(
+            f"cannot write the model files under {models_dir}: {exc.strerror or exc}: {exc.filename}",
+            hint="pass --models a folder you may write (or fix its permissions), then run the command again",
+        ) from None
     return written
 
 

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reconcile.backend import Backend
-from reconcile.cli import CHANGES, OK, app
+from reconcile.cli import CHANGES, ERROR, OK, app
 from reconcile.emulator import Emulator, TokenUser
 from reconcile.model import ContentType
 from tests.support import free_port, target_section, wait_for_port, write_config
@@ -238,6 +238,17 @@ def test_pull_content_type_is_repeatable_like_plans(workspace: Workspace, cli: A
         str(workspace.models / "content_types" / f"{ct_id}.toml") for ct_id in ("author", "article")
     )  # both pulled: the first was dropped silently
     assert json.loads(cli("drift", "--format", "json").stdout)["out_of_band"] == []  # both in the baseline
+
+
+def test_pull_into_a_models_path_that_is_a_file_is_one_error(workspace: Workspace, cli: Any) -> None:
+    team_space(workspace)
+    (workspace.root / "models.txt").write_text("not a folder\n", encoding="utf-8")
+    result = cli("pull", "--models", "models.txt")
+    assert result.exit_code == ERROR and result.stdout == "" and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        "Error: cannot write the model files under models.txt: Not a directory: models.txt/content_types",
+        "  fix: pass --models a folder you may write (or fix its permissions), then run the command again",
+    ]
 
 
 def test_the_backend_reads_every_page_of_users(workspace: Workspace) -> None:
