@@ -24,7 +24,7 @@ from typing import Any
 
 import tomli_w
 import tomlkit
-from tomlkit.container import Container
+from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.items import AoT, Array, Comment, Item, Null, Table, Whitespace
 
 from reconcile.normalize import canonical_json
@@ -138,14 +138,19 @@ class _Editor:
                 else:
                     del raw[key]
 
-    def value(self, raw: Container, key: str, old: Any, new: Any, top: bool) -> bool:
+    def value(self, raw: Container | OutOfOrderTableProxy, key: str, old: Any, new: Any, top: bool) -> bool:
         """Edit the value of ``key`` (in ``raw``) in place; False when it must move instead."""
         if old is not _MISSING and same(old, new):
             return True
         current = raw[key]
         if isinstance(new, Mapping) and isinstance(current, Table):
             self.table(current.value, old if isinstance(old, Mapping) else {}, new)
-        elif isinstance(new, list) and isinstance(current, AoT) and _identity(new) is not None:
+        elif isinstance(new, Mapping) and isinstance(current, OutOfOrderTableProxy) and set(new) == set(current):
+            # Dotted keys over several lines (`items.type = …`, `items.validations = …`): each line is edited
+            # in place (replacing them by one inline table lost their comments and style).
+            for sub, value in new.items():
+                self.value(current, sub, old.get(sub, _MISSING) if isinstance(old, Mapping) else _MISSING, value, False)
+        elif isinstance(new, list) and isinstance(current, AoT) and _identity(new) and isinstance(raw, Container):
             _KeyedTables(raw, key, current, _identity(new) or "").edit(self, old if isinstance(old, list) else [], new)
         elif isinstance(new, list) and isinstance(current, Array) and not self.exact_lists:
             _edit_array(current, new)
