@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from reconcile import declared
@@ -41,5 +43,23 @@ def serve_emulator(
             f"cannot serve on 127.0.0.1:{port}: {os.strerror(exc.errno) if exc.errno else exc}",
             hint="stop the program using that port (another `reconcile emulator serve`?) or pass another --port",
         ) from None
-    serve(port, data_dir, spaces, token, rate_limit, token_users,
-          max_environments=max_environments, master_alias=master_alias, ready=ready)  # fmt: skip
+    with _only_server_of(data_dir):
+        serve(port, data_dir, spaces, token, rate_limit, token_users,
+              max_environments=max_environments, master_alias=master_alias, ready=ready)  # fmt: skip
+
+
+@contextmanager
+def _only_server_of(data_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``data_dir`` while serving: two servers on one data directory each kept
+    their own state in memory and overwrote each other's rows. The lock goes with the process (even on
+    SIGKILL)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "serve.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReconcileError(
+                f"the data directory {data_dir} is in use by another `reconcile emulator serve`",
+                hint="stop that server first, or give this one another --data",
+            ) from None
+        yield
