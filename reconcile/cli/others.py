@@ -82,13 +82,16 @@ def pull_cmd(
     config: ConfigOpt = None,
     models: ModelsOpt = None,
     target: TargetOpt = None,
-    content_type: Annotated[str | None, typer.Option("--content-type", help="Pull only this content type.")] = None,
+    content_type: Annotated[
+        list[str] | None, typer.Option("--content-type", help="Pull only this content type (repeatable).")
+    ] = None,
 ) -> None:
     """Write the live environment as model files (adopt an existing space)."""
-    written = workflows.pull(open_project(config, models), target, content_type=content_type)
+    written = workflows.pull(open_project(config, models), target, content_types=content_type or [])
     for path in written:
         typer.echo(str(path))
-    err(f"Wrote {count(len(written), 'file')}.")
+    removed = sum(not path.exists() for path in written)  # the file of a content type gone from the space
+    err(f"Wrote {count(len(written) - removed, 'file')}" + (f", removed {count(removed, 'file')}." if removed else "."))
 
 
 @app.command("unlock")
@@ -202,13 +205,15 @@ def emulator_serve_cmd(
     """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
     token = os.environ.get("CONTENTFUL_MANAGEMENT_TOKEN")
     if not token:
-        err("Error: set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.")
-        raise typer.Exit(ERROR)
+        raise ReconcileError(
+            "set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.",
+            hint="CONTENTFUL_MANAGEMENT_TOKEN=local-token reconcile emulator serve (clients then send that token)",
+        )
     spaces = space or ["local"]
     limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
-    err(f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops.")
+    serving = f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops."
     try:
-        workflows.serve_emulator(port, data, spaces, token, rate_limit, user or [],
-                                 max_environments=max_environments, master_alias=master_alias)  # fmt: skip
+        workflows.serve_emulator(port, data, spaces, token, rate_limit, user or [], max_environments=max_environments,
+                                 master_alias=master_alias, ready=lambda: err(serving))  # fmt: skip
     except KeyboardInterrupt:
         raise typer.Exit(OK) from None

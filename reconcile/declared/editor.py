@@ -24,7 +24,7 @@ from typing import Any
 
 import tomli_w
 import tomlkit
-from tomlkit.container import Container
+from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.items import AoT, Array, Comment, Item, Null, Table, Whitespace
 
 from reconcile.normalize import canonical_json
@@ -138,19 +138,25 @@ class _Editor:
                 else:
                     del raw[key]
 
-    def value(self, raw: Container, key: str, old: Any, new: Any, top: bool) -> bool:
+    def value(self, raw: Container | OutOfOrderTableProxy, key: str, old: Any, new: Any, top: bool) -> bool:
         """Edit the value of ``key`` (in ``raw``) in place; False when it must move instead."""
         if old is not _MISSING and same(old, new):
             return True
         current = raw[key]
         if isinstance(new, Mapping) and isinstance(current, Table):
             self.table(current.value, old if isinstance(old, Mapping) else {}, new)
-        elif isinstance(new, list) and isinstance(current, AoT) and _identity(new) is not None:
+        elif isinstance(new, Mapping) and isinstance(current, OutOfOrderTableProxy) and set(new) == set(current):
+            # Dotted keys over several lines (`items.type = …`, `items.validations = …`): each line is edited
+            # in place (replacing them by one inline table lost their comments and style).
+            for sub, value in new.items():
+                self.value(current, sub, old.get(sub, _MISSING) if isinstance(old, Mapping) else _MISSING, value, False)
+        elif isinstance(new, list) and isinstance(current, AoT) and _identity(new) and isinstance(raw, Container):
             _KeyedTables(raw, key, current, _identity(new) or "").edit(self, old if isinstance(old, list) else [], new)
         elif isinstance(new, list) and isinstance(current, Array) and not self.exact_lists:
             _edit_array(current, new)
         else:
-            item = _new_item(key, new, top)
+            spelled = current.unwrap() if isinstance(current, Item) else current  # tomlkit gives bools as bool
+            item = _new_item(key, _ordered_like(new, spelled), top)
             if isinstance(current, Table | AoT) != isinstance(item, Table | AoT):
                 return False
             raw[key] = item
@@ -225,6 +231,15 @@ def _take_comment_block(raw: Container, at: int) -> tuple[int, list[Item]]:
         lead.insert(0, body[at][1])
         body[at] = (None, Null())
     return at, lead
+def _ordered_like(new: Any, old: Any) -> Any:
+    """``new`` with the keys of its tables in the order ``old`` (the value it replaces) spells them, the
+    keys ``old`` lacks after them: a changed ``{ min = 3, max = 120 }`` stays ``{ min = 3, max = 150 }``."""
+    if isinstance(new, Mapping) and isinstance(old, Mapping):
+        keys = [k for k in old if k in new] + [k for k in new if k not in old]
+        return {k: _ordered_like(new[k], old.get(k)) for k in keys}
+    if isinstance(new, list) and isinstance(old, list):
+        return [_ordered_like(v, old[i] if i < len(old) else None) for i, v in enumerate(new)]
+    return new
 
 
 def _identity(values: Any) -> str | None:
@@ -255,7 +270,7 @@ def _edit_array(array: Array, new: list[Any]) -> None:
             edits.append((i, j))
     edits.extend(zip(unmatched_raw, unmatched_new, strict=False))
     for i, j in edits:
-        array[i] = _item(new[j], inline=True)
+        array[i] = _item(_ordered_like(new[j], raw[i]), inline=True)
     for i in reversed(unmatched_raw[len(unmatched_new) :]):
         del array[i]
     for j in unmatched_new[len(unmatched_raw) :]:

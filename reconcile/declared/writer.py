@@ -35,8 +35,8 @@ from reconcile.wording import count
 
 
 def write_models(model: ContentModel, models_dir: Path, only: str | None = None, scope: Scope = ALL) -> list[Path]:
-    """Write ``model`` as model files under ``models_dir``; return the files written (created or changed:
-    a file that already declares its part of the model is left as it is).
+    """Write ``model`` as model files under ``models_dir``; return the files written (created, changed or
+    removed: a file that already declares its part of the model is left as it is).
 
     With ``only`` set, write just that content type's file. Otherwise write every content type and
     ``locales.toml`` and remove ``content_types/*.toml`` files of content types not in the model.
@@ -71,12 +71,19 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
     if only is None and (model.tags or (models_dir / TAGS_FILE).exists()):  # no tags, no file: tags unmanaged
         path = models_dir / TAGS_FILE
         texts[path] = _file_text(path, tags_doc(model.tags or {}), _tags_doc_of)
-    ct_dir.mkdir(parents=True, exist_ok=True)
-    written = [path for path, text in texts.items() if _write_if_changed(path, text)]
-    if only is None:
-        for stale in sorted(ct_dir.glob("*.toml")):
-            if is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
-                stale.unlink()
+    try:  # a models folder that cannot be written (a file in the way, no permission) is one clear error
+        ct_dir.mkdir(parents=True, exist_ok=True)
+        written = [path for path, text in texts.items() if _write_if_changed(path, text)]
+        if only is None:
+            for stale in sorted(ct_dir.glob("*.toml")):
+                if _is_model_file(stale) and id_of(stale) not in model.content_types and scope.manages(id_of(stale)):
+                    stale.unlink()
+                    written.append(stale)
+    except OSError as exc:
+        raise ReconcileError(
+            f"cannot write the model files under {models_dir}: {exc.strerror or exc}: {exc.filename}",
+            hint="pass --models a folder you may write (or fix its permissions), then run the command again",
+        ) from None
     return written
 
 
@@ -256,13 +263,19 @@ def _unreadable(path: Path, why: str) -> ReconcileError:
 def _schema_line(path: Path) -> str | None:
     """The ``#:schema`` line of a new file: the one its sibling files use, if they have one."""
     for sibling in sorted(path.parent.glob("*.toml")):
-        if not (is_model_file(sibling) and sibling.is_file()):
+        if not _is_model_file(sibling):
             continue
         with sibling.open(encoding="utf-8-sig", errors="replace") as handle:
             first = handle.readline().rstrip("\r\n")
         if first.startswith("#:schema "):
             return first
     return None
+
+
+def _is_model_file(path: Path) -> bool:
+    """A model file, not a directory named like one (`validate` reports that; pull stopped on it with a
+    traceback)."""
+    return is_model_file(path) and path.is_file()
 
 
 def _write_if_changed(path: Path, text: str) -> bool:

@@ -10,7 +10,7 @@ Imports nothing from the rest of ``reconcile``. See docs/architecture.md for the
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -115,11 +115,14 @@ class Emulator:
 def serve(
     port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None = None,
     users: Sequence[TokenUser] = (),
-    *, max_environments: int | None = None, master_alias: str | None = None,
+    *, max_environments: int | None = None, master_alias: str | None = None, ready: Callable[[], None] = lambda: None,
 ) -> None:
     """Serve on 127.0.0.1:``port`` until interrupted, persisting state under ``data_dir``; with
     ``rate_limit``, answer 429 beyond that many requests per second; ``users``: further tokens, each
-    acting as its own user; ``max_environments`` and ``master_alias`` as for ``Emulator``."""
+    acting as its own user; ``max_environments`` and ``master_alias`` as for ``Emulator``; ``ready`` is
+    called once the port is bound."""
     store = Store(spaces, data_dir, max_environments=max_environments, master_alias=master_alias)
     app = EmulatorApp(store, token, Faults(), RateLimiter(rate_limit), users)
-    make_server(HOST, port, app, threaded=True).serve_forever()
+    server = make_server(HOST, port, app, threaded=True)
+    ready()
+    server.serve_forever()

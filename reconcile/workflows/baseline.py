@@ -4,6 +4,8 @@ edit made after adoption from what the files already hold."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reconcile.backend import RawEnvironment, parse_environment, raw_from_export, with_content_type
 from reconcile.errors import ReconcileError
 from reconcile.snapshots import BASELINE_KINDS, Snapshot
@@ -24,16 +26,19 @@ def _newest_baseline(project: Project, target: str) -> Snapshot | None:
         return None
 
 
-def record_pulled(project: Project, opened: OpenTarget, raw: RawEnvironment, only: str | None) -> Snapshot | None:
+def record_pulled(project: Project, opened: OpenTarget, raw: RawEnvironment, only: Sequence[str]) -> Snapshot | None:
     """Record the state ``pull`` wrote into the files as the drift baseline, unless the newest baseline
-    already holds it. Pulling one content type (``only``) replaces only that one in the newest baseline;
+    already holds it. Pulling some content types (``only``) replaces only those in the newest baseline;
     without a baseline it records none (the content types not pulled would read as changed outside the
     tool)."""
     previous = _newest_baseline(project, opened.config.name)
-    if only is not None:
+    if only:
         if previous is None:
             return None
-        raw = with_content_type(raw_from_export(previous.export), raw, only)
+        base = raw_from_export(previous.export)
+        for ct_id in only:
+            base = with_content_type(base, raw, ct_id)
+        raw = base
     recorded = metadata(opened, parse_environment(raw), None, project)
     if previous is not None and previous.metadata.get("fingerprint") == recorded["fingerprint"]:
         return None  # pulled again, unchanged: the newest baseline already holds this state

@@ -56,6 +56,11 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
         outcome.warnings.append(
             f"the token of target {target.name!r} may not read the space's users: user ids are shown, not names"
         )
+    if adopt and baseline is None:
+        outcome.warnings.append(
+            "--adopt wrote nothing: without a baseline a change made in the web app cannot be told from a change "
+            f"in the files; `reconcile pull --target {target.name}` writes the live state into the files"
+        )
     if adopt:
         outcome.adopted = _adopt(project, live, report)
         if report.out_of_band:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import fcntl
+import os
+import socket
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from reconcile import declared
@@ -16,10 +20,11 @@ def write_schemas(directory: Path) -> list[Path]:
 
 def serve_emulator(
     port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None, users: Sequence[str] = (),
-    *, max_environments: int | None = None, master_alias: str | None = None,
+    *, max_environments: int | None = None, master_alias: str | None = None, ready: Callable[[], None] = lambda: None,
 ) -> None:
     """Run the Contentful-compatible server on 127.0.0.1 until interrupted (``reconcile emulator serve``);
-    ``users``: ``TOKEN=NAME,EMAIL`` (``--user``), further tokens each stamping writes with its own user."""
+    ``users``: ``TOKEN=NAME,EMAIL`` (``--user``), further tokens each stamping writes with its own user;
+    ``ready`` is called once the port is bound."""
     from reconcile.emulator import TokenUser, serve  # loaded only for this command
 
     token_users = []
@@ -31,5 +36,30 @@ def serve_emulator(
                 f"--user value {number} is not TOKEN=NAME,EMAIL: {exc}",
                 hint='give each user as --user "TOKEN=First Last,email@example.com"',
             ) from None
-    serve(port, data_dir, spaces, token, rate_limit, token_users,
-          max_environments=max_environments, master_alias=master_alias)  # fmt: skip
+    try:  # a port in use is one clear error, before the data directory is opened
+        socket.create_server(("127.0.0.1", port)).close()
+    except OSError as exc:
+        raise ReconcileError(
+            f"cannot serve on 127.0.0.1:{port}: {os.strerror(exc.errno) if exc.errno else exc}",
+            hint="stop the program using that port (another `reconcile emulator serve`?) or pass another --port",
+        ) from None
+    with _only_server_of(data_dir):
+        serve(port, data_dir, spaces, token, rate_limit, token_users,
+              max_environments=max_environments, master_alias=master_alias, ready=ready)  # fmt: skip
+
+
+@contextmanager
+def _only_server_of(data_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``data_dir`` while serving: two servers on one data directory each kept
+    their own state in memory and overwrote each other's rows. The lock goes with the process (even on
+    SIGKILL)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "serve.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReconcileError(
+                f"the data directory {data_dir} is in use by another `reconcile emulator serve`",
+                hint="stop that server first, or give this one another --data",
+            ) from None
+        yield

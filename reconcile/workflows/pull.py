@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from reconcile.backend import parse_environment
@@ -13,20 +14,26 @@ from reconcile.workflows.baseline import record_pulled
 from reconcile.workflows.project import Project
 
 
-def pull(project: Project, target_name: str | None, *, content_type: str | None = None) -> list[Path]:
-    """Write every live content type (or only ``content_type``) into the models folder, and record what was
+def pull(project: Project, target_name: str | None, *, content_types: Sequence[str] = ()) -> list[Path]:
+    """Write every live content type (or only ``content_types``) into the models folder, and record what was
     written as the drift baseline (``workflows.baseline``)."""
     target = project.config.target(target_name)
-    if content_type is not None:
-        target.scope.refuse_outside(content_type)
+    only = list(dict.fromkeys(content_types))
+    for ct_id in only:
+        target.scope.refuse_outside(ct_id)
     with open_target(target) as opened:
         raw = opened.backend.read_raw()
         live = parse_environment(raw)
-    if content_type is not None and content_type not in live.model.content_types:
-        raise ReconcileError(
-            f"content type {content_type!r} does not exist in target {target.name!r}",
-            hint="`reconcile pull` without --content-type writes every content type",
-        )
-    written = write_models(normalize(live.model), project.models_dir, only=content_type, scope=target.scope)
-    record_pulled(project, opened, raw, content_type)
+    for ct_id in only:
+        if ct_id not in live.model.content_types:
+            raise ReconcileError(
+                f"content type {ct_id!r} does not exist in target {target.name!r}",
+                hint="`reconcile pull` without --content-type writes every content type",
+            )
+    model = normalize(live.model)
+    if only:
+        written = [path for ct_id in only for path in write_models(model, project.models_dir, only=ct_id)]
+    else:
+        written = write_models(model, project.models_dir, scope=target.scope)
+    record_pulled(project, opened, raw, only)
     return written

@@ -104,3 +104,13 @@ def test_a_real_process_exits_1_on_a_usage_error(tmp_path: Path, args: list[str]
     assert done.returncode == ERROR, stderr
     assert f"Usage: reconcile {command}" in stderr and reason in stderr, stderr
     assert "Traceback" not in stderr and done.stdout == b"", stderr
+
+
+def test_emulator_serve_without_a_token_says_how_to_set_it(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CONTENTFUL_MANAGEMENT_TOKEN", raising=False)
+    result = runner.invoke(app, ["emulator", "serve", "--port", "1"])
+    assert result.exit_code == ERROR and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Error: set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.",
+        "  fix: CONTENTFUL_MANAGEMENT_TOKEN=local-token reconcile emulator serve (clients then send that token)",
+    ]

@@ -103,6 +103,12 @@ def test_full_write_removes_files_of_content_types_no_longer_present(tmp_path: P
     assert (tmp_path / "content_types" / "project.toml").exists()
 
 
+def test_a_directory_named_like_a_model_file_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "content_types" / "stray.toml").mkdir(parents=True)
+    write_models(load_models(EXAMPLES).model, tmp_path)
+    assert (tmp_path / "content_types" / "stray.toml").is_dir()
+
+
 @pytest.mark.parametrize("ct_id", ["../evil", ".", "a/b", "", "x" * 65])
 def test_ids_unsafe_as_file_names_are_refused(tmp_path: Path, ct_id: str) -> None:
     model = ContentModel(content_types={ct_id: ContentType(id=ct_id, name="x")})

@@ -18,6 +18,7 @@ from emu_support import TOKEN, Http
 
 from reconcile.emulator import Emulator, Fault
 from reconcile.emulator.store import Store
+from tests.support import free_port, wait_for_port
 
 CT_BODY = {"name": "Post", "fields": []}
 
@@ -207,7 +208,40 @@ def test_emulator_serve_cli_rate_limit_and_busy_port(tmp_path: Path) -> None:
         assert "X-Contentful-RateLimit-Reset" in limited.headers
         busy = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
         assert busy.returncode == 1
-        assert f"Port {port} is in use by another program" in busy.stderr and "Traceback" not in busy.stderr
+        assert busy.stderr.startswith(f"Error: cannot serve on 127.0.0.1:{port}: Address already in use\n  fix: ")
+        assert "Serving" not in busy.stderr and "Traceback" not in busy.stderr  # it never said it served
     finally:
         process.kill()
         process.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_a_second_server_on_the_same_data_directory_is_refused(tmp_path: Path) -> None:
+    """Two `emulator serve` on one --data each kept their own state in memory (a write through one was not
+    seen by the other, and they overwrote each other's rows): the second is refused; after a SIGKILL of the
+    first, a new one starts on that data with the state."""
+    env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": "t"}
+    ports = free_port(), free_port()
+
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(port),
+                "--data", str(tmp_path / "data"), "--space", "s1"]  # fmt: skip
+
+    first = subprocess.Popen(command(ports[0]), env=env, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(ports[0])
+        second = subprocess.run(command(ports[1]), env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1 and "Traceback" not in second.stderr
+        assert second.stderr.splitlines() == [
+            f"Error: the data directory {tmp_path / 'data'} is in use by another `reconcile emulator serve`",
+            "  fix: stop that server first, or give this one another --data",
+        ]
+    finally:
+        first.kill()
+        first.wait(timeout=10)
+    again = subprocess.Popen(command(ports[1]), env=env, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(ports[1])
+    finally:
+        again.kill()
+        again.wait(timeout=10)

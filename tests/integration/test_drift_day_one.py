@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from reconcile.backend import Backend
-from reconcile.cli import CHANGES, OK, app
+from reconcile.cli import CHANGES, ERROR, OK, app
 from reconcile.emulator import Emulator, TokenUser
 from reconcile.model import ContentType
 from tests.support import free_port, target_section, wait_for_port, write_config
@@ -126,6 +126,20 @@ def test_without_a_baseline_drift_attributes_each_differing_resource_in_one_user
     assert f"live last changed by {ADA} at {author_at}" in text.stdout
 
 
+def test_adopt_without_a_baseline_says_it_wrote_nothing_and_names_pull(workspace: Workspace, cli: Any) -> None:
+    team_space(workspace)
+    assert cli("pull").exit_code == OK
+    shutil.rmtree(workspace.root / "snapshots")  # e.g. a fresh clone: snapshots are not committed
+    before = {p: p.read_bytes() for p in workspace.models.rglob("*.toml")}
+    web_app_edit(workspace, "author", name="Full name")
+
+    result = cli("drift", "--adopt")
+    assert result.exit_code == CHANGES, result.output
+    assert {p: p.read_bytes() for p in workspace.models.rglob("*.toml")} == before
+    assert "Warning: --adopt wrote nothing: without a baseline" in result.stderr
+    assert "`reconcile pull --target test` writes the live state into the files" in result.stderr
+
+
 def test_a_user_missing_from_the_space_is_shown_by_id(workspace: Workspace, cli: Any) -> None:
     team_space(workspace)
     assert cli("pull").exit_code == OK
@@ -211,6 +225,30 @@ def test_pulling_one_content_type_updates_only_it_in_the_baseline(workspace: Wor
     assert cli("pull", "--content-type", "author").exit_code == OK
     document = json.loads(cli("drift", "--format", "json").stdout)
     assert [i["address"] for i in document["out_of_band"]] == ["content_types.article.fields.title"]
+
+
+def test_pull_content_type_is_repeatable_like_plans(workspace: Workspace, cli: Any) -> None:
+    team_space(workspace)
+    assert cli("pull").exit_code == OK
+    web_app_edit(workspace, "author", name="Full name")
+    web_app_edit(workspace, "article", name="Headline")
+    result = cli("pull", "--content-type", "author", "--content-type", "article")
+    assert result.exit_code == OK, result.output
+    assert sorted(result.stdout.split()) == sorted(
+        str(workspace.models / "content_types" / f"{ct_id}.toml") for ct_id in ("author", "article")
+    )  # both pulled: the first was dropped silently
+    assert json.loads(cli("drift", "--format", "json").stdout)["out_of_band"] == []  # both in the baseline
+
+
+def test_pull_into_a_models_path_that_is_a_file_is_one_error(workspace: Workspace, cli: Any) -> None:
+    team_space(workspace)
+    (workspace.root / "models.txt").write_text("not a folder\n", encoding="utf-8")
+    result = cli("pull", "--models", "models.txt")
+    assert result.exit_code == ERROR and result.stdout == "" and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        "Error: cannot write the model files under models.txt: Not a directory: models.txt/content_types",
+        "  fix: pass --models a folder you may write (or fix its permissions), then run the command again",
+    ]
 
 
 def test_the_backend_reads_every_page_of_users(workspace: Workspace) -> None:

@@ -133,7 +133,7 @@ def test_adopt_of_web_app_edits_changes_exactly_their_lines(
     assert result.exit_code == CHANGES, result.output
     assert changed_lines(HAND_WRITTEN, adopted.read_text(encoding="utf-8")) == [
         "-validations = [{ size = { min = 2, max = 80 } }]",
-        "+validations = [{ size = { max = 120, min = 2 } }]",
+        "+validations = [{ size = { min = 2, max = 120 } }]",  # the file's key order stays
         '-name = "Biography"',
         '+name = "About"',
         "+",
@@ -149,6 +149,29 @@ def test_adopt_of_web_app_edits_changes_exactly_their_lines(
     pull()
     assert adopted.read_bytes() == adopted_text
     assert workflows.plan(workspace.project(), None).plan.is_empty
+
+
+def test_adopt_edits_dotted_keys_line_by_line(
+    workspace: Workspace, adopted: Path, sdk: contentful_management.Client
+) -> None:
+    dotted = (
+        HAND_WRITTEN + '\n[[fields]]\nid = "topics"\nname = "Topics"\ntype = "Array"\nitems.type = "Symbol"\n'
+        'items.validations = [{ in = ["a", "b"] }]  # a closed list\n'
+    )
+    adopted.write_text(dotted, encoding="utf-8")
+    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    ct = sdk.content_types("local", "master").find("author")
+    topics = next(f for f in ct.fields if f.raw["id"] == "topics")
+    topics.items = {"type": "Symbol", "validations": [{"in": ["a", "b", "c"]}]}
+    ct.save()
+    ct.publish()
+
+    result = CliRunner().invoke(app, ["drift", "--adopt"])
+    assert result.exit_code == CHANGES, result.output
+    assert changed_lines(dotted, adopted.read_text(encoding="utf-8")) == [
+        '-items.validations = [{ in = ["a", "b"] }]  # a closed list',
+        '+items.validations = [{ in = ["a", "b", "c"] }]  # a closed list',
+    ]  # not one inline `items = { … }` table in place of both lines, without the comment
 
 
 def test_pull_after_a_field_is_deleted_removes_exactly_its_table(

@@ -311,5 +311,7 @@ def test_pull_removes_only_stale_files_in_scope(space: Emulator, tmp_path: Path)
     pulled = run("pull")
     assert pulled.exit_code == OK, pulled.output
     assert not (models / "goneType.toml").exists()
+    assert pulled.stdout.split() == [str(models / "goneType.toml")]  # a removed file is listed, like a written one
+    assert "Wrote 0 files, removed 1 file." in pulled.stderr
     assert {path.name for path in models.glob("*.toml")} == {
         "author.toml", "blogPost.toml", "category.toml", "page.toml", "project.toml", "testimonial.toml"}
