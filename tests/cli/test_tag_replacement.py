@@ -14,8 +14,9 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from reconcile.cli import CHANGES, OK, app
+from reconcile.cli import CHANGES, ERROR, OK, app
 from reconcile.emulator import Emulator
+from reconcile.emulator.faults import Fault
 from tests.support import target_section, write_config
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "modern-model" / "before"
@@ -75,10 +76,10 @@ def states(emu: Emulator) -> dict[str, tuple[str, list[str], str]]:
     return found
 
 
-@pytest.mark.slow
-def test_a_visibility_change_puts_the_tag_back_on_its_entries_in_their_states(emu: Emulator) -> None:
-    runner = CliRunner()
-    assert runner.invoke(app, ["apply", "--auto-approve"]).exit_code == OK
+def held_by_three(emu: Emulator) -> dict[str, tuple[str, list[str], str]]:
+    """Apply the scenario, tag a published entry, a draft and an entry with pending changes with ``draft``,
+    and declare ``draft`` public; their states before the replacement."""
+    assert CliRunner().invoke(app, ["apply", "--auto-approve"]).exit_code == OK
     publish(emu, "live", write(emu, "live", "Live"))
     write(emu, "draft-only", "Draft only")
     write(emu, "pending", "Pending edit", publish(emu, "pending", write(emu, "pending", "Pending")))
@@ -87,6 +88,14 @@ def test_a_visibility_change_puts_the_tag_back_on_its_entries_in_their_states(em
     tags = Path("models/tags.toml")
     tags.write_text(tags.read_text(encoding="utf-8").replace('"Draft" }', '"Draft", visibility = "public" }'),
                     encoding="utf-8")
+    return before
+
+
+@pytest.mark.slow
+def test_a_visibility_change_puts_the_tag_back_on_its_entries_in_their_states(emu: Emulator) -> None:
+    runner = CliRunner()
+    before = held_by_three(emu)
+    tags = Path("models/tags.toml")
 
     planned = runner.invoke(app, ["plan", "--format", "json"])
     assert planned.exit_code == CHANGES, planned.output
@@ -113,3 +122,15 @@ def test_a_visibility_change_puts_the_tag_back_on_its_entries_in_their_states(em
     assert states(emu) == before
     shutil.copy(SCENARIO / "tags.toml", tags)
     assert runner.invoke(app, ["plan"]).exit_code == OK
+
+
+@pytest.mark.slow
+def test_a_failed_retag_rolls_back_to_the_old_tag_on_every_entry(emu: Emulator) -> None:
+    before = held_by_three(emu)
+    emu.faults.add(Fault(action="409", method="PUT", path=r"/entries/pending$", nth=2))  # its retag write
+    applied = CliRunner().invoke(app, ["apply", "--auto-approve"])
+    assert applied.exit_code == ERROR, applied.output
+    assert "tag_entries draft" in applied.output or "put tag draft back" in applied.output, applied.output
+    assert "rollback complete" in applied.output, applied.output
+    assert call(emu, "GET", "/tags/draft")["sys"]["visibility"] == "private"
+    assert states(emu) == before
