@@ -255,10 +255,18 @@ def reach_state(backend: Backend, entry: Entry, state: EntryState) -> Entry:
     return entry
 
 
-def untag_entries(backend: Backend, tag_id: str) -> int:
+def untag_entries(backend: Backend, tag_id: str) -> list[Entry]:
     """Remove the tag from every entry holding it, each left in its publish state (:func:`write_entry`);
-    the number of entries changed."""
-    entries = backend.fetch_entries(tagged=[tag_id])
-    for entry in entries:
-        write_entry(backend, entry, entry.fields, entry.state, [t for t in entry.tags if t != tag_id])
-    return len(entries)
+    the entries as written (what :func:`tag_entries` needs to put the tag back)."""
+    return [write_entry(backend, entry, entry.fields, entry.state, [t for t in entry.tags if t != tag_id])
+            for entry in backend.fetch_entries(tagged=[tag_id])]
+
+
+def tag_entries(backend: Backend, tag_id: str, untagged: Sequence[Entry]) -> list[str]:
+    """Put the tag back on the ``untagged`` entries (as :func:`untag_entries` left them, at the versions it
+    wrote: a 409 means someone edited one since), each in its publish state; re-read, the ids of those that
+    do not hold it in that state (empty: verified)."""
+    for entry in untagged:
+        write_entry(backend, entry, entry.fields, entry.state, [*entry.tags, tag_id])
+    holding = {e.id: e.state for e in backend.fetch_entries(tagged=[tag_id])} if untagged else {}
+    return [e.id for e in untagged if holding.get(e.id) != e.state]

@@ -22,11 +22,11 @@ from typing import Any, assert_never
 
 from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
-from reconcile.entries import delete_entries, entries_differing, put_planned, untag_entries
+from reconcile.entries import delete_entries, entries_differing, put_planned, tag_entries, untag_entries
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.interning import Interner
 from reconcile.journal import Interrupted, Journal, StepRecord, Verify
-from reconcile.model import JsonObject, LiveState, ResourceMeta, resource_key
+from reconcile.model import Entry, JsonObject, LiveState, ResourceMeta, resource_key
 from reconcile.plan import Phase, Plan
 from reconcile.progress import PhaseStarted, PhaseVerified, Progress, StepDone
 from reconcile.steps import (
@@ -41,6 +41,7 @@ from reconcile.steps import (
     PutEditorInterface,
     PutEntry,
     Step,
+    TagEntries,
     UnpublishContentType,
     UntagEntries,
     UpdateLocale,
@@ -178,6 +179,8 @@ class Executor:
         self.stop = stop
         self.stop_reason = stop_reason
         self._interrupted_by: str | None = None
+        #: Per replaced tag, the entries its ``untag_entries`` step wrote, for its ``tag_entries`` step.
+        self._untagged: dict[str, list[Entry]] = {}
 
     def run(self, plan: Plan, *, label: str = "apply") -> ExecutionReport:
         """Run every phase of ``plan``; verify after each. Never raises for a step failure.
@@ -404,7 +407,12 @@ class Executor:
                 version = versions.maybe_version(tag_key) if isinstance(step, UpdateTag) else None
                 return versions.record(tag_key, b.put_tag(step.tag, version))
             case UntagEntries():
-                untag_entries(b, ident)
+                self._untagged[ident] = untag_entries(b, ident)
+                return None
+            case TagEntries():
+                if missing := tag_entries(b, ident, self._untagged.pop(ident, [])):
+                    raise VerificationFailed(f"tag {ident} is not back on {count(len(missing), 'entry')} "
+                                             f"({', '.join(missing[:5])})", hint="run `reconcile plan`")
                 return None
             case DeleteTag():
                 b.delete_tag(ident, versions.version(resource_key("tag", ident)))

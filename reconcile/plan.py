@@ -287,7 +287,7 @@ def _step_problem(step: Step, known: set[str]) -> str | None:
             return "needs the tag with this id as tag"
         case steps.CreateTag() | steps.UntagEntries():
             return None
-        case steps.UpdateTag() | steps.DeleteTag():
+        case steps.UpdateTag() | steps.DeleteTag() | steps.TagEntries():
             required = resource_key("tag", step.resource_id)
         case _:
             assert_never(step)

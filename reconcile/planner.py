@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from reconcile.builder import PhaseBuilder
-from reconcile.changes import Change
+from reconcile.changes import Change, ReplaceTag
 from reconcile.diff import diff, ignored_renames
 from reconcile.errors import ReconcileError
 from reconcile.interning import Interner
@@ -66,8 +66,9 @@ class ModelDiff:
 
 
 def destructive_addresses(changes: Iterable[Change]) -> tuple[str, ...]:
-    """Addresses of the data-destroying changes, sorted: what to count entries for before planning."""
-    return tuple(sorted({change.address for change in changes if change.impact == "destructive"}))
+    """Addresses of the data-destroying changes, and of the tag replacements (they re-write the entries holding the
+    tag), sorted: what to count entries for before planning and capture in the pre-apply snapshot."""
+    return tuple(sorted({c.address for c in changes if c.impact == "destructive" or isinstance(c, ReplaceTag)}))
 
 
 def diff_models(live: LiveState, desired: ContentModel, run: Interner | None = None) -> ModelDiff:

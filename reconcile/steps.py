@@ -128,6 +128,13 @@ class UntagEntries(_TagStep):
     action: Literal["untag_entries"] = "untag_entries"
 
 
+class TagEntries(_TagStep):
+    """Put a replaced tag back on the entries its ``untag_entries`` step (same run, same tag) removed it from,
+    once the new tag exists, each left in its publish state (since plan format 1.3)."""
+
+    action: Literal["tag_entries"] = "tag_entries"
+
+
 class DeleteTag(_TagStep):
     action: Literal["delete_tag"] = "delete_tag"
 
@@ -146,6 +153,7 @@ Step = Annotated[
     | CreateTag
     | UpdateTag
     | UntagEntries
+    | TagEntries
     | DeleteTag,
     SchemaField(discriminator="action"),
 ]

@@ -1,8 +1,9 @@
 """The changes between two environments' tags (``models/tags.toml``): created, renamed, replaced, deleted.
 
 A tag's visibility is fixed at creation (CMA), so a visibility change is a ``ReplaceTag``: the tag is removed
-from its entries, deleted and created again. Deleting or replacing a tag is ``destructive`` (the entries
-holding it lose it); the plan counts those entries. Renaming is ``safe``.
+from its entries, deleted, created again and put back on them. Deleting a tag is ``destructive`` (the entries
+holding it lose it); replacing one is ``breaking`` (no entry loses it, but the delivery API's view of it changes
+and its entries are re-written); the plan counts the entries of both. Renaming is ``safe``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def tag_changes(current: Mapping[str, Tag], desired: Mapping[str, Tag]) -> list[
             if before.visibility != after.visibility:
                 changes.append(
                     ReplaceTag(address=address, tag_id=tag_id, before=before, after=after, paths=paths,
-                               impact="destructive")
+                               impact="breaking")
                 )
             else:
                 changes.append(

@@ -1,7 +1,8 @@
 """The steps of a plan's two tag phases.
 
 ``tags`` (first, so that entries and content types may reference a new tag at once): creates and renames, and
-replacements (a visibility change: remove the tag from its entries, delete it, create it again). ``delete_tags``
+replacements (a visibility change: remove the tag from its entries, delete it, create it again, put it back on
+those entries). ``delete_tags``
 (last): remove the tag from its entries, then delete it (the API refuses to delete a tag still referenced).
 """
 
@@ -27,7 +28,9 @@ def create_update_replace(changes: Sequence[Change], where: Effects) -> list[Ste
             made.append(steps.UpdateTag(resource_id=change.tag_id, tag=change.after, changes=linked,
                                         description=f"rename tag {change.tag_id} to {change.after.name!r}"))
         elif isinstance(change, ReplaceTag):
-            made += [*_remove(change.tag_id, linked), _create(change.after, linked)]
+            made += [*_remove(change.tag_id, linked), _create(change.after, linked), steps.TagEntries(
+                resource_id=change.tag_id, changes=linked,
+                description=f"put tag {change.tag_id} back on the entries it was removed from")]
     return made
 
 

@@ -96,12 +96,12 @@ def test_deleting_a_tag_entries_use_is_destructive_with_counts_and_revert_retags
     blocked = runner.invoke(app, ["plan"])
     assert blocked.exit_code == BLOCKED, blocked.output
     assert "- tags.legacy  delete tag  [destructive, 1 entry uses it, BLOCKED]" in blocked.stdout
-    assert "-/+ tags.draft  replace tag (visibility change)  [destructive, 1 entry uses it, BLOCKED]" in blocked.stdout
+    assert "-/+ tags.draft  replace tag (visibility change)  [breaking, 1 entry uses it]" in blocked.stdout
     assert runner.invoke(app, ["apply", "--auto-approve"]).exit_code == BLOCKED
     applied = runner.invoke(app, ["apply", "--auto-approve", "--allow-destroy"])
     assert applied.exit_code == OK, applied.output
     entry = local("GET", "/entries/promo")
-    assert tag_ids(entry) == ["featured"]  # the deleted and the replaced tag are gone from it
+    assert tag_ids(entry) == ["draft", "featured"]  # the deleted tag is gone from it, the replaced one is back
     assert entry["sys"]["publishedVersion"] == entry["sys"]["version"] - 1  # still published, no draft left
     assert local("GET", "/tags/draft")["sys"]["visibility"] == "public"
     assert runner.invoke(app, ["plan"]).exit_code == OK

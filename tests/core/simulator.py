@@ -26,6 +26,8 @@ class Server:
     entries: dict[str, int]
     pending_renames: dict[str, dict[str, str]] = field(default_factory=dict)
     tags: dict[str, Tag] | None = None
+    #: Per tag, the entries its untag_entries step took it from (what tag_entries puts it back on).
+    untagged: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def holding(cls, model: ContentModel, entries: dict[str, int]) -> Server:
@@ -161,7 +163,12 @@ class Server:
         self.tags[step.tag.id] = step.tag
 
     def untag_entries(self, step: steps.UntagEntries) -> None:
-        self.entries.pop(f"tags.{step.resource_id}", None)
+        self.untagged[step.resource_id] = self.entries.pop(f"tags.{step.resource_id}", 0)
+
+    def tag_entries(self, step: steps.TagEntries) -> None:
+        if self.tags is None or step.resource_id not in self.tags:
+            raise RuleBroken(f"Unknown tag {step.resource_id}")
+        self.entries[f"tags.{step.resource_id}"] = self.untagged.pop(step.resource_id, 0)
 
     def delete_tag(self, step: steps.DeleteTag) -> None:
         assert self.tags is not None and step.resource_id in self.tags
