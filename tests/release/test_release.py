@@ -459,3 +459,16 @@ def test_prune_keeps_the_environment_served_before_over_a_failed_one_kept_for_in
         assert proj.run("release", "--auto-approve").exit_code == 0
         assert served in proj.environments()  # the way back, not the failed one that never served
         assert proj.run("release", "rollback").exit_code == 0 and proj.alias_target() == served
+
+
+def test_a_release_prefix_ending_in_a_separator_is_refused_naming_file_key_and_line(proj: ReleaseProject) -> None:
+    config = proj.root / "reconcile.toml"
+    config.write_text(config.read_text().replace('release_prefix = "release"', 'release_prefix = "release-"'))
+    before = proj.writes()
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert "reconcile.toml" in result.output and "targets.prod.release_prefix" in result.output
+    assert "reconcile.toml:8:" in result.output  # the line of the key
+    assert "'release-' ends with '-'; reconcile adds '-' between the prefix and the time" in result.output
+    assert 'fix: write release_prefix = "release"' in result.output
+    assert proj.writes() == before and proj.environments() == ["main"]
