@@ -42,6 +42,7 @@ from reconcile.workflows.releasing import (
     release_name,
     unfinished_release,
 )
+from reconcile.workflows.rollback_choice import refuse_an_alias
 
 
 @dataclass
@@ -351,6 +352,8 @@ def release_rollback(
     with locked(project, target, "release rollback") as signals, open_target(target) as opened:
         space = SpaceEnvironments(opened.backend)
         alias = space.alias(alias_id)
+        if to is not None:
+            refuse_an_alias(to, alias, space.environments())
         dest = to or _previous(project, target, space, alias)
         if dest == alias.environment:
             raise ReconcileError(f"alias '{alias_id}' already points at {dest}; nothing to roll back",

@@ -472,3 +472,17 @@ def test_a_release_prefix_ending_in_a_separator_is_refused_naming_file_key_and_l
     assert "'release-' ends with '-'; reconcile adds '-' between the prefix and the time" in result.output
     assert 'fix: write release_prefix = "release"' in result.output
     assert proj.writes() == before and proj.environments() == ["main"]
+
+
+def test_rollback_to_the_alias_own_name_is_one_clear_error_naming_the_environments(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    released = proj.alias_target()
+    proj.emulator.clear_log()
+    result = proj.run("release", "rollback", "--to", "master")
+    assert result.exit_code == 1, result.output
+    assert "Error: 'master' is the alias itself, not an environment: alias 'master' can only point at an " \
+           "environment; the alias was not moved" in result.output
+    assert "fix: name an environment to roll back to: --to main (the environments: main)" in result.output
+    assert "422" not in result.output and "Traceback" not in result.output
+    assert proj.writes() == [] and proj.alias_target() == released
+
