@@ -486,3 +486,23 @@ def test_rollback_to_the_alias_own_name_is_one_clear_error_naming_the_environmen
     assert "422" not in result.output and "Traceback" not in result.output
     assert proj.writes() == [] and proj.alias_target() == released
 
+def test_rollback_without_a_journal_record_of_the_way_back_never_picks_a_failed_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=2)
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        first = proj.alias_target()
+        page = proj.root / "models" / "content_types" / "page.toml"
+        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+        emu.faults.add(Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/page$", times=5))
+        assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
+        emu.faults.clear()
+        failed = [e for e in proj.environments() if e not in ("main", first)]
+        assert len(failed) == 1
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        Http(emu.base_url).request("DELETE", f"/spaces/local/environments/{first}")  # the way back, deleted by hand
+        result = proj.run("release", "rollback")
+        assert result.exit_code == 0, result.output
+        assert proj.alias_target() == "main" != failed[0]
+        assert "Rolling back to main: alias 'master' pointed at it most recently before" in result.output
