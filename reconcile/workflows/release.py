@@ -42,7 +42,7 @@ from reconcile.workflows.releasing import (
     release_name,
     unfinished_release,
 )
-from reconcile.workflows.rollback_choice import previous_environment, refuse_an_alias
+from reconcile.workflows.rollback_choice import previous_environment, refuse_an_alias, served
 
 
 @dataclass
@@ -365,7 +365,8 @@ def release_rollback(
                                  hint="wait until it is ready, or name another environment with --to ENV")  # fmt: skip
         try:
             with signals.shielded():  # Ctrl-C waits for the one write, its check and its journal record
-                return _switch_back(project, target, space, alias, dest, progress, clock)
+                again = dest in served(records)
+                return _switch_back(project, target, space, alias, (dest, again), progress, clock)
         except KeyboardInterrupt:
             raise ReconcileError(f"the rollback was interrupted ({signals.reason()}) after it finished: alias "
                                  f"'{alias_id}' points at {dest}, verified",
@@ -380,10 +381,11 @@ def _chosen(records: list[Record], envs: list[EnvironmentInfo], alias: AliasStat
     return choice.environment
 
 
-def _switch_back(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState, dest: str,
-                 progress: Progress, clock: Clock) -> RollbackOutcome:  # fmt: skip
-    """The rollback's one write, its check through the alias and its journal."""
-    alias_id = alias.alias
+def _switch_back(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState,
+                 to: tuple[str, bool], progress: Progress, clock: Clock) -> RollbackOutcome:  # fmt: skip
+    """The rollback's one write, its check through the alias and its journal; ``to``: the environment and
+    whether the alias pointed at it before (then it points there "again")."""
+    alias_id, (dest, again) = alias.alias, to
     run = ReleaseRun(project.store, target.name, "release rollback", progress, clock)
     try:
         space.switch_alias(alias_id, dest, alias.version)
@@ -401,7 +403,8 @@ def _switch_back(project: Project, target: TargetConfig, space: SpaceEnvironment
         run.finish("failed")
         raise ReconcileError(f"after the switch, alias '{alias_id}' points at {now.environment}, not {dest}",
                              hint="someone else moved it meanwhile; check and run the rollback again")  # fmt: skip
-    run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest} again", previous=alias.environment)
+    run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest}{' again' if again else ''}",
+             previous=alias.environment)  # fmt: skip
     run.finish("complete")
     return RollbackOutcome(alias_id, alias.environment, dest)
 

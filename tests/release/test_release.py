@@ -486,6 +486,23 @@ def test_rollback_to_the_alias_own_name_is_one_clear_error_naming_the_environmen
     assert "422" not in result.output and "Traceback" not in result.output
     assert proj.writes() == [] and proj.alias_target() == released
 
+
+def test_rollback_to_an_environment_never_served_does_not_say_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.0, master_alias="main") as emu:  # release-notes is ready at once
+        proj = make_project(tmp_path, monkeypatch, emu)
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        Http(emu.base_url).request("PUT", "/spaces/local/environments/release-notes", {"name": "notes"},
+                                   headers={"X-Contentful-Source-Environment": "main"})  # fmt: skip
+        notes = proj.run("release", "rollback", "--to", "release-notes")
+        assert notes.exit_code == 0, notes.output
+        assert "alias 'master' points at release-notes" in notes.output
+        assert "release-notes again" not in notes.output
+        main = proj.run("release", "rollback", "--to", "main")
+        assert main.exit_code == 0 and "alias 'master' points at main again" in main.output
+
+
 def test_rollback_without_a_journal_record_of_the_way_back_never_picks_a_failed_release(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
