@@ -444,19 +444,28 @@ def test_an_alias_that_cannot_be_read_back_after_the_switch_is_journalled_and_ex
     assert history["by_command"] == {"release": {"failed": 1}}
 
 
+def _released_then_one_failed_kept_then_released(proj: ReleaseProject, emu: Emulator) -> tuple[str, str]:
+    """A release, then one that fails and is kept (--keep-failed), then one that succeeds: the environment
+    the first release served, and the failed one (newer, never served)."""
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    served = proj.alias_target()
+    page = proj.root / "models" / "content_types" / "page.toml"
+    page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+    emu.faults.add(Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/page$", times=5))
+    assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
+    emu.faults.clear()
+    failed = [e for e in proj.environments() if e not in ("main", served)]
+    assert len(failed) == 1
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    return served, failed[0]
+
+
 def test_prune_keeps_the_environment_served_before_over_a_failed_one_kept_for_inspection(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
         proj = make_project(tmp_path, monkeypatch, emu, keep=1)
-        assert proj.run("release", "--auto-approve").exit_code == 0
-        served = proj.alias_target()
-        page = proj.root / "models" / "content_types" / "page.toml"
-        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
-        emu.faults.add(Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/page$", times=5))
-        assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
-        emu.faults.clear()
-        assert proj.run("release", "--auto-approve").exit_code == 0
+        served, _ = _released_then_one_failed_kept_then_released(proj, emu)
         assert served in proj.environments()  # the way back, not the failed one that never served
         assert proj.run("release", "rollback").exit_code == 0 and proj.alias_target() == served
 
@@ -508,18 +517,9 @@ def test_rollback_without_a_journal_record_of_the_way_back_never_picks_a_failed_
 ) -> None:
     with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
         proj = make_project(tmp_path, monkeypatch, emu, keep=2)
-        assert proj.run("release", "--auto-approve").exit_code == 0
-        first = proj.alias_target()
-        page = proj.root / "models" / "content_types" / "page.toml"
-        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
-        emu.faults.add(Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/page$", times=5))
-        assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
-        emu.faults.clear()
-        failed = [e for e in proj.environments() if e not in ("main", first)]
-        assert len(failed) == 1
-        assert proj.run("release", "--auto-approve").exit_code == 0
+        first, failed = _released_then_one_failed_kept_then_released(proj, emu)
         Http(emu.base_url).request("DELETE", f"/spaces/local/environments/{first}")  # the way back, deleted by hand
         result = proj.run("release", "rollback")
         assert result.exit_code == 0, result.output
-        assert proj.alias_target() == "main" != failed[0]
+        assert proj.alias_target() == "main" != failed
         assert "Rolling back to main: alias 'master' pointed at it most recently before" in result.output
