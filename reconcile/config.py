@@ -89,6 +89,13 @@ class _ContentfulTargetSection(_Section):
             raise ValueError(f"{value!r} is not a Contentful id (1-64 letters, digits, '-', '_', '.', not only dots)")
         return value
 
+    @field_validator("release_prefix")
+    @classmethod
+    def _check_release_prefix(cls, value: str) -> str:
+        if value[-1] in "-_":  # reconcile adds the '-': "release-" would name release--20261205-...
+            raise ValueError(f"{value!r} ends with {value[-1]!r}; reconcile adds '-' between the prefix and the time")
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:
@@ -370,5 +377,7 @@ def _problems(exc: ValidationError, path: Path, positions: Mapping[KeyPath, Posi
             hint = 'add space_id = "<your space id>" (a contentful target needs it)'
         if loc[-1:] in (("alias",), ("release_prefix",), ("keep",)) and error["type"] == "extra_forbidden":
             hint = 'releases go through an environment alias of a space: use kind = "contentful" (docs/releases.md)'
+        if loc[-1:] == ("release_prefix",) and error["type"] == "value_error":
+            hint = f'write release_prefix = "{error["input"].rstrip("-_")}" (without the trailing separator)'
         problems.append(Problem(str(path), ".".join(loc), message, hint, line, column))
     return problems

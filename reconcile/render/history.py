@@ -22,7 +22,7 @@ def _duration(seconds: float | None) -> str:
 
 def _run_line(run: Run) -> str:
     detail = f"  {run.detail}" if run.detail else ""
-    return f"  {_when(run.started)}  {run.command:<16} {run.outcome:<19}{detail}"
+    return f"  {_when(run.started)}  {run.command:<16} {run.outcome:<19}{detail}".rstrip()  # no trailing spaces
 
 
 def render_history_text(history: History) -> str:

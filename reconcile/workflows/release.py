@@ -19,10 +19,10 @@ from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.interrupts import RunSignals
-from reconcile.journal import Journal, ReleaseStep
+from reconcile.journal import Journal, Record
 from reconcile.model import ContentModel
 from reconcile.plan import Plan
-from reconcile.progress import Progress, silent
+from reconcile.progress import Note, Progress, silent
 from reconcile.targets import OpenTarget, open_target
 from reconcile.wording import count
 from reconcile.workflows.apply import ApplyOutcome, apply_planned
@@ -42,6 +42,7 @@ from reconcile.workflows.releasing import (
     release_name,
     unfinished_release,
 )
+from reconcile.workflows.rollback_choice import previous_environment, refuse_an_alias, served
 
 
 @dataclass
@@ -351,7 +352,10 @@ def release_rollback(
     with locked(project, target, "release rollback") as signals, open_target(target) as opened:
         space = SpaceEnvironments(opened.backend)
         alias = space.alias(alias_id)
-        dest = to or _previous(project, target, space, alias)
+        records = Journal.records(release_journal_path(project.store, target.name))
+        envs = space.environments()
+        dest = to if to is not None else _chosen(records, envs, alias, target, progress)
+        refuse_an_alias(dest, alias, envs)
         if dest == alias.environment:
             raise ReconcileError(f"alias '{alias_id}' already points at {dest}; nothing to roll back",
                                  hint="name another environment with --to ENV")  # fmt: skip
@@ -361,17 +365,27 @@ def release_rollback(
                                  hint="wait until it is ready, or name another environment with --to ENV")  # fmt: skip
         try:
             with signals.shielded():  # Ctrl-C waits for the one write, its check and its journal record
-                return _switch_back(project, target, space, alias, dest, progress, clock)
+                again = dest in served(records)
+                return _switch_back(project, target, space, alias, (dest, again), progress, clock)
         except KeyboardInterrupt:
             raise ReconcileError(f"the rollback was interrupted ({signals.reason()}) after it finished: alias "
                                  f"'{alias_id}' points at {dest}, verified",
                                  hint="nothing to undo") from None  # fmt: skip
 
 
-def _switch_back(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState, dest: str,
-                 progress: Progress, clock: Clock) -> RollbackOutcome:  # fmt: skip
-    """The rollback's one write, its check through the alias and its journal."""
-    alias_id = alias.alias
+def _chosen(records: list[Record], envs: list[EnvironmentInfo], alias: AliasState, target: TargetConfig,
+            progress: Progress) -> str:  # fmt: skip
+    """Without ``--to``: the environment to roll back to, saying which and why."""
+    choice = previous_environment(records, envs, alias, target.release_prefix)
+    progress(Note(f"Rolling back to {choice.environment}: {choice.reason}."))
+    return choice.environment
+
+
+def _switch_back(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState,
+                 to: tuple[str, bool], progress: Progress, clock: Clock) -> RollbackOutcome:  # fmt: skip
+    """The rollback's one write, its check through the alias and its journal; ``to``: the environment and
+    whether the alias pointed at it before (then it points there "again")."""
+    alias_id, (dest, again) = alias.alias, to
     run = ReleaseRun(project.store, target.name, "release rollback", progress, clock)
     try:
         space.switch_alias(alias_id, dest, alias.version)
@@ -389,7 +403,8 @@ def _switch_back(project: Project, target: TargetConfig, space: SpaceEnvironment
         run.finish("failed")
         raise ReconcileError(f"after the switch, alias '{alias_id}' points at {now.environment}, not {dest}",
                              hint="someone else moved it meanwhile; check and run the rollback again")  # fmt: skip
-    run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest} again", previous=alias.environment)
+    run.step("rollback", "ok", dest, f"alias '{alias_id}' points at {dest}{' again' if again else ''}",
+             previous=alias.environment)  # fmt: skip
     run.finish("complete")
     return RollbackOutcome(alias_id, alias.environment, dest)
 
@@ -402,21 +417,3 @@ def _status(space: SpaceEnvironments, env_id: str) -> str | None:
             raise
         raise ReconcileError(f"environment {env_id} does not exist in the space; the alias was not moved",
                              hint="name an existing environment with --to ENV") from None  # fmt: skip
-
-
-def _previous(project: Project, target: TargetConfig, space: SpaceEnvironments, alias: AliasState) -> str:
-    """The environment the alias pointed at before it was switched to where it is now (from the release
-    journal, if it still exists), else the newest release environment older than the current one."""
-    envs = space.environments()
-    existing = {e.id for e in envs}
-    for record in reversed(Journal.records(release_journal_path(project.store, target.name))):
-        if isinstance(record, ReleaseStep) and record.step == "switch" and record.result == "ok" \
-                and record.environment == alias.environment and record.previous in existing:
-            return str(record.previous)
-    current = [e for e in envs if e.id == alias.environment]
-    older = [e for e in release_environments(envs, target.release_prefix, {alias.environment})
-             if not current or (e.created_at, e.id) < (current[0].created_at, current[0].id)]  # fmt: skip
-    if not older:
-        raise ReconcileError(f"no previous release environment to roll alias '{alias.alias}' back to",
-                             hint="name the environment with --to ENV")  # fmt: skip
-    return older[0].id

@@ -81,3 +81,19 @@ def test_history_command_reads_the_release_journal(tmp_path: Path, monkeypatch: 
     assert [run["detail"] for run in data["runs"]] == ["clone failed", "alias -> main", "alias -> main"]
     text = CliRunner().invoke(app, ["history"])
     assert text.exit_code == 0 and "Success rate: 33%" in text.stdout
+
+
+def test_history_text_rows_without_detail_have_no_trailing_spaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "reconcile.toml").write_text(
+        '[project]\ndefault_target = "prod"\n[targets.prod]\nkind = "contentful"\nspace_id = "s"\nalias = "master"\n')
+    _journal(tmp_path, [
+        {"event": "start", "run_id": "r1", "command": "release", "target": "prod", "time": T0},
+        {"event": "finish", "run_id": "r1", "outcome": "complete", "time": T0 + 40},
+    ])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["history"])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if "release" in line and "complete" in line]
+    assert rows and all(line == line.rstrip() for line in result.stdout.splitlines())

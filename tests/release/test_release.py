@@ -444,18 +444,82 @@ def test_an_alias_that_cannot_be_read_back_after_the_switch_is_journalled_and_ex
     assert history["by_command"] == {"release": {"failed": 1}}
 
 
+def _released_then_one_failed_kept_then_released(proj: ReleaseProject, emu: Emulator) -> tuple[str, str]:
+    """A release, then one that fails and is kept (--keep-failed), then one that succeeds: the environment
+    the first release served, and the failed one (newer, never served)."""
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    served = proj.alias_target()
+    page = proj.root / "models" / "content_types" / "page.toml"
+    page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
+    emu.faults.add(Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/page$", times=5))
+    assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
+    emu.faults.clear()
+    failed = [e for e in proj.environments() if e not in ("main", served)]
+    assert len(failed) == 1
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    return served, failed[0]
+
+
 def test_prune_keeps_the_environment_served_before_over_a_failed_one_kept_for_inspection(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
         proj = make_project(tmp_path, monkeypatch, emu, keep=1)
-        assert proj.run("release", "--auto-approve").exit_code == 0
-        served = proj.alias_target()
-        page = proj.root / "models" / "content_types" / "page.toml"
-        page.write_text(page.read_text().replace('name = "Page"', 'name = "Web page"', 1))
-        emu.faults.add(Fault("500", "PUT", r"/environments/release-[0-9-]+/content_types/page$", times=5))
-        assert proj.run("release", "--auto-approve", "--keep-failed").exit_code == 1
-        emu.faults.clear()
-        assert proj.run("release", "--auto-approve").exit_code == 0
+        served, _ = _released_then_one_failed_kept_then_released(proj, emu)
         assert served in proj.environments()  # the way back, not the failed one that never served
         assert proj.run("release", "rollback").exit_code == 0 and proj.alias_target() == served
+
+
+def test_a_release_prefix_ending_in_a_separator_is_refused_naming_file_key_and_line(proj: ReleaseProject) -> None:
+    config = proj.root / "reconcile.toml"
+    config.write_text(config.read_text().replace('release_prefix = "release"', 'release_prefix = "release-"'))
+    before = proj.writes()
+    result = proj.run("release", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert "reconcile.toml" in result.output and "targets.prod.release_prefix" in result.output
+    assert "reconcile.toml:8:" in result.output  # the line of the key
+    assert "'release-' ends with '-'; reconcile adds '-' between the prefix and the time" in result.output
+    assert 'fix: write release_prefix = "release"' in result.output
+    assert proj.writes() == before and proj.environments() == ["main"]
+
+
+def test_rollback_to_the_alias_own_name_is_one_clear_error_naming_the_environments(proj: ReleaseProject) -> None:
+    assert proj.run("release", "--auto-approve").exit_code == 0
+    released = proj.alias_target()
+    proj.emulator.clear_log()
+    result = proj.run("release", "rollback", "--to", "master")
+    assert result.exit_code == 1, result.output
+    assert "Error: 'master' is the alias itself, not an environment: alias 'master' can only point at an " \
+           "environment; the alias was not moved" in result.output
+    assert "fix: name an environment to roll back to: --to main (the environments: main)" in result.output
+    assert "422" not in result.output and "Traceback" not in result.output
+    assert proj.writes() == [] and proj.alias_target() == released
+
+
+def test_rollback_to_an_environment_never_served_does_not_say_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.0, master_alias="main") as emu:  # release-notes is ready at once
+        proj = make_project(tmp_path, monkeypatch, emu)
+        assert proj.run("release", "--auto-approve").exit_code == 0
+        Http(emu.base_url).request("PUT", "/spaces/local/environments/release-notes", {"name": "notes"},
+                                   headers={"X-Contentful-Source-Environment": "main"})  # fmt: skip
+        notes = proj.run("release", "rollback", "--to", "release-notes")
+        assert notes.exit_code == 0, notes.output
+        assert "alias 'master' points at release-notes" in notes.output
+        assert "release-notes again" not in notes.output
+        main = proj.run("release", "rollback", "--to", "main")
+        assert main.exit_code == 0 and "alias 'master' points at main again" in main.output
+
+
+def test_rollback_without_a_journal_record_of_the_way_back_never_picks_a_failed_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Emulator(env_ready_delay=0.01, master_alias="main") as emu:
+        proj = make_project(tmp_path, monkeypatch, emu, keep=2)
+        first, failed = _released_then_one_failed_kept_then_released(proj, emu)
+        Http(emu.base_url).request("DELETE", f"/spaces/local/environments/{first}")  # the way back, deleted by hand
+        result = proj.run("release", "rollback")
+        assert result.exit_code == 0, result.output
+        assert proj.alias_target() == "main" != failed
+        assert "Rolling back to main: alias 'master' pointed at it most recently before" in result.output
