@@ -1,0 +1,98 @@
+"""Archived entries through a conversion, its rollback and revert, and a destructive removal's revert,
+through the CLI against the emulator (issue 14, item 4: "an archived entry stays archived"). The
+`symbol-to-text` scenario's published, changed and draft entries are joined by `hedy`, archived."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconcile.cli import CHANGES, OK
+from reconcile.emulator import Fault
+from reconcile.model import Entry
+
+from .conftest import Workspace, backend
+from .test_transforms import cli, entries, seed, states, values
+
+HEDY = {"name": {"en-US": "Hedy Lamarr", "de-DE": "Hedy L."}, "age": {"en-US": 85}}
+
+
+def seed_with_archived(workspace: Workspace) -> dict[str, Entry]:
+    """The `symbol-to-text` scenario plus `hedy`, archived; every entry as seeded."""
+    seed(workspace, "symbol-to-text")
+    b = backend(workspace)
+    b.archive_entry("hedy", b.put_entry("hedy", "author", HEDY, None).version)
+    before = entries(workspace)
+    assert states(before) == {"ada": "published", "grace": "changed", "alan": "draft", "nameless": "published",
+                              "hedy": "archived"}
+    return before
+
+
+def name_type(workspace: Workspace) -> str:
+    return backend(workspace).read_live().model.content_types["author"].fields[0].type
+
+
+def entry_writes(workspace: Workspace, entry_id: str) -> list[tuple[str, str]]:
+    """The writes to one entry since the log was cleared: (method, path after the entry id)."""
+    marker = f"/entries/{entry_id}"
+    return [(r.method, r.path.split(marker, 1)[1]) for r in workspace.emulator.request_log
+            if marker in r.path and r.method != "GET" and r.path.split(marker, 1)[1] in ("", "/archived",
+                                                                                          "/published")]
+
+
+def test_a_conversion_keeps_an_archived_entry_archived_and_revert_too(workspace: Workspace) -> None:
+    before = seed_with_archived(workspace)
+    assert cli(workspace, "plan")[0] == CHANGES
+    code, out, err = cli(workspace, "apply", "--auto-approve")
+    assert code == OK, out + err
+    after = entries(workspace)
+    assert values(after, "name") == values(before, "name") and values(after, "age") == values(before, "age")
+    assert states(after) == states(before)
+    assert name_type(workspace) == "Text"
+    code, out, _ = cli(workspace, "plan")
+    assert code == OK, out
+    code, out, err = cli(workspace, "revert", "latest", "--auto-approve")
+    assert code == OK, out + err
+    reverted = entries(workspace)
+    assert values(reverted, "name") == values(before, "name") and states(reverted) == states(before)
+    assert name_type(workspace) == "Symbol"
+
+
+def test_an_archived_entry_is_converted_with_unarchive_put_archive_only(workspace: Workspace) -> None:
+    seed_with_archived(workspace)
+    workspace.emulator.clear_log()
+    code, out, err = cli(workspace, "apply", "--auto-approve")
+    assert code == OK, out + err
+    assert entry_writes(workspace, "hedy") == [("DELETE", "/archived"), ("PUT", ""), ("PUT", "/archived")]
+
+
+@pytest.mark.parametrize(("method", "path"), [("DELETE", "/archived"), ("PUT", ""), ("PUT", "/archived")])
+def test_a_fault_at_the_archived_entrys_conversion_rolls_back_to_the_start(workspace: Workspace, method: str,
+                                                                          path: str) -> None:
+    before = seed_with_archived(workspace)
+    workspace.emulator.faults.add(Fault(action="500", method=method, path=rf"/entries/hedy{path}$", nth=1))
+    code, out, err = cli(workspace, "apply", "--auto-approve")
+    assert code == 1, out + err
+    workspace.emulator.faults.clear()
+    after = entries(workspace)
+    assert values(after, "name") == values(before, "name") and values(after, "age") == values(before, "age")
+    assert states(after) == states(before)
+    assert name_type(workspace) == "Symbol"
+    assert cli(workspace, "plan")[0] == CHANGES  # the conversion is still to do, from the start
+
+
+def test_revert_of_a_field_removal_restores_an_archived_entrys_value_archived(workspace: Workspace) -> None:
+    before = seed_with_archived(workspace)
+    model = workspace.models / "content_types" / "author.toml"
+    text = model.read_text()
+    model.write_text(text.replace('type = "Text"', 'type = "Symbol"').split("[[fields]]\nid = \"age\"")[0])
+    code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
+    assert code == OK, out + err
+    assert values(entries(workspace), "age") == dict.fromkeys(before)
+    assert states(entries(workspace)) == states(before)
+    code, out, err = cli(workspace, "revert", "latest", "--auto-approve")
+    assert code == OK, out + err
+    reverted = entries(workspace)
+    assert values(reverted, "age") == values(before, "age")
+    assert states(reverted)["hedy"] == "archived"
+    assert {k: s for k, s in states(reverted).items() if k != "hedy"} == {
+        k: s for k, s in states(before).items() if k != "hedy"}
