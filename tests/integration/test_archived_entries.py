@@ -96,3 +96,36 @@ def test_revert_of_a_field_removal_restores_an_archived_entrys_value_archived(wo
     assert states(reverted)["hedy"] == "archived"
     assert {k: s for k, s in states(reverted).items() if k != "hedy"} == {
         k: s for k, s in states(before).items() if k != "hedy"}
+
+
+def _writes_of_a_clean_apply(workspace: Workspace) -> list[tuple[str, str]]:
+    """(method, path) of every write a fault-free apply of the conversion sends, in order, on a copy of
+    the seeded space: the apply is run, then undone by revert, and the space checked back at the start."""
+    before = entries(workspace)
+    workspace.emulator.clear_log()
+    assert cli(workspace, "apply", "--auto-approve")[0] == OK
+    writes = [(r.method, r.path) for r in workspace.emulator.request_log if r.method != "GET"]
+    assert cli(workspace, "revert", "latest", "--auto-approve")[0] == OK
+    assert states(entries(workspace)) == states(before)
+    return writes
+
+
+@pytest.mark.slow
+def test_a_fault_at_every_write_of_the_conversion_rolls_back_archived_included(workspace: Workspace) -> None:
+    seed_with_archived(workspace)
+    writes = _writes_of_a_clean_apply(workspace)
+    assert ("PUT", "/archived") in [(m, p.rsplit("hedy", 1)[-1]) for m, p in writes]  # hedy is re-archived
+    before = entries(workspace)
+    for k, (method, path) in enumerate(writes):
+        nth = writes[: k + 1].count((method, path))
+        workspace.emulator.faults.add(Fault(action="500", method=method, path=f"^{path}$", nth=nth))
+        code, out, err = cli(workspace, "apply", "--auto-approve")
+        workspace.emulator.faults.clear()
+        assert code == 1, f"write {k} {method} {path}: {out}{err}"
+        after = entries(workspace)
+        where = f"write {k}: {method} {path}"
+        assert values(after, "name") == values(before, "name"), where
+        assert values(after, "age") == values(before, "age"), where
+        assert states(after) == states(before), where
+        assert name_type(workspace) == "Symbol", where
+        assert cli(workspace, "plan")[0] == CHANGES, where
