@@ -129,3 +129,17 @@ def test_a_fault_at_every_write_of_the_conversion_rolls_back_archived_included(w
         assert states(after) == states(before), where
         assert name_type(workspace) == "Symbol", where
         assert cli(workspace, "plan")[0] == CHANGES, where
+
+
+def test_revert_of_a_content_type_deletion_recreates_an_archived_entry_archived(workspace: Workspace) -> None:
+    before = seed_with_archived(workspace)
+    (workspace.models / "content_types" / "author.toml").unlink()
+    code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
+    assert code == OK, out + err
+    assert entries(workspace) == {}
+    code, out, err = cli(workspace, "revert", "latest", "--auto-approve")
+    assert code == OK, out + err
+    reverted = entries(workspace)
+    assert values(reverted, "name") == values(before, "name") and values(reverted, "age") == values(before, "age")
+    # re-created: each in its captured state, except that a pending draft comes back a draft
+    assert states(reverted) == {**states(before), "grace": "draft"}
