@@ -4,6 +4,8 @@ through the CLI against the emulator (issue 14, item 4: "an archived entry stays
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reconcile.cli import CHANGES, OK
@@ -143,3 +145,35 @@ def test_revert_of_a_content_type_deletion_recreates_an_archived_entry_archived(
     assert values(reverted, "name") == values(before, "name") and values(reverted, "age") == values(before, "age")
     # re-created: each in its captured state, except that a pending draft comes back a draft
     assert states(reverted) == {**states(before), "grace": "draft"}
+
+
+def test_a_saved_plan_converts_an_archived_entry_and_keeps_it_archived(workspace: Workspace, tmp_path: Path) -> None:
+    before = seed_with_archived(workspace)
+    saved = tmp_path / "plan.json"
+    assert cli(workspace, "plan", "--out", str(saved))[0] == CHANGES
+    workspace.emulator.clear_log()
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
+    assert code == OK, out + err
+    after = entries(workspace)
+    assert values(after, "name") == values(before, "name") and states(after) == states(before)
+    assert entry_writes(workspace, "hedy") == [("DELETE", "/archived"), ("PUT", ""), ("PUT", "/archived")]
+
+
+def test_a_fill_runs_on_an_archived_entry_and_keeps_it_archived(workspace: Workspace) -> None:
+    seed(workspace, "fill-first-name")
+    b = backend(workspace)
+    b.archive_entry("hedy", b.put_entry("hedy", "person", {"fullName": {"en-US": "Hedy Lamarr"}}, None).version)
+    before = entries(workspace)
+    code, out, _ = cli(workspace, "plan")
+    assert code == CHANGES and "4 entries changed, 1 unchanged, 0 failures" in out, out
+    workspace.emulator.clear_log()
+    code, out, err = cli(workspace, "apply", "--auto-approve")
+    assert code == OK, out + err
+    after = entries(workspace)
+    assert after["hedy"].fields["firstName"] == {"en-US": "Hedy"} and states(after) == states(before)
+    assert entry_writes(workspace, "hedy") == [("DELETE", "/archived"), ("PUT", ""), ("PUT", "/archived")]
+    assert cli(workspace, "plan")[0] == OK
+    code, out, err = cli(workspace, "revert", "latest", "--auto-approve")
+    assert code == OK, out + err
+    reverted = entries(workspace)
+    assert "firstName" not in reverted["hedy"].fields and states(reverted) == states(before)
