@@ -129,6 +129,7 @@ def test_a_fault_at_every_write_of_the_conversion_rolls_back_archived_included(w
         assert values(after, "name") == values(before, "name"), where
         assert values(after, "age") == values(before, "age"), where
         assert states(after) == states(before), where
+        assert after["grace"].published_version == before["grace"].published_version, where  # not republished
         assert name_type(workspace) == "Symbol", where
         assert cli(workspace, "plan")[0] == CHANGES, where
 
