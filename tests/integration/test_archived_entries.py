@@ -178,3 +178,19 @@ def test_a_fill_runs_on_an_archived_entry_and_keeps_it_archived(workspace: Works
     assert code == OK, out + err
     reverted = entries(workspace)
     assert "firstName" not in reverted["hedy"].fields and states(reverted) == states(before)
+
+
+def test_revert_of_a_locale_deletion_restores_an_archived_entrys_values_archived(workspace: Workspace) -> None:
+    before = seed_with_archived(workspace)
+    model = workspace.models / "content_types" / "author.toml"
+    model.write_text(model.read_text().replace('type = "Text"', 'type = "Symbol"'))
+    locales = workspace.models / "locales.toml"
+    locales.write_text("\n".join(line for line in locales.read_text().splitlines() if "de-DE" not in line))
+    code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
+    assert code == OK, out + err
+    assert "de-DE" not in str(values(entries(workspace), "name"))
+    code, out, err = cli(workspace, "revert", "latest", "--auto-approve")
+    assert code == OK, out + err
+    reverted = entries(workspace)
+    assert values(reverted, "name") == values(before, "name")
+    assert reverted["hedy"].state == "archived"
