@@ -194,3 +194,25 @@ def test_revert_of_a_locale_deletion_restores_an_archived_entrys_values_archived
     reverted = entries(workspace)
     assert values(reverted, "name") == values(before, "name")
     assert reverted["hedy"].state == "archived"
+
+
+def test_a_tag_deletion_untags_an_archived_entry_archived_and_revert_tags_it_again(workspace: Workspace) -> None:
+    seed_with_archived(workspace)
+    model = workspace.models / "content_types" / "author.toml"
+    model.write_text(model.read_text().replace('type = "Text"', 'type = "Symbol"'))
+    tags = workspace.models / "tags.toml"
+    tags.write_text('format = 1\ntags = [{ id = "featured", name = "Featured" }]\n')
+    assert cli(workspace, "apply", "--auto-approve")[0] == OK
+    b = backend(workspace)
+    hedy = b.unarchive_entry("hedy", entries(workspace)["hedy"].version)
+    b.archive_entry("hedy", b.put_entry("hedy", "author", HEDY, hedy.version, ["featured"]).version)
+    tags.write_text("format = 1\ntags = []\n")
+    workspace.emulator.clear_log()
+    code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
+    assert code == OK, out + err
+    assert entries(workspace)["hedy"].tags == () and entries(workspace)["hedy"].state == "archived"
+    assert entry_writes(workspace, "hedy") == [("DELETE", "/archived"), ("PUT", ""), ("PUT", "/archived")]
+    code, out, err = cli(workspace, "revert", "latest", "--auto-approve")
+    assert code == OK, out + err
+    reverted = entries(workspace)["hedy"]
+    assert reverted.tags == ("featured",) and reverted.state == "archived" and reverted.fields == HEDY
