@@ -111,7 +111,7 @@ def _round(
     if outcome.report.ok:
         outcome.restore = restore_entries(backend, [entry for entry in entries_from_export(snapshot.export)
                                                             if backend.scope.manages(entry.content_type_id)],
-                                          executor.progress)
+                                          executor.progress, cut_short=label == "rollback")
     outcome.final_raw = backend.read_raw()
     final = parse_environment(outcome.final_raw)
     outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)

@@ -216,3 +216,22 @@ def test_a_tag_deletion_untags_an_archived_entry_archived_and_revert_tags_it_aga
     assert code == OK, out + err
     reverted = entries(workspace)["hedy"]
     assert reverted.tags == ("featured",) and reverted.state == "archived" and reverted.fields == HEDY
+
+
+def test_revert_keeps_an_entry_unarchived_or_edited_since_the_apply_that_did_not_write_it(
+        workspace: Workspace) -> None:
+    before = seed_with_archived(workspace)
+    model = workspace.models / "content_types" / "author.toml"
+    model.write_text(model.read_text().replace('type = "Text"', 'type = "Symbol"').split('[[fields]]\nid = "age"')[0])
+    assert cli(workspace, "apply", "--auto-approve", "--allow-destroy")[0] == OK
+    b = backend(workspace)  # a colleague unarchives hedy and edits ada, both once, after the apply
+    b.unarchive_entry("hedy", entries(workspace)["hedy"].version)
+    ada = entries(workspace)["ada"]
+    b.put_entry("ada", "author", {**ada.fields, "name": {"en-US": "Ada (edited)"}}, ada.version)
+    code, out, err = cli(workspace, "revert", "latest", "--auto-approve")
+    assert code == OK, out + err
+    reverted = entries(workspace)
+    assert values(reverted, "age") == values(before, "age")
+    assert reverted["hedy"].state == "draft"  # their unarchive stands
+    assert reverted["ada"].state == "changed"  # their draft does not go live
+    assert reverted["ada"].published_version == before["ada"].published_version
