@@ -235,3 +235,19 @@ def test_revert_keeps_an_entry_unarchived_or_edited_since_the_apply_that_did_not
     assert reverted["hedy"].state == "draft"  # their unarchive stands
     assert reverted["ada"].state == "changed"  # their draft does not go live
     assert reverted["ada"].published_version == before["ada"].published_version
+
+
+def test_revert_of_an_apply_whose_rollback_failed_archives_the_entry_it_left_unarchived(
+        workspace: Workspace) -> None:
+    before = seed_with_archived(workspace)
+    # hedy's re-archive fails, in the apply and in every round of its rollback: hedy is left a draft
+    workspace.emulator.faults.add(Fault(action="500", method="PUT", path=r"/entries/hedy/archived$", times=99))
+    code, out, err = cli(workspace, "apply", "--auto-approve")
+    assert code == 1 and "rollback" in (out + err).lower(), out + err
+    workspace.emulator.faults.clear()
+    assert entries(workspace)["hedy"].state == "draft"
+    code, out, err = cli(workspace, "revert", "latest", "--auto-approve")
+    assert code == OK, out + err
+    reverted = entries(workspace)
+    assert values(reverted, "name") == values(before, "name") and states(reverted) == states(before)
+    assert name_type(workspace) == "Symbol"
