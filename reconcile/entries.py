@@ -139,11 +139,14 @@ class RestoreReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progress) -> RestoreReport:
+def restore_entries(
+    backend: Backend, captured: Sequence[Entry], progress: Progress, *, cut_short: bool
+) -> RestoreReport:
     """Put back the captured entry values the live entries lack (the ones the apply destroyed: a removed
     or replaced field, a deleted locale or content type), keeping every value the live entry holds, so
     edits made since are not overwritten, and give each entry back its publish state
-    (:func:`restored_state`): nobody's draft gets published."""
+    (:func:`restored_state`; ``cut_short``: a rollback of an apply that may have stopped mid-write):
+    nobody's draft gets published."""
     result = RestoreReport()
     if not captured:
         return result
@@ -159,7 +162,7 @@ def restore_entries(backend: Backend, captured: Sequence[Entry], progress: Progr
         for entry in entries:
             now = current.get(entry.id)
             wanted = _merged(entry, now, field_ids, locales)
-            state = restored_state(entry, now)
+            state = restored_state(entry, now, cut_short=cut_short)
             held = now.tags if now is not None else ()
             # Tags the entry lost with a deleted or replaced tag come back once the tag exists again.
             tags = (*held, *(t for t in entry.tags if t not in held and live.tags is not None and t in live.tags))
@@ -188,7 +191,7 @@ def _merged(captured: Entry, now: Entry | None, field_ids: set[str], locales: se
     return wanted
 
 
-def restored_state(captured: Entry, now: Entry | None) -> EntryState:
+def restored_state(captured: Entry, now: Entry | None, *, cut_short: bool = True) -> EntryState:
     """The publish state an entry is restored to (docs/safety.md, "Entries and their publish state").
 
     A re-created entry gets its captured state, except that an entry with pending changes comes back a
@@ -197,9 +200,13 @@ def restored_state(captured: Entry, now: Entry | None) -> EntryState:
     (published with no pending draft: republished after the write; pending changes stay unpublished; a
     draft stays a draft; archived stays archived), except where the only write since the capture is the
     apply's own, cut short: a published entry written once but not yet republished is published again,
-    an archived entry unarchived (and perhaps written) but not archived again is archived again."""
+    an archived entry unarchived (and perhaps written) but not archived again is archived again. That
+    exception holds only where the apply may have been cut short (``cut_short``: a rollback); after a
+    finished apply (a revert), such a state is a colleague's doing (an edit, an unarchive) and stays."""
     if now is None:
         return "draft" if captured.state == "changed" else captured.state
+    if not cut_short:
+        return now.state
     since = now.version - captured.version
     if captured.state == "published" and now.state == "changed" and since == 1:
         return "published" if now.published_version == captured.published_version else now.state

@@ -60,6 +60,7 @@ def converge(
     clock: Clock = SYSTEM_CLOCK,
     stop: threading.Event | None = None,
     stop_reason: Callable[[], str] | None = None,
+    cut_short: bool = False,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
@@ -80,7 +81,7 @@ def converge(
         outcome.error = None
         try:
             executor = Executor(backend, journal, run_id, progress, clock=clock, stop=stop, stop_reason=stop_reason)
-            _round(backend, snapshot, wanted, executor, label, outcome)
+            _round(backend, snapshot, wanted, executor, label, outcome, cut_short or label == "rollback")
         except ReconcileError as exc:
             outcome.error = str(exc)
             progress(Note(f"[{label}] stopped: {exc}"))
@@ -99,9 +100,10 @@ def converge(
 
 def _round(
     backend: Backend, snapshot: Snapshot, wanted: ContentModel, executor: Executor, label: str,
-    outcome: ConvergeOutcome,
+    outcome: ConvergeOutcome, cut_short: bool,
 ) -> None:
-    """One round: read, plan to ``wanted``, execute, restore entries, re-read and compare."""
+    """One round: read, plan to ``wanted``, execute, restore entries (``cut_short``: the run being undone
+    may have stopped mid-write, see ``restored_state``), re-read and compare."""
     live = backend.read_live()
     wanted = backend.scope.desired(wanted, live.model)
     outcome.plan = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
@@ -111,7 +113,7 @@ def _round(
     if outcome.report.ok:
         outcome.restore = restore_entries(backend, [entry for entry in entries_from_export(snapshot.export)
                                                             if backend.scope.manages(entry.content_type_id)],
-                                          executor.progress)
+                                          executor.progress, cut_short=cut_short)
     outcome.final_raw = backend.read_raw()
     final = parse_environment(outcome.final_raw)
     outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)
