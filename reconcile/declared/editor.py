@@ -275,6 +275,10 @@ def _edit_array(array: Array, new: list[Any]) -> None:
         del array[i]
     for j in unmatched_new[len(unmatched_raw) :]:
         array.append(_item(new[j], inline=True))
+    if not same(array.unwrap(), new):  # reordered: matched elements kept their old places, so write it anew
+        del array[:]
+        for value in new:
+            array.append(_item(value, inline=True))
 
 
 class _KeyedTables:

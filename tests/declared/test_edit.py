@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconcile.declared import load_models, write_models, writer
-from reconcile.declared.editor import edit_text
+from reconcile.declared.editor import document_text, edit_text
 from reconcile.declared.writer import content_type_doc, locales_doc
 from reconcile.errors import ReconcileError
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale
@@ -292,3 +293,12 @@ def test_pull_edits_generated_models_in_place(tmp_path_factory: pytest.TempPathF
     assert {name for name, (was, now) in docs.items() if was != now} >= {
         name for name, text in _read_all(models).items() if text != commented[name]
     }
+
+
+def test_a_reordered_list_of_equal_shaped_items_is_written_in_the_new_order() -> None:
+    """Found by the property below: items matched by value kept their old places, so a sidebar whose two
+    items only swapped places came out unchanged."""
+    old = {"format": 1, "id": "a", "editor_interface": {"sidebar": [{"": []}, {}]}}
+    new = {"format": 1, "id": "a", "editor_interface": {"sidebar": [{}, {"": []}]}}
+    edited = edit_text(document_text(old), old, new)
+    assert tomllib.loads(edited)["editor_interface"]["sidebar"] == [{}, {"": []}]
