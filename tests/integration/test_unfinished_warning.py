@@ -88,7 +88,8 @@ def test_a_failed_later_apply_does_not_end_it_and_several_died_runs_name_the_fir
 
 
 def test_a_died_revert_says_how_to_finish_it(died: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert run("apply", "--auto-approve", "--allow-destroy").exit_code == 0
+    applied_run = run("apply", "--auto-approve", "--allow-destroy")
+    assert applied_run.exit_code == 0, applied_run.output
     applied = latest("pre-apply")
     die_during_apply(monkeypatch, "revert", applied, "--auto-approve")
     pre_revert = latest("pre-revert")
