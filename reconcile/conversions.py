@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from reconcile.model import Entry, Field, JsonObject
+from reconcile.model import Entry, Field, JsonObject, first_free
 
 Conversion = Literal["lossless", "lossy"]
 
@@ -111,13 +111,7 @@ def temporary_id(field_id: str, new_type: str, taken: Iterable[str]) -> str:
     Contentful's 64 characters), with a number when that is taken. The type is in the name so that the
     way back (a rollback converting to the old type) never reuses the id of a temporary field a failed
     apply left in the published version, where the API would refuse it with another type."""
-    used = set(taken)
-    base = f"{field_id[:48]}_to_{new_type.lower()}"
-    candidate, number = base, 1
-    while candidate in used:
-        number += 1
-        candidate = f"{base}{number}"
-    return candidate
+    return first_free(f"{field_id[:48]}_to_{new_type.lower()}", set(taken))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ The pure core these values belong to: docs/architecture.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
@@ -49,6 +50,16 @@ def is_valid_id(value: object) -> bool:
     """Whether ``value`` is an id that is safe as one URL path segment: ``ID_PATTERN``, and not only dots
     (``.`` and ``..`` are path segments that address another resource)."""
     return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None and value.strip(".") != ""
+
+
+def first_free(base: str, taken: Collection[str], separator: str = "") -> str:
+    """``base``, or when ``taken`` holds it the first of ``base<separator>2``, ``base<separator>3``, ... that
+    it does not: a new id beside existing ones."""
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}{separator}{number}"
+    return candidate
 
 
 def shown(text: str) -> str:

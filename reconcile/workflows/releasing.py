@@ -19,6 +19,7 @@ from reconcile.backend import Backend, EntryStats, EnvironmentInfo, SpaceEnviron
 from reconcile.clock import Clock
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.journal import Finish, Journal, ReleaseStep, Start, of_run
+from reconcile.model import first_free
 from reconcile.normalize import fingerprint
 from reconcile.progress import Note, Progress
 from reconcile.scope import Scope
@@ -63,12 +64,7 @@ class ReleaseRun:
 
 def release_name(prefix: str, clock: Clock, taken: set[str]) -> str:
     """``<prefix>-<UTC time>`` (``release-20250131-142501``), with ``-2``, ``-3``… if that id is taken."""
-    base = f"{prefix}-{datetime.fromtimestamp(clock.time(), UTC).strftime('%Y%m%d-%H%M%S')}"
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    return name
+    return first_free(f"{prefix}-{datetime.fromtimestamp(clock.time(), UTC).strftime('%Y%m%d-%H%M%S')}", taken, "-")
 
 
 def clone_timeout(stats: EntryStats, content_types: int) -> float:
