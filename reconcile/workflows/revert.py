@@ -10,8 +10,7 @@ from reconcile.backend import parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
-from reconcile.errors import InputError
-from reconcile.journal import Finish, Journal, Start, find_unfinished, journal_of, journal_state
+from reconcile.journal import Finish, Journal, Start, find_unfinished, journal_of
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
@@ -75,29 +74,13 @@ def revert(
         journal.append(Start(run_id=run_id, command="revert", target=target.name, snapshot=pre.id,
                              reverting_to=snapshot.id))
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
-                                     clock=clock, stop=signals.stop_run, stop_reason=signals.reason,
-                                     cut_short=_cut_short(snapshot))
+                                     clock=clock, stop=signals.stop_run, stop_reason=signals.reason)
         if outcome.converged.interrupted and not outcome.converged.complete:
             # Stopped like an apply: back to the state before the revert, the pre-revert snapshot.
             outcome.rollback = roll_back(opened.backend, pre, journal, run_id, progress, clock, signals,
                                          target.name, what="revert")
         _finish(project, target, outcome, journal, run_id, recorded, wanted)
         return outcome
-
-
-def _cut_short(snapshot: Snapshot) -> bool:
-    """Whether the run that started from ``snapshot`` may have stopped mid-write: it died, or failed and
-    its rollback did not finish (a damaged journal counts, the safe assumption). Then an entry state that
-    looks like that run's own write cut short is restored as it was at the start; after a finished run,
-    it is a colleague's doing and stays (``restored_state``)."""
-    path = snapshot.journal_path
-    if path is None or not path.exists():
-        return False
-    try:
-        records = Journal.records(path)
-    except InputError:
-        return True
-    return any(isinstance(r, Start) for r in records) and journal_state(records) in ("unfinished", "failed")
 
 
 def _finish(
