@@ -11,6 +11,8 @@ The package, by task:
 - ``shapes``: what a file may contain (pydantic models, the source of the JSON Schemas);
 - ``layout``: file names and limits of a models directory;
 - ``loader``: reading a directory strictly into a ``DeclaredModel``, every problem at once;
+- ``building``: the model values of a content type file, built once from its checked data;
+- ``cache``: the parse cache of content type files under ``.reconcile/cache/`` (issue 16);
 - ``salvage``: what of a file with shape problems can still be checked;
 - ``problems``: turning read and shape failures into located ``Problem``s;
 - ``writer``: writing a model as stable, byte-identical TOML (``reconcile pull``);
@@ -21,6 +23,7 @@ The model and where each part was declared (``DeclaredModel``) live in the I/O-f
 ``reconcile.sources``, so the offline rules (``reconcile.validate``) need none of this package.
 """
 
+from reconcile.declared.cache import ParseCache
 from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, MAX_FILE_BYTES, MAX_NESTING, content_type_path
 from reconcile.declared.loader import load_models, read_models
 from reconcile.declared.schema import SCHEMA_FILES, json_schema, schema_text, write_schemas
@@ -40,6 +43,7 @@ __all__ = [
     "DeclaredModel",
     "KeyPath",
     "LocalesFile",
+    "ParseCache",
     "Source",
     "content_type_path",
     "json_schema",
