@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from reconcile.model import ContentType, Control, EditorInterface, Field, Items, JsonObject, Value
 
 _V = TypeVar("_V", bound=Value)
+# Every field of ``Field`` with its default, in order (each default immutable: None, False, ()).
+_FIELD_DEFAULTS = {name: info.default for name, info in Field.model_fields.items()}
 _EDITOR_PARTS = ("sidebar", "editors", "editor_layout", "group_controls")
 
 
@@ -47,21 +49,22 @@ def content_type_from_data(data: Mapping[str, Any]) -> tuple[ContentType, Editor
 
 
 def _field(f: Mapping[str, Any]) -> Field:
-    """One ``[[fields]]`` entry as a model ``Field``."""
-    items = f.get("items")
-    allowed = f.get("allowed_resources")
-    return _checked(Field, {
-        "id": f["id"], "name": f["name"], "type": f["type"], "link_type": f.get("link_type"),
-        "items": None if items is None else _checked(Items, {
-            "type": items["type"], "link_type": items.get("link_type"),
-            "validations": tuple(items.get("validations", ())),
-        }),
-        "localized": f.get("localized", False), "required": f.get("required", False),
-        "disabled": f.get("disabled", False), "omitted": f.get("omitted", False),
-        "validations": tuple(f.get("validations", ())), "default_value": f.get("default_value"),
-        "allowed_resources": None if allowed is None else tuple(allowed), "renamed_from": f.get("renamed_from"),
-        "annotations": _annotations(f.get("annotations", ())),
-    })
+    """One ``[[fields]]`` entry as a model ``Field``: the file's keys are the model's, but for ``editor`` and
+    ``fill`` (not the field's) and the lists (tuples in the model)."""
+    values = {**_FIELD_DEFAULTS, **f}
+    values.pop("editor", None)
+    values.pop("fill", None)
+    if "validations" in f:
+        values["validations"] = tuple(f["validations"])
+    if "items" in f:
+        items = f["items"]
+        values["items"] = _checked(Items, {"type": items["type"], "link_type": items.get("link_type"),
+                                           "validations": tuple(items.get("validations", ()))})
+    if "allowed_resources" in f:
+        values["allowed_resources"] = tuple(f["allowed_resources"])
+    if "annotations" in f:
+        values["annotations"] = _annotations(f["annotations"])
+    return _checked(Field, values)
 
 
 def _annotations(declared: Any) -> tuple[JsonObject, ...]:

@@ -181,8 +181,9 @@ class ContentTypeCheck:
             yield self.problem(
                 (*at, "items"), f"items is only allowed on Array fields (this is {f.type})", "remove items"
             )
-        target = f"Link:{f.link_type}" if f.type == "Link" and f.link_type else f.type
-        yield from self.validation_problems((*at, "validations"), f.validations, target)
+        if f.validations:
+            target = f"Link:{f.link_type}" if f.type == "Link" and f.link_type else f.type
+            yield from self.validation_problems((*at, "validations"), f.validations, target)
         if f.items is not None:
             items_at = (*at, "items")
             if f.items.type == "Link" and f.items.link_type is None:
@@ -193,9 +194,12 @@ class ContentTypeCheck:
                     f"link_type is only allowed on Link items (these are {f.items.type})",
                     "remove link_type",
                 )
-            item_target = f"Link:{f.items.link_type}" if f.items.type == "Link" and f.items.link_type else f.items.type
-            yield from self.validation_problems((*items_at, "validations"), f.items.validations, item_target)
-        yield from self.default_value_problems(at, f)
+            if f.items.validations:
+                item_target = (f"Link:{f.items.link_type}" if f.items.type == "Link" and f.items.link_type
+                               else f.items.type)
+                yield from self.validation_problems((*items_at, "validations"), f.items.validations, item_target)
+        if f.default_value is not None:
+            yield from self.default_value_problems(at, f)
         yield from self.allowed_resources_problems(at, f)
 
     def validation_problems(self, at: KeyPath, validations: tuple[JsonObject, ...], target: str) -> Iterator[Problem]:
@@ -312,7 +316,7 @@ class ContentTypeCheck:
                     yield from self.link_target_problems((*node_at, index), targets)
 
     def default_value_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
-        if f.default_value is None:
+        if f.default_value is None:  # the caller skips such fields already; this narrows the type
             return
         where = (*at, "default_value")
         if f.type not in DEFAULT_VALUE_TYPES or (f.type == "Array" and (f.items is None or f.items.type != "Symbol")):
@@ -370,7 +374,7 @@ class ContentTypeCheck:
         ei = self.model.editor_interfaces.get(self.ct.id)
         if ei is None:
             return
-        field_ids = [f.id for f in self.ct.fields]
+        field_ids = {f.id for f in self.ct.fields}
         for control in ei.controls:
             if control.field_id not in field_ids:
                 yield self.problem(
