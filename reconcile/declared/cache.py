@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+import orjson
 import rtoml
 
 from reconcile import __version__
@@ -51,7 +51,7 @@ class ParseCache:
         self._reader = _reader_key()
         self._old: dict[str, Any] = {} if self._reader is None else _load(path, self._reader)
         self._kept: set[str] = set()  # hashes of the files of this run found in the cache
-        self._added: dict[str, str] = {}  # hash -> data as JSON, of the files of this run read afresh
+        self._added: dict[str, bytes] = {}  # hash -> data as JSON, of the files of this run read afresh
 
     @classmethod
     def of_models(cls, cache_dir: Path, models_dir: Path) -> ParseCache:
@@ -70,20 +70,23 @@ class ParseCache:
 
     def put(self, raw: bytes, data: dict[str, Any]) -> None:
         """Add a file that read with no problem (its values are all JSON's: no TOML dates or times)."""
-        with contextlib.suppress(ValueError):  # nan or inf: JSON has no such number to read back
-            self._added[_file_key(raw)] = json.dumps(data, allow_nan=False)
+        with contextlib.suppress(orjson.JSONEncodeError):  # an integer beyond 64 bits (TOML has none)
+            text = orjson.dumps(data)
+            # orjson writes nan and inf as null, which TOML has not: a file whose JSON holds "null" anywhere
+            # (a string may: it is only skipped) is not cached, as it might not read back the same.
+            if b"null" not in text:
+                self._added[_file_key(raw)] = text
 
     def save(self) -> None:
         """Write the files of this run (and only them) if that changes the cache; never raises ``OSError``."""
         if self._reader is None or (not self._added and self._kept == self._old.keys()):
             return
-        texts = {**{key: json.dumps(self._old[key]) for key in self._kept}, **self._added}
-        entries = ",".join(f"{json.dumps(key)}:{text}" for key, text in sorted(texts.items()))
-        payload = ("{" + entries + "}").encode()
-        header = json.dumps({"format": FORMAT, "reader": self._reader, "digest": _digest(payload)})
+        texts = {**{key: orjson.dumps(self._old[key]) for key in self._kept}, **self._added}
+        payload = b"{" + b",".join(b'"%s":%s' % (key.encode(), text) for key, text in sorted(texts.items())) + b"}"
+        header = orjson.dumps({"format": FORMAT, "reader": self._reader, "digest": _digest(payload)})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, header.encode() + b"\n" + payload)
+            atomic_write(self.path, header + b"\n" + payload)
         except OSError:
             pass
 
@@ -92,11 +95,11 @@ def _load(path: Path, reader: str) -> dict[str, Any]:
     """The entries of the cache at ``path``; none when it is missing, unreadable, damaged or of another reader."""
     try:
         head, _, payload = path.read_bytes().partition(b"\n")
-        header = json.loads(head)
+        header = orjson.loads(head)
         if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("reader") != reader \
                 or header.get("digest") != _digest(payload):
             return {}
-        entries = json.loads(payload)
+        entries = orjson.loads(payload)
     except (OSError, ValueError, RecursionError):
         return {}
     return entries if isinstance(entries, dict) else {}

@@ -86,7 +86,7 @@ class ContentTypeCheck:
                 f"{len(ct.fields)} fields; Contentful allows at most {MAX_FIELDS} per content type",
                 "split the content type, or group values in an Object field",
             )
-        resource_links = [f for f in ct.fields if "ResourceLink" in (f.type, f.items and f.items.type)]
+        resource_links = [f for f in ct.fields if _is_resource_link(f)]
         if len(resource_links) > MAX_RESOURCE_LINK_FIELDS:
             yield self.problem(
                 ("fields",),
@@ -200,7 +200,8 @@ class ContentTypeCheck:
                 yield from self.validation_problems((*items_at, "validations"), f.items.validations, item_target)
         if f.default_value is not None:
             yield from self.default_value_problems(at, f)
-        yield from self.allowed_resources_problems(at, f)
+        if f.allowed_resources is not None or _is_resource_link(f):
+            yield from self.allowed_resources_problems(at, f)
 
     def validation_problems(self, at: KeyPath, validations: tuple[JsonObject, ...], target: str) -> Iterator[Problem]:
         for index, validation in enumerate(validations):
@@ -341,10 +342,9 @@ class ContentTypeCheck:
                 )
 
     def allowed_resources_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
-        is_resource = f.type == "ResourceLink" or (f.items is not None and f.items.type == "ResourceLink")
         resources = f.allowed_resources
         where = (*at, "allowed_resources")
-        if not is_resource:
+        if not _is_resource_link(f):
             if resources is not None:
                 yield self.problem(
                     where, "allowed_resources is only allowed on ResourceLink fields", "remove allowed_resources"
@@ -390,6 +390,11 @@ class ContentTypeCheck:
                         f"editor_layout places field {shown(field_id)}, which is not a declared field",
                         "use the id of a declared field",
                     )
+
+
+def _is_resource_link(f: Field) -> bool:
+    """A ResourceLink field, or an Array of them."""
+    return f.type == "ResourceLink" or (f.items is not None and f.items.type == "ResourceLink")
 
 
 def _layout_field_ids(group: JsonObject) -> Iterator[str]:

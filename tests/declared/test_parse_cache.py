@@ -4,6 +4,7 @@ ignored, bad input writes nothing, and a problem's message is exactly that of a 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,10 @@ def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(loader, "parse_toml", counting)
     return calls
+
+
+def _header(data: bytes, **changes: Any) -> bytes:
+    return json.dumps({**json.loads(data.partition(b"\n")[0]), **changes}).encode()
 
 
 def _validate() -> Any:
@@ -90,7 +95,7 @@ def test_an_edited_file_is_read_afresh(project: Path, monkeypatch: pytest.Monkey
         lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],  # one bit of the payload changed
         lambda data: b"not json at all\n{}",
         lambda data: b"",
-        lambda data: data.replace(b'"format": 1', b'"format": 99', 1),
+        lambda data: _header(data, format=99) + b"\n" + data.partition(b"\n")[2],  # another format
     ],
 )
 def test_a_damaged_cache_is_ignored_and_rebuilt(project: Path, monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
