@@ -77,23 +77,40 @@ class TooDeep(TomlReadError):
 
 @dataclass(frozen=True)
 class TomlFile:
-    """One TOML file read: the parsed data and the (lazily found) position of each key path."""
+    """One TOML file read: the parsed data and the (lazily found) position of each key path.
+
+    ``json_values``: every value is a string, integer, float or boolean (no TOML date or time), so a
+    caller that refuses dates need not look for them."""
 
     data: dict[str, Any]
     positions: KeyPositions
+    json_values: bool = False
 
 
 def read_toml(path: Path, *, max_bytes: int | None = None, max_depth: int | None = None) -> TomlFile:
     """Read and parse ``path``; raise a ``TomlReadError`` subclass on the first check it fails."""
-    text = _decode(_read_bytes(path, max_bytes))
+    return parse_toml(read_bytes(path, max_bytes), max_depth=max_depth)
+
+
+def known_toml(raw: bytes, data: dict[str, Any]) -> TomlFile:
+    """A file whose ``data`` is already known (it passed ``parse_toml`` and the caller's checks before: the
+    parse cache of model files), with the positions of its keys found in ``raw`` as for any file."""
+    return TomlFile(data, KeyPositions(_decode(raw)), json_values=True)
+
+
+def parse_toml(raw: bytes, *, max_depth: int | None = None) -> TomlFile:
+    """Parse the bytes of a file; raise a ``TomlReadError`` subclass on the first check it fails."""
+    text = _decode(raw)
     data = _parse(text)
-    deep = None if max_depth is None else _too_deep(data, max_depth)
+    limit = 2**31 if max_depth is None else max_depth
+    json_values = _shallow_json(data, limit)
+    deep = None if json_values or max_depth is None else _too_deep(data, max_depth)
     if deep is not None:
         raise TooDeep(key_path=deep, data=data)
-    return TomlFile(data, KeyPositions(text))
+    return TomlFile(data, KeyPositions(text), json_values)
 
 
-def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
+def read_bytes(path: Path, max_bytes: int | None) -> bytes:
     """The bytes of ``path``, a regular file of at most ``max_bytes`` (checked before reading)."""
     try:
         status = path.stat()
@@ -146,6 +163,34 @@ def _parse(text: str) -> dict[str, Any]:
         else:
             line, column = text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
         raise InvalidToml(message=message[: match.start()], line=line, column=column) from None
+
+
+_JSON_LEAVES = frozenset({str, int, float, bool})
+
+
+def _shallow_json(data: dict[str, Any], limit: int) -> bool:
+    """Whether no value of ``data`` is nested deeper than ``limit`` (as ``_too_deep`` counts) and every
+    leaf is a string, integer, float or boolean. The quick check of every file (issue 16): the types of
+    a table's or array's members are collected in C, and only members that are tables or arrays are
+    visited one by one; ``_too_deep`` and the date walk run only when it answers False."""
+    stack: list[tuple[Any, int]] = [(data, limit)]
+    while stack:
+        node, left = stack.pop()
+        members = node.values() if type(node) is dict else node
+        if not members:
+            continue
+        if left <= 0:
+            return False
+        types = set(map(type, members))
+        if types <= _JSON_LEAVES:
+            continue
+        for member in members:
+            kind = type(member)
+            if kind is dict or kind is list:
+                stack.append((member, left - 1))
+            elif kind not in _JSON_LEAVES:
+                return False
+    return True
 
 
 def _too_deep(data: Any, limit: int) -> KeyPath | None:

@@ -18,6 +18,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from reconcile.changes import field_address
+from reconcile.declared.building import content_type_from_data
+from reconcile.declared.cache import ParseCache
 from reconcile.declared.layout import (
     CONTENT_TYPES_DIR,
     LOCALES_FILE,
@@ -29,29 +31,11 @@ from reconcile.declared.layout import (
 )
 from reconcile.declared.problems import date_problems, read_problem, shape_problem
 from reconcile.declared.salvage import salvage
-from reconcile.declared.shapes import (
-    AnnotationDecl,
-    ContentTypeFile,
-    EditorInterfaceDecl,
-    LocalesFile,
-    TagsFile,
-    TaxonomyDecl,
-)
+from reconcile.declared.shapes import ContentTypeFile, LocalesFile, TagsFile
 from reconcile.errors import InputError, Problem
-from reconcile.model import (
-    ContentModel,
-    ContentType,
-    Control,
-    EditorInterface,
-    Field,
-    Items,
-    JsonObject,
-    Locale,
-    Tag,
-    shown,
-)
+from reconcile.model import ContentModel, ContentType, EditorInterface, Locale, Tag, shown
 from reconcile.sources import DeclaredModel, FillDecl, KeyPath, Position, Source, Unread, sort_problems
-from reconcile.tomlsource import TomlReadError, read_toml
+from reconcile.tomlsource import TomlFile, TomlReadError, known_toml, parse_toml, read_bytes
 from reconcile.wording import count
 
 _File = TypeVar("_File", ContentTypeFile, LocalesFile, TagsFile)
@@ -81,10 +65,12 @@ class _Found:
 
 @dataclass(frozen=True)
 class _Read(Generic[_File]):
-    """One file read: its declarations, and, when parts of it did not read, the index in the file of each
-    list element kept (``kept``, None when the file read in full)."""
+    """One file read: its declarations and the data they were read from (the file's, or what of it was kept),
+    and, when parts of it did not read, the index in the file of each list element kept (``kept``, None
+    when the file read in full)."""
 
-    decl: _File
+    decl: _File | None  # None when the data came from the parse cache (content type files only)
+    data: dict[str, Any]
     kept: tuple[int, ...] | None = None
 
 
@@ -104,9 +90,11 @@ def load_models(models_dir: Path) -> DeclaredModel:
     return declared
 
 
-def read_models(models_dir: Path) -> tuple[DeclaredModel, list[Problem]]:
+def read_models(models_dir: Path, cache: ParseCache | None = None) -> tuple[DeclaredModel, list[Problem]]:
     """Read ``models_dir``: the model of every part that read (with what it lacks, ``Unread``) and the
     problems found, sorted (none when every file read in full). Only a missing directory is raised.
+    With a ``cache`` (``declared.cache``), content type files whose bytes read well before are taken from it,
+    and those that read well now are added to it (the caller saves it when it found no problem).
 
     Hidden files (starting with ``.``) in ``content_types/`` are ignored. Any other non-``.toml`` file
     or subdirectory is an error: silently skipping a misnamed file would plan the deletion of its
@@ -125,7 +113,7 @@ def read_models(models_dir: Path) -> tuple[DeclaredModel, list[Problem]]:
             ]
         )
     found = _Found()
-    content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found)
+    content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found, cache)
     locales = _load_locales(models_dir / LOCALES_FILE, found)
     tags = _load_tags(models_dir / TAGS_FILE, found)
     model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
@@ -134,37 +122,37 @@ def read_models(models_dir: Path) -> tuple[DeclaredModel, list[Problem]]:
 
 
 def _load_content_types(
-    ct_dir: Path, found: _Found
+    ct_dir: Path, found: _Found, cache: ParseCache | None
 ) -> tuple[dict[str, ContentType], dict[str, EditorInterface]]:
     """The content types (and their editor interfaces) of the files of ``content_types/``."""
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
     for path in _content_type_files(ct_dir, found):
-        read = _load_file(path, ContentTypeFile, found, {"name": "(name did not read)"})
+        read = _load_file(path, ContentTypeFile, found, {"name": "(name did not read)"}, cache)
         if read is None:
             found.unread_content_types.add(id_of(path))
             continue
-        decl = read.decl
-        if decl.id != id_of(path):
-            found.unread_content_types.update((decl.id, id_of(path)))
+        ct_id, fields = read.data["id"], read.data.get("fields", [])
+        if ct_id != id_of(path):
+            found.unread_content_types.update((ct_id, id_of(path)))
             found.problems.append(
                 Problem(
                     str(path),
                     "id",
-                    f"id {shown(decl.id)} differs from the file name {shown(path.name)}",
+                    f"id {shown(ct_id)} differs from the file name {shown(path.name)}",
                     f"rename the file to the id, or set id = {id_of(path)!r}",
                     _line_at(found.positions[path], ("id",)),
                 )
             )
             continue
-        content_types[decl.id], editor_interfaces[decl.id] = _content_type_from_decl(decl)
-        kept = tuple(range(len(decl.fields))) if read.kept is None else read.kept
+        content_types[ct_id], editor_interfaces[ct_id] = content_type_from_data(read.data)
+        kept = tuple(range(len(fields))) if read.kept is None else read.kept
         if read.kept is not None:
-            found.partial[decl.id] = kept
-        found.sources.update(_content_type_sources(decl, path, found.positions[path], kept))
+            found.partial[ct_id] = kept
+        found.sources.update(_content_type_sources(ct_id, fields, path, found.positions[path], kept))
         found.fills.update({
-            field_address(decl.id, f.id): FillDecl(f.fill, path, ("fields", index, "fill"))
-            for index, f in zip(kept, decl.fields, strict=True) if f.fill is not None
+            field_address(ct_id, f["id"]): FillDecl(f["fill"], path, ("fields", index, "fill"))
+            for index, f in zip(kept, fields, strict=True) if "fill" in f
         })
     return content_types, editor_interfaces
 
@@ -185,7 +173,7 @@ def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
         return {}
     read = _load_file(path, LocalesFile, found, {})
     found.locales_unread = read is None or read.kept is not None
-    decls = [] if read is None else read.decl.locales
+    decls = [] if read is None or read.decl is None else read.decl.locales
     kept = range(len(decls)) if read is None or read.kept is None else read.kept
     locales: dict[str, Locale] = {}
     for index, loc in zip(kept, decls, strict=True):
@@ -212,7 +200,7 @@ def _load_tags(path: Path, found: _Found) -> dict[str, Tag] | None:
         return None
     read = _load_file(path, TagsFile, found, {})
     tags: dict[str, Tag] = {}
-    decls = [] if read is None else read.decl.tags
+    decls = [] if read is None or read.decl is None else read.decl.tags
     kept = range(len(decls)) if read is None or read.kept is None else read.kept
     for index, decl in zip(kept, decls, strict=True):
         if decl.id in tags:
@@ -226,23 +214,40 @@ def _load_tags(path: Path, found: _Found) -> dict[str, Tag] | None:
     return tags
 
 
-def _load_file(path: Path, shape: type[_File], found: _Found, placeholders: dict[str, Any]) -> _Read[_File] | None:
+def _load_file(
+    path: Path, shape: type[_File], found: _Found, placeholders: dict[str, Any], cache: ParseCache | None = None
+) -> _Read[_File] | None:
     """Read, parse and check one file; its problems are added to ``found``, with the positions of its keys.
-    What read of it (``salvage``: the file without its broken parts), or None when nothing could be."""
+    What read of it (``salvage``: the file without its broken parts), or None when nothing could be. A file
+    found in ``cache`` is neither parsed nor checked again; one that reads with no problem is added to it."""
     file = str(path)
     try:
-        toml = read_toml(path, max_bytes=MAX_FILE_BYTES, max_depth=MAX_NESTING)
+        raw = read_bytes(path, MAX_FILE_BYTES)
+        known = None if cache is None else cache.get(raw)
+        toml = parse_toml(raw, max_depth=MAX_NESTING) if known is None else known_toml(raw, known)
     except TomlReadError as exc:
         found.problems.append(read_problem(file, exc))
         return None
     found.positions[path] = toml.positions
-    dates: dict[KeyPath, Problem] = date_problems(file, toml.data, toml.positions)
+    if known is not None:
+        return _Read(None, known)
+    read = _checked(file, toml, shape, found, placeholders)
+    if cache is not None and read is not None and read.kept is None:
+        cache.put(raw, read.data)
+    return read
+
+
+def _checked(
+    file: str, toml: TomlFile, shape: type[_File], found: _Found, placeholders: dict[str, Any]
+) -> _Read[_File] | None:
+    """One parsed file checked: its dates and shape (problems added to ``found``); what of it read."""
+    dates: dict[KeyPath, Problem] = {} if toml.json_values else date_problems(file, toml.data, toml.positions)
     found.problems.extend(dates.values())
     errors: list[Any] = []
     try:
         decl = shape.model_validate(toml.data)
         if not dates:
-            return _Read(decl)
+            return _Read(decl, toml.data)
     except ValidationError as exc:
         errors = [e for e in exc.errors() if tuple(e["loc"]) not in dates]  # a date is reported once
         found.problems.extend(shape_problem(file, e, toml.data, toml.positions, shape) for e in errors)
@@ -252,7 +257,7 @@ def _load_file(path: Path, shape: type[_File], found: _Found, placeholders: dict
     if salvaged is None:
         return None
     try:
-        return _Read(shape.model_validate(salvaged.data), salvaged.kept)
+        return _Read(shape.model_validate(salvaged.data), salvaged.data, salvaged.kept)
     except ValidationError:
         return None  # what is left still does not fit: its problems are reported already
 
@@ -310,86 +315,25 @@ def _content_type_files(ct_dir: Path, found: _Found) -> list[Path]:
     return files
 
 
-def _content_type_from_decl(decl: ContentTypeFile) -> tuple[ContentType, EditorInterface]:
-    """The content type and editor interface one file declares."""
-    fields = []
-    controls = []
-    for f in decl.fields:
-        fields.append(
-            Field(
-                id=f.id,
-                name=f.name,
-                type=f.type,
-                link_type=f.link_type,
-                items=None if f.items is None else Items(**f.items.model_dump()),
-                localized=f.localized,
-                required=f.required,
-                disabled=f.disabled,
-                omitted=f.omitted,
-                validations=tuple(f.validations),
-                default_value=f.default_value,
-                allowed_resources=None if f.allowed_resources is None else tuple(f.allowed_resources),
-                renamed_from=f.renamed_from,
-                annotations=_annotations(f.annotations),
-            )
-        )
-        if f.editor is not None:
-            controls.append(Control(field_id=f.id, **f.editor.model_dump()))
-    ct = ContentType(
-        id=decl.id,
-        name=decl.name,
-        description=decl.description,
-        display_field=decl.display_field,
-        fields=tuple(fields),
-        annotations=_annotations(decl.annotations),
-        taxonomy=tuple(_taxonomy_link(link) for link in decl.taxonomy),
-    )
-    parts = decl.editor_interface or EditorInterfaceDecl()
-    ei = EditorInterface(
-        content_type_id=decl.id,
-        controls=tuple(controls),
-        sidebar=_tuple_or_none(parts.sidebar),
-        editors=_tuple_or_none(parts.editors),
-        editor_layout=_tuple_or_none(parts.editor_layout),
-        group_controls=_tuple_or_none(parts.group_controls),
-    )
-    return ct, ei
-
-
-def _annotations(declared: list[AnnotationDecl]) -> tuple[JsonObject, ...]:
-    """Annotations in the model's form: ``{"id"}`` plus ``"parameters"`` when there are any."""
-    return tuple({"id": a.id, **({"parameters": a.parameters} if a.parameters else {})} for a in declared)
-
-
-def _taxonomy_link(link: TaxonomyDecl) -> JsonObject:
-    """A taxonomy link in the model's form (both or neither target kept as declared: a rule reports it)."""
-    targets = {key: value for key, value in (("concept_scheme", link.concept_scheme), ("concept", link.concept))
-               if value is not None}
-    return {**targets, "required": link.required}
-
-
-def _tuple_or_none(items: list[JsonObject] | None) -> tuple[JsonObject, ...] | None:
-    """``items`` as a tuple (the model is immutable), None kept."""
-    return None if items is None else tuple(items)
-
-
 def _content_type_sources(
-    decl: ContentTypeFile, path: Path, positions: Mapping[KeyPath, Position], kept: tuple[int, ...]
+    ct_id: str, fields: list[dict[str, Any]], path: Path, positions: Mapping[KeyPath, Position],
+    kept: tuple[int, ...],
 ) -> dict[str, Source]:
     """Where the content type, each field and the editor interface of one file are declared; ``kept`` is
-    the index in the file of each field of ``decl``."""
-    base = f"content_types.{decl.id}"
+    the index in the file of each of ``fields``."""
+    base = f"content_types.{ct_id}"
     found = {base: Source(path, positions, (("id",),))}
-    for index, f in zip(kept, decl.fields, strict=True):
-        found.setdefault(f"{base}.fields.{f.id}", Source(path, positions, (("fields", index),)))
+    for index, f in zip(kept, fields, strict=True):
+        found.setdefault(f"{base}.fields.{f['id']}", Source(path, positions, (("fields", index),)))
     editor = (("editor_interface",), *(("fields", i, "editor") for i in kept))
-    found[f"editor_interfaces.{decl.id}"] = Source(path, positions, editor)
+    found[f"editor_interfaces.{ct_id}"] = Source(path, positions, editor)
     return found
 
 
 def content_type_of(data: Mapping[str, Any]) -> tuple[ContentType, EditorInterface]:
     """The content type and editor interface of one file's TOML data (``ValidationError`` when it does not fit)."""
-    return _content_type_from_decl(ContentTypeFile.model_validate(data))
+    ContentTypeFile.model_validate(data)
+    return content_type_from_data(data)
 
 
 def locales_of(data: Mapping[str, Any]) -> dict[str, Locale]:

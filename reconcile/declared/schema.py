@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
@@ -27,6 +28,10 @@ class _TomlJsonSchema(GenerateJsonSchema):
         return self.generate_inner(schema["schema"])
 
     def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        if "default" not in schema and "default_factory" in schema:
+            # An empty list or table made afresh for each file (no copy of a shared default): shown as its value.
+            factory = cast(Callable[[], Any], schema["default_factory"])
+            schema = {**schema, "default": factory()}
         result = super().default_schema(schema)
         if result.get("default", ...) is None:
             del result["default"]

@@ -23,7 +23,8 @@ CONTENT_TYPE_ID_PATTERN = ID_PATTERN
 class _Shape(BaseModel):
     """Every file shape: unknown keys refused, values of exactly the declared type."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # defer_build: a run that takes every file from the parse cache never builds the validators.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class ItemsDecl(_Shape):
@@ -32,7 +33,7 @@ class ItemsDecl(_Shape):
     type: ItemsType = Key(description="Element type: Symbol, Link or ResourceLink.")
     link_type: LinkType | None = Key(None, description="Entry or Asset; required when type is Link.")
     validations: list[JsonObject] = Key(
-        [], description="Validations of each element, as in the API (e.g. linkContentType, in, size)."
+        default_factory=list, description="Validations of each element, as in the API (e.g. linkContentType, in, size)."
     )
 
 
@@ -50,7 +51,7 @@ class AnnotationDecl(_Shape):
     """An annotation with parameters (one without is written as its id alone)."""
 
     id: str = Key(description="Annotation id, e.g. Contentful:GraphQLFieldResolver.")
-    parameters: JsonObject = Key({}, description="The annotation's parameters, as in the API.")
+    parameters: JsonObject = Key(default_factory=dict, description="The annotation's parameters, as in the API.")
 
 
 def _annotation_from_id(value: Any) -> Any:
@@ -96,7 +97,7 @@ class FieldDecl(_Shape):
     disabled: bool = Key(False, description="Hidden from editing in the web app.")
     omitted: bool = Key(False, description="Left out of delivery API responses (first step of deletion).")
     validations: list[JsonObject] = Key(
-        [], description="Validation objects as in the API, each one kind plus an optional message."
+        default_factory=list, description="Validation objects as in the API, each one kind plus an optional message."
     )
     default_value: JsonObject | None = Key(
         None, description='Default per locale code, e.g. { "en-US" = "draft" } (API defaultValue).'
@@ -112,7 +113,7 @@ class FieldDecl(_Shape):
         None, description='A function computing the values when this field is added, retyped, renamed or its '
         'validations change: "transforms/people.py:first_name" (path from the project root; docs/transforms.md).'
     )
-    annotations: list[Annotation] = Key([], description=_ANNOTATIONS_HELP)
+    annotations: list[Annotation] = Key(default_factory=list, description=_ANNOTATIONS_HELP)
 
 
 class EditorInterfaceDecl(_Shape):
@@ -141,11 +142,12 @@ class ContentTypeFile(_Shape):
     name: str = Key(description="Name shown to editors.")
     description: str | None = Key(None, description="Description shown to editors.")
     display_field: str | None = Key(None, description="Id of the Symbol or Text field used as entry title.")
-    annotations: list[Annotation] = Key([], description=_ANNOTATIONS_HELP)
+    annotations: list[Annotation] = Key(default_factory=list, description=_ANNOTATIONS_HELP)
     taxonomy: list[TaxonomyDecl] = Key(
-        [], description='Taxonomy links (API metadata.taxonomy), e.g. [{ concept_scheme = "ID", required = true }].'
+        default_factory=list,
+        description='Taxonomy links (API metadata.taxonomy), e.g. [{ concept_scheme = "ID", required = true }].',
     )
-    fields: list[FieldDecl] = Key([], description="The fields, in the order editors see them.")
+    fields: list[FieldDecl] = Key(default_factory=list, description="The fields, in the order editors see them.")
     editor_interface: EditorInterfaceDecl | None = Key(
         None, description="Sidebar, editors and layout; absent means Contentful's defaults."
     )
@@ -169,7 +171,7 @@ class LocalesFile(_Shape):
     """The ``models/locales.toml`` file."""
 
     format: int = Key(description="File format version; must be 1.", json_schema_extra={"const": 1})
-    locales: list[LocaleDecl] = Key([], description="The environment's locales.")
+    locales: list[LocaleDecl] = Key(default_factory=list, description="The environment's locales.")
 
     _format = field_validator("format")(_check_format)
 
@@ -188,7 +190,9 @@ class TagsFile(_Shape):
     """The ``models/tags.toml`` file (optional: without it the environment's tags are not managed)."""
 
     format: int = Key(description="File format version; must be 1.", json_schema_extra={"const": 1})
-    tags: list[TagDecl] = Key([], description="The environment's tags; a live tag not listed here is deleted.")
+    tags: list[TagDecl] = Key(
+        default_factory=list, description="The environment's tags; a live tag not listed here is deleted."
+    )
 
     _format = field_validator("format")(_check_format)
 

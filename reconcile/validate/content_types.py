@@ -86,7 +86,7 @@ class ContentTypeCheck:
                 f"{len(ct.fields)} fields; Contentful allows at most {MAX_FIELDS} per content type",
                 "split the content type, or group values in an Object field",
             )
-        resource_links = [f for f in ct.fields if "ResourceLink" in (f.type, f.items and f.items.type)]
+        resource_links = [f for f in ct.fields if _is_resource_link(f)]
         if len(resource_links) > MAX_RESOURCE_LINK_FIELDS:
             yield self.problem(
                 ("fields",),
@@ -181,8 +181,9 @@ class ContentTypeCheck:
             yield self.problem(
                 (*at, "items"), f"items is only allowed on Array fields (this is {f.type})", "remove items"
             )
-        target = f"Link:{f.link_type}" if f.type == "Link" and f.link_type else f.type
-        yield from self.validation_problems((*at, "validations"), f.validations, target)
+        if f.validations:
+            target = f"Link:{f.link_type}" if f.type == "Link" and f.link_type else f.type
+            yield from self.validation_problems((*at, "validations"), f.validations, target)
         if f.items is not None:
             items_at = (*at, "items")
             if f.items.type == "Link" and f.items.link_type is None:
@@ -193,10 +194,14 @@ class ContentTypeCheck:
                     f"link_type is only allowed on Link items (these are {f.items.type})",
                     "remove link_type",
                 )
-            item_target = f"Link:{f.items.link_type}" if f.items.type == "Link" and f.items.link_type else f.items.type
-            yield from self.validation_problems((*items_at, "validations"), f.items.validations, item_target)
-        yield from self.default_value_problems(at, f)
-        yield from self.allowed_resources_problems(at, f)
+            if f.items.validations:
+                item_target = (f"Link:{f.items.link_type}" if f.items.type == "Link" and f.items.link_type
+                               else f.items.type)
+                yield from self.validation_problems((*items_at, "validations"), f.items.validations, item_target)
+        if f.default_value is not None:
+            yield from self.default_value_problems(at, f)
+        if f.allowed_resources is not None or _is_resource_link(f):
+            yield from self.allowed_resources_problems(at, f)
 
     def validation_problems(self, at: KeyPath, validations: tuple[JsonObject, ...], target: str) -> Iterator[Problem]:
         for index, validation in enumerate(validations):
@@ -312,7 +317,7 @@ class ContentTypeCheck:
                     yield from self.link_target_problems((*node_at, index), targets)
 
     def default_value_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
-        if f.default_value is None:
+        if f.default_value is None:  # the caller skips such fields already; this narrows the type
             return
         where = (*at, "default_value")
         if f.type not in DEFAULT_VALUE_TYPES or (f.type == "Array" and (f.items is None or f.items.type != "Symbol")):
@@ -337,10 +342,9 @@ class ContentTypeCheck:
                 )
 
     def allowed_resources_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
-        is_resource = f.type == "ResourceLink" or (f.items is not None and f.items.type == "ResourceLink")
         resources = f.allowed_resources
         where = (*at, "allowed_resources")
-        if not is_resource:
+        if not _is_resource_link(f):
             if resources is not None:
                 yield self.problem(
                     where, "allowed_resources is only allowed on ResourceLink fields", "remove allowed_resources"
@@ -370,7 +374,7 @@ class ContentTypeCheck:
         ei = self.model.editor_interfaces.get(self.ct.id)
         if ei is None:
             return
-        field_ids = [f.id for f in self.ct.fields]
+        field_ids = {f.id for f in self.ct.fields}
         for control in ei.controls:
             if control.field_id not in field_ids:
                 yield self.problem(
@@ -386,6 +390,11 @@ class ContentTypeCheck:
                         f"editor_layout places field {shown(field_id)}, which is not a declared field",
                         "use the id of a declared field",
                     )
+
+
+def _is_resource_link(f: Field) -> bool:
+    """A ResourceLink field, or an Array of them."""
+    return f.type == "ResourceLink" or (f.items is not None and f.items.type == "ResourceLink")
 
 
 def _layout_field_ids(group: JsonObject) -> Iterator[str]:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconcile.config import CONFIG_FILE_NAME, Config, TargetConfig, load_config
-from reconcile.declared import DeclaredModel, read_models, sort_problems
-from reconcile.errors import InputError
+from reconcile.declared import DeclaredModel, ParseCache, read_models, sort_problems
+from reconcile.errors import InputError, Problem
 from reconcile.fills import read_fills
+from reconcile.gcpause import gc_paused
 from reconcile.interrupts import RunSignals
 from reconcile.journal import find_unfinished
 from reconcile.lock import ApplyLock, break_lock
@@ -49,15 +50,29 @@ def validate_models(project: Project, target_name: str | None = None) -> Declare
     """Read and check the model files offline; every problem at once, before any request: the rules check
     whatever did read even when other parts did not, so one run shows the shape and the rule problems.
     A content type out of the target's scope (default target: its own) is a problem; one it links to is not."""
-    scope = project.config.target(target_name).scope
-    declared, read_problems = read_models(project.models_dir)
-    config_file = str(project.config.file or CONFIG_FILE_NAME)
-    problems = sort_problems([*read_problems, *validate(declared, outside=lambda ct_id: not scope.manages(ct_id)),
-                              *scope_problems(declared, scope, config_file), *read_fills(declared, project.root)[1]])
+    with gc_paused():  # millions of acyclic values: reconcile/gcpause.py
+        cache = ParseCache.of_models(project.config.state_dir / "cache", project.models_dir)
+        declared, problems = _checked_models(project, target_name, cache)
+        if problems:  # every file read afresh, so that each message is exactly that of a full read
+            declared, problems = _checked_models(project, target_name, None)
+        else:
+            cache.save()  # bad input writes nothing
     if problems:
         summary = f"{count(len(problems), 'problem')} in the models under {project.models_dir}"
         raise InputError(problems, summary=summary)
     return declared
+
+
+def _checked_models(
+    project: Project, target_name: str | None, cache: ParseCache | None
+) -> tuple[DeclaredModel, list[Problem]]:
+    """The model files read (through the parse cache, if any) and every problem found."""
+    scope = project.config.target(target_name).scope
+    declared, read_problems = read_models(project.models_dir, cache)
+    config_file = str(project.config.file or CONFIG_FILE_NAME)
+    return declared, sort_problems([*read_problems, *validate(declared, outside=lambda ct_id: not scope.manages(ct_id)),
+                                    *scope_problems(declared, scope, config_file),
+                                    *read_fills(declared, project.root)[1]])
 
 
 def unfinished_warnings(project: Project, target: TargetConfig) -> list[str]:

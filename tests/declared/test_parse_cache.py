@@ -1,0 +1,151 @@
+"""The parse cache of content type files (``.reconcile/cache/``, issue 16), through ``reconcile validate``:
+a second run takes unchanged files from it, an edited file is read afresh, a damaged or unwritable cache is
+ignored, bad input writes nothing, and a problem's message is exactly that of a full read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from reconcile.cli import ERROR, OK, app
+from reconcile.declared import loader
+
+from .support import edit
+
+
+def _cache_files(project: Path) -> list[Path]:
+    return sorted((project / ".reconcile" / "cache").glob("models-*.json"))
+
+
+def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the files the loader parses (each parse a file not taken from the cache)."""
+    calls: list[int] = []
+    real = loader.parse_toml
+
+    def counting(raw: bytes, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(raw, **kwargs)
+
+    monkeypatch.setattr(loader, "parse_toml", counting)
+    return calls
+
+
+def _header(data: bytes, **changes: Any) -> bytes:
+    return json.dumps({**json.loads(data.partition(b"\n")[0]), **changes}).encode()
+
+
+def _validate() -> Any:
+    result = CliRunner().invoke(app, ["validate"])
+    assert "Traceback" not in result.output
+    return result
+
+
+def _content_type_files(project: Path) -> list[Path]:
+    return sorted((project / "models" / "content_types").glob("*.toml"))
+
+
+def test_a_second_run_reads_unchanged_files_from_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _validate()
+    assert first.exit_code == OK, first.output
+    assert len(_cache_files(project)) == 1
+    parsed = _parsed(monkeypatch)
+    second = _validate()
+    assert second.exit_code == OK and second.output == first.output
+    assert parsed == [1]  # locales.toml only: every content type file came from the cache
+
+
+def test_the_model_from_the_cache_is_the_model_of_a_full_read(project: Path) -> None:
+    from reconcile.declared import ParseCache, read_models
+
+    models = project / "models"
+    full, problems = read_models(models)
+    cache = ParseCache.of_models(project / ".reconcile" / "cache", models)
+    assert read_models(models, cache)[0].model == full.model and not problems
+    cache.save()
+    cached, _ = read_models(models, ParseCache.of_models(project / ".reconcile" / "cache", models))
+    assert cached.model == full.model and cached.fills == full.fills
+    assert cached.sources.keys() == full.sources.keys()
+    assert [(s.file, s.line) for s in cached.sources.values()] == [(s.file, s.line) for s in full.sources.values()]
+
+
+def test_an_edited_file_is_read_afresh(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _validate().exit_code == OK
+    path = _content_type_files(project)[0]
+    edit(path, 'name = "', 'name = "Renamed ')
+    parsed = _parsed(monkeypatch)
+    assert _validate().exit_code == OK
+    assert len(parsed) == 2  # the edited file and locales.toml
+    from reconcile.declared import ParseCache, read_models
+
+    models = project / "models"
+    model = read_models(models, ParseCache.of_models(project / ".reconcile" / "cache", models))[0].model
+    assert model.content_types[path.stem].name.startswith("Renamed ")
+    parsed.clear()
+    assert _validate().exit_code == OK and parsed == [1]  # the new version is cached in turn
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],  # one bit of the payload changed
+        lambda data: b"not json at all\n{}",
+        lambda data: b"",
+        lambda data: _header(data, format=99) + b"\n" + data.partition(b"\n")[2],  # another format
+    ],
+)
+def test_a_damaged_cache_is_ignored_and_rebuilt(project: Path, monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
+    first = _validate()
+    [cache] = _cache_files(project)
+    good = cache.read_bytes()
+    cache.write_bytes(damage(good))
+    parsed = _parsed(monkeypatch)
+    second = _validate()
+    assert second.exit_code == OK and second.output == first.output
+    assert len(parsed) == len(_content_type_files(project)) + 1  # nothing taken from the damaged cache
+    assert cache.read_bytes() == good  # rewritten whole
+
+
+def test_a_cache_of_another_reader_is_not_used(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _validate().exit_code == OK
+    monkeypatch.setattr("reconcile.declared.cache.__version__", "another version")
+    parsed = _parsed(monkeypatch)
+    assert _validate().exit_code == OK
+    assert len(parsed) == len(_content_type_files(project)) + 1
+
+
+def test_an_unwritable_cache_folder_changes_nothing(project: Path) -> None:
+    (project / ".reconcile").mkdir(exist_ok=True)
+    (project / ".reconcile" / "cache").write_text("a file where the folder would go", encoding="utf-8")
+    first = _validate()
+    assert first.exit_code == OK, first.output
+    assert _validate().output == first.output
+    assert (project / ".reconcile" / "cache").read_text(encoding="utf-8") == "a file where the folder would go"
+
+
+def test_bad_input_writes_no_cache(project: Path) -> None:
+    path = _content_type_files(project)[0]
+    edit(path, 'name = "', 'name = "   "\nname_x = "')
+    result = _validate()
+    assert result.exit_code == ERROR, result.output
+    assert _cache_files(project) == []
+
+
+def test_a_problem_in_a_cached_file_reads_as_in_a_full_read(project: Path) -> None:
+    """A link to a content type whose file is then removed: the problem is in a file that is in the cache."""
+    files = {p.stem: p for p in _content_type_files(project)}
+    linking = next(p for p in files.values() if "linkContentType" in p.read_text(encoding="utf-8"))
+    assert _validate().exit_code == OK
+    text = linking.read_text(encoding="utf-8")
+    target = next(ct for ct in files if ct != linking.stem and f'"{ct}"' in text)
+    files[target].unlink()
+    with_cache = _validate()
+    for cache in _cache_files(project):
+        cache.unlink()
+    without = _validate()
+    assert with_cache.exit_code == ERROR and with_cache.output == without.output
+    assert f"{linking}:" in with_cache.output and f"linkContentType names '{target}'" in with_cache.output

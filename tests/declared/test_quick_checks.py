@@ -1,0 +1,67 @@
+"""The quick checks of issue 16: one walk per file decides whether the exact nesting and date walks are
+needed, and the cycle collector is paused while models are read."""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import weakref
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reconcile.declared.problems import date_problems
+from reconcile.gcpause import gc_paused
+from reconcile.tomlsource import KeyPositions, _shallow_json, _too_deep
+
+_LEAVES = st.one_of(
+    st.text(max_size=3), st.integers(), st.floats(allow_nan=False), st.booleans(),
+    st.dates(), st.times(), st.datetimes(),
+)
+_DATA = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3),
+    max_leaves=30,
+)
+
+
+class _Node:
+    other: Any = None
+
+
+@given(st.dictionaries(st.text(max_size=2), _DATA, max_size=4), st.integers(min_value=0, max_value=6))
+def test_the_quick_walk_says_plain_exactly_when_the_exact_walks_find_nothing(data: dict[str, Any], limit: int) -> None:
+    exact = _too_deep(data, limit) is None and not date_problems("f.toml", data, KeyPositions(""))
+    assert _shallow_json(data, limit) == exact
+
+
+def test_a_date_deep_in_a_file_is_still_found() -> None:
+    data = {"fields": [{"validations": [{"dateRange": {"min": datetime.date(2020, 1, 1)}}]}]}
+    assert not _shallow_json(data, 32)
+    assert list(date_problems("f.toml", data, KeyPositions(""))) == [
+        ("fields", 0, "validations", 0, "dateRange", "min")]
+
+
+def test_the_collector_is_paused_in_the_block_and_collects_cycles_made_there_afterwards() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        cycle = _Node()
+        cycle.other = cycle
+        alive = weakref.ref(cycle)
+        del cycle
+        assert alive() is not None
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.collect()
+    assert alive() is None
+
+
+def test_a_paused_block_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
