@@ -105,60 +105,75 @@ def _optional_tuple(value: Any) -> tuple[Any, ...] | None:
 
 
 def _items_from_api(d: JsonObject, what: str) -> Items:
-    return _build(
-        Items,
-        what,
-        type=d.get("type"),
-        link_type=d.get("linkType"),
-        validations=tuple(d.get("validations") or ()),
-    )
+    return _build(Items, what, **_items_values(d))
 
 
-def _field_from_api(d: JsonObject, content_type_id: str, annotations: tuple[JsonObject, ...] = ()) -> Field:
+def _items_values(d: JsonObject) -> JsonObject:
+    return {"type": d.get("type"), "link_type": d.get("linkType"), "validations": tuple(d.get("validations") or ())}
+
+
+def _field_values(d: JsonObject, annotations: tuple[JsonObject, ...], items: Any) -> JsonObject:
+    """The attributes of a field from its JSON, ``items`` already made (a value, or its attributes)."""
     # Only the keys the model manages are read. Read-only or legacy keys (``apiName`` of web-app content
     # types, ``deleted`` of a deletion step, ``uiid`` of 2014, ``newId``) and any future key are ignored.
     # Missing booleans and validations take the server's defaults (older payloads omit them).
+    return {
+        "id": d.get("id"),
+        "name": d.get("name"),
+        "type": d.get("type"),
+        "link_type": d.get("linkType"),
+        "items": items,
+        "localized": bool(d.get("localized", False)),
+        "required": bool(d.get("required", False)),
+        "disabled": bool(d.get("disabled", False)),
+        "omitted": bool(d.get("omitted", False)),
+        "validations": tuple(d.get("validations") or ()),
+        "default_value": d.get("defaultValue"),
+        "allowed_resources": _optional_tuple(d.get("allowedResources")),
+        "annotations": annotations,
+    }
+
+
+def _field_from_api(d: JsonObject, content_type_id: str, annotations: tuple[JsonObject, ...] = ()) -> Field:
     what = f"field '{d.get('id')}' of content type '{content_type_id}'"
     items = d.get("items")
-    return _build(
-        Field,
-        what,
-        id=d.get("id"),
-        name=d.get("name"),
-        type=d.get("type"),
-        link_type=d.get("linkType"),
-        items=None if items is None else _items_from_api(items, what),
-        localized=bool(d.get("localized", False)),
-        required=bool(d.get("required", False)),
-        disabled=bool(d.get("disabled", False)),
-        omitted=bool(d.get("omitted", False)),
-        validations=tuple(d.get("validations") or ()),
-        default_value=d.get("defaultValue"),
-        allowed_resources=_optional_tuple(d.get("allowedResources")),
-        annotations=annotations,
-    )
+    return _build(Field, what, **_field_values(d, annotations, None if items is None else _items_from_api(items, what)))
+
+
+def _field_attributes(d: JsonObject, annotations: tuple[JsonObject, ...]) -> JsonObject:
+    items = d.get("items")
+    return _field_values(d, annotations, None if items is None else _items_values(items))
 
 
 def content_type_from_api(d: JsonObject) -> ContentType:
     """A content type from its CMA JSON. Top-level keys the model does not manage go into ``unmanaged``, and so
-    do the keys of ``metadata`` other than annotations and taxonomy (``backend.metadata``)."""
+    do the keys of ``metadata`` other than annotations and taxonomy (``backend.metadata``).
+
+    Validated in one call, fields included (a third faster than a call per field: issue 16); when that
+    fails, field by field, so that the error names the field."""
     content_type_id = d["sys"]["id"]
     metadata, other_metadata = metadata_from_api(d)
     by_field = metadata["field_annotations"]
     unmanaged = {k: v for k, v in d.items() if k not in _CONTENT_TYPE_KEYS}
     if other_metadata is not None:
         unmanaged["metadata"] = other_metadata
+    values = {
+        "id": content_type_id, "name": d.get("name"), "description": d.get("description"),
+        "display_field": d.get("displayField"), "annotations": metadata["annotations"],
+        "taxonomy": metadata["taxonomy"], "unmanaged": unmanaged,
+    }  # fmt: skip
+    fields = d.get("fields") or ()
+    try:
+        return ContentType.model_validate(
+            {**values, "fields": [_field_attributes(f, by_field.get(f.get("id"), ())) for f in fields]}
+        )
+    except ValidationError:
+        pass
     return _build(
         ContentType,
         f"content type '{content_type_id}'",
-        id=content_type_id,
-        name=d.get("name"),
-        description=d.get("description"),
-        display_field=d.get("displayField"),
-        fields=tuple(_field_from_api(f, content_type_id, by_field.get(f.get("id"), ())) for f in d.get("fields") or ()),
-        annotations=metadata["annotations"],
-        taxonomy=metadata["taxonomy"],
-        unmanaged=unmanaged,
+        **values,
+        fields=tuple(_field_from_api(f, content_type_id, by_field.get(f.get("id"), ())) for f in fields),
     )
 
 
@@ -216,37 +231,41 @@ def content_type_to_api(ct: ContentType) -> JsonObject:
     return _with_unmanaged(body, ct.unmanaged)
 
 
-def _control_from_api(d: JsonObject, content_type_id: str) -> Control:
+def _control_values(d: JsonObject) -> JsonObject:
     # Controls before ~2018 have no ``widgetNamespace``; auto-created ones since late 2019 only ``fieldId``.
-    return _build(
-        Control,
-        f"editor interface control of '{content_type_id}'",
-        field_id=d.get("fieldId"),
-        widget_id=d.get("widgetId"),
-        widget_namespace=d.get("widgetNamespace"),
-        settings=d.get("settings"),
-    )
+    return {"field_id": d.get("fieldId"), "widget_id": d.get("widgetId"), "widget_namespace": d.get("widgetNamespace"),
+            "settings": d.get("settings")}  # fmt: skip
 
 
 def editor_interface_from_api(d: JsonObject) -> EditorInterface:
     """An editor interface from its CMA JSON, keyed by ``sys.contentType`` (items of the env-wide list have
-    no ``sys.id``). ``sidebar`` etc. stay None when absent (Contentful's defaults apply)."""
+    no ``sys.id``). ``sidebar`` etc. stay None when absent (Contentful's defaults apply). Validated in one
+    call, controls included; when that fails, control by control (as ``content_type_from_api``)."""
     content_type_id = link_id(d.get("sys", {}).get("contentType"))
     if content_type_id is None:
         raise ReconcileError(
             "a live editor interface has no sys.contentType link",
             hint="this payload shape is not supported; please report it with the resource's JSON",
         )
+    values = {
+        "content_type_id": content_type_id,
+        "sidebar": _optional_tuple(d.get("sidebar")),
+        "editors": _optional_tuple(d.get("editors")),
+        "editor_layout": _optional_tuple(d.get("editorLayout")),
+        "group_controls": _optional_tuple(d.get("groupControls")),
+        "unmanaged": {k: v for k, v in d.items() if k not in _EDITOR_INTERFACE_KEYS},
+    }
+    controls = d.get("controls") or ()
+    try:
+        return EditorInterface.model_validate({**values, "controls": [_control_values(c) for c in controls]})
+    except ValidationError:
+        pass
+    what = f"editor interface control of '{content_type_id}'"
     return _build(
         EditorInterface,
         f"editor interface of '{content_type_id}'",
-        content_type_id=content_type_id,
-        controls=tuple(_control_from_api(c, content_type_id) for c in d.get("controls") or ()),
-        sidebar=_optional_tuple(d.get("sidebar")),
-        editors=_optional_tuple(d.get("editors")),
-        editor_layout=_optional_tuple(d.get("editorLayout")),
-        group_controls=_optional_tuple(d.get("groupControls")),
-        unmanaged={k: v for k, v in d.items() if k not in _EDITOR_INTERFACE_KEYS},
+        **values,
+        controls=tuple(_build(Control, what, **_control_values(c)) for c in controls),
     )
 
 

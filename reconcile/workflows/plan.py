@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconcile.backend import entries_from_export
+from reconcile.collector import paused
 from reconcile.entries import by_type
 from reconcile.errors import ReconcileError
 from reconcile.fills import load_fills
@@ -32,7 +33,16 @@ def plan(
     content_types: tuple[str, ...] = (),
 ) -> PlanOutcome:
     """What apply would change: the models against the live target (or a snapshot / export file), only
-    for ``content_types`` when given (``--content-type``)."""
+    for ``content_types`` when given (``--content-type``). Runs with the garbage collector paused
+    (``reconcile.collector``)."""
+    with paused():
+        return _plan(project, target_name, allow_destroy, from_export, content_types)
+
+
+def _plan(
+    project: Project, target_name: str | None, allow_destroy: bool, from_export: Path | None,
+    content_types: tuple[str, ...],
+) -> PlanOutcome:
     declared = validate_models(project, target_name)
     target = project.config.target(target_name)
     warnings = unfinished_warnings(project, target)

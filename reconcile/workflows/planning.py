@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
+from reconcile.collector import paused
 from reconcile.config import TargetConfig
 from reconcile.conversion_steps import (
     FILL_FAILED,
@@ -80,14 +81,16 @@ def plan_against(
     fills: Mapping[str, LoadedFill] = {}, narrowed: tuple[str, ...] = (),
 ) -> Planned:
     """Read the live environment, capture the entries the destructive changes touch, run the fills the
-    changes trigger, and plan (only for the ``narrowed`` content types, when given)."""
-    raw = backend.read_raw()
-    live = parse_environment(raw)
-    plan, entries = plan_with_entries(
-        live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model),
-        lambda content_types: fetch_by_type(backend, content_types), fills, narrowed,
-    )
-    return Planned(plan, raw, live, entries)
+    changes trigger, and plan (only for the ``narrowed`` content types, when given); with the garbage
+    collector paused (``reconcile.collector``: apply, rehearse and release plan here too)."""
+    with paused():
+        raw = backend.read_raw()
+        live = parse_environment(raw)
+        plan, entries = plan_with_entries(
+            live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model),
+            lambda content_types: fetch_by_type(backend, content_types), fills, narrowed,
+        )
+        return Planned(plan, raw, live, entries)
 
 
 def uninstalled_widgets(backend: Backend, desired: ContentModel) -> list[str]:

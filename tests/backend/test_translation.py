@@ -87,6 +87,26 @@ def test_a_field_the_model_cannot_represent_is_a_clear_error() -> None:
         content_type_from_api(raw)
 
 
+def test_items_and_controls_the_model_cannot_represent_are_clear_errors() -> None:
+    """A content type or editor interface is validated in one call; when that fails, the error still names
+    the field or the control (the per-value path words it)."""
+    raw = {"sys": {"id": "cat"}, "name": "Cat", "fields": [
+        {"id": "ok", "name": "Ok", "type": "Symbol"},
+        {"id": "tags", "name": "Tags", "type": "Array", "items": {"type": "Hologram"}},
+    ]}
+    with pytest.raises(ReconcileError, match=r"live field 'tags' of content type 'cat' cannot be represented by the "
+                                             r"model: type: Input should be"):
+        content_type_from_api(raw)
+    link = {"sys": {"type": "Link", "linkType": "ContentType", "id": "cat"}}
+    with pytest.raises(ReconcileError, match="live editor interface control of 'cat' cannot be represented by the "
+                                             "model: settings: Input should be a valid dictionary"):
+        editor_interface_from_api({"sys": {"contentType": link}, "controls": [
+            {"fieldId": "ok", "widgetId": "singleLine"}, {"fieldId": "tags", "settings": ["not", "an", "object"]}]})
+    with pytest.raises(ReconcileError, match="live editor interface of 'cat' cannot be represented by the model: "
+                                             r"sidebar\.0: Input should be a valid dictionary"):
+        editor_interface_from_api({"sys": {"contentType": link}, "controls": [], "sidebar": ["widget"]})
+
+
 def test_editor_interface_needs_its_content_type_link() -> None:
     with pytest.raises(ReconcileError, match=r"no sys\.contentType"):
         editor_interface_from_api({"sys": {"id": "default"}, "controls": []})
