@@ -40,7 +40,9 @@ _SCALARS = frozenset({str, int, float, bool})
 _Schema = Callable[[Path], str | None]
 
 
-def write_models(model: ContentModel, models_dir: Path, only: str | None = None, scope: Scope = ALL) -> list[Path]:
+def write_models(
+    model: ContentModel, models_dir: Path, only: str | None = None, scope: Scope = ALL, *, normalized: bool = False
+) -> list[Path]:
     """Write ``model`` as model files under ``models_dir``; return the files written (created, changed or
     removed: a file that already declares its part of the model is left as it is).
 
@@ -51,6 +53,7 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
     Output is deterministic: writing the same model twice gives byte-identical files. Controls
     without widget or settings are not written (they equal the default a missing ``editor`` gets),
     nor are ``unmanaged`` keys; ``null`` members of opaque JSON objects are left out (TOML has no null).
+    ``normalized``: ``model`` is canonical already (normalising 1,000 content types again costs ~0.3 s).
     """
     ids = [only] if only is not None else sorted(model.content_types)
     for ct_id in ids:
@@ -63,7 +66,8 @@ def write_models(model: ContentModel, models_dir: Path, only: str | None = None,
                 f"content type id {ct_id!r} cannot be written as a file name",
                 hint="ids are 1-64 characters of letters, digits, '-', '_' and '.'",
             )
-    model = normalize(model)  # canonical values: what a file declares is compared in this form
+    if not normalized:
+        model = normalize(model)  # canonical values: what a file declares is compared in this form
     ct_dir = models_dir / CONTENT_TYPES_DIR
     schema: _Schema = functools.cache(_schema_line)  # the files are written after all are read: once a folder
     texts: dict[Path, str | None] = {}

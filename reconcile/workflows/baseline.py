@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from reconcile.backend import RawEnvironment, parse_environment, raw_from_export, with_content_type
 from reconcile.errors import ReconcileError
-from reconcile.model import LiveState
 from reconcile.snapshots import BASELINE_KINDS, Snapshot
 from reconcile.targets import OpenTarget
 from reconcile.workflows.metadata import export, metadata
@@ -28,12 +27,13 @@ def _newest_baseline(project: Project, target: str) -> Snapshot | None:
 
 
 def record_pulled(
-    project: Project, opened: OpenTarget, raw: RawEnvironment, only: Sequence[str], live: LiveState | None = None
+    project: Project, opened: OpenTarget, raw: RawEnvironment, only: Sequence[str], live_fingerprint: str | None
 ) -> Snapshot | None:
     """Record the state ``pull`` wrote into the files as the drift baseline, unless the newest baseline
     already holds it. Pulling some content types (``only``) replaces only those in the newest baseline;
     without a baseline it records none (the content types not pulled would read as changed outside the
-    tool). ``live``: ``raw`` parsed, when the caller has it (parsing 1,000 content types costs ~1 s)."""
+    tool). ``live_fingerprint``: that of ``raw`` when all of it was pulled (parsing and normalising 1,000
+    content types again cost ~1 s); None with ``only``."""
     previous = _newest_baseline(project, opened.config.name)
     if only:
         if previous is None:
@@ -41,8 +41,11 @@ def record_pulled(
         base = raw_from_export(previous.export)
         for ct_id in only:
             base = with_content_type(base, raw, ct_id)
-        raw, live = base, None
-    recorded = metadata(opened, live or parse_environment(raw), None, project)
+        raw = base
+    if live_fingerprint is None:
+        recorded = metadata(opened, parse_environment(raw), None, project)
+    else:
+        recorded = metadata(opened, None, None, project, live_fingerprint=live_fingerprint)
     if previous is not None and previous.metadata.get("fingerprint") == recorded["fingerprint"]:
         return None  # pulled again, unchanged: the newest baseline already holds this state
     return project.store.create(opened.config.name, PULLED, export(raw, {}), recorded)
