@@ -29,7 +29,7 @@ from reconcile.declared.layout import (
 from reconcile.declared.loader import content_type_of, locales_of, tags_of
 from reconcile.declared.shapes import FORMAT_VERSION
 from reconcile.errors import ReconcileError
-from reconcile.fsio import atomic_write
+from reconcile.fsio import atomic_write, fsync_dir
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, Tag, is_valid_id
 from reconcile.normalize import normalize, normalize_locale
 from reconcile.scope import ALL, Scope
@@ -85,6 +85,8 @@ def write_models(
     try:  # a models folder that cannot be written (a file in the way, no permission) is one clear error
         ct_dir.mkdir(parents=True, exist_ok=True)
         written = [path for path, text in texts.items() if text is not None and _write_if_changed(path, text)]
+        for folder in {path.parent for path in written}:
+            fsync_dir(folder)  # the renames, once a folder (see _write_if_changed)
         if only is None:
             for stale in sorted(ct_dir.glob("*.toml")):
                 if id_of(stale) not in model.content_types and _is_model_file(stale) and scope.manages(id_of(stale)):
@@ -103,8 +105,8 @@ def write_locales(model: ContentModel, models_dir: Path) -> Path:
     path = models_dir / LOCALES_FILE
     text = _file_text(path, locales_doc(normalize(model).locales), _locales_doc_of, _schema_line)
     models_dir.mkdir(parents=True, exist_ok=True)
-    if text is not None:
-        _write_if_changed(path, text)
+    if text is not None and _write_if_changed(path, text):
+        fsync_dir(models_dir)
     return path
 
 
@@ -211,7 +213,7 @@ def _file_text(path: Path, new: Doc, doc_of: Callable[[dict[str, Any]], Doc], sc
     a text). The edit is checked by reading it back: should the element-wise edit of a list not give the
     list's order (a sidebar reordered), that list is replaced whole. Should that still differ (a bug), the
     file is left alone and the error says so: a hand-written file is never silently rewritten."""
-    if not path.exists():
+    if not path.exists() or path.stat().st_size == 0:  # empty: it declares nothing (see _write_if_changed)
         return document_text(new, schema(path.parent))
     try:
         whole = path.read_bytes().decode("utf-8")  # line ends as they are
@@ -324,8 +326,13 @@ def _is_model_file(path: Path) -> bool:
 
 
 def _write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` unless the file holds exactly it already (its time stamp stays); whether it wrote."""
+    """Write ``text`` unless the file holds exactly it already (its time stamp stays); whether it wrote.
+
+    Atomic (a temporary file renamed over the file) without an fsync per file, which cost about 0.5 s
+    of CPU for 1,000 files: a pull that dies leaves each file as it was or as pulled. After a power
+    loss a file the pull created may be empty; the next pull writes an empty file anew, and the
+    models folder is in git."""
     if path.exists() and path.read_bytes() == text.encode("utf-8"):
         return False
-    atomic_write(path, text)
+    atomic_write(path, text, durable=False)
     return True
