@@ -14,11 +14,14 @@ import secrets
 from pathlib import Path
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
+def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` (``str`` is written as UTF-8, newlines untouched) in one step.
 
     The temporary file ``.<name>.<random>.tmp`` is created exclusively in the same folder (so the
-    rename stays on one file system) and removed again when anything fails.
+    rename stays on one file system) and removed again when anything fails. ``durable=False`` skips
+    the fsync of the data: a process that dies still leaves the old content or the new one, but after
+    a power loss a file that did not exist before may be empty (for files that can be written again:
+    ``reconcile pull``'s model files).
     """
     content = data.encode("utf-8") if isinstance(data, str) else data
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -26,7 +29,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         with open(tmp, "xb") as handle:
             handle.write(content)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -4,11 +4,14 @@ edit made after adoption from what the files already hold."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 
 from reconcile.backend import RawEnvironment, parse_environment, raw_from_export, with_content_type
 from reconcile.errors import ReconcileError
-from reconcile.snapshots import BASELINE_KINDS, Snapshot
+from reconcile.normalize import fingerprint
+from reconcile.snapshots import BASELINE_KINDS, EXPORT_FILE, Snapshot, read_metadata
 from reconcile.targets import OpenTarget
 from reconcile.workflows.metadata import export, metadata
 from reconcile.workflows.planning import Planned
@@ -26,23 +29,56 @@ def _newest_baseline(project: Project, target: str) -> Snapshot | None:
         return None
 
 
-def record_pulled(project: Project, opened: OpenTarget, raw: RawEnvironment, only: Sequence[str]) -> Snapshot | None:
+def record_pulled(
+    project: Project, opened: OpenTarget, raw: RawEnvironment, only: Sequence[str], live_fingerprint: str | None
+) -> Snapshot | None:
     """Record the state ``pull`` wrote into the files as the drift baseline, unless the newest baseline
     already holds it. Pulling some content types (``only``) replaces only those in the newest baseline;
     without a baseline it records none (the content types not pulled would read as changed outside the
-    tool)."""
-    previous = _newest_baseline(project, opened.config.name)
+    tool). ``live_fingerprint``: that of ``raw`` when all of it was pulled (parsing and normalising 1,000
+    content types again cost ~1 s); None with ``only``."""
     if only:
+        previous = _newest_baseline(project, opened.config.name)
         if previous is None:
             return None
         base = raw_from_export(previous.export)
         for ct_id in only:
             base = with_content_type(base, raw, ct_id)
-        raw = base
-    recorded = metadata(opened, parse_environment(raw), None, project)
-    if previous is not None and previous.metadata.get("fingerprint") == recorded["fingerprint"]:
+        raw, held = base, previous.metadata.get("fingerprint")
+    else:
+        held = _newest_fingerprint(project, opened.config.name)
+    if only or live_fingerprint is None:
+        live_fingerprint = fingerprint(parse_environment(raw).model)
+    recorded = metadata(opened, None, None, project, live_fingerprint=live_fingerprint)
+    if held == recorded["fingerprint"]:
         return None  # pulled again, unchanged: the newest baseline already holds this state
     return project.store.create(opened.config.name, PULLED, export(raw, {}), recorded)
+
+
+def _newest_fingerprint(project: Project, target: str) -> str | None:
+    """The fingerprint the newest baseline records, read from its metadata alone, when its export is
+    intact (the checksum its metadata records holds); None when there is none, or when it or a newer
+    snapshot would not load (a new baseline then replaces it, as ``_newest_baseline`` does). Loading
+    and checking the export (8 MB at 1,000 content types) only to compare fingerprints cost ~0.2 s; an
+    export the tool wrote whose checksum holds is one that loads."""
+    try:
+        infos = project.store.list(target)
+    except ReconcileError:
+        return None
+    newest = next((info for info in reversed(infos) if info.kind is None or info.kind in BASELINE_KINDS), None)
+    if newest is None or newest.kind is None:
+        return None
+    recorded = read_metadata(newest.path)
+    try:
+        intact = recorded is not None and recorded.get("export_sha256") == _sha256(newest.path / EXPORT_FILE)
+    except OSError:
+        return None
+    held = recorded.get("fingerprint") if intact and recorded is not None else None
+    return held if isinstance(held, str) else None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def record_unchanged(project: Project, opened: OpenTarget, planned: Planned, warnings: list[str]) -> Snapshot | None:

@@ -302,3 +302,30 @@ def test_a_reordered_list_of_equal_shaped_items_is_written_in_the_new_order() ->
     new = {"format": 1, "id": "a", "editor_interface": {"sidebar": [{}, {"": []}]}}
     edited = edit_text(document_text(old), old, new)
     assert tomllib.loads(edited)["editor_interface"]["sidebar"] == [{}, {"": []}]
+
+
+@given(value=st.recursive(
+    st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_values_are_written_as_tomli_w_writes_them(value: Any) -> None:
+    """value_text writes plain strings, ints and bools itself (it is called for every value of every new
+    file): exactly as tomli-w does, escapes, control characters and non-ASCII text included."""
+    import tomli_w
+
+    from reconcile.declared.editor import value_text
+
+    def tomli_w_text(v: Any) -> str:
+        if isinstance(v, dict):
+            inner = ", ".join(f"{tomli_w_text_key(k)} = {tomli_w_text(x)}" for k, x in v.items())
+            return f"{{ {inner} }}" if inner else "{}"
+        if isinstance(v, list):
+            return "[" + ", ".join(tomli_w_text(x) for x in v) + "]"
+        return tomli_w.dumps({"v": v})[len("v = "):-1]
+
+    def tomli_w_text_key(k: str) -> str:
+        return tomli_w.dumps({k: 0})[: -len(" = 0\n")]
+
+    assert value_text(value) == tomli_w_text(value)

@@ -94,6 +94,19 @@ def test_only_writes_one_file_and_keeps_the_others(tmp_path: Path) -> None:
         write_models(model, tmp_path, only="nope")
 
 
+def test_an_empty_model_file_is_written_anew(tmp_path: Path) -> None:
+    """Model files are written without an fsync each: after a power loss a file a pull created may be
+    empty. An empty file declares nothing, so the next pull writes it as it writes a missing one."""
+    model = load_models(EXAMPLES).model
+    write_models(model, tmp_path / "one")
+    write_models(model, tmp_path / "two")
+    (tmp_path / "two" / "content_types" / "author.toml").write_bytes(b"")
+    (tmp_path / "two" / "locales.toml").write_bytes(b"")
+    written = write_models(model, tmp_path / "two")
+    assert written == [tmp_path / "two" / "content_types" / "author.toml", tmp_path / "two" / "locales.toml"]
+    assert _read_all(tmp_path / "two") == _read_all(tmp_path / "one")
+
+
 def test_full_write_removes_files_of_content_types_no_longer_present(tmp_path: Path) -> None:
     model = load_models(EXAMPLES).model
     write_models(model, tmp_path)

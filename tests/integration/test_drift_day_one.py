@@ -101,6 +101,19 @@ def test_pull_records_the_baseline_and_drift_names_the_field_the_user_and_the_ti
     assert users_requests(workspace) == 1
 
 
+def test_a_pull_over_a_damaged_baseline_records_a_new_one(workspace: Workspace, cli: Any) -> None:
+    """pull compares the live fingerprint with the newest baseline's metadata without loading its export,
+    but only while the export's checksum holds: one damaged after it was written is replaced."""
+    team_space(workspace)
+    assert cli("pull").exit_code == OK
+    (first,) = (workspace.root / "snapshots" / "test").iterdir()
+    export = first / "export.json"
+    export.write_bytes(export.read_bytes().replace(b'"author"', b'"writer"', 1))
+    assert cli("pull").exit_code == OK
+    assert len(list((workspace.root / "snapshots" / "test").iterdir())) == 2
+    assert cli("drift").exit_code == OK  # the new baseline is read, not the damaged one
+
+
 def test_without_a_baseline_drift_attributes_each_differing_resource_in_one_users_read(
     workspace: Workspace, cli: Any
 ) -> None:
