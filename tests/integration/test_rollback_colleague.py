@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reconcile.cli import CHANGES
 from reconcile.emulator import Fault
 from reconcile.model import Entry
@@ -126,6 +128,7 @@ def test_revert_leaves_alone_an_entry_edited_after_the_fill_and_names_it(workspa
     assert "(3 entries restored, except 1 entry someone else wrote meanwhile, left as they wrote it (alan))" in err
 
 
+@pytest.mark.slow
 def test_a_real_apply_process_cut_short_by_a_500_leaves_the_colleagues_entry_alone(workspace: Workspace) -> None:
     """The same as the first test with `reconcile apply` in its own process."""
     before = seed(workspace, "symbol-to-text")
