@@ -4,6 +4,7 @@ values after a rollback or revert. Entries are ``Entry`` values; their JSON stay
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,11 +141,13 @@ class RestoreReport:
     skipped: list[str] = field(default_factory=list)
     #: Entries someone else wrote during the run being undone (or since): their values and state were kept.
     left_alone: list[str] = field(default_factory=list)
+    #: ``stop`` was set (a signal): the entries after it were not restored.
+    interrupted: bool = False
 
 
 def restore_entries(
     backend: Backend, captured: Sequence[Entry], progress: Progress, *, owned: Ownership | None = None,
-    log: EntryWriteLog | None = None,
+    log: EntryWriteLog | None = None, stop: threading.Event | None = None,
 ) -> RestoreReport:
     """Put back the captured entries (``reconcile.entry_writes``). An entry the run being undone wrote and
     nobody else wrote since (``owned.ours``) gets its captured values (exactly, when the run replaced them
@@ -152,49 +155,72 @@ def restore_entries(
     instead (``owned.theirs``), is left alone and named in the report. Any other entry was not written by
     the run: it keeps its publish state and every value it holds, and gets back only the captured values
     it lacks (the ones a removed or replaced field, a deleted locale or content type destroyed). Nobody's
-    draft gets published. ``log`` journals the writes (a rollback of this restore reads them)."""
+    draft gets published. ``log`` journals the writes (a rollback of this restore reads them); once
+    ``stop`` is set (a signal) no further entry is written."""
     result = RestoreReport()
-    owned = owned if owned is not None else Ownership()
     if not captured:
         return result
     live = backend.read_live().model
-    locales = set(live.locales)
     for ct_id, entries in sorted(by_type(captured).items()):
         content_type = live.content_types.get(ct_id)
-        if content_type is None:
-            result.skipped.extend(e.id for e in entries)
+        if result.interrupted or content_type is None:
+            result.skipped.extend(e.id for e in entries if content_type is None)
             continue
-        field_ids = {f.id for f in content_type.fields}
+        restoring = _Restoring(backend, owned if owned is not None else Ownership(), log, result,
+                               {f.id for f in content_type.fields}, set(live.locales), live.tags)
         current = {e.id: e for e in backend.fetch_entries(ct_id)}
         for entry in entries:
-            now = current.get(entry.id)
-            ours = now is not None and owned.is_ours(entry.id, now)
-            if now is not None and not ours and owned.written_by_others(entry, now):
-                result.left_alone.append(entry.id)
-                if entry.id in owned.theirs or entry.id in owned.ours:
-                    continue  # the run wrote it, then someone else did: all theirs now
-            exact = ours and entry.id in owned.whole
-            wanted = _exact(entry, field_ids, locales) if exact else _merged(entry, now, field_ids, locales)
-            state = restored_state(entry, now, ours=ours)
-            held = now.tags if now is not None else ()
-            # Tags the entry lost with a deleted or replaced tag come back once the tag exists again.
-            tags = (*held, *(t for t in entry.tags if t not in held and live.tags is not None and t in live.tags))
-            if now is None:
-                written = reach_state(backend, backend.put_entry(entry.id, ct_id, wanted, None, tags), state)
-            elif wanted != now.fields or tags != held:
-                written = write_entry(backend, now, wanted, state, tags, log=log, values=exact)
-            elif state != now.state:
-                written = reach_state(backend, now, state)
-            else:
-                continue
-            owned.rewritten[entry.id] = written.version  # a next round's restore finds it as this one left it
-            result.restored += 1
-    progress(Note(f"restored {count(result.restored, 'entry')}"))
+            result.interrupted = result.interrupted or (stop is not None and stop.is_set())
+            if result.interrupted:
+                break
+            restoring.one(entry, current.get(entry.id))
+    progress(Note(f"restored {count(result.restored, 'entry')}" + (" (stopped by a signal)" if result.interrupted
+                                                                    else "")))
     if result.left_alone:
         progress(Note(f"left alone {count(len(result.left_alone), 'entry')} someone else wrote during the run or "
                       f"since, their values and publish state kept: {', '.join(result.left_alone[:10])}"
                       f"{', ...' if len(result.left_alone) > 10 else ''}; check them"))
     return result
+
+
+@dataclass
+class _Restoring:
+    """Restoring the captured entries of one content type (:func:`restore_entries`)."""
+
+    backend: Backend
+    owned: Ownership
+    log: EntryWriteLog | None
+    result: RestoreReport
+    field_ids: set[str]
+    locales: set[str]
+    live_tags: Mapping[str, Any] | None
+
+    def one(self, entry: Entry, now: Entry | None) -> None:
+        """Restore one captured entry (``now``: live, None when it is gone)."""
+        ours = now is not None and self.owned.is_ours(entry.id, now)
+        if now is not None and not ours and self.owned.written_by_others(entry, now):
+            self.result.left_alone.append(entry.id)
+            if entry.id in self.owned.theirs or entry.id in self.owned.ours:
+                return  # the run wrote it, then someone else did: all theirs now
+        exact = ours and entry.id in self.owned.whole
+        wanted = _exact(entry, self.field_ids, self.locales) if exact else _merged(entry, now, self.field_ids,
+                                                                                     self.locales)
+        state = restored_state(entry, now, ours=ours)
+        held = now.tags if now is not None else ()
+        # Tags the entry lost with a deleted or replaced tag come back once the tag exists again.
+        tags = (*held, *(t for t in entry.tags if t not in held and self.live_tags is not None and t in self.live_tags))
+        if now is None:
+            written = reach_state(self.backend, self.backend.put_entry(entry.id, entry.content_type_id, wanted, None,
+                                                                       tags), state)
+        elif wanted != now.fields or tags != held:
+            # values=False: this journal's snapshot (a rollback's, a revert's pre-revert) may not hold it whole
+            written = write_entry(self.backend, now, wanted, state, tags, log=self.log)
+        elif state != now.state:
+            written = reach_state(self.backend, now, state)
+        else:
+            return
+        self.owned.rewritten[entry.id] = written.version  # a next round's restore finds it as this one left it
+        self.result.restored += 1
 
 
 def _exact(captured: Entry, field_ids: set[str], locales: set[str]) -> dict[str, Any]:

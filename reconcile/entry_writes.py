@@ -42,9 +42,11 @@ def requests_of(now: Entry, state: EntryState) -> tuple[int, int]:
 class EntryWriteLog:
     """Journals the entry writes of one run (thread-safe: the executor writes entries on several workers)."""
 
-    def __init__(self, journal: Journal, run_id: str) -> None:
+    def __init__(self, journal: Journal, run_id: str, lock: threading.RLock | None = None) -> None:
+        """``lock`` is the one every writer of ``journal`` in this process holds (the executor's): appends
+        must not interleave, since each checks the journal's tail for a line cut off by a crash."""
         self.journal, self.run_id = journal, run_id
-        self._lock = threading.Lock()
+        self._lock = lock if lock is not None else threading.RLock()
         #: Entry id -> the version this run's last finished write of it left.
         self.written: dict[str, int] = {}
 

@@ -183,7 +183,7 @@ class Executor:
         #: Per replaced tag, the entries its ``untag_entries`` step wrote, for its ``tag_entries`` step.
         self._untagged: dict[str, list[Entry]] = {}
         #: Journals each entry write before its first request and after its last (``entry_writes``).
-        self.entry_log = EntryWriteLog(journal, run_id)
+        self.entry_log = EntryWriteLog(journal, run_id, self._lock)
 
     def run(self, plan: Plan, *, label: str = "apply") -> ExecutionReport:
         """Run every phase of ``plan``; verify after each. Never raises for a step failure.

@@ -91,7 +91,8 @@ def converge(
             progress(Note(f"[{label}] stopped: {exc}"))
         outcome.interrupted = outcome.report.interrupted or (stop is not None and stop.is_set())
         if outcome.interrupted and not outcome.complete:
-            outcome.error = outcome.error or str(outcome.report.failure or "interrupted")
+            why = f"interrupted ({stop_reason()})" if stop_reason is not None else "interrupted"
+            outcome.error = outcome.error or str(outcome.report.failure or why)
         if outcome.complete or outcome.interrupted or round_number == CONVERGE_ROUNDS:
             break
         progress(Note(f"[{label}] round {round_number} did not reach the snapshot; re-reading and planning again"))
@@ -144,8 +145,10 @@ def _round(
     if outcome.report.ok:
         outcome.restore = restore_entries(backend, [entry for entry in entries_from_export(snapshot.export)
                                                             if backend.scope.manages(entry.content_type_id)],
-                                          executor.progress, owned=owned, log=executor.entry_log)
+                                          executor.progress, owned=owned, log=executor.entry_log,
+                                          stop=executor.stop)
     outcome.final_raw = backend.read_raw()
     final = parse_environment(outcome.final_raw)
-    outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)
+    outcome.complete = (outcome.report.ok and not outcome.restore.interrupted
+                        and fingerprint(final.model) == fingerprint(wanted))
     outcome.remaining = None if outcome.complete else make_plan(final, wanted, allow_destroy=True)

@@ -10,6 +10,7 @@ from reconcile.backend import parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
+from reconcile.errors import InputError
 from reconcile.journal import Finish, Journal, Start, find_unfinished, journal_of
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
@@ -106,4 +107,16 @@ def _finish(
         journal.append(Finish(run_id=run_id, outcome=outcome_name))
     if converged.complete and snapshot.id in unfinished:
         # The run that started from this snapshot died; this revert is how it ended.
-        journal_of(snapshot).append(Finish(run_id=run_id, outcome="reverted", reverted_by=pre.id))
+        # The finish belongs to the run that died (``history`` reads a run's records by its id).
+        journal_of(snapshot).append(Finish(run_id=_last_run(snapshot) or run_id, outcome="reverted",
+                                           reverted_by=pre.id))
+
+
+def _last_run(snapshot: Snapshot) -> str | None:
+    """The id of the last run that started from ``snapshot`` (None when its journal cannot be read)."""
+    path = snapshot.journal_path
+    try:
+        starts = [r for r in Journal.records(path) if isinstance(r, Start)] if path is not None else []
+    except InputError:
+        return None
+    return starts[-1].run_id if starts else None

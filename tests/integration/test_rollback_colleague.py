@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reconcile.cli import CHANGES
 from reconcile.emulator import Fault
 from reconcile.model import Entry
@@ -55,6 +57,7 @@ def test_an_entry_the_apply_never_writes_edited_by_a_colleague_is_left_alone(wor
     assert {e: states(after)[e] for e in others} == {e: states(before)[e] for e in others}
     assert {e: values(after, "name")[e] for e in others} == {e: values(before, "name")[e] for e in others}
     assert "left alone 1 entry" in err and "nameless" in err
+    assert "at its starting state, except 1 entry someone else wrote meanwhile, left as they wrote it (nameless)" in err
     assert converged_records(workspace)[-1]["left_alone"] == ["nameless"]
 
 
@@ -122,8 +125,10 @@ def test_revert_leaves_alone_an_entry_edited_after_the_fill_and_names_it(workspa
     assert {e: values(after, "name")[e] for e in ("ada", "grace", "hedy")} == {
         e: values(before, "name")[e] for e in ("ada", "grace", "hedy")}
     assert "alan" in err and "left alone" in err
+    assert "(3 entries restored, except 1 entry someone else wrote meanwhile, left as they wrote it (alan))" in err
 
 
+@pytest.mark.slow
 def test_a_real_apply_process_cut_short_by_a_500_leaves_the_colleagues_entry_alone(workspace: Workspace) -> None:
     """The same as the first test with `reconcile apply` in its own process."""
     before = seed(workspace, "symbol-to-text")
