@@ -110,7 +110,8 @@ LINK_TYPES: tuple[str, ...] = get_args(LinkType)
 class Value(BaseModel):
     """Base of every domain value: immutable, unknown keys refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators built on first use (a validate served by the parse cache builds none; issue 16)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class OmitsEmpty(Value):

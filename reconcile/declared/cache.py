@@ -4,12 +4,15 @@
 that read with no problem, its parsed data, keyed by the blake2b hash of the file's bytes. A later run
 that finds the same bytes takes the data from here instead of parsing the file and checking its values
 and shape again; the model values are built from it as from a parsed file (``declared.building``).
+It also holds the key of the last run that found no problem (``run_key``: the names and bytes of every
+model file, the tool's source, the scope): the offline rules, a pure function of exactly these, need
+not run again on a run with the same key.
 
 Safe by construction:
 
-- keyed by the bytes of the file and by the reader: the cache format, the tool's version, rtoml's and
-  Python's versions and a hash of the source of the modules that parse and check a file (``_READER``),
-  so a changed reader never serves what the old one read;
+- keyed by the bytes of the file and by the reader: the cache format, the versions of the tool, rtoml,
+  regress and Python, and a hash of the source of every module of the tool but the emulator
+  (``_reader_key``), so changed code never serves what the old code read or checked;
 - the payload carries its blake2b digest: a cache damaged in any way (truncated, a changed byte, not
   JSON, another shape) is ignored whole, and rewritten by the next run that reads every file well;
 - only files that read with no problem are cached, and the cache is written only by a run that found no
@@ -27,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +41,6 @@ from reconcile import __version__
 from reconcile.fsio import atomic_write
 
 FORMAT = 1
-# The modules whose code decides what a file's bytes read as (relative to the package): a change to any
-# of them is a new reader.
-_READER = ("tomlsource.py", "model.py", "declared/shapes.py", "declared/layout.py", "declared/problems.py",
-           "declared/loader.py", "declared/salvage.py", "declared/cache.py")
 
 
 class ParseCache:
@@ -49,9 +49,10 @@ class ParseCache:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._reader = _reader_key()
-        self._old: dict[str, Any] = {} if self._reader is None else _load(path, self._reader)
+        self._old, self._clean_run = ({}, None) if self._reader is None else _load(path, self._reader)
         self._kept: set[str] = set()  # hashes of the files of this run found in the cache
         self._added: dict[str, bytes] = {}  # hash -> data as JSON, of the files of this run read afresh
+        self._seen: list[str] = []  # "name hash" of every model file this run read
 
     @classmethod
     def of_models(cls, cache_dir: Path, models_dir: Path) -> ParseCache:
@@ -59,31 +60,54 @@ class ParseCache:
         name = hashlib.blake2b(str(models_dir.resolve()).encode(), digest_size=8).hexdigest()
         return cls(cache_dir / f"models-{name}.json")
 
-    def get(self, raw: bytes) -> dict[str, Any] | None:
-        """The data of a file with these bytes that read with no problem before, or None."""
+    def note(self, name: str, raw: bytes) -> str:
+        """Record that this run read the model file ``name`` (its path in the models folder) with these bytes;
+        the key of the bytes, for ``get`` and ``put``."""
         key = _file_key(raw)
+        self._seen.append(f"{name} {key}")
+        return key
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The data of a file with these bytes (``note``'s key) that read with no problem before, or None."""
         data = self._old.get(key)
         if isinstance(data, dict):
             self._kept.add(key)
             return data
         return None
 
-    def put(self, raw: bytes, data: dict[str, Any]) -> None:
+    def put(self, key: str, data: dict[str, Any]) -> None:
         """Add a file that read with no problem (its values are all JSON's: no TOML dates or times)."""
         with contextlib.suppress(orjson.JSONEncodeError):  # an integer beyond 64 bits (TOML has none)
             text = orjson.dumps(data)
             # orjson writes nan and inf as null, which TOML has not: a file whose JSON holds "null" anywhere
             # (a string may: it is only skipped) is not cached, as it might not read back the same.
             if b"null" not in text:
-                self._added[_file_key(raw)] = text
+                self._added[key] = text
 
-    def save(self) -> None:
-        """Write the files of this run (and only them) if that changes the cache; never raises ``OSError``."""
-        if self._reader is None or (not self._added and self._kept == self._old.keys()):
+    def run_key(self, context: str) -> str | None:
+        """What decides the offline rules' verdict on this run: every model file read (names and bytes), the
+        tool's source (``_reader_key``) and ``context`` (what else the rules read: the scope); None without
+        a reader."""
+        if self._reader is None:
+            return None
+        digest = hashlib.blake2b(f"{self._reader}\n{context}\n".encode())
+        digest.update("\n".join(sorted(self._seen)).encode())
+        return digest.hexdigest()
+
+    def found_clean(self, run: str | None) -> bool:
+        """Whether a run with this ``run_key`` found no problem before (its rules need not run again)."""
+        return run is not None and run == self._clean_run
+
+    def save(self, clean_run: str | None = None) -> None:
+        """Write the files of this run (and only them) and the key of this run, which found no problem, if
+        that changes the cache; never raises ``OSError``."""
+        unchanged = not self._added and self._kept == self._old.keys() and clean_run == self._clean_run
+        if self._reader is None or unchanged:
             return
         texts = {**{key: orjson.dumps(self._old[key]) for key in self._kept}, **self._added}
         payload = b"{" + b",".join(b'"%s":%s' % (key.encode(), text) for key, text in sorted(texts.items())) + b"}"
-        header = orjson.dumps({"format": FORMAT, "reader": self._reader, "digest": _digest(payload)})
+        header = orjson.dumps({"format": FORMAT, "reader": self._reader, "digest": _digest(payload),
+                               "clean_run": clean_run})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, header + b"\n" + payload)
@@ -91,30 +115,44 @@ class ParseCache:
             pass
 
 
-def _load(path: Path, reader: str) -> dict[str, Any]:
-    """The entries of the cache at ``path``; none when it is missing, unreadable, damaged or of another reader."""
+def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None]:
+    """The entries of the cache at ``path`` and the key of the run that wrote it; none when it is missing,
+    unreadable, damaged or of another reader."""
     try:
         head, _, payload = path.read_bytes().partition(b"\n")
         header = orjson.loads(head)
         if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("reader") != reader \
                 or header.get("digest") != _digest(payload):
-            return {}
+            return {}, None
         entries = orjson.loads(payload)
     except (OSError, ValueError, RecursionError):
-        return {}
-    return entries if isinstance(entries, dict) else {}
+        return {}, None
+    clean_run = header.get("clean_run")
+    return (entries, clean_run if isinstance(clean_run, str) else None) if isinstance(entries, dict) else ({}, None)
 
 
 def _reader_key() -> str | None:
-    """What identifies the reader; None (no cache) when its source cannot be read."""
+    """What identifies the reader: the cache format, the tool's version, rtoml's, regress's and Python's, and
+    the source of every module of the tool but the emulator (any change to the code is a new reader: a
+    cached file and a clean run are only used by the code that read and checked them); None (no cache)
+    when the source cannot be read."""
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.blake2b(f"{FORMAT} {__version__} {rtoml.__version__} {sys.version}".encode())
+    versions = f"{FORMAT} {__version__} {rtoml.__version__} {_version_of('regress')} {sys.version}"
+    digest = hashlib.blake2b(versions.encode())
     try:
-        for name in _READER:
-            digest.update((package / name).read_bytes())
+        for path in sorted(package.rglob("*.py")):
+            if "emulator" not in path.relative_to(package).parts:
+                digest.update(path.read_bytes())
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def _version_of(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "?"
 
 
 def _file_key(raw: bytes) -> str:

@@ -114,8 +114,8 @@ def read_models(models_dir: Path, cache: ParseCache | None = None) -> tuple[Decl
         )
     found = _Found()
     content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found, cache)
-    locales = _load_locales(models_dir / LOCALES_FILE, found)
-    tags = _load_tags(models_dir / TAGS_FILE, found)
+    locales = _load_locales(models_dir / LOCALES_FILE, found, cache)
+    tags = _load_tags(models_dir / TAGS_FILE, found, cache)
     model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
     declared = DeclaredModel(model, found.sources, found.positions, found.unread(), found.fills)
     return declared, sort_problems(found.problems)
@@ -157,7 +157,7 @@ def _load_content_types(
     return content_types, editor_interfaces
 
 
-def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
+def _load_locales(path: Path, found: _Found, cache: ParseCache | None) -> dict[str, Locale]:
     """The locales of ``locales.toml``."""
     if not path.is_file():
         found.locales_unread = True
@@ -171,7 +171,7 @@ def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
             )
         )
         return {}
-    read = _load_file(path, LocalesFile, found, {})
+    read = _load_file(path, LocalesFile, found, {}, cache)
     found.locales_unread = read is None or read.kept is not None
     decls = [] if read is None or read.decl is None else read.decl.locales
     kept = range(len(decls)) if read is None or read.kept is None else read.kept
@@ -194,11 +194,11 @@ def _load_locales(path: Path, found: _Found) -> dict[str, Locale]:
     return locales
 
 
-def _load_tags(path: Path, found: _Found) -> dict[str, Tag] | None:
+def _load_tags(path: Path, found: _Found, cache: ParseCache | None) -> dict[str, Tag] | None:
     """The tags of ``tags.toml``; None when there is no such file (the tags are then not managed)."""
     if not path.exists():
         return None
-    read = _load_file(path, TagsFile, found, {})
+    read = _load_file(path, TagsFile, found, {}, cache)
     tags: dict[str, Tag] = {}
     decls = [] if read is None or read.decl is None else read.decl.tags
     kept = range(len(decls)) if read is None or read.kept is None else read.kept
@@ -218,12 +218,14 @@ def _load_file(
     path: Path, shape: type[_File], found: _Found, placeholders: dict[str, Any], cache: ParseCache | None = None
 ) -> _Read[_File] | None:
     """Read, parse and check one file; its problems are added to ``found``, with the positions of its keys.
-    What read of it (``salvage``: the file without its broken parts), or None when nothing could be. A file
-    found in ``cache`` is neither parsed nor checked again; one that reads with no problem is added to it."""
+    What read of it (``salvage``: the file without its broken parts), or None when nothing could be. Every
+    file is noted in ``cache``; a content type file found there is neither parsed nor checked again, and one
+    that reads with no problem is added to it."""
     file = str(path)
     try:
         raw = read_bytes(path, MAX_FILE_BYTES)
-        known = None if cache is None else cache.get(raw)
+        key = None if cache is None else cache.note(f"{path.parent.name}/{path.name}", raw)
+        known = None if key is None or cache is None or shape is not ContentTypeFile else cache.get(key)
         toml = parse_toml(raw, max_depth=MAX_NESTING) if known is None else known_toml(raw, known)
     except TomlReadError as exc:
         found.problems.append(read_problem(file, exc))
@@ -232,8 +234,8 @@ def _load_file(
     if known is not None:
         return _Read(None, known)
     read = _checked(file, toml, shape, found, placeholders)
-    if cache is not None and read is not None and read.kept is None:
-        cache.put(raw, read.data)
+    if cache is not None and key is not None and shape is ContentTypeFile and read is not None and read.kept is None:
+        cache.put(key, read.data)
     return read
 
 

@@ -52,11 +52,11 @@ def validate_models(project: Project, target_name: str | None = None) -> Declare
     A content type out of the target's scope (default target: its own) is a problem; one it links to is not."""
     with gc_paused():  # millions of acyclic values: reconcile/gcpause.py
         cache = ParseCache.of_models(project.config.state_dir / "cache", project.models_dir)
-        declared, problems = _checked_models(project, target_name, cache)
+        declared, problems, run = _checked_models(project, target_name, cache)
         if problems:  # every file read afresh, so that each message is exactly that of a full read
-            declared, problems = _checked_models(project, target_name, None)
+            declared, problems, _ = _checked_models(project, target_name, None)
         else:
-            cache.save()  # bad input writes nothing
+            cache.save(clean_run=run)  # bad input writes nothing
     if problems:
         summary = f"{count(len(problems), 'problem')} in the models under {project.models_dir}"
         raise InputError(problems, summary=summary)
@@ -65,14 +65,18 @@ def validate_models(project: Project, target_name: str | None = None) -> Declare
 
 def _checked_models(
     project: Project, target_name: str | None, cache: ParseCache | None
-) -> tuple[DeclaredModel, list[Problem]]:
-    """The model files read (through the parse cache, if any) and every problem found."""
+) -> tuple[DeclaredModel, list[Problem], str | None]:
+    """The model files read (through the parse cache, if any), every problem found, and the cache's key of
+    this run. The offline rules are pure: they do not run again on the files and scope of a run that the
+    cache says found no problem (``ParseCache.run_key``: the files' bytes, the tool's source, the scope)."""
     scope = project.config.target(target_name).scope
     declared, read_problems = read_models(project.models_dir, cache)
+    run = None if cache is None or read_problems else cache.run_key(scope.model_dump_json())
+    rules = [] if cache is not None and cache.found_clean(run) else \
+        validate(declared, outside=lambda ct_id: not scope.manages(ct_id))
     config_file = str(project.config.file or CONFIG_FILE_NAME)
-    return declared, sort_problems([*read_problems, *validate(declared, outside=lambda ct_id: not scope.manages(ct_id)),
-                                    *scope_problems(declared, scope, config_file),
-                                    *read_fills(declared, project.root)[1]])
+    return declared, sort_problems([*read_problems, *rules, *scope_problems(declared, scope, config_file),
+                                    *read_fills(declared, project.root)[1]]), run
 
 
 def unfinished_warnings(project: Project, target: TargetConfig) -> list[str]:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from reconcile.cli import ERROR, OK, app
 from reconcile.declared import loader
 
-from .support import edit
+from .support import content_type, edit, make_models
 
 
 def _cache_files(project: Path) -> list[Path]:
@@ -149,3 +149,45 @@ def test_a_problem_in_a_cached_file_reads_as_in_a_full_read(project: Path) -> No
     without = _validate()
     assert with_cache.exit_code == ERROR and with_cache.output == without.output
     assert f"{linking}:" in with_cache.output and f"linkContentType names '{target}'" in with_cache.output
+
+
+def _counted_rules(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the runs of the offline rules."""
+    from reconcile.workflows import project as workflow
+
+    calls: list[int] = []
+    real = workflow.validate
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workflow, "validate", counting)
+    return calls
+
+
+def test_the_rules_do_not_run_again_on_what_a_clean_run_checked(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = _counted_rules(monkeypatch)
+    first = _validate()
+    assert first.exit_code == OK and rules == [1]
+    assert _validate().output == first.output and rules == [1]  # same files, same scope, same tool
+    edit(_content_type_files(project)[0], 'name = "', 'name = "Renamed ')
+    assert _validate().exit_code == OK and rules == [1, 1]
+    edit(project / "models" / "locales.toml", 'name = "', 'name = "Renamed ')
+    assert _validate().exit_code == OK and rules == [1, 1, 1]  # locales.toml counts too
+    assert _validate().exit_code == OK and rules == [1, 1, 1]
+
+
+def test_a_changed_scope_runs_the_rules_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link to an undeclared content type is fine while that type is out of scope, and a problem once it is in."""
+    monkeypatch.chdir(tmp_path)
+    link = '[[fields]]\nid = "other"\nname = "Other"\ntype = "Link"\nlink_type = "Entry"\n' \
+           'validations = [{ linkContentType = ["external"] }]\n'
+    make_models(tmp_path, {"article.toml": content_type("article", link)})
+    config = tmp_path / "reconcile.toml"
+    config.write_text('[scope]\ncontent_types = ["art*"]\n\n[targets.local]\nkind = "local"\n', encoding="utf-8")
+    assert _validate().exit_code == OK
+    config.write_text('[targets.local]\nkind = "local"\n', encoding="utf-8")
+    result = _validate()
+    assert result.exit_code == ERROR
+    assert "linkContentType names 'external', which is not a declared content type" in result.output
