@@ -13,6 +13,8 @@ The rules the CLI keeps (what it may import): docs/architecture.md.
 
 from __future__ import annotations
 
+import gc
+
 from reconcile.cli import changes, others, release
 from reconcile.cli.base import BLOCKED, CHANGES, ERROR, OK, app
 from reconcile.cli.terminal import TerminalProgress
@@ -21,4 +23,9 @@ __all__ = ["BLOCKED", "CHANGES", "ERROR", "OK", "TerminalProgress", "app", "chan
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        # The process ends here: the interpreter's last garbage collection (at exit) would walk every value
+        # the command built (0.15 s after a plan at 1,000 content types, issue 16); frozen, they are skipped.
+        gc.freeze()

@@ -37,3 +37,17 @@ def test_the_workflow_names_still_resolve() -> None:
 
     assert callable(workflows.plan) and callable(workflows.apply) and callable(workflows.pull)
     assert workflows.Plan.__name__ == "Plan" and callable(render.render_text)
+
+
+def test_the_values_a_command_built_are_frozen_before_the_process_ends() -> None:
+    """``main`` freezes the heap when the command returns (``gc.freeze``), so that the interpreter's last
+    collection at exit does not walk every value the command built; atexit handlers run after it."""
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+             "sys.argv = ['reconcile', '--version']\n"
+             "from reconcile.cli import main\n"
+             "main()")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("reconcile ")
+    assert "frozen True" in result.stderr
