@@ -35,6 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from . import __version__
 from .errors import InputError, Problem, ReconcileError
 from .export_shape import EXPORT_KEYS, OPTIONAL_EXPORT_KEYS, export_problems
@@ -298,7 +300,16 @@ def _write_failure(exc: BaseException, what: str, parent: Path) -> ReconcileErro
 
 
 def _json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    """Indented JSON, UTF-8, a newline at the end; NaN and Infinity refused (``ValueError``).
+
+    json's indenting encoder is pure Python (0.76 s of CPU for the 8 MB export of 1,000 content types):
+    json's C encoder checks the value (0.14 s; orjson would write a NaN as null), orjson indents it
+    (0.03 s). Where orjson refuses a value (an int beyond 64 bits) json writes it."""
+    json.dumps(value, allow_nan=False)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except (TypeError, orjson.JSONEncodeError):
+        return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
 
 
 def read_metadata(path: Path) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from reconcile.errors import ReconcileError
 from reconcile.normalize import fingerprint
 from reconcile.snapshots import BASELINE_KINDS, EXPORT_FILE, Snapshot, read_metadata
 from reconcile.targets import OpenTarget
-from reconcile.workflows.metadata import export, metadata
+from reconcile.workflows.metadata import export, metadata, with_fingerprint
 from reconcile.workflows.planning import Planned
 from reconcile.workflows.project import Project
 
@@ -49,7 +49,7 @@ def record_pulled(
         held = _newest_fingerprint(project, opened.config.name)
     if only or live_fingerprint is None:
         live_fingerprint = fingerprint(parse_environment(raw).model)
-    recorded = metadata(opened, None, None, project, live_fingerprint=live_fingerprint)
+    recorded = with_fingerprint(opened, live_fingerprint, None, project)
     if held == recorded["fingerprint"]:
         return None  # pulled again, unchanged: the newest baseline already holds this state
     return project.store.create(opened.config.name, PULLED, export(raw, {}), recorded)

@@ -21,29 +21,27 @@ def export(raw: RawEnvironment, entries: EntriesByType) -> dict[str, Any]:
     return to_export(raw, [entry for ct_entries in entries.values() for entry in ct_entries])
 
 
-def metadata(
-    opened: OpenTarget, live: LiveState | None, plan: Plan | None, project: Project, *, live_fingerprint: str = ""
-) -> dict[str, Any]:
-    """A snapshot's metadata: the target, the live fingerprint, and the plan about to run (if any).
-    ``live`` may be None when ``plan`` or ``live_fingerprint`` (the caller computed it) gives the fingerprint."""
+def metadata(opened: OpenTarget, live: LiveState, plan: Plan | None, project: Project) -> dict[str, Any]:
+    """A snapshot's metadata: the target, the live fingerprint, and the plan about to run (if any)."""
+    # the plan's live fingerprint is this state's (normalising 1,000 content types again costs ~1 s)
+    live_fingerprint = plan.live_fingerprint if plan is not None else fingerprint(live.model)
+    return with_fingerprint(opened, live_fingerprint, plan, project)
+
+
+def with_fingerprint(opened: OpenTarget, live_fingerprint: str, plan: Plan | None, project: Project) -> dict[str, Any]:
+    """``metadata`` where the caller has the live state's fingerprint already (pull computes it with the
+    normalisation it writes the files from)."""
     return {
         "target": opened.config.name,
         "space": opened.space_id,
         "environment": opened.environment_id,
         **({"alias": opened.alias} if opened.alias is not None else {}),
         "plan_hash": fingerprint_plan(plan) if plan is not None else None,
-        # the plan's live fingerprint is this state's (normalising 1,000 content types again costs ~1 s)
-        "fingerprint": plan.live_fingerprint if plan is not None else live_fingerprint or _fingerprint(live),
+        "fingerprint": live_fingerprint,
         "renames": renames(plan) if plan is not None else {},
         "tool_version": __version__,
         "models_dir": str(project.models_dir),
     }
-
-
-def _fingerprint(live: LiveState | None) -> str:
-    if live is None:
-        raise ValueError("metadata() needs the live state, a plan or the live fingerprint")
-    return fingerprint(live.model)
 
 
 def fingerprint_plan(plan: Plan) -> str:
