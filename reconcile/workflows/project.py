@@ -7,11 +7,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from reconcile.collector import paused
 from reconcile.config import CONFIG_FILE_NAME, Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, ParseCache, read_models, sort_problems
 from reconcile.errors import InputError, Problem
 from reconcile.fills import read_fills
-from reconcile.gcpause import gc_paused
 from reconcile.interrupts import RunSignals
 from reconcile.journal import find_unfinished
 from reconcile.lock import ApplyLock, break_lock
@@ -50,7 +50,7 @@ def validate_models(project: Project, target_name: str | None = None) -> Declare
     """Read and check the model files offline; every problem at once, before any request: the rules check
     whatever did read even when other parts did not, so one run shows the shape and the rule problems.
     A content type out of the target's scope (default target: its own) is a problem; one it links to is not."""
-    with gc_paused():  # millions of acyclic values: reconcile/gcpause.py
+    with paused():  # millions of acyclic values: reconcile/collector.py
         cache = ParseCache.of_models(project.config.state_dir / "cache", project.models_dir)
         declared, problems, run = _checked_models(project, target_name, cache)
         if problems:  # every file read afresh, so that each message is exactly that of a full read

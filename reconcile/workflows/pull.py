@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reconcile.backend import parse_environment
+from reconcile.collector import paused
 from reconcile.declared import write_models
 from reconcile.errors import ReconcileError
 from reconcile.interning import Interner
 from reconcile.targets import open_target
 from reconcile.workflows.baseline import record_pulled
-from reconcile.workflows.heap import collection_paused
 from reconcile.workflows.project import Project
 
 
-@collection_paused()
+@paused()
 def pull(project: Project, target_name: str | None, *, content_types: Sequence[str] = ()) -> list[Path]:
     """Write every live content type (or only ``content_types``) into the models folder, and record what was
     written as the drift baseline (``workflows.baseline``)."""

@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reconcile.collector import paused
 from reconcile.declared.problems import date_problems
-from reconcile.gcpause import gc_paused
 from reconcile.tomlsource import KeyPositions, _shallow_json, _too_deep
 
 _LEAVES = st.one_of(
@@ -45,7 +45,7 @@ def test_a_date_deep_in_a_file_is_still_found() -> None:
 
 def test_the_collector_is_paused_in_the_block_and_collects_cycles_made_there_afterwards() -> None:
     assert gc.isenabled()
-    with gc_paused():
+    with paused():
         assert not gc.isenabled()
         cycle = _Node()
         cycle.other = cycle
@@ -60,7 +60,7 @@ def test_the_collector_is_paused_in_the_block_and_collects_cycles_made_there_aft
 def test_a_paused_block_leaves_a_disabled_collector_disabled() -> None:
     gc.disable()
     try:
-        with gc_paused():
+        with paused():
             pass
         assert not gc.isenabled()
     finally:
