@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -20,11 +21,16 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     The temporary file ``.<name>.<random>.tmp`` is created exclusively in the same folder (so the
     rename stays on one file system) and removed again when anything fails.
     """
-    content = data.encode("utf-8") if isinstance(data, str) else data
+    atomic_write_chunks(path, [data.encode("utf-8") if isinstance(data, str) else data])
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """``atomic_write`` of the concatenated ``chunks``, written as they come (a large file is never held whole)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "xb") as handle:
-            handle.write(content)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

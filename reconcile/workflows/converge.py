@@ -61,6 +61,7 @@ def converge(
     stop: threading.Event | None = None,
     stop_reason: Callable[[], str] | None = None,
     cut_short: bool = False,
+    wanted: ContentModel | None = None,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
@@ -69,9 +70,11 @@ def converge(
     environment, so a resource changed under the rollback is planned again from what it now holds.
     Never raises for an API or network failure: the outcome says whether the environment reached the
     snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
-    Once ``stop`` is set (a signal) no new write starts and no further round is tried.
+    Once ``stop`` is set (a signal) no new write starts and no further round is tried. ``wanted``: the
+    snapshot's model, when the caller has parsed it already (else it is parsed here).
     """
-    wanted = snapshot_state(snapshot, backend.scope).model
+    if wanted is None:  # a caller that parsed the snapshot already passes its model
+        wanted = snapshot_state(snapshot, backend.scope).model
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
                               remaining=None)
     if settle > 0:
@@ -114,6 +117,7 @@ def _round(
         outcome.restore = restore_entries(backend, [entry for entry in entries_from_export(snapshot.export)
                                                             if backend.scope.manages(entry.content_type_id)],
                                           executor.progress, cut_short=cut_short)
+    outcome.report.final_raw = None  # read again below: one copy at a time
     outcome.final_raw = backend.read_raw()
     final = parse_environment(outcome.final_raw)
     outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)

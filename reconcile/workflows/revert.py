@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reconcile.backend import parse_environment
@@ -11,14 +11,14 @@ from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
 from reconcile.errors import InputError
-from reconcile.journal import Finish, Journal, Start, find_unfinished, journal_of, journal_state
+from reconcile.journal import Finish, Journal, Start, journal_of, journal_state, unfinished_runs
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, make_plan
 from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot
-from reconcile.targets import open_target
+from reconcile.targets import OpenTarget, open_target
 from reconcile.workflows.apply import Confirm, roll_back
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.metadata import export, metadata, renamed_back
@@ -51,23 +51,16 @@ def revert(
     """Plan back to the snapshot, confirm, snapshot the present state, converge, record the outcome."""
     target = project.config.target(target_name)
     snapshot = resolve_snapshot(project, target, ref)
-    wanted = snapshot_state(snapshot, target.scope).model
+    state = snapshot_state(snapshot, target.scope).model
+    # The export is read again only if entries are to be restored: the model parsed from it is what is kept.
+    snapshot = replace(snapshot, loaded=None)
     with locked(project, target, "revert") as signals, open_target(target) as opened:
         check_alias_unmoved(snapshot.id, snapshot.metadata, target.name, opened.alias, opened.environment_id)
-        raw = opened.backend.read_raw()
-        live = parse_environment(raw)
-        wanted = target.scope.desired(wanted, live.model)
-        back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
-                         allow_destroy=True).bound(target.name, opened.space_id, opened.environment_id, opened.alias)
-        outcome = RevertOutcome(snapshot, back)
-        if not confirm(back):
-            outcome.declined = True
+        outcome, recorded, wanted = _planned_back(project, target, opened, snapshot, state, confirm)
+        if outcome.declined:
             return outcome
-        entries = capture(opened.backend, destructive_addresses(back.changes), live.model)
-        recorded = metadata(opened, live, back, project)
-        pre = outcome.pre_snapshot = project.store.create(
-            target.name, "pre-revert", export(raw, entries), {**recorded, "reverting_to": snapshot.id}
-        )
+        pre = outcome.pre_snapshot
+        assert pre is not None
         progress(Note(f"pre-revert snapshot {pre.id} written and verified"))
         run_id = secrets.token_hex(6)
         journal = journal_of(pre)
@@ -76,13 +69,37 @@ def revert(
                              reverting_to=snapshot.id))
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
                                      clock=clock, stop=signals.stop_run, stop_reason=signals.reason,
-                                     cut_short=_cut_short(snapshot))
+                                     cut_short=_cut_short(snapshot), wanted=state)
         if outcome.converged.interrupted and not outcome.converged.complete:
             # Stopped like an apply: back to the state before the revert, the pre-revert snapshot.
             outcome.rollback = roll_back(opened.backend, pre, journal, run_id, progress, clock, signals,
                                          target.name, what="revert")
         _finish(project, target, outcome, journal, run_id, recorded, wanted)
         return outcome
+
+
+def _planned_back(
+    project: Project, target: TargetConfig, opened: OpenTarget, snapshot: Snapshot, state: ContentModel,
+    confirm: Confirm,
+) -> tuple[RevertOutcome, dict[str, Any], ContentModel]:
+    """Read the live environment, plan back to ``state`` (the snapshot's), confirm, and write the pre-revert
+    snapshot (with the entries at stake); returns the outcome so far, the recorded metadata and the model
+    wanted. What was read is let go on return: the converge reads again (issue 16: one copy at a time)."""
+    raw = opened.backend.read_raw()
+    live = parse_environment(raw)
+    wanted = target.scope.desired(state, live.model)
+    back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
+                     allow_destroy=True).bound(target.name, opened.space_id, opened.environment_id, opened.alias)
+    outcome = RevertOutcome(snapshot, back)
+    if not confirm(back):
+        outcome.declined = True
+        return outcome, {}, wanted
+    recorded = metadata(opened, live, back, project)
+    entries = capture(opened.backend, destructive_addresses(back.changes), live.model)
+    outcome.pre_snapshot = project.store.create(
+        target.name, "pre-revert", export(raw, entries), {**recorded, "reverting_to": snapshot.id}
+    )
+    return outcome, recorded, wanted
 
 
 def _cut_short(snapshot: Snapshot) -> bool:
@@ -109,7 +126,7 @@ def _finish(
     assert converged is not None and pre is not None
     outcome_name = "complete" if converged.complete else "failed"
     # Before this run's finish is written: once it is, no earlier run counts as unfinished.
-    unfinished = {s.id for s in find_unfinished(project.store, target.name)}
+    unfinished = {s.id for s in unfinished_runs(project.store, target.name)}
     if outcome.rollback is not None:
         outcome_name = "rolled_back" if outcome.rollback.complete else "rollback_incomplete"
     if converged.complete and converged.final_raw is not None:
