@@ -15,9 +15,9 @@ from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.entries import RestoreReport, restore_entries
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
+from reconcile.interning import Interner
 from reconcile.journal import Converged, Journal
-from reconcile.model import ContentModel
-from reconcile.normalize import fingerprint
+from reconcile.model import ContentModel, Entry
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress
@@ -62,6 +62,7 @@ def converge(
     stop_reason: Callable[[], str] | None = None,
     cut_short: bool = False,
     wanted: ContentModel | None = None,
+    entries: list[Entry] | None = None,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
@@ -71,7 +72,8 @@ def converge(
     Never raises for an API or network failure: the outcome says whether the environment reached the
     snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
     Once ``stop`` is set (a signal) no new write starts and no further round is tried. ``wanted``: the
-    snapshot's model, when the caller has parsed it already (else it is parsed here).
+    snapshot's model, and ``entries``, its captured entries, when the caller has read them already (else they
+    are read from the snapshot here).
     """
     if wanted is None:  # a caller that parsed the snapshot already passes its model
         wanted = snapshot_state(snapshot, backend.scope).model
@@ -84,7 +86,7 @@ def converge(
         outcome.error = None
         try:
             executor = Executor(backend, journal, run_id, progress, clock=clock, stop=stop, stop_reason=stop_reason)
-            _round(backend, snapshot, wanted, executor, label, outcome, cut_short or label == "rollback")
+            _round(backend, snapshot, wanted, executor, label, outcome, cut_short or label == "rollback", entries)
         except ReconcileError as exc:
             outcome.error = str(exc)
             progress(Note(f"[{label}] stopped: {exc}"))
@@ -101,24 +103,32 @@ def converge(
     return outcome
 
 
+def _plan_round(backend: Backend, snapshot: Snapshot, wanted: ContentModel) -> tuple[Plan, ContentModel]:
+    """Read the environment and plan to ``wanted`` (in scope); the plan and the scoped ``wanted``. The read
+    is let go on return: the plan holds what the execution needs."""
+    live = backend.read_live()
+    wanted = backend.scope.desired(wanted, live.model)
+    return make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
+                     allow_destroy=True), wanted
+
+
 def _round(
     backend: Backend, snapshot: Snapshot, wanted: ContentModel, executor: Executor, label: str,
-    outcome: ConvergeOutcome, cut_short: bool,
+    outcome: ConvergeOutcome, cut_short: bool, entries: list[Entry] | None,
 ) -> None:
     """One round: read, plan to ``wanted``, execute, restore entries (``cut_short``: the run being undone
     may have stopped mid-write, see ``restored_state``), re-read and compare."""
-    live = backend.read_live()
-    wanted = backend.scope.desired(wanted, live.model)
-    outcome.plan = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
-                             allow_destroy=True)
+    outcome.plan, wanted = _plan_round(backend, snapshot, wanted)
     outcome.report = executor.run(outcome.plan, label=label)
     outcome.steps_applied += len(outcome.report.applied)
     if outcome.report.ok:
-        outcome.restore = restore_entries(backend, [entry for entry in entries_from_export(snapshot.export)
-                                                            if backend.scope.manages(entry.content_type_id)],
+        captured = entries_from_export(snapshot.export) if entries is None else entries
+        outcome.restore = restore_entries(backend, [entry for entry in captured
+                                                    if backend.scope.manages(entry.content_type_id)],
                                           executor.progress, cut_short=cut_short)
     outcome.report.final_raw = None  # read again below: one copy at a time
     outcome.final_raw = backend.read_raw()
     final = parse_environment(outcome.final_raw)
-    outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)
+    with Interner() as run:  # the live values equal to the wanted ones are shared, not normalised twice
+        outcome.complete = outcome.report.ok and run.fingerprint(wanted) == run.fingerprint(final.model)
     outcome.remaining = None if outcome.complete else make_plan(final, wanted, allow_destroy=True)

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reconcile.backend import parse_environment
+from reconcile.backend import entries_from_export, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
@@ -51,9 +51,8 @@ def revert(
     """Plan back to the snapshot, confirm, snapshot the present state, converge, record the outcome."""
     target = project.config.target(target_name)
     snapshot = resolve_snapshot(project, target, ref)
-    state = snapshot_state(snapshot, target.scope).model
-    # The export is read again only if entries are to be restored: the model parsed from it is what is kept.
-    snapshot = replace(snapshot, loaded=None)
+    state, entries = snapshot_state(snapshot, target.scope).model, entries_from_export(snapshot.export)
+    snapshot = replace(snapshot, loaded=None)  # its model and entries are what is kept, not the export
     with locked(project, target, "revert") as signals, open_target(target) as opened:
         check_alias_unmoved(snapshot.id, snapshot.metadata, target.name, opened.alias, opened.environment_id)
         outcome, recorded, wanted = _planned_back(project, target, opened, snapshot, state, confirm)
@@ -69,7 +68,7 @@ def revert(
                              reverting_to=snapshot.id))
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
                                      clock=clock, stop=signals.stop_run, stop_reason=signals.reason,
-                                     cut_short=_cut_short(snapshot), wanted=state)
+                                     cut_short=_cut_short(snapshot), wanted=state, entries=entries)
         if outcome.converged.interrupted and not outcome.converged.complete:
             # Stopped like an apply: back to the state before the revert, the pre-revert snapshot.
             outcome.rollback = roll_back(opened.backend, pre, journal, run_id, progress, clock, signals,
