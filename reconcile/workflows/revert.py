@@ -30,6 +30,8 @@ from reconcile.workflows.snapshots import resolve_snapshot, snapshot_state
 @dataclass
 class RevertOutcome:
     snapshot: Snapshot
+    #: The plan back as confirmed; once the pre-revert snapshot is written, its changes only (no phases: the
+    #: converge plans again from a fresh read, and each phase holds a whole expected model).
     plan: Plan
     pre_snapshot: Snapshot | None = None
     post_snapshot: Snapshot | None = None
@@ -98,6 +100,9 @@ def _planned_back(
     outcome.pre_snapshot = project.store.create(
         target.name, "pre-revert", export(raw, entries), {**recorded, "reverting_to": snapshot.id}
     )
+    # The converge plans again from a fresh read; the confirmed plan keeps its changes, not its phases (each
+    # holds a whole expected model, built from the read let go here).
+    outcome.plan = back.model_copy(update={"phases": ()})
     return outcome, recorded, wanted
 
 
