@@ -78,6 +78,8 @@ class ExecutionReport:
     #: The raw JSON of the last verification's read (the final state when the run is ok), for a
     #: post-apply snapshot without reading the environment once more.
     final_raw: RawEnvironment | None = None
+    #: The fingerprint of ``final_raw``'s model (verified equal to the phase's expected one).
+    final_fingerprint: str | None = None
     interrupted: bool = False
     #: Every step that ran, ok or not, in the order they finished (parallel steps may fail together).
     outcomes: list[StepOutcome] = field(default_factory=list)
@@ -215,9 +217,8 @@ class Executor:
                     report.failed = failed
                     report.pending = [(phase.name, s) for s in not_run] + _steps_of(remaining)
                     break
-                raw, live = self._verify(phase, label, normalizing)
-                versions.refresh(live)
-                report.final_raw = raw
+                report.final_raw = None  # the last phase's read: let it go before the next one
+                report.final_raw, report.final_fingerprint = self._verify(phase, label, normalizing, versions)
         except KeyboardInterrupt:  # Ctrl-C where no handler turns it into ``stop`` (not the main thread)
             self._interrupted_by = "Ctrl-C"
             stopped = True
@@ -345,10 +346,18 @@ class Executor:
             error=outcome.error,
         )
 
-    def _verify(self, phase: Phase, label: str, normalizing: Interner) -> tuple[RawEnvironment, LiveState]:
+    def _verify(
+        self, phase: Phase, label: str, normalizing: Interner, versions: _Versions
+    ) -> tuple[RawEnvironment, str]:
+        """Re-read the environment after ``phase``: it must hold the phase's expected model (and the entries
+        written); the read refreshes ``versions``. Returns the raw read (only it stays: one model's worth) and
+        its fingerprint."""
         raw = self.backend.read_raw()
         live = parse_environment(raw)
-        actual, expected = normalizing.fingerprint(live.model), normalizing.fingerprint(phase.expected)
+        # The expected model first: the plan holds its values already, and the live ones equal to them are
+        # shared with them, not kept as a second copy; the read itself is forgotten once fingerprinted.
+        expected, actual = normalizing.fingerprint(phase.expected), normalizing.fingerprint(live.model)
+        normalizing.forget(live.model)
         written = [step for step in phase.steps if isinstance(step, PutEntry)]
         differing = entries_differing(self.backend, written) if written else []
         ok = actual == expected and not differing
@@ -365,8 +374,9 @@ class Executor:
                 f"(live {actual[:19]}…, expected {expected[:19]}…)",
                 hint="someone may have changed the environment during the apply; run `reconcile plan`",
             )
+        versions.refresh(live)
         self.progress(PhaseVerified(label, phase.name))
-        return raw, live
+        return raw, actual
 
     def _perform(self, step: Step, versions: _Versions) -> int | None:
         """Send ``step``'s requests; the new version of the resource it writes (``None`` when deleted)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -23,11 +24,16 @@ def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None
     a power loss a file that did not exist before may be empty (for files that can be written again:
     ``reconcile pull``'s model files).
     """
-    content = data.encode("utf-8") if isinstance(data, str) else data
+    atomic_write_chunks(path, [data.encode("utf-8") if isinstance(data, str) else data], durable=durable)
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, durable: bool = True) -> None:
+    """``atomic_write`` of the concatenated ``chunks``, written as they come (a large file is never held whole)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "xb") as handle:
-            handle.write(content)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())

@@ -345,6 +345,13 @@ class Interner:
         self._normalized[id(model)] = (model, result)
         return result
 
+    def forget(self, model: ContentModel) -> None:
+        """Stop answering ``model`` at once (see :meth:`normalize`), so that the run no longer holds it: the
+        executor's verifications each read the whole environment and need it only for one fingerprint."""
+        known = self._normalized.get(id(model))
+        if known is not None and known[0] is model:
+            del self._normalized[id(model)]
+
     def document(self, value: Document) -> bytes:
         """:func:`~reconcile.normalize.document_json` of a canonical value, remembered."""
         known = self._documents.get(id(value))

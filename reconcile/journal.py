@@ -323,6 +323,11 @@ def find_unfinished(store: SnapshotStore, target: str) -> list[Snapshot]:
     completed run are returned. A journal too damaged to read is counted as unfinished (the safe
     assumption). Only the snapshots found are loaded (and verified): a damaged one raises, as it is the
     revert target."""
+    return [store.load(info.id, target) for info in unfinished_runs(store, target)]
+
+
+def unfinished_runs(store: SnapshotStore, target: str) -> list[SnapshotInfo]:
+    """The snapshots ``find_unfinished`` returns, as listed (none loaded)."""
     found: list[SnapshotInfo] = []
     for info in store.list(target):
         state = _run_state(info) if info.kind in RUN_SNAPSHOT_KINDS else None
@@ -330,7 +335,7 @@ def find_unfinished(store: SnapshotStore, target: str) -> list[Snapshot]:
             found = []
         elif state == "unfinished":
             found.append(info)
-    return [store.load(info.id, target) for info in found]
+    return found
 
 
 def _run_state(info: SnapshotInfo) -> JournalState | None:

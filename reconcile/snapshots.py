@@ -29,18 +29,16 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from . import __version__
 from .errors import InputError, Problem, ReconcileError
 from .export_shape import EXPORT_KEYS, OPTIONAL_EXPORT_KEYS, export_problems
-from .fsio import atomic_write, fsync_dir
+from .fsio import atomic_write, atomic_write_chunks, fsync_dir
 from .gitinfo import git_info
 from .model import lone_surrogate_path
 
@@ -78,12 +76,26 @@ class SnapshotInfo:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A loaded, verified snapshot (or a plain export file, then ``kind == "export"``)."""
+    """A loaded, verified snapshot (or a plain export file, then ``kind == "export"``).
+
+    ``export`` is the one the snapshot was loaded with; without one (a snapshot just written by
+    ``SnapshotStore.create``, or ``replace(snapshot, loaded=None)``) it is read again from ``path``, verified,
+    at each use, and not kept: an apply whose pre-apply snapshot is never needed does not hold the
+    environment a second time (issue 16).
+    """
 
     id: str
     path: Path
     metadata: dict[str, Any]
-    export: dict[str, list[dict[str, Any]]]
+    loaded: dict[str, list[dict[str, Any]]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def export(self) -> dict[str, list[dict[str, Any]]]:
+        if self.loaded is not None:
+            return self.loaded
+        export = _load_path(self.path).loaded  # not kept: each use reads it again
+        assert export is not None
+        return export
 
     @property
     def kind(self) -> str:
@@ -137,6 +149,7 @@ class SnapshotStore:
         final = parent / snapshot_id
         staging = parent / f"{_STAGING_PREFIX}{snapshot_id}"
         ordered = {key: export[key] for key in (*EXPORT_KEYS, *OPTIONAL_EXPORT_KEYS) if key in export}
+        new_parent = not parent.exists()
         try:
             meta = {
                 **metadata,
@@ -145,38 +158,39 @@ class SnapshotStore:
                 "created": created.isoformat().replace("+00:00", "Z"),
                 "tool_version": __version__,
             }
-            loaded = self._write_verified(staging, snapshot_id, ordered, meta)
+            written = self._write_verified(staging, ordered, meta)
             os.rename(staging, final)
             fsync_dir(parent)
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
+            if new_parent and isinstance(exc, TypeError | ValueError):  # a value JSON cannot hold: nothing is left
+                with contextlib.suppress(OSError):
+                    parent.rmdir()
             failure = _write_failure(exc, f"could not write a verified {kind} snapshot for target {target!r}", parent)
             if failure is None:
                 raise
             raise failure from exc
-        return Snapshot(id=snapshot_id, path=final, metadata=loaded.metadata, export=loaded.export)
+        return Snapshot(id=snapshot_id, path=final, metadata=written)
 
-    def _write_verified(
-        self, staging: Path, snapshot_id: str, ordered: dict[str, Any], meta: dict[str, Any]
-    ) -> Snapshot:
+    def _write_verified(self, staging: Path, ordered: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
         """Write ``export.json`` and ``metadata.json`` (plus the git commit and the export's checksum) into a
-        new ``staging`` directory, durably, and read them back verified."""
-        export_bytes = _json_bytes(ordered)
-        meta = {
-            **meta,
-            **git_info(meta.get("models_dir")),
-            "export_sha256": hashlib.sha256(export_bytes).hexdigest(),
-        }
+        new ``staging`` directory, durably, and read them back verified; return the metadata read back.
+
+        The export is written as it is encoded, a batch at a time, its checksum computed on the way; reading
+        it back checks the file's checksum in blocks. The bytes being the ones encoded from ``ordered``, the
+        file holds ``ordered``, and neither its whole text nor a second copy of it is ever in memory."""
         staging.mkdir(parents=True)
-        atomic_write(staging / EXPORT_FILE, export_bytes)
+        digest = hashlib.sha256()
+        atomic_write_chunks(staging / EXPORT_FILE, _json_chunks(ordered, digest))
+        meta = {**meta, **git_info(meta.get("models_dir")), "export_sha256": digest.hexdigest()}
         atomic_write(staging / METADATA_FILE, _json_bytes(meta))
         fsync_dir(staging)
         self._fault("files-written", staging)
-        loaded = _read_snapshot_dir(staging, snapshot_id)
-        if loaded.export != ordered:
-            raise ReconcileError(f"snapshot {snapshot_id}: export.json read back differs from the input")
+        written = _checked_metadata(staging / METADATA_FILE)
+        with open(staging / EXPORT_FILE, "rb") as handle:
+            _check_checksum(staging / EXPORT_FILE, hashlib.file_digest(handle, "sha256").hexdigest(), written)
         self._fault("verified", staging)
-        return loaded
+        return written
 
     def _fault(self, stage: str, staging: Path) -> None:
         if self._fault_hook is not None:
@@ -300,16 +314,27 @@ def _write_failure(exc: BaseException, what: str, parent: Path) -> ReconcileErro
 
 
 def _json_bytes(value: Any) -> bytes:
-    """Indented JSON, UTF-8, a newline at the end; NaN and Infinity refused (``ValueError``).
+    return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
 
-    json's indenting encoder is pure Python (0.76 s of CPU for the 8 MB export of 1,000 content types):
-    json's C encoder checks the value (0.14 s; orjson would write a NaN as null), orjson indents it
-    (0.03 s). Where orjson refuses a value (an int beyond 64 bits) json writes it."""
-    json.dumps(value, allow_nan=False)
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    except (TypeError, orjson.JSONEncodeError):
-        return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+
+# The encoder of ``_json_bytes``; its pieces are joined this many at a time.
+_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False, allow_nan=False)
+_PIECES_PER_CHUNK = 1 << 12
+
+
+def _json_chunks(value: Any, digest: Any) -> Iterator[bytes]:
+    """The bytes of ``_json_bytes(value)`` in chunks, each also added to ``digest`` (a ``hashlib`` hash)."""
+    pieces: list[str] = []
+    for piece in _ENCODER.iterencode(value):
+        pieces.append(piece)
+        if len(pieces) >= _PIECES_PER_CHUNK:
+            chunk = "".join(pieces).encode("utf-8")
+            pieces.clear()
+            digest.update(chunk)
+            yield chunk
+    chunk = ("".join(pieces) + "\n").encode("utf-8")
+    digest.update(chunk)
+    yield chunk
 
 
 def read_metadata(path: Path) -> dict[str, Any] | None:
@@ -368,18 +393,18 @@ def _bad(path: Path, message: str, hint: str, key: str = "") -> InputError:
     return InputError([Problem(str(path), key, message, hint)], summary=f"unusable snapshot file {path}")
 
 
-def _read_snapshot_dir(path: Path, snapshot_id: str) -> Snapshot:
-    """Read and verify a snapshot folder: metadata shape, export checksum, export shape."""
-    meta_path = path / METADATA_FILE
-    export_path = path / EXPORT_FILE
+def _checked_metadata(meta_path: Path) -> dict[str, Any]:
+    """A snapshot's ``metadata.json``, with the keys every snapshot records."""
     _, metadata = _read_json(meta_path)
     if not isinstance(metadata, dict):
         raise _bad(meta_path, "must be a JSON object", "use another snapshot")
     for key in ("kind", "target", "created", "export_sha256"):
         if not isinstance(metadata.get(key), str):
             raise _bad(meta_path, "missing or not a string", "use another snapshot", key)
-    raw, export = _read_json(export_path)
-    actual = hashlib.sha256(raw).hexdigest()
+    return metadata
+
+
+def _check_checksum(export_path: Path, actual: str, metadata: dict[str, Any]) -> None:
     if actual != metadata["export_sha256"]:
         raise _bad(
             export_path,
@@ -387,10 +412,19 @@ def _read_snapshot_dir(path: Path, snapshot_id: str) -> Snapshot:
             "the file was changed or damaged after it was written",
             "do not revert to it; use another snapshot (`reconcile snapshots list`)",
         )
+
+
+def _read_snapshot_dir(path: Path, snapshot_id: str) -> Snapshot:
+    """Read and verify a snapshot folder: metadata shape, export checksum, export shape."""
+    metadata = _checked_metadata(path / METADATA_FILE)
+    export_path = path / EXPORT_FILE
+    raw, export = _read_json(export_path)
+    _check_checksum(export_path, hashlib.sha256(raw).hexdigest(), metadata)
+    del raw  # the text, once checked: only the parsed export stays
     problems = export_problems(export, str(export_path), required=EXPORT_KEYS)
     if problems:
         raise InputError(problems, summary=f"unusable snapshot file {export_path}")
-    return Snapshot(id=snapshot_id, path=path, metadata=metadata, export=export)
+    return Snapshot(id=snapshot_id, path=path, metadata=metadata, loaded=export)
 
 
 def _load_path(path: Path) -> Snapshot:
@@ -418,4 +452,4 @@ def _read_export_file(path: Path) -> Snapshot:
     export = {key: data.get(key, []) for key in EXPORT_KEYS}
     export.update({key: data[key] for key in OPTIONAL_EXPORT_KEYS if key in data})
     metadata = {"kind": EXPORT_KIND, "source": str(path)}
-    return Snapshot(id=path.name, path=path, metadata=metadata, export=export)
+    return Snapshot(id=path.name, path=path, metadata=metadata, loaded=export)

@@ -87,6 +87,7 @@ def apply(
         else:
             planned = plan_against(opened.backend, declared.model, target, allow_destroy,
                                    load_fills(declared, project.root), content_types)
+            declared = None  # the plan holds what the apply needs of the models
         planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
         outcome = ApplyOutcome(planned.plan, warnings=warnings)
         # `confirm` shows the plan; it asks only when there is something allowed to apply.
@@ -123,6 +124,7 @@ def apply_planned(
     the apply rolls back; see ``reconcile.interrupts``."""
     signals = signals or RunSignals()
     snapshot = outcome.snapshot = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
+    planned.let_go()
     progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
     run_id = secrets.token_hex(6)
     journal = journal_of(snapshot)
@@ -167,10 +169,12 @@ def _post_apply_snapshot(
     report: ExecutionReport, pre: Snapshot,
 ) -> Snapshot | None:
     """The state the apply left, when it is the one planned (else None): drift's next baseline."""
-    # The last phase's verification read is the final state; a plan without steps has none.
-    final_raw = report.final_raw if report.final_raw is not None else backend.read_raw()
-    final = parse_environment(final_raw)
-    if fingerprint(final.model) != plan.desired_fingerprint:
+    # The last phase's verification read is the final state, fingerprinted already; a plan without steps has none.
+    final_raw, final_fingerprint = report.final_raw, report.final_fingerprint
+    if final_raw is None or final_fingerprint is None:
+        final_raw = backend.read_raw()
+        final_fingerprint = fingerprint(parse_environment(final_raw).model)
+    if final_fingerprint != plan.desired_fingerprint:
         return None
     return store.create(target_name, "post-apply", export(final_raw, {}),
                         {**recorded, "fingerprint": plan.desired_fingerprint, "pre_apply": pre.id})

@@ -16,9 +16,9 @@ from reconcile.entries import RestoreReport, restore_entries
 from reconcile.entry_writes import EntryWriteLog, Ownership, last_writes, ownership
 from reconcile.errors import InputError, ReconcileError
 from reconcile.executor import ExecutionReport, Executor
+from reconcile.interning import Interner
 from reconcile.journal import Converged, Journal, journal_of
-from reconcile.model import ContentModel
-from reconcile.normalize import fingerprint
+from reconcile.model import ContentModel, Entry
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress
@@ -61,6 +61,8 @@ def converge(
     clock: Clock = SYSTEM_CLOCK,
     stop: threading.Event | None = None,
     stop_reason: Callable[[], str] | None = None,
+    wanted: ContentModel | None = None,
+    entries: list[Entry] | None = None,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
@@ -71,9 +73,12 @@ def converge(
     snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
     Once ``stop`` is set (a signal) no new write starts and no further round is tried. Before the first
     write, the entries the journal of ``snapshot`` shows the undone run wrote are read: whose they are
-    decides how they are restored (``reconcile.entry_writes``).
+    decides how they are restored (``reconcile.entry_writes``). ``wanted``: the snapshot's model, and
+    ``entries``, its captured entries, when the caller has read them already (else they are read from the
+    snapshot here).
     """
-    wanted = snapshot_state(snapshot, backend.scope).model
+    if wanted is None:  # a caller that parsed the snapshot already passes its model
+        wanted = snapshot_state(snapshot, backend.scope).model
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
                               remaining=None)
     if settle > 0:
@@ -85,7 +90,7 @@ def converge(
         try:
             executor = Executor(backend, journal, run_id, progress, clock=clock, stop=stop, stop_reason=stop_reason)
             owned = owned if owned is not None else owned_by_run(backend, snapshot, run_id)
-            _round(backend, snapshot, wanted, executor, label, outcome, owned)
+            _round(backend, snapshot, wanted, executor, label, outcome, owned, entries)
         except ReconcileError as exc:
             outcome.error = str(exc)
             progress(Note(f"[{label}] stopped: {exc}"))
@@ -129,26 +134,35 @@ def owned_by_run(backend: Backend, snapshot: Snapshot, run_id: str) -> Ownership
     return owned
 
 
+def _plan_round(backend: Backend, snapshot: Snapshot, wanted: ContentModel) -> tuple[Plan, ContentModel]:
+    """Read the environment and plan to ``wanted`` (in scope); the plan and the scoped ``wanted``. The read
+    is let go on return: the plan holds what the execution needs."""
+    live = backend.read_live()
+    wanted = backend.scope.desired(wanted, live.model)
+    return make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
+                     allow_destroy=True), wanted
+
+
 def _round(
     backend: Backend, snapshot: Snapshot, wanted: ContentModel, executor: Executor, label: str,
-    outcome: ConvergeOutcome, owned: Ownership,
+    outcome: ConvergeOutcome, owned: Ownership, entries: list[Entry] | None,
 ) -> None:
     """One round: read, plan to ``wanted``, execute, restore entries (``owned``: whose the entries the undone
     run wrote are), re-read and compare."""
-    live = backend.read_live()
-    wanted = backend.scope.desired(wanted, live.model)
-    outcome.plan = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
-                             allow_destroy=True)
+    outcome.plan, wanted = _plan_round(backend, snapshot, wanted)
     outcome.report = executor.run(outcome.plan, label=label)
     outcome.steps_applied += len(outcome.report.applied)
     owned.rewritten.update(executor.entry_log.written)  # entries its tag steps wrote are not someone else's
     if outcome.report.ok:
-        outcome.restore = restore_entries(backend, [entry for entry in entries_from_export(snapshot.export)
-                                                            if backend.scope.manages(entry.content_type_id)],
+        captured = entries_from_export(snapshot.export) if entries is None else entries
+        outcome.restore = restore_entries(backend, [entry for entry in captured
+                                                    if backend.scope.manages(entry.content_type_id)],
                                           executor.progress, owned=owned, log=executor.entry_log,
                                           stop=executor.stop)
+    outcome.report.final_raw = None  # read again below: one copy at a time
     outcome.final_raw = backend.read_raw()
     final = parse_environment(outcome.final_raw)
-    outcome.complete = (outcome.report.ok and not outcome.restore.interrupted
-                        and fingerprint(final.model) == fingerprint(wanted))
+    with Interner() as run:  # the live values equal to the wanted ones are shared, not normalised twice
+        outcome.complete = (outcome.report.ok and not outcome.restore.interrupted
+                            and run.fingerprint(wanted) == run.fingerprint(final.model))
     outcome.remaining = None if outcome.complete else make_plan(final, wanted, allow_destroy=True)

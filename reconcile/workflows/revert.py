@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from reconcile.backend import parse_environment
+from reconcile.backend import entries_from_export, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
 from reconcile.errors import InputError
-from reconcile.journal import Finish, Journal, Start, find_unfinished, journal_of
+from reconcile.journal import Finish, Journal, Start, journal_of, unfinished_runs
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, make_plan
 from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot
-from reconcile.targets import open_target
+from reconcile.targets import OpenTarget, open_target
 from reconcile.workflows.apply import Confirm, roll_back
 from reconcile.workflows.converge import ConvergeOutcome, converge
 from reconcile.workflows.metadata import export, metadata, renamed_back
@@ -30,6 +30,8 @@ from reconcile.workflows.snapshots import resolve_snapshot, snapshot_state
 @dataclass
 class RevertOutcome:
     snapshot: Snapshot
+    #: The plan back as confirmed; once the pre-revert snapshot is written, its changes only (no phases: the
+    #: converge plans again from a fresh read, and each phase holds a whole expected model).
     plan: Plan
     pre_snapshot: Snapshot | None = None
     post_snapshot: Snapshot | None = None
@@ -51,23 +53,15 @@ def revert(
     """Plan back to the snapshot, confirm, snapshot the present state, converge, record the outcome."""
     target = project.config.target(target_name)
     snapshot = resolve_snapshot(project, target, ref)
-    wanted = snapshot_state(snapshot, target.scope).model
+    state, entries = snapshot_state(snapshot, target.scope).model, entries_from_export(snapshot.export)
+    snapshot = replace(snapshot, loaded=None)  # its model and entries are what is kept, not the export
     with locked(project, target, "revert") as signals, open_target(target) as opened:
         check_alias_unmoved(snapshot.id, snapshot.metadata, target.name, opened.alias, opened.environment_id)
-        raw = opened.backend.read_raw()
-        live = parse_environment(raw)
-        wanted = target.scope.desired(wanted, live.model)
-        back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
-                         allow_destroy=True).bound(target.name, opened.space_id, opened.environment_id, opened.alias)
-        outcome = RevertOutcome(snapshot, back)
-        if not confirm(back):
-            outcome.declined = True
+        outcome, recorded, wanted = _planned_back(project, target, opened, snapshot, state, confirm)
+        if outcome.declined:
             return outcome
-        entries = capture(opened.backend, destructive_addresses(back.changes), live.model)
-        recorded = metadata(opened, live, back, project)
-        pre = outcome.pre_snapshot = project.store.create(
-            target.name, "pre-revert", export(raw, entries), {**recorded, "reverting_to": snapshot.id}
-        )
+        pre = outcome.pre_snapshot
+        assert pre is not None
         progress(Note(f"pre-revert snapshot {pre.id} written and verified"))
         run_id = secrets.token_hex(6)
         journal = journal_of(pre)
@@ -75,13 +69,41 @@ def revert(
         journal.append(Start(run_id=run_id, command="revert", target=target.name, snapshot=pre.id,
                              reverting_to=snapshot.id))
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
-                                     clock=clock, stop=signals.stop_run, stop_reason=signals.reason)
+                                     clock=clock, stop=signals.stop_run, stop_reason=signals.reason,
+                                     wanted=state, entries=entries)
         if outcome.converged.interrupted and not outcome.converged.complete:
             # Stopped like an apply: back to the state before the revert, the pre-revert snapshot.
             outcome.rollback = roll_back(opened.backend, pre, journal, run_id, progress, clock, signals,
                                          target.name, what="revert")
         _finish(project, target, outcome, journal, run_id, recorded, wanted)
         return outcome
+
+
+def _planned_back(
+    project: Project, target: TargetConfig, opened: OpenTarget, snapshot: Snapshot, state: ContentModel,
+    confirm: Confirm,
+) -> tuple[RevertOutcome, dict[str, Any], ContentModel]:
+    """Read the live environment, plan back to ``state`` (the snapshot's), confirm, and write the pre-revert
+    snapshot (with the entries at stake); returns the outcome so far, the recorded metadata and the model
+    wanted. What was read is let go on return: the converge reads again (issue 16: one copy at a time)."""
+    raw = opened.backend.read_raw()
+    live = parse_environment(raw)
+    wanted = target.scope.desired(state, live.model)
+    back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
+                     allow_destroy=True).bound(target.name, opened.space_id, opened.environment_id, opened.alias)
+    outcome = RevertOutcome(snapshot, back)
+    if not confirm(back):
+        outcome.declined = True
+        return outcome, {}, wanted
+    recorded = metadata(opened, live, back, project)
+    entries = capture(opened.backend, destructive_addresses(back.changes), live.model)
+    outcome.pre_snapshot = project.store.create(
+        target.name, "pre-revert", export(raw, entries), {**recorded, "reverting_to": snapshot.id}
+    )
+    # The converge plans again from a fresh read; the confirmed plan keeps its changes, not its phases (each
+    # holds a whole expected model, built from the read let go here).
+    outcome.plan = back.model_copy(update={"phases": ()})
+    return outcome, recorded, wanted
 
 
 def _finish(
@@ -93,7 +115,7 @@ def _finish(
     assert converged is not None and pre is not None
     outcome_name = "complete" if converged.complete else "failed"
     # Before this run's finish is written: once it is, no earlier run counts as unfinished.
-    unfinished = {s.id for s in find_unfinished(project.store, target.name)}
+    unfinished = {s.id for s in unfinished_runs(project.store, target.name)}
     if outcome.rollback is not None:
         outcome_name = "rolled_back" if outcome.rollback.complete else "rollback_incomplete"
     if converged.complete and converged.final_raw is not None:
