@@ -10,6 +10,9 @@ the rules of :mod:`reconcile.normalize` and remembers, for its own lifetime only
   same value (interned, see :func:`exact`): the live and the declared side of a plan then hold the same
   objects wherever they agree, so comparing them is mostly an identity check and the JSON of an
   unchanged content type is made once for both fingerprints;
+* a content type's result by its exact input value, fields included (one dump answers the declared side
+  of every content type the live side holds unchanged); its fields are keyed one by one only when the
+  run meets a second content type with that id (then they share the first one's fields);
 * an editor interface's result by its exact input value with the content type's id and field ids (one
   dump instead of one per control: the declared and the live side often hold the same values);
 * canonical validation lists and control settings by their exact value;
@@ -114,6 +117,12 @@ def control_key(control: Control) -> Any:
     return None if data is None else (_control_scalars(control), data)
 
 
+def _raw_content_type(content_type: ContentType) -> dict[str, Any]:
+    """The attributes of ``content_type`` and of its fields as plain values (for :func:`exact`)."""
+    fields = [f.__dict__ if f.items is None else {**f.__dict__, "items": f.items.__dict__} for f in content_type.fields]
+    return {**content_type.__dict__, "fields": fields}
+
+
 def _parent_key(scalars: tuple[Any, ...], others: tuple[Any, ...], children: tuple[Value, ...]) -> Any:
     data = exact(others)
     return None if data is None else (scalars, data, tuple(map(id, children)))
@@ -162,6 +171,10 @@ class Interner:
         self._fields: dict[Any, Field] = {}
         self._controls: dict[Any, Control] = {}
         self._content_types: dict[Any, ContentType] = {}
+        #: Exact value of an input content type (fields included) -> its canonical form.
+        self._raw_content_types: dict[bytes, ContentType] = {}
+        #: Content-type id -> the last canonical content type made from its fields whose fields are not keyed yet.
+        self._by_id: dict[str, ContentType] = {}
         self._editor_interfaces: dict[Any, EditorInterface] = {}
         self._bare_controls: dict[str, Control] = {}
         #: Exact value of an input editor interface, with its content type's id and field ids -> result.
@@ -265,7 +278,19 @@ class Interner:
         """:func:`~reconcile.normalize.normalize_content_type`; equal inputs give the same object."""
         if self._is_known(content_type):
             return content_type
-        fields = tuple(map(self.field, content_type.fields))
+        # The exact input first: one dump answers an input equal to one this run normalised before (the
+        # declared side of every content type that the live side holds unchanged), not one per field.
+        raw = exact(_raw_content_type(content_type))
+        known = None if raw is None else self._raw_content_types.get(raw)
+        if known is None:
+            known = self._content_type_of_fields(content_type)
+            if raw is not None:
+                self._raw_content_types[raw] = known
+        return known
+
+    def _content_type_of_fields(self, content_type: ContentType) -> ContentType:
+        """The canonical ``content_type`` from its fields' canonical forms, shared with an equal one."""
+        fields = self._fields_of(content_type)
         # The key of the canonical value: its scalars as they will be, its fields (known before any copy).
         scalars = (content_type.id, content_type.name, no_text(content_type.description),
                    no_text(content_type.display_field))
@@ -275,7 +300,24 @@ class Interner:
             known = content_type_with(content_type, fields)
             if key is not None:
                 self._content_types[key] = known
+        self._by_id[known.id] = known
         return self._canonical(known)
+
+    def _fields_of(self, content_type: ContentType) -> tuple[Field, ...]:
+        """The canonical fields of ``content_type``: interned (:meth:`field`) where this run made a content type
+        with its id before (the declared side of a changed one: its fields then share the live ones), else
+        each made canonical without a key (the first side: one dump per field fewer)."""
+        previous = self._by_id.pop(content_type.id, None)
+        if previous is None:
+            return tuple(
+                field if self._is_known(field) else self._canonical(self._canonical_field(field))
+                for field in content_type.fields
+            )
+        for field in previous.fields:  # canonical already: keyed as they are
+            key = field_key(field)
+            if key is not None:
+                self._fields.setdefault(key, field)
+        return tuple(map(self.field, content_type.fields))
 
     def editor_interface(self, editor_interface: EditorInterface | None, content_type: ContentType) -> EditorInterface:
         """:func:`~reconcile.normalize.normalize_editor_interface`; equal inputs give the same object."""
