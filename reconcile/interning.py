@@ -13,6 +13,8 @@ the rules of :mod:`reconcile.normalize` and remembers, for its own lifetime only
 * a content type's result by its exact input value, fields included (one dump answers the declared side
   of every content type the live side holds unchanged); its fields are keyed one by one only when the
   run meets a second content type with that id (then they share the first one's fields);
+* the last editor interface made for each content type: an input that normalises to exactly that value
+  is answered by one walk over the fields (:mod:`reconcile.interface_match`), without any dump;
 * an editor interface's result by its exact input value with the content type's id and field ids (one
   dump instead of one per control: the declared and the live side often hold the same values);
 * canonical validation lists and control settings by their exact value;
@@ -35,6 +37,7 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from reconcile.interface_match import normalizes_to
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, JsonObject, Value
 from reconcile.normalize import (
     Document,
@@ -179,6 +182,8 @@ class Interner:
         self._bare_controls: dict[str, Control] = {}
         #: Exact value of an input editor interface, with its content type's id and field ids -> result.
         self._raw_editor_interfaces: dict[bytes, EditorInterface] = {}
+        #: Content-type id -> the last editor interface this run made for it (see ``interface_match``).
+        self._interfaces_by_id: dict[str, EditorInterface] = {}
         #: id -> (canonical editor interface, a tuple of fields whose ids its controls follow, in order).
         self._fits: dict[int, tuple[EditorInterface, tuple[Field, ...]]] = {}
         #: id -> (input model, its canonical form), for the last few (a caller's diff, then its plan).
@@ -330,6 +335,13 @@ class Interner:
             and self._follows(editor_interface, fields)
         ):
             return editor_interface
+        known = self._interfaces_by_id.get(content_type.id)
+        if (
+            known is not None
+            and self._follows(known, fields)
+            and normalizes_to(editor_interface, fields, known, self.settings, exact)
+        ):
+            return known
         # The result depends only on the input's exact value, the content type's id and its field ids.
         raw = exact(
             (
@@ -346,6 +358,7 @@ class Interner:
             if raw is not None:
                 self._raw_editor_interfaces[raw] = result
         self._fits[id(result)] = (result, fields)
+        self._interfaces_by_id[content_type.id] = result
         return result
 
     def _follows(self, editor_interface: EditorInterface, fields: tuple[Field, ...]) -> bool:
