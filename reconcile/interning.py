@@ -184,6 +184,8 @@ class Interner:
         self._raw_editor_interfaces: dict[bytes, EditorInterface] = {}
         #: Content-type id -> the last editor interface this run made for it (see ``interface_match``).
         self._interfaces_by_id: dict[str, EditorInterface] = {}
+        #: id -> an editor interface whose controls are not keyed yet (see ``_control_for``).
+        self._unkeyed: dict[int, EditorInterface] = {}
         #: id -> (canonical editor interface, a tuple of fields whose ids its controls follow, in order).
         self._fits: dict[int, tuple[EditorInterface, tuple[Field, ...]]] = {}
         #: id -> (input model, its canonical form), for the last few (a caller's diff, then its plan).
@@ -353,13 +355,31 @@ class Interner:
         result = None if raw is None else self._raw_editor_interfaces.get(raw)
         if result is None:
             result = self._shared(
-                normalize_editor_interface(editor_interface, content_type, self.control, self.bare_control)
+                normalize_editor_interface(editor_interface, content_type, self._control_for(known), self.bare_control)
             )
             if raw is not None:
                 self._raw_editor_interfaces[raw] = result
+        if known is None:
+            self._unkeyed[id(result)] = result
         self._fits[id(result)] = (result, fields)
         self._interfaces_by_id[content_type.id] = result
         return result
+
+    def _control_for(self, previous: EditorInterface | None) -> Callable[[Control], Control]:
+        """How to normalise the controls of an editor interface: the first one of its content type this run
+        meets (``previous`` None) without keys, one dump fewer per control; the next ones interned
+        (:meth:`control`), after keying the controls of the one before, so that they share its controls."""
+        if previous is None:
+            return self._unkeyed_control
+        if self._unkeyed.pop(id(previous), None) is previous:
+            for control in previous.controls:  # canonical already: keyed as they are
+                key = control_key(control)
+                if key is not None:
+                    self._controls.setdefault(key, control)
+        return self.control
+
+    def _unkeyed_control(self, control: Control) -> Control:
+        return control if self._is_known(control) else self._canonical(self._canonical_control(control))
 
     def _follows(self, editor_interface: EditorInterface, fields: tuple[Field, ...]) -> bool:
         """Whether the controls of ``editor_interface`` (canonical) are those of ``fields``, in order."""
