@@ -4,7 +4,7 @@ The declared side of a plan mostly holds the editor interfaces that the live sid
 with fewer controls (a missing control is a bare one). :func:`normalizes_to` tells, for an input, the
 fields of its content type and a canonical editor interface whose controls follow those fields, whether
 :func:`reconcile.normalize.normalize_editor_interface` of the input is that canonical value exactly (the
-same Python values, as :func:`reconcile.interning.exact` tells them apart), in one walk over the fields
+same Python values, as :func:`reconcile.interning_keys.exact` tells them apart), in one walk over the fields
 instead of a key per control. :class:`reconcile.interning.Interner` then returns the known value.
 """
 

@@ -32,13 +32,23 @@ long as it is a key. Results are equal to those of the plain functions of :mod:`
 from __future__ import annotations
 
 import gc
-import marshal
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any, TypeVar
 
 from reconcile.interface_match import normalizes_to
-from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, JsonObject, Value
+from reconcile.interning_keys import (
+    attribute_dict,
+    content_type_others,
+    control_key,
+    editor_interface_others,
+    editor_interface_scalars,
+    exact,
+    field_key,
+    ident,
+    parent_key,
+    raw_content_type,
+)
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, JsonObject
 from reconcile.normalize import (
     Document,
     Validations,
@@ -55,81 +65,6 @@ from reconcile.normalize import (
     normalize_settings,
     normalize_validations,
 )
-
-# Interning keys are equal for two values exactly when they are the same Python value: scalar
-# attributes (str, bool, None) enter as they are, the JSON-like ones (validations, settings, default
-# values, items, sidebars, unmanaged parts) as one ``marshal`` dump (format 0: no references, no
-# interning flags, floats as 17-digit text), which exists only for the built-in types (str, int,
-# float, bool, None, dict, list, tuple...) and tells apart every two of them that differ, and more
-# (a tuple from a list, 1 from 1.0 and from True, key order). Other values (dates, objects) have no
-# key and are not shared, nor is NaN (unequal to itself; strings that merely contain "nan" only lose
-# the sharing). The children of a content type (fields) and of an editor interface (controls) are
-# canonical values already shared, so they enter by identity: the value stored under the key holds
-# them, so their ids stay theirs.
-
-
-def exact(value: Any) -> bytes | None:
-    """Bytes equal for two plain values exactly when they are the same value (see above), or ``None``."""
-    try:
-        data = marshal.dumps(value, 0)
-    except ValueError:  # not only built-in types
-        return None
-    return None if b"nan" in data else data
-
-
-def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    if len(names) == 1:
-        (name,) = names
-
-        def one(value: Any) -> tuple[Any, ...]:
-            return (getattr(value, name),)
-
-        return one
-    return attrgetter(*names)
-
-
-def _others(model: type[Value], scalars: tuple[str, ...], children: str | None = None) -> tuple[str, ...]:
-    """Every attribute of ``model`` but ``scalars`` and ``children`` (so also any added later)."""
-    return tuple(name for name in model.model_fields if name not in scalars and name != children)
-
-
-_FIELD_SCALARS = ("id", "name", "type", "link_type", "localized", "required", "disabled", "omitted", "renamed_from")
-_CONTROL_SCALARS = ("field_id", "widget_id", "widget_namespace")
-_EDITOR_INTERFACE_SCALARS = ("content_type_id",)
-# ``items`` (a model value) is keyed by its attribute values, apart from the other attributes.
-_field_scalars, _field_others = _getter(_FIELD_SCALARS), _getter(_others(Field, (*_FIELD_SCALARS, "items")))
-_control_scalars, _control_others = _getter(_CONTROL_SCALARS), _getter(_others(Control, _CONTROL_SCALARS))
-# A content type's scalars (id, name, description, display_field) enter its key as they will be once
-# canonical (see ``Interner.content_type``).
-_content_type_others = _getter(_others(ContentType, ("id", "name", "description", "display_field"), "fields"))
-_editor_interface_scalars = _getter(_EDITOR_INTERFACE_SCALARS)
-_editor_interface_others = _getter(_others(EditorInterface, _EDITOR_INTERFACE_SCALARS, "controls"))
-_attribute_dict, _id = attrgetter("__dict__"), attrgetter("id")
-
-
-def field_key(field: Field) -> Any:
-    """The interning key of ``field``, or ``None`` when it has none."""
-    items = field.items
-    data = exact((_field_others(field), None if items is None else tuple(items.__dict__.values())))
-    return None if data is None else (_field_scalars(field), data)
-
-
-def control_key(control: Control) -> Any:
-    """The interning key of ``control``, or ``None`` when it has none."""
-    data = exact(_control_others(control))
-    return None if data is None else (_control_scalars(control), data)
-
-
-def _raw_content_type(content_type: ContentType) -> dict[str, Any]:
-    """The attributes of ``content_type`` and of its fields as plain values (for :func:`exact`)."""
-    fields = [f.__dict__ if f.items is None else {**f.__dict__, "items": f.items.__dict__} for f in content_type.fields]
-    return {**content_type.__dict__, "fields": fields}
-
-
-def _parent_key(scalars: tuple[Any, ...], others: tuple[Any, ...], children: tuple[Value, ...]) -> Any:
-    data = exact(others)
-    return None if data is None else (scalars, data, tuple(map(id, children)))
-
 
 #: Input models remembered with their canonical form: each keeps a whole model alive (an apply's
 #: verifications read the environment after every phase).
@@ -287,7 +222,7 @@ class Interner:
             return content_type
         # The exact input first: one dump answers an input equal to one this run normalised before (the
         # declared side of every content type that the live side holds unchanged), not one per field.
-        raw = exact(_raw_content_type(content_type))
+        raw = exact(raw_content_type(content_type))
         known = None if raw is None else self._raw_content_types.get(raw)
         if known is None:
             known = self._content_type_of_fields(content_type)
@@ -301,7 +236,7 @@ class Interner:
         # The key of the canonical value: its scalars as they will be, its fields (known before any copy).
         scalars = (content_type.id, content_type.name, no_text(content_type.description),
                    no_text(content_type.display_field))
-        key = _parent_key(scalars, _content_type_others(content_type), fields)
+        key = parent_key(scalars, content_type_others(content_type), fields)
         known = None if key is None else self._content_types.get(key)
         if known is None:
             known = content_type_with(content_type, fields)
@@ -347,9 +282,9 @@ class Interner:
         # The result depends only on the input's exact value, the content type's id and its field ids.
         raw = exact(
             (
-                {**editor_interface.__dict__, "controls": tuple(map(_attribute_dict, editor_interface.controls))},
+                {**editor_interface.__dict__, "controls": tuple(map(attribute_dict, editor_interface.controls))},
                 content_type.id,
-                tuple(map(_id, fields)),
+                tuple(map(ident, fields)),
             )
         )
         result = None if raw is None else self._raw_editor_interfaces.get(raw)
@@ -395,9 +330,9 @@ class Interner:
 
     def _shared(self, editor_interface: EditorInterface) -> EditorInterface:
         """The canonical ``editor_interface``, or an equal one this run made before."""
-        key = _parent_key(
-            _editor_interface_scalars(editor_interface),
-            _editor_interface_others(editor_interface),
+        key = parent_key(
+            editor_interface_scalars(editor_interface),
+            editor_interface_others(editor_interface),
             editor_interface.controls,
         )
         if key is not None:
