@@ -10,6 +10,11 @@ the rules of :mod:`reconcile.normalize` and remembers, for its own lifetime only
   same value (interned, see :func:`exact`): the live and the declared side of a plan then hold the same
   objects wherever they agree, so comparing them is mostly an identity check and the JSON of an
   unchanged content type is made once for both fingerprints;
+* a content type's result by its exact input value, fields included (one dump answers the declared side
+  of every content type the live side holds unchanged); its fields are keyed one by one only when the
+  run meets a second content type with that id (then they share the first one's fields);
+* the last editor interface made for each content type: an input that normalises to exactly that value
+  is answered by one walk over the fields (:mod:`reconcile.interface_match`), without any dump;
 * an editor interface's result by its exact input value with the content type's id and field ids (one
   dump instead of one per control: the declared and the live side often hold the same values);
 * canonical validation lists and control settings by their exact value;
@@ -27,12 +32,23 @@ long as it is a key. Results are equal to those of the plain functions of :mod:`
 from __future__ import annotations
 
 import gc
-import marshal
 from collections.abc import Callable
-from operator import attrgetter
 from typing import Any, TypeVar
 
-from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, JsonObject, Value
+from reconcile.interface_match import normalizes_to
+from reconcile.interning_keys import (
+    attribute_dict,
+    content_type_others,
+    control_key,
+    editor_interface_others,
+    editor_interface_scalars,
+    exact,
+    field_key,
+    ident,
+    parent_key,
+    raw_content_type,
+)
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, JsonObject
 from reconcile.normalize import (
     Document,
     Validations,
@@ -49,75 +65,6 @@ from reconcile.normalize import (
     normalize_settings,
     normalize_validations,
 )
-
-# Interning keys are equal for two values exactly when they are the same Python value: scalar
-# attributes (str, bool, None) enter as they are, the JSON-like ones (validations, settings, default
-# values, items, sidebars, unmanaged parts) as one ``marshal`` dump (format 0: no references, no
-# interning flags, floats as 17-digit text), which exists only for the built-in types (str, int,
-# float, bool, None, dict, list, tuple...) and tells apart every two of them that differ, and more
-# (a tuple from a list, 1 from 1.0 and from True, key order). Other values (dates, objects) have no
-# key and are not shared, nor is NaN (unequal to itself; strings that merely contain "nan" only lose
-# the sharing). The children of a content type (fields) and of an editor interface (controls) are
-# canonical values already shared, so they enter by identity: the value stored under the key holds
-# them, so their ids stay theirs.
-
-
-def exact(value: Any) -> bytes | None:
-    """Bytes equal for two plain values exactly when they are the same value (see above), or ``None``."""
-    try:
-        data = marshal.dumps(value, 0)
-    except ValueError:  # not only built-in types
-        return None
-    return None if b"nan" in data else data
-
-
-def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    if len(names) == 1:
-        (name,) = names
-
-        def one(value: Any) -> tuple[Any, ...]:
-            return (getattr(value, name),)
-
-        return one
-    return attrgetter(*names)
-
-
-def _others(model: type[Value], scalars: tuple[str, ...], children: str | None = None) -> tuple[str, ...]:
-    """Every attribute of ``model`` but ``scalars`` and ``children`` (so also any added later)."""
-    return tuple(name for name in model.model_fields if name not in scalars and name != children)
-
-
-_FIELD_SCALARS = ("id", "name", "type", "link_type", "localized", "required", "disabled", "omitted", "renamed_from")
-_CONTROL_SCALARS = ("field_id", "widget_id", "widget_namespace")
-_EDITOR_INTERFACE_SCALARS = ("content_type_id",)
-# ``items`` (a model value) is keyed by its attribute values, apart from the other attributes.
-_field_scalars, _field_others = _getter(_FIELD_SCALARS), _getter(_others(Field, (*_FIELD_SCALARS, "items")))
-_control_scalars, _control_others = _getter(_CONTROL_SCALARS), _getter(_others(Control, _CONTROL_SCALARS))
-# A content type's scalars (id, name, description, display_field) enter its key as they will be once
-# canonical (see ``Interner.content_type``).
-_content_type_others = _getter(_others(ContentType, ("id", "name", "description", "display_field"), "fields"))
-_editor_interface_scalars = _getter(_EDITOR_INTERFACE_SCALARS)
-_editor_interface_others = _getter(_others(EditorInterface, _EDITOR_INTERFACE_SCALARS, "controls"))
-_attribute_dict, _id = attrgetter("__dict__"), attrgetter("id")
-
-
-def field_key(field: Field) -> Any:
-    """The interning key of ``field``, or ``None`` when it has none."""
-    items = field.items
-    data = exact((_field_others(field), None if items is None else tuple(items.__dict__.values())))
-    return None if data is None else (_field_scalars(field), data)
-
-
-def control_key(control: Control) -> Any:
-    """The interning key of ``control``, or ``None`` when it has none."""
-    data = exact(_control_others(control))
-    return None if data is None else (_control_scalars(control), data)
-
-
-def _parent_key(scalars: tuple[Any, ...], others: tuple[Any, ...], children: tuple[Value, ...]) -> Any:
-    data = exact(others)
-    return None if data is None else (scalars, data, tuple(map(id, children)))
-
 
 #: Input models remembered with their canonical form: each keeps a whole model alive (an apply's
 #: verifications read the environment after every phase).
@@ -162,10 +109,18 @@ class Interner:
         self._fields: dict[Any, Field] = {}
         self._controls: dict[Any, Control] = {}
         self._content_types: dict[Any, ContentType] = {}
+        #: Exact value of an input content type (fields included) -> its canonical form.
+        self._raw_content_types: dict[bytes, ContentType] = {}
+        #: Content-type id -> the last canonical content type made from its fields whose fields are not keyed yet.
+        self._by_id: dict[str, ContentType] = {}
         self._editor_interfaces: dict[Any, EditorInterface] = {}
         self._bare_controls: dict[str, Control] = {}
         #: Exact value of an input editor interface, with its content type's id and field ids -> result.
         self._raw_editor_interfaces: dict[bytes, EditorInterface] = {}
+        #: Content-type id -> the last editor interface this run made for it (see ``interface_match``).
+        self._interfaces_by_id: dict[str, EditorInterface] = {}
+        #: id -> an editor interface whose controls are not keyed yet (see ``_control_for``).
+        self._unkeyed: dict[int, EditorInterface] = {}
         #: id -> (canonical editor interface, a tuple of fields whose ids its controls follow, in order).
         self._fits: dict[int, tuple[EditorInterface, tuple[Field, ...]]] = {}
         #: id -> (input model, its canonical form), for the last few (a caller's diff, then its plan).
@@ -265,17 +220,46 @@ class Interner:
         """:func:`~reconcile.normalize.normalize_content_type`; equal inputs give the same object."""
         if self._is_known(content_type):
             return content_type
-        fields = tuple(map(self.field, content_type.fields))
+        # The exact input first: one dump answers an input equal to one this run normalised before (the
+        # declared side of every content type that the live side holds unchanged), not one per field.
+        raw = exact(raw_content_type(content_type))
+        known = None if raw is None else self._raw_content_types.get(raw)
+        if known is None:
+            known = self._content_type_of_fields(content_type)
+            if raw is not None:
+                self._raw_content_types[raw] = known
+        return known
+
+    def _content_type_of_fields(self, content_type: ContentType) -> ContentType:
+        """The canonical ``content_type`` from its fields' canonical forms, shared with an equal one."""
+        fields = self._fields_of(content_type)
         # The key of the canonical value: its scalars as they will be, its fields (known before any copy).
         scalars = (content_type.id, content_type.name, no_text(content_type.description),
                    no_text(content_type.display_field))
-        key = _parent_key(scalars, _content_type_others(content_type), fields)
+        key = parent_key(scalars, content_type_others(content_type), fields)
         known = None if key is None else self._content_types.get(key)
         if known is None:
             known = content_type_with(content_type, fields)
             if key is not None:
                 self._content_types[key] = known
+        self._by_id[known.id] = known
         return self._canonical(known)
+
+    def _fields_of(self, content_type: ContentType) -> tuple[Field, ...]:
+        """The canonical fields of ``content_type``: interned (:meth:`field`) where this run made a content type
+        with its id before (the declared side of a changed one: its fields then share the live ones), else
+        each made canonical without a key (the first side: one dump per field fewer)."""
+        previous = self._by_id.pop(content_type.id, None)
+        if previous is None:
+            return tuple(
+                field if self._is_known(field) else self._canonical(self._canonical_field(field))
+                for field in content_type.fields
+            )
+        for field in previous.fields:  # canonical already: keyed as they are
+            key = field_key(field)
+            if key is not None:
+                self._fields.setdefault(key, field)
+        return tuple(map(self.field, content_type.fields))
 
     def editor_interface(self, editor_interface: EditorInterface | None, content_type: ContentType) -> EditorInterface:
         """:func:`~reconcile.normalize.normalize_editor_interface`; equal inputs give the same object."""
@@ -288,23 +272,49 @@ class Interner:
             and self._follows(editor_interface, fields)
         ):
             return editor_interface
+        known = self._interfaces_by_id.get(content_type.id)
+        if (
+            known is not None
+            and self._follows(known, fields)
+            and normalizes_to(editor_interface, fields, known, self.settings, exact)
+        ):
+            return known
         # The result depends only on the input's exact value, the content type's id and its field ids.
         raw = exact(
             (
-                {**editor_interface.__dict__, "controls": tuple(map(_attribute_dict, editor_interface.controls))},
+                {**editor_interface.__dict__, "controls": tuple(map(attribute_dict, editor_interface.controls))},
                 content_type.id,
-                tuple(map(_id, fields)),
+                tuple(map(ident, fields)),
             )
         )
         result = None if raw is None else self._raw_editor_interfaces.get(raw)
         if result is None:
             result = self._shared(
-                normalize_editor_interface(editor_interface, content_type, self.control, self.bare_control)
+                normalize_editor_interface(editor_interface, content_type, self._control_for(known), self.bare_control)
             )
             if raw is not None:
                 self._raw_editor_interfaces[raw] = result
+        if known is None:
+            self._unkeyed[id(result)] = result
         self._fits[id(result)] = (result, fields)
+        self._interfaces_by_id[content_type.id] = result
         return result
+
+    def _control_for(self, previous: EditorInterface | None) -> Callable[[Control], Control]:
+        """How to normalise the controls of an editor interface: the first one of its content type this run
+        meets (``previous`` None) without keys, one dump fewer per control; the next ones interned
+        (:meth:`control`), after keying the controls of the one before, so that they share its controls."""
+        if previous is None:
+            return self._unkeyed_control
+        if self._unkeyed.pop(id(previous), None) is previous:
+            for control in previous.controls:  # canonical already: keyed as they are
+                key = control_key(control)
+                if key is not None:
+                    self._controls.setdefault(key, control)
+        return self.control
+
+    def _unkeyed_control(self, control: Control) -> Control:
+        return control if self._is_known(control) else self._canonical(self._canonical_control(control))
 
     def _follows(self, editor_interface: EditorInterface, fields: tuple[Field, ...]) -> bool:
         """Whether the controls of ``editor_interface`` (canonical) are those of ``fields``, in order."""
@@ -320,9 +330,9 @@ class Interner:
 
     def _shared(self, editor_interface: EditorInterface) -> EditorInterface:
         """The canonical ``editor_interface``, or an equal one this run made before."""
-        key = _parent_key(
-            _editor_interface_scalars(editor_interface),
-            _editor_interface_others(editor_interface),
+        key = parent_key(
+            editor_interface_scalars(editor_interface),
+            editor_interface_others(editor_interface),
             editor_interface.controls,
         )
         if key is not None:
