@@ -10,7 +10,6 @@ import orjson
 from reconcile.backend import RawEnvironment, parse_environment
 from reconcile.collector import paused
 from reconcile.config import TargetConfig
-from reconcile.declared import write_models
 from reconcile.declared.pulled import PullRecord, folder_state
 from reconcile.errors import ReconcileError
 from reconcile.interning import Interner
@@ -52,6 +51,8 @@ def pull(project: Project, target_name: str | None, *, content_types: Sequence[s
 
 def _write_all(project: Project, target: TargetConfig, raw: RawEnvironment) -> tuple[list[Path], str]:
     """Write every live content type and the locales (and tags); the files written and the live fingerprint."""
+    from reconcile.declared import write_models  # not on an equal pull: the writer loads tomlkit and the reader
+
     live = parse_environment(raw)
     with Interner() as run:  # one normalisation for the files and the baseline's fingerprint (~0.4 s less)
         model = run.normalize(live.model)
@@ -61,6 +62,8 @@ def _write_all(project: Project, target: TargetConfig, raw: RawEnvironment) -> t
 
 def _write_some(project: Project, target: TargetConfig, raw: RawEnvironment, only: list[str]) -> list[Path]:
     """Write the files of the content types ``only`` (``--content-type``)."""
+    from reconcile.declared import write_models
+
     live = parse_environment(raw)
     for ct_id in only:
         if ct_id not in live.model.content_types:
