@@ -144,3 +144,16 @@ def test_changed_code_does_not_use_the_record(
     assert full_pulls == [1, 1]
     assert pull() == "Wrote 0 files."
     assert full_pulls == [1, 1]  # recorded again, for the new code
+
+
+def test_another_scope_does_not_use_the_record(applied: Workspace, full_pulls: list[int]) -> None:
+    """A file of a content type not in the space, out of scope, is kept; once in scope, it is removed even though
+    the live state and the folder are those recorded."""
+    config = applied.root / "reconcile.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[scope]\nignore = ["stale"]\n', encoding="utf-8")
+    stale = applied.models / "content_types" / "stale.toml"
+    stale.write_bytes((applied.models / "content_types" / "author.toml").read_bytes().replace(b'"author"', b'"stale"'))
+    recorded(full_pulls)
+    config.write_text(config.read_text(encoding="utf-8").replace('ignore = ["stale"]', "ignore = []"), encoding="utf-8")
+    assert pull() == "Wrote 0 files, removed 1 file."
+    assert not stale.exists() and full_pulls == [1, 1]
