@@ -12,7 +12,7 @@ Safe by construction:
 
 - keyed by the bytes of the file and by the reader: the cache format, the versions of the tool, rtoml,
   regress and Python, and a hash of the source of every module of the tool but the emulator
-  (``_reader_key``), so changed code never serves what the old code read or checked;
+  (``reader_key``), so changed code never serves what the old code read or checked;
 - the payload carries its blake2b digest: a cache damaged in any way (truncated, a changed byte, not
   JSON, another shape) is ignored whole, and rewritten by the next run that reads every file well;
 - only files that read with no problem are cached, and the cache is written only by a run that found no
@@ -48,7 +48,7 @@ class ParseCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._reader = _reader_key()
+        self._reader = reader_key()
         self._old, self._clean_run = ({}, None) if self._reader is None else _load(path, self._reader)
         self._kept: set[str] = set()  # hashes of the files of this run found in the cache
         self._added: dict[str, bytes] = {}  # hash -> data as JSON, of the files of this run read afresh
@@ -86,7 +86,7 @@ class ParseCache:
 
     def run_key(self, context: str) -> str | None:
         """What decides the offline rules' verdict on this run: every model file read (names and bytes), the
-        tool's source (``_reader_key``) and ``context`` (what else the rules read: the scope); None without
+        tool's source (``reader_key``) and ``context`` (what else the rules read: the scope); None without
         a reader."""
         if self._reader is None:
             return None
@@ -131,7 +131,7 @@ def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None]:
     return (entries, clean_run if isinstance(clean_run, str) else None) if isinstance(entries, dict) else ({}, None)
 
 
-def _reader_key() -> str | None:
+def reader_key() -> str | None:
     """What identifies the reader: the cache format, the tool's version, rtoml's, regress's and Python's, and
     the source of every module of the tool but the emulator (any change to the code is a new reader: a
     cached file and a clean run are only used by the code that read and checked them); None (no cache)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reconcile.backend import RawEnvironment, parse_environment, raw_from_export, with_content_type
 from reconcile.errors import ReconcileError
@@ -14,8 +15,10 @@ from reconcile.normalize import fingerprint
 from reconcile.snapshots import BASELINE_KINDS, EXPORT_FILE, Snapshot, read_metadata
 from reconcile.targets import OpenTarget
 from reconcile.workflows.metadata import export, metadata, with_fingerprint
-from reconcile.workflows.planning import Planned
 from reconcile.workflows.project import Project
+
+if TYPE_CHECKING:  # not imported at run time: pull loads no planning (issue 16)
+    from reconcile.workflows.planning import Planned
 
 #: The kind of the snapshot `pull` records (one of ``BASELINE_KINDS``).
 PULLED = "pulled"

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reconcile import __version__
 from reconcile.backend import RawEnvironment, to_export
 from reconcile.changes import RenameField
-from reconcile.entries import EntriesByType
 from reconcile.model import ContentModel, LiveState
 from reconcile.normalize import fingerprint
-from reconcile.plan import Plan
 from reconcile.targets import OpenTarget
 from reconcile.workflows.project import Project
+
+if TYPE_CHECKING:  # types only: pull loads neither (issue 16)
+    from reconcile.entries import EntriesByType
+    from reconcile.plan import Plan
 
 
 def export(raw: RawEnvironment, entries: EntriesByType) -> dict[str, Any]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from reconcile.backend import parse_environment
+import orjson
+
+from reconcile.backend import RawEnvironment, parse_environment
 from reconcile.collector import paused
-from reconcile.declared import write_models
+from reconcile.config import TargetConfig
+from reconcile.declared.pulled import PullRecord, folder_state
 from reconcile.errors import ReconcileError
 from reconcile.interning import Interner
 from reconcile.targets import open_target
@@ -18,28 +21,66 @@ from reconcile.workflows.project import Project
 @paused()
 def pull(project: Project, target_name: str | None, *, content_types: Sequence[str] = ()) -> list[Path]:
     """Write every live content type (or only ``content_types``) into the models folder, and record what was
-    written as the drift baseline (``workflows.baseline``)."""
+    written as the drift baseline (``workflows.baseline``).
+
+    A full pull first asks the pull record (``declared.pulled``): when the last pull of the same live state,
+    scope and code found this models folder, byte for byte, equal to live, nothing is written and the
+    fingerprint it recorded is the baseline's (0.6 s of CPU less at 1,000 content types)."""
     target = project.config.target(target_name)
     only = list(dict.fromkeys(content_types))
     for ct_id in only:
         target.scope.refuse_outside(ct_id)
     with open_target(target) as opened:
         raw = opened.backend.read_raw()
-        live = parse_environment(raw)
+    if only:
+        written = _write_some(project, target, raw, only)
+        record_pulled(project, opened, raw, only, None)
+        return written
+    record = PullRecord.of_models(project.config.state_dir / "cache", project.models_dir)
+    key, state = record.key(_live_bytes(raw, target)), folder_state(project.models_dir)
+    live_fingerprint = record.fingerprint(key, state)
+    if live_fingerprint is None:
+        written, live_fingerprint = _write_all(project, target, raw)
+        if not written and folder_state(project.models_dir) == state:  # the folder as judged: equal to live
+            record.save(key, state, live_fingerprint)
+    else:
+        written = []
+    record_pulled(project, opened, raw, only, live_fingerprint)
+    return written
+
+
+def _write_all(project: Project, target: TargetConfig, raw: RawEnvironment) -> tuple[list[Path], str]:
+    """Write every live content type and the locales (and tags); the files written and the live fingerprint."""
+    from reconcile.declared import write_models  # not on an equal pull: the writer loads tomlkit and the reader
+
+    live = parse_environment(raw)
+    with Interner() as run:  # one normalisation for the files and the baseline's fingerprint (~0.4 s less)
+        model = run.normalize(live.model)
+        live_fingerprint = run.fingerprint(model)
+    return write_models(model, project.models_dir, scope=target.scope, normalized=True), live_fingerprint
+
+
+def _write_some(project: Project, target: TargetConfig, raw: RawEnvironment, only: list[str]) -> list[Path]:
+    """Write the files of the content types ``only`` (``--content-type``)."""
+    from reconcile.declared import write_models
+
+    live = parse_environment(raw)
     for ct_id in only:
         if ct_id not in live.model.content_types:
             raise ReconcileError(
                 f"content type {ct_id!r} does not exist in target {target.name!r}",
                 hint="`reconcile pull` without --content-type writes every content type",
             )
-    with Interner() as run:  # one normalisation for the files and the baseline's fingerprint (~0.4 s less)
+    with Interner() as run:
         model = run.normalize(live.model)
-        live_fingerprint = None if only else run.fingerprint(model)
-    if only:
-        written = [
-            path for ct_id in only for path in write_models(model, project.models_dir, only=ct_id, normalized=True)
-        ]
-    else:
-        written = write_models(model, project.models_dir, scope=target.scope, normalized=True)
-    record_pulled(project, opened, raw, only, live_fingerprint)
-    return written
+    return [path for ct_id in only for path in write_models(model, project.models_dir, only=ct_id, normalized=True)]
+
+
+def _live_bytes(raw: RawEnvironment, target: TargetConfig) -> bytes | None:
+    """What a full pull's files are written from, as bytes: the live JSON as read and the scope; None when
+    the JSON holds what orjson cannot write (an integer beyond 64 bits: no record then)."""
+    try:
+        return orjson.dumps([raw.content_types, raw.editor_interfaces, raw.locales, raw.tags,
+                             target.scope.model_dump(mode="json")])
+    except orjson.JSONEncodeError:
+        return None

@@ -1,0 +1,104 @@
+"""The pull record (issue 16): a models folder that a pull found equal to live, and the live state it was.
+
+``<project>/.reconcile/cache/pulled-<hash of the models folder>.json`` holds, from the last full ``pull``
+that wrote nothing (every file already declared the live model), the key of what it pulled (``live``: the
+live state's JSON as read, the scope, and the reader of ``declared.cache``: the tool's source and the
+versions of its libraries), the fingerprint of that live state, and the state of the models folder it
+judged (``locales.toml``, ``tags.toml``, the ``content_types`` folder and the blake2b of each
+``content_types/*.toml`` file's bytes). A later pull whose key and folder are exactly these would find
+the same (the writer's verdict is a function of them alone): it writes nothing without building,
+normalising or comparing anything, and records the baseline with the recorded fingerprint.
+
+Safe by construction, as the parse cache is:
+
+- the key holds every input of the verdict: the live JSON, the scope and the code (any change to the
+  tool's source is a new key); the folder's state is read afresh on every run, so a file edited, added,
+  removed or replaced by a directory is a miss;
+- a pull records only when it wrote nothing and the folder did not change while it ran: the record states
+  what a full comparison found, never what was meant to be written;
+- the record carries its blake2b digest: damaged in any way, it is ignored (a full pull runs and
+  records anew); written atomically, any ``OSError`` leaves it as it was: it only saves time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from pathlib import Path
+
+import orjson
+
+from reconcile.declared.cache import reader_key
+from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, TAGS_FILE
+from reconcile.fsio import atomic_write
+
+FORMAT = 1
+# The state of a models folder: each entry a pull reads (its path in the folder) -> the hash of its bytes,
+# "folder" for the content types folder, None where absent.
+FolderState = dict[str, str | None]
+
+
+class PullRecord:
+    """The record of one models folder: the fingerprint a pull recorded for a key and folder state, if any."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._reader = reader_key()
+
+    @classmethod
+    def of_models(cls, cache_dir: Path, models_dir: Path) -> PullRecord:
+        """The record of ``models_dir`` in ``cache_dir`` (one per models folder)."""
+        name = hashlib.blake2b(str(models_dir.resolve()).encode(), digest_size=8).hexdigest()
+        return cls(cache_dir / f"pulled-{name}.json")
+
+    def key(self, live: bytes | None) -> str | None:
+        """The key of a pull of ``live`` (the live state's JSON and the scope, as bytes) by this code; None
+        without ``live`` or when the tool's source cannot be read (no record then)."""
+        if live is None or self._reader is None:
+            return None
+        return hashlib.blake2b(self._reader.encode() + b"\n" + live).hexdigest()
+
+    def fingerprint(self, key: str | None, state: FolderState | None) -> str | None:
+        """The live fingerprint recorded by a pull with ``key`` that found the models folder in ``state`` equal
+        to live; None when there is no such record (or it is damaged, or either is None)."""
+        if key is None or state is None:
+            return None
+        try:
+            head, _, payload = self.path.read_bytes().partition(b"\n")
+            if orjson.loads(head) != {"format": FORMAT, "digest": _digest(payload)}:
+                return None
+            record = orjson.loads(payload)
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not isinstance(record, dict) or record.get("key") != key or record.get("folder") != state:
+            return None
+        found = record.get("fingerprint")
+        return found if isinstance(found, str) else None
+
+    def save(self, key: str | None, state: FolderState | None, fingerprint: str) -> None:
+        """Record that a pull with ``key`` found the models folder in ``state`` equal to live (whose fingerprint
+        is ``fingerprint``); never raises ``OSError``."""
+        if key is None or state is None:
+            return
+        payload = orjson.dumps({"key": key, "folder": state, "fingerprint": fingerprint})
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, orjson.dumps({"format": FORMAT, "digest": _digest(payload)}) + b"\n" + payload)
+
+
+def folder_state(models_dir: Path) -> FolderState | None:
+    """The state of what a full pull reads of ``models_dir``; None when an entry cannot be read (no record)."""
+    ct_dir = models_dir / CONTENT_TYPES_DIR
+    paths = [models_dir / LOCALES_FILE, models_dir / TAGS_FILE, *sorted(ct_dir.glob("*.toml"))]
+    state: FolderState = {CONTENT_TYPES_DIR: "folder" if ct_dir.is_dir() else None}
+    try:
+        for path in paths:
+            name = path.relative_to(models_dir).as_posix()
+            state[name] = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest() if path.exists() else None
+    except OSError:  # a folder named like a model file, no permission: the writer decides (and says)
+        return None
+    return state
+
+
+def _digest(payload: bytes) -> str:
+    return hashlib.blake2b(payload).hexdigest()
