@@ -22,6 +22,7 @@ from typing import Any, assert_never
 
 from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.collector import paused
 from reconcile.entries import delete_entries, entries_differing, put_planned, tag_entries, untag_entries
 from reconcile.entry_writes import EntryWriteLog
 from reconcile.errors import ApiError, ReconcileError
@@ -346,6 +347,7 @@ class Executor:
             error=outcome.error,
         )
 
+    @paused()  # a burst of acyclic values: reconcile/collector.py
     def _verify(
         self, phase: Phase, label: str, normalizing: Interner, versions: _Versions
     ) -> tuple[RawEnvironment, str]:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .collector import paused
 from .errors import InputError, Problem, ReconcileError
 from .export_shape import EXPORT_KEYS, OPTIONAL_EXPORT_KEYS, export_problems
 from .fsio import atomic_write, atomic_write_chunks, fsync_dir
@@ -122,6 +123,7 @@ class SnapshotStore:
 
     # --- writing -----------------------------------------------------------------------------------
 
+    @paused()  # a burst of acyclic values: reconcile/collector.py
     def create(
         self,
         target: str,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.collector import paused
 from reconcile.entries import RestoreReport, restore_entries
 from reconcile.entry_writes import EntryWriteLog, Ownership, last_writes, ownership
 from reconcile.errors import InputError, ReconcileError
@@ -134,6 +135,7 @@ def owned_by_run(backend: Backend, snapshot: Snapshot, run_id: str) -> Ownership
     return owned
 
 
+@paused()  # a burst of acyclic values: reconcile/collector.py
 def _plan_round(backend: Backend, snapshot: Snapshot, wanted: ContentModel) -> tuple[Plan, ContentModel]:
     """Read the environment and plan to ``wanted`` (in scope); the plan and the scoped ``wanted``. The read
     is let go on return: the plan holds what the execution needs."""

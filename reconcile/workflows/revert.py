@@ -8,6 +8,7 @@ from typing import Any
 
 from reconcile.backend import entries_from_export, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
+from reconcile.collector import paused
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
 from reconcile.errors import InputError
@@ -79,6 +80,7 @@ def revert(
         return outcome
 
 
+@paused()  # a burst of acyclic values: reconcile/collector.py
 def _planned_back(
     project: Project, target: TargetConfig, opened: OpenTarget, snapshot: Snapshot, state: ContentModel,
     confirm: Confirm,
