@@ -15,6 +15,7 @@ from reconcile.conversion_steps import (
     written_content_types,
 )
 from reconcile.entries import EntriesByType, capture, entry_counts, fetch_by_type
+from reconcile.entry_digest import entries_digest, read_count
 from reconcile.errors import PolicyBlocked, ReconcileError, StalePlan
 from reconcile.fills import LoadedFill
 from reconcile.model import ContentModel, LiveState, printable
@@ -71,7 +72,8 @@ def plan_with_entries(
     plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts,
                         entries=written, filled=filled.values)
     extra = {"notes": (*plan.notes, *filled.notes, *notes), "blocked": (*plan.blocked, *filled.failed),
-             "narrowed": tuple(sorted(set(narrowed)))}
+             "narrowed": tuple(sorted(set(narrowed))),
+             "entries_read": {ct_id: entries_digest(written[ct_id]) for ct_id in sorted(written)}}
     return plan.model_copy(update=extra), {**entries, **written}
 
 
@@ -104,8 +106,9 @@ def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planne
     raw = backend.read_raw()
     live = parse_environment(raw)
     check_not_stale(saved, live, source, target)
-    whole = fetch_by_type(backend, written_content_types(saved))
+    whole = fetch_by_type(backend, sorted({*written_content_types(saved), *saved.entries_read}))
     check_entries_not_stale(saved, whole, source, target)
+    check_entries_read(saved, whole, source, target)
     return Planned(saved, raw, live, {**capture(backend, destructive_addresses(saved.changes), live.model), **whole})
 
 
@@ -119,6 +122,20 @@ def check_entries_not_stale(saved: Plan, whole: EntriesByType, source: str, targ
             f"stale plan {source}: {count(len(stale), 'entry')} changed since the plan was made ({shown})",
             hint=f"run `reconcile plan --target {target} --out FILE` again and review the new plan",
         )
+
+
+def check_entries_read(saved: Plan, whole: EntriesByType, source: str, target: str) -> None:
+    """Refuse a saved plan when an entry its fills or conversions read changed since, even one they left
+    unchanged: their result for it may now differ (the digest of :mod:`reconcile.entry_digest`)."""
+    for ct_id, recorded in sorted(saved.entries_read.items()):
+        now = entries_digest(whole.get(ct_id, ()))
+        if now != recorded:
+            raise StalePlan(
+                f"stale plan {source}: the entries of content type '{ct_id}' changed since the plan was made "
+                f"(it read {read_count(recorded)} entries, {read_count(now)} now; an entry was edited, "
+                f"published, archived, added or deleted), so its fills or conversions may now compute other values",
+                hint=f"run `reconcile plan --target {target} --out FILE` again and review the new plan",
+            )
 
 
 def check_not_stale(saved: Plan, live: LiveState, source: str, target: str) -> None:

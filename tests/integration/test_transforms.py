@@ -243,3 +243,22 @@ def test_a_saved_conversion_plan_applies_the_values_it_shows(workspace: Workspac
     assert code == OK, out + err
     assert values(entries(workspace), "name") == values(before, "name")
     assert states(entries(workspace)) == states(before)
+
+
+def test_a_saved_fill_plan_is_stale_once_an_entry_it_left_unchanged_changed(workspace: Workspace,
+                                                                             tmp_path: Path) -> None:
+    """`nobody` has no full name: the fill left it unchanged (no step); given one since, the fill would now
+    write it, so the saved plan is refused before any write."""
+    seed(workspace, "fill-first-name")
+    saved = tmp_path / "plan.json"
+    assert cli(workspace, "plan", "--out", str(saved))[0] == CHANGES
+    assert "nobody" not in [s["resource_id"] for p in json.loads(saved.read_text())["phases"] for s in p["steps"]]
+    b = backend(workspace)
+    nobody = next(e for e in b.fetch_entries("person") if e.id == "nobody")
+    b.put_entry("nobody", "person", {"fullName": {"en-US": "No Body"}}, nobody.version)
+    workspace.emulator.clear_log()
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
+    assert code == 1, out + err
+    assert "stale plan" in err and "content type 'person' changed since the plan was made" in err
+    assert "fix:" in err and "reconcile plan" in err and "Traceback" not in err
+    assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
