@@ -32,10 +32,14 @@ class EntriesDigest:
 
     def add(self, entries: Iterable[Entry]) -> EntriesDigest:
         for entry in entries:
-            hashed = hashlib.sha256(f"{entry.id}\0{entry.version}".encode()).digest()
-            self.total = (self.total + int.from_bytes(hashed, "big")) % _MODULUS
-            self.count += 1
+            self.add_key(f"{entry.id}\0{entry.version}")
         return self
+
+    def add_key(self, key: str) -> None:
+        """Add one item, given as its text."""
+        hashed = hashlib.sha256(key.encode()).digest()
+        self.total = (self.total + int.from_bytes(hashed, "big")) % _MODULUS
+        self.count += 1
 
     @property
     def text(self) -> str:

@@ -46,6 +46,7 @@ from reconcile.steps import (
     UntagEntries,
     UpdateLocale,
     UpdateTag,
+    WriteEntries,
 )
 from reconcile.wording import count
 
@@ -162,6 +163,7 @@ class Executor:
         clock: Clock = SYSTEM_CLOCK,
         stop: threading.Event | None = None,
         stop_reason: Callable[[], str] | None = None,
+        entry_writer: Callable[[WriteEntries, Callable[[str], None]], None] | None = None,
     ) -> None:
         self.backend = backend
         self.journal = journal
@@ -181,6 +183,8 @@ class Executor:
         self._interrupted_by: str | None = None
         #: Per replaced tag, the entries its ``untag_entries`` step wrote, for its ``tag_entries`` step.
         self._untagged: dict[str, list[Entry]] = {}
+        #: Carries out ``write_entries`` steps (``reconcile.entry_writes``), calling back once per entry written.
+        self.entry_writer = entry_writer
 
     def run(self, plan: Plan, *, label: str = "apply") -> ExecutionReport:
         """Run every phase of ``plan``; verify after each. Never raises for a step failure.
@@ -190,7 +194,8 @@ class Executor:
         """
         report = ExecutionReport()
         versions = _Versions(dict(plan.live_meta))
-        self._total = sum(len(phase.steps) for phase in plan.phases)
+        # A ``write_entries`` step counts its entries on the progress bar (and itself).
+        self._total = sum(s.entries + 1 if isinstance(s, WriteEntries) else 1 for p in plan.phases for s in p.steps)
         self._done = 0
         self._interrupted_by = None
         self._outcomes = report.outcomes
@@ -314,7 +319,7 @@ class Executor:
             self._done += 1
             done = self._done
         try:
-            new_version = self._perform(step, versions)
+            new_version = self._perform(step, versions, lambda text: self._entry_written(label, phase, step, text))
             outcome = StepOutcome(phase.name, step, True, self._ms_since(started), new_version=new_version)
         except ApiError as exc:
             outcome = StepOutcome(phase.name, step, False, self._ms_since(started), error=str(exc),
@@ -325,6 +330,15 @@ class Executor:
         self.progress(StepDone(label, done, self._total, outcome.ok, step.description, outcome.duration_ms,
                                outcome.error))
         return outcome
+
+    def _entry_written(self, label: str, phase: Phase, step: Step, text: str) -> None:
+        """One entry of a ``write_entries`` step written: journalled and counted, like a step."""
+        with self._lock:
+            self._done += 1
+            done = self._done
+        self._journal(StepRecord, label=label, phase=phase.name, step=text, request=_summary(step), result="ok",
+                      new_version=None, duration_ms=0, error=None)
+        self.progress(StepDone(label, done, self._total, True, text, 0, None))
 
     def _ms_since(self, started: float) -> int:
         return int((self.clock.monotonic() - started) * 1000)
@@ -365,7 +379,7 @@ class Executor:
         self.progress(PhaseVerified(label, phase.name))
         return raw, live
 
-    def _perform(self, step: Step, versions: _Versions) -> int | None:
+    def _perform(self, step: Step, versions: _Versions, tick: Callable[[str], None]) -> int | None:
         """Send ``step``'s requests; the new version of the resource it writes (``None`` when deleted)."""
         b = self.backend
         ident = step.resource_id
@@ -414,6 +428,11 @@ class Executor:
                     raise VerificationFailed(f"tag {ident} is not back on {count(len(missing), 'entry')} "
                                              f"({', '.join(missing[:5])})", hint="run `reconcile plan`")
                 return None
+            case WriteEntries() if self.entry_writer is not None:
+                self.entry_writer(step, tick)
+                return None
+            case WriteEntries():
+                raise ReconcileError("this run cannot write entries (no entry writer)", hint="run `reconcile apply`")
             case DeleteTag():
                 b.delete_tag(ident, versions.version(resource_key("tag", ident)))
                 versions.forget(resource_key("tag", ident))

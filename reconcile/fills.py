@@ -16,18 +16,21 @@ from __future__ import annotations
 import copy
 import importlib.util
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reconcile.errors import InputError, Problem
+from reconcile.changes import AddField, ConvertField, ModifyField, RenameField, ReplaceField
+from reconcile.errors import InputError, Problem, ReconcileError
 from reconcile.model import Entry, Field
 from reconcile.publishability import entry_problem
 from reconcile.sources import DeclaredModel, FillDecl
 from reconcile.wording import count
 
 Fill = Callable[[dict[str, Any], str], Any]
+#: The field changes a fill may run for.
+FieldChange = AddField | ReplaceField | ConvertField | RenameField | ModifyField
 
 #: Seconds one entry's calls (all its locales) may take before they count as a failure.
 TIME_LIMIT = 5.0
@@ -40,11 +43,11 @@ def _problem(declared: DeclaredModel, decl: FillDecl, message: str, hint: str) -
                    declared.line_of(decl.file, decl.key_path))
 
 
-def _load_one(root: Path, decl: FillDecl) -> Fill | tuple[str, str]:
-    """The function ``decl`` names, or (message, hint) saying why it cannot be had."""
-    path_text, _, name = decl.spec.rpartition(":")
+def _load_one(root: Path, fill: str) -> Fill | tuple[str, str]:
+    """The function ``fill`` (``FILE.py:FUNCTION``) names, or (message, hint) saying why it cannot be had."""
+    path_text, _, name = fill.rpartition(":")
     if not path_text or not name.isidentifier():
-        return (f"fill {decl.spec!r} is not written as FILE.py:FUNCTION",
+        return (f"fill {fill!r} is not written as FILE.py:FUNCTION",
                 'write fill = "transforms/people.py:first_name"')
     path = (root / path_text).resolve()
     if path.suffix != ".py" or not path.is_file():
@@ -77,7 +80,7 @@ def read_fills(declared: DeclaredModel, root: Path) -> tuple[dict[str, LoadedFil
     loaded: dict[str, LoadedFill] = {}
     problems = []
     for address, decl in sorted(declared.fills.items()):
-        found = _load_one(root, decl)
+        found = _load_one(root, decl.spec)
         if isinstance(found, tuple):
             problems.append(_problem(declared, decl, *found))
         else:
@@ -91,6 +94,14 @@ def load_fills(declared: DeclaredModel, root: Path) -> dict[str, LoadedFill]:
     if problems:
         raise InputError(problems, summary="a declared fill cannot be used")
     return loaded
+
+
+def load_spec(root: Path, spec: str) -> Fill:
+    """The function a saved plan's fill ``spec`` names, imported from the project at ``root`` again."""
+    found = _load_one(root, spec)
+    if isinstance(found, tuple):
+        raise ReconcileError(f"the plan's fill {spec} cannot be used: {found[0]}", hint=found[1])
+    return found
 
 
 @dataclass
@@ -151,6 +162,19 @@ def run_fill(
         if values or entry.fields.get(old_id):
             run.values[entry.id] = values
     return run
+
+
+def fill_values(
+    page: Sequence[Entry], runs: Mapping[str, FieldChange], fills: Mapping[str, LoadedFill], locales: Sequence[str],
+    default_locale: str,
+) -> dict[str, FillRun]:
+    """Each fill of ``runs`` (field address -> its change) run over one page: values, counts, failures."""
+    done: dict[str, FillRun] = {}
+    for address, change in runs.items():
+        old_id = change.before.id if change.before is not None else change.after.id
+        done[address] = run_fill(fills[address].function, page, change.after, old_id,
+                                 locales_of(change.after, locales, default_locale), default_locale)
+    return done
 
 
 def locales_of(after: Field, locales: Iterable[str], default_locale: str) -> list[str]:

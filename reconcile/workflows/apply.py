@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from reconcile.backend import Backend, parse_environment
+from reconcile.backend.translate import entry_to_api
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.conversion_steps import written_content_types
 from reconcile.entries import capture
+from reconcile.entry_writes import EntryWriter, fill_specs
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
-from reconcile.fills import load_fills
+from reconcile.fills import load_fills, load_spec
 from reconcile.interrupts import RunSignals
 from reconcile.journal import Finish, Journal, Start, journal_of
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
-from reconcile.planner import destructive_addresses
+from reconcile.planner import default_locale, destructive_addresses
 from reconcile.progress import Note, Progress, silent
+from reconcile.snapshot_entries import read_entries, write_entries
 from reconcile.snapshots import Snapshot, SnapshotStore
 from reconcile.targets import open_target
 from reconcile.wording import count
@@ -84,6 +87,7 @@ def apply(
             assert saved is not None
             check_environment(saved, str(plan_file), target.name, opened.space_id, opened.environment_id)
             planned = replanned(opened.backend, saved, str(plan_file), target.name)
+            planned.fills = {spec: load_spec(project.root, spec) for spec in fill_specs(saved)}
         else:
             planned = plan_against(opened.backend, declared.model, target, allow_destroy,
                                    load_fills(declared, project.root), content_types)
@@ -129,8 +133,10 @@ def apply_planned(
     signals.writing()
     journal.append(Start(run_id=run_id, command="apply", target=target_name, snapshot=snapshot.id,
                          plan_hash=recorded.get("plan_hash")))
+    writer = EntryWriter(backend, planned.plan.changes, planned.live.model, planned.fills,
+                         default_locale(planned.live.model) or "en-US")
     executor = Executor(backend, journal, run_id, progress, clock=clock, stop=signals.stop_run,
-                        stop_reason=signals.reason)
+                        stop_reason=signals.reason, entry_writer=writer)
     report = outcome.report = executor.run(planned.plan)
     outcome.applied = True
     if report.ok:
@@ -143,8 +149,8 @@ def apply_planned(
     if no_rollback:
         journal.append(Finish(run_id=run_id, outcome="failed", rollback=False))
         return outcome
-    outcome.rollback = roll_back(backend, snapshot, journal, run_id, progress, clock, signals, target_name,
-                                 what="apply", settle=_settle(backend, report))
+    outcome.rollback = roll_back(backend, _with_entries(snapshot), journal, run_id, progress, clock, signals,
+                                 target_name, what="apply", settle=_settle(backend, report))
     journal.append(Finish(run_id=run_id, outcome="rolled_back" if outcome.rollback.complete else "rollback_incomplete"))
     return outcome
 
@@ -152,14 +158,25 @@ def apply_planned(
 def _pre_apply_snapshot(
     backend: Backend, store: SnapshotStore, target_name: str, planned: Planned, recorded: dict[str, Any]
 ) -> Snapshot:
-    """The state before the first write, with the entries at stake; written and verified."""
+    """The state before the first write, with the entries at stake; written and verified. The entries of the
+    content types the plan writes are kept whole, read and written a page at a time (``entries.jsonl``)."""
+    written = written_content_types(planned.plan)
     if renamed := {ct_id: pairs.values() for ct_id, pairs in renames(planned.plan).items()}:
         # renaming keeps the values; capture them anyway, so any later revert can restore them
-        addresses = destructive_addresses(planned.plan.changes)
-        written = written_content_types(planned.plan)  # captured whole already: keep them
-        planned.entries = {**capture(backend, addresses, planned.live.model, renamed),
-                           **{ct: e for ct, e in planned.entries.items() if ct in written}}
-    return store.create(target_name, "pre-apply", export(planned.raw, planned.entries), recorded)
+        planned.entries = capture(backend, destructive_addresses(planned.plan.changes), planned.live.model, renamed)
+    kept = {ct_id: entries for ct_id, entries in planned.entries.items() if ct_id not in written}
+    snapshot = store.create(target_name, "pre-apply", export(planned.raw, kept), recorded)
+    write_entries(snapshot.path, ([entry_to_api(e) for e in page] for ct_id in written
+                                  for page in backend.entry_pages(ct_id)))
+    return snapshot
+
+
+def _with_entries(snapshot: Snapshot) -> Snapshot:
+    """``snapshot`` with the entries kept beside its export (what a rollback restores)."""
+    entries = read_entries(snapshot.path)
+    if not entries:
+        return snapshot
+    return replace(snapshot, export={**snapshot.export, "entries": [*snapshot.export["entries"], *entries]})
 
 
 def _post_apply_snapshot(

@@ -1,0 +1,122 @@
+"""Carrying out a ``write_entries`` step: the entries of one content type, read and written page by page.
+
+The values are computed again from the entries, as the plan computed them (the same function,
+:func:`reconcile.entry_updates.updated_fields`, and the same fills): the plan's ``entries_read`` digest,
+checked before the first write, proves the entries are the ones the plan read, and the digest of what this
+pass writes must equal the step's, or the phase fails and the apply rolls back. Each changed entry gets one
+PUT, plus a publish only where its state requires it (:func:`reconcile.entries.write_entry`). The phase is
+verified by re-reading the pages: the digest of every entry as re-read (values and publish state) must
+equal the digest of what the pass left. Memory holds one page (docs/transforms.md).
+
+The entries are read after the ``content_types`` phase, so the fields the plan renames already have their
+new ids; the fills and conversions are given the live ids they had at plan time. (That a content type's
+rename does not change its entries' versions is what the emulator does; UNSURE for Contentful: were it to,
+the digest would differ and the apply would roll back, never write other values.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from reconcile.backend import Backend
+from reconcile.changes import Change, ConvertField
+from reconcile.entries import write_entry
+from reconcile.entry_digest import EntriesDigest
+from reconcile.entry_updates import EntryChanges, Written, live_digest, updated_fields
+from reconcile.errors import ReconcileError
+from reconcile.fills import FieldChange, Fill, LoadedFill, fill_values
+from reconcile.model import ContentModel, Entry
+from reconcile.plan import Plan
+from reconcile.steps import WriteEntries
+
+#: Called once per entry written, with what was done (the executor journals it and counts it on the bar).
+Tick = Callable[[str], None]
+
+
+class EntryValuesDiffer(ReconcileError):
+    """The values computed at apply, or the entries re-read, are not those the plan computed."""
+
+
+class EntryWriter:
+    """Writes the ``write_entries`` steps of one plan (``changes``) against ``live`` (the model read before
+    the apply: its locales), with the fills ``fills`` (``FILE.py:FUNCTION`` -> the function)."""
+
+    def __init__(self, backend: Backend, changes: Sequence[Change], live: ContentModel,
+                 fills: Mapping[str, Fill], default_locale: str) -> None:
+        self.backend = backend
+        self.changes = changes
+        self.locales = sorted(live.locales)
+        self.fills = fills
+        self.default_locale = default_locale
+
+    def _runs(self, step: WriteEntries) -> tuple[dict[str, FieldChange], dict[str, LoadedFill]]:
+        """The filled fields' changes and their fills, by field address."""
+        runs: dict[str, FieldChange] = {}
+        loaded: dict[str, LoadedFill] = {}
+        for field_id, spec in step.fills.items():
+            change = next(c for c in self.changes if isinstance(c, FieldChange)
+                          and c.content_type_id == step.resource_id and c.after.id == field_id)
+            if spec not in self.fills:
+                raise ReconcileError(f"the fill {spec} of {change.address} was not loaded for this apply",
+                                     hint="run `reconcile plan` again")
+            runs[change.address] = change
+            loaded[change.address] = LoadedFill(spec, self.fills[spec])
+        return runs, loaded
+
+    def _entry_changes(self, step: WriteEntries, runs: Mapping[str, FieldChange]) -> EntryChanges:
+        converted = {c.before.id: (c, step.converted[c.before.id]) for c in self.changes
+                     if isinstance(c, ConvertField) and c.content_type_id == step.resource_id
+                     and c.before.id in step.converted}
+        return EntryChanges(converted, dict(step.renamed), tuple(c.after.id for c in runs.values()))
+
+    def __call__(self, step: WriteEntries, tick: Tick) -> None:
+        """Compute and write every changed entry of the step's content type; check and verify (see above)."""
+        runs, loaded = self._runs(step)
+        how = self._entry_changes(step, runs)
+        back = {new: old for old, new in step.renamed.items()}
+        written = Written()
+        for page in self.backend.entry_pages(step.resource_id):
+            as_planned = [_with_ids(entry, back) for entry in page]
+            done = fill_values(as_planned, runs, loaded, self.locales, self.default_locale)
+            for address, run in done.items():
+                if run.failures:
+                    entry_id, why = run.failures[0]
+                    raise EntryValuesDiffer(f"the fill of {address} failed at apply on entry {entry_id} ({why}), "
+                                            "though it did not at plan time", hint="run `reconcile plan` again")
+            for entry, now in zip(as_planned, page, strict=True):
+                values = {runs[a].after.id: run.values.get(entry.id) for a, run in done.items()}
+                fields, changed = updated_fields(entry, how, values)
+                written.add(entry, fields, bool(changed))
+                if changed:
+                    write_entry(self.backend, now, fields, now.state)
+                    tick(f"{'fill' if set(changed) <= set(step.fills) else 'convert'} {', '.join(changed)} "
+                         f"of entry {now.id} ({now.state})")
+        self._check(step, written)
+
+    def _check(self, step: WriteEntries, written: Written) -> None:
+        """What was written is what the plan computed, and the re-read entries hold it in their states."""
+        if (written.entries, written.values.text) != (step.entries, step.digest):
+            raise EntryValuesDiffer(
+                f"the values written to the entries of {step.resource_id} differ from those the plan computed "
+                f"({written.entries} entries written, the plan showed {step.entries}): an entry or a fill changed "
+                "since the plan was made", hint="the apply rolls back; run `reconcile plan` again")
+        now = EntriesDigest()
+        for page in self.backend.entry_pages(step.resource_id):
+            live_digest(page, now)
+        if now.text != written.after.text:
+            raise EntryValuesDiffer(
+                f"after writing, the entries of {step.resource_id} do not hold the values or publish state "
+                "written", hint="someone may have edited entries during the apply; run `reconcile plan`")
+
+
+def _with_ids(entry: Entry, back: Mapping[str, str]) -> Entry:
+    """``entry`` with its renamed fields under their live ids again (what the plan's fills saw)."""
+    if not back:
+        return entry
+    return entry.model_copy(update={"fields": {back.get(fid, fid): v for fid, v in entry.fields.items()}})
+
+
+def fill_specs(plan: Plan) -> list[str]:
+    """The fills a plan's ``write_entries`` steps run, once each."""
+    return sorted({spec for phase in plan.phases for step in phase.steps if isinstance(step, WriteEntries)
+                   for spec in step.fills.values()})
