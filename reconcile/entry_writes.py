@@ -54,8 +54,11 @@ class EntryWriter:
         runs: dict[str, FieldChange] = {}
         loaded: dict[str, LoadedFill] = {}
         for field_id, spec in step.fills.items():
-            change = next(c for c in self.changes if isinstance(c, FieldChange)
-                          and c.content_type_id == step.resource_id and c.after.id == field_id)
+            change = next((c for c in self.changes if isinstance(c, FieldChange)
+                           and c.content_type_id == step.resource_id and c.after.id == field_id), None)
+            if change is None:
+                raise ReconcileError(f"the plan fills {step.resource_id}.{field_id} but has no change of that field",
+                                     hint="do not edit saved plans; make the plan again")
             if spec not in self.fills:
                 raise ReconcileError(f"the fill {spec} of {change.address} was not loaded for this apply",
                                      hint="run `reconcile plan` again")

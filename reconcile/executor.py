@@ -315,9 +315,8 @@ class Executor:
 
     def _run_step(self, phase: Phase, step: Step, versions: _Versions, label: str) -> StepOutcome:
         started = self.clock.monotonic()
-        with self._lock:
-            self._done += 1
-            done = self._done
+        # A ``write_entries`` step is counted after its entries, so the bar's numbers run in order.
+        done = None if isinstance(step, WriteEntries) else self._count_done()
         try:
             new_version = self._perform(step, versions, lambda text: self._entry_written(label, phase, step, text))
             outcome = StepOutcome(phase.name, step, True, self._ms_since(started), new_version=new_version)
@@ -325,6 +324,7 @@ class Executor:
             outcome = StepOutcome(phase.name, step, False, self._ms_since(started), error=str(exc),
                                   outcome_unknown=exc.outcome_unknown)
         self._journal_step(label, phase, step, outcome)
+        done = self._count_done() if done is None else done
         with self._lock:
             self._outcomes.append(outcome)
         self.progress(StepDone(label, done, self._total, outcome.ok, step.description, outcome.duration_ms,
@@ -333,12 +333,15 @@ class Executor:
 
     def _entry_written(self, label: str, phase: Phase, step: Step, text: str) -> None:
         """One entry of a ``write_entries`` step written: journalled and counted, like a step."""
-        with self._lock:
-            self._done += 1
-            done = self._done
+        done = self._count_done()
         self._journal(StepRecord, label=label, phase=phase.name, step=text, request=_summary(step), result="ok",
                       new_version=None, duration_ms=0, error=None)
         self.progress(StepDone(label, done, self._total, True, text, 0, None))
+
+    def _count_done(self) -> int:
+        with self._lock:
+            self._done += 1
+            return self._done
 
     def _ms_since(self, started: float) -> int:
         return int((self.clock.monotonic() - started) * 1000)

@@ -50,6 +50,8 @@ def _load_one(root: Path, fill: str) -> Fill | tuple[str, str]:
         return (f"fill {fill!r} is not written as FILE.py:FUNCTION",
                 'write fill = "transforms/people.py:first_name"')
     path = (root / path_text).resolve()
+    if not path.is_relative_to(root.resolve()):  # the project's own code only (a saved plan names it too)
+        return f"fill file {path_text} is outside the project", f"put it under {root}"
     if path.suffix != ".py" or not path.is_file():
         return f"fill file {path_text} does not exist", f"create {path_text} (relative to {root}) or fix the path"
     spec = importlib.util.spec_from_file_location(f"reconcile_fill_{path.stem}", path)

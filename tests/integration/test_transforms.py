@@ -264,3 +264,19 @@ def test_a_saved_fill_plan_is_stale_once_an_entry_it_left_unchanged_changed(work
     assert "stale plan" in err and "content type 'person' changed since the plan was made" in err
     assert "fix:" in err and "reconcile plan" in err and "Traceback" not in err
     assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
+
+
+def test_a_saved_plan_naming_a_fill_outside_the_project_runs_nothing(workspace: Workspace, tmp_path: Path) -> None:
+    """A saved plan's `write_entries` step names the fill apply imports again: only the project's own files."""
+    seed(workspace, "fill-first-name")
+    saved = tmp_path / "plan.json"
+    assert cli(workspace, "plan", "--out", str(saved))[0] == CHANGES
+    marker = tmp_path.parent / f"{tmp_path.name}-ran"
+    evil = tmp_path.parent / f"{tmp_path.name}-evil.py"  # beside the project (the workspace is tmp_path)
+    evil.write_text(f"open({str(marker)!r}, 'w').close()\ndef f(fields, locale):\n    return 'x'\n")
+    saved.write_text(saved.read_text().replace('"transforms/people.py:first_name"', f'"../{evil.name}:f"'))
+    workspace.emulator.clear_log()
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
+    assert code == 1 and "is outside the project" in err and "fix:" in err, out + err
+    assert not marker.exists()
+    assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
