@@ -337,6 +337,9 @@ class Executor:
         self._journal(StepRecord, label=label, phase=phase.name, step=text, request=_summary(step), result="ok",
                       new_version=None, duration_ms=0, error=None)
         self.progress(StepDone(label, done, self._total, True, text, 0, None))
+        if self._stopped():  # a signal: no further entry is written; the apply rolls back
+            raise ReconcileError(f"interrupted ({self._reason()}) while writing entries",
+                                 hint="the apply rolls back to its pre-apply snapshot")
 
     def _count_done(self) -> int:
         with self._lock:
