@@ -280,3 +280,25 @@ def test_a_saved_plan_naming_a_fill_outside_the_project_runs_nothing(workspace: 
     assert code == 1 and "is outside the project" in err and "fix:" in err, out + err
     assert not marker.exists()
     assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
+
+
+def test_a_saved_1_3_plan_with_put_entry_steps_still_applies(workspace: Workspace, tmp_path: Path) -> None:
+    """Plans written before 1.4 carried each entry's values in a `put_entry` step: still applied as they are."""
+    before = seed(workspace, "symbol-to-text")
+    saved = tmp_path / "plan.json"
+    assert cli(workspace, "plan", "--out", str(saved))[0] == CHANGES
+    plan = json.loads(saved.read_text())
+    plan["format_version"] = "1.3"
+    del plan["entries_read"]
+    (phase,) = [p for p in plan["phases"] if p["name"] == "convert_entries"]
+    phase["steps"] = [
+        {"action": "put_entry", "resource_id": e.id, "content_type": None, "editor_interface": None, "locale": None,
+         "description": f"convert name of entry {e.id} ({e.state})", "changes": [], "content_type_id": "author",
+         "version": e.version, "state": e.state, "fields": {**e.fields, "name_to_text": e.fields["name"]},
+         "tags": list(e.tags)}
+        for e in before.values() if e.fields.get("name")]
+    saved.write_text(json.dumps(plan))
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
+    assert code == OK, out + err
+    assert values(entries(workspace), "name") == values(before, "name")
+    assert states(entries(workspace)) == states(before)
