@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import default_locale, destructive_addresses
 from reconcile.progress import Note, Progress, silent
-from reconcile.snapshot_entries import read_entries, write_entries
+from reconcile.snapshot_entries import write_entries
 from reconcile.snapshots import Snapshot, SnapshotStore
 from reconcile.targets import open_target
 from reconcile.wording import count
@@ -149,7 +149,7 @@ def apply_planned(
     if no_rollback:
         journal.append(Finish(run_id=run_id, outcome="failed", rollback=False))
         return outcome
-    outcome.rollback = roll_back(backend, _with_entries(snapshot), journal, run_id, progress, clock, signals,
+    outcome.rollback = roll_back(backend, snapshot, journal, run_id, progress, clock, signals,
                                  target_name, what="apply", settle=_settle(backend, report))
     journal.append(Finish(run_id=run_id, outcome="rolled_back" if outcome.rollback.complete else "rollback_incomplete"))
     return outcome
@@ -169,14 +169,6 @@ def _pre_apply_snapshot(
     write_entries(snapshot.path, ([entry_to_api(e) for e in page] for ct_id in written
                                   for page in backend.entry_pages(ct_id)))
     return snapshot
-
-
-def _with_entries(snapshot: Snapshot) -> Snapshot:
-    """``snapshot`` with the entries kept beside its export (what a rollback restores)."""
-    entries = read_entries(snapshot.path)
-    if not entries:
-        return snapshot
-    return replace(snapshot, export={**snapshot.export, "entries": [*snapshot.export["entries"], *entries]})
 
 
 def _post_apply_snapshot(

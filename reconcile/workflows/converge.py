@@ -16,11 +16,12 @@ from reconcile.entries import RestoreReport, restore_entries
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
 from reconcile.journal import Converged, Journal
-from reconcile.model import ContentModel
+from reconcile.model import ContentModel, Entry
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress
+from reconcile.snapshot_entries import read_entries
 from reconcile.snapshots import Snapshot
 from reconcile.workflows.metadata import renamed_back
 from reconcile.workflows.snapshots import snapshot_state
@@ -98,6 +99,14 @@ def converge(
     return outcome
 
 
+def _entries_of(snapshot: Snapshot) -> list[Entry]:
+    """The entries a snapshot holds: its export's, and those kept beside it (``entries.jsonl``, which a loaded
+    snapshot's export holds already: each entry is taken once)."""
+    kept = read_entries(snapshot.path) if snapshot.path.is_dir() else []
+    items = {item["sys"]["id"]: item for item in [*snapshot.export.get("entries", ()), *kept]}
+    return entries_from_export({"entries": list(items.values())})
+
+
 def _round(
     backend: Backend, snapshot: Snapshot, wanted: ContentModel, executor: Executor, label: str,
     outcome: ConvergeOutcome, cut_short: bool,
@@ -111,7 +120,7 @@ def _round(
     outcome.report = executor.run(outcome.plan, label=label)
     outcome.steps_applied += len(outcome.report.applied)
     if outcome.report.ok:
-        outcome.restore = restore_entries(backend, [entry for entry in entries_from_export(snapshot.export)
+        outcome.restore = restore_entries(backend, [entry for entry in _entries_of(snapshot)
                                                             if backend.scope.manages(entry.content_type_id)],
                                           executor.progress, cut_short=cut_short)
     outcome.final_raw = backend.read_raw()
