@@ -4,12 +4,14 @@ values after a rollback or revert. Entries are ``Entry`` values; their JSON stay
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from reconcile.addresses import Address, parse_address
 from reconcile.backend import Backend
+from reconcile.entry_journal import EntryWriteLog, Ownership
 from reconcile.model import ContentModel, Entry, EntryState, JsonObject
 from reconcile.progress import Note, Progress
 from reconcile.steps import PutEntry
@@ -137,46 +139,95 @@ def delete_entries(backend: Backend, content_type_id: str) -> None:
 class RestoreReport:
     restored: int = 0
     skipped: list[str] = field(default_factory=list)
+    #: Entries someone else wrote during the run being undone (or since): their values and state were kept.
+    left_alone: list[str] = field(default_factory=list)
+    #: ``stop`` was set (a signal): the entries after it were not restored.
+    interrupted: bool = False
 
 
 def restore_entries(
-    backend: Backend, captured: Sequence[Entry], progress: Progress, *, cut_short: bool
+    backend: Backend, captured: Sequence[Entry], progress: Progress, *, owned: Ownership | None = None,
+    log: EntryWriteLog | None = None, stop: threading.Event | None = None,
 ) -> RestoreReport:
-    """Put back the captured entry values the live entries lack (the ones the apply destroyed: a removed
-    or replaced field, a deleted locale or content type), keeping every value the live entry holds, so
-    edits made since are not overwritten, and give each entry back its publish state
-    (:func:`restored_state`; ``cut_short``: a rollback of an apply that may have stopped mid-write):
-    nobody's draft gets published."""
+    """Put back the captured entries (``reconcile.entry_journal``). An entry the run being undone wrote and
+    nobody else wrote since (``owned.ours``) gets its captured values (exactly, when the run replaced them
+    from a plan) and its captured publish state. One the run wrote but someone else wrote after it, or
+    instead (``owned.theirs``), is left alone and named in the report. Any other entry was not written by
+    the run: it keeps its publish state and every value it holds, and gets back only the captured values
+    it lacks (the ones a removed or replaced field, a deleted locale or content type destroyed). Nobody's
+    draft gets published. ``log`` journals the writes (a rollback of this restore reads them); once
+    ``stop`` is set (a signal) no further entry is written."""
     result = RestoreReport()
     if not captured:
         return result
     live = backend.read_live().model
-    locales = set(live.locales)
     for ct_id, entries in sorted(by_type(captured).items()):
         content_type = live.content_types.get(ct_id)
-        if content_type is None:
-            result.skipped.extend(e.id for e in entries)
+        if result.interrupted or content_type is None:
+            result.skipped.extend(e.id for e in entries if content_type is None)
             continue
-        field_ids = {f.id for f in content_type.fields}
+        restoring = _Restoring(backend, owned if owned is not None else Ownership(), log, result,
+                               {f.id for f in content_type.fields}, set(live.locales), live.tags)
         current = {e.id: e for e in backend.fetch_entries(ct_id)}
         for entry in entries:
-            now = current.get(entry.id)
-            wanted = _merged(entry, now, field_ids, locales)
-            state = restored_state(entry, now, cut_short=cut_short)
-            held = now.tags if now is not None else ()
-            # Tags the entry lost with a deleted or replaced tag come back once the tag exists again.
-            tags = (*held, *(t for t in entry.tags if t not in held and live.tags is not None and t in live.tags))
-            if now is None:
-                reach_state(backend, backend.put_entry(entry.id, ct_id, wanted, None, tags), state)
-            elif wanted != now.fields or tags != held:
-                write_entry(backend, now, wanted, state, tags)
-            elif state != now.state:
-                reach_state(backend, now, state)
-            else:
-                continue
-            result.restored += 1
-    progress(Note(f"restored {count(result.restored, 'entry')}"))
+            result.interrupted = result.interrupted or (stop is not None and stop.is_set())
+            if result.interrupted:
+                break
+            restoring.one(entry, current.get(entry.id))
+    progress(Note(f"restored {count(result.restored, 'entry')}" + (" (stopped by a signal)" if result.interrupted
+                                                                    else "")))
+    if result.left_alone:
+        progress(Note(f"left alone {count(len(result.left_alone), 'entry')} someone else wrote during the run or "
+                      f"since, their values and publish state kept: {', '.join(result.left_alone[:10])}"
+                      f"{', ...' if len(result.left_alone) > 10 else ''}; check them"))
     return result
+
+
+@dataclass
+class _Restoring:
+    """Restoring the captured entries of one content type (:func:`restore_entries`)."""
+
+    backend: Backend
+    owned: Ownership
+    log: EntryWriteLog | None
+    result: RestoreReport
+    field_ids: set[str]
+    locales: set[str]
+    live_tags: Mapping[str, Any] | None
+
+    def one(self, entry: Entry, now: Entry | None) -> None:
+        """Restore one captured entry (``now``: live, None when it is gone)."""
+        ours = now is not None and self.owned.is_ours(entry.id, now)
+        if now is not None and not ours and self.owned.written_by_others(entry, now):
+            self.result.left_alone.append(entry.id)
+            if entry.id in self.owned.theirs or entry.id in self.owned.ours:
+                return  # the run wrote it, then someone else did: all theirs now
+        exact = ours and entry.id in self.owned.whole
+        wanted = _exact(entry, self.field_ids, self.locales) if exact else _merged(entry, now, self.field_ids,
+                                                                                     self.locales)
+        state = restored_state(entry, now, ours=ours)
+        held = now.tags if now is not None else ()
+        # Tags the entry lost with a deleted or replaced tag come back once the tag exists again.
+        tags = (*held, *(t for t in entry.tags if t not in held and self.live_tags is not None and t in self.live_tags))
+        if now is None:
+            written = reach_state(self.backend, self.backend.put_entry(entry.id, entry.content_type_id, wanted, None,
+                                                                       tags), state)
+        elif wanted != now.fields or tags != held:
+            # values=False: this journal's snapshot (a rollback's, a revert's pre-revert) may not hold it whole
+            written = write_entry(self.backend, now, wanted, state, tags, log=self.log)
+        elif state != now.state:
+            written = reach_state(self.backend, now, state)
+        else:
+            return
+        self.owned.rewritten[entry.id] = written.version  # a next round's restore finds it as this one left it
+        self.result.restored += 1
+
+
+def _exact(captured: Entry, field_ids: set[str], locales: set[str]) -> dict[str, Any]:
+    """The captured values (the entry was captured whole) of the live fields and locales."""
+    exact = {fid: {loc: v for loc, v in values.items() if loc in locales}
+             for fid, values in captured.fields.items() if fid in field_ids and isinstance(values, dict)}
+    return {fid: values for fid, values in exact.items() if values}
 
 
 def _merged(captured: Entry, now: Entry | None, field_ids: set[str], locales: set[str]) -> dict[str, Any]:
@@ -191,50 +242,49 @@ def _merged(captured: Entry, now: Entry | None, field_ids: set[str], locales: se
     return wanted
 
 
-def restored_state(captured: Entry, now: Entry | None, *, cut_short: bool = True) -> EntryState:
+def restored_state(captured: Entry, now: Entry | None, *, ours: bool) -> EntryState:
     """The publish state an entry is restored to (docs/safety.md, "Entries and their publish state").
 
     A re-created entry gets its captured state, except that an entry with pending changes comes back a
     draft: the CMA lists only an entry's latest draft, so its published content is not in the snapshot,
-    and publishing the draft would put unpublished changes live. An existing entry keeps its live state
-    (published with no pending draft: republished after the write; pending changes stay unpublished; a
-    draft stays a draft; archived stays archived), except where the only write since the capture is the
-    apply's own, cut short: a published entry written once but not yet republished is published again,
-    an archived entry unarchived (and perhaps written) but not archived again is archived again. That
-    exception holds only where the apply may have been cut short (``cut_short``: a rollback); after a
-    finished apply (a revert), such a state is a colleague's doing (an edit, an unarchive) and stays."""
+    and publishing the draft would put unpublished changes live. An existing entry the run being undone
+    left as it is (``ours``, from the journal: ``reconcile.entry_journal``) gets its captured state back (a
+    published entry whose republish the run did not get to is published again, an archived one it
+    unarchived is archived again); any other keeps its live state (published with no pending draft:
+    republished after the write; pending changes stay unpublished; a draft stays a draft; archived stays
+    archived), so a colleague's draft or unarchive is never undone."""
     if now is None:
         return "draft" if captured.state == "changed" else captured.state
-    if not cut_short:
-        return now.state
-    since = now.version - captured.version
-    if captured.state == "published" and now.state == "changed" and since == 1:
-        return "published" if now.published_version == captured.published_version else now.state
-    if captured.state == "archived" and now.state == "draft" and 0 < since <= 2:
-        return "archived"
-    return now.state
+    return captured.state if ours else now.state
 
 
 def write_entry(
-    backend: Backend, now: Entry, fields: JsonObject, state: EntryState, tags: Sequence[str] | None = None
+    backend: Backend, now: Entry, fields: JsonObject, state: EntryState, tags: Sequence[str] | None = None, *,
+    log: EntryWriteLog | None = None, values: bool = False,
 ) -> Entry:
     """Write ``fields`` on the live entry ``now`` and leave it in ``state``: one PUT, plus a publish only
     where the state requires it. An archived entry cannot be edited: it is unarchived first (and archived
     again when ``state`` says so). A PUT replaces the whole entry, so it carries ``tags`` (default: the
-    tags ``now`` holds)."""
+    tags ``now`` holds). ``log`` journals the write before its first request and after its last
+    (``values``: the fields are a plan's, replacing the entry's: ``reconcile.entry_journal``)."""
+    if log is not None:
+        log.started(now, fields, state, values=values)
     version = now.version
     if now.state == "archived":
         version = backend.unarchive_entry(now.id, version).version
     kept = now.tags if tags is None else tags
-    return reach_state(backend, backend.put_entry(now.id, now.content_type_id, fields, version, kept), state)
+    written = reach_state(backend, backend.put_entry(now.id, now.content_type_id, fields, version, kept), state)
+    if log is not None:
+        log.done(written, values=values)
+    return written
 
 
-def put_planned(backend: Backend, step: PutEntry) -> Entry:
+def put_planned(backend: Backend, step: PutEntry, log: EntryWriteLog | None = None) -> Entry:
     """Carry out a plan's ``put_entry`` step: its values, at the version read at plan time, in its state."""
     archived = step.version if step.state == "archived" else None
     now = Entry(id=step.resource_id, content_type_id=step.content_type_id, version=step.version,
                 archived_version=archived, tags=step.tags)
-    return write_entry(backend, now, step.fields, step.state)
+    return write_entry(backend, now, step.fields, step.state, log=log, values=True)
 
 
 def entries_differing(backend: Backend, written: Sequence[PutEntry]) -> list[str]:
@@ -262,18 +312,20 @@ def reach_state(backend: Backend, entry: Entry, state: EntryState) -> Entry:
     return entry
 
 
-def untag_entries(backend: Backend, tag_id: str) -> list[Entry]:
+def untag_entries(backend: Backend, tag_id: str, log: EntryWriteLog | None = None) -> list[Entry]:
     """Remove the tag from every entry holding it, each left in its publish state (:func:`write_entry`);
     the entries as written (what :func:`tag_entries` needs to put the tag back)."""
-    return [write_entry(backend, entry, entry.fields, entry.state, [t for t in entry.tags if t != tag_id])
+    return [write_entry(backend, entry, entry.fields, entry.state, [t for t in entry.tags if t != tag_id], log=log)
             for entry in backend.fetch_entries(tagged=[tag_id])]
 
 
-def tag_entries(backend: Backend, tag_id: str, untagged: Sequence[Entry]) -> list[str]:
+def tag_entries(
+    backend: Backend, tag_id: str, untagged: Sequence[Entry], log: EntryWriteLog | None = None
+) -> list[str]:
     """Put the tag back on the ``untagged`` entries (as :func:`untag_entries` left them, at the versions it
     wrote: a 409 means someone edited one since), each in its publish state; re-read, the ids of those that
     do not hold it in that state (empty: verified)."""
     for entry in untagged:
-        write_entry(backend, entry, entry.fields, entry.state, [*entry.tags, tag_id])
+        write_entry(backend, entry, entry.fields, entry.state, [*entry.tags, tag_id], log=log)
     holding = {e.id: e.state for e in backend.fetch_entries(tagged=[tag_id])} if untagged else {}
     return [e.id for e in untagged if holding.get(e.id) != e.state]

@@ -23,6 +23,7 @@ from typing import Any, assert_never
 from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.entries import delete_entries, entries_differing, put_planned, tag_entries, untag_entries
+from reconcile.entry_journal import EntryWriteLog
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.interning import Interner
 from reconcile.journal import Interrupted, Journal, StepRecord, Verify
@@ -185,6 +186,8 @@ class Executor:
         self._untagged: dict[str, list[Entry]] = {}
         #: Carries out ``write_entries`` steps (``reconcile.entry_writes``), calling back once per entry written.
         self.entry_writer = entry_writer
+        #: Journals each entry write before its first request and after its last (``reconcile.entry_journal``).
+        self.entry_log = EntryWriteLog(journal, run_id, self._lock)
 
     def run(self, plan: Plan, *, label: str = "apply") -> ExecutionReport:
         """Run every phase of ``plan``; verify after each. Never raises for a step failure.
@@ -421,16 +424,16 @@ class Executor:
                 versions.forget(locale_key)
                 return None
             case PutEntry():
-                return put_planned(b, step).version
+                return put_planned(b, step, self.entry_log).version
             case CreateTag() | UpdateTag():
                 tag_key = resource_key("tag", ident)
                 version = versions.maybe_version(tag_key) if isinstance(step, UpdateTag) else None
                 return versions.record(tag_key, b.put_tag(step.tag, version))
             case UntagEntries():
-                self._untagged[ident] = untag_entries(b, ident)
+                self._untagged[ident] = untag_entries(b, ident, self.entry_log)
                 return None
             case TagEntries():
-                if missing := tag_entries(b, ident, self._untagged.pop(ident, [])):
+                if missing := tag_entries(b, ident, self._untagged.pop(ident, []), self.entry_log):
                     raise VerificationFailed(f"tag {ident} is not back on {count(len(missing), 'entry')} "
                                              f"({', '.join(missing[:5])})", hint="run `reconcile plan`")
                 return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import inspect
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,21 @@ def _load_one(root: Path, fill: str) -> Fill | tuple[str, str]:
     function = getattr(module, name, None)
     if not callable(function):
         return f"fill file {path_text} has no function {name}", f"define def {name}(fields, locale) in {path_text}"
+    if not _takes_fields_and_locale(function):
+        return (f"fill {decl.spec} cannot be called as {name}(fields, locale)",
+                f"give it the signature def {name}(fields, locale) in {path_text}")
     return function  # type: ignore[no-any-return]
+
+
+def _takes_fields_and_locale(function: Callable[..., Any]) -> bool:
+    """Whether ``function(fields, locale)`` binds (a signature Python cannot read is given the benefit)."""
+    try:
+        inspect.signature(function).bind({}, "")
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read (some builtins)
+        return True
+    return True
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,27 @@ class Converged(Record):
     entries_restored: int | None = None
     skipped: list[str] | None = None
     error: str | None = None
+    #: Entries someone else wrote during the run (or since it): their values and publish state were kept.
+    left_alone: list[str] | None = None
+
+
+class EntryWrite(Record):
+    """One entry write of a run (``reconcile.entry_journal``): ``start`` before its first request (the version
+    it starts from, the state it leads to, how many requests it sends, which of them is the PUT, a digest of
+    the values the PUT sends, and whether they replace the values from a plan), ``done`` after its last
+    (the version it left). A ``start`` without a ``done`` is a write that failed or was cut short."""
+
+    event: Literal["entry_write"] = "entry_write"
+    run_id: str | None = None
+    at: Literal["start", "done"] | None = None
+    entry: str | None = None
+    content_type: str | None = None
+    version: int | None = None
+    state: str | None = None
+    requests: int | None = None
+    put_at: int | None = None
+    digest: str | None = None
+    values: bool | None = None
 
 
 class Finish(Record):
@@ -152,7 +173,8 @@ class OtherRecord(Record):
 
 
 KnownRecord = Annotated[
-    Start | StepRecord | Verify | Interrupted | Converged | Finish | CutOff | ReleaseStep, Field(discriminator="event")
+    Start | StepRecord | Verify | Interrupted | Converged | Finish | CutOff | ReleaseStep | EntryWrite,
+    Field(discriminator="event"),
 ]
 _KNOWN: TypeAdapter[KnownRecord] = TypeAdapter(KnownRecord)
 

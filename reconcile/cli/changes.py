@@ -109,6 +109,14 @@ def _report_execution(outcome: workflows.ApplyOutcome) -> int:
     return ERROR
 
 
+def _except_left_alone(left_alone: list[str]) -> str:
+    """What a complete rollback or revert did not put back: the entries someone else wrote meanwhile."""
+    if not left_alone:
+        return ""
+    shown = ", ".join(left_alone[:10]) + (", ..." if len(left_alone) > 10 else "")
+    return f", except {count(len(left_alone), 'entry')} someone else wrote meanwhile, left as they wrote it ({shown})"
+
+
 def _report_rollback(rollback: workflows.ConvergeOutcome | None, snap: str, revert: str) -> None:
     if rollback is None:
         err(f"No rollback (--no-rollback). Restore the start with: {revert}")
@@ -117,7 +125,8 @@ def _report_rollback(rollback: workflows.ConvergeOutcome | None, snap: str, reve
     if rollback.complete:
         err(
             f"Rolled back to the pre-apply snapshot {snap}: {ran} and restored "
-            f"{count(rollback.restore.restored, 'entry')}; the environment is at its starting state."
+            f"{count(rollback.restore.restored, 'entry')}; the environment is at its starting state"
+            f"{_except_left_alone(rollback.restore.left_alone)}."
         )
         return
     err(f"Rollback INCOMPLETE: {ran}{', then stopped: ' + rollback.error if rollback.error else ''}.")
@@ -187,7 +196,8 @@ def revert_cmd(
     if converged.complete:
         err(
             f"Revert complete: the environment matches snapshot {outcome.snapshot.id} "
-            f"({count(converged.restore.restored, 'entry')} restored)."
+            f"({count(converged.restore.restored, 'entry')} restored"
+            f"{_except_left_alone(converged.restore.left_alone)})."
         )
         if outcome.pre_snapshot is not None:
             err(f"Undo the revert with: reconcile revert {outcome.pre_snapshot.id} --target {outcome.plan.target}")

@@ -3,12 +3,16 @@
 Actions: ``"500"`` and ``"503"`` (server errors), ``"409"`` (VersionMismatch), ``"drop"`` (the
 connection is closed without any response) and ``"delay"`` (sleep ``delay`` seconds, then answer
 normally). Except for ``delay``, a faulted request never reaches the store, so it changes nothing.
+``before`` (tests only) is called when the fault fires, before its action: what someone else does at that
+moment, e.g. a colleague editing an entry through the API while an apply runs (``action="delay"`` with no
+delay then lets the request itself through).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,6 +32,7 @@ class Fault:
     nth: int = 1
     times: int = 1
     delay: float = 0.0
+    before: Callable[[], None] | None = None
     seen: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:

@@ -201,6 +201,8 @@ class EmulatorApp:
             return self._error(error, limit_headers)
         fault = self.faults.take(request.method, request.path)
         if fault is not None:
+            if fault.before is not None:  # someone else's requests at this moment (outside the store's lock)
+                fault.before()
             if fault.action == "drop":
                 # Read the body first: once the socket is shut it cannot be read, and the request log
                 # (which records the body) would lose the request.

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.entries import RestoreReport, restore_entries
-from reconcile.errors import ReconcileError
+from reconcile.entry_journal import EntryWriteLog, Ownership, last_writes, ownership
+from reconcile.errors import InputError, ReconcileError
 from reconcile.executor import ExecutionReport, Executor
-from reconcile.journal import Converged, Journal
+from reconcile.journal import Converged, Journal, journal_of
 from reconcile.model import ContentModel, Entry
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
@@ -61,7 +62,6 @@ def converge(
     clock: Clock = SYSTEM_CLOCK,
     stop: threading.Event | None = None,
     stop_reason: Callable[[], str] | None = None,
-    cut_short: bool = False,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
@@ -70,7 +70,9 @@ def converge(
     environment, so a resource changed under the rollback is planned again from what it now holds.
     Never raises for an API or network failure: the outcome says whether the environment reached the
     snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
-    Once ``stop`` is set (a signal) no new write starts and no further round is tried.
+    Once ``stop`` is set (a signal) no new write starts and no further round is tried. Before the first
+    write, the entries the journal of ``snapshot`` shows the undone run wrote are read: whose they are
+    decides how they are restored (``reconcile.entry_journal``).
     """
     wanted = snapshot_state(snapshot, backend.scope).model
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
@@ -78,24 +80,28 @@ def converge(
     if settle > 0:
         progress(Note(f"[{label}] waiting {settle:g} s for a write whose outcome is unknown to land or be dropped"))
         clock.sleep(settle)
+    owned: Ownership | None = None
     for round_number in range(1, CONVERGE_ROUNDS + 1):
         outcome.error = None
         try:
             executor = Executor(backend, journal, run_id, progress, clock=clock, stop=stop, stop_reason=stop_reason)
-            _round(backend, snapshot, wanted, executor, label, outcome, cut_short or label == "rollback")
+            owned = owned if owned is not None else owned_by_run(backend, snapshot, run_id)
+            _round(backend, snapshot, wanted, executor, label, outcome, owned)
         except ReconcileError as exc:
             outcome.error = str(exc)
             progress(Note(f"[{label}] stopped: {exc}"))
         outcome.interrupted = outcome.report.interrupted or (stop is not None and stop.is_set())
         if outcome.interrupted and not outcome.complete:
-            outcome.error = outcome.error or str(outcome.report.failure or "interrupted")
+            why = f"interrupted ({stop_reason()})" if stop_reason is not None else "interrupted"
+            outcome.error = outcome.error or str(outcome.report.failure or why)
         if outcome.complete or outcome.interrupted or round_number == CONVERGE_ROUNDS:
             break
         progress(Note(f"[{label}] round {round_number} did not reach the snapshot; re-reading and planning again"))
         clock.sleep(max(settle, 1.0))
     journal.append(Converged(run_id=run_id, label=label, complete=outcome.complete,
                              entries_restored=outcome.restore.restored, skipped=outcome.restore.skipped,
-                             error=outcome.error))
+                             error=outcome.error,
+                             **({"left_alone": outcome.restore.left_alone} if outcome.restore.left_alone else {})))
     return outcome
 
 
@@ -107,23 +113,51 @@ def _entries_of(snapshot: Snapshot) -> list[Entry]:
     return entries_from_export({"entries": list(items.values())})
 
 
+def owned_by_run(backend: Backend, snapshot: Snapshot, run_id: str) -> Ownership:
+    """Whose the entries are that the journal of ``snapshot`` shows its run wrote (or started to), from
+    their live state now. A journal that cannot be read names no entry: every entry then keeps its live
+    publish state and values (only values it lacks come back), which never undoes anyone's work.
+
+    A started write found to have landed is recorded there as done at its live version: once this undo
+    changes the model (a temporary field removed), the values no longer show whose the write was, and a
+    later revert of the same run must reach the same conclusion."""
+    path = snapshot.journal_path
+    try:
+        writes = last_writes(Journal.records(path)) if path is not None and path.exists() else {}
+    except InputError:
+        writes = {}
+    managed = sorted({w.content_type for w in writes.values()
+                      if w.content_type and backend.scope.manages(w.content_type)})
+    live = {e.id: e for ct_id in managed for e in backend.fetch_entries(ct_id)}
+    owned = ownership({entry_id: w for entry_id, w in writes.items() if w.content_type in managed}, live)
+    landed = [entry_id for entry_id in owned.ours if writes[entry_id].at == "start"]
+    if landed:
+        log = EntryWriteLog(journal_of(snapshot), run_id)
+        for entry_id in landed:
+            log.done(live[entry_id], values=bool(writes[entry_id].values))
+    return owned
+
+
 def _round(
     backend: Backend, snapshot: Snapshot, wanted: ContentModel, executor: Executor, label: str,
-    outcome: ConvergeOutcome, cut_short: bool,
+    outcome: ConvergeOutcome, owned: Ownership,
 ) -> None:
-    """One round: read, plan to ``wanted``, execute, restore entries (``cut_short``: the run being undone
-    may have stopped mid-write, see ``restored_state``), re-read and compare."""
+    """One round: read, plan to ``wanted``, execute, restore entries (``owned``: whose the entries the undone
+    run wrote are), re-read and compare."""
     live = backend.read_live()
     wanted = backend.scope.desired(wanted, live.model)
     outcome.plan = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
                              allow_destroy=True)
     outcome.report = executor.run(outcome.plan, label=label)
     outcome.steps_applied += len(outcome.report.applied)
+    owned.rewritten.update(executor.entry_log.written)  # entries its tag steps wrote are not someone else's
     if outcome.report.ok:
         outcome.restore = restore_entries(backend, [entry for entry in _entries_of(snapshot)
                                                             if backend.scope.manages(entry.content_type_id)],
-                                          executor.progress, cut_short=cut_short)
+                                          executor.progress, owned=owned, log=executor.entry_log,
+                                          stop=executor.stop)
     outcome.final_raw = backend.read_raw()
     final = parse_environment(outcome.final_raw)
-    outcome.complete = outcome.report.ok and fingerprint(final.model) == fingerprint(wanted)
+    outcome.complete = (outcome.report.ok and not outcome.restore.interrupted
+                        and fingerprint(final.model) == fingerprint(wanted))
     outcome.remaining = None if outcome.complete else make_plan(final, wanted, allow_destroy=True)

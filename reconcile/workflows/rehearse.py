@@ -1,8 +1,10 @@
 """The rehearse command: apply and revert in a throwaway environment, then delete it.
 
 Online the sandbox is a clone of the target's environment; offline it is a local server seeded with
-the target's state (or a snapshot / export file). In the sandbox: plan, apply (with its snapshot),
-re-plan (must be empty), revert, and the fingerprint must equal the one before the apply.
+the target's state (or a snapshot / export file). In the sandbox: plan (running the declared fills, as
+`plan` does), apply (with its snapshot, entry writes included), re-plan (must be empty), revert, and the
+fingerprint must equal the one before the apply, and so must the entries the plan touches (their values
+and publish state: docs/transforms.md).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from typing import Any
 from reconcile.backend import Backend, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import LOCAL_TOKEN, TargetConfig
+from reconcile.conversion_steps import FILL_FAILED, written_content_types
 from reconcile.entries import fetch_by_type
-from reconcile.errors import ReconcileError
+from reconcile.errors import PolicyBlocked, ReconcileError
+from reconcile.fills import LoadedFill, load_fills
 from reconcile.journal import journal_of
-from reconcile.model import ContentModel
+from reconcile.model import ContentModel, Entry
 from reconcile.normalize import fingerprint
 from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress, silent
@@ -87,12 +91,13 @@ def rehearse(
 ) -> RehearsalOutcome:
     """Try the plan and its rollback somewhere safe: a cloned sandbox environment, or offline a
     throwaway local server loaded with the target's state (or a snapshot / export file)."""
-    desired = validate_models(project, target_name).model
+    declared = validate_models(project, target_name)
+    desired, fills = declared.model, load_fills(declared, project.root)
     target = project.config.target(target_name)
     outcome = RehearsalOutcome()
     stages = _Stages(outcome, progress, clock)
     if offline:
-        _rehearse_offline(project, target, desired, source, allow_destroy, stages)
+        _rehearse_offline(project, target, _Wanted(desired, fills), source, allow_destroy, stages)
         return outcome
     sandbox_id = f"reconcile-rehearsal-{secrets.token_hex(3)}"
     with open_target(target) as opened:
@@ -106,7 +111,8 @@ def rehearse(
 
         try:
             if stages.run("clone", clone_stage):
-                _rehearse_in(backend.for_environment(sandbox_id), desired, target, allow_destroy, stages)
+                _rehearse_in(backend.for_environment(sandbox_id), _Wanted(desired, fills), target, allow_destroy,
+                             stages)
         finally:
             if keep:
                 outcome.kept = True
@@ -121,8 +127,16 @@ def _delete_environment(backend: Backend, env_id: str) -> str:
     return f"environment {env_id} deleted"
 
 
+@dataclass(frozen=True)
+class _Wanted:
+    """What the rehearsal converges the sandbox to: the models and their declared fills."""
+
+    model: ContentModel
+    fills: dict[str, LoadedFill]
+
+
 def _rehearse_in(
-    sandbox: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool, stages: _Stages
+    sandbox: Backend, desired: _Wanted, target: TargetConfig, allow_destroy: bool, stages: _Stages
 ) -> None:
     """Run the rehearsal's stages in ``sandbox``, with its snapshots in a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="reconcile-rehearsal-") as tmp:
@@ -134,22 +148,32 @@ def _rehearse_in(
 
 
 class _Rehearsal:
-    """plan → apply (with snapshot) → empty re-plan → revert → fingerprint equals the original."""
+    """plan → apply (with snapshot) → empty re-plan → revert → fingerprint and entries equal the original."""
 
     def __init__(
-        self, sandbox: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool,
+        self, sandbox: Backend, desired: _Wanted, target: TargetConfig, allow_destroy: bool,
         store: SnapshotStore, stages: _Stages,
     ) -> None:
-        self.sandbox, self.desired, self.target, self.allow_destroy = sandbox, desired, target, allow_destroy
+        self.sandbox, self.desired, self.target, self.allow_destroy = sandbox, desired.model, target, allow_destroy
+        self.fills = desired.fills
         self.store, self.progress, self.clock = store, stages.progress, stages.clock
         self.planned: Planned | None = None
         self.snapshot: Snapshot | None = None
         self.start = ""
+        #: The entries the plan writes or whose data it destroys, as they were before the apply.
+        self.entries: dict[str, Entry] = {}
 
     def plan(self) -> str:
-        self.planned = planned = plan_against(self.sandbox, self.desired, self.target, self.allow_destroy)
+        self.planned = planned = plan_against(self.sandbox, self.desired, self.target, self.allow_destroy,
+                                              self.fills)
         self.start = fingerprint(planned.live.model)
-        refuse_blocked(planned.plan)
+        self.entries = _entries_of(self.sandbox, _touched(planned))
+        try:
+            refuse_blocked(planned.plan)
+        except PolicyBlocked as exc:  # the notes of what blocks it name the entries (a fill's failures)
+            blocked = {address.removesuffix(FILL_FAILED) for address in planned.plan.blocked}
+            notes = "; ".join(n for n in planned.plan.notes if n.split(": ", 1)[0] in blocked)
+            raise PolicyBlocked(f"{exc.message}{' (' + notes + ')' if notes else ''}", hint=exc.hint) from None
         return count(len(planned.plan.changes), "change")
 
     def apply(self) -> str:
@@ -185,7 +209,25 @@ class _Rehearsal:
         now = fingerprint(self.sandbox.read_live().model)
         if now != self.start:
             raise ReconcileError(f"fingerprint after revert {now[:19]}… differs from the start")
-        return self.start[:19] + "…"
+        after = _entries_of(self.sandbox, sorted({e.content_type_id for e in self.entries.values()}))
+        differing = sorted(entry_id for entry_id, entry in self.entries.items()
+                           if (now_entry := after.get(entry_id)) is None or now_entry.fields != entry.fields
+                           or now_entry.state != entry.state)
+        if differing:
+            shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
+            raise ReconcileError(f"after revert the values or publish state of {count(len(differing), 'entry')} "
+                                 f"differ from the start ({shown})")
+        return f"{self.start[:19]}…, {count(len(self.entries), 'entry')} as at the start"
+
+
+def _touched(planned: Planned) -> list[str]:
+    """The content types whose entries the plan writes or whose entry data it destroys."""
+    return sorted({*planned.entries, *written_content_types(planned.plan)})
+
+
+def _entries_of(backend: Backend, content_type_ids: list[str]) -> dict[str, Entry]:
+    """The entries of the content types (read whole, paged), by id."""
+    return {e.id: e for entries in fetch_by_type(backend, content_type_ids).values() for e in entries}
 
 
 def _target_export(target: TargetConfig) -> dict[str, Any]:
@@ -199,7 +241,7 @@ def _target_export(target: TargetConfig) -> dict[str, Any]:
 
 
 def _rehearse_offline(
-    project: Project, target: TargetConfig, desired: ContentModel, source: str | None,
+    project: Project, target: TargetConfig, desired: _Wanted, source: str | None,
     allow_destroy: bool, stages: _Stages,
 ) -> None:
     from reconcile.emulator import Emulator

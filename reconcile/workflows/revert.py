@@ -11,7 +11,7 @@ from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
 from reconcile.errors import InputError
-from reconcile.journal import Finish, Journal, Start, find_unfinished, journal_of, journal_state
+from reconcile.journal import Finish, Journal, Start, find_unfinished, journal_of
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
@@ -75,29 +75,13 @@ def revert(
         journal.append(Start(run_id=run_id, command="revert", target=target.name, snapshot=pre.id,
                              reverting_to=snapshot.id))
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
-                                     clock=clock, stop=signals.stop_run, stop_reason=signals.reason,
-                                     cut_short=_cut_short(snapshot))
+                                     clock=clock, stop=signals.stop_run, stop_reason=signals.reason)
         if outcome.converged.interrupted and not outcome.converged.complete:
             # Stopped like an apply: back to the state before the revert, the pre-revert snapshot.
             outcome.rollback = roll_back(opened.backend, pre, journal, run_id, progress, clock, signals,
                                          target.name, what="revert")
         _finish(project, target, outcome, journal, run_id, recorded, wanted)
         return outcome
-
-
-def _cut_short(snapshot: Snapshot) -> bool:
-    """Whether the run that started from ``snapshot`` may have stopped mid-write: it died, or failed and
-    its rollback did not finish (a damaged journal counts, the safe assumption). Then an entry state that
-    looks like that run's own write cut short is restored as it was at the start; after a finished run,
-    it is a colleague's doing and stays (``restored_state``)."""
-    path = snapshot.journal_path
-    if path is None or not path.exists():
-        return False
-    try:
-        records = Journal.records(path)
-    except InputError:
-        return True
-    return any(isinstance(r, Start) for r in records) and journal_state(records) in ("unfinished", "failed")
 
 
 def _finish(
@@ -123,4 +107,16 @@ def _finish(
         journal.append(Finish(run_id=run_id, outcome=outcome_name))
     if converged.complete and snapshot.id in unfinished:
         # The run that started from this snapshot died; this revert is how it ended.
-        journal_of(snapshot).append(Finish(run_id=run_id, outcome="reverted", reverted_by=pre.id))
+        # The finish belongs to the run that died (``history`` reads a run's records by its id).
+        journal_of(snapshot).append(Finish(run_id=_last_run(snapshot) or run_id, outcome="reverted",
+                                           reverted_by=pre.id))
+
+
+def _last_run(snapshot: Snapshot) -> str | None:
+    """The id of the last run that started from ``snapshot`` (None when its journal cannot be read)."""
+    path = snapshot.journal_path
+    try:
+        starts = [r for r in Journal.records(path) if isinstance(r, Start)] if path is not None else []
+    except InputError:
+        return None
+    return starts[-1].run_id if starts else None

@@ -77,25 +77,28 @@ def test_rollback_restores_values_and_keeps_each_publish_state(workspace: Worksp
 
 
 @pytest.mark.parametrize(
-    ("captured", "now", "state"),
+    ("captured", "now", "ours", "state"),
     [
         # re-created: the captured state, but a pending draft never goes live
-        ((3, 2, None), None, "published"),
-        ((5, 2, None), None, "draft"),
-        ((2, None, 1), None, "archived"),
-        # existing: its live state, unless the only write since is the apply's own, cut short
-        ((3, 2, None), (3, 2, None), "published"),
-        ((3, 2, None), (4, 2, None), "published"),  # the apply wrote it, its republish failed
-        ((3, 2, None), (5, 2, None), "changed"),  # someone else wrote it too: their draft stays a draft
-        ((5, 2, None), (6, 2, None), "changed"),
-        ((2, None, None), (3, None, None), "draft"),
-        ((2, None, 1), (3, None, None), "archived"),  # unarchived by the apply, not archived again
-        ((2, None, 1), (2, None, 1), "archived"),
+        ((3, 2, None), None, False, "published"),
+        ((5, 2, None), None, False, "draft"),
+        ((2, None, 1), None, False, "archived"),
+        # existing, still as the undone run left it (the journal says so: reconcile.entry_journal): as captured
+        ((3, 2, None), (3, 2, None), True, "published"),
+        ((3, 2, None), (4, 2, None), True, "published"),  # the run wrote it, its republish failed
+        ((5, 2, None), (6, 2, None), True, "changed"),  # pending changes stay unpublished
+        ((2, None, 1), (3, None, None), True, "archived"),  # unarchived by the run, not archived again
+        # existing, not written by the run, or written by someone else after it: its live state
+        ((3, 2, None), (4, 2, None), False, "changed"),  # a colleague's draft is not published
+        ((3, 2, None), (5, 2, None), False, "changed"),
+        ((2, None, None), (3, None, None), False, "draft"),
+        ((2, None, 1), (3, None, None), False, "draft"),  # a colleague's unarchive stays
+        ((2, None, 1), (2, None, 1), False, "archived"),
     ],
 )
 def test_restored_state(captured: tuple[int, int | None, int | None], now: tuple[int, int | None, int | None] | None,
-                        state: str) -> None:
+                        ours: bool, state: str) -> None:
     def entry(sys: tuple[int, int | None, int | None]) -> Entry:
         return Entry(id="e", content_type_id="t", version=sys[0], published_version=sys[1], archived_version=sys[2])
 
-    assert restored_state(entry(captured), None if now is None else entry(now)) == state
+    assert restored_state(entry(captured), None if now is None else entry(now), ours=ours) == state

@@ -41,6 +41,8 @@ def seed(workspace: Workspace, name: str) -> dict[str, Entry]:
             written = b.publish_entry(item["id"], written.version)
         if item["state"] == "changed":
             b.put_entry(item["id"], item["content_type"], item["fields"], written.version)
+        if item["state"] == "archived":
+            b.archive_entry(item["id"], written.version)
     workspace.use_models(SCENARIOS / name / "after")
     if (SCENARIOS / name / "transforms").is_dir():
         shutil.copytree(SCENARIOS / name / "transforms", workspace.root / "transforms", dirs_exist_ok=True)
