@@ -4,7 +4,12 @@ The values are computed again from the entries, as the plan computed them (the s
 :func:`reconcile.entry_updates.updated_fields`, and the same fills): the plan's ``entries_read`` digest,
 checked before the first write, proves the entries are the ones the plan read, and the digest of what this
 pass writes must equal the step's, or the phase fails and the apply rolls back. Each changed entry gets one
-PUT, plus a publish only where its state requires it (:func:`reconcile.entries.write_entry`). The phase is
+PUT, plus a publish only where its state requires it (:func:`reconcile.entries.write_entry`), journalled
+before its first request and after its last (the executor's ``EntryWriteLog``, ``values``: the entry is
+captured whole in the pre-apply snapshot), so that a rollback decides whose each entry is as it does for a
+``put_entry`` step (:mod:`reconcile.entry_journal`). An entry is written only at the version the pre-apply
+snapshot captured (or the one this run's own earlier write left): one someone else wrote since, or created
+since, is not written, and the phase fails; the rollback then leaves it alone. The phase is
 verified by re-reading the pages: the digest of every entry as re-read (values and publish state) must
 equal the digest of what the pass left. Memory holds one page (docs/transforms.md).
 
@@ -25,6 +30,7 @@ from reconcile.backend import Backend
 from reconcile.changes import Change, ConvertField
 from reconcile.entries import write_entry
 from reconcile.entry_digest import EntriesDigest
+from reconcile.entry_journal import EntryWriteLog
 from reconcile.entry_updates import EntryChanges, Written, live_digest, updated_fields
 from reconcile.errors import ReconcileError
 from reconcile.fills import FieldChange, Fill, LoadedFill, fill_values
@@ -45,11 +51,13 @@ class EntryValuesDiffer(ReconcileError):
 
 class EntryWriter:
     """Writes the ``write_entries`` steps of one plan (``changes``) against ``live`` (the model read before
-    the apply: its locales), with the fills ``fills`` (``FILE.py:FUNCTION`` -> the function)."""
+    the apply: its locales), with the fills ``fills`` (``FILE.py:FUNCTION`` -> the function); ``captured``:
+    entry id -> its version in the pre-apply snapshot (``entries.jsonl``), the entries it may write."""
 
     def __init__(self, backend: Backend, changes: Sequence[Change], live: ContentModel,
-                 fills: Mapping[str, Fill], default_locale: str) -> None:
+                 fills: Mapping[str, Fill], default_locale: str, captured: Mapping[str, int]) -> None:
         self.backend = backend
+        self.captured = captured
         self.changes = changes
         self.locales = sorted(live.locales)
         self.fills = fills
@@ -78,8 +86,9 @@ class EntryWriter:
                      and c.before.id in step.converted}
         return EntryChanges(converted, dict(step.renamed), tuple(c.after.id for c in runs.values()))
 
-    def __call__(self, step: WriteEntries, tick: Tick) -> None:
-        """Compute and write every changed entry of the step's content type; check and verify (see above)."""
+    def __call__(self, step: WriteEntries, tick: Tick, log: EntryWriteLog) -> None:
+        """Compute and write every changed entry of the step's content type, each write journalled in ``log``;
+        check and verify (see above)."""
         runs, loaded = self._runs(step)
         how = self._entry_changes(step, runs)
         back = {new: old for old, new in step.renamed.items()}
@@ -100,10 +109,10 @@ class EntryWriter:
                 if changed:
                     todo.append((now, fields, f"{'fill' if set(changed) <= set(step.fills) else 'convert'} "
                                               f"{', '.join(changed)} of entry {now.id} ({now.state})"))
-            self._write_page(todo, tick)
+            self._write_page(todo, tick, log)
         self._check(step, written)
 
-    def _write_page(self, todo: Sequence[tuple[Entry, dict[str, Any], str]], tick: Tick) -> None:
+    def _write_page(self, todo: Sequence[tuple[Entry, dict[str, Any], str]], tick: Tick, log: EntryWriteLog) -> None:
         """Write one page's changed entries on ``WORKERS`` threads (the backend's throttle keeps the rate);
         after the first failure (or a stop ``tick`` raises) no further write starts, and it is raised."""
         failed = threading.Event()
@@ -112,7 +121,8 @@ class EntryWriter:
             if failed.is_set():
                 return
             try:
-                write_entry(self.backend, now, fields, now.state)
+                self._check_captured(now, log)
+                write_entry(self.backend, now, fields, now.state, log=log, values=True)
                 tick(text)
             except BaseException:
                 failed.set()
@@ -123,6 +133,17 @@ class EntryWriter:
         errors = [error for future in futures if (error := future.exception()) is not None]
         if errors:
             raise errors[0]
+
+    def _check_captured(self, now: Entry, log: EntryWriteLog) -> None:
+        """``now`` is as the pre-apply snapshot captured it (or as this run's own write left it): its values
+        can be restored exactly. Else someone else wrote or created it during the apply: it is not written."""
+        expected = log.written.get(now.id, self.captured.get(now.id))
+        if expected != now.version:
+            detail = ("created after the pre-apply snapshot" if expected is None
+                      else f"version {expected} in the pre-apply snapshot, {now.version} now")
+            raise EntryValuesDiffer(f"entry {now.id} of {now.content_type_id} changed during the apply ({detail})",
+                                    hint="someone else wrote it: the apply rolls back and leaves it as they "
+                                         "wrote it; run `reconcile plan` again")
 
     def _check(self, step: WriteEntries, written: Written) -> None:
         """What was written is what the plan computed, and the re-read entries hold it in their states."""

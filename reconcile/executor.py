@@ -164,7 +164,7 @@ class Executor:
         clock: Clock = SYSTEM_CLOCK,
         stop: threading.Event | None = None,
         stop_reason: Callable[[], str] | None = None,
-        entry_writer: Callable[[WriteEntries, Callable[[str], None]], None] | None = None,
+        entry_writer: Callable[[WriteEntries, Callable[[str], None], EntryWriteLog], None] | None = None,
     ) -> None:
         self.backend = backend
         self.journal = journal
@@ -184,7 +184,8 @@ class Executor:
         self._interrupted_by: str | None = None
         #: Per replaced tag, the entries its ``untag_entries`` step wrote, for its ``tag_entries`` step.
         self._untagged: dict[str, list[Entry]] = {}
-        #: Carries out ``write_entries`` steps (``reconcile.entry_writes``), calling back once per entry written.
+        #: Carries out ``write_entries`` steps (``reconcile.entry_writes``), calling back once per entry written
+        #: and journalling each entry write in ``entry_log``.
         self.entry_writer = entry_writer
         #: Journals each entry write before its first request and after its last (``reconcile.entry_journal``).
         self.entry_log = EntryWriteLog(journal, run_id, self._lock)
@@ -438,7 +439,7 @@ class Executor:
                                              f"({', '.join(missing[:5])})", hint="run `reconcile plan`")
                 return None
             case WriteEntries() if self.entry_writer is not None:
-                self.entry_writer(step, tick)
+                self.entry_writer(step, tick, self.entry_log)
                 return None
             case WriteEntries():
                 raise ReconcileError("this run cannot write entries (no entry writer)", hint="run `reconcile apply`")

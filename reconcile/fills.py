@@ -67,7 +67,7 @@ def _load_one(root: Path, fill: str) -> Fill | tuple[str, str]:
     if not callable(function):
         return f"fill file {path_text} has no function {name}", f"define def {name}(fields, locale) in {path_text}"
     if not _takes_fields_and_locale(function):
-        return (f"fill {decl.spec} cannot be called as {name}(fields, locale)",
+        return (f"fill {fill} cannot be called as {name}(fields, locale)",
                 f"give it the signature def {name}(fields, locale) in {path_text}")
     return function  # type: ignore[no-any-return]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,7 +126,8 @@ def apply_planned(
     From the journal's start on, a signal (``signals``, installed by ``locked``) stops new writes and
     the apply rolls back; see ``reconcile.interrupts``."""
     signals = signals or RunSignals()
-    snapshot = outcome.snapshot = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
+    snapshot, captured = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
+    outcome.snapshot = snapshot
     progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
     run_id = secrets.token_hex(6)
     journal = journal_of(snapshot)
@@ -134,7 +135,7 @@ def apply_planned(
     journal.append(Start(run_id=run_id, command="apply", target=target_name, snapshot=snapshot.id,
                          plan_hash=recorded.get("plan_hash")))
     writer = EntryWriter(backend, planned.plan.changes, planned.live.model, planned.fills,
-                         default_locale(planned.live.model) or "en-US")
+                         default_locale(planned.live.model) or "en-US", captured)
     executor = Executor(backend, journal, run_id, progress, clock=clock, stop=signals.stop_run,
                         stop_reason=signals.reason, entry_writer=writer)
     report = outcome.report = executor.run(planned.plan)
@@ -157,18 +158,26 @@ def apply_planned(
 
 def _pre_apply_snapshot(
     backend: Backend, store: SnapshotStore, target_name: str, planned: Planned, recorded: dict[str, Any]
-) -> Snapshot:
+) -> tuple[Snapshot, dict[str, int]]:
     """The state before the first write, with the entries at stake; written and verified. The entries of the
-    content types the plan writes are kept whole, read and written a page at a time (``entries.jsonl``)."""
+    content types the plan writes are kept whole, read and written a page at a time (``entries.jsonl``); with
+    the snapshot, their versions (entry id -> version: the entries the apply may write, at those versions)."""
     written = written_content_types(planned.plan)
     if renamed := {ct_id: pairs.values() for ct_id, pairs in renames(planned.plan).items()}:
         # renaming keeps the values; capture them anyway, so any later revert can restore them
         planned.entries = capture(backend, destructive_addresses(planned.plan.changes), planned.live.model, renamed)
     kept = {ct_id: entries for ct_id, entries in planned.entries.items() if ct_id not in written}
     snapshot = store.create(target_name, "pre-apply", export(planned.raw, kept), recorded)
-    write_entries(snapshot.path, ([entry_to_api(e) for e in page] for ct_id in written
-                                  for page in backend.entry_pages(ct_id)))
-    return snapshot
+    captured: dict[str, int] = {}
+
+    def pages() -> Iterator[list[dict[str, Any]]]:
+        for ct_id in written:
+            for page in backend.entry_pages(ct_id):
+                captured.update((e.id, e.version) for e in page)
+                yield [entry_to_api(e) for e in page]
+
+    write_entries(snapshot.path, pages())
+    return snapshot, captured
 
 
 def _post_apply_snapshot(
