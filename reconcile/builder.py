@@ -28,22 +28,15 @@ from reconcile.changes import (
     editor_interface_address,
     without_renames,
 )
-from reconcile.conversion_steps import (
-    convert_steps,
-    filled_by_content_type,
-    renamed_from_temporary,
-    temporary_field,
-    temporary_ids,
-)
+from reconcile.conversion_steps import renamed_from_temporary, temporary_field, temporary_ids
+from reconcile.entry_updates import PlannedWrites
 from reconcile.interning import Interner
 from reconcile.kinds import PHASES, PhaseName, effects
 from reconcile.model import (
     ContentModel,
     ContentType,
     EditorInterface,
-    Entry,
     Field,
-    JsonObject,
     LiveState,
     ResourceKind,
     ResourceMeta,
@@ -100,8 +93,7 @@ class PhaseBuilder:
         changes: Sequence[Change],
         entry_counts: Mapping[str, int],
         run: Interner,
-        entries: Mapping[str, Sequence[Entry]] = {},
-        filled: Mapping[str, Mapping[str, JsonObject]] = {},
+        writes: Mapping[str, PlannedWrites] = {},
     ) -> None:
         self.live = live
         self.run = run
@@ -120,10 +112,8 @@ class PhaseBuilder:
         self._fates = _field_fates(changes)
         for ct_id, fate in self._fates.items():
             fate.temporary = temporary_ids(fate.converted, current.content_types[ct_id], target.content_types[ct_id])
-        #: The entries of the content types whose field values convert or fill, whole (``convert_entries``).
-        self.entries = entries
-        #: Per content type, per field id: the values its fill computed (entry id -> locale -> value).
-        self.filled = filled_by_content_type(filled)
+        #: Per content type whose field values convert or fill: what its entry pass writes (``convert_entries``).
+        self.writes = writes
         self._touched: list[tuple[ResourceKind, str]] = []
         self._put: set[str] = set()  # content types this plan has already put and published
         # Content-type id -> ids of the live fields removed or replaced, in live order.
@@ -307,15 +297,23 @@ class PhaseBuilder:
         return made
 
     def _convert_steps(self) -> list[Step]:
-        """One ``put_entry`` per entry holding a value of a converted field: its values, with the converted
-        ones in the temporary fields; the content type holds both fields since phase 2."""
+        """One ``write_entries`` per content type with entries to write: its converted fields' values go into
+        their temporary fields, its filled fields get their fill's values; the content type holds both fields
+        since phase 2. The values are computed again at apply, page by page (:mod:`reconcile.entry_writes`)."""
         made: list[Step] = []
-        for ct_id in sorted(set(self._fates) | set(self.filled)):
+        for ct_id, planned in sorted(self.writes.items()):
+            if not planned.entries:
+                continue
             fates = self._fates.get(ct_id, _FieldFates())
-            if fates.converted or ct_id in self.filled:
-                renamed = {live: desired for desired, live in fates.renamed.items()}
-                made += convert_steps(self.entries.get(ct_id, ()), fates.converted, fates.temporary, renamed,
-                                      self.filled.get(ct_id, {}))
+            what = ", ".join([*(f for f in fates.converted if f not in planned.fills), *planned.fills])
+            verb = "fill" if set(fates.converted) <= set(planned.fills) else "convert"
+            made.append(steps.WriteEntries(
+                resource_id=ct_id, converted=dict(fates.temporary), fills=dict(planned.fills),
+                renamed={live: desired for desired, live in fates.renamed.items()}, entries=planned.entries,
+                digest=planned.digest,
+                description=f"{verb} {what} of {count(planned.entries, 'entry')} of {ct_id} (one PUT each, "
+                            "a publish where the entry was published)",
+            ))
         return made
 
     # -- editor interfaces and deletes ---------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 from reconcile.addresses import Address, parse_address
 from reconcile.backend import Backend
-from reconcile.entry_writes import EntryWriteLog, Ownership
+from reconcile.entry_journal import EntryWriteLog, Ownership
 from reconcile.model import ContentModel, Entry, EntryState, JsonObject
 from reconcile.progress import Note, Progress
 from reconcile.steps import PutEntry
@@ -149,7 +149,7 @@ def restore_entries(
     backend: Backend, captured: Sequence[Entry], progress: Progress, *, owned: Ownership | None = None,
     log: EntryWriteLog | None = None, stop: threading.Event | None = None,
 ) -> RestoreReport:
-    """Put back the captured entries (``reconcile.entry_writes``). An entry the run being undone wrote and
+    """Put back the captured entries (``reconcile.entry_journal``). An entry the run being undone wrote and
     nobody else wrote since (``owned.ours``) gets its captured values (exactly, when the run replaced them
     from a plan) and its captured publish state. One the run wrote but someone else wrote after it, or
     instead (``owned.theirs``), is left alone and named in the report. Any other entry was not written by
@@ -248,7 +248,7 @@ def restored_state(captured: Entry, now: Entry | None, *, ours: bool) -> EntrySt
     A re-created entry gets its captured state, except that an entry with pending changes comes back a
     draft: the CMA lists only an entry's latest draft, so its published content is not in the snapshot,
     and publishing the draft would put unpublished changes live. An existing entry the run being undone
-    left as it is (``ours``, from the journal: ``reconcile.entry_writes``) gets its captured state back (a
+    left as it is (``ours``, from the journal: ``reconcile.entry_journal``) gets its captured state back (a
     published entry whose republish the run did not get to is published again, an archived one it
     unarchived is archived again); any other keeps its live state (published with no pending draft:
     republished after the write; pending changes stay unpublished; a draft stays a draft; archived stays
@@ -266,7 +266,7 @@ def write_entry(
     where the state requires it. An archived entry cannot be edited: it is unarchived first (and archived
     again when ``state`` says so). A PUT replaces the whole entry, so it carries ``tags`` (default: the
     tags ``now`` holds). ``log`` journals the write before its first request and after its last
-    (``values``: the fields are a plan's, replacing the entry's: ``reconcile.entry_writes``)."""
+    (``values``: the fields are a plan's, replacing the entry's: ``reconcile.entry_journal``)."""
     if log is not None:
         log.started(now, fields, state, values=values)
     version = now.version

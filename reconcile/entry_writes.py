@@ -1,146 +1,174 @@
-"""Which entries a run wrote, from its journal, and whose they are now (docs/safety.md, "Entries written
-during a run").
+"""Carrying out a ``write_entries`` step: the entries of one content type, read and written page by page.
 
-Every entry write of a run (a plan's ``put_entry`` step, a tag step's untag or re-tag, a rollback's or
-revert's restore) journals an ``EntryWrite`` ``start`` record before its first request and a ``done``
-record after its last. A rollback or revert reads those records and, before it changes anything, the
-live entries they name, and decides for each one whether the live entry is still the run's doing
-(``ours``: restored to its captured values and state) or someone else's (``theirs``: their values and
-publish state are kept, and the entry is named in the report). An entry the journal does not name was
-not written by the run: it keeps its live publish state and values; only values it lacks are put back.
+The values are computed again from the entries, as the plan computed them (the same function,
+:func:`reconcile.entry_updates.updated_fields`, and the same fills): the plan's ``entries_read`` digest,
+checked before the first write, proves the entries are the ones the plan read, and the digest of what this
+pass writes must equal the step's, or the phase fails and the apply rolls back. Each changed entry gets one
+PUT, plus a publish only where its state requires it (:func:`reconcile.entries.write_entry`), journalled
+before its first request and after its last (the executor's ``EntryWriteLog``, ``values``: the entry is
+captured whole in the pre-apply snapshot), so that a rollback decides whose each entry is as it does for a
+``put_entry`` step (:mod:`reconcile.entry_journal`). An entry is written only at the version the pre-apply
+snapshot captured (or the one this run's own earlier write left): one someone else wrote since, or created
+since, is not written, and the phase fails; the rollback then leaves it alone. The phase is
+verified by re-reading the pages: the digest of every entry as re-read (values and publish state) must
+equal the digest of what the pass left. Memory holds one page (docs/transforms.md).
+
+The entries are read after the ``content_types`` phase, so the fields the plan renames already have their
+new ids; the fills and conversions are given the live ids they had at plan time. (That a content type's
+rename does not change its entries' versions is what the emulator does; UNSURE for Contentful: were it to,
+the digest would differ and the apply would roll back, never write other values.)
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
-from reconcile.journal import EntryWrite, Journal, Record
-from reconcile.model import Entry, EntryState, JsonObject
+from reconcile.backend import Backend
+from reconcile.changes import Change, ConvertField
+from reconcile.entries import write_entry
+from reconcile.entry_digest import EntriesDigest
+from reconcile.entry_journal import EntryWriteLog
+from reconcile.entry_updates import EntryChanges, Written, live_digest, updated_fields
+from reconcile.errors import ReconcileError
+from reconcile.fills import FieldChange, Fill, LoadedFill, fill_values
+from reconcile.model import ContentModel, Entry
+from reconcile.plan import Plan
+from reconcile.steps import WriteEntries
 
-
-def digest(fields: JsonObject) -> str:
-    """A digest of an entry's values (the journal holds no values: they may be personal data)."""
-    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def requests_of(now: Entry, state: EntryState) -> tuple[int, int]:
-    """The requests ``entries.write_entry`` sends to write ``now`` and leave it in ``state``: how many, and
-    which of them (1-based) is the PUT. An archived entry is unarchived first; after the PUT the entry is a
-    draft or has pending changes, so ``published`` takes a publish, ``archived`` an unpublish (when it is
-    published) and an archive."""
-    unarchive = now.state == "archived"
-    published = now.published_version is not None and not unarchive
-    after = {"published": 1, "archived": 2 if published else 1}.get(state, 0)
-    return int(unarchive) + 1 + after, int(unarchive) + 1
-
-
-class EntryWriteLog:
-    """Journals the entry writes of one run (thread-safe: the executor writes entries on several workers)."""
-
-    def __init__(self, journal: Journal, run_id: str, lock: threading.RLock | None = None) -> None:
-        """``lock`` is the one every writer of ``journal`` in this process holds (the executor's): appends
-        must not interleave, since each checks the journal's tail for a line cut off by a crash."""
-        self.journal, self.run_id = journal, run_id
-        self._lock = lock if lock is not None else threading.RLock()
-        #: Entry id -> the version this run's last finished write of it left.
-        self.written: dict[str, int] = {}
-
-    def started(self, now: Entry, fields: JsonObject, state: EntryState, *, values: bool) -> None:
-        """Before the first request of a write of ``now``: ``values`` says the PUT replaces its values with
-        ones a plan computed (the pre-apply snapshot holds the entry whole), not only its tags."""
-        requests, put_at = requests_of(now, state)
-        self._append(EntryWrite(run_id=self.run_id, at="start", entry=now.id, content_type=now.content_type_id,
-                                version=now.version, state=state, requests=requests, put_at=put_at,
-                                digest=digest(fields), values=values))
-
-    def done(self, entry: Entry, *, values: bool) -> None:
-        """After the last request of a write: the version it left the entry at."""
-        self._append(EntryWrite(run_id=self.run_id, at="done", entry=entry.id, content_type=entry.content_type_id,
-                                version=entry.version, values=values))
-        with self._lock:
-            self.written[entry.id] = entry.version
-
-    def _append(self, record: EntryWrite) -> None:
-        with self._lock:
-            self.journal.append(record)
+#: Entries written at once: enough to keep a 7–10 requests/second limit busy despite per-request latency
+#: (as the executor's workers do for the model's steps).
+WORKERS = 4
+#: Called once per entry written, with what was done (the executor journals it and counts it on the bar).
+Tick = Callable[[str], None]
 
 
-def last_writes(records: Iterable[Record]) -> dict[str, EntryWrite]:
-    """Per entry, the last ``EntryWrite`` record of the journal (a later run's write follows an earlier's)."""
-    return {r.entry: r for r in records if isinstance(r, EntryWrite) and r.entry is not None}
+class EntryValuesDiffer(ReconcileError):
+    """The values computed at apply, or the entries re-read, are not those the plan computed."""
 
 
-def landed(start: EntryWrite, now: Entry) -> bool:
-    """Whether the live entry ``now`` is where the write ``start`` (no ``done`` followed) left it: the run's
-    own doing, with no other write since.
+class EntryWriter:
+    """Writes the ``write_entries`` steps of one plan (``changes``) against ``live`` (the model read before
+    the apply: its locales), with the fills ``fills`` (``FILE.py:FUNCTION`` -> the function); ``captured``:
+    entry id -> its version in the pre-apply snapshot (``entries.jsonl``), the entries it may write."""
 
-    Decided from versions, as the CMA counts them (cma-facts §2): every successful PUT, publish,
-    unpublish, archive and unarchive adds exactly 1 to ``sys.version``, and each request carries the
-    version it expects (``X-Contentful-Version``), so a request succeeds only on the version it was
-    computed for. The write's requests run in order from ``start.version`` (V). Live at V + k:
-    - k = 0: none of its requests landed, and nobody wrote the entry: it is as captured.
-    - 0 < k <= the write's request count: either its first k requests landed, or someone else wrote the
-      entry k times and the write's next request was refused (409). The two are told apart by the values:
-      once the PUT is among the first k, the live values are exactly what the PUT sent (the digest);
-      before it, the write only unarchived (a colleague's unarchive would have made that request a 409,
-      and their edit would need a second write, so k would be 1 only through ours). The one case left, a
-      colleague who wrote exactly the values the run sent, is treated as the run's: undoing it puts back
-      what the entry held before the run, which is what undoing the run means.
-    - any other k (more writes than the run sends, or fewer than none): someone else wrote it.
-    """
-    if start.version is None or start.requests is None or start.put_at is None:
-        return False
-    k = now.version - start.version
-    if k == 0:
-        return True
-    if not 0 < k <= start.requests:
-        return False
-    return k < start.put_at or digest(now.fields) == start.digest
+    def __init__(self, backend: Backend, changes: Sequence[Change], live: ContentModel,
+                 fills: Mapping[str, Fill], default_locale: str, captured: Mapping[str, int]) -> None:
+        self.backend = backend
+        self.captured = captured
+        self.changes = changes
+        self.locales = sorted(live.locales)
+        self.fills = fills
+        self.default_locale = default_locale
+
+    def _runs(self, step: WriteEntries) -> tuple[dict[str, FieldChange], dict[str, LoadedFill]]:
+        """The filled fields' changes and their fills, by field address."""
+        runs: dict[str, FieldChange] = {}
+        loaded: dict[str, LoadedFill] = {}
+        for field_id, spec in step.fills.items():
+            change = next((c for c in self.changes if isinstance(c, FieldChange)
+                           and c.content_type_id == step.resource_id and c.after.id == field_id), None)
+            if change is None:
+                raise ReconcileError(f"the plan fills {step.resource_id}.{field_id} but has no change of that field",
+                                     hint="do not edit saved plans; make the plan again")
+            if spec not in self.fills:
+                raise ReconcileError(f"the fill {spec} of {change.address} was not loaded for this apply",
+                                     hint="run `reconcile plan` again")
+            runs[change.address] = change
+            loaded[change.address] = LoadedFill(spec, self.fills[spec])
+        return runs, loaded
+
+    def _entry_changes(self, step: WriteEntries, runs: Mapping[str, FieldChange]) -> EntryChanges:
+        converted = {c.before.id: (c, step.converted[c.before.id]) for c in self.changes
+                     if isinstance(c, ConvertField) and c.content_type_id == step.resource_id
+                     and c.before.id in step.converted}
+        return EntryChanges(converted, dict(step.renamed), tuple(c.after.id for c in runs.values()))
+
+    def __call__(self, step: WriteEntries, tick: Tick, log: EntryWriteLog) -> None:
+        """Compute and write every changed entry of the step's content type, each write journalled in ``log``;
+        check and verify (see above)."""
+        runs, loaded = self._runs(step)
+        how = self._entry_changes(step, runs)
+        back = {new: old for old, new in step.renamed.items()}
+        written = Written()
+        for page in self.backend.entry_pages(step.resource_id):
+            as_planned = [_with_ids(entry, back) for entry in page]
+            done = fill_values(as_planned, runs, loaded, self.locales, self.default_locale)
+            for address, run in done.items():
+                if run.failures:
+                    entry_id, why = run.failures[0]
+                    raise EntryValuesDiffer(f"the fill of {address} failed at apply on entry {entry_id} ({why}), "
+                                            "though it did not at plan time", hint="run `reconcile plan` again")
+            todo: list[tuple[Entry, dict[str, Any], str]] = []
+            for entry, now in zip(as_planned, page, strict=True):
+                values = {runs[a].after.id: run.values.get(entry.id) for a, run in done.items()}
+                fields, changed = updated_fields(entry, how, values)
+                written.add(entry, fields, bool(changed))
+                if changed:
+                    todo.append((now, fields, f"{'fill' if set(changed) <= set(step.fills) else 'convert'} "
+                                              f"{', '.join(changed)} of entry {now.id} ({now.state})"))
+            self._write_page(todo, tick, log)
+        self._check(step, written)
+
+    def _write_page(self, todo: Sequence[tuple[Entry, dict[str, Any], str]], tick: Tick, log: EntryWriteLog) -> None:
+        """Write one page's changed entries on ``WORKERS`` threads (the backend's throttle keeps the rate);
+        after the first failure (or a stop ``tick`` raises) no further write starts, and it is raised."""
+        failed = threading.Event()
+
+        def write(now: Entry, fields: dict[str, Any], text: str) -> None:
+            if failed.is_set():
+                return
+            try:
+                self._check_captured(now, log)
+                write_entry(self.backend, now, fields, now.state, log=log, values=True)
+                tick(text)
+            except BaseException:
+                failed.set()
+                raise
+
+        with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reconcile-entries") as pool:
+            futures = [pool.submit(write, *item) for item in todo]
+        errors = [error for future in futures if (error := future.exception()) is not None]
+        if errors:
+            raise errors[0]
+
+    def _check_captured(self, now: Entry, log: EntryWriteLog) -> None:
+        """``now`` is as the pre-apply snapshot captured it (or as this run's own write left it): its values
+        can be restored exactly. Else someone else wrote or created it during the apply: it is not written."""
+        expected = log.written.get(now.id, self.captured.get(now.id))
+        if expected != now.version:
+            detail = ("created after the pre-apply snapshot" if expected is None
+                      else f"version {expected} in the pre-apply snapshot, {now.version} now")
+            raise EntryValuesDiffer(f"entry {now.id} of {now.content_type_id} changed during the apply ({detail})",
+                                    hint="someone else wrote it: the apply rolls back and leaves it as they "
+                                         "wrote it; run `reconcile plan` again")
+
+    def _check(self, step: WriteEntries, written: Written) -> None:
+        """What was written is what the plan computed, and the re-read entries hold it in their states."""
+        if (written.entries, written.values.text) != (step.entries, step.digest):
+            raise EntryValuesDiffer(
+                f"the values written to the entries of {step.resource_id} differ from those the plan computed "
+                f"({written.entries} entries written, the plan showed {step.entries}): an entry or a fill changed "
+                "since the plan was made", hint="the apply rolls back; run `reconcile plan` again")
+        now = EntriesDigest()
+        for page in self.backend.entry_pages(step.resource_id):
+            live_digest(page, now)
+        if now.text != written.after.text:
+            raise EntryValuesDiffer(
+                f"after writing, the entries of {step.resource_id} do not hold the values or publish state "
+                "written", hint="someone may have edited entries during the apply; run `reconcile plan`")
 
 
-@dataclass
-class Ownership:
-    """Whose the entries a run wrote are, as read when a rollback or revert began."""
-
-    #: Entry id -> its live version then: still as the run left it.
-    ours: dict[str, int] = field(default_factory=dict)
-    #: Entries the run wrote (or started to) that someone else wrote after it, or instead of it.
-    theirs: set[str] = field(default_factory=set)
-    #: Entries whose values the run replaced from a plan (captured whole): restored exactly when ours.
-    whole: set[str] = field(default_factory=set)
-    #: Entry id -> the version the undo's own writes left it at (a tag step, a restore of an earlier round).
-    rewritten: dict[str, int] = field(default_factory=dict)
-
-    def is_ours(self, entry_id: str, now: Entry) -> bool:
-        """Whether the live entry is still as the undone run (and this undo) left it."""
-        return entry_id in self.ours and now.version == self.rewritten.get(entry_id, self.ours[entry_id])
-
-    def written_by_others(self, captured: Entry, now: Entry) -> bool:
-        """Whether someone else wrote the live entry: the run wrote it and someone after it (or instead),
-        or the run did not write it and its version moved (not by this undo's own writes)."""
-        if captured.id in self.ours or captured.id in self.theirs:
-            return not self.is_ours(captured.id, now)
-        expected = self.rewritten.get(captured.id, captured.version)
-        return captured.version > 0 and now.version != expected
+def _with_ids(entry: Entry, back: Mapping[str, str]) -> Entry:
+    """``entry`` with its renamed fields under their live ids again (what the plan's fills saw)."""
+    if not back:
+        return entry
+    return entry.model_copy(update={"fields": {back.get(fid, fid): v for fid, v in entry.fields.items()}})
 
 
-def ownership(writes: Mapping[str, EntryWrite], live: Mapping[str, Entry]) -> Ownership:
-    """Classify the entries of ``writes`` (:func:`last_writes`) by their live state ``live`` (entry id ->
-    entry; a missing entry was deleted, by someone else)."""
-    owned = Ownership()
-    for entry_id, last in writes.items():
-        now = live.get(entry_id)
-        if now is None:
-            continue
-        mine = now.version == last.version if last.at == "done" else landed(last, now)
-        if mine:
-            owned.ours[entry_id] = now.version
-        else:
-            owned.theirs.add(entry_id)
-    owned.whole = {entry_id for entry_id in owned.ours if writes[entry_id].values}
-    return owned
+def fill_specs(plan: Plan) -> list[str]:
+    """The fills a plan's ``write_entries`` steps run, once each."""
+    return sorted({spec for phase in plan.phases for step in phase.steps if isinstance(step, WriteEntries)
+                   for spec in step.fills.values()})

@@ -24,7 +24,7 @@ from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_envi
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.collector import paused
 from reconcile.entries import delete_entries, entries_differing, put_planned, tag_entries, untag_entries
-from reconcile.entry_writes import EntryWriteLog
+from reconcile.entry_journal import EntryWriteLog
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.interning import Interner
 from reconcile.journal import Interrupted, Journal, StepRecord, Verify
@@ -48,6 +48,7 @@ from reconcile.steps import (
     UntagEntries,
     UpdateLocale,
     UpdateTag,
+    WriteEntries,
 )
 from reconcile.wording import count
 
@@ -166,6 +167,7 @@ class Executor:
         clock: Clock = SYSTEM_CLOCK,
         stop: threading.Event | None = None,
         stop_reason: Callable[[], str] | None = None,
+        entry_writer: Callable[[WriteEntries, Callable[[str], None], EntryWriteLog], None] | None = None,
     ) -> None:
         self.backend = backend
         self.journal = journal
@@ -185,7 +187,10 @@ class Executor:
         self._interrupted_by: str | None = None
         #: Per replaced tag, the entries its ``untag_entries`` step wrote, for its ``tag_entries`` step.
         self._untagged: dict[str, list[Entry]] = {}
-        #: Journals each entry write before its first request and after its last (``entry_writes``).
+        #: Carries out ``write_entries`` steps (``reconcile.entry_writes``), calling back once per entry written
+        #: and journalling each entry write in ``entry_log``.
+        self.entry_writer = entry_writer
+        #: Journals each entry write before its first request and after its last (``reconcile.entry_journal``).
         self.entry_log = EntryWriteLog(journal, run_id, self._lock)
 
     def run(self, plan: Plan, *, label: str = "apply") -> ExecutionReport:
@@ -196,7 +201,8 @@ class Executor:
         """
         report = ExecutionReport()
         versions = _Versions(dict(plan.live_meta))
-        self._total = sum(len(phase.steps) for phase in plan.phases)
+        # A ``write_entries`` step counts its entries on the progress bar (and itself).
+        self._total = sum(s.entries + 1 if isinstance(s, WriteEntries) else 1 for p in plan.phases for s in p.steps)
         self._done = 0
         self._interrupted_by = None
         self._outcomes = report.outcomes
@@ -315,21 +321,36 @@ class Executor:
 
     def _run_step(self, phase: Phase, step: Step, versions: _Versions, label: str) -> StepOutcome:
         started = self.clock.monotonic()
-        with self._lock:
-            self._done += 1
-            done = self._done
+        # A ``write_entries`` step is counted after its entries, so the bar's numbers run in order.
+        done = None if isinstance(step, WriteEntries) else self._count_done()
         try:
-            new_version = self._perform(step, versions)
+            new_version = self._perform(step, versions, lambda text: self._entry_written(label, phase, step, text))
             outcome = StepOutcome(phase.name, step, True, self._ms_since(started), new_version=new_version)
         except ApiError as exc:
             outcome = StepOutcome(phase.name, step, False, self._ms_since(started), error=str(exc),
                                   outcome_unknown=exc.outcome_unknown)
         self._journal_step(label, phase, step, outcome)
+        done = self._count_done() if done is None else done
         with self._lock:
             self._outcomes.append(outcome)
         self.progress(StepDone(label, done, self._total, outcome.ok, step.description, outcome.duration_ms,
                                outcome.error))
         return outcome
+
+    def _entry_written(self, label: str, phase: Phase, step: Step, text: str) -> None:
+        """One entry of a ``write_entries`` step written: journalled and counted, like a step."""
+        done = self._count_done()
+        self._journal(StepRecord, label=label, phase=phase.name, step=text, request=_summary(step), result="ok",
+                      new_version=None, duration_ms=0, error=None)
+        self.progress(StepDone(label, done, self._total, True, text, 0, None))
+        if self._stopped():  # a signal: no further entry is written; the apply rolls back
+            raise ReconcileError(f"interrupted ({self._reason()}) while writing entries",
+                                 hint="the apply rolls back to its pre-apply snapshot")
+
+    def _count_done(self) -> int:
+        with self._lock:
+            self._done += 1
+            return self._done
 
     def _ms_since(self, started: float) -> int:
         return int((self.clock.monotonic() - started) * 1000)
@@ -380,7 +401,7 @@ class Executor:
         self.progress(PhaseVerified(label, phase.name))
         return raw, actual
 
-    def _perform(self, step: Step, versions: _Versions) -> int | None:
+    def _perform(self, step: Step, versions: _Versions, tick: Callable[[str], None]) -> int | None:
         """Send ``step``'s requests; the new version of the resource it writes (``None`` when deleted)."""
         b = self.backend
         ident = step.resource_id
@@ -429,6 +450,11 @@ class Executor:
                     raise VerificationFailed(f"tag {ident} is not back on {count(len(missing), 'entry')} "
                                              f"({', '.join(missing[:5])})", hint="run `reconcile plan`")
                 return None
+            case WriteEntries() if self.entry_writer is not None:
+                self.entry_writer(step, tick, self.entry_log)
+                return None
+            case WriteEntries():
+                raise ReconcileError("this run cannot write entries (no entry writer)", hint="run `reconcile apply`")
             case DeleteTag():
                 b.delete_tag(ident, versions.version(resource_key("tag", ident)))
                 versions.forget(resource_key("tag", ident))

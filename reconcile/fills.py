@@ -17,18 +17,21 @@ import copy
 import importlib.util
 import inspect
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reconcile.errors import InputError, Problem
+from reconcile.changes import AddField, ConvertField, ModifyField, RenameField, ReplaceField
+from reconcile.errors import InputError, Problem, ReconcileError
 from reconcile.model import Entry, Field
 from reconcile.publishability import entry_problem
 from reconcile.sources import DeclaredModel, FillDecl
 from reconcile.wording import count
 
 Fill = Callable[[dict[str, Any], str], Any]
+#: The field changes a fill may run for.
+FieldChange = AddField | ReplaceField | ConvertField | RenameField | ModifyField
 
 #: Seconds one entry's calls (all its locales) may take before they count as a failure.
 TIME_LIMIT = 5.0
@@ -41,13 +44,15 @@ def _problem(declared: DeclaredModel, decl: FillDecl, message: str, hint: str) -
                    declared.line_of(decl.file, decl.key_path))
 
 
-def _load_one(root: Path, decl: FillDecl) -> Fill | tuple[str, str]:
-    """The function ``decl`` names, or (message, hint) saying why it cannot be had."""
-    path_text, _, name = decl.spec.rpartition(":")
+def _load_one(root: Path, fill: str) -> Fill | tuple[str, str]:
+    """The function ``fill`` (``FILE.py:FUNCTION``) names, or (message, hint) saying why it cannot be had."""
+    path_text, _, name = fill.rpartition(":")
     if not path_text or not name.isidentifier():
-        return (f"fill {decl.spec!r} is not written as FILE.py:FUNCTION",
+        return (f"fill {fill!r} is not written as FILE.py:FUNCTION",
                 'write fill = "transforms/people.py:first_name"')
     path = (root / path_text).resolve()
+    if not path.is_relative_to(root.resolve()):  # the project's own code only (a saved plan names it too)
+        return f"fill file {path_text} is outside the project", f"put it under {root}"
     if path.suffix != ".py" or not path.is_file():
         return f"fill file {path_text} does not exist", f"create {path_text} (relative to {root}) or fix the path"
     spec = importlib.util.spec_from_file_location(f"reconcile_fill_{path.stem}", path)
@@ -62,7 +67,7 @@ def _load_one(root: Path, decl: FillDecl) -> Fill | tuple[str, str]:
     if not callable(function):
         return f"fill file {path_text} has no function {name}", f"define def {name}(fields, locale) in {path_text}"
     if not _takes_fields_and_locale(function):
-        return (f"fill {decl.spec} cannot be called as {name}(fields, locale)",
+        return (f"fill {fill} cannot be called as {name}(fields, locale)",
                 f"give it the signature def {name}(fields, locale) in {path_text}")
     return function  # type: ignore[no-any-return]
 
@@ -92,7 +97,7 @@ def read_fills(declared: DeclaredModel, root: Path) -> tuple[dict[str, LoadedFil
     loaded: dict[str, LoadedFill] = {}
     problems = []
     for address, decl in sorted(declared.fills.items()):
-        found = _load_one(root, decl)
+        found = _load_one(root, decl.spec)
         if isinstance(found, tuple):
             problems.append(_problem(declared, decl, *found))
         else:
@@ -106,6 +111,14 @@ def load_fills(declared: DeclaredModel, root: Path) -> dict[str, LoadedFill]:
     if problems:
         raise InputError(problems, summary="a declared fill cannot be used")
     return loaded
+
+
+def load_spec(root: Path, spec: str) -> Fill:
+    """The function a saved plan's fill ``spec`` names, imported from the project at ``root`` again."""
+    found = _load_one(root, spec)
+    if isinstance(found, tuple):
+        raise ReconcileError(f"the plan's fill {spec} cannot be used: {found[0]}", hint=found[1])
+    return found
 
 
 @dataclass
@@ -166,6 +179,19 @@ def run_fill(
         if values or entry.fields.get(old_id):
             run.values[entry.id] = values
     return run
+
+
+def fill_values(
+    page: Sequence[Entry], runs: Mapping[str, FieldChange], fills: Mapping[str, LoadedFill], locales: Sequence[str],
+    default_locale: str,
+) -> dict[str, FillRun]:
+    """Each fill of ``runs`` (field address -> its change) run over one page: values, counts, failures."""
+    done: dict[str, FillRun] = {}
+    for address, change in runs.items():
+        old_id = change.before.id if change.before is not None else change.after.id
+        done[address] = run_fill(fills[address].function, page, change.after, old_id,
+                                 locales_of(change.after, locales, default_locale), default_locale)
+    return done
 
 
 def locales_of(after: Field, locales: Iterable[str], default_locale: str) -> list[str]:

@@ -114,7 +114,7 @@ class Converged(Record):
 
 
 class EntryWrite(Record):
-    """One entry write of a run (``reconcile.entry_writes``): ``start`` before its first request (the version
+    """One entry write of a run (``reconcile.entry_journal``): ``start`` before its first request (the version
     it starts from, the state it leads to, how many requests it sends, which of them is the PUT, a digest of
     the values the PUT sends, and whether they replace the values from a plan), ``done`` after its last
     (the version it left). A ``start`` without a ``done`` is a write that failed or was cut short."""

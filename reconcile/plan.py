@@ -39,8 +39,9 @@ from reconcile.wording import count
 #: Version of the plan JSON layout. The major part changes when an older reader could misread a plan, the
 #: minor part when keys are added (1.1: ``changes`` on every step; 1.2: ``target``, ``space_id``,
 #: ``environment_id``; 1.3: ``narrowed``, ``alias``, ``warnings``, the ``put_entry`` step and the
-#: ``ConvertField`` change, tag changes and steps, ``tags`` in expected models). Every 1.x plan is read.
-FORMAT_VERSION = "1.3"
+#: ``ConvertField`` change, tag changes and steps, ``tags`` in expected models; 1.4: ``entries_read``, the
+#: ``write_entries`` step). Every 1.x plan is read.
+FORMAT_VERSION = "1.4"
 #: The first version: its steps have no ``changes``, reading such a plan links them (see ``_linked``).
 _FIRST_VERSION = "1.0"
 
@@ -82,8 +83,12 @@ class Plan(OmitsEmpty):
     #: What the reviewer should know that the plan does not change (since 1.3; e.g. an app widget whose app is
     #: not installed). Left out of the JSON when there is none.
     warnings: tuple[str, ...] = ()
+    #: Per content type whose entries the plan's fills or conversions read, the digest over (entry id,
+    #: version) of every entry read (since 1.4; :mod:`reconcile.entry_digest`): apply refuses the plan as
+    #: stale when it differs. Left out of the JSON when there is none.
+    entries_read: dict[str, str] = SchemaField(default_factory=dict)
 
-    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ("warnings",)
+    OMIT_WHEN_EMPTY: ClassVar[tuple[str, ...]] = ("warnings", "entries_read")
 
     @property
     def is_empty(self) -> bool:
@@ -281,6 +286,7 @@ def _step_problem(step: Step, known: set[str]) -> str | None:
             | steps.UnpublishContentType()
             | steps.DeleteContentType()
             | steps.DeleteEntries()
+            | steps.WriteEntries()
         ):
             required = resource_key("content_type", step.resource_id)
         case steps.CreateTag() | steps.UpdateTag() if step.tag.id != step.resource_id:

@@ -42,9 +42,10 @@ from fnmatch import fnmatchcase
 from reconcile.builder import PhaseBuilder
 from reconcile.changes import Change, ReplaceTag
 from reconcile.diff import diff, ignored_renames
+from reconcile.entry_updates import PlannedWrites
 from reconcile.errors import ReconcileError
 from reconcile.interning import Interner
-from reconcile.model import ContentModel, Entry, JsonObject, LiveState
+from reconcile.model import ContentModel, LiveState
 from reconcile.plan import Plan
 
 
@@ -92,19 +93,17 @@ def plan_changes(
     allow_destroy: bool = False,
     allowed: Sequence[str] = (),
     entry_counts: Mapping[str, int] = {},
-    entries: Mapping[str, Sequence[Entry]] = {},
-    filled: Mapping[str, Mapping[str, JsonObject]] = {},
+    writes: Mapping[str, PlannedWrites] = {},
 ) -> Plan:
     """Plan the steps that make ``diffed``'s changes.
 
     ``allowed`` holds fnmatch patterns over change addresses whose destruction is allowed;
     ``entry_counts`` maps destructive change addresses to the number of entries holding data there;
-    ``entries``: the whole entries of the content types whose field values convert, by content type
-    (without them a conversion writes no entry: a rollback or revert restores values from its snapshot);
-    ``filled``: per field address, the values its declared fill computed (entry id -> locale -> value).
+    ``writes``: per content type whose field values convert or fill, what its entry pass writes (without it a
+    conversion writes no entry: a rollback or revert restores values from its snapshot).
     """
     builder = PhaseBuilder(diffed.live, diffed.current, diffed.target, diffed.changes, entry_counts, diffed.run,
-                           entries, filled)
+                           writes)
     with diffed.run:
         phases = builder.build()
     all_changes = (*diffed.changes, *builder.publish_changes)

@@ -13,7 +13,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import regress
@@ -110,27 +110,20 @@ def tightened(changes: Iterable[Change]) -> list[ModifyField]:
 SHOWN = 5
 
 
-def with_unpublishable(
-    changes: Sequence[Change], entries: Mapping[str, Iterable[Entry]], default_locale: str,
-    repaired: Collection[str] = (),
+def marked_unpublishable(
+    changes: Sequence[Change], hits: Mapping[str, tuple[int, Sequence[tuple[str, str]]]]
 ) -> tuple[tuple[Change, ...], dict[str, int], list[str]]:
-    """``changes`` with every tightened field that leaves existing entries unpublishable made destructive,
-    the number of those entries per field address, and a note per field naming the first few. Fields in
-    ``repaired`` are skipped: their fill computed a value for every entry, each checked against the new
-    rule already."""
-    hits = {
-        c.address: newly_unpublishable(entries.get(c.content_type_id, ()), c.before, c.after, default_locale)
-        for c in tightened(changes) if c.address not in repaired
-    }
-    hits = {address: found for address, found in hits.items() if found}
+    """``changes`` with the tightened fields in ``hits`` (address -> the number of entries left unpublishable
+    and the first of them, (entry id, why)) made destructive, the counts, and a note per field."""
+    hits = {address: hit for address, hit in hits.items() if hit[0]}
     notes = [
-        f"{address}: {count(len(found), 'entry')} could no longer be published: "
+        f"{address}: {count(total, 'entry')} could no longer be published: "
         + "; ".join(f"{entry_id} ({why})" for entry_id, why in found[:SHOWN])
-        + (f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else "")
-        for address, found in hits.items()
+        + (f"; and {total - SHOWN} more" if total > SHOWN else "")
+        for address, (total, found) in hits.items()
     ]
     updated = tuple(
         c.model_copy(update={"impact": "destructive"}) if isinstance(c, ModifyField) and c.address in hits else c
         for c in changes
     )
-    return updated, {address: len(found) for address, found in hits.items()}, notes
+    return updated, {address: total for address, (total, _) in hits.items()}, notes

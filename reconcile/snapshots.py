@@ -42,6 +42,7 @@ from .export_shape import EXPORT_KEYS, OPTIONAL_EXPORT_KEYS, export_problems
 from .fsio import atomic_write, atomic_write_chunks, fsync_dir
 from .gitinfo import git_info
 from .model import lone_surrogate_path
+from .snapshot_entries import read_entries
 
 EXPORT_FILE = "export.json"
 METADATA_FILE = "metadata.json"
@@ -426,6 +427,8 @@ def _read_snapshot_dir(path: Path, snapshot_id: str) -> Snapshot:
     problems = export_problems(export, str(export_path), required=EXPORT_KEYS)
     if problems:
         raise InputError(problems, summary=f"unusable snapshot file {export_path}")
+    if kept := read_entries(path):  # the entries an apply writes, kept beside the export (issue 14)
+        export["entries"] = [*export["entries"], *kept]
     return Snapshot(id=snapshot_id, path=path, metadata=metadata, loaded=export)
 
 

@@ -107,6 +107,28 @@ class PutEntry(_Bodiless):
     fields: JsonObject
     #: The tags the entry held at plan time: a PUT replaces the whole entry, so it sends them back.
     tags: tuple[str, ...] = ()
+
+
+class WriteEntries(_Bodiless):
+    """Write the converted and filled values of the entries of one content type (``resource_id``), read and
+    written page by page (since plan format 1.4; :mod:`reconcile.entry_writes`): one PUT per entry whose values
+    change, plus a publish only where its state requires it. The values are computed again from the entries,
+    which must be the ones the plan read (``Plan.entries_read``), and must match ``digest``: the plan carries
+    no entry values."""
+
+    action: Literal["write_entries"] = "write_entries"
+    #: Live id of each converted field -> the id of the temporary field of its new type.
+    converted: dict[str, str] = SchemaField(default_factory=dict)
+    #: Id of each filled field (as the entries hold it during the phase) -> its fill (``FILE.py:FUNCTION``).
+    fills: dict[str, str] = SchemaField(default_factory=dict)
+    #: Live field id -> its new id, for the fields the plan renames (they have it during the phase).
+    renamed: dict[str, str] = SchemaField(default_factory=dict)
+    #: The number of entries written.
+    entries: NonNegativeInt
+    #: The digest of what is written: see :mod:`reconcile.entry_updates`.
+    digest: str
+
+
 class _TagStep(_Bodiless):
     """A tag step; ``resource_id`` is the tag id. Creates and updates send ``tag`` (their fourth body)."""
 
@@ -150,6 +172,7 @@ Step = Annotated[
     | DeleteContentType
     | PutEditorInterface
     | PutEntry
+    | WriteEntries
     | CreateTag
     | UpdateTag
     | UntagEntries

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -170,20 +170,23 @@ class Backend:
         self, operation: str, resource: str, path: str, query: JsonObject, limit: int, order: str | None = PAGE_ORDER
     ) -> list[JsonObject]:
         """Every item of a collection: page with ``skip`` until ``skip >= total`` (in ``order``, when given)."""
-        items: list[JsonObject] = []
+        return [item for batch in self._pages(operation, resource, path, query, limit, order) for item in batch]
+
+    def _pages(
+        self, operation: str, resource: str, path: str, query: JsonObject, limit: int, order: str | None = PAGE_ORDER
+    ) -> Iterator[list[JsonObject]]:
+        """The pages of a collection, one request each, as they are read (only one is held at a time)."""
         ordering = {"order": order} if order else {}
+        skip = 0
         while True:
-            page = self._send_json(
-                operation,
-                resource,
-                "get",
-                path,
-                {**query, "skip": len(items), "limit": limit, **ordering},
-            )
+            page = self._send_json(operation, resource, "get", path,
+                                   {**query, "skip": skip, "limit": limit, **ordering})
             batch = page.get("items") or []
-            items.extend(batch)
-            if not batch or len(items) >= page.get("total", 0):
-                return items
+            if batch:
+                yield batch
+            skip += len(batch)
+            if not batch or skip >= page.get("total", 0):
+                return
 
     @staticmethod
     def _version(version: int) -> dict[str, str]:
@@ -357,6 +360,17 @@ class Backend:
                 return []
             raise
         return [entry_from_api(item) for item in items]
+
+    def entry_pages(self, ct_id: str) -> Iterator[list[Entry]]:
+        """The entries of a content type, one page (``ENTRY_PAGE_LIMIT``, in ``PAGE_ORDER``: stable while entries
+        are written) at a time, each with the values of all locales: memory holds one page."""
+        pages = self._pages("list", f"entries of content type '{ct_id}'", f"{self._env_path}/entries",
+                            {"content_type": ct_id}, ENTRY_PAGE_LIMIT)
+        try:
+            yield from ([entry_from_api(item) for item in batch] for batch in pages)
+        except ApiError as error:
+            if not self._is_unknown_content_type(error):
+                raise
 
     def put_entry(
         self, entry_id: str, ct_id: str, fields: JsonObject, version: int | None, tags: Sequence[str] = ()

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reconcile.backend import Backend, parse_environment
+from reconcile.backend.translate import entry_to_api
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.conversion_steps import written_content_types
 from reconcile.entries import capture
+from reconcile.entry_writes import EntryWriter, fill_specs
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
-from reconcile.fills import load_fills
+from reconcile.fills import load_fills, load_spec
 from reconcile.interrupts import RunSignals
 from reconcile.journal import Finish, Journal, Start, journal_of
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
-from reconcile.planner import destructive_addresses
+from reconcile.planner import default_locale, destructive_addresses
 from reconcile.progress import Note, Progress, silent
+from reconcile.snapshot_entries import write_entries
 from reconcile.snapshots import Snapshot, SnapshotStore
 from reconcile.targets import open_target
 from reconcile.wording import count
@@ -84,6 +87,7 @@ def apply(
             assert saved is not None
             check_environment(saved, str(plan_file), target.name, opened.space_id, opened.environment_id)
             planned = replanned(opened.backend, saved, str(plan_file), target.name)
+            planned.fills = {spec: load_spec(project.root, spec) for spec in fill_specs(saved)}
         else:
             planned = plan_against(opened.backend, declared.model, target, allow_destroy,
                                    load_fills(declared, project.root), content_types)
@@ -123,8 +127,11 @@ def apply_planned(
     From the journal's start on, a signal (``signals``, installed by ``locked``) stops new writes and
     the apply rolls back; see ``reconcile.interrupts``."""
     signals = signals or RunSignals()
-    snapshot = outcome.snapshot = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
-    planned.let_go()
+    snapshot, captured = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
+    outcome.snapshot = snapshot
+    writer = EntryWriter(backend, planned.plan.changes, planned.live.model, planned.fills,
+                         default_locale(planned.live.model) or "en-US", captured)
+    planned.let_go()  # the writer took the locales and fills it needs
     progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
     run_id = secrets.token_hex(6)
     journal = journal_of(snapshot)
@@ -132,7 +139,7 @@ def apply_planned(
     journal.append(Start(run_id=run_id, command="apply", target=target_name, snapshot=snapshot.id,
                          plan_hash=recorded.get("plan_hash")))
     executor = Executor(backend, journal, run_id, progress, clock=clock, stop=signals.stop_run,
-                        stop_reason=signals.reason)
+                        stop_reason=signals.reason, entry_writer=writer)
     report = outcome.report = executor.run(planned.plan)
     outcome.applied = True
     if report.ok:
@@ -145,23 +152,34 @@ def apply_planned(
     if no_rollback:
         journal.append(Finish(run_id=run_id, outcome="failed", rollback=False))
         return outcome
-    outcome.rollback = roll_back(backend, snapshot, journal, run_id, progress, clock, signals, target_name,
-                                 what="apply", settle=_settle(backend, report))
+    outcome.rollback = roll_back(backend, snapshot, journal, run_id, progress, clock, signals,
+                                 target_name, what="apply", settle=_settle(backend, report))
     journal.append(Finish(run_id=run_id, outcome="rolled_back" if outcome.rollback.complete else "rollback_incomplete"))
     return outcome
 
 
 def _pre_apply_snapshot(
     backend: Backend, store: SnapshotStore, target_name: str, planned: Planned, recorded: dict[str, Any]
-) -> Snapshot:
-    """The state before the first write, with the entries at stake; written and verified."""
+) -> tuple[Snapshot, dict[str, int]]:
+    """The state before the first write, with the entries at stake; written and verified. The entries of the
+    content types the plan writes are kept whole, read and written a page at a time (``entries.jsonl``); with
+    the snapshot, their versions (entry id -> version: the entries the apply may write, at those versions)."""
+    written = written_content_types(planned.plan)
     if renamed := {ct_id: pairs.values() for ct_id, pairs in renames(planned.plan).items()}:
         # renaming keeps the values; capture them anyway, so any later revert can restore them
-        addresses = destructive_addresses(planned.plan.changes)
-        written = written_content_types(planned.plan)  # captured whole already: keep them
-        planned.entries = {**capture(backend, addresses, planned.live.model, renamed),
-                           **{ct: e for ct, e in planned.entries.items() if ct in written}}
-    return store.create(target_name, "pre-apply", export(planned.raw, planned.entries), recorded)
+        planned.entries = capture(backend, destructive_addresses(planned.plan.changes), planned.live.model, renamed)
+    kept = {ct_id: entries for ct_id, entries in planned.entries.items() if ct_id not in written}
+    snapshot = store.create(target_name, "pre-apply", export(planned.raw, kept), recorded)
+    captured: dict[str, int] = {}
+
+    def pages() -> Iterator[list[dict[str, Any]]]:
+        for ct_id in written:
+            for page in backend.entry_pages(ct_id):
+                captured.update((e.id, e.version) for e in page)
+                yield [entry_to_api(e) for e in page]
+
+    write_entries(snapshot.path, pages())
+    return snapshot, captured
 
 
 def _post_apply_snapshot(

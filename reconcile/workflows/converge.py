@@ -14,7 +14,7 @@ from reconcile.backend import Backend, RawEnvironment, entries_from_export, pars
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.collector import paused
 from reconcile.entries import RestoreReport, restore_entries
-from reconcile.entry_writes import EntryWriteLog, Ownership, last_writes, ownership
+from reconcile.entry_journal import EntryWriteLog, Ownership, last_writes, ownership
 from reconcile.errors import InputError, ReconcileError
 from reconcile.executor import ExecutionReport, Executor
 from reconcile.interning import Interner
@@ -23,6 +23,7 @@ from reconcile.model import ContentModel, Entry
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress
+from reconcile.snapshot_entries import read_entries
 from reconcile.snapshots import Snapshot
 from reconcile.workflows.metadata import renamed_back
 from reconcile.workflows.snapshots import snapshot_state
@@ -74,7 +75,7 @@ def converge(
     snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
     Once ``stop`` is set (a signal) no new write starts and no further round is tried. Before the first
     write, the entries the journal of ``snapshot`` shows the undone run wrote are read: whose they are
-    decides how they are restored (``reconcile.entry_writes``). ``wanted``: the snapshot's model, and
+    decides how they are restored (``reconcile.entry_journal``). ``wanted``: the snapshot's model, and
     ``entries``, its captured entries, when the caller has read them already (else they are read from the
     snapshot here).
     """
@@ -108,6 +109,14 @@ def converge(
                              error=outcome.error,
                              **({"left_alone": outcome.restore.left_alone} if outcome.restore.left_alone else {})))
     return outcome
+
+
+def _entries_of(snapshot: Snapshot) -> list[Entry]:
+    """The entries a snapshot holds: its export's, and those kept beside it (``entries.jsonl``, which a loaded
+    snapshot's export holds already: each entry is taken once)."""
+    kept = read_entries(snapshot.path) if snapshot.path.is_dir() else []
+    items = {item["sys"]["id"]: item for item in [*snapshot.export.get("entries", ()), *kept]}
+    return entries_from_export({"entries": list(items.values())})
 
 
 def owned_by_run(backend: Backend, snapshot: Snapshot, run_id: str) -> Ownership:
@@ -156,7 +165,7 @@ def _round(
     outcome.steps_applied += len(outcome.report.applied)
     owned.rewritten.update(executor.entry_log.written)  # entries its tag steps wrote are not someone else's
     if outcome.report.ok:
-        captured = entries_from_export(snapshot.export) if entries is None else entries
+        captured = _entries_of(snapshot) if entries is None else entries
         outcome.restore = restore_entries(backend, [entry for entry in captured
                                                     if backend.scope.manages(entry.content_type_id)],
                                           executor.progress, owned=owned, log=executor.entry_log,

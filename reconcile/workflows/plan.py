@@ -51,7 +51,7 @@ def _plan(
         live = snapshot_state(snapshot, target.scope)
         entries = by_type(entries_from_export(snapshot.export))
         from_file, _ = plan_with_entries(live, declared.model, target, allow_destroy, lambda _: entries,
-                                         lambda content_types: {ct: entries.get(ct, []) for ct in content_types},
+                                         lambda ct_id: [entries.get(ct_id, [])],
                                          narrowed=content_types)
         recorded = snapshot.metadata  # a plain `contentful space export` has none: space and environment unknown
         space, environment = recorded.get("space"), recorded.get("environment")

@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.collector import paused
 from reconcile.config import TargetConfig
 from reconcile.conversion_steps import (
     FILL_FAILED,
-    converted_content_types,
-    lossy_counts,
     stale_entries,
-    written_content_types,
 )
 from reconcile.entries import EntriesByType, capture, entry_counts, fetch_by_type
+from reconcile.entry_digest import EntriesDigest, read_count
 from reconcile.errors import PolicyBlocked, ReconcileError, StalePlan
-from reconcile.fills import LoadedFill
+from reconcile.fills import Fill, LoadedFill
 from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import default_locale, destructive_addresses, diff_models, plan_changes
-from reconcile.publishability import tightened, with_unpublishable
+from reconcile.publishability import marked_unpublishable
 from reconcile.scope import check_narrowing, check_plan_in_scope
+from reconcile.steps import PutEntry, Step
 from reconcile.widgets import missing_widget_warnings, used_widgets
 from reconcile.wording import count
-from reconcile.workflows.filling import run_fills, triggered
+from reconcile.workflows.entry_scan import Pages, scan
+from reconcile.workflows.filling import retyped
 
 
 @dataclass
@@ -37,6 +37,8 @@ class Planned:
     raw: RawEnvironment
     live: LiveState
     entries: EntriesByType
+    #: The fills its ``write_entries`` steps run again (``FILE.py:FUNCTION`` -> the function).
+    fills: dict[str, Fill] = field(default_factory=dict)
 
     def let_go(self) -> None:
         """Drop what was read for planning (raw and parsed live state, entries) once the pre-apply snapshot
@@ -51,35 +53,32 @@ def plan_with_entries(
     target: TargetConfig,
     allow_destroy: bool,
     entries_at: Callable[[tuple[str, ...]], EntriesByType],
-    whole_of: Callable[[list[str]], EntriesByType] = lambda _: {},
+    pages_of: Pages = lambda _: (),
     fills: Mapping[str, LoadedFill] = {},
     narrowed: tuple[str, ...] = (),
 ) -> tuple[Plan, EntriesByType]:
     """The plan from ``live`` to ``desired`` under the target's policy and scope (and only for the
     ``narrowed`` content types, when given), diffing once: ``entries_at`` gets the addresses of the
-    destructive changes and returns the entries there, whose data the plan counts; ``whole_of`` gets the
-    content types whose values convert or whose rules tighten and returns all their entries, whole (the
-    plan writes the former; a tightened rule that leaves entries unpublishable is destructive,
-    docs/transforms.md). Returns the plan and the entries its pre-apply snapshot keeps."""
+    destructive changes and returns the entries there, whose data the plan counts; ``pages_of`` gets a
+    content type whose values convert or fill or whose rules tighten and returns its entries, a page at a
+    time (read once, never held whole: :mod:`reconcile.workflows.entry_scan`). Returns the plan and the
+    entries its pre-apply snapshot keeps."""
     check_narrowing(target.scope, narrowed, desired, live.model)
     diffed = diff_models(live, target.scope.desired(desired, live.model, narrowed))
-    filling = {c.content_type_id for c in triggered(diffed.changes, fills)}
-    checked = {c.content_type_id for c in tightened(diffed.changes)} | set(converted_content_types(diffed.changes))
-    whole = whole_of(sorted(checked | filling)) if checked | filling else {}
     locale = default_locale(live.model) or "en-US"
-    filled = run_fills(diffed.changes, fills, whole, live.model, locale)
-    repaired = set(filled.values) - {failed.removesuffix(FILL_FAILED) for failed in filled.failed}
-    changes, unpublishable, notes = with_unpublishable(filled.changes, whole, locale, repaired)
+    found = scan(retyped(diffed.changes, fills), fills, pages_of, diffed.current, diffed.target, locale)
+    hits = {address: hit for address, hit in found.unpublishable.items() if address not in found.repaired}
+    changes, unpublishable, notes = marked_unpublishable(retyped(diffed.changes, fills), hits)
     diffed = replace(diffed, changes=changes)
     addresses = diffed.destructive_addresses
     entries = entries_at(addresses)
-    counts = {**entry_counts(addresses, entries), **lossy_counts(changes, whole), **unpublishable}
-    written = {ct_id: whole[ct_id] for ct_id in {*converted_content_types(changes), *filling} if ct_id in whole}
+    counts = {**entry_counts(addresses, entries), **found.lossy, **unpublishable}
     plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts,
-                        entries=written, filled=filled.values)
-    extra = {"notes": (*plan.notes, *filled.notes, *notes), "blocked": (*plan.blocked, *filled.failed),
-             "narrowed": tuple(sorted(set(narrowed)))}
-    return plan.model_copy(update=extra), {**entries, **written}
+                        writes=found.writes)
+    extra = {"notes": (*plan.notes, *found.notes, *notes), "blocked": (*plan.blocked, *found.failed),
+             "narrowed": tuple(sorted(set(narrowed))),
+             "entries_read": {ct_id: found.read[ct_id] for ct_id in sorted(found.writes)}}
+    return plan.model_copy(update=extra), entries
 
 
 def plan_against(
@@ -94,9 +93,9 @@ def plan_against(
         live = parse_environment(raw)
         plan, entries = plan_with_entries(
             live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model),
-            lambda content_types: fetch_by_type(backend, content_types), fills, narrowed,
+            backend.entry_pages, fills, narrowed,
         )
-        return Planned(plan, raw, live, entries)
+        return Planned(plan, raw, live, entries, {loaded.spec: loaded.function for loaded in fills.values()})
 
 
 def uninstalled_widgets(backend: Backend, desired: ContentModel) -> list[str]:
@@ -113,9 +112,18 @@ def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planne
     raw = backend.read_raw()
     live = parse_environment(raw)
     check_not_stale(saved, live, source, target)
-    whole = fetch_by_type(backend, written_content_types(saved))
+    # A 1.3 plan's ``put_entry`` steps carry the values: their entries are checked (and kept for the
+    # snapshot) here; a 1.4 plan's entries are read, checked and kept by the pre-apply snapshot.
+    whole = fetch_by_type(backend, sorted({s.content_type_id for s in _steps(saved) if isinstance(s, PutEntry)}))
     check_entries_not_stale(saved, whole, source, target)
+    read = {ct_id: EntriesDigest().add(e for page in backend.entry_pages(ct_id) for e in page).text
+            for ct_id in saved.entries_read}
+    check_entries_read(saved, read, source, target)
     return Planned(saved, raw, live, {**capture(backend, destructive_addresses(saved.changes), live.model), **whole})
+
+
+def _steps(plan: Plan) -> list[Step]:
+    return [step for phase in plan.phases for step in phase.steps]
 
 
 def check_entries_not_stale(saved: Plan, whole: EntriesByType, source: str, target: str) -> None:
@@ -128,6 +136,21 @@ def check_entries_not_stale(saved: Plan, whole: EntriesByType, source: str, targ
             f"stale plan {source}: {count(len(stale), 'entry')} changed since the plan was made ({shown})",
             hint=f"run `reconcile plan --target {target} --out FILE` again and review the new plan",
         )
+
+
+def check_entries_read(saved: Plan, read: Mapping[str, str], source: str, target: str) -> None:
+    """Refuse a plan when an entry its fills or conversions read changed since, even one they left unchanged:
+    their result for it may now differ (``read``: content type -> the digest of its entries now, see
+    :mod:`reconcile.entry_digest`)."""
+    for ct_id, recorded in sorted(saved.entries_read.items()):
+        now = read.get(ct_id, EntriesDigest().text)
+        if now != recorded:
+            raise StalePlan(
+                f"stale plan {source}: the entries of content type '{ct_id}' changed since the plan was made "
+                f"(it read {read_count(recorded)} entries, {read_count(now)} now; an entry was edited, "
+                f"published, archived, added or deleted), so its fills or conversions may now compute other values",
+                hint=f"run `reconcile plan --target {target} --out FILE` again and review the new plan",
+            )
 
 
 def check_not_stale(saved: Plan, live: LiveState, source: str, target: str) -> None:

@@ -21,10 +21,11 @@ from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import LOCAL_TOKEN, TargetConfig
 from reconcile.conversion_steps import FILL_FAILED, written_content_types
 from reconcile.entries import fetch_by_type
+from reconcile.entry_journal import digest
 from reconcile.errors import PolicyBlocked, ReconcileError
 from reconcile.fills import LoadedFill, load_fills
 from reconcile.journal import journal_of
-from reconcile.model import ContentModel, Entry
+from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress, silent
@@ -160,14 +161,17 @@ class _Rehearsal:
         self.planned: Planned | None = None
         self.snapshot: Snapshot | None = None
         self.start = ""
-        #: The entries the plan writes or whose data it destroys, as they were before the apply.
-        self.entries: dict[str, Entry] = {}
+        #: The content types whose entries the plan writes or whose entry data it destroys.
+        self.touched: list[str] = []
+        #: Their entries before the apply: id -> a digest of the values and publish state (no values kept).
+        self.entries: dict[str, str] = {}
 
     def plan(self) -> str:
         self.planned = planned = plan_against(self.sandbox, self.desired, self.target, self.allow_destroy,
                                               self.fills)
         self.start = fingerprint(planned.live.model)
-        self.entries = _entries_of(self.sandbox, _touched(planned))
+        self.touched = _touched(planned)
+        self.entries = _entry_digests(self.sandbox, self.touched)
         try:
             refuse_blocked(planned.plan)
         except PolicyBlocked as exc:  # the notes of what blocks it name the entries (a fill's failures)
@@ -209,10 +213,8 @@ class _Rehearsal:
         now = fingerprint(self.sandbox.read_live().model)
         if now != self.start:
             raise ReconcileError(f"fingerprint after revert {now[:19]}… differs from the start")
-        after = _entries_of(self.sandbox, sorted({e.content_type_id for e in self.entries.values()}))
-        differing = sorted(entry_id for entry_id, entry in self.entries.items()
-                           if (now_entry := after.get(entry_id)) is None or now_entry.fields != entry.fields
-                           or now_entry.state != entry.state)
+        after = _entry_digests(self.sandbox, self.touched)
+        differing = sorted(entry_id for entry_id, before in self.entries.items() if after.get(entry_id) != before)
         if differing:
             shown = ", ".join(differing[:5]) + (", ..." if len(differing) > 5 else "")
             raise ReconcileError(f"after revert the values or publish state of {count(len(differing), 'entry')} "
@@ -225,9 +227,11 @@ def _touched(planned: Planned) -> list[str]:
     return sorted({*planned.entries, *written_content_types(planned.plan)})
 
 
-def _entries_of(backend: Backend, content_type_ids: list[str]) -> dict[str, Entry]:
-    """The entries of the content types (read whole, paged), by id."""
-    return {e.id: e for entries in fetch_by_type(backend, content_type_ids).values() for e in entries}
+def _entry_digests(backend: Backend, content_type_ids: list[str]) -> dict[str, str]:
+    """The entries of the content types, read a page at a time (as apply reads them): entry id -> a digest
+    of its values and publish state, so that memory holds one page of entries whatever their number."""
+    return {entry.id: digest({"fields": entry.fields, "state": entry.state})
+            for ct_id in content_type_ids for page in backend.entry_pages(ct_id) for entry in page}
 
 
 def _target_export(target: TargetConfig) -> dict[str, Any]:

@@ -35,4 +35,4 @@ def test_a_step_has_each_body_or_none_never_an_optional_one(step: type) -> None:
 
 def test_step_actions_are_distinct() -> None:
     actions = [cls.model_fields["action"].default for cls in STEP_CLASSES]
-    assert len(set(actions)) == len(actions) == 15
+    assert len(set(actions)) == len(actions) == 16

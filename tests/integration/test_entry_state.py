@@ -83,7 +83,7 @@ def test_rollback_restores_values_and_keeps_each_publish_state(workspace: Worksp
         ((3, 2, None), None, False, "published"),
         ((5, 2, None), None, False, "draft"),
         ((2, None, 1), None, False, "archived"),
-        # existing, still as the undone run left it (the journal says so: reconcile.entry_writes): as captured
+        # existing, still as the undone run left it (the journal says so: reconcile.entry_journal): as captured
         ((3, 2, None), (3, 2, None), True, "published"),
         ((3, 2, None), (4, 2, None), True, "published"),  # the run wrote it, its republish failed
         ((5, 2, None), (6, 2, None), True, "changed"),  # pending changes stay unpublished

@@ -78,12 +78,12 @@ def test_a_plan_for_another_space_of_the_same_target_name_is_refused_without_a_w
 
 def test_the_plan_applies_on_its_own_target_and_every_hint_names_it(two_spaces: Emulator) -> None:
     planned = _run("plan", "-t", "stage", "--out", "stage.json")
-    assert planned.stdout.startswith("Plan (format 1.3) for target 'stage' (space other, environment master)\n")
+    assert planned.stdout.startswith("Plan (format 1.4) for target 'stage' (space other, environment master)\n")
     assert "Plan saved to stage.json for target 'stage' (space other, environment master). Apply it with: " \
            "reconcile apply stage.json --target stage\n" in planned.stderr
     saved = json.loads(Path("stage.json").read_text())
     assert (saved["format_version"], saved["target"], saved["space_id"], saved["environment_id"]) == (
-        "1.3", "stage", "other", "master")
+        "1.4", "stage", "other", "master")
     markdown = _run("plan", "-t", "stage", "-f", "markdown")
     assert "Target `stage` · space `other` · environment `master`" in markdown.stdout
     applied = _run("apply", "stage.json", "-t", "stage", "--auto-approve")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from reconcile import entry_writes
 from reconcile.cli import CHANGES
 from reconcile.emulator import Fault
 from reconcile.model import Entry
@@ -34,10 +35,14 @@ def colleague_edits(workspace: Workspace, entry_id: str, field_id: str, value: A
     return edit
 
 
-def converged_records(workspace: Workspace) -> list[dict[str, Any]]:
+def journal_records(workspace: Workspace, event: str) -> list[dict[str, Any]]:
     journals = sorted((workspace.root / "snapshots").rglob("journal.jsonl"))
     lines = [json.loads(line) for path in journals for line in path.read_text().splitlines()]
-    return [r for r in lines if r.get("event") == "converged"]
+    return [r for r in lines if r.get("event") == event]
+
+
+def converged_records(workspace: Workspace) -> list[dict[str, Any]]:
+    return journal_records(workspace, "converged")
 
 
 def test_an_entry_the_apply_never_writes_edited_by_a_colleague_is_left_alone(workspace: Workspace) -> None:
@@ -101,6 +106,62 @@ def test_the_applys_own_cut_short_write_is_undone_values_included(workspace: Wor
     assert states(after) == states(before)
     assert after["grace"].published_version == before["grace"].published_version  # never republished
     assert "left alone" not in err
+
+
+def test_a_write_entries_phase_cut_short_leaves_a_colleagues_edit_of_an_entry_not_yet_written_alone(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fill's ``write_entries`` step (plan format 1.4, entries written page by page) lands its PUT on `ada`;
+    a 500 cuts the phase short at ada's republish, and at that moment a colleague edits `alan`, which the
+    phase has not written yet. The journal shows the phase wrote ada (values from the plan: captured whole),
+    so the rollback restores ada's full name and republishes it; alan keeps the colleague's edit, a draft,
+    named. Without the phase journalling its writes, ada would be taken for someone else's and keep the
+    cut value."""
+    monkeypatch.setattr(entry_writes, "WORKERS", 1)  # one entry at a time, in page order: ada first
+    before = seed_fill_existing(workspace)
+    hook = colleague_edits(workspace, "alan", "name", "Alan!")
+    workspace.emulator.faults.add(Fault(action="500", method="PUT", path=r"/entries/ada/published$", nth=1,
+                                        before=hook))
+    code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
+    assert code == 1, out + err
+    workspace.emulator.faults.clear()
+    assert "write_entries" in json.dumps(journal_records(workspace, "step"))
+    written = {r["entry"] for r in journal_records(workspace, "entry_write")}
+    assert "ada" in written and "alan" not in written
+    after = entries(workspace)
+    assert after["alan"].fields["name"] == {"en-US": "Alan!"} and after["alan"].state == "draft"
+    others = ("ada", "grace", "hedy")
+    assert {e: values(after, "name")[e] for e in others} == {e: values(before, "name")[e] for e in others}
+    assert {e: states(after)[e] for e in others} == {e: states(before)[e] for e in others}
+    assert after["grace"].published_version == before["grace"].published_version  # never republished
+    assert "alan" in err and "left alone" in err
+    assert converged_records(workspace)[-1]["left_alone"] == ["alan"]
+
+
+def test_an_entry_edited_between_the_snapshot_and_its_write_is_not_written_and_is_left_alone(
+    workspace: Workspace,
+) -> None:
+    """A colleague edits `alan` while the apply publishes the content type: after the pre-apply snapshot
+    captured alan, before the ``write_entries`` phase reads it. The phase must not write it (its values
+    could no longer be restored exactly: the snapshot holds the colleague's predecessor), so the apply
+    fails naming it, and the rollback restores the entries it wrote and leaves alan as the colleague wrote
+    it. Writing it at the colleague's version would journal it as the run's, and the rollback would put
+    back the snapshot's name over the colleague's."""
+    before = seed_fill_existing(workspace)
+    hook = colleague_edits(workspace, "alan", "name", "Alan M. Turing")
+    workspace.emulator.faults.add(Fault(action="delay", method="PUT", path=r"/content_types/author/published$",
+                                        before=hook))
+    code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
+    assert code == 1, out + err
+    assert "entry alan of author changed during the apply (version" in err
+    workspace.emulator.faults.clear()
+    after = entries(workspace)
+    assert after["alan"].fields["name"] == {"en-US": "Alan M. Turing"} and after["alan"].state == "draft"
+    assert "alan" not in {r["entry"] for r in journal_records(workspace, "entry_write")}
+    others = ("ada", "grace", "hedy")
+    assert {e: (values(after, "name")[e], states(after)[e]) for e in others} == {
+        e: (values(before, "name")[e], states(before)[e]) for e in others}
+    assert converged_records(workspace)[-1]["left_alone"] == ["alan"]
 
 
 def test_revert_of_a_fill_on_an_existing_field_restores_the_old_values(workspace: Workspace) -> None:

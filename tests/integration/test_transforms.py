@@ -111,7 +111,7 @@ def test_a_saved_plan_is_stale_once_a_converted_entry_changed(workspace: Workspa
     alan = next(e for e in b.fetch_entries("author") if e.id == "alan")
     b.put_entry("alan", "author", {"name": {"en-US": "A. M. Turing"}}, alan.version)
     code, _, err = cli(workspace, "apply", str(saved), "--auto-approve")
-    assert code != OK and "stale plan" in err and "alan" in err
+    assert code == 1 and "stale plan" in err and "entries of content type 'author' changed" in err
 
 
 def test_a_tightened_size_counts_and_names_the_entries_it_invalidates(workspace: Workspace) -> None:
@@ -240,7 +240,66 @@ def test_a_saved_conversion_plan_applies_the_values_it_shows(workspace: Workspac
     saved = tmp_path / "plan.json"
     assert cli(workspace, "plan", "--out", str(saved))[0] == CHANGES
     steps = [s for phase in json.loads(saved.read_text())["phases"] for s in phase["steps"]]
-    assert [s["resource_id"] for s in steps if s["action"] == "put_entry"] == ["ada", "grace", "alan"]
+    # one step for the content type, whatever its number of entries; the plan carries no entry values
+    assert [(s["resource_id"], s["entries"]) for s in steps if s["action"] == "write_entries"] == [("author", 3)]
+    assert "put_entry" not in saved.read_text() and "Ada Lovelace" not in saved.read_text()
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
+    assert code == OK, out + err
+    assert values(entries(workspace), "name") == values(before, "name")
+    assert states(entries(workspace)) == states(before)
+
+
+def test_a_saved_fill_plan_is_stale_once_an_entry_it_left_unchanged_changed(workspace: Workspace,
+                                                                             tmp_path: Path) -> None:
+    """`nobody` has no full name: the fill left it unchanged (no step); given one since, the fill would now
+    write it, so the saved plan is refused before any write."""
+    seed(workspace, "fill-first-name")
+    saved = tmp_path / "plan.json"
+    assert cli(workspace, "plan", "--out", str(saved))[0] == CHANGES
+    assert "nobody" not in [s["resource_id"] for p in json.loads(saved.read_text())["phases"] for s in p["steps"]]
+    b = backend(workspace)
+    nobody = next(e for e in b.fetch_entries("person") if e.id == "nobody")
+    b.put_entry("nobody", "person", {"fullName": {"en-US": "No Body"}}, nobody.version)
+    workspace.emulator.clear_log()
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
+    assert code == 1, out + err
+    assert "stale plan" in err and "content type 'person' changed since the plan was made" in err
+    assert "fix:" in err and "reconcile plan" in err and "Traceback" not in err
+    assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
+
+
+def test_a_saved_plan_naming_a_fill_outside_the_project_runs_nothing(workspace: Workspace, tmp_path: Path) -> None:
+    """A saved plan's `write_entries` step names the fill apply imports again: only the project's own files."""
+    seed(workspace, "fill-first-name")
+    saved = tmp_path / "plan.json"
+    assert cli(workspace, "plan", "--out", str(saved))[0] == CHANGES
+    marker = tmp_path.parent / f"{tmp_path.name}-ran"
+    evil = tmp_path.parent / f"{tmp_path.name}-evil.py"  # beside the project (the workspace is tmp_path)
+    evil.write_text(f"open({str(marker)!r}, 'w').close()\ndef f(fields, locale):\n    return 'x'\n")
+    saved.write_text(saved.read_text().replace('"transforms/people.py:first_name"', f'"../{evil.name}:f"'))
+    workspace.emulator.clear_log()
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
+    assert code == 1 and "is outside the project" in err and "fix:" in err, out + err
+    assert not marker.exists()
+    assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
+
+
+def test_a_saved_1_3_plan_with_put_entry_steps_still_applies(workspace: Workspace, tmp_path: Path) -> None:
+    """Plans written before 1.4 carried each entry's values in a `put_entry` step: still applied as they are."""
+    before = seed(workspace, "symbol-to-text")
+    saved = tmp_path / "plan.json"
+    assert cli(workspace, "plan", "--out", str(saved))[0] == CHANGES
+    plan = json.loads(saved.read_text())
+    plan["format_version"] = "1.3"
+    del plan["entries_read"]
+    (phase,) = [p for p in plan["phases"] if p["name"] == "convert_entries"]
+    phase["steps"] = [
+        {"action": "put_entry", "resource_id": e.id, "content_type": None, "editor_interface": None, "locale": None,
+         "description": f"convert name of entry {e.id} ({e.state})", "changes": [], "content_type_id": "author",
+         "version": e.version, "state": e.state, "fields": {**e.fields, "name_to_text": e.fields["name"]},
+         "tags": list(e.tags)}
+        for e in before.values() if e.fields.get("name")]
+    saved.write_text(json.dumps(plan))
     code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
     assert code == OK, out + err
     assert values(entries(workspace), "name") == values(before, "name")

@@ -236,3 +236,27 @@ def test_changed_content_types_cost_two_writes_each(workspace: Workspace) -> Non
     log = workspace.requests(lambda: workspace.apply(start.model_copy(update={"content_types": cts})))
     assert writes(log) == Counter({"PUT content_type": 4, "PUT content_type published": 4})
     assert reads(log) == reads_of_apply(phases=1)
+
+
+@pytest.mark.slow
+def test_a_conversion_over_two_pages_of_entries_is_one_put_per_entry_and_paged_reads(workspace: Workspace) -> None:
+    """Symbol -> Text over 1,001 entries (two pages): one PUT per entry holding a value, one publish only for
+    the published ones; the entries are read a page (1000) at a time, only of the converted content type,
+    four times: the plan's read, the pre-apply snapshot's, the write pass and its verification."""
+    workspace.apply(BASE)
+    backend = Backend(base_url=workspace.emulator.base_url, token=TOKEN, space_id="local", environment_id="master")
+    for n in range(1001):
+        created = backend.put_entry(f"t{n}", "tag", {"label": {"en-US": f"label {n}"}}, None)
+        if n % 2 == 0:
+            backend.publish_entry(f"t{n}", created.version)
+    backend.put_entry("empty", "tag", {}, None)  # no value: not written
+    text = content_type("tag", Field(id="label", name="Label", type="Text"))
+    target = model(ARTICLE, AUTHOR, text, locales=(EN, DE), editors=(ARTICLE_EDITOR,))
+    log = workspace.requests(lambda: workspace.apply(target))
+    assert writes(log) == Counter({
+        "PUT entrie": 1001, "PUT entrie published": 501,
+        "PUT content_type": 3, "PUT content_type published": 3,  # temporary field; removal; rename
+    })
+    assert reads(log) == reads_of_apply(phases=3, entry_lists=8)
+    assert {r.query["content_type"] for r in log if r.path.endswith("/entries")} == {"tag"}
+    assert {r.query["limit"] for r in log if r.path.endswith("/entries")} == {"1000"}

@@ -21,7 +21,7 @@ from reconcile import workflows
 from reconcile.backend import Backend
 from reconcile.emulator import Emulator, Fault
 from reconcile.normalize import fingerprint
-from reconcile.steps import PutEntry
+from reconcile.steps import WriteEntries
 from tests.support import approve, target_section, write_config
 
 pytestmark = pytest.mark.slow
@@ -75,14 +75,16 @@ def seed(backend: Backend, authors: list[tuple[str, str | None]]) -> None:
             backend.put_entry(f"e{index}", "author", fields, written.version)
 
 
-def entry_writes(steps: list[PutEntry], space: str) -> list[tuple[str, str]]:
-    """The entry writes the steps send (method, path): a PUT each, a publish for the published ones."""
+def entry_writes(authors: list[tuple[str, str | None]], space: str) -> list[tuple[str, str]]:
+    """The entry writes the conversion sends (method, path): a PUT per entry with a name, a publish for the
+    published ones."""
     base = f"/spaces/{space}/environments/master/entries"
     writes = []
-    for step in steps:
-        writes.append(("PUT", f"{base}/{step.resource_id}"))
-        if step.state == "published":
-            writes.append(("PUT", f"{base}/{step.resource_id}/published"))
+    for index, (state, name) in enumerate(authors):
+        if name is not None:
+            writes.append(("PUT", f"{base}/e{index}"))
+            if state == "published":
+                writes.append(("PUT", f"{base}/e{index}/published"))
     return writes
 
 
@@ -103,8 +105,9 @@ def test_a_500_at_any_entry_write_rolls_back_values_and_publish_state(
     after = project(run, space, "after")
     planned = workflows.plan(after, None).plan
     assert [phase.name for phase in planned.phases] == ["content_types", "convert_entries", "remove_fields"]
-    steps = [s for phase in planned.phases for s in phase.steps if isinstance(s, PutEntry)]
-    writes = entry_writes(steps, space)
+    steps = [s for phase in planned.phases for s in phase.steps if isinstance(s, WriteEntries)]
+    assert [s.entries for s in steps] == [sum(1 for _, name in authors if name is not None)]
+    writes = entry_writes(authors, space)
     method, path = writes[pick % len(writes)]
     run.emulator.faults.add(Fault(action="500", method=method, path=f"^{path}$", nth=1))
     try:

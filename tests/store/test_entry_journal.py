@@ -1,10 +1,10 @@
-"""Whether a started entry write landed, from versions and the digest of its PUT (reconcile.entry_writes)."""
+"""Whether a started entry write landed, from versions and the digest of its PUT (reconcile.entry_journal)."""
 
 from __future__ import annotations
 
 import pytest
 
-from reconcile.entry_writes import digest, landed, requests_of
+from reconcile.entry_journal import digest, landed, requests_of
 from reconcile.journal import EntryWrite
 from reconcile.model import Entry
 
