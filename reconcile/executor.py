@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
-from reconcile.backend import Backend, RawEnvironment, meta_from_api, parse_environment
+from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.collector import paused
 from reconcile.entries import delete_entries, entries_differing, put_planned, tag_entries, untag_entries
@@ -28,9 +28,10 @@ from reconcile.entry_journal import EntryWriteLog
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.interning import Interner
 from reconcile.journal import Interrupted, Journal, StepRecord, Verify
-from reconcile.model import Entry, JsonObject, LiveState, ResourceMeta, resource_key
+from reconcile.model import Entry, resource_key
 from reconcile.plan import Phase, Plan
 from reconcile.progress import PhaseStarted, PhaseVerified, Progress, StepDone
+from reconcile.run_versions import Versions
 from reconcile.steps import (
     CreateLocale,
     CreateTag,
@@ -89,49 +90,6 @@ class ExecutionReport:
     @property
     def ok(self) -> bool:
         return self.failed is None and self.failure is None
-
-
-class _Versions:
-    """The versions and sys ids of the resources a run writes, advanced by our own responses."""
-
-    def __init__(self, meta: dict[str, ResourceMeta]) -> None:
-        self._version = {key: m.version for key, m in meta.items()}
-        self._sys_id = {key: m.sys_id for key, m in meta.items()}
-
-    def refresh(self, live: LiveState) -> None:
-        for key, meta in live.meta.items():
-            self._version[key] = meta.version
-            self._sys_id[key] = meta.sys_id
-
-    def version(self, key: str) -> int:
-        if key not in self._version:
-            raise ReconcileError(f"no known version for {key}: the plan does not describe this resource")
-        return self._version[key]
-
-    def maybe_version(self, key: str) -> int | None:
-        return self._version.get(key)
-
-    def sys_id(self, key: str) -> str:
-        if key not in self._sys_id:
-            raise ReconcileError(f"no known id for {key}: the plan does not describe this resource")
-        return self._sys_id[key]
-
-    def record(self, key: str, response: JsonObject) -> int:
-        """Take the version (and id) a write answered with; the response stays opaque to the executor."""
-        meta = meta_from_api(response, default_sys_id=self._sys_id.get(key, ""))
-        self._version[key] = meta.version
-        if meta.sys_id:
-            self._sys_id[key] = meta.sys_id
-        return meta.version
-
-    def forget(self, key: str) -> None:
-        self._version.pop(key, None)
-        self._sys_id.pop(key, None)
-
-    def published(self, content_type_id: str) -> None:
-        """A publish bumps (or creates, at version 1) the content type's editor interface."""
-        key = resource_key("editor_interface", content_type_id)
-        self._version[key] = self._version.get(key, 0) + 1
 
 
 # Locale steps depend on each other (fallback chains), so those phases run one step at a time.
@@ -200,7 +158,7 @@ class Executor:
         finish and are journalled, the rest are reported as not run, and the report is ``interrupted``.
         """
         report = ExecutionReport()
-        versions = _Versions(dict(plan.live_meta))
+        versions = Versions(dict(plan.live_meta))
         # A ``write_entries`` step counts its entries on the progress bar (and itself).
         self._total = sum(s.entries + 1 if isinstance(s, WriteEntries) else 1 for p in plan.phases for s in p.steps)
         self._done = 0
@@ -261,7 +219,7 @@ class Executor:
         return [(phase.name, step) for step in phase.steps if id(step) not in ran]
 
     def _run_phase(
-        self, phase: Phase, versions: _Versions, label: str
+        self, phase: Phase, versions: Versions, label: str
     ) -> tuple[list[StepOutcome], StepOutcome | None, list[Step]]:
         """Run a phase's steps: one resource's steps in order, independent resources in parallel.
 
@@ -319,7 +277,7 @@ class Executor:
             self._seq += 1
             self.journal.append(kind(run_id=self.run_id, seq=self._seq, time=self.clock.time(), **fields))
 
-    def _run_step(self, phase: Phase, step: Step, versions: _Versions, label: str) -> StepOutcome:
+    def _run_step(self, phase: Phase, step: Step, versions: Versions, label: str) -> StepOutcome:
         started = self.clock.monotonic()
         # A ``write_entries`` step is counted after its entries, so the bar's numbers run in order.
         done = None if isinstance(step, WriteEntries) else self._count_done()
@@ -370,7 +328,7 @@ class Executor:
 
     @paused()  # a burst of acyclic values: reconcile/collector.py
     def _verify(
-        self, phase: Phase, label: str, normalizing: Interner, versions: _Versions
+        self, phase: Phase, label: str, normalizing: Interner, versions: Versions
     ) -> tuple[RawEnvironment, str]:
         """Re-read the environment after ``phase``: it must hold the phase's expected model (and the entries
         written); the read refreshes ``versions``. Returns the raw read (only it stays: one model's worth) and
@@ -401,7 +359,7 @@ class Executor:
         self.progress(PhaseVerified(label, phase.name))
         return raw, actual
 
-    def _perform(self, step: Step, versions: _Versions, tick: Callable[[str], None]) -> int | None:
+    def _perform(self, step: Step, versions: Versions, tick: Callable[[str], None]) -> int | None:
         """Send ``step``'s requests; the new version of the resource it writes (``None`` when deleted)."""
         b = self.backend
         ident = step.resource_id

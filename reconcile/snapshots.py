@@ -29,7 +29,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +43,7 @@ from .fsio import atomic_write, atomic_write_chunks, fsync_dir
 from .gitinfo import git_info
 from .model import lone_surrogate_path
 from .snapshot_entries import read_entries
+from .snapshot_json import json_bytes, json_chunks
 
 EXPORT_FILE = "export.json"
 METADATA_FILE = "metadata.json"
@@ -184,9 +185,9 @@ class SnapshotStore:
         file holds ``ordered``, and neither its whole text nor a second copy of it is ever in memory."""
         staging.mkdir(parents=True)
         digest = hashlib.sha256()
-        atomic_write_chunks(staging / EXPORT_FILE, _json_chunks(ordered, digest))
+        atomic_write_chunks(staging / EXPORT_FILE, json_chunks(ordered, digest))
         meta = {**meta, **git_info(meta.get("models_dir")), "export_sha256": digest.hexdigest()}
-        atomic_write(staging / METADATA_FILE, _json_bytes(meta))
+        atomic_write(staging / METADATA_FILE, json_bytes(meta))
         fsync_dir(staging)
         self._fault("files-written", staging)
         written = _checked_metadata(staging / METADATA_FILE)
@@ -314,30 +315,6 @@ def _write_failure(exc: BaseException, what: str, parent: Path) -> ReconcileErro
             hint="nothing was changed; check disk space and permissions of the snapshots folder",
         )
     return None
-
-
-def _json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
-
-
-# The encoder of ``_json_bytes``; its pieces are joined this many at a time.
-_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False, allow_nan=False)
-_PIECES_PER_CHUNK = 1 << 12
-
-
-def _json_chunks(value: Any, digest: Any) -> Iterator[bytes]:
-    """The bytes of ``_json_bytes(value)`` in chunks, each also added to ``digest`` (a ``hashlib`` hash)."""
-    pieces: list[str] = []
-    for piece in _ENCODER.iterencode(value):
-        pieces.append(piece)
-        if len(pieces) >= _PIECES_PER_CHUNK:
-            chunk = "".join(pieces).encode("utf-8")
-            pieces.clear()
-            digest.update(chunk)
-            yield chunk
-    chunk = ("".join(pieces) + "\n").encode("utf-8")
-    digest.update(chunk)
-    yield chunk
 
 
 def read_metadata(path: Path) -> dict[str, Any] | None:
