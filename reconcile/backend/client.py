@@ -27,7 +27,6 @@ from reconcile.backend.transport import (
     response_json,
 )
 from reconcile.backend.users import USERS_PAGE_LIMIT, user_from_api
-from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.model import (
     ContentType,
@@ -403,48 +402,6 @@ class Backend:
 
     def delete_entry(self, entry_id: str) -> None:
         self._send("delete", f"entry '{entry_id}'", "delete", f"{self._env_path}/entries/{entry_id}")
-
-    # ---- environments ------------------------------------------------------------------------------------
-
-    def _environment_path(self, env_id: str) -> str:
-        return f"{self._space_path}/environments/{env_id}"
-
-    def clone_environment(self, new_env_id: str, source_env_id: str) -> JsonObject:
-        """Start cloning ``source_env_id`` into a new environment; it is ``queued`` until ready."""
-        return self._send_json(
-            "create",
-            f"environment '{new_env_id}' (clone of '{source_env_id}')",
-            "put",
-            self._environment_path(new_env_id),
-            {"name": new_env_id},
-            {"X-Contentful-Source-Environment": source_env_id},
-        )
-
-    def wait_until_ready(self, env_id: str, timeout: float = 300.0, clock: Clock = SYSTEM_CLOCK) -> JsonObject:
-        """Poll an environment (``queued``, ``inProgress``) until its status is ``ready``; ``failed`` or a
-        timeout raise ReconcileError. Waits on ``clock`` (a fake one in tests)."""
-        deadline = clock.monotonic() + timeout
-        delay = 0.1
-        while True:
-            env = self._send_json("read", f"environment '{env_id}'", "get", self._environment_path(env_id))
-            status = link_id(env.get("sys", {}).get("status"))
-            if status == "ready":
-                return env
-            if status == "failed":
-                raise ReconcileError(
-                    f"environment '{env_id}' failed to be created",
-                    hint="delete it and try again; check the space's environment limits",
-                )
-            if clock.monotonic() + delay > deadline:
-                raise ReconcileError(
-                    f"environment '{env_id}' is not ready after {timeout:g}s (status {status!r})",
-                    hint="large environments take longer to clone; wait and retry, or raise the timeout",
-                )
-            clock.sleep(delay)
-            delay = min(delay * 2, 2.0)
-
-    def delete_environment(self, env_id: str) -> None:
-        self._send("delete", f"environment '{env_id}'", "delete", self._environment_path(env_id))
 
     def for_environment(self, env_id: str) -> Backend:
         """A Backend for another environment of the same space, sharing this one's rate limit (the API limits

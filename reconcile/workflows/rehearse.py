@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reconcile.backend import Backend, parse_environment
+from reconcile.backend import Backend, SpaceEnvironments, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import LOCAL_TOKEN, TargetConfig
 from reconcile.conversion_steps import FILL_FAILED, written_content_types
@@ -102,12 +102,12 @@ def rehearse(
         return outcome
     sandbox_id = f"reconcile-rehearsal-{secrets.token_hex(3)}"
     with open_target(target) as opened:
-        backend = opened.backend
+        backend, space = opened.backend, SpaceEnvironments(opened.backend)
         outcome.sandbox = sandbox_id
 
         def clone_stage() -> str:
-            backend.clone_environment(sandbox_id, opened.environment_id)
-            backend.wait_until_ready(sandbox_id, timeout=ready_timeout)
+            space.clone_environment(sandbox_id, opened.environment_id)
+            space.wait_until_ready(sandbox_id, timeout=ready_timeout)
             return f"environment {sandbox_id} cloned from {opened.environment_id}"
 
         try:
@@ -119,12 +119,12 @@ def rehearse(
                 outcome.kept = True
                 progress(Note(f"[rehearse] kept sandbox environment {sandbox_id}"))
             else:
-                stages.run("delete sandbox", lambda: _delete_environment(backend, sandbox_id))
+                stages.run("delete sandbox", lambda: _delete_environment(space, sandbox_id))
     return outcome
 
 
-def _delete_environment(backend: Backend, env_id: str) -> str:
-    backend.delete_environment(env_id)
+def _delete_environment(space: SpaceEnvironments, env_id: str) -> str:
+    space.delete_environment(env_id)
     return f"environment {env_id} deleted"
 
 

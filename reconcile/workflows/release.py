@@ -188,7 +188,7 @@ def _clean_up(state: _Release, keep: bool) -> None:
         state.run.step("clean up", "ok", state.env_id, f"release environment {state.env_id} kept")
         return
     try:
-        state.opened.backend.delete_environment(state.env_id)
+        state.space.delete_environment(state.env_id)
         state.run.step("clean up", "ok", state.env_id, f"release environment {state.env_id} deleted")
     except ApiError as error:
         state.run.step("clean up", "failed", state.env_id, f"could not delete {state.env_id}: {error.message}")
@@ -199,9 +199,9 @@ def _clone(state: _Release, content_types: int) -> None:
     beyond ``keep`` and try once more, or say which one to delete."""
     envs = state.space.environments()
     state.env_id = release_name(state.target.release_prefix, state.run.clock, {e.id for e in envs})
-    source, backend = state.alias.environment, state.opened.backend
+    source, space = state.alias.environment, state.space
     try:
-        backend.clone_environment(state.env_id, source)
+        space.clone_environment(state.env_id, source)
     except ApiError as error:
         if not is_quota_refusal(error):
             state.env_id = ""
@@ -210,10 +210,10 @@ def _clone(state: _Release, content_types: int) -> None:
         if not spare:
             state.env_id = ""
             raise _quota_full(state, envs) from None
-        backend.delete_environment(spare[0].id)
+        space.delete_environment(spare[0].id)
         state.run.step("quota", "ok", spare[0].id, f"quota full: deleted {spare[0].id}, the oldest beyond keep")
-        backend.clone_environment(state.env_id, source)
-    backend.wait_until_ready(state.env_id, clone_timeout(state.before.entries, content_types), state.run.clock)
+        space.clone_environment(state.env_id, source)
+    space.wait_until_ready(state.env_id, clone_timeout(state.before.entries, content_types), state.run.clock)
     state.run.step("clone", "ok", state.env_id, f"{source} cloned into {state.env_id}")
 
 
@@ -333,7 +333,7 @@ def _prune(state: _Release) -> list[str]:
         if state.signals.interrupted:  # a signal while pruning: no new delete starts
             break
         try:
-            state.opened.backend.delete_environment(env.id)
+            state.space.delete_environment(env.id)
         except ApiError as error:
             state.run.step("prune", "failed", env.id, f"could not delete {env.id}: {error.message}")
             continue

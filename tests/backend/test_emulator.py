@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from reconcile.backend import Backend, content_type_to_api, editor_interface_to_api
+from reconcile.backend import Backend, SpaceEnvironments, content_type_to_api, editor_interface_to_api
 from reconcile.emulator import Emulator, Fault
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.model import ContentType, Control, EditorInterface, Field, Items, Locale
@@ -234,17 +234,18 @@ def test_entries_count_fetch_and_lifecycle(emu: Emulator) -> None:
 def test_clone_wait_read_and_delete_environment(emu: Emulator) -> None:
     backend = backend_for(emu)
     publish_new(backend, ARTICLE)
-    cloned = backend.clone_environment("feature", "master")
+    space = SpaceEnvironments(backend)
+    cloned = space.clone_environment("feature", "master")
     assert cloned["sys"]["status"]["sys"]["id"] == "queued"
     assert emu.request_log[-1].headers["X-Contentful-Source-Environment"] == "master"
 
-    ready = backend.wait_until_ready("feature", timeout=10)
+    ready = space.wait_until_ready("feature", timeout=10)
     assert ready["sys"]["status"]["sys"]["id"] == "ready"
     feature = backend.for_environment("feature")
     assert feature.read_live().model.content_types["article"] == ARTICLE
     assert feature.request_count == 4  # content types, editor interfaces, locales, tags
 
-    backend.delete_environment("feature")
+    space.delete_environment("feature")
     with pytest.raises(ApiError) as error:
         feature.read_raw()
     assert error.value.status == 404
@@ -252,11 +253,11 @@ def test_clone_wait_read_and_delete_environment(emu: Emulator) -> None:
 
 def test_wait_until_ready_times_out() -> None:
     with Emulator(token=TOKEN, env_ready_delay=30) as slow:
-        backend = backend_for(slow)
-        backend.clone_environment("slow", "master")
+        space = SpaceEnvironments(backend_for(slow))
+        space.clone_environment("slow", "master")
         started = time.monotonic()
         with pytest.raises(ReconcileError, match=r"not ready after 0\.5s"):
-            backend.wait_until_ready("slow", timeout=0.5)
+            space.wait_until_ready("slow", timeout=0.5)
         assert time.monotonic() - started < 3
 
 
