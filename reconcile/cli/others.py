@@ -201,6 +201,11 @@ def emulator_serve_cmd(
         typer.Option("--master-alias", help="Opt new spaces in to environment aliases: master becomes this "
                      "environment, with a master alias pointing at it."),
     ] = None,
+    max_response_bytes: Annotated[
+        int | None,
+        typer.Option("--max-response-bytes", min=1, help="Answer a read whose body exceeds this many bytes with 400 "
+                     "\"Response size too big\", as the API does (default: the API's 7340032)."),
+    ] = None,
 ) -> None:
     """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
     token = os.environ.get("CONTENTFUL_MANAGEMENT_TOKEN")
@@ -214,6 +219,7 @@ def emulator_serve_cmd(
     serving = f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops."
     try:
         workflows.serve_emulator(port, data, spaces, token, rate_limit, user or [], max_environments=max_environments,
-                                 master_alias=master_alias, ready=lambda: err(serving))  # fmt: skip
+                                 master_alias=master_alias, ready=lambda: err(serving),
+                                 max_response_bytes=max_response_bytes)  # fmt: skip
     except KeyboardInterrupt:
         raise typer.Exit(OK) from None

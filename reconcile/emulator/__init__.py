@@ -16,11 +16,12 @@ from pathlib import Path
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from reconcile.emulator.faults import Fault, Faults
+from reconcile.emulator.limits import MAX_RESPONSE_BYTES, ResponseLimit
 from reconcile.emulator.server import EmulatorApp, LoggedRequest, RateLimiter
 from reconcile.emulator.store import Store
 from reconcile.emulator.users import TokenUser
 
-__all__ = ["Emulator", "Fault", "LoggedRequest", "TokenUser", "serve"]
+__all__ = ["MAX_RESPONSE_BYTES", "Emulator", "Fault", "LoggedRequest", "TokenUser", "serve"]
 
 HOST = "127.0.0.1"
 
@@ -38,7 +39,8 @@ class Emulator:
     ``env_ready_delay`` is how long a new environment stays ``queued`` before it is ``ready``; ``users``
     are further tokens, each acting as its own user (``emulator/users.py``); ``max_environments`` is the
     environment quota of each space (None: unlimited); ``master_alias`` opts each new space in to
-    environment aliases, its ``master`` environment renamed to that id.
+    environment aliases, its ``master`` environment renamed to that id; ``max_response_bytes`` is the
+    largest body a read answers before 400 "Response size too big" (default the API's 7 MB, limits.py).
     """
 
     def __init__(
@@ -52,12 +54,14 @@ class Emulator:
         users: Sequence[TokenUser] = (),
         max_environments: int | None = None,
         master_alias: str | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self.store = Store(spaces, data_dir, env_ready_delay,
                            max_environments=max_environments, master_alias=master_alias)  # fmt: skip
         self.faults = Faults()
         self._rate_limiter = RateLimiter(rate_limit)
-        self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter, users)
+        self._response_limit = ResponseLimit(max_response_bytes)
+        self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter, users, self._response_limit)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -111,18 +115,23 @@ class Emulator:
     def set_rate_limit(self, per_second: float | None) -> None:
         self._rate_limiter.set(per_second)
 
+    def set_max_response_bytes(self, max_bytes: int) -> None:
+        """Lower (or restore) the largest response body a read answers, while serving."""
+        self._response_limit.set(max_bytes)
+
 
 def serve(
     port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None = None,
     users: Sequence[TokenUser] = (),
     *, max_environments: int | None = None, master_alias: str | None = None, ready: Callable[[], None] = lambda: None,
+    max_response_bytes: int = MAX_RESPONSE_BYTES,
 ) -> None:
     """Serve on 127.0.0.1:``port`` until interrupted, persisting state under ``data_dir``; with
     ``rate_limit``, answer 429 beyond that many requests per second; ``users``: further tokens, each
-    acting as its own user; ``max_environments`` and ``master_alias`` as for ``Emulator``; ``ready`` is
-    called once the port is bound."""
+    acting as its own user; ``max_environments``, ``master_alias`` and ``max_response_bytes`` as for
+    ``Emulator``; ``ready`` is called once the port is bound."""
     store = Store(spaces, data_dir, max_environments=max_environments, master_alias=master_alias)
-    app = EmulatorApp(store, token, Faults(), RateLimiter(rate_limit), users)
+    app = EmulatorApp(store, token, Faults(), RateLimiter(rate_limit), users, ResponseLimit(max_response_bytes))
     server = make_server(HOST, port, app, threaded=True)
     ready()
     server.serve_forever()

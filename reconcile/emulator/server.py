@@ -25,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 
 from reconcile.emulator.errors import CmaError, bad_request, unknown_route, version_mismatch
 from reconcile.emulator.faults import Faults
+from reconcile.emulator.limits import ResponseLimit
 from reconcile.emulator.queries import check_query
 from reconcile.emulator.store import ACTING_USER, USER_ID, Json, Scope, Store, new_id
 from reconcile.emulator.users import TokenUser, Users
@@ -130,8 +131,9 @@ class EmulatorApp:
     """The WSGI application. ``store``, ``faults`` and the rate limiter are shared with ``Emulator``."""
 
     def __init__(self, store: Store, token: str, faults: Faults, rate_limiter: RateLimiter,
-                 users: Sequence[TokenUser] = ()) -> None:
+                 users: Sequence[TokenUser] = (), response_limit: ResponseLimit | None = None) -> None:
         self.store = store
+        self.response_limit = response_limit or ResponseLimit()  # the API's 7 MB answer limit (limits.py)
         self.token = token
         # The user each accepted token acts as: the main token is the fixed emulator user.
         self.acting = {token: USER_ID, **{user.token: user.user_id for user in users}}
@@ -225,7 +227,9 @@ class EmulatorApp:
         except CmaError as error:
             return self._error(error, limit_headers)
         headers.update(limit_headers)
-        return self._response(status, body, headers)
+        response = self._response(status, body, headers)
+        too_big = self.response_limit.refusal(request.method, len(response.get_data()))
+        return response if too_big is None else self._error(too_big, limit_headers)
 
     def _dispatch(self, request: Request, user_id: str) -> tuple[int, Json | None, dict[str, str]]:
         adapter = self.url_map.bind_to_environ(request.environ)

@@ -21,11 +21,13 @@ def write_schemas(directory: Path) -> list[Path]:
 def serve_emulator(
     port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None, users: Sequence[str] = (),
     *, max_environments: int | None = None, master_alias: str | None = None, ready: Callable[[], None] = lambda: None,
+    max_response_bytes: int | None = None,
 ) -> None:
     """Run the Contentful-compatible server on 127.0.0.1 until interrupted (``reconcile emulator serve``);
     ``users``: ``TOKEN=NAME,EMAIL`` (``--user``), further tokens each stamping writes with its own user;
-    ``ready`` is called once the port is bound."""
-    from reconcile.emulator import TokenUser, serve  # loaded only for this command
+    ``ready`` is called once the port is bound; ``max_response_bytes``: the largest read answer (None: the
+    API's 7 MB)."""
+    from reconcile.emulator import MAX_RESPONSE_BYTES, TokenUser, serve  # loaded only for this command
 
     token_users = []
     for number, spec in enumerate(users, 1):
@@ -45,7 +47,8 @@ def serve_emulator(
         ) from None
     with _only_server_of(data_dir):
         serve(port, data_dir, spaces, token, rate_limit, token_users,
-              max_environments=max_environments, master_alias=master_alias, ready=ready)  # fmt: skip
+              max_environments=max_environments, master_alias=master_alias, ready=ready,
+              max_response_bytes=max_response_bytes or MAX_RESPONSE_BYTES)  # fmt: skip
 
 
 @contextmanager
