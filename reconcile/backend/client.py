@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from reconcile.backend.editor_interfaces import read_editor_interfaces
+from reconcile.backend.paging import fitting_pages, with_hint
 from reconcile.backend.tags import tag_links, tag_to_api
 from reconcile.backend.translate import (
     RawEnvironment,
@@ -45,7 +47,7 @@ from reconcile.scope import Scope
 PAGE_LIMIT = 1000
 PAGE_ORDER = "sys.createdAt,sys.id"
 # Entries are read 1000 a page (the API's maximum): one request per 1000 entries, as issue 14 asks. The API
-# refuses responses above 7 MB (facts §1.1): 1000 very large rich-text entries could exceed it (not handled).
+# refuses responses above 7 MB (facts §1.1): such a page is read again in smaller ones (``paging``).
 ENTRY_PAGE_LIMIT = 1000
 
 
@@ -138,14 +140,14 @@ class Backend:
                            timed_out=isinstance(error, requests.Timeout)) from None
         if response.status_code >= 300:
             body = response_json(response)
-            raise ApiError(
+            raise with_hint(ApiError(
                 operation,
                 resource,
                 response.status_code,
                 self._scrub(describe_error(response.status_code, response.reason, body)),
                 error_id=body.get("sys", {}).get("id") if isinstance(body, dict) else None,
                 details=body.get("details") if isinstance(body, dict) else None,
-            )
+            ))
         return response
 
     def _send_json(
@@ -174,18 +176,14 @@ class Backend:
     def _pages(
         self, operation: str, resource: str, path: str, query: JsonObject, limit: int, order: str | None = PAGE_ORDER
     ) -> Iterator[list[JsonObject]]:
-        """The pages of a collection, one request each, as they are read (only one is held at a time)."""
+        """The pages of a collection, one request each, as they are read (only one is held at a time); a page
+        the API refuses as too big is read in smaller ones (``paging``)."""
         ordering = {"order": order} if order else {}
-        skip = 0
-        while True:
-            page = self._send_json(operation, resource, "get", path,
-                                   {**query, "skip": skip, "limit": limit, **ordering})
-            batch = page.get("items") or []
-            if batch:
-                yield batch
-            skip += len(batch)
-            if not batch or skip >= page.get("total", 0):
-                return
+
+        def fetch(skip: int, size: int) -> JsonObject:
+            return self._send_json(operation, resource, "get", path, {**query, "skip": skip, "limit": size, **ordering})
+
+        return fitting_pages(fetch, limit)
 
     @staticmethod
     def _version(version: int) -> dict[str, str]:
@@ -209,12 +207,7 @@ class Backend:
             "list", f"content types of {env}", f"{self._env_path}/content_types", {}, PAGE_LIMIT
         )
         # The env-wide editor interface list has no paging keys and returns every item (facts §1.3).
-        editor_interfaces = (
-            self._send_json(
-                "list", f"editor interfaces of {env}", "get", f"{self._env_path}/editor_interfaces"
-            ).get("items")
-            or []
-        )
+        editor_interfaces = read_editor_interfaces(self._send_json, self._env_path, env, content_types)
         locales = self._list_all("list", f"locales of {env}", f"{self._env_path}/locales", {}, PAGE_LIMIT)
         raw = RawEnvironment(content_types, editor_interfaces, locales, self._read_tags(env))
         return scoped(raw, self.scope.manages)
