@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import requests
 
 from reconcile.backend.editor_interfaces import read_editor_interfaces
-from reconcile.backend.paging import fitting_pages, with_hint
+from reconcile.backend.paging import PageSizes, with_hint
 from reconcile.backend.tags import tag_links, tag_to_api
 from reconcile.backend.translate import (
     RawEnvironment,
@@ -94,6 +94,7 @@ class Backend:
             timeout=timeout,
             throttle=Throttle(max_requests_per_second),
         )
+        self._page_sizes = PageSizes()  # lists the API refused as too big 1,000 a page (``paging``)
 
     def __repr__(self) -> str:
         return f"Backend({self._base_url!r}, space={self._space_id!r}, environment={self._environment_id!r})"
@@ -183,7 +184,7 @@ class Backend:
         def fetch(skip: int, size: int) -> JsonObject:
             return self._send_json(operation, resource, "get", path, {**query, "skip": skip, "limit": size, **ordering})
 
-        return fitting_pages(fetch, limit)
+        return self._page_sizes.pages(f"{path}?{sorted(query.items())}", fetch, limit)
 
     @staticmethod
     def _version(version: int) -> dict[str, str]:

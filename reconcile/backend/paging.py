@@ -4,7 +4,8 @@ The CMA refuses an answer over 7 MB (7,340,032 bytes) with 400 BadRequest ``Resp
 allowed response size: 7340032B.`` (facts §1.1, docs/troubleshooting.md). The tool asks for 1,000 items a page, so a
 page of 1,000 large entries (long rich text) or of 1,000 content types of many fields can be refused. On
 that answer the same page is asked again with half the ``limit`` (1000, 500, 250, … down to 1), and the
-following pages keep the size that worked: a list costs a few more requests, once. Contentful's own tools
+following pages keep the size that worked, as do later reads of the same list by the same ``Backend``
+(``PageSizes``): a list costs a few more requests, once per command. Contentful's own tools
 leave this to the user (contentful-export's ``--max-allowed-limit``, contentful-cli#46/#176); its
 bulk-exporter app halves the same way (contentful/apps#11283, #11287: floor 1, size carried forward).
 
@@ -40,19 +41,30 @@ def with_hint(error: ApiError) -> ApiError:
     return error
 
 
-def fitting_pages(fetch: Callable[[int, int], JsonObject], limit: int) -> Iterator[list[JsonObject]]:
-    """The items of a collection a page at a time: ``fetch(skip, limit)`` answers one page; ``skip`` advances
-    by the items returned until ``skip >= total`` (the server may apply a lower ``limit`` than asked). A page
-    refused for its size is asked again at half the ``limit``, which the following pages keep."""
-    skip, size = 0, limit
-    while True:
-        page, size = _fitting_page(fetch, skip, size)
-        batch = page.get("items") or []
-        if batch:
-            yield batch
-        skip += len(batch)
-        if not batch or skip >= page.get("total", 0):
-            return
+class PageSizes:
+    """The page size that worked for each list, kept for the life of one ``Backend`` (one command): a list
+    read again (the verification after each phase of an apply, say) starts at that size instead of finding
+    it again from 1,000. A smaller size is found again the same way when items grew since."""
+
+    def __init__(self) -> None:
+        self._sizes: dict[str, int] = {}
+
+    def pages(self, key: str, fetch: Callable[[int, int], JsonObject], limit: int) -> Iterator[list[JsonObject]]:
+        """The items of the list ``key`` a page at a time: ``fetch(skip, limit)`` answers one page; ``skip``
+        advances by the items returned until ``skip >= total`` (the server may apply a lower ``limit`` than
+        asked). A page refused for its size is asked again at half the ``limit``, which the following pages
+        keep."""
+        skip, size = 0, self._sizes.get(key, limit)
+        while True:
+            page, size = _fitting_page(fetch, skip, size)
+            if size < limit:
+                self._sizes[key] = size
+            batch = page.get("items") or []
+            if batch:
+                yield batch
+            skip += len(batch)
+            if not batch or skip >= page.get("total", 0):
+                return
 
 
 def _fitting_page(fetch: Callable[[int, int], JsonObject], skip: int, size: int) -> tuple[JsonObject, int]:

@@ -65,8 +65,10 @@ def test_an_entry_page_too_big_is_read_again_at_half_the_size_and_the_rest_keeps
     log = workspace.requests(lambda: pages.extend([e.id for e in page] for page in read.entry_pages("post")))
     assert asked(log, "entries") == [(0, size, 400) for size in HALVING] + [(0, 7, 200), (7, 7, 200)]
     assert pages == [[f"post{n:02d}" for n in range(7)], [f"post{n:02d}" for n in range(7, 10)]]
+    log = workspace.requests(lambda: read.fetch_entries("post"))
+    assert asked(log, "entries") == [(0, 7, 200), (7, 7, 200)]  # the same Backend starts at the size that worked
     log = workspace.requests(lambda: backend(workspace).fetch_entries("post"))
-    assert len(asked(log, "entries")) == 9  # fetch_entries pages the same way
+    assert len(asked(log, "entries")) == 9  # a new one (the next command) finds it again
 
 
 def test_an_entry_too_big_alone_is_one_clear_error(workspace: Workspace) -> None:
