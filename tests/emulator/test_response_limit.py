@@ -4,10 +4,8 @@ lowered test limit) is 400 BadRequest "Response size too big", shaped as the API
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ import requests
 from emu_support import Http
 
 from reconcile.emulator import MAX_RESPONSE_BYTES, Emulator
+from tests.support import free_port, wait_for_port
 
 CT_BODY = {"name": "Post", "fields": [{"id": "body", "name": "Body", "type": "Text"}]}
 
@@ -79,31 +78,19 @@ def test_the_limit_is_on_the_body_as_sent() -> None:
         Emulator(max_response_bytes=0)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_emulator_serve_cli_max_response_bytes(tmp_path: Path) -> None:
     """`reconcile emulator serve --max-response-bytes 200` refuses the locale list (~500 bytes) as the API
-    refuses 7 MB."""
-    port = _free_port()
+    refuses 7 MB; 0 is a usage error."""
+    port = free_port()
     env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": "t"}
     command = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(port),
                "--data", str(tmp_path / "data"), "--space", "s1", "--max-response-bytes", "200"]
     process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     try:
+        wait_for_port(port)
         url = f"http://127.0.0.1:{port}/spaces/s1/environments/master/locales"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = requests.get(url, headers={"Authorization": "Bearer t"}, timeout=5)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "serve did not start"
-                time.sleep(0.05)
+        response = requests.get(url, headers={"Authorization": "Bearer t"}, timeout=10)
         assert response.status_code == 400
         assert response.json()["message"] == too_big(200)["message"]
     finally:
