@@ -18,7 +18,7 @@ from reconcile import workflows
 from reconcile.backend import Backend
 from reconcile.emulator import MAX_RESPONSE_BYTES, LoggedRequest
 from reconcile.errors import ApiError
-from reconcile.model import Field
+from reconcile.model import Control, EditorInterface, Field
 
 from .conftest import TOKEN, Workspace, kinds
 from .models import content_type, model, numbered
@@ -110,3 +110,24 @@ def test_a_plan_reads_content_types_and_editor_interfaces_over_the_limit(workspa
     workspace.emulator.set_max_response_bytes(MAX_RESPONSE_BYTES)
     log = workspace.requests(lambda: workflows.plan(workspace.project(), None))
     assert kinds(log) == Counter({"GET content_types": 1, "GET editor_interfaces": 1, "GET locales": 1, "GET tags": 1})
+
+
+def test_an_editor_interface_too_big_alone_is_one_clear_error(workspace: Workspace) -> None:
+    """The env-wide list is refused and so is the one interface read on its own: nothing smaller to ask."""
+    help_text = {"helpText": "h" * 3_000}
+    editor = EditorInterface(content_type_id="post", controls=(
+        Control(field_id="body", widget_id="markdown", widget_namespace="builtin", settings=help_text),))
+    workspace.apply(model(POST, editors=(editor,)))
+    limit = body_size(workspace, "content_types", skip=0, limit=1000, order="sys.createdAt,sys.id") + 100
+    assert body_size(workspace, "content_types/post/editor_interface") > limit
+    workspace.emulator.set_max_response_bytes(limit)
+    with pytest.raises(ApiError) as raised:
+        workspace.requests(lambda: workflows.plan(workspace.project(), None))
+    assert [(r.path.rsplit("/", 2)[-1], r.status) for r in workspace.emulator.request_log] == [
+        ("content_types", 200), ("editor_interfaces", 400), ("editor_interface", 400)]
+    assert str(raised.value).splitlines() == [
+        f"read editor interface of 'post' failed: HTTP 400 BadRequest: Response size too big. Maximum allowed "
+        f"response size: {limit}B.",
+        "  fix: the API sends at most 7 MB (7340032 bytes) in one answer and this one item alone is larger: make it "
+        "smaller in the web app (for example move long rich text into linked entries), then run the command again",
+    ]
