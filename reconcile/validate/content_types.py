@@ -91,11 +91,11 @@ class ContentTypeCheck:
                 f"{len(ct.fields)} fields; Contentful allows at most {MAX_FIELDS} per content type",
                 "split the content type, or group values in an Object field",
             )
-        resource_links = [f for f in ct.fields if _is_resource_link(f)]
-        if len(resource_links) > MAX_RESOURCE_LINK_FIELDS:
+        resource_links = [_is_resource_link(f) for f in ct.fields]
+        if sum(resource_links) > MAX_RESOURCE_LINK_FIELDS:
             yield self.problem(
                 ("fields",),
-                f"{len(resource_links)} ResourceLink fields; at most {MAX_RESOURCE_LINK_FIELDS} are allowed",
+                f"{sum(resource_links)} ResourceLink fields; at most {MAX_RESOURCE_LINK_FIELDS} are allowed",
                 "remove ResourceLink fields",
             )
         yield from self.field_id_problems()
@@ -106,7 +106,7 @@ class ContentTypeCheck:
         yield from self.display_field_problems()
         yield from self.rename_problems()
         for index, f in enumerate(ct.fields):
-            yield from self.field_problems(index, f)
+            yield from self.field_problems(index, f, resource_links[index])
         yield from self.editor_problems()
         yield from metadata_problems(ct, self.problem)
 
@@ -168,7 +168,8 @@ class ContentTypeCheck:
                     "only one field can take over an old id; remove renamed_from from the others",
                 )
 
-    def field_problems(self, index: int, f: Field) -> Iterator[Problem]:
+    def field_problems(self, index: int, f: Field, resource_link: bool) -> Iterator[Problem]:
+        """The problems of one field; ``resource_link``: it is a ResourceLink or an Array of them."""
         at: KeyPath = ("fields", index)
         if f.type == "Link" and f.link_type is None:
             yield self.problem(at, "a Link field needs link_type", 'add link_type = "Entry" or "Asset"')
@@ -205,7 +206,7 @@ class ContentTypeCheck:
                 yield from self.validation_problems((*items_at, "validations"), f.items.validations, item_target)
         if f.default_value is not None:
             yield from self.default_value_problems(at, f)
-        if f.allowed_resources is not None or _is_resource_link(f):
+        if f.allowed_resources is not None or resource_link:
             yield from self.allowed_resources_problems(at, f)
 
     def validation_problems(self, at: KeyPath, validations: tuple[JsonObject, ...], target: str) -> Iterator[Problem]:
