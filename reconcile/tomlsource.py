@@ -172,6 +172,7 @@ def _parse(text: str) -> dict[str, Any]:
 
 
 _NOT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # every byte but the four brackets
+_NOT_BRACKETS_OR_QUOTES = bytes(range(256)).translate(None, b'[]{}"')
 _BRACES_AS_BRACKETS = bytes.maketrans(b"{}", b"[]")  # well-formed JSON: the kinds of brackets do not matter
 
 
@@ -187,9 +188,12 @@ def _json_within(data: dict[str, Any], limit: int) -> bytes | None:
     except orjson.JSONEncodeError:  # a date or time, or nested beyond orjson's own limit (254)
         return None
     # orjson escapes only backslashes, quotes and control characters: once the escaped backslashes and
-    # quotes are gone, every other quote opens or closes a string.
+    # quotes are gone, every other quote opens or closes a string. Reduced to quotes and brackets, a string
+    # without brackets is two adjacent quotes; when removing those leaves no quote, no string held one.
     unescaped = encoded.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = b"".join(unescaped.split(b'"')[::2]).translate(_BRACES_AS_BRACKETS, _NOT_BRACKETS)
+    brackets = unescaped.translate(_BRACES_AS_BRACKETS, _NOT_BRACKETS_OR_QUOTES).replace(b'""', b"")
+    if b'"' in brackets:  # a string holds a bracket: the text between strings, one piece at a time
+        brackets = b"".join(unescaped.split(b'"')[::2]).translate(_BRACES_AS_BRACKETS, _NOT_BRACKETS)
     for _ in range(min(limit, 256)):
         if not brackets:
             return encoded

@@ -18,7 +18,8 @@ from reconcile.tomlsource import KeyPositions, _json_within, _shallow_json, _too
 
 _LEAVES = st.one_of(
     st.text(max_size=3), st.text(alphabet='[]{}"\\\\ \n', max_size=4),  # what strings must hide from the JSON check
-    st.integers(), st.floats(allow_nan=False), st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),  # TOML's integers are 64-bit
+    st.floats(allow_nan=False), st.booleans(),
     st.dates(), st.times(), st.datetimes(),
 )
 _DATA = st.recursive(
