@@ -21,7 +21,7 @@ Safe by construction:
 - written atomically (``fsio.atomic_write``), only when it changed; any ``OSError`` (a read-only project,
   a full disk) leaves it as it was, silently: the cache only saves time;
 - pruned: each file records its models folder (``models`` in its header), and each write of a parse cache
-  deletes the cache files (parse caches and pull records) of folders that no longer exist (``prune``).
+  deletes the parse caches and pull records of folders that no longer exist (``prune``).
 
 The cache is as trusted as the project's own files (which may name code to run: ``fill``): the digest
 detects damage, not an author.
@@ -126,29 +126,30 @@ PRUNE_LIMIT = 100
 
 
 def prune(cache_dir: Path) -> None:
-    """Delete the files of ``cache_dir`` (parse caches, pull records: ``*.json``) whose models folder no longer
-    exists, and those that do not say which it is (written by an older version, or damaged: useless to this
-    one). Bounded and cheap: the first line of at most ``PRUNE_LIMIT`` files is read; run after each write of
-    a parse cache. Never raises ``OSError``: a file it cannot read or delete stays."""
-    with contextlib.suppress(OSError):
-        for path in itertools.islice(cache_dir.glob("*.json"), PRUNE_LIMIT):
-            if _stale(path):
-                with contextlib.suppress(OSError):
-                    path.unlink()
+    """Delete the parse caches and pull records in ``cache_dir`` whose models folder no longer exists, and the
+    parse caches that name none (written by an older version: useless to this one). Bounded and cheap: the
+    first line of at most ``PRUNE_LIMIT`` files of each kind is read; run after each write of a parse cache.
+    Never raises ``OSError``: a file it cannot read or delete stays; other files are never looked at."""
+    for pattern, nameless_stale in (("models-*.json", True), ("pulled-*.json", False)):
+        with contextlib.suppress(OSError):
+            for path in itertools.islice(cache_dir.glob(pattern), PRUNE_LIMIT):
+                if _stale(path, nameless_stale):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
 
 
-def _stale(path: Path) -> bool:
-    """Whether the cache file at ``path`` is of a models folder that no longer exists, or names none; not
-    when it cannot be read now (a permission: it is left alone)."""
+def _stale(path: Path, nameless_stale: bool) -> bool:
+    """Whether the cache file at ``path`` is of a models folder that no longer exists (or names none, when
+    ``nameless_stale``); not when it cannot be read now (a permission: it is left alone)."""
     try:
         with path.open("rb") as handle:
             header = orjson.loads(handle.readline())
     except OSError:
         return False
     except ValueError:
-        return True
+        return nameless_stale
     models = header.get("models") if isinstance(header, dict) else None
-    return not isinstance(models, str) or not Path(models).is_dir()
+    return nameless_stale if not isinstance(models, str) else not Path(models).is_dir()
 
 
 def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None]:

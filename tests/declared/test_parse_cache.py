@@ -195,8 +195,8 @@ def test_a_changed_scope_runs_the_rules_again(tmp_path: Path, monkeypatch: pytes
 
 
 def test_the_cache_files_of_a_models_folder_that_is_gone_are_deleted(project: Path) -> None:
-    """Each cache file names its models folder; each write of a parse cache deletes the cache files (parse
-    caches and pull records) of folders that no longer exist, and those that name none (older versions')."""
+    """Each cache file names its models folder; each write of a parse cache deletes the parse caches and pull
+    records of folders that no longer exist, and the parse caches that name none (older versions')."""
     other = project / "other"
     shutil.copytree(project / "models", other)
     assert CliRunner().invoke(app, ["validate", "--models", str(other)]).exit_code == OK
@@ -205,13 +205,16 @@ def test_the_cache_files_of_a_models_folder_that_is_gone_are_deleted(project: Pa
     cache_dir = project / ".reconcile" / "cache"
     for name, models in [("pulled-gone.json", str(other)), ("pulled-here.json", str(project / "models"))]:
         (cache_dir / name).write_bytes(json.dumps({"format": 1, "digest": "x", "models": models}).encode() + b"\n{}")
-    (cache_dir / "pulled-old.json").write_bytes(b'{"format": 1, "digest": "x"}\n{}')
+    (cache_dir / "pulled-old.json").write_bytes(b'{"format": 1, "digest": "x"}\n{}')  # names none: kept
+    (cache_dir / "models-old.json").write_bytes(b'{"format": 1, "digest": "x"}\n{}')
+    (cache_dir / "other.json").write_bytes(b"{}\n{}")  # not a cache file of the models: never looked at
     shutil.rmtree(other)
     edit(_content_type_files(project)[0], 'name = "', 'name = "Renamed ')  # so that the cache is written again
     assert _validate().exit_code == OK
     [kept] = _cache_files(project)
     assert json.loads(kept.read_bytes().partition(b"\n")[0])["models"] == str((project / "models").resolve())
-    assert sorted(p.name for p in cache_dir.iterdir()) == sorted([kept.name, "pulled-here.json"])
+    assert sorted(p.name for p in cache_dir.iterdir()) == sorted([kept.name, "pulled-here.json", "pulled-old.json",
+                                                                  "other.json"])
 
 
 def test_the_entry_of_a_removed_model_file_is_dropped(project: Path) -> None:
