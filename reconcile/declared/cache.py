@@ -19,7 +19,9 @@ Safe by construction:
   problem at all (bad input writes nothing); a run that finds a problem reads every file afresh
   (``workflows.project.validate_models``), so each message and line is that of a full read;
 - written atomically (``fsio.atomic_write``), only when it changed; any ``OSError`` (a read-only project,
-  a full disk) leaves it as it was, silently: the cache only saves time.
+  a full disk) leaves it as it was, silently: the cache only saves time;
+- pruned: each file records its models folder (``models`` in its header), and each write of a parse cache
+  deletes the parse caches and pull records of folders that no longer exist (``prune``).
 
 The cache is as trusted as the project's own files (which may name code to run: ``fill``): the digest
 detects damage, not an author.
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -46,8 +49,9 @@ FORMAT = 1
 class ParseCache:
     """The parse cache of one models folder: look files up by their bytes, add those that read well, save."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, models_dir: Path) -> None:
         self.path = path
+        self._models = str(models_dir.resolve())  # recorded in the header, for ``prune``
         self._reader = reader_key()
         self._old, self._clean_run = ({}, None) if self._reader is None else _load(path, self._reader)
         self._kept: set[str] = set()  # hashes of the files of this run found in the cache
@@ -58,7 +62,7 @@ class ParseCache:
     def of_models(cls, cache_dir: Path, models_dir: Path) -> ParseCache:
         """The cache of ``models_dir`` in ``cache_dir`` (one per models folder: two never evict each other)."""
         name = hashlib.blake2b(str(models_dir.resolve()).encode(), digest_size=8).hexdigest()
-        return cls(cache_dir / f"models-{name}.json")
+        return cls(cache_dir / f"models-{name}.json", models_dir)
 
     def note(self, name: str, raw: bytes) -> str:
         """Record that this run read the model file ``name`` (its path in the models folder) with these bytes;
@@ -75,10 +79,11 @@ class ParseCache:
             return data
         return None
 
-    def put(self, key: str, data: dict[str, Any]) -> None:
-        """Add a file that read with no problem (its values are all JSON's: no TOML dates or times)."""
+    def put(self, key: str, data: dict[str, Any], encoded: bytes | None = None) -> None:
+        """Add a file that read with no problem (its values are all JSON's: no TOML dates or times);
+        ``encoded``: ``data`` as orjson's JSON, when the reader made it already."""
         with contextlib.suppress(orjson.JSONEncodeError):  # an integer beyond 64 bits (TOML has none)
-            text = orjson.dumps(data)
+            text = orjson.dumps(data) if encoded is None else encoded
             # orjson writes nan and inf as null, which TOML has not: a file whose JSON holds "null" anywhere
             # (a string may: it is only skipped) is not cached, as it might not read back the same.
             if b"null" not in text:
@@ -107,12 +112,44 @@ class ParseCache:
         texts = {**{key: orjson.dumps(self._old[key]) for key in self._kept}, **self._added}
         payload = b"{" + b",".join(b'"%s":%s' % (key.encode(), text) for key, text in sorted(texts.items())) + b"}"
         header = orjson.dumps({"format": FORMAT, "reader": self._reader, "digest": _digest(payload),
-                               "clean_run": clean_run})
+                               "clean_run": clean_run, "models": self._models})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, header + b"\n" + payload)
         except OSError:
-            pass
+            return
+        prune(self.path.parent)
+
+
+#: At most this many files of the cache folder are looked at by one ``prune``.
+PRUNE_LIMIT = 100
+
+
+def prune(cache_dir: Path) -> None:
+    """Delete the parse caches and pull records in ``cache_dir`` whose models folder no longer exists, and the
+    parse caches that name none (written by an older version: useless to this one). Bounded and cheap: the
+    first line of at most ``PRUNE_LIMIT`` files of each kind is read; run after each write of a parse cache.
+    Never raises ``OSError``: a file it cannot read or delete stays; other files are never looked at."""
+    for pattern, nameless_stale in (("models-*.json", True), ("pulled-*.json", False)):
+        with contextlib.suppress(OSError):
+            for path in itertools.islice(cache_dir.glob(pattern), PRUNE_LIMIT):
+                if _stale(path, nameless_stale):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+
+
+def _stale(path: Path, nameless_stale: bool) -> bool:
+    """Whether the cache file at ``path`` is of a models folder that no longer exists (or names none, when
+    ``nameless_stale``); not when it cannot be read now (a permission: it is left alone)."""
+    try:
+        with path.open("rb") as handle:
+            header = orjson.loads(handle.readline())
+    except OSError:
+        return False
+    except ValueError:
+        return nameless_stale
+    models = header.get("models") if isinstance(header, dict) else None
+    return nameless_stale if not isinstance(models, str) else not Path(models).is_dir()
 
 
 def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None]:

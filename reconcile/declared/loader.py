@@ -235,7 +235,7 @@ def _load_file(
         return _Read(None, known)
     read = _checked(file, toml, shape, found, placeholders)
     if cache is not None and key is not None and shape is ContentTypeFile and read is not None and read.kept is None:
-        cache.put(key, read.data)
+        cache.put(key, read.data, toml.json)
     return read
 
 

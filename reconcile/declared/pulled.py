@@ -17,7 +17,8 @@ Safe by construction, as the parse cache is:
 - a pull records only when it wrote nothing and the folder did not change while it ran: the record states
   what a full comparison found, never what was meant to be written;
 - the record carries its blake2b digest: damaged in any way, it is ignored (a full pull runs and
-  records anew); written atomically, any ``OSError`` leaves it as it was: it only saves time.
+  records anew); written atomically, any ``OSError`` leaves it as it was: it only saves time;
+- it names its models folder (``models`` in its header): ``cache.prune`` deletes it once that is gone.
 """
 
 from __future__ import annotations
@@ -41,15 +42,16 @@ FolderState = dict[str, str | None]
 class PullRecord:
     """The record of one models folder: the fingerprint a pull recorded for a key and folder state, if any."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, models_dir: Path) -> None:
         self.path = path
         self._reader = reader_key()
+        self._models = str(models_dir.resolve())  # recorded in the header, for ``cache.prune``
 
     @classmethod
     def of_models(cls, cache_dir: Path, models_dir: Path) -> PullRecord:
         """The record of ``models_dir`` in ``cache_dir`` (one per models folder)."""
         name = hashlib.blake2b(str(models_dir.resolve()).encode(), digest_size=8).hexdigest()
-        return cls(cache_dir / f"pulled-{name}.json")
+        return cls(cache_dir / f"pulled-{name}.json", models_dir)
 
     def key(self, live: bytes | None) -> str | None:
         """The key of a pull of ``live`` (the live state's JSON and the scope, as bytes) by this code; None
@@ -65,7 +67,9 @@ class PullRecord:
             return None
         try:
             head, _, payload = self.path.read_bytes().partition(b"\n")
-            if orjson.loads(head) != {"format": FORMAT, "digest": _digest(payload)}:
+            header = orjson.loads(head)
+            if not isinstance(header, dict) or header.get("format") != FORMAT \
+                    or header.get("digest") != _digest(payload):
                 return None
             record = orjson.loads(payload)
         except (OSError, ValueError, RecursionError):
@@ -83,7 +87,8 @@ class PullRecord:
         payload = orjson.dumps({"key": key, "folder": state, "fingerprint": fingerprint})
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, orjson.dumps({"format": FORMAT, "digest": _digest(payload)}) + b"\n" + payload)
+            header = {"format": FORMAT, "digest": _digest(payload), "models": self._models}
+            atomic_write(self.path, orjson.dumps(header) + b"\n" + payload)
 
 
 def folder_state(models_dir: Path) -> FolderState | None:

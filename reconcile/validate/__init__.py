@@ -31,10 +31,11 @@ def validate(declared: DeclaredModel, outside: Callable[[str], bool] = lambda _:
     the content type ids out of the ownership scope, which a link may name though no file declares them."""
     model = declared.model
     problems: list[Problem] = []
+    clean: dict[tuple[bytes, str], str] = {}
     for ct_id in sorted(model.content_types):
         source = declared.sources.get(f"content_types.{ct_id}")
         file = source.file if source is not None else Path(f"content_types/{ct_id}.toml")
-        problems.extend(ContentTypeCheck(declared, model.content_types[ct_id], file, outside).problems())
+        problems.extend(ContentTypeCheck(declared, model.content_types[ct_id], file, outside, clean).problems())
     problems.extend(locale_problems(declared))
     problems.extend(tag_problems(declared))
     return sort_problems(problems)

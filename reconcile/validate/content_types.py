@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from reconcile.errors import Problem
 from reconcile.model import ContentModel, ContentType, Field, JsonObject, is_valid_id, shown
@@ -44,6 +46,9 @@ class ContentTypeCheck:
     file: Path
     #: Content type ids out of the ownership scope: a link may name one, though no file declares it.
     outside: Callable[[str], bool] = lambda _: False
+    #: The validations found clean for a target, with their kind (``_verdict_key``): shared by the checks of
+    #: one run, so that a validation repeated across fields and files is checked once (issue 16).
+    clean: dict[tuple[bytes, str], str] = field(default_factory=dict)
 
     @property
     def model(self) -> ContentModel:
@@ -86,11 +91,11 @@ class ContentTypeCheck:
                 f"{len(ct.fields)} fields; Contentful allows at most {MAX_FIELDS} per content type",
                 "split the content type, or group values in an Object field",
             )
-        resource_links = [f for f in ct.fields if _is_resource_link(f)]
-        if len(resource_links) > MAX_RESOURCE_LINK_FIELDS:
+        resource_links = [_is_resource_link(f) for f in ct.fields]
+        if sum(resource_links) > MAX_RESOURCE_LINK_FIELDS:
             yield self.problem(
                 ("fields",),
-                f"{len(resource_links)} ResourceLink fields; at most {MAX_RESOURCE_LINK_FIELDS} are allowed",
+                f"{sum(resource_links)} ResourceLink fields; at most {MAX_RESOURCE_LINK_FIELDS} are allowed",
                 "remove ResourceLink fields",
             )
         yield from self.field_id_problems()
@@ -101,7 +106,7 @@ class ContentTypeCheck:
         yield from self.display_field_problems()
         yield from self.rename_problems()
         for index, f in enumerate(ct.fields):
-            yield from self.field_problems(index, f)
+            yield from self.field_problems(index, f, resource_links[index])
         yield from self.editor_problems()
         yield from metadata_problems(ct, self.problem)
 
@@ -163,7 +168,8 @@ class ContentTypeCheck:
                     "only one field can take over an old id; remove renamed_from from the others",
                 )
 
-    def field_problems(self, index: int, f: Field) -> Iterator[Problem]:
+    def field_problems(self, index: int, f: Field, resource_link: bool) -> Iterator[Problem]:
+        """The problems of one field; ``resource_link``: it is a ResourceLink or an Array of them."""
         at: KeyPath = ("fields", index)
         if f.type == "Link" and f.link_type is None:
             yield self.problem(at, "a Link field needs link_type", 'add link_type = "Entry" or "Asset"')
@@ -200,47 +206,62 @@ class ContentTypeCheck:
                 yield from self.validation_problems((*items_at, "validations"), f.items.validations, item_target)
         if f.default_value is not None:
             yield from self.default_value_problems(at, f)
-        if f.allowed_resources is not None or _is_resource_link(f):
+        if f.allowed_resources is not None or resource_link:
             yield from self.allowed_resources_problems(at, f)
 
     def validation_problems(self, at: KeyPath, validations: tuple[JsonObject, ...], target: str) -> Iterator[Problem]:
         for index, validation in enumerate(validations):
             where = (*at, index)
-            kinds = [k for k in validation if k != "message"]
-            message = validation.get("message")
-            if message is not None and not isinstance(message, str):
-                yield self.problem((*where, "message"), "message must be a string", 'write message = "..."')
-            if len(kinds) != 1:
-                yield self.problem(
-                    where,
-                    f"a validation has exactly one kind besides message; found {len(kinds)}: {', '.join(kinds)}",
-                    "split it into one { kind = ... } object per validation",
-                )
-                continue
-            kind = kinds[0]
-            if kind not in VALIDATION_TARGETS:
-                yield self.problem(
-                    (*where, kind), f"unknown validation kind {kind!r}", "use one of: " + ", ".join(VALIDATION_TARGETS)
-                )
-                continue
-            if target not in VALIDATION_TARGETS[kind]:
-                fits = ", ".join(sorted(VALIDATION_TARGETS[kind]))
-                yield self.problem(
-                    (*where, kind),
-                    f"validation {kind!r} does not apply to {target.replace(':', ' ')} values",
-                    f"{kind} applies to: {fits}"
-                    + ("; for arrays put it in items.validations" if target == "Array" else ""),
-                )
-                continue
-            check, example = VALIDATION_SHAPES[kind]
-            if not check(validation[kind]):
-                yield self.problem((*where, kind), f"{kind} has the wrong shape", f"write it like {example}")
-                continue
-            yield from self.value_problems((*where, kind), kind, validation[kind], target)
+            key = _verdict_key(validation, target)
+            kind = None if key is None else self.clean.get(key)
+            if kind is None:
+                problems: list[Problem] = []
+                kind = self.checked_validation(where, validation, target, problems)
+                if key is not None and kind is not None and not problems:
+                    self.clean[key] = kind
+                yield from problems
             if kind == "linkContentType":
                 yield from self.link_target_problems((*where, kind), validation[kind])
-            if kind == "nodes":
+            elif kind == "nodes":
                 yield from self.node_problems((*where, kind), validation[kind])
+
+    def checked_validation(
+        self, where: KeyPath, validation: JsonObject, target: str, problems: list[Problem]
+    ) -> str | None:
+        """The problems of one validation that depend on it and its target alone (added to ``problems``); its
+        kind when it is well shaped (its links are then checked against the model), else None."""
+        kinds = [k for k in validation if k != "message"]
+        message = validation.get("message")
+        if message is not None and not isinstance(message, str):
+            problems.append(self.problem((*where, "message"), "message must be a string", 'write message = "..."'))
+        if len(kinds) != 1:
+            problems.append(self.problem(
+                where,
+                f"a validation has exactly one kind besides message; found {len(kinds)}: {', '.join(kinds)}",
+                "split it into one { kind = ... } object per validation",
+            ))
+            return None
+        kind = kinds[0]
+        if kind not in VALIDATION_TARGETS:
+            problems.append(self.problem(
+                (*where, kind), f"unknown validation kind {kind!r}", "use one of: " + ", ".join(VALIDATION_TARGETS)
+            ))
+            return None
+        if target not in VALIDATION_TARGETS[kind]:
+            fits = ", ".join(sorted(VALIDATION_TARGETS[kind]))
+            problems.append(self.problem(
+                (*where, kind),
+                f"validation {kind!r} does not apply to {target.replace(':', ' ')} values",
+                f"{kind} applies to: {fits}"
+                + ("; for arrays put it in items.validations" if target == "Array" else ""),
+            ))
+            return None
+        check, example = VALIDATION_SHAPES[kind]
+        if not check(validation[kind]):
+            problems.append(self.problem((*where, kind), f"{kind} has the wrong shape", f"write it like {example}"))
+            return None
+        problems.extend(self.value_problems((*where, kind), kind, validation[kind], target))
+        return kind
 
     def value_problems(self, at: KeyPath, kind: str, value: Any, target: str) -> Iterator[Problem]:
         """Values of a well-shaped validation that Contentful refuses, or that no entry can meet."""
@@ -404,3 +425,13 @@ def _layout_field_ids(group: JsonObject) -> Iterator[str]:
             if isinstance(item.get("fieldId"), str):
                 yield item["fieldId"]
             yield from _layout_field_ids(item)
+
+
+def _verdict_key(validation: JsonObject, target: str) -> tuple[bytes, str] | None:
+    """What the checks of one validation for a target depend on: its JSON (orjson tells 1 from 1.0 and from
+    true, and keeps the key order); None when that cannot tell it apart (null: nan, inf and None alike)."""
+    try:
+        encoded = orjson.dumps(validation)
+    except orjson.JSONEncodeError:
+        return None
+    return None if b"null" in encoded else (encoded, target)

@@ -14,8 +14,8 @@ def locale_problems(declared: DeclaredModel) -> Iterator[Problem]:
     """The problems of the locales; when some did not read, only those that hold whatever the others are."""
     locales = declared.model.locales
     every_locale = not declared.unread.locales
-    files = (str(s.file) for address, s in declared.sources.items() if address.startswith("locales."))
-    locales_file = next(files, "locales.toml")
+    sources = (declared.sources.get(f"locales.{code}") for code in locales)  # not a walk of every source
+    locales_file = next((str(s.file) for s in sources if s is not None), "locales.toml")
 
     def problem(code: str | None, key: str, message: str, hint: str) -> Problem:
         source = declared.sources.get(f"locales.{code}") if code is not None else None

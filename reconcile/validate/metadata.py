@@ -29,7 +29,8 @@ def metadata_problems(ct: ContentType, report: Report) -> Iterator[Problem]:
     """Every problem of the annotations and taxonomy links of ``ct``; ``report`` makes one problem."""
     yield from _annotation_problems(ct.annotations, ("annotations",), "content type", report)
     for index, field in enumerate(ct.fields):
-        yield from _annotation_problems(field.annotations, ("fields", index, "annotations"), "field", report)
+        if field.annotations:  # most have none: no generator for them
+            yield from _annotation_problems(field.annotations, ("fields", index, "annotations"), "field", report)
     yield from _taxonomy_problems(ct.taxonomy, report)
 
 

@@ -5,6 +5,7 @@ ignored, bad input writes nothing, and a problem's message is exactly that of a 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,37 @@ def test_a_changed_scope_runs_the_rules_again(tmp_path: Path, monkeypatch: pytes
     result = _validate()
     assert result.exit_code == ERROR
     assert "linkContentType names 'external', which is not a declared content type" in result.output
+
+
+def test_the_cache_files_of_a_models_folder_that_is_gone_are_deleted(project: Path) -> None:
+    """Each cache file names its models folder; each write of a parse cache deletes the parse caches and pull
+    records of folders that no longer exist, and the parse caches that name none (older versions')."""
+    other = project / "other"
+    shutil.copytree(project / "models", other)
+    assert CliRunner().invoke(app, ["validate", "--models", str(other)]).exit_code == OK
+    assert _validate().exit_code == OK
+    assert len(_cache_files(project)) == 2
+    cache_dir = project / ".reconcile" / "cache"
+    for name, models in [("pulled-gone.json", str(other)), ("pulled-here.json", str(project / "models"))]:
+        (cache_dir / name).write_bytes(json.dumps({"format": 1, "digest": "x", "models": models}).encode() + b"\n{}")
+    (cache_dir / "pulled-old.json").write_bytes(b'{"format": 1, "digest": "x"}\n{}')  # names none: kept
+    (cache_dir / "models-old.json").write_bytes(b'{"format": 1, "digest": "x"}\n{}')
+    (cache_dir / "other.json").write_bytes(b"{}\n{}")  # not a cache file of the models: never looked at
+    shutil.rmtree(other)
+    edit(_content_type_files(project)[0], 'name = "', 'name = "Renamed ')  # so that the cache is written again
+    assert _validate().exit_code == OK
+    [kept] = _cache_files(project)
+    assert json.loads(kept.read_bytes().partition(b"\n")[0])["models"] == str((project / "models").resolve())
+    assert sorted(p.name for p in cache_dir.iterdir()) == sorted([kept.name, "pulled-here.json", "pulled-old.json",
+                                                                  "other.json"])
+
+
+def test_the_entry_of_a_removed_model_file_is_dropped(project: Path) -> None:
+    extra = project / "models" / "content_types" / "extra.toml"
+    extra.write_text(content_type("extra", ""), encoding="utf-8")
+    assert _validate().exit_code == OK
+    [cache] = _cache_files(project)
+    entries = len(json.loads(cache.read_bytes().partition(b"\n")[2]))
+    extra.unlink()
+    assert _validate().exit_code == OK
+    assert len(json.loads(cache.read_bytes().partition(b"\n")[2])) == entries - 1

@@ -95,3 +95,28 @@ def test_empty_content_type_and_locale_names(tmp_path: Path) -> None:
 def test_a_pattern_the_engine_cannot_read_is_not_a_crash() -> None:
     # TOML cannot hold a lone surrogate, but the rule must not depend on that: JavaScript takes it.
     assert list(pattern_problems("regexp", {"pattern": "a\ud800"}, lambda *_: pytest.fail("no problem"))) == []
+
+
+def test_a_validation_repeated_across_fields_and_files_is_judged_for_each_target_and_place(tmp_path: Path) -> None:
+    """Each distinct validation is checked once per run for a target (issue 16): the same validation is still
+    refused where its target does not take it, every bad copy is reported at its own place, and a clean
+    copy's links are still checked against the model."""
+    size = 'validations = [{ size = { max = 5 } }]\n'
+    bad = 'validations = [{ size = { min = 5, max = 2 } }]\n'
+    link = 'link_type = "Entry"\nvalidations = [{ linkContentType = ["b"] }]\n'
+    a = content_type("a", "".join([
+        '[[fields]]\nid = "s"\nname = "S"\ntype = "Symbol"\n' + size,
+        '[[fields]]\nid = "n"\nname = "N"\ntype = "Boolean"\n' + size,
+        '[[fields]]\nid = "x"\nname = "X"\ntype = "Symbol"\n' + bad,
+        '[[fields]]\nid = "l"\nname = "L"\ntype = "Link"\n' + link,
+    ]))
+    b = content_type("b", '[[fields]]\nid = "y"\nname = "Y"\ntype = "Symbol"\n' + bad
+                     + '[[fields]]\nid = "l"\nname = "L"\ntype = "Link"\n' + link.replace('"b"', '"gone"'))
+    problems = validate(load_models(make_models(tmp_path, {"a.toml": a, "b.toml": b})))
+    assert [(Path(p.file).name, p.path, p.message.split(";")[0]) for p in problems] == [
+        ("a.toml", "fields.n.validations[0].size", "validation 'size' does not apply to Boolean values"),
+        ("a.toml", "fields.x.validations[0].size", "size has min 5 above max 2"),
+        ("b.toml", "fields.y.validations[0].size", "size has min 5 above max 2"),
+        ("b.toml", "fields.l.validations[0].linkContentType",
+         "linkContentType names 'gone', which is not a declared content type"),
+    ]
