@@ -17,7 +17,7 @@ from typing import Any
 import rtoml
 from pydantic import BaseModel, ValidationError
 
-from reconcile.declared.editor import Doc, document_text, edit_text, same
+from reconcile.declared.editor import Doc, document_text, edit_text, edits_as_written, same
 from reconcile.declared.layout import (
     CONTENT_TYPES_DIR,
     LOCALES_FILE,
@@ -218,7 +218,9 @@ def _file_text(path: Path, new: Doc, doc_of: Callable[[dict[str, Any]], Doc], sc
     except UnicodeDecodeError:
         raise _unreadable(path, "not UTF-8") from None
     text = whole.removeprefix("\ufeff")
-    if text == document_text(new, _own_schema_line(text)):
+    own = _own_schema_line(text)
+    new_text = document_text(new, own)
+    if text == new_text:
         return None  # as pull writes it (the common case): nothing to parse
     data = _data(text, path)
     if _same_values(data, new):
@@ -229,6 +231,8 @@ def _file_text(path: Path, new: Doc, doc_of: Callable[[dict[str, Any]], Doc], sc
         raise _unreadable(path, count(exc.error_count(), "problem")) from None
     if same(old, new):
         return None
+    if edits_as_written(old, new) and text == document_text(old, own):
+        return whole[: len(whole) - len(text)] + new_text  # nothing of a human's to keep: no tomlkit
     for exact_lists in (False, True):
         edited = edit_text(text, old, new, exact_lists=exact_lists)
         if _declares(edited, path, new, doc_of):
