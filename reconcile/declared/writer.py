@@ -168,11 +168,13 @@ def _put_metadata(table: dict[str, Any], annotations: Any, taxonomy: Any, where:
 
 
 def _non_default(value: BaseModel, exclude: set[str] | None = None) -> dict[str, Any]:
-    """The model's keys whose values differ from their defaults, in declaration order."""
+    """The model's keys whose values differ from their defaults, in declaration order (read from the model's
+    ``__dict__``, where pydantic keeps them: ~35,000 models at 1,000 content types)."""
+    values = value.__dict__
     return {
-        name: getattr(value, name)
+        name: values[name]
         for name, required, default in _fields_of(type(value))
-        if name not in (exclude or ()) and (required or getattr(value, name) != default)
+        if (required or values[name] != default) and name not in (exclude or ())
     }
 
 
@@ -190,9 +192,11 @@ def _put(table: dict[str, Any], key: str, value: Any) -> None:
 
 def _json_for_toml(value: Any, where: str) -> Any:
     """Opaque JSON as TOML can hold it: members whose value is null are dropped."""
-    if isinstance(value, Mapping):  # a scalar member is kept as it is without a call (~40% of pull's writing)
+    kind = type(value)  # exact types first: ``isinstance`` against ``Mapping`` is several times slower
+    if kind is dict or (kind is not list and kind is not tuple and isinstance(value, Mapping)):
+        # a scalar member is kept as it is without a call (~40% of pull's writing)
         return {k: v if type(v) in _SCALARS else _json_for_toml(v, where) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple or isinstance(value, list | tuple):
         if None in value:
             raise ReconcileError(
                 f"{where}: an array holds null, which TOML cannot express",
