@@ -26,17 +26,21 @@ def json_bytes(value: Any) -> bytes:
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 # Nesting levels written here (the export, its lists); members below are written whole.
 _LEVELS = 2
-_MEMBERS_PER_CHUNK = 256
+# A chunk is written once it holds this many bytes (a few members: the export is never held whole).
+_CHUNK_BYTES = 1 << 18
 
 
 def json_chunks(value: Any, digest: Any) -> Iterator[bytes]:
     """The bytes of ``json_bytes(value)`` in chunks, each also added to ``digest`` (a ``hashlib`` hash)."""
     pieces: list[bytes] = []
+    size = 0
     for piece in _encode(value, 0):
         pieces.append(piece)
-        if len(pieces) >= _MEMBERS_PER_CHUNK:
+        size += len(piece)
+        if size >= _CHUNK_BYTES:
             chunk = b"".join(pieces)
             pieces.clear()
+            size = 0
             digest.update(chunk)
             yield chunk
     pieces.append(b"\n")
