@@ -1,6 +1,13 @@
 """The bytes of a snapshot's JSON files: indented, UTF-8, a newline at the end, NaN and Infinity refused
 (``ValueError``). ``json_chunks`` writes the same bytes as ``json_bytes`` a piece at a time, so that a large
-export is never held whole as text (issue 16)."""
+export is never held whole as text (issue 16).
+
+``json_chunks`` encodes the members of the export's lists with orjson: the standard library writes indented
+JSON in Python (0.85 s of CPU for the 20 MB baseline a 1,000-type pull records), compact JSON in C. A
+member's compact orjson text equal to the standard library's compact text has the same tokens, so its
+indented text is the same too (both indent alike); only a member where they differ (a float orjson writes
+in other digits: ``1e16`` for ``1e+16``; NaN, which orjson writes as ``null``) or that orjson refuses
+(integers beyond 64 bits, keys that are not strings) is written, or refused, by the standard library."""
 
 from __future__ import annotations
 
@@ -8,26 +15,68 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 
 def json_bytes(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
 
 
-# The encoder of ``json_bytes``; its pieces are joined this many at a time.
-_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False, allow_nan=False)
-_PIECES_PER_CHUNK = 1 << 12
+# The standard library's compact encoder (in C), to check orjson's text of a member against.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# Nesting levels written here (the export, its lists); members below are written whole.
+_LEVELS = 2
+# A chunk is written once it holds this many bytes (a few members: the export is never held whole).
+_CHUNK_BYTES = 1 << 18
 
 
 def json_chunks(value: Any, digest: Any) -> Iterator[bytes]:
     """The bytes of ``json_bytes(value)`` in chunks, each also added to ``digest`` (a ``hashlib`` hash)."""
-    pieces: list[str] = []
-    for piece in _ENCODER.iterencode(value):
+    pieces: list[bytes] = []
+    size = 0
+    for piece in _encode(value, 0):
         pieces.append(piece)
-        if len(pieces) >= _PIECES_PER_CHUNK:
-            chunk = "".join(pieces).encode("utf-8")
+        size += len(piece)
+        if size >= _CHUNK_BYTES:
+            chunk = b"".join(pieces)
             pieces.clear()
+            size = 0
             digest.update(chunk)
             yield chunk
-    chunk = ("".join(pieces) + "\n").encode("utf-8")
+    pieces.append(b"\n")
+    chunk = b"".join(pieces)
     digest.update(chunk)
     yield chunk
+
+
+def _encode(value: Any, level: int) -> Iterator[bytes]:
+    """``value`` as ``json_bytes`` writes it at nesting ``level`` (without the final newline)."""
+    kind = type(value)
+    if level >= _LEVELS or not value or (kind is not dict and kind is not list):
+        yield _member(value, level)
+        return
+    if kind is dict and not all(type(key) is str for key in value):
+        yield _member(value, level)  # keys the standard library converts: its way
+        return
+    inner = b"\n" + b"  " * (level + 1)
+    yield b"{" if kind is dict else b"["
+    for index, item in enumerate(value.items() if kind is dict else value):
+        yield (b"," if index else b"") + inner
+        if kind is dict:
+            yield json.dumps(item[0], ensure_ascii=False).encode("utf-8") + b": "
+            item = item[1]
+        yield from _encode(item, level + 1)
+    yield b"\n" + b"  " * level + (b"}" if kind is dict else b"]")
+
+
+def _member(value: Any, level: int) -> bytes:
+    """One value as ``json_bytes`` writes it at nesting ``level``: orjson's text where it is the same."""
+    try:
+        same = orjson.dumps(value) == _COMPACT.encode(value).encode("utf-8")
+    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError; NaN, lone surrogates
+        same = False
+    if same:
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    else:
+        text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return text.replace(b"\n", b"\n" + b"  " * level) if level else text

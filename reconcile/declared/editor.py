@@ -60,6 +60,43 @@ def document_text(doc: Doc, schema_line: str | None = None) -> str:
     return "\n".join(blocks)
 
 
+def edits_as_written(old: Doc, new: Doc) -> bool:
+    """Whether ``edit_text(document_text(old), old, new)`` is ``document_text(new)``, the schema line either
+    way (tests/declared/test_fast_write.py checks it on generated models): the two have the same ``[table]``
+    and ``[[tables]]`` keys, and every array the editor would edit element by element (one on its own line
+    at the top, in a ``[table]`` or in a ``[[tables]]`` entry present in both) is equal in both or fits on
+    one line in both. Then a file in the compact style is written anew instead (tomlkit took 12 ms a file).
+    Otherwise the editor's layout is not the new file's: ``locales = []`` that gains a locale stays one
+    line, an ``[editor_interface]`` after the last ``[[fields]]`` went keeps a second blank line, an array
+    edited element by element keeps its line however long it grows."""
+    if _table_keys(old) != _table_keys(new):
+        return False
+    tables: list[tuple[Doc, Doc]] = [(old, new)]
+    for key, value in new.items():
+        if isinstance(value, Mapping):
+            tables.append((old[key], value))
+        elif _is_table_like(value):
+            identity = _identity(value) or ""
+            was = {entry.get(identity): entry for entry in old[key]}
+            tables.extend((was[entry[identity]], entry) for entry in value if entry.get(identity) in was)
+    return all(_arrays_as_written(was, now) for was, now in tables)
+
+
+def _arrays_as_written(old: Doc, new: Doc) -> bool:
+    """Each array of table ``new`` that differs from ``old``'s is on one line in both."""
+    for key, value in new.items():
+        before = old.get(key)
+        if type(value) is not list or type(before) is not list or _is_table_like(value) or same(before, value):
+            continue
+        if "\n" in _assignment(key, value)[:-1] or "\n" in _assignment(key, before)[:-1]:
+            return False
+    return True
+
+
+def _table_keys(doc: Doc) -> set[str]:
+    return {key for key, value in doc.items() if _is_table_like(value)}
+
+
 def _is_table_like(value: Any) -> bool:
     """Written as ``[key]`` or ``[[key]]`` at the top level of a new file."""
     return isinstance(value, Mapping) or _identity(value) is not None

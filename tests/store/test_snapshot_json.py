@@ -1,0 +1,66 @@
+"""A snapshot's JSON as ``json_chunks`` writes it (orjson where its text is the standard library's): the
+bytes of ``json_bytes``, the same refusals, for any JSON value and any float (issue 16)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reconcile.snapshot_json import json_bytes, json_chunks
+
+_SCALARS = (
+    st.none() | st.booleans() | st.integers() | st.integers(min_value=2**63 - 2, max_value=2**65)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text()
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _chunked(value: Any) -> bytes:
+    digest = hashlib.sha256()
+    text = b"".join(json_chunks(value, digest))
+    assert digest.hexdigest() == hashlib.sha256(text).hexdigest()
+    return text
+
+
+@given(export=st.dictionaries(st.text(max_size=8), st.lists(_JSON, max_size=4), max_size=4) | _JSON)
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_the_chunks_are_the_bytes_of_json_bytes(export: Any) -> None:
+    assert _chunked(export) == json_bytes(export)
+
+
+@given(number=st.floats(allow_nan=False, allow_infinity=False))
+@settings(max_examples=500)
+def test_every_float_is_written_in_the_standard_librarys_digits(number: float) -> None:
+    export = {"contentTypes": [{"validations": [{"range": {"min": number}}]}, number]}
+    assert _chunked(export) == json_bytes(export)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (math.nan, ValueError),  # orjson would write null
+        (math.inf, ValueError),
+        ("\ud800", UnicodeEncodeError),
+        (object(), TypeError),
+    ],
+)
+def test_what_the_standard_library_refuses_is_refused(value: Any, error: type[Exception]) -> None:
+    export = {"contentTypes": [{"sys": {"id": "a"}, "x": [value]}]}
+    with pytest.raises(error):
+        json_bytes(export)
+    with pytest.raises(error):
+        _chunked(export)
+
+
+def test_keys_that_are_not_strings_and_big_integers_are_written_as_the_standard_library_writes_them() -> None:
+    export: dict[Any, Any] = {"a": [{1: 2, "b": [2**70]}], 3: [True]}
+    assert _chunked(export) == json_bytes(export)
