@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import site
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -27,7 +28,9 @@ import reconcile
 from reconcile.errors import ReconcileError
 
 HOST = "127.0.0.1"
-CHILD = [sys.executable, "-m", "reconcile.emulator.child"]
+# -P: the working directory (the user's project) is not put on the child's path, where a file of the
+# project could shadow a module.
+CHILD = [sys.executable, "-P", "-m", "reconcile.emulator.child"]
 # Seconds the child waits for the lock of the data directory (a server of a command that just ended may
 # still be closing), and this process for the child to close after its stdin ends.
 LOCK_WAIT = 5.0
@@ -53,9 +56,11 @@ def local_emulator(data_dir: Path | None, space: str, token: str) -> Iterator[st
 
 
 def _child_env() -> dict[str, str]:
-    """This environment, with the directory this ``reconcile`` package was imported from first on the
-    child's path: the child runs the same code whatever the working directory."""
+    """This environment; when this ``reconcile`` package was not imported from a site directory (a source
+    checkout on PYTHONPATH), that directory first on the child's path: the child runs the same code."""
     root = str(Path(reconcile.__file__).resolve().parents[1])
+    if root in {str(Path(p).resolve()) for p in site.getsitepackages()}:
+        return dict(os.environ)
     path = os.environ.get("PYTHONPATH")
     return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
 

@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from reconcile import local_emulator
+from reconcile.cli import ERROR, app
 from reconcile.config import LOCAL_TOKEN
 from reconcile.declared import write_models
 from tests.performance.models import numbered
-
-pytestmark = pytest.mark.slow  # real processes: several seconds each
 
 RECONCILE = [sys.executable, "-m", "reconcile"]
 CHILD_MODULE = "reconcile.emulator.child"
@@ -77,6 +78,7 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*RECONCILE, *args], cwd=root, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow  # real processes: several seconds each
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
 def test_the_emulator_child_dies_with_the_tool(project: Path, tmp_path: Path, signum: signal.Signals) -> None:
     """The tool waits at the confirmation prompt (a terminal on its stdin), its emulator running; then it
@@ -125,6 +127,7 @@ def journal_with_a_step(root: Path) -> Path | None:
     return None
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_local_apply_rolls_back_and_exits(project: Path, tmp_path: Path) -> None:
     write_models(numbered(150), project / "models")
     err_path = tmp_path / "stderr.txt"
@@ -158,6 +161,7 @@ def free_port() -> int:
         return port
 
 
+@pytest.mark.slow
 def test_a_local_target_served_by_emulator_serve_is_one_error(project: Path, tmp_path: Path) -> None:
     write_models(numbered(3), project / "models")
     data = project / ".reconcile" / "local" / "local"
@@ -176,3 +180,14 @@ def test_a_local_target_served_by_emulator_serve_is_one_error(project: Path, tmp
     assert result.returncode == 1, result.stderr
     assert f"Error: the local target's data in {data} is in use by another process" in result.stderr
     assert "fix: stop that server" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_server_that_does_not_start_is_one_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_models(numbered(1), project / "models")
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(local_emulator, "CHILD", [sys.executable, "-c", "import sys; sys.exit(3)"])
+    result = CliRunner().invoke(app, ["plan"])
+    assert result.exit_code == ERROR
+    assert "Error: the local target's server did not start: it exited with code 3" in result.output
+    assert "fix: run `reconcile emulator serve --data" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
