@@ -151,7 +151,9 @@ def _requests(log: list[Request]) -> dict[str, Any]:
 
 def measure(emulator: EmulatorProcess, step: str, root: Path) -> dict[str, Any]:
     emulator.clear()
+    cpu = emulator.cpu()
     figures = _in_child(_run_step, step, str(root))
+    figures["emulator_cpu_s"] = round(emulator.cpu() - cpu, 3)  # the emulator in another process
     figures.update(_requests(emulator.log()))
     return figures
 
