@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,3 +20,29 @@ def apply_in_memory_local(workflows: Any, project: Any, confirm: Callable[[Any],
 
     reconcile.targets.local_emulator = in_memory  # type: ignore[attr-defined,assignment]  # open_target calls it
     return workflows.apply(project, "local", confirm=confirm, allow_destroy=True)
+
+
+@contextmanager
+def emulator_child_peak() -> Iterator[dict[str, float]]:
+    """Within the block, record in ``["mb"]`` the peak RSS (VmHWM) of the local target's emulator child, read
+    just before it is stopped (``getrusage`` of the children would report the largest child and the step's
+    own peak from before its ``exec``)."""
+    import reconcile.local_emulator as module
+
+    stop = module._stop
+    peak = {"mb": 0.0}
+
+    def recording(process: subprocess.Popen[bytes]) -> None:
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text(encoding="utf-8")
+            kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+            peak["mb"] = max(peak["mb"], round(kb / 1024, 1))
+        except (OSError, StopIteration):  # not Linux, or the child is gone
+            pass
+        stop(process)
+
+    module._stop = recording
+    try:
+        yield peak
+    finally:
+        module._stop = stop

@@ -28,7 +28,7 @@ from typing import Any
 from bench.cli_steps import CLI_LABELS, run_cli_steps
 from bench.emulator_process import TOKEN, EmulatorProcess, Request
 from bench.growth import local_apply_ratios, scale_lines, step_growth
-from bench.local_target import apply_in_memory_local
+from bench.local_target import apply_in_memory_local, emulator_child_peak
 from bench.seed import seed
 from bench.synthetic import changed_model, synthetic_model
 
@@ -83,11 +83,12 @@ def _run_step(step: str, root: str, conn: Any) -> None:
         "revert": lambda: _revert_detail(workflows.revert(project, None, "latest", confirm=_yes)),
     }
     wall, cpu = time.perf_counter(), time.process_time()
-    try:
-        detail = actions[step]()
-        error = None
-    except Exception as exc:  # reported, not hidden: the table shows the step failed
-        detail, error = {}, f"{type(exc).__name__}: {exc}"
+    with emulator_child_peak() as child_peak:
+        try:
+            detail = actions[step]()
+            error = None
+        except Exception as exc:  # reported, not hidden: the table shows the step failed
+            detail, error = {}, f"{type(exc).__name__}: {exc}"
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the local target's emulator (ended by now)
     conn.send({
         "wall_s": round(time.perf_counter() - wall, 3),
@@ -95,7 +96,7 @@ def _run_step(step: str, root: str, conn: Any) -> None:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "base_rss_mb": round(base_rss / 1024, 1),
         "children_cpu_s": round(children.ru_utime + children.ru_stime, 3),
-        "children_peak_rss_mb": round(children.ru_maxrss / 1024, 1),
+        "children_peak_rss_mb": child_peak["mb"],  # the local target's emulator child
         "error": error,
         **detail,
     })
