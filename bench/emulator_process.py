@@ -4,6 +4,7 @@ tool's alone. The parent talks to it over a pipe: request log, clearing it, the 
 from __future__ import annotations
 
 import multiprocessing
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -31,6 +32,8 @@ def _serve(conn: Connection, rate_limit: float | None) -> None:
             elif command == "clear":
                 emulator.clear_log()
                 conn.send(None)
+            elif command == "cpu":
+                conn.send(time.process_time())
             elif command == "rate":
                 emulator.set_rate_limit(arg)
                 conn.send(None)
@@ -64,6 +67,11 @@ class EmulatorProcess:
 
     def clear(self) -> None:
         self._call("clear")
+
+    def cpu(self) -> float:
+        """The CPU time (user + system) the emulator's process has used so far."""
+        cpu: float = self._call("cpu")
+        return cpu
 
     def set_rate_limit(self, per_second: float | None) -> None:
         self._call("rate", per_second)

@@ -28,7 +28,7 @@ from typing import Any
 from bench.cli_steps import CLI_LABELS, run_cli_steps
 from bench.emulator_process import TOKEN, EmulatorProcess, Request
 from bench.growth import local_apply_ratios, scale_lines, step_growth
-from bench.local_target import apply_in_memory_local
+from bench.local_target import apply_in_memory_local, emulator_child_peak
 from bench.seed import seed
 from bench.synthetic import changed_model, synthetic_model
 
@@ -74,7 +74,7 @@ def _run_step(step: str, root: str, conn: Any) -> None:
         "validate": lambda: {"content_types": len(workflows.validate_models(project).model.content_types)},
         "plan": lambda: _plan_detail(workflows.plan(project, None, allow_destroy=True).plan),
         "apply": lambda: _apply_detail(workflows.apply(project, None, confirm=_yes, allow_destroy=True)),
-        # the local target: the emulator in this process, persisting under .reconcile/local/local
+        # the local target: the emulator in a child process, persisting under .reconcile/local/local
         "apply-local": lambda: _apply_detail(workflows.apply(project, "local", confirm=_yes, allow_destroy=True)),
         "apply-local-memory": lambda: _apply_detail(apply_in_memory_local(workflows, project, _yes)),
         "pull": lambda: {
@@ -83,16 +83,20 @@ def _run_step(step: str, root: str, conn: Any) -> None:
         "revert": lambda: _revert_detail(workflows.revert(project, None, "latest", confirm=_yes)),
     }
     wall, cpu = time.perf_counter(), time.process_time()
-    try:
-        detail = actions[step]()
-        error = None
-    except Exception as exc:  # reported, not hidden: the table shows the step failed
-        detail, error = {}, f"{type(exc).__name__}: {exc}"
+    with emulator_child_peak() as child_peak:
+        try:
+            detail = actions[step]()
+            error = None
+        except Exception as exc:  # reported, not hidden: the table shows the step failed
+            detail, error = {}, f"{type(exc).__name__}: {exc}"
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the local target's emulator (ended by now)
     conn.send({
         "wall_s": round(time.perf_counter() - wall, 3),
         "cpu_s": round(time.process_time() - cpu, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "base_rss_mb": round(base_rss / 1024, 1),
+        "children_cpu_s": round(children.ru_utime + children.ru_stime, 3),
+        "children_peak_rss_mb": child_peak["mb"],  # the local target's emulator child
         "error": error,
         **detail,
     })
@@ -148,7 +152,9 @@ def _requests(log: list[Request]) -> dict[str, Any]:
 
 def measure(emulator: EmulatorProcess, step: str, root: Path) -> dict[str, Any]:
     emulator.clear()
+    cpu = emulator.cpu()
     figures = _in_child(_run_step, step, str(root))
+    figures["emulator_cpu_s"] = round(emulator.cpu() - cpu, 3)  # the emulator in another process
     figures.update(_requests(emulator.log()))
     return figures
 
@@ -157,7 +163,10 @@ def measure(emulator: EmulatorProcess, step: str, root: Path) -> dict[str, Any]:
 # scenarios
 
 
-def run_size(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
+LOCAL_STEPS = ("apply from empty", "apply from empty (local, in memory)", "apply from empty (local target)")
+
+
+def run_size(n: int, progress: Callable[[str], None], local_only: bool = False) -> dict[str, Any]:
     from reconcile.declared import write_models
 
     model = synthetic_model(n)
@@ -182,7 +191,7 @@ def run_size(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
             ("apply 10% change", "apply", None),
             ("revert", "revert", None),
         ]
-        for label, step, new_model in steps:
+        for label, step, new_model in [s for s in steps if s[0] in LOCAL_STEPS] if local_only else steps:
             if new_model is not None:
                 write_models(new_model, root / "models")
             figures = measure(emulator, step, root)
@@ -274,9 +283,11 @@ def run_rate_limited(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
 def _line(f: dict[str, Any]) -> str:
     if f.get("error"):
         return f"ERROR {f['error']}"
+    child = (f"  children (local emulator): cpu {f['children_cpu_s']} s  peak {f.get('children_peak_rss_mb')} MB"
+             if (f.get("children_cpu_s") or 0) >= 0.05 else "")
     return (f"wall {f.get('wall_s')} s  cpu {f.get('cpu_s')} s  peak {f.get('peak_rss_mb')} MB  "
             f"requests {f.get('requests')} ({f.get('reads')} GET, {f.get('writes')} writes)  "
-            f"429s {f.get('status_429')}")
+            f"429s {f.get('status_429')}{child}")
 
 
 STEP_LABELS = ("validate", "plan (empty space)", "apply from empty", "apply from empty (local, in memory)",
@@ -370,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="fresh processes per pure plan figure; the least CPU time counts (default: 3)")
     parser.add_argument("--seed-types", type=int, default=None,
                         help="content types seeded through `emulator serve` (default: the largest size; 0 skips)")
+    parser.add_argument("--local-only", action="store_true",
+                        help="only the applies from empty: against the emulator in another process and the local "
+                             "target, in memory and persisting (no other step, seed, plan CPU or rate-limited apply)")
     parser.add_argument("--out", type=Path, help="result JSON (default: bench/results/<date>-<sizes>.json)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -388,17 +402,17 @@ def main(argv: list[str] | None = None) -> int:
     }
     for n in [] if args.plan_cpu_only else sizes:
         progress(f"size {n}")
-        results["sizes"][str(n)] = run_size(n, progress)
+        results["sizes"][str(n)] = run_size(n, progress, args.local_only)
     results["growth"] = step_growth(results["sizes"], STEP_LABELS)
-    seed_types = max(sizes) if args.seed_types is None else args.seed_types
+    seed_types = 0 if args.local_only else max(sizes) if args.seed_types is None else args.seed_types
     if seed_types > 0 and not args.plan_cpu_only:
         progress("seed through the HTTP API of a persisting emulator")
         results["seed"] = seed(seed_types, sorted({c for c in (10, 100, 1000) if c < seed_types} | {seed_types}),
                                progress)
-    if not args.no_plan_cpu:
+    if not (args.no_plan_cpu or args.local_only):
         progress("pure plan computation")
         results["plan_cpu"] = run_plan_cpu(sizes, progress, args.repeat)
-    if args.rate_limited_types > 0 and not args.plan_cpu_only:
+    if args.rate_limited_types > 0 and not (args.plan_cpu_only or args.local_only):
         progress("rate-limited apply")
         results["rate_limited"] = run_rate_limited(args.rate_limited_types, progress)
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -1,20 +1,19 @@
 """Opening a target: a ``Backend`` connected to a local emulator or to a Contentful space.
 
-A ``local`` target starts the emulator in this process on an ephemeral 127.0.0.1 port, persisting to
-``.reconcile/local/<name>/``, so a new user runs the whole workflow with no account. A ``contentful``
-target talks to ``base_url`` (the real API, or a standalone ``reconcile emulator serve``).
+A ``local`` target starts the emulator in a child process (``reconcile.local_emulator``) on an ephemeral
+127.0.0.1 port, persisting to ``.reconcile/local/<name>/``, so a new user runs the whole workflow with no
+account. A ``contentful`` target talks to ``base_url`` (the real API, or a standalone ``reconcile emulator serve``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from reconcile.backend import Backend, SpaceEnvironments
 from reconcile.config import LOCAL_TOKEN, TargetConfig
-from reconcile.errors import ReconcileError
+from reconcile.local_emulator import local_emulator
 
 LOCAL_SPACE_ID = "local"
 LOCAL_ENVIRONMENT_ID = "master"
@@ -38,21 +37,11 @@ class OpenTarget:
 def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
     """Connect to ``target``; for a local target, run the emulator for the duration of the block."""
     if target.kind == "local":
-        from reconcile.emulator import Emulator
-
         data_dir = target.local_data_dir
         assert data_dir is not None  # config sets it for every local target
-        data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            emulator = Emulator(data_dir=data_dir, spaces=(LOCAL_SPACE_ID,), token=LOCAL_TOKEN)
-        except (sqlite3.DatabaseError, ValueError) as exc:  # a damaged store.sqlite3, or state.json to migrate
-            raise ReconcileError(
-                f"the local target's data in {data_dir} cannot be read ({exc})",
-                hint=f"move {data_dir} aside: the local target then starts empty (snapshots are kept elsewhere)",
-            ) from None
-        with emulator:
+        with local_emulator(data_dir, LOCAL_SPACE_ID, LOCAL_TOKEN) as base_url:
             backend = Backend(
-                base_url=emulator.base_url,
+                base_url=base_url,
                 token=LOCAL_TOKEN,
                 space_id=LOCAL_SPACE_ID,
                 environment_id=LOCAL_ENVIRONMENT_ID,
@@ -60,7 +49,7 @@ def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
                 max_requests_per_second=target.rate_limit,
                 scope=target.scope,
             )
-            yield OpenTarget(target, backend, LOCAL_SPACE_ID, LOCAL_ENVIRONMENT_ID, emulator.base_url)
+            yield OpenTarget(target, backend, LOCAL_SPACE_ID, LOCAL_ENVIRONMENT_ID, base_url)
         return
     assert target.base_url is not None  # config defaults it for contentful targets
     backend = Backend(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import socket
 from collections.abc import Callable, Iterator, Sequence
@@ -53,16 +52,14 @@ def serve_emulator(
 
 @contextmanager
 def _only_server_of(data_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``data_dir`` while serving: two servers on one data directory each kept
-    their own state in memory and overwrote each other's rows. The lock goes with the process (even on
-    SIGKILL)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / "serve.lock", "a+b") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ReconcileError(
-                f"the data directory {data_dir} is in use by another `reconcile emulator serve`",
-                hint="stop that server first, or give this one another --data",
-            ) from None
-        yield
+    """Hold the data directory's lock while serving (``reconcile.emulator.child.hold_data_dir``)."""
+    from reconcile.emulator.child import DataDirInUse, hold_data_dir
+
+    try:
+        with hold_data_dir(data_dir):
+            yield
+    except DataDirInUse:
+        raise ReconcileError(
+            f"the data directory {data_dir} is in use by another `reconcile emulator serve`",
+            hint="stop that server first, or give this one another --data",
+        ) from None
