@@ -10,8 +10,9 @@ from reconcile.collector import paused
 from reconcile.entries import by_type
 from reconcile.errors import ReconcileError
 from reconcile.fills import load_fills
-from reconcile.fsio import atomic_write
+from reconcile.fsio import atomic_write_chunks
 from reconcile.plan import Plan
+from reconcile.plan_text import json_pieces
 from reconcile.targets import open_target
 from reconcile.workflows.planning import plan_against, plan_with_entries, uninstalled_widgets
 from reconcile.workflows.project import Project, unfinished_warnings, validate_models
@@ -69,7 +70,7 @@ def _plan(
 def save_plan(plan: Plan, path: Path) -> None:
     """Write a plan for a later `apply PLAN_FILE` (atomically: temporary file, fsync, rename)."""
     try:
-        atomic_write(path, plan.to_json())
+        atomic_write_chunks(path, (piece.encode() for piece in json_pieces(plan)))
     except OSError as exc:
         raise ReconcileError(f"cannot write plan file {path}: {exc.strerror}",
                              hint="choose a writable path for --out") from None
