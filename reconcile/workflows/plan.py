@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconcile.backend import entries_from_export
-from reconcile.collector import paused
+from reconcile.collector import let_live, paused
 from reconcile.entries import by_type
 from reconcile.errors import ReconcileError
 from reconcile.fills import load_fills
@@ -64,6 +64,7 @@ def _plan(
                                load_fills(declared, project.root), content_types)
         widgets = uninstalled_widgets(opened.backend, declared.model)
     made = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
+    let_live(declared, planned, made)
     return PlanOutcome(made.model_copy(update={"warnings": tuple(widgets)}) if widgets else made, warnings + widgets)
 
 
