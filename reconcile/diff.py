@@ -158,7 +158,8 @@ def ignored_renames(current: ContentModel, desired: ContentModel) -> list[str]:
     notes: list[str] = []
     for ct_id, wanted in desired.content_types.items():
         live_ct = current.content_types.get(ct_id)
-        if live_ct is None or not any(f.renamed_from for f in wanted.fields):
+        # The live content type itself (unchanged, shared by the run's interning): every field id is live.
+        if live_ct is None or live_ct is wanted or not any(f.renamed_from for f in wanted.fields):
             continue
         live_fields = {f.id: f for f in live_ct.fields}
         carried = _carried_fields(live_ct, wanted)

@@ -279,8 +279,9 @@ class Interner:
             and normalizes_to(editor_interface, fields, known, self.settings, exact)
         ):
             return known
-        # The result depends only on the input's exact value, the content type's id and its field ids.
-        raw = exact(
+        # The result depends only on the input's exact value, the content type's id and its field ids. The first
+        # editor interface of a content type (``known`` None) has no key: none made before holds its id.
+        raw = None if known is None else exact(
             (
                 {**editor_interface.__dict__, "controls": tuple(map(attribute_dict, editor_interface.controls))},
                 content_type.id,

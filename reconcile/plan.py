@@ -33,6 +33,7 @@ from reconcile.model import (
     shown,
 )
 from reconcile.normalize import fingerprint
+from reconcile.plan_text import json_pieces
 from reconcile.steps import Step
 from reconcile.wording import count
 
@@ -121,8 +122,9 @@ class Plan(OmitsEmpty):
         return [self.changes[i] for i in sorted({i for step in phase.steps for i in step.changes})]
 
     def to_json(self) -> str:
-        """The versioned JSON form (stable: same plan, same bytes)."""
-        return self.model_dump_json(indent=2) + "\n"
+        """The versioned JSON form (stable: same plan, same bytes): ``model_dump_json(indent=2)`` and a newline,
+        made faster (:mod:`reconcile.plan_text`; ``json_pieces`` gives it a piece at a time)."""
+        return "".join(json_pieces(self))
 
     @classmethod
     def from_json(cls, text: str, source: str) -> Plan:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 
+from reconcile import workflows
 from reconcile.cli import changes, others, release
 from reconcile.cli.base import BLOCKED, CHANGES, ERROR, OK, app
 from reconcile.cli.terminal import TerminalProgress
@@ -23,6 +24,7 @@ __all__ = ["BLOCKED", "CHANGES", "ERROR", "OK", "TerminalProgress", "app", "chan
 
 
 def main() -> None:
+    workflows.keep_until_exit()
     try:
         app()
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -208,6 +208,11 @@ def colour(stream: IO[str]) -> bool:
         return stream.isatty()
     except (OSError, ValueError):
         return False
+
+
+def render_pieces(plan: Plan, fmt: Format) -> Iterable[str]:
+    """``render(plan, fmt)`` in pieces: the JSON of a large plan is never held whole (issue 16)."""
+    return renderings.render_json_pieces(plan) if fmt is Format.json else (render(plan, fmt),)
 
 
 def render(plan: Plan, fmt: Format) -> str:

@@ -26,7 +26,7 @@ from reconcile.cli.base import (
     err,
     guarded,
     open_project,
-    render,
+    render_pieces,
 )
 from reconcile.cli.terminal import TerminalProgress, confirmer, warn
 from reconcile.render import count
@@ -74,7 +74,9 @@ def plan_cmd(
     outcome = workflows.plan(open_project(config, models), target, allow_destroy=allow_destroy, from_export=from_export,
                              content_types=tuple(content_type or ()))
     warn(outcome.warnings)
-    typer.echo(render(outcome.plan, fmt))
+    for piece in render_pieces(outcome.plan, fmt):
+        typer.echo(piece, nl=False)
+    typer.echo()
     if out is not None:
         workflows.save_plan(outcome.plan, out)
         needs = " --allow-destroy" if outcome.plan.is_blocked else ""

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from reconcile.render.drift import render_drift_json, render_drift_markdown, render_drift_text
     from reconcile.render.history import render_history_json, render_history_text
     from reconcile.render.markdown import render_markdown
-    from reconcile.render.plan_json import render_json
+    from reconcile.render.plan_json import render_json, render_json_pieces
     from reconcile.render.text import render_text
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "render_history_json",
     "render_history_text",
     "render_json",
+    "render_json_pieces",
     "render_markdown",
     "render_text",
 ]
@@ -39,6 +40,7 @@ __getattr__ = lazy_names(
         "render_history_json": "reconcile.render.history",
         "render_history_text": "reconcile.render.history",
         "render_json": "reconcile.render.plan_json",
+        "render_json_pieces": "reconcile.render.plan_json",
         "render_markdown": "reconcile.render.markdown",
         "render_text": "reconcile.render.text",
     },

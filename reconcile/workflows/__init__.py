@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from reconcile.lazy import lazy_names
 
 if TYPE_CHECKING:
+    from reconcile.collector import keep_until_exit
     from reconcile.plan import Plan
     from reconcile.progress import ProgressEvent, StepDone, progress_text
     from reconcile.snapshots import BASELINE_KINDS
@@ -55,6 +56,7 @@ _LAZY = {  # name -> module: importing the package (the CLI's --help) loads none
     "DriftOutcome": "reconcile.workflows.drift",
     "drift": "reconcile.workflows.drift",
     "history": "reconcile.workflows.history",
+    "keep_until_exit": "reconcile.collector",
     "serve_emulator": "reconcile.workflows.local",
     "write_schemas": "reconcile.workflows.local",
     "PlanOutcome": "reconcile.workflows.plan",
@@ -104,6 +106,7 @@ __all__ = [
     "converge",
     "drift",
     "history",
+    "keep_until_exit",
     "load_plan_file",
     "load_project",
     "plan",

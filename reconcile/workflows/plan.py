@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconcile.backend import entries_from_export
-from reconcile.collector import paused
+from reconcile.collector import let_live, paused
 from reconcile.entries import by_type
 from reconcile.errors import ReconcileError
 from reconcile.fills import load_fills
-from reconcile.fsio import atomic_write
+from reconcile.fsio import atomic_write_chunks
 from reconcile.plan import Plan
+from reconcile.plan_text import json_pieces
 from reconcile.targets import open_target
 from reconcile.workflows.planning import plan_against, plan_with_entries, uninstalled_widgets
 from reconcile.workflows.project import Project, unfinished_warnings, validate_models
@@ -63,13 +64,14 @@ def _plan(
                                load_fills(declared, project.root), content_types)
         widgets = uninstalled_widgets(opened.backend, declared.model)
     made = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
+    let_live(declared, planned, made)
     return PlanOutcome(made.model_copy(update={"warnings": tuple(widgets)}) if widgets else made, warnings + widgets)
 
 
 def save_plan(plan: Plan, path: Path) -> None:
     """Write a plan for a later `apply PLAN_FILE` (atomically: temporary file, fsync, rename)."""
     try:
-        atomic_write(path, plan.to_json())
+        atomic_write_chunks(path, (piece.encode() for piece in json_pieces(plan)))
     except OSError as exc:
         raise ReconcileError(f"cannot write plan file {path}: {exc.strerror}",
                              hint="choose a writable path for --out") from None

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import itertools
 
+from reconcile.interface_match import normalizes_to
 from reconcile.interning import Interner
+from reconcile.interning_keys import exact
 from reconcile.model import ContentType, Control, EditorInterface, Field
 from reconcile.normalize import normalize_editor_interface
 
@@ -45,3 +47,27 @@ def test_an_interface_is_shared_with_the_one_made_before_only_when_its_normalisa
         a, b = run.editor_interface(first, CONTENT_TYPE), run.editor_interface(second, CONTENT_TYPE)
         assert repr(a) == _plain(first) and repr(b) == _plain(second), (first, second)
         assert (a is b) == (_plain(first) == _plain(second) and "nan" not in _plain(first)), (first, second)
+
+
+def test_canonical_settings_are_matched_without_normalising_each() -> None:
+    """Issue 16: the declared side mostly holds the live settings exactly; one dump answers, none is normalised."""
+    run = Interner()
+    controls = tuple(Control(field_id=i, widget_id="w", settings={"helpText": i}) for i in "fgh")
+    known = run.editor_interface(EditorInterface(content_type_id="a", controls=controls), CONTENT_TYPE)
+    normalised: list[object] = []
+
+    def counting(settings: dict[str, object]) -> dict[str, object] | None:
+        normalised.append(settings)
+        return run.settings(settings)
+
+    same = EditorInterface(content_type_id="a", controls=tuple(c.model_copy() for c in controls))
+    assert normalizes_to(same, CONTENT_TYPE.fields, known, counting, exact)
+    assert normalised == []
+    # settings equal only once normalised (keys in another order, a null) are normalised, and match
+    reordered = tuple(Control(field_id=i, widget_id="w", settings={"x": None, "helpText": i}) for i in "fgh")
+    assert normalizes_to(EditorInterface(content_type_id="a", controls=reordered), CONTENT_TYPE.fields, known,
+                         counting, exact)
+    assert len(normalised) == 3
+    other = tuple(Control(field_id=i, widget_id="w", settings={"helpText": i + "!"}) for i in "fgh")
+    assert not normalizes_to(EditorInterface(content_type_id="a", controls=other), CONTENT_TYPE.fields, known,
+                             counting, exact)
