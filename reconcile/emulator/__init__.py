@@ -122,7 +122,7 @@ def serve(
     acting as its own user; ``max_environments`` and ``master_alias`` as for ``Emulator``; ``ready`` is
     called once the port is bound."""
     store = Store(spaces, data_dir, max_environments=max_environments, master_alias=master_alias)
-    app = EmulatorApp(store, token, Faults(), RateLimiter(rate_limit), users)
+    app = EmulatorApp(store, token, Faults(), RateLimiter(rate_limit), users, keep_log=False)
     server = make_server(HOST, port, app, threaded=True)
     ready()
     server.serve_forever()

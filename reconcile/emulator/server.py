@@ -31,7 +31,6 @@ from reconcile.emulator.users import TokenUser, Users
 
 CONTENT_TYPE = "application/vnd.contentful.management.v1+json"
 ENV = "/spaces/<space>/environments/<env>"
-WRITE_METHODS = frozenset({"PUT", "POST", "DELETE"})
 
 # What an endpoint answers: a body (200), a status with a body (201 on create), or None (204, no body).
 Answer = Json | tuple[int, Json] | None
@@ -127,12 +126,17 @@ class RateLimiter:
 
 
 class EmulatorApp:
-    """The WSGI application. ``store``, ``faults`` and the rate limiter are shared with ``Emulator``."""
+    """The WSGI application. ``store``, ``faults`` and the rate limiter are shared with ``Emulator``.
+
+    ``keep_log``: keep every request in ``request_log`` (for tests, through ``Emulator``); ``serve``,
+    which nobody can ask for it, keeps none (a log of every body grew without bound).
+    """
 
     def __init__(self, store: Store, token: str, faults: Faults, rate_limiter: RateLimiter,
-                 users: Sequence[TokenUser] = ()) -> None:
+                 users: Sequence[TokenUser] = (), *, keep_log: bool = True) -> None:
         self.store = store
         self.token = token
+        self.keep_log = keep_log
         # The user each accepted token acts as: the main token is the fixed emulator user.
         self.acting = {token: USER_ID, **{user.token: user.user_id for user in users}}
         self.users = Users(store, users)
@@ -181,7 +185,8 @@ class EmulatorApp:
             status = 0  # no response was sent
             raise
         finally:
-            self._record(request, status)
+            if self.keep_log:
+                self._record(request, status)
         return response(environ, start_response)
 
     def _handle(self, request: Request) -> Response:
@@ -242,8 +247,9 @@ class EmulatorApp:
                 result: Answer = getattr(self, f"_{endpoint}")(request, body, **args)
             finally:
                 ACTING_USER.reset(acting)
-            if request.method in WRITE_METHODS:
-                self.store.save()
+            # A read writes nothing unless it changed something (a queued environment became ready);
+            # saving lets go of the resources it parsed (persist.py).
+            self.store.save()
         payload: Json | None
         if isinstance(result, tuple):
             status, payload = result
