@@ -33,10 +33,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from reconcile.emulator.memory import give_back, tune_allocator
+
 DB_FILE = "store.sqlite3"
 LEGACY_FILE = "state.json"
 MIGRATED_SUFFIX = ".migrated"
 FORMAT = "1"
+GIVE_BACK_AFTER = 100  # resources parsed by one request, beyond which freed memory goes back (memory.py)
 
 Json = dict[str, Any]
 RecordKey = tuple[str, str]  # (space, env); env "" for the space itself
@@ -66,7 +69,8 @@ class Family(dict[str, Any]):
     read whole (``values()``, ``items()``), which it may change in place (e.g. an entry whose values
     move when a locale is renamed). At commit only those are serialised and compared with their text,
     so a write costs O(what the request touched), not O(size of the space), and the memory of the
-    space is that of its JSON text. Every read goes through the overrides below (``__iter__`` too:
+    space is that of its JSON text. ``values()`` and ``items()`` answer lists (a snapshot, not a live
+    view: no caller keeps one across a change). Every read goes through the overrides below (``__iter__`` too:
     CPython's fast paths of ``dict(family)`` and ``{**family}`` would copy the texts otherwise).
     """
 
@@ -191,6 +195,7 @@ class Persistence:
     def __init__(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
+        tune_allocator()
         self.db = sqlite3.connect(data_dir / DB_FILE, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         # NORMAL, SQLite's setting for WAL: a commit is in the WAL (written, not fsynced) before the
@@ -293,9 +298,25 @@ class Persistence:
             dict.__setitem__(family, resource_id, text)
         self.families = seen_families
         self.rewrite_all = False
+        parsed = 0
         for family in seen_families.values():
+            parsed += len(family.parsed)
             family.parsed.clear()
             family.removed.clear()
+        if parsed >= GIVE_BACK_AFTER:
+            give_back()
+
+    def let_go(self) -> None:
+        """Forget the stored resources parsed since the last commit, after a read: no read changes a
+        resource in place (each answers copies), so they need no comparison."""
+        parsed = 0
+        for family in self.families.values():
+            if family.parsed:
+                parsed += len(family.parsed)
+                family.parsed = {rid: value for rid, value in family.parsed.items()
+                                 if dict.__getitem__(family, rid) is None}  # fmt: skip
+        if parsed >= GIVE_BACK_AFTER:
+            give_back()
 
     def _diff_record(self, records: list[tuple[Any, ...]], key: RecordKey, text: str) -> None:
         digest = _digest(text)

@@ -25,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 
 from reconcile.emulator.errors import CmaError, bad_request, unknown_route, version_mismatch
 from reconcile.emulator.faults import Faults
+from reconcile.emulator.memory import collector_paused
 from reconcile.emulator.queries import check_query
 from reconcile.emulator.store import ACTING_USER, USER_ID, Json, Scope, Store, new_id
 from reconcile.emulator.users import TokenUser, Users
@@ -241,15 +242,17 @@ class EmulatorApp:
         if request.method == "GET":
             check_query(endpoint, request.args)
         body = _json_body(request) if request.method in ("PUT", "POST") else None
-        with self.store.lock:
+        with self.store.lock, collector_paused():
             acting = ACTING_USER.set(user_id)  # the writes of this request carry its token's user
             try:
                 result: Answer = getattr(self, f"_{endpoint}")(request, body, **args)
             finally:
                 ACTING_USER.reset(acting)
-            # A read writes nothing unless it changed something (a queued environment became ready);
-            # saving lets go of the resources it parsed (persist.py).
-            self.store.save()
+                # Also after a refused write, which may have changed something before it was refused.
+                if request.method == "GET":
+                    self.store.let_go()  # of the resources the read parsed (persist.py)
+                else:
+                    self.store.save()
         payload: Json | None
         if isinstance(result, tuple):
             status, payload = result

@@ -1146,3 +1146,8 @@ class Store:
         """Persist what the request changed (one SQLite transaction), when there is a data directory."""
         if self.persistence is not None:
             self.persistence.commit(self.state)
+
+    def let_go(self) -> None:
+        """After a read: forget the resources it parsed (reads change none; see persist.py)."""
+        if self.persistence is not None:
+            self.persistence.let_go()
