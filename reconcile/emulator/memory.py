@@ -20,7 +20,9 @@ from contextlib import contextmanager
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cycle collection inside the block; enabled again after it if it was before (the local
-    target runs the emulator in the tool's process, whose own pauses may overlap this one)."""
+    target runs the emulator in the tool's process, whose own pauses may overlap this one). The tool's
+    ``reconcile.collector.paused`` does the same and more; the emulator imports nothing of the tool
+    (docs/architecture.md), and what a request leaves is too little to age."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -1,6 +1,10 @@
 """The emulator's state on disk: SQLite (WAL), one row per resource, a transaction per write request.
 
-The working set stays the plain JSON ``Store.state``; this module persists what a request changed.
+The working set is ``Store.state``, the same JSON shape as without a data directory, but each
+family holds its resources as their compact JSON text (the rows' bodies), parsed when a request looks
+one up: the memory of a space is that of its text (about a fifth of the parsed values), and every
+request lets go of what it parsed when it ends (``commit`` after a write, ``let_go`` after a read).
+This module persists what a request changed.
 It knows the levels of the state, not the resource families, so a new family needs no code here:
 
 - anything ``state`` holds beside ``"spaces"``: the record row ("", "");
@@ -12,13 +16,15 @@ It knows the levels of the state, not the resource families, so a new family nee
 A family is any dict-valued key of a space or an environment other than ``sys`` (and a space's
 ``environments``); its record keeps an empty ``{}`` in its place, so the key order survives a restart.
 
-Change tracking: every family dict is replaced by a :class:`Family`, a dict that notes the ids a
-request looked up, set or deleted (anything it reads may be changed in place, e.g. an entry whose
-values move when a locale is renamed), or that it read whole (``values()``, ``items()``). At commit
-only those ids are serialised and compared with the digest of their row, so a write costs O(what the
-request touched), not O(size of the space). A family dict that is not the registered ``Family`` (a new
-environment's clone, a family created or replaced by a request) is rewritten whole. Records are few
-and small: they are compared at every commit.
+Change tracking: every family dict is replaced by a :class:`Family`, a dict of texts whose lookups
+parse into ``Family.parsed``: the values a request looked up, set or read whole (``values()``,
+``items()``), any of which it may have changed in place (e.g. an entry whose values move when a locale
+is renamed). At commit only those are serialised and compared with their text, so a write costs O(what
+the request touched), not O(size of the space); then they are dropped. A read (GET) changes no
+resource in place (each answers copies), so ``let_go`` drops what it parsed without comparing. A
+family dict that is not the registered ``Family`` (a new environment's clone, a family created or
+replaced by a request) is rewritten whole. Records are few and small: they stay parsed and are
+compared at every commit.
 
 Every changed row is also appended to ``versions`` (the history, one row per resource version; a
 deleted resource gets a row with a NULL body). ``resources`` holds the latest version.
