@@ -38,7 +38,8 @@ class Emulator:
     ``env_ready_delay`` is how long a new environment stays ``queued`` before it is ``ready``; ``users``
     are further tokens, each acting as its own user (``emulator/users.py``); ``max_environments`` is the
     environment quota of each space (None: unlimited); ``master_alias`` opts each new space in to
-    environment aliases, its ``master`` environment renamed to that id.
+    environment aliases, its ``master`` environment renamed to that id; ``keep_log=False`` keeps no
+    ``request_log`` (a long-running emulator nobody asks for it, e.g. the local target's).
     """
 
     def __init__(
@@ -52,12 +53,13 @@ class Emulator:
         users: Sequence[TokenUser] = (),
         max_environments: int | None = None,
         master_alias: str | None = None,
+        keep_log: bool = True,
     ) -> None:
         self.store = Store(spaces, data_dir, env_ready_delay,
                            max_environments=max_environments, master_alias=master_alias)  # fmt: skip
         self.faults = Faults()
         self._rate_limiter = RateLimiter(rate_limit)
-        self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter, users)
+        self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter, users, keep_log=keep_log)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 

@@ -103,6 +103,10 @@ def test_serve_keeps_no_request_log(tmp_path: Path) -> None:
                           headers={"Authorization": "Bearer t"})  # fmt: skip
     assert response.status_code == 201
     assert app.request_log == []
+    with Emulator(keep_log=False) as quiet, Emulator() as logged:
+        for emulator in (quiet, logged):
+            assert Http(emulator.base_url).request("PUT", "/content_types/x", _content_type(0)).status_code == 201
+        assert quiet.request_log == [] and len(logged.request_log) == 1
 
 
 def _exercise(family: dict[str, Any]) -> list[Any]:
