@@ -40,7 +40,9 @@ class Emulator:
     are further tokens, each acting as its own user (``emulator/users.py``); ``max_environments`` is the
     environment quota of each space (None: unlimited); ``master_alias`` opts each new space in to
     environment aliases, its ``master`` environment renamed to that id; ``max_response_bytes`` is the
-    largest body a read answers before 400 "Response size too big" (default the API's 7 MB, limits.py).
+    largest body a read answers before 400 "Response size too big" (default the API's 7 MB, limits.py);
+    ``keep_log=False`` keeps no ``request_log`` (a long-running emulator nobody asks for it, e.g. the
+    local target's).
     """
 
     def __init__(
@@ -55,13 +57,15 @@ class Emulator:
         max_environments: int | None = None,
         master_alias: str | None = None,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        keep_log: bool = True,
     ) -> None:
         self.store = Store(spaces, data_dir, env_ready_delay,
                            max_environments=max_environments, master_alias=master_alias)  # fmt: skip
         self.faults = Faults()
         self._rate_limiter = RateLimiter(rate_limit)
         self._response_limit = ResponseLimit(max_response_bytes)
-        self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter, users, self._response_limit)
+        self.app = EmulatorApp(self.store, token, self.faults, self._rate_limiter, users, self._response_limit,
+                               keep_log=keep_log)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -131,7 +135,8 @@ def serve(
     acting as its own user; ``max_environments``, ``master_alias`` and ``max_response_bytes`` as for
     ``Emulator``; ``ready`` is called once the port is bound."""
     store = Store(spaces, data_dir, max_environments=max_environments, master_alias=master_alias)
-    app = EmulatorApp(store, token, Faults(), RateLimiter(rate_limit), users, ResponseLimit(max_response_bytes))
+    app = EmulatorApp(store, token, Faults(), RateLimiter(rate_limit), users, ResponseLimit(max_response_bytes),
+                      keep_log=False)
     server = make_server(HOST, port, app, threaded=True)
     ready()
     server.serve_forever()

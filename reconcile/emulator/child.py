@@ -62,12 +62,13 @@ def _report(message: dict[str, Any]) -> None:
 def _serve_until_eof(data_dir: Path | None, spaces: list[str], token: str) -> None:
     from reconcile.emulator import Emulator
 
-    # The store loads the whole space: hundreds of thousands of long-lived objects at 1,000 content types.
-    # The collector's passes over them while they are made (0.4 s of CPU at 1,000 x 50), and at every
-    # later full collection, would be wasted: load with it off, then move them out of its sight.
+    # The store loads the whole space (as text when persisting, persist.py; parsed objects in memory):
+    # the collector's passes over what loading makes would be wasted: load with it off, then move it out
+    # of the collector's sight. No request log: nobody can ask a child for it, and it would grow with
+    # every request the command makes.
     gc.disable()
     try:
-        emulator = Emulator(data_dir=data_dir, spaces=spaces, token=token)
+        emulator = Emulator(data_dir=data_dir, spaces=spaces, token=token, keep_log=False)
     except (sqlite3.DatabaseError, ValueError) as exc:  # a damaged store.sqlite3, or a state.json to migrate
         _report({"error": "unreadable", "detail": str(exc)})
         return

@@ -1,6 +1,10 @@
 """The emulator's state on disk: SQLite (WAL), one row per resource, a transaction per write request.
 
-The working set stays the plain JSON ``Store.state``; this module persists what a request changed.
+The working set is ``Store.state``, the same JSON shape as without a data directory, but each
+family holds its resources as their compact JSON text (the rows' bodies), parsed when a request looks
+one up: the memory of a space is that of its text (about a fifth of the parsed values), and every
+request lets go of what it parsed when it ends (``commit`` after a write, ``let_go`` after a read).
+This module persists what a request changed.
 It knows the levels of the state, not the resource families, so a new family needs no code here:
 
 - anything ``state`` holds beside ``"spaces"``: the record row ("", "");
@@ -12,13 +16,15 @@ It knows the levels of the state, not the resource families, so a new family nee
 A family is any dict-valued key of a space or an environment other than ``sys`` (and a space's
 ``environments``); its record keeps an empty ``{}`` in its place, so the key order survives a restart.
 
-Change tracking: every family dict is replaced by a :class:`Family`, a dict that notes the ids a
-request looked up, set or deleted (anything it reads may be changed in place, e.g. an entry whose
-values move when a locale is renamed), or that it read whole (``values()``, ``items()``). At commit
-only those ids are serialised and compared with the digest of their row, so a write costs O(what the
-request touched), not O(size of the space). A family dict that is not the registered ``Family`` (a new
-environment's clone, a family created or replaced by a request) is rewritten whole. Records are few
-and small: they are compared at every commit.
+Change tracking: every family dict is replaced by a :class:`Family`, a dict of texts whose lookups
+parse into ``Family.parsed``: the values a request looked up, set or read whole (``values()``,
+``items()``), any of which it may have changed in place (e.g. an entry whose values move when a locale
+is renamed). At commit only those are serialised and compared with their text, so a write costs O(what
+the request touched), not O(size of the space); then they are dropped. A read (GET) changes no
+resource in place (each answers copies), so ``let_go`` drops what it parsed without comparing. A
+family dict that is not the registered ``Family`` (a new environment's clone, a family created or
+replaced by a request) is rewritten whole. Records are few and small: they stay parsed and are
+compared at every commit.
 
 Every changed row is also appended to ``versions`` (the history, one row per resource version; a
 deleted resource gets a row with a NULL body). ``resources`` holds the latest version.
@@ -33,10 +39,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from reconcile.emulator.memory import give_back, tune_allocator
+
 DB_FILE = "store.sqlite3"
 LEGACY_FILE = "state.json"
 MIGRATED_SUFFIX = ".migrated"
 FORMAT = "1"
+GIVE_BACK_AFTER = 100  # resources parsed by one request, beyond which freed memory goes back (memory.py)
 
 Json = dict[str, Any]
 RecordKey = tuple[str, str]  # (space, env); env "" for the space itself
@@ -59,75 +68,99 @@ CREATE TABLE IF NOT EXISTS versions (
 
 
 class Family(dict[str, Any]):
-    """A family's resources by id, noting which ids the current request may have changed."""
+    """A family's resources by id, each held as its compact JSON text and parsed when accessed.
 
-    __slots__ = ("everything", "removed", "touched")
+    The dict itself maps each id to the text of its stored row (None for an id set since the last
+    commit), in the family's order; ``parsed`` holds the values the current request looked up, set or
+    read whole (``values()``, ``items()``), which it may change in place (e.g. an entry whose values
+    move when a locale is renamed). At commit only those are serialised and compared with their text,
+    so a write costs O(what the request touched), not O(size of the space), and the memory of the
+    space is that of its JSON text. ``values()`` and ``items()`` answer lists (a snapshot, not a live
+    view: no caller keeps one across a change). Every read goes through the overrides below (``__iter__`` too:
+    CPython's fast paths of ``dict(family)`` and ``{**family}`` would copy the texts otherwise).
+    """
 
-    def __init__(self, items: Iterable[tuple[str, Any]] = ()) -> None:
-        dict.__init__(self, items)
-        self.touched: set[str] = set()
-        self.removed: set[str] = set()  # deleted since the last commit (a re-added id moves to the end)
-        self.everything = False
+    __slots__ = ("parsed", "removed")
 
-    def forget(self) -> None:
-        self.touched.clear()
-        self.removed.clear()
-        self.everything = False
+    def __init__(self, texts: Iterable[tuple[str, str | None]] = ()) -> None:
+        dict.__init__(self, texts)
+        self.parsed: dict[str, Any] = {}
+        self.removed: set[str] = set()  # stored ids deleted since the last commit (a re-added id moves to the end)
 
     def __getitem__(self, key: str) -> Any:
-        self.touched.add(key)
-        return dict.__getitem__(self, key)
+        try:
+            return self.parsed[key]
+        except KeyError:
+            text = dict.__getitem__(self, key)
+        value = self.parsed[key] = json.loads(text)
+        return value
 
     def get(self, key: str, default: Any = None) -> Any:
-        self.touched.add(key)
-        return dict.get(self, key, default)
+        return self[key] if dict.__contains__(self, key) else default
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self.touched.add(key)
-        dict.__setitem__(self, key, value)
+        if not dict.__contains__(self, key):
+            dict.__setitem__(self, key, None)
+        self.parsed[key] = value
 
     def __delitem__(self, key: str) -> None:
-        self.touched.add(key)
-        self.removed.add(key)
-        dict.__delitem__(self, key)
+        if dict.pop(self, key) is not None:
+            self.removed.add(key)
+        self.parsed.pop(key, None)
 
     def pop(self, key: str, *default: Any) -> Any:
-        self.touched.add(key)
-        self.removed.add(key)
-        return dict.pop(self, key, *default)
+        if not dict.__contains__(self, key):
+            if default:
+                return default[0]
+            raise KeyError(key)
+        value = self[key]
+        del self[key]
+        return value
 
     def setdefault(self, key: str, default: Any = None) -> Any:
-        self.touched.add(key)
-        return dict.setdefault(self, key, default)
+        if not dict.__contains__(self, key):
+            self[key] = default
+        return self[key]
 
     def __iter__(self) -> Iterator[str]:
-        # Overriding __iter__ makes dict(family) and {**family} go through keys() and __getitem__
-        # (CPython's fast merge copies the values without noting them otherwise).
         return dict.__iter__(self)
 
     def values(self) -> Any:
-        self.everything = True
-        return dict.values(self)
+        return [self[key] for key in list(dict.keys(self))]
 
     def items(self) -> Any:
-        self.everything = True
-        return dict.items(self)
+        return [(key, self[key]) for key in list(dict.keys(self))]
 
     def popitem(self) -> tuple[str, Any]:
-        self.everything = True
-        return dict.popitem(self)
+        key = next(reversed(dict.keys(self)))
+        return key, self.pop(key)
 
     def clear(self) -> None:
-        self.everything = True
-        dict.clear(self)
+        for key in list(dict.keys(self)):
+            del self[key]
 
     def update(self, *args: Any, **kwargs: Any) -> None:
-        self.everything = True
-        dict.update(self, *args, **kwargs)
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
 
-    def __ior__(self, other: Any) -> Family:  # type: ignore[override,misc]
+    def __ior__(self, other: Any) -> Family:  # type: ignore[override]
         self.update(other)
         return self
+
+    def __or__(self, other: Any) -> dict[str, Any]:  # type: ignore[override]
+        return {**self.copy(), **other}
+
+    def __ror__(self, other: Any) -> dict[str, Any]:  # type: ignore[override]
+        return {**other, **self.copy()}
+
+    def __eq__(self, other: object) -> bool:
+        return self.copy() == (other.copy() if isinstance(other, Family) else other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __repr__(self) -> str:
+        return repr(self.copy())
 
     def copy(self) -> dict[str, Any]:
         return dict(self.items())
@@ -136,9 +169,15 @@ class Family(dict[str, Any]):
         return self.copy()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        """A plain dict of fresh values: parsed from their text unless the request holds them."""
         import copy
 
-        return {key: copy.deepcopy(value, memo) for key, value in self.items()}
+        return {key: copy.deepcopy(self.parsed[key], memo) if key in self.parsed else json.loads(text)
+                for key, text in dict.items(self)}  # fmt: skip
+
+    def text(self, key: str) -> str:
+        """The JSON text of ``key`` as it is now."""
+        return json.dumps(self.parsed[key]) if key in self.parsed else dict.__getitem__(self, key)
 
 
 def _families(record: Json, skip: str | None) -> list[str]:
@@ -162,6 +201,7 @@ class Persistence:
     def __init__(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
+        tune_allocator()
         self.db = sqlite3.connect(data_dir / DB_FILE, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         # NORMAL, SQLite's setting for WAL: a commit is in the WAL (written, not fsynced) before the
@@ -177,7 +217,6 @@ class Persistence:
         self.rewrite_all = True
         self.record_digests: dict[RecordKey, bytes] = {}
         self.families: dict[FamilyKey, Family] = {}
-        self.row_digests: dict[FamilyKey, dict[str, bytes]] = {}
         self.seq = 0
 
     # ---------------------------------------------------------------------------------- loading
@@ -213,30 +252,34 @@ class Persistence:
                 state["spaces"][space]["environments"][env] = record
             else:
                 state["spaces"][space] = record
+        texts: dict[FamilyKey, list[tuple[str, str]]] = {}
         for space, env, family, resource_id, seq, body in self.db.execute(
             "SELECT space, env, family, id, seq, body FROM resources ORDER BY seq"
         ):
-            owners[(space, env)].setdefault(family, {})[resource_id] = json.loads(body)
-            self.row_digests.setdefault((space, env, family), {})[resource_id] = _digest(body)
+            texts.setdefault((space, env, family), []).append((resource_id, body))
             self.seq = max(self.seq, seq)
+        for space, env, family in texts:
+            owners[(space, env)].setdefault(family, {})
         for (space, env), record in owners.items():
             for family in _families(record, None if env else "environments"):
-                record[family] = self.families[(space, env, family)] = Family(dict.items(record[family]))
-                self.row_digests.setdefault((space, env, family), {})
+                key = (space, env, family)
+                record[family] = self.families[key] = Family(texts.get(key, ()))
         self.rewrite_all = False
         return state
 
     # ---------------------------------------------------------------------------------- commit
 
     def commit(self, state: Json) -> None:
-        """Write what changed since the last commit, in one transaction.
+        """Write what changed since the last commit, in one transaction, then let go of parsed values.
 
-        The bookkeeping is updated as the changes are found; if anything fails, all of it is
-        forgotten (the file still holds the previous commit) and the next commit rewrites everything.
+        The record digests are updated as the changes are found; if anything fails, all of it is
+        forgotten (the file still holds the previous commit; the families keep their parsed values)
+        and the next commit rewrites everything.
         """
         try:
             rows: list[tuple[Any, ...]] = []
             records: list[tuple[Any, ...]] = []
+            texts: list[tuple[Family, str, str]] = []  # a resource's new text, held once written
             seen_records: set[RecordKey] = {ROOT}
             seen_families: dict[FamilyKey, Family] = {}
             self._diff_record(records, ROOT, json.dumps({k: v for k, v in state.items() if k != "spaces"}))
@@ -247,21 +290,39 @@ class Persistence:
                     seen_records.add(key)
                     self._diff_record(records, key, _record_text(record, None if key[1] else "environments"))
                     for name in _families(record, None if key[1] else "environments"):
-                        seen_families[(*key, name)] = self._diff_family(rows, (*key, name), record)
+                        seen_families[(*key, name)] = self._diff_family(rows, texts, (*key, name), record)
             for key in self.record_digests.keys() - seen_records:
                 del self.record_digests[key]
                 records.append((*key, None, None))
             for family_key in self.families.keys() - seen_families.keys():
-                self.row_digests.pop(family_key, None)
                 rows.append((*family_key, None, None, None))
-            self.families = seen_families
             self._write(records, rows)
         except BaseException:
             self._forget_all()
             raise
+        for family, resource_id, text in texts:
+            dict.__setitem__(family, resource_id, text)
+        self.families = seen_families
         self.rewrite_all = False
+        parsed = 0
         for family in seen_families.values():
-            family.forget()
+            parsed += len(family.parsed)
+            family.parsed.clear()
+            family.removed.clear()
+        if parsed >= GIVE_BACK_AFTER:
+            give_back()
+
+    def let_go(self) -> None:
+        """Forget the stored resources parsed since the last commit, after a read: no read changes a
+        resource in place (each answers copies), so they need no comparison."""
+        parsed = 0
+        for family in self.families.values():
+            if family.parsed:
+                parsed += len(family.parsed)
+                family.parsed = {rid: value for rid, value in family.parsed.items()
+                                 if dict.__getitem__(family, rid) is None}  # fmt: skip
+        if parsed >= GIVE_BACK_AFTER:
+            give_back()
 
     def _diff_record(self, records: list[tuple[Any, ...]], key: RecordKey, text: str) -> None:
         digest = _digest(text)
@@ -270,46 +331,49 @@ class Persistence:
             self.seq += 1
             records.append((*key, self.seq, text))
 
-    def _diff_family(self, rows: list[tuple[Any, ...]], key: FamilyKey, record: Json) -> Family:
+    def _diff_family(
+        self, rows: list[tuple[Any, ...]], texts: list[tuple[Family, str, str]], key: FamilyKey, record: Json
+    ) -> Family:
         """Rows of the family ``key`` that changed; a family seen for the first time is rewritten whole."""
-        current = record[key[2]]
-        family = self.families.get(key)
-        if family is None or family is not current:
-            family = record[key[2]] = Family(dict.items(current))
-            rows.append((*key, None, None, None))  # delete all its rows
-            self.row_digests[key] = {}
-            ids: Iterable[str] = list(dict.keys(family))
-        else:
-            ids = family.touched
-            if family.everything:
-                ids = set(dict.keys(family)) | self.row_digests[key].keys()
-        stored = self.row_digests[key]
+        family = record[key[2]]
+        if not isinstance(family, Family) or self.families.get(key) is not family:
+            return self._rewrite_family(rows, key, record)
+        rows += [(*key, resource_id, None, None) for resource_id in family.removed
+                 if not dict.__contains__(family, resource_id)]  # fmt: skip
         placed: list[str] = []  # new or re-added: they take the next places, in the family's order
-        for resource_id in ids:
-            if not dict.__contains__(family, resource_id):
-                if stored.pop(resource_id, None) is not None:
-                    rows.append((*key, resource_id, None, None))
-            elif resource_id in family.removed or resource_id not in stored:
+        for resource_id, value in family.parsed.items():
+            stored = dict.__getitem__(family, resource_id)
+            if stored is None:
                 placed.append(resource_id)
-            else:
-                self._upsert(rows, key, resource_id, dict.__getitem__(family, resource_id), place=False)
+                continue
+            text = json.dumps(value)
+            if text != stored:
+                texts.append((family, resource_id, text))
+                rows.append((*key, resource_id, None, text))
         if len(placed) > 1:
             wanted = set(placed)
             placed = [resource_id for resource_id in dict.keys(family) if resource_id in wanted]
         for resource_id in placed:
-            self._upsert(rows, key, resource_id, dict.__getitem__(family, resource_id), place=True)
+            text = json.dumps(family.parsed[resource_id])
+            self.seq += 1
+            texts.append((family, resource_id, text))
+            rows.append((*key, resource_id, self.seq, text))
         return family
 
-    def _upsert(self, rows: list[tuple[Any, ...]], key: FamilyKey, resource_id: str, body: Any, *, place: bool) -> None:
-        """The row of a resource, if its body changed; ``place`` gives it the next place in its family."""
-        text = json.dumps(body)
-        digest = _digest(text)
-        stored = self.row_digests[key]
-        if place or stored.get(resource_id) != digest:
-            stored[resource_id] = digest
-            if place:
-                self.seq += 1
-            rows.append((*key, resource_id, self.seq if place else None, text))
+    def _rewrite_family(self, rows: list[tuple[Any, ...]], key: FamilyKey, record: Json) -> Family:
+        """All rows of the family ``key`` anew; it becomes a :class:`Family` holding their texts."""
+        current = record[key[2]]
+        resources = list(current.keys())
+        if isinstance(current, Family):
+            family = Family((resource_id, current.text(resource_id)) for resource_id in resources)
+        else:
+            family = Family((resource_id, json.dumps(value)) for resource_id, value in current.items())
+        record[key[2]] = family
+        rows.append((*key, None, None, None))  # delete all its rows
+        for resource_id in resources:
+            self.seq += 1
+            rows.append((*key, resource_id, self.seq, dict.__getitem__(family, resource_id)))
+        return family
 
     def _write(self, records: list[tuple[Any, ...]], rows: list[tuple[Any, ...]]) -> None:
         """One transaction. A row (space, env, family, id, seq, body): id None deletes the family,

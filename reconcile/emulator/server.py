@@ -26,13 +26,13 @@ from werkzeug.wrappers import Request, Response
 from reconcile.emulator.errors import CmaError, bad_request, unknown_route, version_mismatch
 from reconcile.emulator.faults import Faults
 from reconcile.emulator.limits import ResponseLimit
+from reconcile.emulator.memory import collector_paused
 from reconcile.emulator.queries import check_query
 from reconcile.emulator.store import ACTING_USER, USER_ID, Json, Scope, Store, new_id
 from reconcile.emulator.users import TokenUser, Users
 
 CONTENT_TYPE = "application/vnd.contentful.management.v1+json"
 ENV = "/spaces/<space>/environments/<env>"
-WRITE_METHODS = frozenset({"PUT", "POST", "DELETE"})
 
 # What an endpoint answers: a body (200), a status with a body (201 on create), or None (204, no body).
 Answer = Json | tuple[int, Json] | None
@@ -128,13 +128,19 @@ class RateLimiter:
 
 
 class EmulatorApp:
-    """The WSGI application. ``store``, ``faults`` and the rate limiter are shared with ``Emulator``."""
+    """The WSGI application. ``store``, ``faults`` and the rate limiter are shared with ``Emulator``.
+
+    ``keep_log``: keep every request in ``request_log`` (for tests, through ``Emulator``); ``serve``,
+    which nobody can ask for it, keeps none (a log of every body grew without bound).
+    """
 
     def __init__(self, store: Store, token: str, faults: Faults, rate_limiter: RateLimiter,
-                 users: Sequence[TokenUser] = (), response_limit: ResponseLimit | None = None) -> None:
+                 users: Sequence[TokenUser] = (), response_limit: ResponseLimit | None = None, *,
+                 keep_log: bool = True) -> None:
         self.store = store
         self.response_limit = response_limit or ResponseLimit()  # the API's 7 MB answer limit (limits.py)
         self.token = token
+        self.keep_log = keep_log
         # The user each accepted token acts as: the main token is the fixed emulator user.
         self.acting = {token: USER_ID, **{user.token: user.user_id for user in users}}
         self.users = Users(store, users)
@@ -183,7 +189,8 @@ class EmulatorApp:
             status = 0  # no response was sent
             raise
         finally:
-            self._record(request, status)
+            if self.keep_log:
+                self._record(request, status)
         return response(environ, start_response)
 
     def _handle(self, request: Request) -> Response:
@@ -240,14 +247,17 @@ class EmulatorApp:
         if request.method == "GET":
             check_query(endpoint, request.args)
         body = _json_body(request) if request.method in ("PUT", "POST") else None
-        with self.store.lock:
+        with self.store.lock, collector_paused():
             acting = ACTING_USER.set(user_id)  # the writes of this request carry its token's user
             try:
                 result: Answer = getattr(self, f"_{endpoint}")(request, body, **args)
             finally:
                 ACTING_USER.reset(acting)
-            if request.method in WRITE_METHODS:
-                self.store.save()
+                # Also after a refused write, which may have changed something before it was refused.
+                if request.method == "GET":
+                    self.store.let_go()  # of the resources the read parsed (persist.py)
+                else:
+                    self.store.save()
         payload: Json | None
         if isinstance(result, tuple):
             status, payload = result

@@ -1105,7 +1105,9 @@ class Store:
 
     Callers hold ``lock`` around a request (the families are not individually thread-safe).
     With ``data_dir`` the state is loaded at start (migrated from a ``state.json`` the first time)
-    and ``save()`` persists what the request changed (see persist.py).
+    and ``save()`` persists what the request changed (see persist.py); each family is then a
+    ``persist.Family``, which holds its resources as JSON text and parses those a request looks up, and
+    ``let_go()`` ends a read.
     """
 
     def __init__(
@@ -1146,3 +1148,8 @@ class Store:
         """Persist what the request changed (one SQLite transaction), when there is a data directory."""
         if self.persistence is not None:
             self.persistence.commit(self.state)
+
+    def let_go(self) -> None:
+        """After a read: forget the resources it parsed (reads change none; see persist.py)."""
+        if self.persistence is not None:
+            self.persistence.let_go()
