@@ -26,8 +26,8 @@ from reconcile.declared.layout import (
     MAX_FILE_BYTES,
     MAX_NESTING,
     TAGS_FILE,
+    content_type_entries,
     id_of,
-    is_model_file,
 )
 from reconcile.declared.problems import date_problems, read_problem, shape_problem
 from reconcile.declared.salvage import salvage
@@ -289,10 +289,8 @@ def _content_type_files(ct_dir: Path, found: _Found) -> list[Path]:
         )
         return []
     files = []
-    for entry in sorted(ct_dir.iterdir()):
-        if entry.name.startswith(".") and not (entry.is_file() and is_model_file(entry)):
-            continue  # editor swap files, .DS_Store, ...
-        if entry.is_dir():
+    for entry, kind in content_type_entries(ct_dir):
+        if kind == "folder":
             problems.append(
                 Problem(
                     str(entry),
@@ -301,7 +299,7 @@ def _content_type_files(ct_dir: Path, found: _Found) -> list[Path]:
                     "content_types/ holds only <id>.toml files; move or remove the directory",
                 )
             )
-        elif not is_model_file(entry):
+        elif kind == "stray":
             found.unread_content_types.add(entry.name.split(".")[0])  # author.TOML may declare author
             problems.append(
                 Problem(
