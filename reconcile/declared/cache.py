@@ -178,20 +178,22 @@ def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None, dict[str
     return entries, clean_run if isinstance(clean_run, str) else None, verdict if isinstance(verdict, dict) else None
 
 
-def verdict(path: Path, run: str) -> tuple[int, int] | None:
-    """The content types and locales of the run with key ``run`` (``run_digest``) that found no problem and
-    wrote the cache at ``path`` (``save``'s ``counts``), read from its first line only; None when it is not
-    that run's, or missing, unreadable or damaged (its entries are not read: the verdict needs none of them)."""
+def verdict(path: Path) -> tuple[str, int, int] | None:
+    """The key of the run that found no problem and wrote the cache at ``path`` (``run_digest``), with its counts
+    of content types and locales (``save``'s ``counts``), read from the first line only; None when it kept none,
+    or the cache is missing, unreadable or damaged (its entries are not read: the verdict needs none of them)."""
     try:
         with path.open("rb") as handle:
             header = orjson.loads(handle.readline())
     except (OSError, ValueError):
         return None
     found = header.get("verdict") if isinstance(header, dict) and header.get("format") == FORMAT else None
-    if not isinstance(found, dict) or found.get("run") != run:
+    if not isinstance(found, dict):
         return None
-    content_types, locales = found.get("content_types"), found.get("locales")
-    return (content_types, locales) if isinstance(content_types, int) and isinstance(locales, int) else None
+    run, content_types, locales = found.get("run"), found.get("content_types"), found.get("locales")
+    if isinstance(run, str) and isinstance(content_types, int) and isinstance(locales, int):
+        return run, content_types, locales
+    return None
 
 
 def reader_key() -> str | None:

@@ -24,12 +24,14 @@ from reconcile.tomlsource import TomlReadError, read_bytes
 def known_counts(cache_dir: Path, models_dir: Path, context: str) -> tuple[int, int] | None:
     """The counts of content types and locales of a run that found no problem in exactly these model files with
     this ``context`` (``ParseCache.run_key``) and this tool; None when there was none, or when the files are not
-    plain (then only the full read says what is wrong)."""
-    seen = _model_files_seen(models_dir)
-    reader = reader_key()
-    if seen is None or reader is None:
+    plain (then only the full read says what is wrong). The files are read only when there is a verdict."""
+    recorded = verdict(cache_path(cache_dir, models_dir))
+    if recorded is None:
         return None
-    return verdict(cache_path(cache_dir, models_dir), run_digest(reader, context, seen))
+    seen, reader = _model_files_seen(models_dir), reader_key()
+    if seen is None or reader is None or run_digest(reader, context, seen) != recorded[0]:
+        return None
+    return recorded[1:]
 
 
 def _model_files_seen(models_dir: Path) -> list[str] | None:
