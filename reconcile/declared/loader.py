@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from reconcile.changes import field_address
 from reconcile.declared.building import content_type_from_data
 from reconcile.declared.cache import ParseCache
+from reconcile.declared.fits import fits
 from reconcile.declared.layout import (
     CONTENT_TYPES_DIR,
     LOCALES_FILE,
@@ -69,7 +70,7 @@ class _Read(Generic[_File]):
     and, when parts of it did not read, the index in the file of each list element kept (``kept``, None
     when the file read in full)."""
 
-    decl: _File | None  # None when the data came from the parse cache (content type files only)
+    decl: _File | None  # None for content type files that fit for sure or came from the parse cache
     data: dict[str, Any]
     kept: tuple[int, ...] | None = None
 
@@ -246,6 +247,8 @@ def _checked(
     dates: dict[KeyPath, Problem] = {} if toml.json_values else date_problems(file, toml.data, toml.positions)
     found.problems.extend(dates.values())
     errors: list[Any] = []
+    if shape is ContentTypeFile and not dates and fits(shape, toml.data):
+        return _Read(None, toml.data)  # its objects are never used (``declared.fits``)
     try:
         decl = shape.model_validate(toml.data)
         if not dates:
