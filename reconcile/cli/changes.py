@@ -51,8 +51,8 @@ def _main(
 @guarded
 def validate_cmd(config: ConfigOpt = None, models: ModelsOpt = None, target: TargetOpt = None) -> None:
     """Check the model files offline (no request is sent)."""
-    model = workflows.validate_models(open_project(config, models), target).model
-    err(f"OK: {count(len(model.content_types), 'content type')} and {count(len(model.locales), 'locale')} are valid.")
+    content_types, locales = workflows.validate_project(open_project(config, models), target)
+    err(f"OK: {count(content_types, 'content type')} and {count(locales, 'locale')} are valid.")
 
 
 @app.command("plan")

@@ -6,7 +6,9 @@ that finds the same bytes takes the data from here instead of parsing the file a
 and shape again; the model values are built from it as from a parsed file (``declared.building``).
 It also holds the key of the last run that found no problem (``run_key``: the names and bytes of every
 model file, the tool's source, the scope): the offline rules, a pure function of exactly these, need
-not run again on a run with the same key.
+not run again on a run with the same key. With it, unless the model declares fills, the run's ``verdict``
+(the counts ``reconcile validate`` reports), read from the first line alone by ``declared.verdict``: a
+``validate`` on the same files only lists, reads and hashes them.
 
 Safe by construction:
 
@@ -53,7 +55,8 @@ class ParseCache:
         self.path = path
         self._models = str(models_dir.resolve())  # recorded in the header, for ``prune``
         self._reader = reader_key()
-        self._old, self._clean_run = ({}, None) if self._reader is None else _load(path, self._reader)
+        self._old, self._clean_run, self._verdict = ({}, None, None) if self._reader is None else \
+            _load(path, self._reader)
         self._kept: set[str] = set()  # hashes of the files of this run found in the cache
         self._added: dict[str, bytes] = {}  # hash -> data as JSON, of the files of this run read afresh
         self._seen: list[str] = []  # "name hash" of every model file this run read
@@ -61,13 +64,12 @@ class ParseCache:
     @classmethod
     def of_models(cls, cache_dir: Path, models_dir: Path) -> ParseCache:
         """The cache of ``models_dir`` in ``cache_dir`` (one per models folder: two never evict each other)."""
-        name = hashlib.blake2b(str(models_dir.resolve()).encode(), digest_size=8).hexdigest()
-        return cls(cache_dir / f"models-{name}.json", models_dir)
+        return cls(cache_path(cache_dir, models_dir), models_dir)
 
     def note(self, name: str, raw: bytes) -> str:
         """Record that this run read the model file ``name`` (its path in the models folder) with these bytes;
         the key of the bytes, for ``get`` and ``put``."""
-        key = _file_key(raw)
+        key = file_key(raw)
         self._seen.append(f"{name} {key}")
         return key
 
@@ -93,32 +95,38 @@ class ParseCache:
         """What decides the offline rules' verdict on this run: every model file read (names and bytes), the
         tool's source (``reader_key``) and ``context`` (what else the rules read: the scope); None without
         a reader."""
-        if self._reader is None:
-            return None
-        digest = hashlib.blake2b(f"{self._reader}\n{context}\n".encode())
-        digest.update("\n".join(sorted(self._seen)).encode())
-        return digest.hexdigest()
+        return None if self._reader is None else run_digest(self._reader, context, self._seen)
 
     def found_clean(self, run: str | None) -> bool:
         """Whether a run with this ``run_key`` found no problem before (its rules need not run again)."""
         return run is not None and run == self._clean_run
 
-    def save(self, clean_run: str | None = None) -> None:
+    def save(self, clean_run: str | None = None, counts: tuple[int, int] | None = None) -> None:
         """Write the files of this run (and only them) and the key of this run, which found no problem, if
-        that changes the cache; never raises ``OSError``."""
-        unchanged = not self._added and self._kept == self._old.keys() and clean_run == self._clean_run
+        that changes the cache; never raises ``OSError``. ``counts``: the content types and locales of this
+        run, when its verdict is all ``reconcile validate`` needs on a run with the same key (``verdict``)."""
+        verdict = None if clean_run is None or counts is None else \
+            {"run": clean_run, "content_types": counts[0], "locales": counts[1]}
+        unchanged = not self._added and self._kept == self._old.keys() and clean_run == self._clean_run \
+            and verdict == self._verdict
         if self._reader is None or unchanged:
             return
         texts = {**{key: orjson.dumps(self._old[key]) for key in self._kept}, **self._added}
         payload = b"{" + b",".join(b'"%s":%s' % (key.encode(), text) for key, text in sorted(texts.items())) + b"}"
         header = orjson.dumps({"format": FORMAT, "reader": self._reader, "digest": _digest(payload),
-                               "clean_run": clean_run, "models": self._models})
+                               "clean_run": clean_run, "verdict": verdict, "models": self._models})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, header + b"\n" + payload)
         except OSError:
             return
         prune(self.path.parent)
+
+
+def cache_path(cache_dir: Path, models_dir: Path) -> Path:
+    """Where the parse cache of ``models_dir`` is in ``cache_dir``."""
+    name = hashlib.blake2b(str(models_dir.resolve()).encode(), digest_size=8).hexdigest()
+    return cache_dir / f"models-{name}.json"
 
 
 #: At most this many files of the cache folder are looked at by one ``prune``.
@@ -152,20 +160,40 @@ def _stale(path: Path, nameless_stale: bool) -> bool:
     return nameless_stale if not isinstance(models, str) else not Path(models).is_dir()
 
 
-def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None]:
-    """The entries of the cache at ``path`` and the key of the run that wrote it; none when it is missing,
-    unreadable, damaged or of another reader."""
+def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None, dict[str, Any] | None]:
+    """The entries of the cache at ``path``, the key of the run that wrote it and its verdict; none when it is
+    missing, unreadable, damaged or of another reader."""
     try:
         head, _, payload = path.read_bytes().partition(b"\n")
         header = orjson.loads(head)
         if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("reader") != reader \
                 or header.get("digest") != _digest(payload):
-            return {}, None
+            return {}, None, None
         entries = orjson.loads(payload)
     except (OSError, ValueError, RecursionError):
-        return {}, None
-    clean_run = header.get("clean_run")
-    return (entries, clean_run if isinstance(clean_run, str) else None) if isinstance(entries, dict) else ({}, None)
+        return {}, None, None
+    if not isinstance(entries, dict):
+        return {}, None, None
+    clean_run, verdict = header.get("clean_run"), header.get("verdict")
+    return entries, clean_run if isinstance(clean_run, str) else None, verdict if isinstance(verdict, dict) else None
+
+
+def verdict(path: Path) -> tuple[str, int, int] | None:
+    """The key of the run that found no problem and wrote the cache at ``path`` (``run_digest``), with its counts
+    of content types and locales (``save``'s ``counts``), read from the first line only; None when it kept none,
+    or the cache is missing, unreadable or damaged (its entries are not read: the verdict needs none of them)."""
+    try:
+        with path.open("rb") as handle:
+            header = orjson.loads(handle.readline())
+    except (OSError, ValueError):
+        return None
+    found = header.get("verdict") if isinstance(header, dict) and header.get("format") == FORMAT else None
+    if not isinstance(found, dict):
+        return None
+    run, content_types, locales = found.get("run"), found.get("content_types"), found.get("locales")
+    if isinstance(run, str) and isinstance(content_types, int) and isinstance(locales, int):
+        return run, content_types, locales
+    return None
 
 
 def reader_key() -> str | None:
@@ -174,7 +202,8 @@ def reader_key() -> str | None:
     cached file and a clean run are only used by the code that read and checked them); None (no cache)
     when the source cannot be read."""
     package = Path(__file__).resolve().parent.parent
-    versions = f"{FORMAT} {__version__} {rtoml.__version__} {_version_of('regress')} {sys.version}"
+    versions = f"{FORMAT} {__version__} {rtoml.__version__} {_version_of('regress')} {_version_of('pydantic')} " \
+        f"{sys.version}"
     digest = hashlib.blake2b(versions.encode())
     try:
         for path in sorted(package.rglob("*.py")):
@@ -192,8 +221,17 @@ def _version_of(distribution: str) -> str:
         return "?"
 
 
-def _file_key(raw: bytes) -> str:
+def file_key(raw: bytes) -> str:
+    """The key of a model file's bytes."""
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def run_digest(reader: str, context: str, seen: list[str]) -> str:
+    """The key of a run of ``reader`` (``reader_key``) that read the model files ``seen`` ("name hash" each, in
+    any order), with ``context`` (what else the rules read: the scope)."""
+    digest = hashlib.blake2b(f"{reader}\n{context}\n".encode())
+    digest.update("\n".join(sorted(seen)).encode())
+    return digest.hexdigest()
 
 
 def _digest(payload: bytes) -> str:

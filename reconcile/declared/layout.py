@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 CONTENT_TYPES_DIR = "content_types"
 LOCALES_FILE = "locales.toml"
@@ -33,3 +34,19 @@ def is_model_file(path: Path) -> bool:
 def id_of(path: Path) -> str:
     """The content type id a file name declares: the name without ``.toml`` (``.x.toml`` is ``.x``)."""
     return path.name.removesuffix(".toml")
+
+
+#: What an entry of ``content_types/`` is to the reader: a content type file, a folder or another file (both
+#: problems).
+EntryKind = Literal["file", "folder", "stray"]
+
+
+def content_type_entries(ct_dir: Path) -> list[tuple[Path, EntryKind]]:
+    """Every entry of the folder ``ct_dir`` that reading looks at, sorted, with its kind; hidden entries (editor
+    swap files, ``.DS_Store``) are left out, but for a hidden ``<id>.toml`` file."""
+    entries: list[tuple[Path, EntryKind]] = []
+    for entry in sorted(ct_dir.iterdir()):
+        if entry.name.startswith(".") and not (entry.is_file() and is_model_file(entry)):
+            continue  # editor swap files, .DS_Store, ...
+        entries.append((entry, "folder" if entry.is_dir() else "file" if is_model_file(entry) else "stray"))
+    return entries

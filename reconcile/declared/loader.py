@@ -20,14 +20,15 @@ from pydantic import ValidationError
 from reconcile.changes import field_address
 from reconcile.declared.building import content_type_from_data
 from reconcile.declared.cache import ParseCache
+from reconcile.declared.fits import fits
 from reconcile.declared.layout import (
     CONTENT_TYPES_DIR,
     LOCALES_FILE,
     MAX_FILE_BYTES,
     MAX_NESTING,
     TAGS_FILE,
+    content_type_entries,
     id_of,
-    is_model_file,
 )
 from reconcile.declared.problems import date_problems, read_problem, shape_problem
 from reconcile.declared.salvage import salvage
@@ -69,7 +70,7 @@ class _Read(Generic[_File]):
     and, when parts of it did not read, the index in the file of each list element kept (``kept``, None
     when the file read in full)."""
 
-    decl: _File | None  # None when the data came from the parse cache (content type files only)
+    decl: _File | None  # None for content type files that fit for sure or came from the parse cache
     data: dict[str, Any]
     kept: tuple[int, ...] | None = None
 
@@ -246,6 +247,8 @@ def _checked(
     dates: dict[KeyPath, Problem] = {} if toml.json_values else date_problems(file, toml.data, toml.positions)
     found.problems.extend(dates.values())
     errors: list[Any] = []
+    if shape is ContentTypeFile and not dates and fits(shape, toml.data):
+        return _Read(None, toml.data)  # its objects are never used (``declared.fits``)
     try:
         decl = shape.model_validate(toml.data)
         if not dates:
@@ -289,10 +292,8 @@ def _content_type_files(ct_dir: Path, found: _Found) -> list[Path]:
         )
         return []
     files = []
-    for entry in sorted(ct_dir.iterdir()):
-        if entry.name.startswith(".") and not (entry.is_file() and is_model_file(entry)):
-            continue  # editor swap files, .DS_Store, ...
-        if entry.is_dir():
+    for entry, kind in content_type_entries(ct_dir):
+        if kind == "folder":
             problems.append(
                 Problem(
                     str(entry),
@@ -301,7 +302,7 @@ def _content_type_files(ct_dir: Path, found: _Found) -> list[Path]:
                     "content_types/ holds only <id>.toml files; move or remove the directory",
                 )
             )
-        elif not is_model_file(entry):
+        elif kind == "stray":
             found.unread_content_types.add(entry.name.split(".")[0])  # author.TOML may declare author
             problems.append(
                 Problem(

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         snapshots_list,
         snapshots_prune,
     )
+    from reconcile.workflows.validating import validate_project
 
 _LAZY = {  # name -> module: importing the package (the CLI's --help) loads none of them
     "Plan": "reconcile.plan",
@@ -67,6 +68,7 @@ _LAZY = {  # name -> module: importing the package (the CLI's --help) loads none
     "load_project": "reconcile.workflows.project",
     "unlock": "reconcile.workflows.project",
     "validate_models": "reconcile.workflows.project",
+    "validate_project": "reconcile.workflows.validating",
     "pull": "reconcile.workflows.pull",
     "RehearsalOutcome": "reconcile.workflows.rehearse",
     "Stage": "reconcile.workflows.rehearse",
@@ -125,6 +127,7 @@ __all__ = [
     "snapshots_prune",
     "unlock",
     "validate_models",
+    "validate_project",
     "write_schemas",
 ]
 

@@ -55,8 +55,9 @@ def validate_models(project: Project, target_name: str | None = None) -> Declare
         declared, problems, run = _checked_models(project, target_name, cache)
         if problems:  # every file read afresh, so that each message is exactly that of a full read
             declared, problems, _ = _checked_models(project, target_name, None)
-        else:
-            cache.save(clean_run=run)  # bad input writes nothing
+        else:  # bad input writes nothing; a fill names code the key does not cover: no verdict (declared.verdict)
+            model = declared.model
+            cache.save(clean_run=run, counts=None if declared.fills else (len(model.content_types), len(model.locales)))
     if problems:
         summary = f"{count(len(problems), 'problem')} in the models under {project.models_dir}"
         raise InputError(problems, summary=summary)
@@ -71,12 +72,17 @@ def _checked_models(
     cache says found no problem (``ParseCache.run_key``: the files' bytes, the tool's source, the scope)."""
     scope = project.config.target(target_name).scope
     declared, read_problems = read_models(project.models_dir, cache)
-    run = None if cache is None or read_problems else cache.run_key(scope.model_dump_json())
+    run = None if cache is None or read_problems else cache.run_key(rules_context(project, target_name))
     rules = [] if cache is not None and cache.found_clean(run) else \
         validate(declared, outside=lambda ct_id: not scope.manages(ct_id))
     config_file = str(project.config.file or CONFIG_FILE_NAME)
     return declared, sort_problems([*read_problems, *rules, *scope_problems(declared, scope, config_file),
                                     *read_fills(declared, project.root)[1]]), run
+
+
+def rules_context(project: Project, target_name: str | None) -> str:
+    """What the offline rules read besides the model files: the target's scope (part of a run's cache key)."""
+    return project.config.target(target_name).scope.model_dump_json()
 
 
 def unfinished_warnings(project: Project, target: TargetConfig) -> list[str]:
