@@ -23,6 +23,7 @@ from reconcile.model import ContentModel, Entry
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress
+from reconcile.scope import Scope
 from reconcile.snapshot_entries import read_entries
 from reconcile.snapshots import Snapshot
 from reconcile.workflows.metadata import renamed_back
@@ -31,6 +32,25 @@ from reconcile.workflows.snapshots import snapshot_state
 #: Rounds of plan + execute + verify a rollback or revert tries before it reports what remains. A round
 #: that meets a version conflict or a late write (one that timed out, then landed) re-reads and re-plans.
 CONVERGE_ROUNDS = 3
+
+
+@dataclass
+class SnapshotModel:
+    """The model a converge goes back to, a snapshot's: held only while a round plans to it, and read again from
+    the snapshot when a later round, or the report of what remains, needs it (issue 16: at 1,000 content types
+    it is about 90 MB, which a revert held through every verification read of its converge)."""
+
+    snapshot: Snapshot
+    scope: Scope
+    model: ContentModel | None = None
+
+    def get(self) -> ContentModel:
+        if self.model is None:
+            self.model = snapshot_state(self.snapshot, self.scope).model
+        return self.model
+
+    def let_go(self) -> None:
+        self.model = None
 
 
 @dataclass
@@ -63,7 +83,7 @@ def converge(
     clock: Clock = SYSTEM_CLOCK,
     stop: threading.Event | None = None,
     stop_reason: Callable[[], str] | None = None,
-    wanted: ContentModel | None = None,
+    wanted: SnapshotModel | None = None,
     entries: list[Entry] | None = None,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
@@ -77,10 +97,10 @@ def converge(
     write, the entries the journal of ``snapshot`` shows the undone run wrote are read: whose they are
     decides how they are restored (``reconcile.entry_journal``). ``wanted``: the snapshot's model, and
     ``entries``, its captured entries, when the caller has read them already (else they are read from the
-    snapshot here).
+    snapshot here; the caller must not keep the model itself: it is let go once a round has planned to it).
     """
     if wanted is None:  # a caller that parsed the snapshot already passes its model
-        wanted = snapshot_state(snapshot, backend.scope).model
+        wanted = SnapshotModel(snapshot, backend.scope)
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
                               remaining=None)
     if settle > 0:
@@ -145,22 +165,25 @@ def owned_by_run(backend: Backend, snapshot: Snapshot, run_id: str) -> Ownership
 
 
 @paused()  # a burst of acyclic values: reconcile/collector.py
-def _plan_round(backend: Backend, snapshot: Snapshot, wanted: ContentModel) -> tuple[Plan, ContentModel]:
-    """Read the environment and plan to ``wanted`` (in scope); the plan and the scoped ``wanted``. The read
-    is let go on return: the plan holds what the execution needs."""
+def _plan_round(backend: Backend, snapshot: Snapshot, wanted: SnapshotModel) -> tuple[Plan, str]:
+    """Read the environment and plan to ``wanted`` (in scope); the plan and the fingerprint of the scoped
+    ``wanted``. The read and the model wanted are let go on return: the plan holds what the execution needs."""
     live = backend.read_live()
-    wanted = backend.scope.desired(wanted, live.model)
-    return make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
-                     allow_destroy=True), wanted
+    model = backend.scope.desired(wanted.get(), live.model)
+    wanted.let_go()
+    with Interner() as run:
+        plan = make_plan(live, renamed_back(model, live.model, snapshot.metadata.get("renames")),
+                         allow_destroy=True, run=run)
+        return plan, run.fingerprint(model)
 
 
 def _round(
-    backend: Backend, snapshot: Snapshot, wanted: ContentModel, executor: Executor, label: str,
+    backend: Backend, snapshot: Snapshot, wanted: SnapshotModel, executor: Executor, label: str,
     outcome: ConvergeOutcome, owned: Ownership, entries: list[Entry] | None,
 ) -> None:
     """One round: read, plan to ``wanted``, execute, restore entries (``owned``: whose the entries the undone
     run wrote are), re-read and compare."""
-    outcome.plan, wanted = _plan_round(backend, snapshot, wanted)
+    outcome.plan, target = _plan_round(backend, snapshot, wanted)
     outcome.report = executor.run(outcome.plan, label=label)
     outcome.steps_applied += len(outcome.report.applied)
     owned.rewritten.update(executor.entry_log.written)  # entries its tag steps wrote are not someone else's
@@ -172,8 +195,17 @@ def _round(
                                           stop=executor.stop)
     outcome.report.final_raw = None  # read again below: one copy at a time
     outcome.final_raw = backend.read_raw()
-    final = parse_environment(outcome.final_raw)
-    with Interner() as run:  # the live values equal to the wanted ones are shared, not normalised twice
-        outcome.complete = (outcome.report.ok and not outcome.restore.interrupted
-                            and run.fingerprint(wanted) == run.fingerprint(final.model))
-    outcome.remaining = None if outcome.complete else make_plan(final, wanted, allow_destroy=True)
+    outcome.complete = (outcome.report.ok and not outcome.restore.interrupted
+                        and _fingerprint(outcome.final_raw, executor.normalizing) == target)
+    outcome.remaining = None
+    if not outcome.complete:
+        final = parse_environment(outcome.final_raw)
+        outcome.remaining = make_plan(final, backend.scope.desired(wanted.get(), final.model), allow_destroy=True)
+
+
+@paused()  # a burst of acyclic values: reconcile/collector.py
+def _fingerprint(raw: RawEnvironment, run: Interner) -> str:
+    """The fingerprint of ``raw``'s model, normalised as read in ``run`` (the execution's verifications: the
+    values equal to the ones it verified are shared with them, not held a second time)."""
+    live = parse_environment(raw, run)
+    return run.fingerprint(live.model)
