@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
@@ -43,10 +43,16 @@ class SnapshotModel:
     snapshot: Snapshot
     scope: Scope
     model: ContentModel | None = None
+    #: Its captured entries, read with the model (one read of the export), kept until the converge ends.
+    entries: list[Entry] | None = None
 
-    def get(self) -> ContentModel:
+    def get(self, canonical: Interner | None = None) -> ContentModel:
+        """The model (normalised as read by ``canonical`` when it is read here: no second whole model)."""
         if self.model is None:
-            self.model = snapshot_state(self.snapshot, self.scope).model
+            loaded = replace(self.snapshot, loaded=self.snapshot.export)  # read once for the model and the entries
+            self.model = snapshot_state(loaded, self.scope, canonical).model
+            if self.entries is None:
+                self.entries = _entries_of(loaded)
         return self.model
 
     def let_go(self) -> None:
@@ -84,7 +90,6 @@ def converge(
     stop: threading.Event | None = None,
     stop_reason: Callable[[], str] | None = None,
     wanted: SnapshotModel | None = None,
-    entries: list[Entry] | None = None,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
@@ -95,9 +100,9 @@ def converge(
     snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
     Once ``stop`` is set (a signal) no new write starts and no further round is tried. Before the first
     write, the entries the journal of ``snapshot`` shows the undone run wrote are read: whose they are
-    decides how they are restored (``reconcile.entry_journal``). ``wanted``: the snapshot's model, and
-    ``entries``, its captured entries, when the caller has read them already (else they are read from the
-    snapshot here; the caller must not keep the model itself: it is let go once a round has planned to it).
+    decides how they are restored (``reconcile.entry_journal``). ``wanted``: the snapshot's model and its
+    captured entries, when the caller has read them already (else they are read from the snapshot here; the
+    caller must not keep the model itself: it is let go once a round has planned to it).
     """
     if wanted is None:  # a caller that parsed the snapshot already passes its model
         wanted = SnapshotModel(snapshot, backend.scope)
@@ -112,7 +117,7 @@ def converge(
         try:
             executor = Executor(backend, journal, run_id, progress, clock=clock, stop=stop, stop_reason=stop_reason)
             owned = owned if owned is not None else owned_by_run(backend, snapshot, run_id)
-            _round(backend, snapshot, wanted, executor, label, outcome, owned, entries)
+            _round(backend, snapshot, wanted, executor, label, outcome, owned)
         except ReconcileError as exc:
             outcome.error = str(exc)
             progress(Note(f"[{label}] stopped: {exc}"))
@@ -168,10 +173,11 @@ def owned_by_run(backend: Backend, snapshot: Snapshot, run_id: str) -> Ownership
 def _plan_round(backend: Backend, snapshot: Snapshot, wanted: SnapshotModel) -> tuple[Plan, str]:
     """Read the environment and plan to ``wanted`` (in scope); the plan and the fingerprint of the scoped
     ``wanted``. The read and the model wanted are let go on return: the plan holds what the execution needs."""
-    live = backend.read_live()
-    model = backend.scope.desired(wanted.get(), live.model)
-    wanted.let_go()
     with Interner() as run:
+        model = wanted.get(run)  # before the read: the snapshot's export is let go before the read is made
+        wanted.let_go()
+        live = backend.read_live()
+        model = backend.scope.desired(model, live.model)
         plan = make_plan(live, renamed_back(model, live.model, snapshot.metadata.get("renames")),
                          allow_destroy=True, run=run)
         return plan, run.fingerprint(model)
@@ -179,7 +185,7 @@ def _plan_round(backend: Backend, snapshot: Snapshot, wanted: SnapshotModel) -> 
 
 def _round(
     backend: Backend, snapshot: Snapshot, wanted: SnapshotModel, executor: Executor, label: str,
-    outcome: ConvergeOutcome, owned: Ownership, entries: list[Entry] | None,
+    outcome: ConvergeOutcome, owned: Ownership,
 ) -> None:
     """One round: read, plan to ``wanted``, execute, restore entries (``owned``: whose the entries the undone
     run wrote are), re-read and compare."""
@@ -188,7 +194,7 @@ def _round(
     outcome.steps_applied += len(outcome.report.applied)
     owned.rewritten.update(executor.entry_log.written)  # entries its tag steps wrote are not someone else's
     if outcome.report.ok:
-        captured = _entries_of(snapshot) if entries is None else entries
+        captured = _entries_of(snapshot) if wanted.entries is None else wanted.entries
         outcome.restore = restore_entries(backend, [entry for entry in captured
                                                     if backend.scope.manages(entry.content_type_id)],
                                           executor.progress, owned=owned, log=executor.entry_log,

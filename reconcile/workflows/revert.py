@@ -54,15 +54,17 @@ def revert(
     """Plan back to the snapshot, confirm, snapshot the present state, converge, record the outcome."""
     target = project.config.target(target_name)
     snapshot = resolve_snapshot(project, target, ref)
-    state, entries = snapshot_state(snapshot, target.scope).model, entries_from_export(snapshot.export)
+    run = Interner()  # the plan back's normalisations: the snapshot's model is normalised as it is read
+    state, entries = snapshot_state(snapshot, target.scope, run).model, entries_from_export(snapshot.export)
     snapshot = replace(snapshot, loaded=None)  # its model and entries are what is kept, not the export
     # Held until the converge has planned to it (then let go, and read again only if a round needs it).
-    wanted = SnapshotModel(snapshot, target.scope, state)
+    wanted = SnapshotModel(snapshot, target.scope, state, entries)
     del state
     with locked(project, target, "revert") as signals, open_target(target) as opened:
         check_alias_unmoved(snapshot.id, snapshot.metadata, target.name, opened.alias, opened.environment_id)
         outcome, recorded, wanted_fingerprint = _planned_back(project, target, opened, snapshot, wanted.get(),
-                                                              confirm)
+                                                              confirm, run)
+        del run
         if outcome.declined:
             return outcome
         pre = outcome.pre_snapshot
@@ -75,7 +77,7 @@ def revert(
                              reverting_to=snapshot.id))
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
                                      clock=clock, stop=signals.stop_run, stop_reason=signals.reason,
-                                     wanted=wanted, entries=entries)
+                                     wanted=wanted)
         if outcome.converged.interrupted and not outcome.converged.complete:
             # Stopped like an apply: back to the state before the revert, the pre-revert snapshot.
             outcome.rollback = roll_back(opened.backend, pre, journal, run_id, progress, clock, signals,
@@ -87,7 +89,7 @@ def revert(
 @paused()  # a burst of acyclic values: reconcile/collector.py
 def _planned_back(
     project: Project, target: TargetConfig, opened: OpenTarget, snapshot: Snapshot, state: ContentModel,
-    confirm: Confirm,
+    confirm: Confirm, run: Interner,
 ) -> tuple[RevertOutcome, dict[str, Any], str]:
     """Read the live environment, plan back to ``state`` (the snapshot's), confirm, and write the pre-revert
     snapshot (with the entries at stake); returns the outcome so far, the recorded metadata and the fingerprint
@@ -96,7 +98,7 @@ def _planned_back(
     raw = opened.backend.read_raw()
     live = parse_environment(raw)
     wanted = target.scope.desired(state, live.model)
-    with Interner() as run:  # the fingerprint of ``wanted`` shares the plan's normalisations
+    with run:  # the fingerprint of ``wanted`` shares the plan's normalisations
         back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
                          allow_destroy=True, run=run).bound(target.name, opened.space_id, opened.environment_id,
                                                             opened.alias)
