@@ -124,8 +124,9 @@ class Plan(OmitsEmpty):
         return [self.changes[i] for i in sorted({i for step in phase.steps for i in step.changes})]
 
     def to_json(self) -> str:
-        """The versioned JSON form (stable: same plan, same bytes): ``model_dump_json(indent=2)`` and a newline,
-        made faster (:mod:`reconcile.plan_text`; ``json_pieces`` gives it a piece at a time)."""
+        """The versioned JSON form (stable: same plan, same bytes): pydantic's ``model_dump_json(indent=2)`` and a
+        newline, each distinct value of the phases' expected models stored once in ``expected_values`` (format 1.5,
+        :mod:`reconcile.plan_values`; :mod:`reconcile.plan_text` writes it, ``json_pieces`` a piece at a time)."""
         return "".join(json_pieces(self))
 
     @classmethod
@@ -136,6 +137,7 @@ class Plan(OmitsEmpty):
         that becomes part of a request URL is a valid id, every body matches its step, every step acts on a
         resource the plan describes (recorded in ``live_meta``, or created by an earlier step) and links to
         changes of the plan. The steps of a 1.0 plan are linked to their changes as the planner links them.
+        The expected models of a 1.5 plan are built from ``expected_values``, each stored value once and shared.
         """
         raw = _json_object(text, source)
         surrogate = lone_surrogate_path(raw, text)
