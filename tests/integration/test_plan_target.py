@@ -120,6 +120,19 @@ def test_an_older_plan_without_a_target_is_applied_with_a_warning(two_spaces: Em
            "for target 'dev'" in result.stderr
 
 
+def test_a_plan_saved_in_format_1_4_is_applied(two_spaces: Emulator) -> None:
+    assert _run("plan", "-t", "dev", "--out", "dev.json").exit_code == CHANGES
+    text = Path("dev.json").read_text()
+    assert json.loads(text)["format_version"] == "1.5" and '"expected_values": {' in text
+    older = expanded(text)  # every phase's expected model whole, as the 1.4 code wrote it
+    older["format_version"] = "1.4"
+    Path("dev.json").write_text(json.dumps(older, indent=2))
+    result = _run("apply", "dev.json", "-t", "dev", "--auto-approve")
+    assert result.exit_code == OK, result.output
+    assert "records no target" not in result.stderr
+    assert _run("plan", "-t", "dev").exit_code == OK
+
+
 def test_the_confirmations_name_the_target_space_and_environment(
     two_spaces: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
