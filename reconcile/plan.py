@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, ClassVar, assert_never
+from typing import Any, ClassVar, TypeVar, assert_never
 
 from pydantic import Field as SchemaField
 from pydantic import ValidationError
@@ -34,6 +34,7 @@ from reconcile.model import (
 )
 from reconcile.normalize import fingerprint
 from reconcile.plan_text import json_pieces
+from reconcile.plan_values import ExpectedValues, phase_models, shares_values, short_key
 from reconcile.steps import Step
 from reconcile.wording import count
 
@@ -41,8 +42,9 @@ from reconcile.wording import count
 #: minor part when keys are added (1.1: ``changes`` on every step; 1.2: ``target``, ``space_id``,
 #: ``environment_id``; 1.3: ``narrowed``, ``alias``, ``warnings``, the ``put_entry`` step and the
 #: ``ConvertField`` change, tag changes and steps, ``tags`` in expected models; 1.4: ``entries_read``, the
-#: ``write_entries`` step). Every 1.x plan is read.
-FORMAT_VERSION = "1.4"
+#: ``write_entries`` step; 1.5: ``expected_values``, each distinct value of the phases' expected models once,
+#: :mod:`reconcile.plan_values`). Every 1.x plan is read.
+FORMAT_VERSION = "1.5"
 #: The first version: its steps have no ``changes``, reading such a plan links them (see ``_linked``).
 _FIRST_VERSION = "1.0"
 
@@ -122,8 +124,9 @@ class Plan(OmitsEmpty):
         return [self.changes[i] for i in sorted({i for step in phase.steps for i in step.changes})]
 
     def to_json(self) -> str:
-        """The versioned JSON form (stable: same plan, same bytes): ``model_dump_json(indent=2)`` and a newline,
-        made faster (:mod:`reconcile.plan_text`; ``json_pieces`` gives it a piece at a time)."""
+        """The versioned JSON form (stable: same plan, same bytes): pydantic's ``model_dump_json(indent=2)`` and a
+        newline, each distinct value of the phases' expected models stored once in ``expected_values`` (format 1.5,
+        :mod:`reconcile.plan_values`; :mod:`reconcile.plan_text` writes it, ``json_pieces`` a piece at a time)."""
         return "".join(json_pieces(self))
 
     @classmethod
@@ -134,23 +137,26 @@ class Plan(OmitsEmpty):
         that becomes part of a request URL is a valid id, every body matches its step, every step acts on a
         resource the plan describes (recorded in ``live_meta``, or created by an earlier step) and links to
         changes of the plan. The steps of a 1.0 plan are linked to their changes as the planner links them.
+        The expected models of a 1.5 plan are built from ``expected_values``, each stored value once and shared.
         """
         raw = _json_object(text, source)
         surrogate = lone_surrogate_path(raw, text)
         if surrogate is not None:
             problem = Problem(source, surrogate, "holds a lone UTF-16 surrogate (\\ud800-\\udfff), not text", _REPLAN)
             raise InputError([problem], summary=f"{source} is not a valid plan")
-        try:
-            plan = cls.model_validate(raw)
-        except ValidationError as exc:
-            problems = [Problem(source, *_located(error), hint=_REPLAN) for error in exc.errors()]
-            raise InputError(problems, summary=f"{source} is not a valid plan") from None
+        models = _shared_models(raw, source) if shares_values(raw["format_version"]) else None
+        plan = _validated(cls, raw, source, "")
+        if models is not None:
+            shared = zip(plan.phases, models, strict=True)
+            phases = tuple(phase.model_copy(update={"expected": model}) for phase, model in shared)
+            plan = plan.model_copy(update={"phases": phases})
         problems = list(_step_problems(plan, source))
         if problems:
             raise InputError(problems, summary=f"{source} is not a valid plan")
         return _linked(plan) if plan.format_version == _FIRST_VERSION else plan
 
 
+_V = TypeVar("_V", bound=Value)
 _REPLAN = "do not edit saved plans; make the plan again"
 _DAMAGED = "the file is damaged or not written by `reconcile plan --out FILE`; make the plan again"
 
@@ -182,10 +188,32 @@ def _json_object(text: str, source: str) -> dict[str, Any]:
     return raw
 
 
+def _validated(cls: type[_V], raw: Any, source: str, prefix: str) -> _V:
+    """``raw`` as a ``cls``; a value of the wrong layout raises ``InputError`` naming ``source`` and the key path."""
+    try:
+        return cls.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            path, message = _located(error)
+            problems.append(Problem(source, prefix + path if path else prefix.rstrip("."), message, hint=_REPLAN))
+        raise InputError(problems, summary=f"{source} is not a valid plan") from None
+
+
+def _shared_models(raw: dict[str, Any], source: str) -> list[ContentModel]:
+    """The expected models of a 1.5 plan's phases (``plan_values``), each stored value built once; ``raw`` is left
+    with the references taken out, for validating the rest."""
+    table = _validated(ExpectedValues, raw.pop("expected_values", {}), source, "expected_values.")
+    models, problems = phase_models(raw.get("phases"), table, source, _REPLAN)
+    if problems:
+        raise InputError(problems, summary=f"{source} is not a valid plan")
+    return models
+
+
 def _located(error: ErrorDetails) -> tuple[str, str]:
     """The key path and message of a validation error; an unknown or missing ``action``/``kind`` is reported
     at that key."""
-    path = [_short(str(part)) for part in error["loc"]]
+    path = [short_key(str(part)) for part in error["loc"]]
     message = error["msg"]
     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
         context = error.get("ctx", {})
@@ -193,11 +221,6 @@ def _located(error: ErrorDetails) -> tuple[str, str]:
         tags = context.get("expected_tags")
         message = f"Input should be one of {tags}" if tags is not None else "Field required"
     return ".".join(path), message
-
-
-def _short(key: str, limit: int = 80) -> str:
-    """A key for a message: a hand-made 20 MB key is not echoed back whole, nor a terminal control."""
-    return printable(key if len(key) <= limit else f"{key[: limit - 20]}…({len(key)} characters)")
 
 
 def _json_type(value: Any) -> str:

@@ -1,12 +1,12 @@
 """The text of a plan's JSON (``Plan.to_json``, ``plan --out``, ``plan --format json``), a piece at a time.
 
-The bytes are those of pydantic's ``plan.model_dump_json(indent=2)`` plus a newline, made faster: every phase's
-``expected`` model holds the whole environment, so at 1,000 content types of 50 fields a plan with four phases
-is about 130 MB of JSON, and pydantic's dump of it took about 3 s of CPU (a Python call per field for the
-values that leave out empty metadata, ``model.OmitsEmpty``) and, held whole with its UTF-8 copy, over 700 MB
-(issue 16). Here the phases share their values (the planner's ``Interner`` makes equal canonical values one
-object), so each distinct content type, editor interface, locale and tag is written once per plan, by
-``orjson`` from its attribute values, and the text is given out a piece at a time, never held whole.
+Every phase's ``expected`` model holds the whole environment: at 1,000 content types of 50 fields a plan with
+four phases written whole (format 1.4, pydantic's ``model_dump_json(indent=2)``) was 130 MB, which took about
+3 s of CPU to dump and 9 s to read back (issue 16). Since format 1.5 (:mod:`reconcile.plan_values`) each distinct
+content type, editor interface, locale and tag of the expected models is written once, in ``expected_values``
+at the end of the plan, and the phases refer to them by position: the file is about one model plus the changes.
+The rest of the plan is pydantic's dump as before; the stored values are written by ``orjson`` from their
+attribute values, and the text is given out a piece at a time, never held whole.
 
 ``orjson`` writes the same text as pydantic for plain JSON values (keys in attribute order, two-space indent,
 ``": "``, the same string escapes and float forms, ``{}`` and ``[]`` for empty ones; checked against pydantic
@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import pydantic_core
 
-from reconcile.model import METADATA_KEYS, ContentModel, ContentType, EditorInterface, Locale, Tag, Value
+from reconcile.model import METADATA_KEYS, ContentType, EditorInterface, Locale, Tag, Value
+from reconcile.plan_values import KINDS
 
 if TYPE_CHECKING:
     from reconcile.plan import Phase, Plan
@@ -31,74 +32,91 @@ _OPTIONS = (
     orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
     | orjson.OPT_PASSTHROUGH_DATACLASS
 )
-# Where the phases' ``expected`` models sit: the plan's keys at 2 spaces, its phases at 4, their keys at 6.
+# Where things sit: the plan's keys at 2 spaces, its phases at 4, their keys at 6, an expected model's kinds at 8;
+# in ``expected_values`` the kinds at 4, the resource ids at 6, their values at 8.
 _PHASES = '\n  "phases": []'
-_PHASE_DEPTH, _EXPECTED_DEPTH = 4, 6
+_PHASE_DEPTH, _EXPECTED_DEPTH, _VALUE_DEPTH = 4, 6, 8
 
 
 def json_pieces(plan: Plan) -> Iterator[str]:
-    """The text of ``plan.model_dump_json(indent=2) + "\\n"``, in pieces (see the module docstring)."""
-    head = plan.model_copy(update={"phases": ()}).model_dump_json(indent=2)
+    """The plan's JSON text and a newline, in pieces (see the module docstring)."""
+    # Written in this version's layout whatever the version of the plan it was read from.
+    current = type(plan).model_fields["format_version"].default
+    head = plan.model_copy(update={"phases": (), "format_version": current}).model_dump_json(indent=2)
     # A JSON string holds no raw newline: a newline and two spaces before a key is the plan's own key.
     before, after = head.split(_PHASES, 1)
     if not plan.phases:
         yield head + "\n"
         return
     yield before + '\n  "phases": ['
-    written: dict[int, tuple[Value, str]] = {}
+    table = _Table()
     for index, phase in enumerate(plan.phases):
         yield ("," if index else "") + "\n" + " " * _PHASE_DEPTH
-        yield from _phase(phase, written)
-    yield "\n  ]" + after + "\n"
+        yield _phase(phase, table)
+    yield "\n  ]" + after.removesuffix("\n}") + ',\n  "expected_values": '
+    yield from table.pieces()
+    yield "\n}\n"
 
 
-def _phase(phase: Phase, written: dict[int, tuple[Value, str]]) -> Iterator[str]:
-    """A phase's JSON at its depth: pydantic's for its name, title and steps, then its expected model."""
+class _Table:
+    """``expected_values`` as it is filled: per kind and resource id, the distinct texts of its values, in the order
+    first met (a phase refers to a value by its position). Each value's text is made once per plan (the cache holds
+    the value, so its id stays its own); equal values made apart share their text, hence their position."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Value, str]] = {}
+        self._kinds: dict[str, dict[str, dict[str, int]]] = {kind: {} for kind in KINDS}
+
+    def position(self, kind: str, key: str, value: Value) -> int:
+        """The position of ``value`` among the stored values of resource ``key``, stored when new."""
+        known = self._texts.get(id(value))
+        if known is not None and known[0] is value:
+            text = known[1]
+        else:
+            text = _value_text(value, _VALUE_DEPTH)
+            self._texts[id(value)] = (value, text)
+        texts = self._kinds[kind].setdefault(key, {})
+        return texts.setdefault(text, len(texts))
+
+    def pieces(self) -> Iterator[str]:
+        yield "{"
+        for index, (kind, resources) in enumerate(self._kinds.items()):
+            yield ("," if index else "") + "\n" + " " * _PHASE_DEPTH + f'"{kind}": '
+            if not resources:
+                yield "{}"
+                continue
+            separator = "{"
+            for key, texts in resources.items():
+                pad = "\n" + " " * _VALUE_DEPTH
+                yield separator + "\n" + " " * _EXPECTED_DEPTH + _key(key) + ": [" + pad + ("," + pad).join(texts)
+                yield "\n" + " " * _EXPECTED_DEPTH + "]"
+                separator = ","
+            yield "\n" + " " * _PHASE_DEPTH + "}"
+        yield "\n  }"
+
+
+def _phase(phase: Phase, table: _Table) -> str:
+    """A phase's JSON at its depth: pydantic's for its name, title and steps, then its expected model's references."""
     text = _indented(phase.model_dump_json(indent=2, exclude={"expected"}), _PHASE_DEPTH)
     closing = "\n" + " " * _PHASE_DEPTH + "}"
-    yield text.removesuffix(closing) + ",\n" + " " * (_PHASE_DEPTH + 2) + '"expected": '
-    yield from _model(phase.expected, written)
-    yield closing
-
-
-def _model(model: ContentModel, written: dict[int, tuple[Value, str]]) -> Iterator[str]:
-    """An expected model's JSON at its depth; ``tags`` left out when None or empty (``ContentModel``)."""
-    pad = "\n" + " " * (_EXPECTED_DEPTH + 2)
+    model = phase.expected
     parts: list[tuple[str, Mapping[str, Value]]] = [
         ("content_types", model.content_types), ("editor_interfaces", model.editor_interfaces),
         ("locales", model.locales),
     ]
-    if model.tags:
+    if model.tags:  # left out when None or empty, as ``ContentModel`` dumps it
         parts.append(("tags", model.tags))
-    yield "{"
-    for index, (name, values) in enumerate(parts):
-        yield ("," if index else "") + pad + f'"{name}": '
-        yield from _mapping(values, _EXPECTED_DEPTH + 2, written)
-    yield "\n" + " " * _EXPECTED_DEPTH + "}"
+    refs = {kind: {key: table.position(kind, key, value) for key, value in values.items()} for kind, values in parts}
+    expected = _json(refs, _EXPECTED_DEPTH)
+    if expected is None:  # an id orjson refuses (a lone surrogate)
+        expected = _indented(pydantic_core.to_json(refs, indent=2).decode(), _EXPECTED_DEPTH)
+    return text.removesuffix(closing) + ",\n" + " " * _EXPECTED_DEPTH + '"expected": ' + expected + closing
 
 
-def _mapping(values: Mapping[str, Value], depth: int, written: dict[int, tuple[Value, str]]) -> Iterator[str]:
-    if not values:
-        yield "{}"
-        return
-    pad = "\n" + " " * (depth + 2)
-    separator = "{"
-    for key, value in values.items():
-        yield separator + pad + _key(key) + ": " + _written(value, depth + 2, written)
-        separator = ","
-    yield "\n" + " " * depth + "}"
-
-
-def _written(value: Value, depth: int, written: dict[int, tuple[Value, str]]) -> str:
-    """The JSON of ``value`` at ``depth``, made once per plan (the cache holds the value, so its id stays its own)."""
-    known = written.get(id(value))
-    if known is not None and known[0] is value:
-        return known[1]
+def _value_text(value: Value, depth: int) -> str:
+    """The JSON of ``value`` at ``depth``: orjson's from its attributes where it can, else pydantic's."""
     text = _json(_attributes(value), depth) if _plain(value) else None
-    if text is None:
-        text = _indented(value.model_dump_json(indent=2), depth)
-    written[id(value)] = (value, text)
-    return text
+    return text if text is not None else _indented(value.model_dump_json(indent=2), depth)
 
 
 def _plain(value: Value) -> bool:

@@ -20,6 +20,7 @@ from typer.testing import CliRunner, Result
 
 from reconcile.cli import CHANGES, ERROR, OK, app
 from reconcile.emulator import Emulator
+from tests.core.test_plan_text import expanded
 from tests.support import target_section, write_config
 
 from .conftest import REPO, TOKEN
@@ -78,12 +79,12 @@ def test_a_plan_for_another_space_of_the_same_target_name_is_refused_without_a_w
 
 def test_the_plan_applies_on_its_own_target_and_every_hint_names_it(two_spaces: Emulator) -> None:
     planned = _run("plan", "-t", "stage", "--out", "stage.json")
-    assert planned.stdout.startswith("Plan (format 1.4) for target 'stage' (space other, environment master)\n")
+    assert planned.stdout.startswith("Plan (format 1.5) for target 'stage' (space other, environment master)\n")
     assert "Plan saved to stage.json for target 'stage' (space other, environment master). Apply it with: " \
            "reconcile apply stage.json --target stage\n" in planned.stderr
     saved = json.loads(Path("stage.json").read_text())
     assert (saved["format_version"], saved["target"], saved["space_id"], saved["environment_id"]) == (
-        "1.4", "stage", "other", "master")
+        "1.5", "stage", "other", "master")
     markdown = _run("plan", "-t", "stage", "-f", "markdown")
     assert "Target `stage` · space `other` · environment `master`" in markdown.stdout
     applied = _run("apply", "stage.json", "-t", "stage", "--auto-approve")
@@ -108,7 +109,7 @@ def test_a_blocked_plan_suggests_the_allow_destroy_it_needs(two_spaces: Emulator
 
 def test_an_older_plan_without_a_target_is_applied_with_a_warning(two_spaces: Emulator) -> None:
     assert _run("plan", "-t", "dev", "--out", "dev.json").exit_code == CHANGES
-    older = json.loads(Path("dev.json").read_text())
+    older = expanded(Path("dev.json").read_text())  # each phase's expected model whole, as before 1.5
     for key in ("target", "space_id", "environment_id"):
         del older[key]
     older["format_version"] = "1.1"
@@ -117,6 +118,19 @@ def test_an_older_plan_without_a_target_is_applied_with_a_warning(two_spaces: Em
     assert result.exit_code == OK, result.output
     assert "Warning: plan dev.json records no target (plan format 1.1): it could not be checked that it was made " \
            "for target 'dev'" in result.stderr
+
+
+def test_a_plan_saved_in_format_1_4_is_applied(two_spaces: Emulator) -> None:
+    assert _run("plan", "-t", "dev", "--out", "dev.json").exit_code == CHANGES
+    text = Path("dev.json").read_text()
+    assert json.loads(text)["format_version"] == "1.5" and '"expected_values": {' in text
+    older = expanded(text)  # every phase's expected model whole, as the 1.4 code wrote it
+    older["format_version"] = "1.4"
+    Path("dev.json").write_text(json.dumps(older, indent=2))
+    result = _run("apply", "dev.json", "-t", "dev", "--auto-approve")
+    assert result.exit_code == OK, result.output
+    assert "records no target" not in result.stderr
+    assert _run("plan", "-t", "dev").exit_code == OK
 
 
 def test_the_confirmations_name_the_target_space_and_environment(

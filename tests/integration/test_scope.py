@@ -232,7 +232,7 @@ def test_content_type_narrows_plan_and_apply(space: Emulator, tmp_path: Path, sn
     assert (header, markdown.stdout.splitlines()[:6]) == snapshot
     saved = run("plan", "--content-type", "category", "--content-type", "author", "--out", "narrow.json")
     plan = json.loads((tmp_path / "narrow.json").read_text(encoding="utf-8"))
-    assert saved.exit_code == CHANGES and plan["format_version"] == "1.4" and plan["narrowed"] == ["author", "category"]
+    assert saved.exit_code == CHANGES and plan["format_version"] == "1.5" and plan["narrowed"] == ["author", "category"]
     assert {c["address"].split(".")[1] for c in plan["changes"]} == {"author", "category"}
     assert run("apply", "narrow.json", "--content-type", "page").exit_code == ERROR
     sent = len(space.request_log)

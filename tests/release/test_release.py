@@ -194,7 +194,7 @@ def test_alias_and_environment_together_are_refused(proj: ReleaseProject) -> Non
 def test_plan_and_snapshots_record_the_alias_and_its_environment(proj: ReleaseProject) -> None:
     planned = proj.run("plan", "--format", "json")
     data = json.loads(planned.stdout)
-    assert (data["alias"], data["environment_id"], data["format_version"]) == ("master", "main", "1.4")
+    assert (data["alias"], data["environment_id"], data["format_version"]) == ("master", "main", "1.5")
     assert proj.run("apply", "--auto-approve").exit_code == 0
     folder = sorted(p for p in (proj.root / "snapshots" / "prod").iterdir() if p.is_dir())[0]
     metadata = json.loads((folder / "metadata.json").read_text())
