@@ -245,3 +245,25 @@ def test_a_second_server_on_the_same_data_directory_is_refused(tmp_path: Path) -
     finally:
         again.kill()
         again.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_emulator_serve_over_a_data_directory_it_cannot_open_is_one_error(tmp_path: Path) -> None:
+    """`--data` naming a file, a damaged store.sqlite3 or a state.json that is not JSON: one `Error:` line and
+    its `fix:`, exit 1, nothing served and no traceback (each was a traceback)."""
+    env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": "t"}
+    a_file, damaged, bad_json = tmp_path / "a-file", tmp_path / "damaged", tmp_path / "bad-json"
+    a_file.write_text("x")
+    damaged.mkdir()
+    (damaged / "store.sqlite3").write_bytes(b"not a database" * 100)
+    bad_json.mkdir()
+    (bad_json / "state.json").write_text('{"spaces": [1, 2')
+    for data in (a_file, damaged, bad_json):
+        command = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(free_port()),
+                   "--data", str(data)]  # fmt: skip
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1, result.stderr
+        lines = result.stderr.splitlines()
+        assert len(lines) == 2 and "Traceback" not in result.stderr, result.stderr
+        assert lines[0].startswith(f"Error: the data directory {data} cannot be opened (")
+        assert lines[1].startswith("  fix: give --data a directory this user can write")
