@@ -78,6 +78,7 @@ def _only_server_of(data_dir: Path) -> Iterator[None]:
             yield
     except DataDirInUse:
         raise ReconcileError(
-            f"the data directory {data_dir} is in use by another `reconcile emulator serve`",
-            hint="stop that server first, or give this one another --data",
+            f"the data directory {data_dir} is in use by another `reconcile emulator serve`, or by a command on the "
+            "local target whose data it is",
+            hint="stop that server first, or wait for that command to end, or give this one another --data",
         ) from None
