@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -315,15 +316,17 @@ def journal_state(records: Iterable[Record | Mapping[str, Any]]) -> JournalState
     return "failed"
 
 
-def find_unfinished(store: SnapshotStore, target: str) -> list[Snapshot]:
+def find_unfinished(store: SnapshotStore, target: str, running_since: datetime | None = None) -> list[Snapshot]:
     """Pre-apply and pre-revert snapshots of ``target`` whose journal has a start but no finish after
     it: runs that died mid-way, oldest first. Each snapshot is the state before its run, so ``reconcile
     revert <id>`` restores it. A later run on the target that completed ends them: it started from the
     state they left and brought the target to a known one, so only the runs that died since the last
     completed run are returned. A journal too damaged to read is counted as unfinished (the safe
     assumption). Only the snapshots found are loaded (and verified): a damaged one raises, as it is the
-    revert target."""
-    return [store.load(info.id, target) for info in unfinished_runs(store, target)]
+    revert target. ``running_since``: when a run that holds the target's apply lock now took it; the runs
+    started since are in progress, not dead."""
+    return [store.load(info.id, target) for info in unfinished_runs(store, target)
+            if running_since is None or info.created < running_since]
 
 
 def unfinished_runs(store: SnapshotStore, target: str) -> list[SnapshotInfo]:

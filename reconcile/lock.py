@@ -138,6 +138,20 @@ def read_lock(path: Path) -> LockInfo | None:
     )
 
 
+def running_since(path: Path) -> datetime | None:
+    """When the run holding the lock at ``path`` took it, if a live process other than this one holds it (a
+    stale lock, one of this process or one naming no holder yet: None)."""
+    holder = read_lock(path)
+    if holder is None or holder.pid is None or holder.is_stale or (holder.pid, holder.hostname) == (
+        os.getpid(), socket.gethostname()
+    ):
+        return None
+    try:
+        return datetime.fromisoformat(holder.time).astimezone(UTC)
+    except ValueError:
+        return None
+
+
 def break_lock(path: Path) -> LockInfo | None:
     """Remove a lock whatever holds it; return what it said (None when there was none)."""
     holder = read_lock(path)

@@ -162,6 +162,13 @@ def guarded(func: F) -> F:
             err("Interrupted.")
             raise typer.Exit(ERROR) from None
         except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # a full disk (or quota): stdout to a file, a snapshot
+                where = f" to {exc.filename}" if exc.filename else ""
+                err(f"Error: cannot write{where}: {exc.strerror}")
+                err("  fix: free disk space (or quota), then run the command again (an apply's journal records "
+                    "what it did)")
+                silence(sys.stdout)
+                raise typer.Exit(ERROR) from None
             if exc.errno not in (errno.EPIPE, errno.EIO):
                 raise
             # the reader of the output went away (`| head`) or the terminal closed: say so if stderr still can

@@ -221,6 +221,8 @@ def _file_text(path: Path, new: Doc, doc_of: Callable[[dict[str, Any]], Doc], sc
         whole = path.read_bytes().decode("utf-8")  # line ends as they are
     except UnicodeDecodeError:
         raise _unreadable(path, "not UTF-8") from None
+    except OSError as exc:  # a folder of that name, no permission
+        raise _unreadable(path, exc.strerror or str(exc)) from None
     text = whole.removeprefix("\ufeff")
     own = _own_schema_line(text)
     new_text = document_text(new, own)

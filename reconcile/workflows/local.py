@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,10 +45,27 @@ def serve_emulator(
             f"cannot serve on 127.0.0.1:{port}: {os.strerror(exc.errno) if exc.errno else exc}",
             hint="stop the program using that port (another `reconcile emulator serve`?) or pass another --port",
         ) from None
-    with _only_server_of(data_dir):
-        serve(port, data_dir, spaces, token, rate_limit, token_users,
-              max_environments=max_environments, master_alias=master_alias, ready=ready,
-              max_response_bytes=max_response_bytes or MAX_RESPONSE_BYTES)  # fmt: skip
+    serving = False
+
+    def now_serving() -> None:
+        nonlocal serving
+        serving = True
+        ready()
+
+    try:
+        with _only_server_of(data_dir):
+            serve(port, data_dir, spaces, token, rate_limit, token_users,
+                  max_environments=max_environments, master_alias=master_alias, ready=now_serving,
+                  max_response_bytes=max_response_bytes or MAX_RESPONSE_BYTES)  # fmt: skip
+    except (OSError, sqlite3.DatabaseError, ValueError) as exc:
+        if serving:
+            raise
+        # --data is a file, or a damaged store.sqlite3, or a state.json to migrate that is not JSON
+        raise ReconcileError(
+            f"the data directory {data_dir} cannot be opened ({getattr(exc, 'strerror', None) or exc})",
+            hint="give --data a directory this user can write; move a damaged one aside (the server then starts "
+            "empty)",
+        ) from None
 
 
 @contextmanager
@@ -60,6 +78,7 @@ def _only_server_of(data_dir: Path) -> Iterator[None]:
             yield
     except DataDirInUse:
         raise ReconcileError(
-            f"the data directory {data_dir} is in use by another `reconcile emulator serve`",
-            hint="stop that server first, or give this one another --data",
+            f"the data directory {data_dir} is in use by another `reconcile emulator serve`, or by a command on the "
+            "local target whose data it is",
+            hint="stop that server first, or wait for that command to end, or give this one another --data",
         ) from None

@@ -14,7 +14,7 @@ from reconcile.errors import InputError, Problem
 from reconcile.fills import read_fills
 from reconcile.interrupts import RunSignals
 from reconcile.journal import find_unfinished
-from reconcile.lock import ApplyLock, break_lock
+from reconcile.lock import ApplyLock, break_lock, running_since
 from reconcile.scope import scope_problems
 from reconcile.snapshots import SnapshotStore
 from reconcile.validate import validate
@@ -89,7 +89,8 @@ def unfinished_warnings(project: Project, target: TargetConfig) -> list[str]:
     """Warn about runs on the target that died mid-way since its last completed run (an apply or revert
     that completes ends the warning), naming the revert that restores the state before the first of them:
     the last state a run left whole. A died revert also gets the command that finishes it."""
-    died = find_unfinished(project.store, target.name)
+    # a run holding the lock now (another command still applying) has not died
+    died = find_unfinished(project.store, target.name, running_since(project.lock_path(target)))
     if not died:
         return []
     first, flag = died[0], f"--target {target.name}"

@@ -210,6 +210,18 @@ def test_a_file_that_does_not_read_is_not_edited(tmp_path: Path, text: str, why:
     assert not (tmp_path / "content_types" / "other.toml").exists()
 
 
+def test_a_folder_in_the_place_of_a_model_file_is_one_error(tmp_path: Path) -> None:
+    """`content_types/news.toml` a folder (pull over it): one ReconcileError naming it, not an IsADirectoryError
+    traceback; nothing is written."""
+    path = _write(tmp_path, "")
+    path.unlink()
+    path.mkdir()
+    with pytest.raises(ReconcileError, match="news.toml: cannot edit this model file in place, it does not read "
+                       r"\(Is a directory\)"):
+        write_models(_model(Field(id="t", name="T", type="Symbol")), tmp_path)
+    assert path.is_dir()
+
+
 def test_keys_the_editor_does_not_know_are_edited_like_the_others() -> None:
     """Nothing in the editor is specific to a key: a key the file shapes gain later works as it is."""
     text = 'format = 1\nid = "x"  # id\nlabels = ["a"]\n\n[[things]]\nid = "t"\nflag = true\n'

@@ -233,8 +233,9 @@ def test_a_second_server_on_the_same_data_directory_is_refused(tmp_path: Path) -
         second = subprocess.run(command(ports[1]), env=env, capture_output=True, text=True, timeout=60)
         assert second.returncode == 1 and "Traceback" not in second.stderr
         assert second.stderr.splitlines() == [
-            f"Error: the data directory {tmp_path / 'data'} is in use by another `reconcile emulator serve`",
-            "  fix: stop that server first, or give this one another --data",
+            f"Error: the data directory {tmp_path / 'data'} is in use by another `reconcile emulator serve`, or by a "
+            "command on the local target whose data it is",
+            "  fix: stop that server first, or wait for that command to end, or give this one another --data",
         ]
     finally:
         first.kill()
@@ -245,3 +246,48 @@ def test_a_second_server_on_the_same_data_directory_is_refused(tmp_path: Path) -
     finally:
         again.kill()
         again.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_emulator_serve_over_a_data_directory_it_cannot_open_is_one_error(tmp_path: Path) -> None:
+    """`--data` naming a file, a damaged store.sqlite3 or a state.json that is not JSON: one `Error:` line and
+    its `fix:`, exit 1, nothing served and no traceback (each was a traceback)."""
+    env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": "t"}
+    a_file, damaged, bad_json = tmp_path / "a-file", tmp_path / "damaged", tmp_path / "bad-json"
+    a_file.write_text("x")
+    damaged.mkdir()
+    (damaged / "store.sqlite3").write_bytes(b"not a database" * 100)
+    bad_json.mkdir()
+    (bad_json / "state.json").write_text('{"spaces": [1, 2')
+    for data in (a_file, damaged, bad_json):
+        command = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(free_port()),
+                   "--data", str(data)]  # fmt: skip
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1, result.stderr
+        lines = result.stderr.splitlines()
+        assert len(lines) == 2 and "Traceback" not in result.stderr, result.stderr
+        assert lines[0].startswith(f"Error: the data directory {data} cannot be opened (")
+        assert lines[1].startswith("  fix: give --data a directory this user can write")
+
+
+def test_emulator_serve_on_the_data_of_a_running_local_target_command_says_so(tmp_path: Path) -> None:
+    """`emulator serve --data .reconcile/local/NAME` while a command on that local target runs (its emulator child
+    holds the data directory): the error names that command too, not only another `emulator serve`."""
+    data = tmp_path / "data"
+    child = subprocess.Popen([sys.executable, "-m", "reconcile.emulator.child"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, start_new_session=True)
+    try:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(json.dumps({"data": str(data), "spaces": ["local"], "token": "t"}).encode() + b"\n")
+        child.stdin.flush()
+        assert "port" in json.loads(child.stdout.readline())  # it serves, holding the data directory
+        command = [sys.executable, "-m", "reconcile", "emulator", "serve", "--port", str(free_port()),
+                   "--data", str(data)]  # fmt: skip
+        env = {**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": "t"}
+        refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert "or by a command on the local target whose data it is" in refused.stderr.splitlines()[0]
+        assert "wait for that command to end" in refused.stderr.splitlines()[1]
+    finally:
+        child.kill()
+        child.wait(timeout=10)

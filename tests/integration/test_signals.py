@@ -272,3 +272,18 @@ def test_plan_into_a_closed_pipe_says_so_once_with_no_traceback(workspace: Works
     assert done.returncode == 1
     assert done.stderr.startswith("Error: the output was closed before the command finished (Broken pipe)")
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_plan_onto_a_full_disk_says_so_once_with_no_traceback(workspace: Workspace) -> None:
+    """`reconcile plan --format json > plan.json` on a full disk (/dev/full): one error line and its fix, exit 1,
+    no traceback (it was an OSError traceback)."""
+    workspace.write(TARGET)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([*RECONCILE, "plan", "--format", "json"], cwd=workspace.root, env=env(), stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "Error: cannot write: No space left on device",
+        "  fix: free disk space (or quota), then run the command again (an apply's journal records what it did)",
+    ]

@@ -3,7 +3,14 @@ revert command (with --target), and it ends once a later apply or revert on the 
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -101,3 +108,41 @@ def test_a_died_revert_says_how_to_finish_it(died: str, monkeypatch: pytest.Monk
     ]
     assert run("revert", applied, "--auto-approve").exit_code == 0
     assert not WARNING.search(run("plan").stderr)
+
+
+def test_a_run_holding_the_lock_now_is_in_progress_not_dead(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan while another process still applies (its pre-apply snapshot has no finish yet, and it holds the
+    apply lock): no "did not finish" warning, which would send the user to revert a run that is still going;
+    a run that died before the lock was taken is still named."""
+    monkeypatch.chdir(workspace.root)
+    seed_start(workspace)
+    workspace.write(TARGET)
+    die_during_apply(monkeypatch, "apply", "--auto-approve", "--allow-destroy")
+    died = latest("pre-apply")
+    time.sleep(1.1)  # the lock's time and the snapshots' ids are in whole seconds
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        lock = workspace.root / ".reconcile" / "locks" / "test.lock"
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        taken = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        lock.write_text(json.dumps({"pid": other.pid, "hostname": socket.gethostname(), "user": "u", "time": taken,
+                                    "command": "apply", "target": "test", "nonce": "n"}))
+        # the running run's pre-apply snapshot, journal started and not finished: a copy of the died one's,
+        # made after the lock was taken
+        new_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-abcdef"
+        source = next(path for path in workspace.root.rglob(died) if path.is_dir())
+        copy = source.parent / new_id
+        shutil.copytree(source, copy)
+        meta = json.loads((copy / "metadata.json").read_text())
+        meta["created"] = datetime.now(UTC).isoformat()
+        (copy / "metadata.json").write_text(json.dumps(meta))
+        warnings = WARNING.findall(run("plan").stderr)
+        assert warnings == [
+            f"Warning: an apply on target 'test' did not finish (pre-apply snapshot {died}); "
+            f"to restore the state before it ran: reconcile revert {died} --target test"
+        ]
+    finally:
+        other.kill()
+        other.wait(timeout=10)
