@@ -79,16 +79,33 @@ def edits_as_written(old: Doc, new: Doc) -> bool:
             identity = _identity(value) or ""
             was = {entry.get(identity): entry for entry in old[key]}
             tables.extend((was[entry[identity]], entry) for entry in value if entry.get(identity) in was)
-    return all(_arrays_as_written(was, now) for was, now in tables)
+    return all(_arrays_as_written(was, now) for was, now in tables) and all(
+        _same_key_order(was.get(key), value) for was, now in tables[1:] for key, value in now.items())
+
+
+def _same_key_order(before: Any, value: Any) -> bool:
+    """An inline table (of a ``[table]`` or a ``[[tables]]`` entry) keeps its keys in the same order, at
+    every level: the editor keeps an inline table's keys where they were and appends new ones (``{ "" = [] }``
+    gaining ``0`` is ``{ "" = [], 0 = false }``, where a new file writes ``{ 0 = false, "" = [] }``)."""
+    if not isinstance(value, Mapping) or before is None:  # a new inline table is written whole, in order
+        return True
+    if not isinstance(before, Mapping) or list(before) != list(value):
+        return False
+    return all(_same_key_order(before[key], item) for key, item in value.items())
 
 
 def _arrays_as_written(old: Doc, new: Doc) -> bool:
-    """Each array of table ``new`` that differs from ``old``'s is on one line in both."""
+    """Each array of table ``new`` that differs from ``old``'s is on one line in both; an array ``old`` has
+    not is on one line in ``new`` (the editor adds it on one line, however long)."""
     for key, value in new.items():
         before = old.get(key)
-        if type(value) is not list or type(before) is not list or _is_table_like(value) or same(before, value):
+        if type(value) is not list or _is_table_like(value) or (before is not None and type(before) is not list):
             continue
-        if "\n" in _assignment(key, value)[:-1] or "\n" in _assignment(key, before)[:-1]:
+        if before is None:
+            if "\n" in _assignment(key, value)[:-1]:
+                return False
+        elif not same(before, value) and (
+                "\n" in _assignment(key, value)[:-1] or "\n" in _assignment(key, before)[:-1]):
             return False
     return True
 

@@ -55,8 +55,19 @@ def test_the_changes_pull_meets_most_are_written_anew_as_the_editor_would(new: d
             {**BASE, "fields": [{**FIELD, "validations": [{"n": 1}]}]},
             {**BASE, "fields": [{**FIELD, "validations": [{"n": 1}, {"in": ["a" * 40]}, {"in": ["b" * 40]}]}]},
         ),
+        (
+            {**BASE, "fields": [{**FIELD, "default_value": {"": []}}]},
+            {**BASE, "fields": [{**FIELD, "default_value": {"0": False, "": []}}]},
+        ),
+        (
+            {**BASE, "fields": [FIELD]},
+            {**BASE, "fields": [{**FIELD, "validations": [{"in": ["a" * 40]}, {"in": ["b" * 40]}]}]},
+        ),
     ],
-    ids=["empty-list-becomes-tables", "tables-go-and-come", "sidebar-grows-long", "validations-grow-long"],
+    ids=[
+        "empty-list-becomes-tables", "tables-go-and-come", "sidebar-grows-long", "validations-grow-long",
+        "inline-table-gains-a-key-first", "a-new-array-too-long-for-a-line",
+    ],
 )
 def test_where_the_editor_lays_out_otherwise_it_edits(old: dict[str, Any], new: dict[str, Any]) -> None:
     assert not _editor_writes_the_new_file(old, new)  # why the fast path must not take these
