@@ -136,6 +136,13 @@ class OmitsEmpty(Value):
 METADATA_KEYS = ("annotations", "taxonomy")
 
 
+def drop_empty_metadata(attributes: dict[str, Any]) -> None:
+    """Leave out empty metadata lists (``METADATA_KEYS``), as the dumps do."""
+    for key in METADATA_KEYS:
+        if key in attributes and not attributes[key]:
+            del attributes[key]
+
+
 class _WithMetadata(OmitsEmpty):
     """A value with optional metadata lists (annotations, taxonomy): an empty list is the same as absent."""
 

@@ -68,7 +68,6 @@ from typing import Any, TypeVar
 import orjson
 
 from reconcile.model import (
-    METADATA_KEYS,
     ContentModel,
     ContentType,
     Control,
@@ -77,6 +76,7 @@ from reconcile.model import (
     JsonObject,
     Locale,
     Tag,
+    drop_empty_metadata,
 )
 
 #: Validation (and allowed-resource) keys whose list values carry no order.
@@ -364,12 +364,12 @@ def _attributes_of(value: Document) -> dict[str, Any]:
     data = dict(value.__dict__)
     if isinstance(value, ContentType):
         del data["unmanaged"]
-        _drop_empty_metadata(data)
+        drop_empty_metadata(data)
         fields = []
         for field in value.fields:
             attributes = dict(field.__dict__)
             del attributes["renamed_from"]
-            _drop_empty_metadata(attributes)
+            drop_empty_metadata(attributes)
             if field.items is not None:
                 attributes["items"] = field.items.__dict__
             fields.append(attributes)
@@ -378,13 +378,6 @@ def _attributes_of(value: Document) -> dict[str, Any]:
         del data["unmanaged"]
         data["controls"] = [control.__dict__ for control in value.controls]
     return data
-
-
-def _drop_empty_metadata(attributes: dict[str, Any]) -> None:
-    """Leave out empty metadata lists, as the dumps do (``model.METADATA_KEYS``)."""
-    for key in METADATA_KEYS:
-        if key in attributes and not attributes[key]:
-            del attributes[key]
 
 
 def _hash_mapping(digest: Any, values: Mapping[str, Document], document: Callable[[Document], bytes]) -> None:

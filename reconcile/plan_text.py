@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import pydantic_core
 
-from reconcile.model import METADATA_KEYS, ContentType, EditorInterface, Locale, Tag, Value
+from reconcile.model import ContentType, EditorInterface, Locale, Tag, Value, drop_empty_metadata
 from reconcile.plan_values import KINDS
 
 if TYPE_CHECKING:
@@ -129,24 +129,18 @@ def _attributes(value: Value) -> dict[str, Any]:
     lists left out as ``model.OmitsEmpty`` does)."""
     data = dict(value.__dict__)
     if isinstance(value, ContentType):
-        _drop_empty_metadata(data)
+        drop_empty_metadata(data)
         fields = []
         for field in value.fields:
             attributes = dict(field.__dict__)
             if field.items is not None:
                 attributes["items"] = field.items.__dict__
-            _drop_empty_metadata(attributes)
+            drop_empty_metadata(attributes)
             fields.append(attributes)
         data["fields"] = fields
     elif isinstance(value, EditorInterface):
         data["controls"] = [control.__dict__ for control in value.controls]
     return data
-
-
-def _drop_empty_metadata(attributes: dict[str, Any]) -> None:
-    for key in METADATA_KEYS:
-        if key in attributes and not attributes[key]:
-            del attributes[key]
 
 
 def _key(key: str) -> str:
