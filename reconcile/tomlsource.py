@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 import rtoml
 
 from reconcile.sources import KeyPath, Position
+from reconcile.tomldepth import json_within, shallow_json, too_deep
 
 
 @dataclass(eq=False, kw_only=True)
@@ -106,11 +106,11 @@ def parse_toml(raw: bytes, *, max_depth: int | None = None) -> TomlFile:
     text = _decode(raw)
     data = _parse(text)
     limit = 2**31 if max_depth is None else max_depth
-    json = _json_within(data, limit)
+    json = json_within(data, limit)
     if json is not None:
         return TomlFile(data, KeyPositions(text), json_values=True, json=json)
-    json_values = _shallow_json(data, limit)
-    deep = None if json_values or max_depth is None else _too_deep(data, max_depth)
+    json_values = shallow_json(data, limit)
+    deep = None if json_values or max_depth is None else too_deep(data, max_depth)
     if deep is not None:
         raise TooDeep(key_path=deep, data=data)
     return TomlFile(data, KeyPositions(text), json_values)
@@ -169,87 +169,6 @@ def _parse(text: str) -> dict[str, Any]:
         else:
             line, column = text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
         raise InvalidToml(message=message[: match.start()], line=line, column=column) from None
-
-
-_NOT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # every byte but the four brackets
-_NOT_BRACKETS_OR_QUOTES = bytes(range(256)).translate(None, b'[]{}"')
-_BRACES_AS_BRACKETS = bytes.maketrans(b"{}", b"[]")  # well-formed JSON: the kinds of brackets do not matter
-
-
-def _json_within(data: dict[str, Any], limit: int) -> bytes | None:
-    """``data`` as JSON when every leaf is a string, integer, float or boolean and no array or table is
-    nested more than ``limit`` deep (as ``_too_deep`` counts, an empty one at ``limit`` aside); None when it
-    cannot tell (then ``_shallow_json`` and the exact walks decide). The quickest check of every file
-    (issue 16): orjson encodes in C and refuses a date or time (passed through to no default), and the
-    nesting is counted on the encoded bytes: the text outside strings reduced to its brackets, from which
-    the innermost pairs are removed ``limit`` times at most (each pass in C; an empty table counts)."""
-    try:
-        encoded = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
-    except orjson.JSONEncodeError:  # a date or time, or nested beyond orjson's own limit (254)
-        return None
-    # orjson escapes only backslashes, quotes and control characters: once the escaped backslashes and
-    # quotes are gone, every other quote opens or closes a string. Reduced to quotes and brackets, a string
-    # without brackets is two adjacent quotes; when removing those leaves no quote, no string held one.
-    unescaped = encoded.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = unescaped.translate(_BRACES_AS_BRACKETS, _NOT_BRACKETS_OR_QUOTES).replace(b'""', b"")
-    if b'"' in brackets:  # a string holds a bracket: the text between strings, one piece at a time
-        brackets = b"".join(unescaped.split(b'"')[::2]).translate(_BRACES_AS_BRACKETS, _NOT_BRACKETS)
-    for _ in range(min(limit, 256)):
-        if not brackets:
-            return encoded
-        brackets = brackets.replace(b"[]", b"")  # one pass over the text: only the innermost pairs
-    return None if brackets else encoded
-
-
-_JSON_LEAVES = frozenset({str, int, float, bool})
-
-
-def _shallow_json(data: dict[str, Any], limit: int) -> bool:
-    """Whether no value of ``data`` is nested deeper than ``limit`` (as ``_too_deep`` counts) and every
-    leaf is a string, integer, float or boolean. The quick check of every file (issue 16): the types of
-    a table's or array's members are collected in C, and only members that are tables or arrays are
-    visited one by one; ``_too_deep`` and the date walk run only when it answers False."""
-    stack: list[tuple[Any, int]] = [(data, limit)]
-    while stack:
-        node, left = stack.pop()
-        members = node.values() if type(node) is dict else node
-        if not members:
-            continue
-        if left <= 0:
-            return False
-        types = set(map(type, members))
-        if types <= _JSON_LEAVES:
-            continue
-        for member in members:
-            kind = type(member)
-            if kind is dict or kind is list:
-                stack.append((member, left - 1))
-            elif kind not in _JSON_LEAVES:
-                return False
-    return True
-
-
-def _too_deep(data: Any, limit: int) -> KeyPath | None:
-    """The path of the first value nested deeper than ``limit`` (depth first, last key first), or None.
-
-    Recursive but bounded: it never goes below ``limit + 1`` levels. Paths are built only for the answer.
-    """
-    if limit < 0:
-        return ()
-    if isinstance(data, dict):
-        children: Any = reversed(data.items())
-    elif isinstance(data, list):
-        children = zip(reversed(range(len(data))), reversed(data), strict=True)
-    else:
-        return None
-    for key, value in children:
-        if limit == 0:
-            return (key,)
-        if isinstance(value, dict | list):
-            found = _too_deep(value, limit - 1)
-            if found is not None:
-                return (key, *found)
-    return None
 
 
 class KeyPositions(Mapping[KeyPath, Position]):

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from reconcile.collector import paused
 from reconcile.declared.problems import date_problems
-from reconcile.tomlsource import KeyPositions, _json_within, _shallow_json, _too_deep
+from reconcile.tomldepth import json_within, shallow_json, too_deep
+from reconcile.tomlsource import KeyPositions
 
 _LEAVES = st.one_of(
     st.text(max_size=3), st.text(alphabet='[]{}"\\\\ \n', max_size=4),  # what strings must hide from the JSON check
@@ -35,8 +36,8 @@ class _Node:
 
 @given(st.dictionaries(st.text(max_size=2), _DATA, max_size=4), st.integers(min_value=0, max_value=6))
 def test_the_quick_walk_says_plain_exactly_when_the_exact_walks_find_nothing(data: dict[str, Any], limit: int) -> None:
-    exact = _too_deep(data, limit) is None and not date_problems("f.toml", data, KeyPositions(""))
-    assert _shallow_json(data, limit) == exact
+    exact = too_deep(data, limit) is None and not date_problems("f.toml", data, KeyPositions(""))
+    assert shallow_json(data, limit) == exact
 
 
 @given(st.dictionaries(st.text(max_size=2), _DATA, max_size=4), st.integers(min_value=0, max_value=6))
@@ -44,25 +45,25 @@ def test_the_json_check_is_never_wrong_and_only_ever_one_empty_level_short(data:
     """The quickest check (orjson, brackets counted outside strings) answers JSON only where the exact walks
     find nothing, with the data's JSON; it may send a file to them at most for an empty table or array
     at the limit."""
-    exact = _too_deep(data, limit) is None and not date_problems("f.toml", data, KeyPositions(""))
-    encoded = _json_within(data, limit)
+    exact = too_deep(data, limit) is None and not date_problems("f.toml", data, KeyPositions(""))
+    encoded = json_within(data, limit)
     if encoded is not None:
         assert exact
         assert encoded == orjson.dumps(data)
     elif exact and limit > 0:
-        assert _too_deep(data, limit - 1) is not None
+        assert too_deep(data, limit - 1) is not None
 
 
 def test_the_json_check_counts_nesting_outside_strings() -> None:
-    assert _json_within({"a": [{"b": [1]}]}, 3) is None  # braces and brackets each a level
-    assert _json_within({"a": [{"b": [1]}]}, 4) == b'{"a":[{"b":[1]}]}'
-    assert _json_within({"a": "[[[[", "b": '\\"]]]]'}, 1) is not None
-    assert _json_within({"a": [datetime.time(1, 2)]}, 32) is None
+    assert json_within({"a": [{"b": [1]}]}, 3) is None  # braces and brackets each a level
+    assert json_within({"a": [{"b": [1]}]}, 4) == b'{"a":[{"b":[1]}]}'
+    assert json_within({"a": "[[[[", "b": '\\"]]]]'}, 1) is not None
+    assert json_within({"a": [datetime.time(1, 2)]}, 32) is None
 
 
 def test_a_date_deep_in_a_file_is_still_found() -> None:
     data = {"fields": [{"validations": [{"dateRange": {"min": datetime.date(2020, 1, 1)}}]}]}
-    assert not _shallow_json(data, 32)
+    assert not shallow_json(data, 32)
     assert list(date_problems("f.toml", data, KeyPositions(""))) == [
         ("fields", 0, "validations", 0, "dateRange", "min")]
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reconcile.tomlsource import InvalidToml, _parse, _too_deep, read_toml
+from reconcile.tomldepth import too_deep
+from reconcile.tomlsource import InvalidToml, _parse, read_toml
 
 TEXTS = [
     'z = 1\na = "two"\n[t]\ny = 1979-05-27T07:32:00Z\nb = {q = 1, c = [1.5, -0.0, inf]}\n',
@@ -45,7 +46,7 @@ def test_errors_are_tomllib_s_with_their_position(text: str, tmp_path: Path) -> 
 
 def test_too_deep_finds_the_last_deepest_path_first() -> None:
     data = {"a": {"b": {"c": 1}}, "z": [[{"y": 2}]]}
-    assert _too_deep(data, 3) == ("z", 0, 0, "y")
-    assert _too_deep(data, 2) == ("z", 0, 0)
-    assert _too_deep(data, 4) is None
-    assert _too_deep({"a": 1}, -1) == ()
+    assert too_deep(data, 3) == ("z", 0, 0, "y")
+    assert too_deep(data, 2) == ("z", 0, 0)
+    assert too_deep(data, 4) is None
+    assert too_deep({"a": 1}, -1) == ()
