@@ -48,7 +48,7 @@ from reconcile.interning_keys import (
     parent_key,
     raw_content_type,
 )
-from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, JsonObject
+from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, JsonObject, Tag
 from reconcile.normalize import (
     Document,
     Validations,
@@ -355,6 +355,11 @@ class Interner:
             del self._normalized[next(iter(self._normalized))]
         self._normalized[id(model)] = (model, result)
         return result
+
+    def with_tags(self, model: ContentModel, tags: dict[str, Tag] | None) -> ContentModel:
+        """``model`` (canonical) with ``tags`` (canonical: a canonical model's), canonical: what normalising
+        ``model``'s input with those tags gives, without walking its content types again."""
+        return self._canonical(model.model_copy(update={"tags": tags}))
 
     def forget(self, model: ContentModel) -> None:
         """Stop answering ``model`` at once (see :meth:`normalize`), so that the run no longer holds it: the

@@ -79,10 +79,10 @@ def diff_models(live: LiveState, desired: ContentModel, run: Interner | None = N
     tags (``desired.tags`` None) the live tags are kept as they are.
     """
     run = Interner() if run is None else run
-    if desired.tags is None:  # tags not managed (no tags.toml): the live ones are what is wanted
-        desired = desired.model_copy(update={"tags": live.model.tags})
     with run:
         current, target = run.normalize(live.model), run.normalize(desired)
+        if desired.tags is None:  # tags not managed (no tags.toml): the live ones are what is wanted
+            target = run.with_tags(target, current.tags)
         _check_default_locale(current, target)
         return ModelDiff(live, current, target, tuple(diff(current, target, run)), run)
 

@@ -340,8 +340,13 @@ def meta_from_api(d: JsonObject, default_sys_id: str | None = None) -> ResourceM
     )
 
 
-def parse_environment(raw: RawEnvironment) -> LiveState:
-    """The live state of an environment from its raw JSON: the model plus each resource's ``sys`` metadata."""
+def parse_environment(
+    raw: RawEnvironment,
+    content_type: Callable[[JsonObject], ContentType] = content_type_from_api,
+    editor_interface: Callable[[JsonObject], EditorInterface] = editor_interface_from_api,
+) -> LiveState:
+    """The live state of an environment from its raw JSON: the model plus each resource's ``sys`` metadata
+    (``content_type`` and ``editor_interface`` parse one: ``backend.known`` passes its own)."""
     meta: dict[str, ResourceMeta] = {}
 
     def keep(kind: ResourceKind, ident: str, d: JsonObject, default_sys_id: str | None = None) -> None:
@@ -349,12 +354,12 @@ def parse_environment(raw: RawEnvironment) -> LiveState:
 
     content_types = {}
     for d in raw.content_types:
-        ct = content_type_from_api(d)
+        ct = content_type(d)
         content_types[ct.id] = ct
         keep("content_type", ct.id, d)
     editor_interfaces = {}
     for d in raw.editor_interfaces:
-        ei = editor_interface_from_api(d)
+        ei = editor_interface(d)
         editor_interfaces[ei.content_type_id] = ei
         # The editor interface is a singleton with sys.id "default"; the env-wide list omits the id.
         keep("editor_interface", ei.content_type_id, d, default_sys_id="default")

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
+from reconcile.backend.known import parse_like
 from reconcile.collector import paused
 from reconcile.config import TargetConfig
 from reconcile.conversion_steps import (
@@ -16,6 +17,7 @@ from reconcile.entries import EntriesByType, capture, entry_counts, fetch_by_typ
 from reconcile.entry_digest import EntriesDigest, read_count
 from reconcile.errors import PolicyBlocked, ReconcileError, StalePlan
 from reconcile.fills import Fill, LoadedFill
+from reconcile.interning import Interner
 from reconcile.model import ContentModel, LiveState, printable
 from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
@@ -56,15 +58,16 @@ def plan_with_entries(
     pages_of: Pages = lambda _: (),
     fills: Mapping[str, LoadedFill] = {},
     narrowed: tuple[str, ...] = (),
+    run: Interner | None = None,
 ) -> tuple[Plan, EntriesByType]:
     """The plan from ``live`` to ``desired`` under the target's policy and scope (and only for the
     ``narrowed`` content types, when given), diffing once: ``entries_at`` gets the addresses of the
     destructive changes and returns the entries there, whose data the plan counts; ``pages_of`` gets a
     content type whose values convert or fill or whose rules tighten and returns its entries, a page at a
-    time (read once, never held whole: :mod:`reconcile.workflows.entry_scan`). Returns the plan and the
-    entries its pre-apply snapshot keeps."""
+    time (read once, never held whole: :mod:`reconcile.workflows.entry_scan`); ``run``: the normalisations of the
+    caller, when it has made some (``diff_models``). Returns the plan and the entries its pre-apply snapshot keeps."""
     check_narrowing(target.scope, narrowed, desired, live.model)
-    diffed = diff_models(live, target.scope.desired(desired, live.model, narrowed))
+    diffed = diff_models(live, target.scope.desired(desired, live.model, narrowed), run)
     locale = default_locale(live.model) or "en-US"
     found = scan(retyped(diffed.changes, fills), fills, pages_of, diffed.current, diffed.target, locale)
     hits = {address: hit for address, hit in found.unpublishable.items() if address not in found.repaired}
@@ -88,12 +91,13 @@ def plan_against(
     """Read the live environment, capture the entries the destructive changes touch, run the fills the
     changes trigger, and plan (only for the ``narrowed`` content types, when given); with the garbage
     collector paused (``reconcile.collector``: apply, rehearse and release plan here too)."""
-    with paused():
+    run = Interner()  # the declared model normalised first: the live values equal to its own are taken as they are
+    with paused(), run:
         raw = backend.read_raw()
-        live = parse_environment(raw)
+        live = parse_like(raw, run.normalize(desired))
         plan, entries = plan_with_entries(
             live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model),
-            backend.entry_pages, fills, narrowed,
+            backend.entry_pages, fills, narrowed, run,
         )
         return Planned(plan, raw, live, entries, {loaded.spec: loaded.function for loaded in fills.values()})
 

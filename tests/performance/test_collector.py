@@ -40,12 +40,12 @@ def test_a_plan_runs_with_the_collector_off_and_leaves_it_on(workspace: Workspac
     workspace.apply(numbered(5))
     seen: dict[str, bool] = {}
     spy(monkeypatch, plan_module, "validate_models", seen)
-    spy(monkeypatch, planning, "parse_environment", seen)
+    spy(monkeypatch, planning, "parse_like", seen)
     spy(monkeypatch, planning, "plan_with_entries", seen)
     assert gc.isenabled()
     outcome = workflows.plan(workspace.project(), None)
     assert outcome.plan.is_empty
-    assert seen == {"validate_models": False, "parse_environment": False, "plan_with_entries": False}
+    assert seen == {"validate_models": False, "parse_like": False, "plan_with_entries": False}
     assert gc.isenabled()
 
 
@@ -54,13 +54,13 @@ def test_the_planning_of_apply_runs_with_the_collector_off(workspace: Workspace,
     """``plan_against``, where apply, rehearse and release plan, pauses the collector too."""
     workspace.apply(numbered(5))
     seen: dict[str, bool] = {}
-    spy(monkeypatch, planning, "parse_environment", seen)
+    spy(monkeypatch, planning, "parse_like", seen)
     spy(monkeypatch, planning, "plan_with_entries", seen)
     target = workspace.project().config.target(None)
     with open_target(target) as opened:
         planned = plan_against(opened.backend, numbered(6), target, allow_destroy=False)
     assert [change.address for change in planned.plan.changes] == ["content_types.type0005"]
-    assert seen == {"parse_environment": False, "plan_with_entries": False}
+    assert seen == {"parse_like": False, "plan_with_entries": False}
     assert gc.isenabled()
 
 
