@@ -10,7 +10,7 @@ documented in ``docs/plan-format.md``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, TypeVar, assert_never
 
 from pydantic import Field as SchemaField
@@ -130,7 +130,7 @@ class Plan(OmitsEmpty):
         return "".join(json_pieces(self))
 
     @classmethod
-    def from_json(cls, text: str, source: str) -> Plan:
+    def from_json(cls, text: str, source: str, fingerprint_of: Callable[[ContentModel], str] = fingerprint) -> Plan:
         """Read a saved plan; a broken or hand-edited one raises ``InputError`` naming ``source`` and the path.
 
         Besides the layout, the steps are checked against the plan itself before anything is sent: every id
@@ -138,6 +138,8 @@ class Plan(OmitsEmpty):
         resource the plan describes (recorded in ``live_meta``, or created by an earlier step) and links to
         changes of the plan. The steps of a 1.0 plan are linked to their changes as the planner links them.
         The expected models of a 1.5 plan are built from ``expected_values``, each stored value once and shared.
+        ``fingerprint_of``: ``normalize.fingerprint``, or a caller's run's (``Interner.fingerprint``) to share its
+        normalisations with what the caller fingerprints next (the live state a saved plan is applied to).
         """
         raw = _json_object(text, source)
         surrogate = lone_surrogate_path(raw, text)
@@ -150,7 +152,7 @@ class Plan(OmitsEmpty):
             shared = zip(plan.phases, models, strict=True)
             phases = tuple(phase.model_copy(update={"expected": model}) for phase, model in shared)
             plan = plan.model_copy(update={"phases": phases})
-        problems = list(_step_problems(plan, source))
+        problems = list(_step_problems(plan, source, fingerprint_of))
         if problems:
             raise InputError(problems, summary=f"{source} is not a valid plan")
         return _linked(plan) if plan.format_version == _FIRST_VERSION else plan
@@ -245,12 +247,12 @@ def _linked(plan: Plan) -> Plan:
     return plan.model_copy(update={"phases": phases})
 
 
-def _step_problems(plan: Plan, source: str) -> Iterator[Problem]:
+def _step_problems(plan: Plan, source: str, fingerprint_of: Callable[[ContentModel], str]) -> Iterator[Problem]:
     """What the executor could not carry out as reviewed: a desired fingerprint the last phase does not reach
     (the apply would be rolled back after all its writes), ids unfit for a request URL, bodies that do not
     match their step, resources the plan does not describe (the executor would fail at that step, after
     the steps before it were written), and links to changes the plan does not have."""
-    if plan.phases and fingerprint(plan.phases[-1].expected) != plan.desired_fingerprint:
+    if plan.phases and fingerprint_of(plan.phases[-1].expected) != plan.desired_fingerprint:
         yield Problem(
             source, "desired_fingerprint", "differs from the fingerprint of the model the last phase reaches", _REPLAN
         )

@@ -17,6 +17,7 @@ from reconcile.entry_writes import EntryWriter, fill_specs
 from reconcile.errors import ReconcileError
 from reconcile.executor import ExecutionReport, Executor
 from reconcile.fills import load_fills, load_spec
+from reconcile.interning import Interner
 from reconcile.interrupts import RunSignals
 from reconcile.journal import Finish, Journal, Start, journal_of
 from reconcile.normalize import fingerprint
@@ -78,7 +79,8 @@ def apply(
     if plan_file is not None and content_types:
         raise ReconcileError("--content-type cannot narrow a saved plan: it applies what it says",
                              hint="narrow when making the plan: `reconcile plan --content-type ID --out FILE`")
-    saved = load_plan_file(plan_file) if plan_file is not None else None
+    run = Interner()  # reads the saved plan and fingerprints the live state it is applied to (``replanned``)
+    saved = load_plan_file(plan_file, run) if plan_file is not None else None
     declared = None if saved is not None else validate_models(project, target_name)
     unchecked = check_target(saved, str(plan_file), target.name) if saved is not None else None
     warnings = unfinished_warnings(project, target) + ([unchecked] if unchecked else [])
@@ -86,7 +88,8 @@ def apply(
         if declared is None:
             assert saved is not None
             check_environment(saved, str(plan_file), target.name, opened.space_id, opened.environment_id)
-            planned = replanned(opened.backend, saved, str(plan_file), target.name)
+            planned = replanned(opened.backend, saved, str(plan_file), target.name, run)
+            del run  # what it holds is needed no more
             planned.fills = {spec: load_spec(project.root, spec) for spec in fill_specs(saved)}
         else:
             planned = plan_against(opened.backend, declared.model, target, allow_destroy,

@@ -11,6 +11,7 @@ from reconcile.entries import by_type
 from reconcile.errors import ReconcileError
 from reconcile.fills import load_fills
 from reconcile.fsio import atomic_write_chunks
+from reconcile.interning import Interner
 from reconcile.plan import Plan
 from reconcile.plan_text import json_pieces
 from reconcile.targets import open_target
@@ -77,8 +78,9 @@ def save_plan(plan: Plan, path: Path) -> None:
                              hint="choose a writable path for --out") from None
 
 
-def load_plan_file(path: Path) -> Plan:
-    """Read a plan saved by ``plan --out``."""
+def load_plan_file(path: Path, run: Interner | None = None) -> Plan:
+    """Read a plan saved by ``plan --out`` (``run``: normalisations to share with what the caller fingerprints
+    next, the live state in ``replanned``)."""
     if path.exists() and not path.is_file():  # reading /dev/zero never ends, a named pipe may never answer
         raise ReconcileError(f"cannot read plan file {path}: not a regular file (a device, pipe or folder)",
                              hint="pass a file written by `reconcile plan --out FILE`")
@@ -87,4 +89,6 @@ def load_plan_file(path: Path) -> Plan:
     except (OSError, UnicodeDecodeError) as exc:
         raise ReconcileError(f"cannot read plan file {path}: {exc}",
                              hint="pass a file written by `reconcile plan --out FILE`") from None
-    return Plan.from_json(text, str(path))
+    run = Interner() if run is None else run
+    with paused(), run:  # a plan of 1,000 content types is some 500,000 values: reconcile/collector.py
+        return Plan.from_json(text, str(path), run.fingerprint)

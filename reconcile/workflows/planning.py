@@ -109,13 +109,19 @@ def uninstalled_widgets(backend: Backend, desired: ContentModel) -> list[str]:
     return missing_widget_warnings(used, *backend.installed_widgets()) if used else []
 
 
-def replanned(backend: Backend, saved: Plan, source: str, target: str) -> Planned:
+def replanned(backend: Backend, saved: Plan, source: str, target: str, run: Interner | None = None) -> Planned:
     """A saved plan with the live state it runs against on ``target``; the plan must be in the target's
-    scope and not be stale."""
+    scope and not be stale. ``run``: the normalisations that read the plan (``load_plan_file``): the live values
+    equal to those of its first phase's expected model are then taken as they are (``backend.known``)."""
     check_plan_in_scope(backend.scope, (change.address for change in saved.changes), source, target)
     raw = backend.read_raw()
-    live = parse_environment(raw)
-    check_not_stale(saved, live, source, target)
+    if run is None or not saved.phases:
+        live = parse_environment(raw)
+        check_not_stale(saved, live, source, target)
+    else:
+        with run:
+            live = parse_like(raw, saved.phases[0].expected)
+            check_not_stale(saved, live, source, target, run.fingerprint)
     # A 1.3 plan's ``put_entry`` steps carry the values: their entries are checked (and kept for the
     # snapshot) here; a 1.4 plan's entries are read, checked and kept by the pre-apply snapshot.
     whole = fetch_by_type(backend, sorted({s.content_type_id for s in _steps(saved) if isinstance(s, PutEntry)}))
@@ -157,10 +163,12 @@ def check_entries_read(saved: Plan, read: Mapping[str, str], source: str, target
             )
 
 
-def check_not_stale(saved: Plan, live: LiveState, source: str, target: str) -> None:
+def check_not_stale(
+    saved: Plan, live: LiveState, source: str, target: str, fingerprint_of: Callable[[ContentModel], str] = fingerprint
+) -> None:
     """Refuse a saved plan made against another state than the live one (fingerprint and versions)."""
     replan = f"run `reconcile plan --target {target} --out FILE` again and review the new plan"
-    actual = fingerprint(live.model)
+    actual = fingerprint_of(live.model)
     if actual != saved.live_fingerprint:
         raise StalePlan(
             f"stale plan {source}: the live environment changed since the plan was made "
