@@ -119,7 +119,7 @@ def replanned(backend: Backend, saved: Plan, source: str, target: str, run: Inte
         live = parse_environment(raw)
         check_not_stale(saved, live, source, target)
     else:
-        with run:
+        with paused(), run:
             live = parse_like(raw, saved.phases[0].expected)
             check_not_stale(saved, live, source, target, run.fingerprint)
     # A 1.3 plan's ``put_entry`` steps carry the values: their entries are checked (and kept for the

@@ -8,12 +8,15 @@ from __future__ import annotations
 import gc
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reconcile import workflows
 from reconcile.collector import paused
+from reconcile.model import ContentModel
+from reconcile.plan import Plan
 from reconcile.targets import open_target
 from reconcile.workflows import planning
 from reconcile.workflows.planning import plan_against
@@ -62,6 +65,29 @@ def test_the_planning_of_apply_runs_with_the_collector_off(workspace: Workspace,
     assert [change.address for change in planned.plan.changes] == ["content_types.type0005"]
     assert seen == {"parse_like": False, "plan_with_entries": False}
     assert gc.isenabled()
+
+
+def test_a_saved_plan_is_read_and_checked_with_the_collector_off(workspace: Workspace, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``apply PLAN_FILE`` reads the plan (about 500,000 values at 1,000 content types: the collector's passes
+    took 1.1 of 1.8 s of CPU) and fingerprints the live state it applies to with the collector off."""
+    workspace.apply(numbered(5))
+    path = tmp_path / "plan.json"
+    workflows.save_plan(plan_against_workspace(workspace, numbered(6)), path)
+    seen: dict[str, bool] = {}
+    spy(monkeypatch, Plan, "model_validate", seen)
+    spy(monkeypatch, planning, "parse_like", seen)
+    outcome = workflows.apply(workspace.project(), None, plan_file=path, confirm=lambda _: True)
+    assert outcome.ok and outcome.applied
+    assert seen == {"model_validate": False, "parse_like": False}
+    assert gc.isenabled()
+
+
+def plan_against_workspace(workspace: Workspace, desired: ContentModel) -> Plan:
+    target = workspace.project().config.target(None)
+    with open_target(target) as opened:
+        planned = plan_against(opened.backend, desired, target, allow_destroy=False)
+    return planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
 
 
 def test_paused_nests_and_restores_on_error() -> None:
