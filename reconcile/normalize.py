@@ -380,7 +380,7 @@ def _attributes_of(value: Document) -> dict[str, Any]:
     return data
 
 
-def _hash_mapping(digest: Any, values: Mapping[str, Document], document: Callable[[Document], bytes]) -> None:
+def _hash_mapping(digest: Any, values: Mapping[str, Any], document: Callable[[Any], bytes]) -> None:
     """Feed ``digest`` the canonical JSON of ``values`` (id -> canonical value), piece by piece."""
     separator = b"{"
     for key in sorted(values):
@@ -392,15 +392,29 @@ def _hash_mapping(digest: Any, values: Mapping[str, Document], document: Callabl
 
 def canonical_fingerprint(canonical: ContentModel, document: Callable[[Document], bytes] = document_json) -> str:
     """The :func:`fingerprint` of a model already normalised; ``document`` gives one value's canonical JSON."""
+    return fingerprint_of_parts(
+        canonical.content_types, canonical.editor_interfaces, canonical.locales, canonical.tags, document
+    )
+
+
+def fingerprint_of_parts(
+    content_types: Mapping[str, Any],
+    editor_interfaces: Mapping[str, Any],
+    locales: Mapping[str, Any],
+    tags: Mapping[str, Any] | None,
+    document: Callable[[Any], bytes],
+) -> str:
+    """:func:`canonical_fingerprint` of a canonical model given by its parts (id -> value), ``document`` giving
+    each value's canonical JSON (``pull`` passes some values as that JSON already, remembered from its last run)."""
     digest = hashlib.sha256(b'{"content_types":')
-    _hash_mapping(digest, canonical.content_types, document)
+    _hash_mapping(digest, content_types, document)
     digest.update(b',"editor_interfaces":')
-    _hash_mapping(digest, canonical.editor_interfaces, document)
+    _hash_mapping(digest, editor_interfaces, document)
     digest.update(b',"locales":')
-    _hash_mapping(digest, canonical.locales, document)
-    if canonical.tags:  # none and unmanaged are left out, as in the dumps (``ContentModel``)
+    _hash_mapping(digest, locales, document)
+    if tags:  # none and unmanaged are left out, as in the dumps (``ContentModel``)
         digest.update(b',"tags":')
-        _hash_mapping(digest, canonical.tags, document)
+        _hash_mapping(digest, tags, document)
     digest.update(b"}")
     return f"sha256:{digest.hexdigest()}"
 

@@ -50,14 +50,11 @@ def pull(project: Project, target_name: str | None, *, content_types: Sequence[s
 
 
 def _write_all(project: Project, target: TargetConfig, raw: RawEnvironment) -> tuple[list[Path], str]:
-    """Write every live content type and the locales (and tags); the files written and the live fingerprint."""
-    from reconcile.declared import write_models  # not on an equal pull: the writer loads tomlkit and the reader
+    """Write every live content type and the locales (and tags); the files written and the live fingerprint
+    (``workflows.pulling``: only what changed since the last pull is rendered)."""
+    from reconcile.workflows.pulling import write_all
 
-    live = parse_environment(raw)
-    with Interner() as run:  # one normalisation for the files and the baseline's fingerprint (~0.4 s less)
-        model = run.normalize(live.model)
-        live_fingerprint = run.fingerprint(model)
-    return write_models(model, project.models_dir, scope=target.scope, normalized=True), live_fingerprint
+    return write_all(project, target, raw)
 
 
 def _write_some(project: Project, target: TargetConfig, raw: RawEnvironment, only: list[str]) -> list[Path]:
