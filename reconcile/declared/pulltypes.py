@@ -33,7 +33,7 @@ from pathlib import Path
 import orjson
 
 from reconcile.declared.cache import reader_key
-from reconcile.fsio import atomic_write
+from reconcile.fsio import atomic_write_chunks
 
 FORMAT = 1
 
@@ -87,12 +87,14 @@ class TypeRecord:
             return
         lines = []
         for ct_id, entry in sorted(entries.items()):
+            if b"\n" in entry.content_type or b"\n" in entry.editor_interface:
+                continue  # compact JSON has none; should one have, it is not recorded (a line each)
             lines += [orjson.dumps([ct_id, entry.live, entry.file]), entry.content_type, entry.editor_interface]
-        payload = b"".join(line + b"\n" for line in lines)
+        payload = b"\n".join([*lines, b""]) if lines else b""
         header = {"format": FORMAT, "reader": self._reader, "digest": _digest(payload), "models": self._models}
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # not durable: after a power loss a damaged record is ignored
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, orjson.dumps(header) + b"\n" + payload)
+            atomic_write_chunks(self.path, [orjson.dumps(header) + b"\n", payload], durable=False)
 
 
 def _entries(lines: list[bytes]) -> dict[str, Pulled]:
