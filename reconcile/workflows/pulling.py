@@ -14,14 +14,19 @@ from pathlib import Path
 from reconcile.backend import RawEnvironment, content_type_json, parse_environment, without_content_types
 from reconcile.config import TargetConfig
 from reconcile.declared.layout import content_type_path
+from reconcile.declared.pulled import FolderState
 from reconcile.declared.pulltypes import Pulled, TypeRecord, file_digest, live_digest
 from reconcile.interning import Interner
 from reconcile.normalize import fingerprint_of_parts
 from reconcile.workflows.project import Project
 
 
-def write_all(project: Project, target: TargetConfig, raw: RawEnvironment) -> tuple[list[Path], str]:
-    """Write every live content type and the locales (and tags); the files written and the live fingerprint."""
+def write_all(
+    project: Project, target: TargetConfig, raw: RawEnvironment, state: FolderState | None = None
+) -> tuple[list[Path], str]:
+    """Write every live content type and the locales (and tags); the files written and the live fingerprint.
+    ``state``: the models folder's files as read by the caller (``declared.pulled``), so as not to read them
+    again."""
     from reconcile.declared import write_models  # not on an equal pull: the writer loads tomlkit and the reader
 
     models_dir = project.models_dir
@@ -29,7 +34,7 @@ def write_all(project: Project, target: TargetConfig, raw: RawEnvironment) -> tu
     pieces = content_type_json(raw)
     live_keys = {ct_id: live_digest(data) for ct_id, data in (pieces or {}).items()}
     old = record.load() if live_keys else {}
-    known = _known(old, live_keys, models_dir)
+    known = _known(old, live_keys, models_dir, state)
     live = parse_environment(without_content_types(raw, known) if known else raw)
     with Interner() as run:  # one normalisation for the files and the baseline's fingerprint (~0.4 s less)
         model = run.normalize(live.model)
@@ -57,17 +62,24 @@ def write_all(project: Project, target: TargetConfig, raw: RawEnvironment) -> tu
     return written, live_fingerprint
 
 
-def _known(old: dict[str, Pulled], live_keys: dict[str, str], models_dir: Path) -> dict[str, Pulled]:
+def _known(
+    old: dict[str, Pulled], live_keys: dict[str, str], models_dir: Path, state: FolderState | None
+) -> dict[str, Pulled]:
     """The recorded content types whose live JSON and file are both as recorded."""
     known = {}
     for ct_id, digest in live_keys.items():
         entry = old.get(ct_id)
         if entry is None or entry.live != digest:
             continue
-        try:
-            data = content_type_path(models_dir, ct_id).read_bytes()
-        except OSError:  # missing, a folder of that name: the writer decides (and says)
-            continue
-        if file_digest(data) == entry.file:
+        path = content_type_path(models_dir, ct_id)
+        found = state.get(path.relative_to(models_dir).as_posix()) if state is not None else _file_digest(path)
+        if found == entry.file:
             known[ct_id] = entry
     return known
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        return file_digest(path.read_bytes())
+    except OSError:  # missing, a folder of that name: the writer decides (and says)
+        return None

@@ -24,6 +24,7 @@ from reconcile.backend import (
     parse_environment,
 )
 from reconcile.declared import write_models
+from reconcile.declared.pulled import folder_state
 from reconcile.interning import Interner
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
@@ -108,7 +109,8 @@ def test_a_pull_from_the_record_writes_what_a_full_pull_writes(
         tweak(ours, how, ids[which % len(ids)])
         shutil.copytree(ours.models_dir, theirs.models_dir)
         live = raw_of(after, before)
-        written, live_fingerprint = pulling.write_all(ours, ours.config.target(None), live)
+        state = folder_state(ours.models_dir)  # the files' digests as the pull record read them
+        written, live_fingerprint = pulling.write_all(ours, ours.config.target(None), live, state)
         expected_written, expected_fingerprint = full_pull(theirs, live)
         assert [p.relative_to(ours.models_dir) for p in written] == \
             [p.relative_to(theirs.models_dir) for p in expected_written]
