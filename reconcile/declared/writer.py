@@ -98,18 +98,22 @@ def write_models(
         ct_dir.mkdir(parents=True, exist_ok=True)
         written = [path for path, text in texts.items() if text is not None and _write_if_changed(path, text)]
         if only is None:
-            for stale in sorted(ct_dir.glob("*.toml")):
-                ct_id = id_of(stale)
-                if ct_id not in model.content_types and ct_id not in known and _is_model_file(stale) \
-                        and scope.manages(ct_id):
-                    stale.unlink()
-                    written.append(stale)
+            written += _remove_stale(ct_dir, {*model.content_types, *known}, scope)
     except OSError as exc:
         raise ReconcileError(
             f"cannot write the model files under {models_dir}: {exc.strerror or exc}: {exc.filename}",
             hint="pass --models a folder you may write (or fix its permissions), then run the command again",
         ) from None
     return written
+
+
+def _remove_stale(ct_dir: Path, live: set[str], scope: Scope) -> list[Path]:
+    """Remove the content type files in ``ct_dir`` of content types not ``live`` that ``scope`` manages."""
+    stale = [path for path in sorted(ct_dir.glob("*.toml"))
+             if id_of(path) not in live and _is_model_file(path) and scope.manages(id_of(path))]  # fmt: skip
+    for path in stale:
+        path.unlink()
+    return stale
 
 
 def write_locales(model: ContentModel, models_dir: Path) -> Path:
