@@ -30,8 +30,9 @@ def with_content_type(base: RawEnvironment, source: RawEnvironment, ct_id: str) 
 
 def content_type_json(raw: RawEnvironment) -> dict[str, bytes] | None:
     """Content type id -> its JSON as read and its editor interface's (``null`` when it has none), one line
-    each; None when the ids are not those of one model file each (missing, repeated, not a file name). A
-    content type whose JSON orjson cannot write (an integer beyond 64 bits) is left out."""
+    each; None when the ids are not those of one model file each (missing, repeated, not a file name, or
+    differing from another only in case). A content type whose JSON orjson cannot write (an integer beyond
+    64 bits) is left out."""
     interfaces: dict[str, JsonObject] = {}
     for d in raw.editor_interfaces:
         ct_id = content_type_link(d)
@@ -39,10 +40,12 @@ def content_type_json(raw: RawEnvironment) -> dict[str, bytes] | None:
             return None
         interfaces[ct_id] = d
     found: dict[str, bytes] = {}
+    files: set[str] = set()  # ids differing only in case name one file where names ignore case (macOS)
     for d in raw.content_types:
         ct_id = sys_id(d)
-        if not isinstance(ct_id, str) or not is_valid_id(ct_id) or ct_id in found:
+        if not is_valid_id(ct_id) or ct_id.lower() in files:
             return None
+        files.add(ct_id.lower())
         try:
             found[ct_id] = orjson.dumps(d) + b"\n" + orjson.dumps(interfaces.get(ct_id))
         except orjson.JSONEncodeError:

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from reconcile import workflows
 from reconcile.backend import (
     RawEnvironment,
+    content_type_json,
     content_type_to_api,
     editor_interface_to_api,
     locale_to_api,
@@ -31,8 +33,6 @@ from reconcile.normalize import fingerprint
 from tests.reliability.models import model_pairs
 from tests.support import target_section, write_config
 
-# 60 examples of two pulls and a full one each: ~10 s.
-pytestmark = pytest.mark.slow
 
 pulling = importlib.import_module("reconcile.workflows.pulling")
 writer = importlib.import_module("reconcile.declared.writer")
@@ -94,6 +94,7 @@ def project_at(root: Path) -> workflows.Project:
     return workflows.load_project(None, None, root)
 
 
+@pytest.mark.slow  # 60 examples of two pulls and a full one each: ~10 s
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(pair=model_pairs(), how=st.sampled_from(TWEAKS), which=st.integers(min_value=0))
 def test_a_pull_from_the_record_writes_what_a_full_pull_writes(
@@ -125,3 +126,33 @@ def test_a_pull_from_the_record_writes_what_a_full_pull_writes(
         finally:
             writer._file_text = real
         assert [path.parent.name for path in rendered] == ["models"]  # locales.toml alone
+
+
+def _ct(ct_id: Any, **extra: Any) -> dict[str, Any]:
+    return {"sys": {"id": ct_id, "version": 1}, "name": "A", "fields": [], **extra}
+
+
+def _ei(ct_id: str) -> dict[str, Any]:
+    return {"sys": {"id": "default", "contentType": link(ct_id)}, "controls": []}
+
+
+@pytest.mark.parametrize(("content_types", "interfaces"), [
+    ([_ct("a"), _ct("a")], []),  # repeated
+    ([_ct("Blog"), _ct("blog")], []),  # one file where names ignore case
+    ([_ct(None)], []),  # no id
+    ([_ct("../x")], []),  # not a file name
+    ([_ct("a")], [_ei("a"), _ei("a")]),  # two editor interfaces
+    ([_ct("a")], [{"sys": {"id": "default"}, "controls": []}]),  # an editor interface without its link
+])
+def test_live_json_whose_ids_are_not_one_file_each_is_pulled_in_full(
+    content_types: list[dict[str, Any]], interfaces: list[dict[str, Any]]
+) -> None:
+    assert content_type_json(RawEnvironment(content_types, interfaces, [])) is None
+
+
+def test_each_content_type_with_its_editor_interface_and_none_orjson_cannot_write() -> None:
+    raw = RawEnvironment([_ct("a"), _ct("b"), _ct("big", description=2**70)], [_ei("b")], [])
+    assert content_type_json(raw) == {
+        "a": orjson.dumps(_ct("a")) + b"\nnull",
+        "b": orjson.dumps(_ct("b")) + b"\n" + orjson.dumps(_ei("b")),
+    }
