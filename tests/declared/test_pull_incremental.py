@@ -33,7 +33,6 @@ from reconcile.normalize import fingerprint
 from tests.reliability.models import model_pairs
 from tests.support import target_section, write_config
 
-
 pulling = importlib.import_module("reconcile.workflows.pulling")
 writer = importlib.import_module("reconcile.declared.writer")
 TWEAKS = ("none", "comment", "rename", "remove file", "damage record", "remove record", "same live")
