@@ -78,6 +78,7 @@ from reconcile.model import (
     Tag,
     drop_empty_metadata,
 )
+from reconcile.orjson_text import orjson_may_differ
 
 #: Validation (and allowed-resource) keys whose list values carry no order.
 UNORDERED_LIST_KEYS = frozenset(
@@ -309,22 +310,14 @@ def content_document(model: ContentModel) -> dict[str, Any]:
     return data
 
 
-# orjson writes the same bytes as ``canonical_json`` (compact, keys sorted by code point, non-ASCII
-# unescaped, the same string escapes; NaN and infinities as ``null``, as the JSON-mode dump does),
-# about five times faster, except for some floats: ``1e-05`` is ``0.00001`` there. Output that has a
-# number in exponent form (a digit, then ``e``) or with ``0.0000`` in it (or a string that looks like
-# that) is made again by ``json``; mapping every digit to ``0`` first makes that check two fast
-# substring searches instead of a regular expression (which cost more than the dump).
+# orjson writes the same bytes as ``canonical_json`` (compact, keys sorted by code point; NaN and
+# infinities as ``null``, as the JSON-mode dump does), about five times faster, except for some floats
+# (``orjson_text``): output where they may differ is made again by ``json``.
 # Dates, subclasses and dataclasses are refused (as ``json`` refuses them), not rendered.
 _ORJSON_OPTIONS = (
     orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
     | orjson.OPT_PASSTHROUGH_DATACLASS
 )
-_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-
-
-def _orjson_may_differ(data: bytes) -> bool:
-    return b"0.0000" in data or b"0e" in data.translate(_DIGITS_TO_ZERO)
 
 
 Document = ContentType | EditorInterface | Locale | Tag
@@ -339,7 +332,7 @@ def document_json(value: Document) -> bytes:
         data: bytes | None = orjson.dumps(content, option=_ORJSON_OPTIONS)
     except TypeError:  # integers beyond 64 bits, keys that are not strings, dates, other objects
         data = None
-    if data is None or _orjson_may_differ(data):
+    if data is None or orjson_may_differ(data):
         try:
             data = canonical_json(content, allow_nan=False).encode()
         except (TypeError, ValueError):  # exactly as the JSON-mode dump renders them
@@ -380,7 +373,7 @@ def _attributes_of(value: Document) -> dict[str, Any]:
     return data
 
 
-def _hash_mapping(digest: Any, values: Mapping[str, Document], document: Callable[[Document], bytes]) -> None:
+def _hash_mapping(digest: Any, values: Mapping[str, Any], document: Callable[[Any], bytes]) -> None:
     """Feed ``digest`` the canonical JSON of ``values`` (id -> canonical value), piece by piece."""
     separator = b"{"
     for key in sorted(values):
@@ -392,15 +385,29 @@ def _hash_mapping(digest: Any, values: Mapping[str, Document], document: Callabl
 
 def canonical_fingerprint(canonical: ContentModel, document: Callable[[Document], bytes] = document_json) -> str:
     """The :func:`fingerprint` of a model already normalised; ``document`` gives one value's canonical JSON."""
+    return fingerprint_of_parts(
+        canonical.content_types, canonical.editor_interfaces, canonical.locales, canonical.tags, document
+    )
+
+
+def fingerprint_of_parts(
+    content_types: Mapping[str, Any],
+    editor_interfaces: Mapping[str, Any],
+    locales: Mapping[str, Any],
+    tags: Mapping[str, Any] | None,
+    document: Callable[[Any], bytes],
+) -> str:
+    """:func:`canonical_fingerprint` of a canonical model given by its parts (id -> value), ``document`` giving
+    each value's canonical JSON (``pull`` passes some values as that JSON already, remembered from its last run)."""
     digest = hashlib.sha256(b'{"content_types":')
-    _hash_mapping(digest, canonical.content_types, document)
+    _hash_mapping(digest, content_types, document)
     digest.update(b',"editor_interfaces":')
-    _hash_mapping(digest, canonical.editor_interfaces, document)
+    _hash_mapping(digest, editor_interfaces, document)
     digest.update(b',"locales":')
-    _hash_mapping(digest, canonical.locales, document)
-    if canonical.tags:  # none and unmanaged are left out, as in the dumps (``ContentModel``)
+    _hash_mapping(digest, locales, document)
+    if tags:  # none and unmanaged are left out, as in the dumps (``ContentModel``)
         digest.update(b',"tags":')
-        _hash_mapping(digest, canonical.tags, document)
+        _hash_mapping(digest, tags, document)
     digest.update(b"}")
     return f"sha256:{digest.hexdigest()}"
 

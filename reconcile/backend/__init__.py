@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from reconcile.backend.client import ENTRY_PAGE_LIMIT, PAGE_LIMIT, PAGE_ORDER, Backend
 from reconcile.backend.environments import AliasState, EntryStats, EnvironmentInfo, SpaceEnvironments
-from reconcile.backend.partial import with_content_type
+from reconcile.backend.partial import content_type_json, with_content_type, without_content_types
 from reconcile.backend.translate import (
     RawEnvironment,
     content_type_from_api,
@@ -74,6 +74,7 @@ __all__ = [
     "RawEnvironment",
     "SpaceEnvironments",
     "content_type_from_api",
+    "content_type_json",
     "content_type_to_api",
     "editor_interface_from_api",
     "editor_interface_to_api",
@@ -88,4 +89,5 @@ __all__ = [
     "scoped",
     "to_export",
     "with_content_type",
+    "without_content_types",
 ]

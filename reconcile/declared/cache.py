@@ -134,11 +134,12 @@ PRUNE_LIMIT = 100
 
 
 def prune(cache_dir: Path) -> None:
-    """Delete the parse caches and pull records in ``cache_dir`` whose models folder no longer exists, and the
-    parse caches that name none (written by an older version: useless to this one). Bounded and cheap: the
-    first line of at most ``PRUNE_LIMIT`` files of each kind is read; run after each write of a parse cache.
+    """Delete the parse caches and pull records (``pulled``, ``pulltypes``) in ``cache_dir`` whose models folder
+    no longer exists, and the parse caches that name none (written by an older version: useless to this one).
+    Bounded and cheap: the first line of at most ``PRUNE_LIMIT`` files of each kind is read; run after each
+    write of a parse cache.
     Never raises ``OSError``: a file it cannot read or delete stays; other files are never looked at."""
-    for pattern, nameless_stale in (("models-*.json", True), ("pulled-*.json", False)):
+    for pattern, nameless_stale in (("models-*.json", True), ("pulled-*.json", False), ("pulltypes-*.json", False)):
         with contextlib.suppress(OSError):
             for path in itertools.islice(cache_dir.glob(pattern), PRUNE_LIMIT):
                 if _stale(path, nameless_stale):

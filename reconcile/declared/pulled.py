@@ -5,9 +5,10 @@ that wrote nothing (every file already declared the live model), the key of what
 live state's JSON as read, the scope, and the reader of ``declared.cache``: the tool's source and the
 versions of its libraries), the fingerprint of that live state, and the state of the models folder it
 judged (``locales.toml``, ``tags.toml``, the ``content_types`` folder and the blake2b of each
-``content_types/*.toml`` file's bytes). A later pull whose key and folder are exactly these would find
-the same (the writer's verdict is a function of them alone): it writes nothing without building,
-normalising or comparing anything, and records the baseline with the recorded fingerprint.
+``content_types/*.toml`` file's bytes, ``pulltypes.file_digest``: the per-content-type record reads them from
+here). A later pull whose key and folder are exactly these would find the same (the writer's verdict is a
+function of them alone): it writes nothing without building, normalising or comparing anything, and records
+the baseline with the recorded fingerprint.
 
 Safe by construction, as the parse cache is:
 
@@ -31,6 +32,7 @@ import orjson
 
 from reconcile.declared.cache import reader_key
 from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, TAGS_FILE
+from reconcile.declared.pulltypes import file_digest
 from reconcile.fsio import atomic_write
 
 FORMAT = 1
@@ -99,7 +101,7 @@ def folder_state(models_dir: Path) -> FolderState | None:
     try:
         for path in paths:
             name = path.relative_to(models_dir).as_posix()
-            state[name] = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest() if path.exists() else None
+            state[name] = file_digest(path.read_bytes()) if path.exists() else None
     except OSError:  # a folder named like a model file, no permission: the writer decides (and says)
         return None
     return state

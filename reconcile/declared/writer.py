@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,14 @@ _Schema = Callable[[Path], str | None]
 
 
 def write_models(
-    model: ContentModel, models_dir: Path, only: str | None = None, scope: Scope = ALL, *, normalized: bool = False
+    model: ContentModel,
+    models_dir: Path,
+    only: str | None = None,
+    scope: Scope = ALL,
+    *,
+    normalized: bool = False,
+    known: Collection[str] = (),
+    held: dict[Path, bytes] | None = None,
 ) -> list[Path]:
     """Write ``model`` as model files under ``models_dir``; return the files written (created, changed or
     removed: a file that already declares its part of the model is left as it is).
@@ -54,6 +61,9 @@ def write_models(
     without widget or settings are not written (they equal the default a missing ``editor`` gets),
     nor are ``unmanaged`` keys; ``null`` members of opaque JSON objects are left out (TOML has no null).
     ``normalized``: ``model`` is canonical already (normalising 1,000 content types again costs ~0.3 s).
+    ``known``: ids of content types not in ``model`` whose files are known to declare them (``pull``'s record,
+    ``declared.pulltypes``): neither written nor removed. ``held``, when given, receives the bytes each content
+    type file written or found declaring its content type holds after the write.
     """
     ids = [only] if only is not None else sorted(model.content_types)
     for ct_id in ids:
@@ -75,7 +85,9 @@ def write_models(
         ct = model.content_types[ct_id]
         ei = model.editor_interfaces.get(ct_id, EditorInterface(content_type_id=ct_id))
         path = content_type_path(models_dir, ct_id)
-        texts[path] = _file_text(path, content_type_doc(ct, ei), _content_type_doc_of, schema)
+        text = texts[path] = _file_text(path, content_type_doc(ct, ei), _content_type_doc_of, schema, held)
+        if held is not None and text is not None:
+            held[path] = text.encode("utf-8")
     if only is None and (scope.locales or not (models_dir / LOCALES_FILE).exists()):
         path = models_dir / LOCALES_FILE
         texts[path] = _file_text(path, locales_doc(model.locales), _locales_doc_of, schema)
@@ -86,16 +98,22 @@ def write_models(
         ct_dir.mkdir(parents=True, exist_ok=True)
         written = [path for path, text in texts.items() if text is not None and _write_if_changed(path, text)]
         if only is None:
-            for stale in sorted(ct_dir.glob("*.toml")):
-                if id_of(stale) not in model.content_types and _is_model_file(stale) and scope.manages(id_of(stale)):
-                    stale.unlink()
-                    written.append(stale)
+            written += _remove_stale(ct_dir, {*model.content_types, *known}, scope)
     except OSError as exc:
         raise ReconcileError(
             f"cannot write the model files under {models_dir}: {exc.strerror or exc}: {exc.filename}",
             hint="pass --models a folder you may write (or fix its permissions), then run the command again",
         ) from None
     return written
+
+
+def _remove_stale(ct_dir: Path, live: set[str], scope: Scope) -> list[Path]:
+    """Remove the content type files in ``ct_dir`` of content types not ``live`` that ``scope`` manages."""
+    stale = [path for path in sorted(ct_dir.glob("*.toml"))
+             if id_of(path) not in live and _is_model_file(path) and scope.manages(id_of(path))]  # fmt: skip
+    for path in stale:
+        path.unlink()
+    return stale
 
 
 def write_locales(model: ContentModel, models_dir: Path) -> Path:
@@ -206,7 +224,10 @@ def _json_for_toml(value: Any, where: str) -> Any:
     return value
 
 
-def _file_text(path: Path, new: Doc, doc_of: Callable[[dict[str, Any]], Doc], schema: _Schema) -> str | None:
+def _file_text(
+    path: Path, new: Doc, doc_of: Callable[[dict[str, Any]], Doc], schema: _Schema,
+    held: dict[Path, bytes] | None = None,
+) -> str | None:
     """The text of ``path`` declaring ``new``: the file edited in place where it exists, else a new one;
     None when the file declares ``new`` already.
 
@@ -214,15 +235,25 @@ def _file_text(path: Path, new: Doc, doc_of: Callable[[dict[str, Any]], Doc], sc
     only when its values are not ``new``'s canonical ones (rtoml parses, tomllib only where rtoml refuses
     a text). The edit is checked by reading it back: should the element-wise edit of a list not give the
     list's order (a sidebar reordered), that list is replaced whole. Should that still differ (a bug), the
-    file is left alone and the error says so: a hand-written file is never silently rewritten."""
+    file is left alone and the error says so: a hand-written file is never silently rewritten. ``held``, when
+    given, receives the bytes of a file that declares ``new`` already (``write_models``)."""
     if not path.exists() or path.stat().st_size == 0:  # empty: it declares nothing (see _write_if_changed)
         return document_text(new, schema(path.parent))
     try:
-        whole = path.read_bytes().decode("utf-8")  # line ends as they are
+        data = path.read_bytes()
+        whole = data.decode("utf-8")  # line ends as they are
     except UnicodeDecodeError:
         raise _unreadable(path, "not UTF-8") from None
     except OSError as exc:  # a folder of that name, no permission
         raise _unreadable(path, exc.strerror or str(exc)) from None
+    edited = _edited(path, whole, new, doc_of)
+    if edited is None and held is not None:
+        held[path] = data
+    return edited
+
+
+def _edited(path: Path, whole: str, new: Doc, doc_of: Callable[[dict[str, Any]], Doc]) -> str | None:
+    """``_file_text`` of the existing file ``path`` whose text is ``whole``."""
     text = whole.removeprefix("\ufeff")
     own = _own_schema_line(text)
     new_text = document_text(new, own)

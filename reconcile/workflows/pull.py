@@ -10,7 +10,7 @@ import orjson
 from reconcile.backend import RawEnvironment, parse_environment
 from reconcile.collector import paused
 from reconcile.config import TargetConfig
-from reconcile.declared.pulled import PullRecord, folder_state
+from reconcile.declared.pulled import FolderState, PullRecord, folder_state
 from reconcile.errors import ReconcileError
 from reconcile.interning import Interner
 from reconcile.targets import open_target
@@ -40,7 +40,7 @@ def pull(project: Project, target_name: str | None, *, content_types: Sequence[s
     key, state = record.key(_live_bytes(raw, target)), folder_state(project.models_dir)
     live_fingerprint = record.fingerprint(key, state)
     if live_fingerprint is None:
-        written, live_fingerprint = _write_all(project, target, raw)
+        written, live_fingerprint = _write_all(project, target, raw, state)
         if not written and folder_state(project.models_dir) == state:  # the folder as judged: equal to live
             record.save(key, state, live_fingerprint)
     else:
@@ -49,15 +49,14 @@ def pull(project: Project, target_name: str | None, *, content_types: Sequence[s
     return written
 
 
-def _write_all(project: Project, target: TargetConfig, raw: RawEnvironment) -> tuple[list[Path], str]:
-    """Write every live content type and the locales (and tags); the files written and the live fingerprint."""
-    from reconcile.declared import write_models  # not on an equal pull: the writer loads tomlkit and the reader
+def _write_all(
+    project: Project, target: TargetConfig, raw: RawEnvironment, state: FolderState | None
+) -> tuple[list[Path], str]:
+    """Write every live content type and the locales (and tags); the files written and the live fingerprint
+    (``workflows.pulling``: only what changed since the last pull is rendered; ``state``: the folder as read)."""
+    from reconcile.workflows.pulling import write_all
 
-    live = parse_environment(raw)
-    with Interner() as run:  # one normalisation for the files and the baseline's fingerprint (~0.4 s less)
-        model = run.normalize(live.model)
-        live_fingerprint = run.fingerprint(model)
-    return write_models(model, project.models_dir, scope=target.scope, normalized=True), live_fingerprint
+    return write_all(project, target, raw, state)
 
 
 def _write_some(project: Project, target: TargetConfig, raw: RawEnvironment, only: list[str]) -> list[Path]:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reconcile import snapshot_json
 from reconcile.snapshot_json import json_bytes, json_chunks
 
 _SCALARS = (
@@ -64,3 +65,23 @@ def test_what_the_standard_library_refuses_is_refused(value: Any, error: type[Ex
 def test_keys_that_are_not_strings_and_big_integers_are_written_as_the_standard_library_writes_them() -> None:
     export: dict[Any, Any] = {"a": [{1: 2, "b": [2**70]}], 3: [True]}
     assert _chunked(export) == json_bytes(export)
+
+
+def test_the_standard_library_is_asked_only_where_orjson_may_write_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Members without a float in exponent form, ``0.0000`` or ``null`` are orjson's alone (0.08 s at 1,000 content
+    types); the others are compared, and written by the standard library where they differ."""
+    asked: list[Any] = []
+    real = snapshot_json._COMPACT
+
+    class Counting:
+        def encode(self, value: Any) -> str:
+            asked.append(value)
+            return real.encode(value)
+
+    monkeypatch.setattr(snapshot_json, "_COMPACT", Counting())
+    plain = [{"sys": {"id": f"t{i}"}, "name": "Ünïcode \"quoted\"\n", "fields": [{"n": 1.5, "b": True}]}
+             for i in range(3)]
+    odd = [{"sys": {"id": "f"}, "x": 1e16}, {"sys": {"id": "g"}, "x": None}, {"sys": {"id": "h"}, "x": 1e-05}]
+    export = {"contentTypes": plain + odd}
+    assert _chunked(export) == json_bytes(export)
+    assert asked == odd
