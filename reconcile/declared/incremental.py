@@ -13,7 +13,7 @@ project's code, which the cache does not cover.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,26 +45,61 @@ class _Files:
     ``parse_cache``: where the files checked are noted and added (``read_models``'s)."""
 
     parse_cache: ParseCache | None
+    known: Mapping[str, str]  # the key of each file read already, by ``<folder>/<name>`` (``ParseCache.seen``)
     records: dict[Path, FileRecord] = field(default_factory=dict)
     raw: dict[Path, bytes] = field(default_factory=dict)
-    keys: set[str] = field(default_factory=set)
+    keys: dict[Path, str] = field(default_factory=dict)  # ``records.record_key``
     clean: dict[tuple[bytes, str], str] = field(default_factory=dict)  # ``ContentTypeCheck.clean``
+
+    def from_cache(self, path: Path, kind: FileKind, cache: RecordCache) -> bool:
+        """Whether ``cache`` has the record of the model file at ``path`` (which is then read and hashed, and its
+        record taken); not when it is missing or cannot be read (``check`` says why)."""
+        key = self.known.get(f"{path.parent.name}/{path.name}")
+        if key is None:
+            if (kind == "locales" and not path.is_file()) or self.read(path) is None:
+                return False
+            key = record_key(path, self.raw[path])
+        self.keys[path] = key
+        record = cache.get(key)
+        if record is not None:
+            self.records[path] = record
+        return record is not None
+
+    def check(self, path: Path, kind: FileKind, cache: RecordCache) -> None:
+        """Check the model file at ``path`` (with the bytes ``from_cache`` read, if any) and add its record to
+        ``cache`` when it has no problem of its own."""
+        raw = None if kind == "locales" and not path.is_file() else self.read(path)
+        record = check_file(path, kind, self.clean, raw, self.parse_cache)
+        self.records[path] = record
+        if raw is not None:
+            self.keys[path] = record_key(path, raw)
+            cache.put(self.keys[path], record)
+
+    def read(self, path: Path) -> bytes | None:
+        """The bytes of the model file at ``path`` (read once), None when it cannot be read."""
+        if path not in self.raw:
+            try:
+                self.raw[path] = read_bytes(path, MAX_FILE_BYTES)
+            except TomlReadError:
+                return None
+        return self.raw[path]
 
     def line(self, path: Path, key_path: KeyPath) -> int | None:
         """The line of ``key_path`` in the file at ``path`` (found as ``read_models`` finds it)."""
-        raw = self.raw.get(path)
+        raw = self.read(path)
         positions: Mapping[KeyPath, Position] = {} if raw is None else known_toml(raw, {}).positions
         return nearest_line(positions, key_path)
 
 
 def check_models(
     models_dir: Path, cache_dir: Path, scope: Scope, config_file: str, parse_cache: ParseCache | None = None,
-    *, cached_only: bool = False,
+    *, unseen_at_most: float = 1.0, known: Iterable[str] = (),
 ) -> Checked | None:
     """Every problem of the model files under ``models_dir`` with ``scope`` (``config_file`` names it), checking
     only the files the record cache in ``cache_dir`` has not seen (noted in ``parse_cache`` and added to it, as
-    ``read_models`` does); None when a file declares fills (then only the whole-model check can tell), or, when
-    ``cached_only``, when a file that reads is not in the cache. Only a missing models folder is raised."""
+    ``read_models`` does); None when a file declares fills (then only the whole-model check can tell), or when
+    more than the share ``unseen_at_most`` of the files are to be checked. ``known``: the key of each file read
+    already (``ParseCache.seen``), which is not read again. Only a missing models folder is raised."""
     check_models_dir(models_dir)
     cache = RecordCache.of_models(cache_dir, models_dir)
     ct_files, problems, listed = list_content_type_files(models_dir / CONTENT_TYPES_DIR)
@@ -72,18 +107,18 @@ def check_models(
     kinds.append((models_dir / LOCALES_FILE, "locales"))
     if (models_dir / TAGS_FILE).exists():
         kinds.append((models_dir / TAGS_FILE, "tags"))
-    files = _Files(parse_cache)
-    for path, kind in kinds:
-        record = _record(path, kind, cache, files, cached_only)
-        if record is None:
-            return None
-        files.records[path] = record
-    records = files.records.values()
+    files = _Files(parse_cache, {key.rsplit(" ", 1)[0]: key for key in known})
+    unseen = [(path, kind) for path, kind in kinds if not files.from_cache(path, kind, cache)]
+    if len(unseen) > unseen_at_most * len(kinds):
+        return None
+    for path, kind in unseen:
+        files.check(path, kind, cache)
+    records = [files.records[path] for path, _ in kinds]
     if any(record.fills for record in records):
         return None
     problems.extend(problem for record in records for problem in record.problems)
     locales = files.records[models_dir / LOCALES_FILE]
-    owner = {ct_id: path for path, record in files.records.items() for ct_id in record.content_types}
+    owner = {ct_id: path for path, _ in kinds for ct_id in files.records[path].content_types}
     unread = Unread(content_types=listed.content_types.union(*(record.unread for record in records)),
                     locales=locales.locales_unread, every_content_type=listed.every_content_type)
     problems.extend(_reference_problems(files, owner, locales.locales, unread, lambda ct: not scope.manages(ct)))
@@ -94,27 +129,7 @@ def check_models(
                                                  files.line(owner[ct_id], ("id",))))
     if not problems:
         cache.save()
-    return Checked(len(owner), len(locales.locales), sort_problems(problems), frozenset(files.keys))
-
-
-def _record(path: Path, kind: FileKind, cache: RecordCache, files: _Files, cached_only: bool) -> FileRecord | None:
-    """The record of one model file: from the cache when it has seen the same name and bytes, else checked (and
-    added to the cache when it has no problem of its own), or None when ``cached_only``. A file that cannot be
-    read is checked, which says why."""
-    if kind == "locales" and not path.is_file():
-        return check_file(path, kind, files.clean)  # missing: its problem
-    try:
-        raw = read_bytes(path, MAX_FILE_BYTES)
-    except TomlReadError:
-        return check_file(path, kind, files.clean)
-    files.raw[path] = raw
-    key = record_key(path, raw)
-    files.keys.add(key)
-    record = cache.get(key)
-    if record is None and not cached_only:
-        record = check_file(path, kind, files.clean, raw, files.parse_cache)
-        cache.put(key, record)
-    return record
+    return Checked(len(owner), len(locales.locales), sort_problems(problems), frozenset(files.keys.values()))
 
 
 def _reference_problems(
@@ -133,7 +148,7 @@ def _reference_problems(
             continue
         references = record.references
         if references is None:  # only content type files name others
-            references = check_file(path, "content_type", {}, files.raw[path]).references or ()
+            references = check_file(path, "content_type", {}, files.read(path)).references or ()
         problems.extend(reference_problem(reference, path, files.line(path, reference.key_path))
                         for reference in references if (reference.kind, reference.name) in missing)
     return problems

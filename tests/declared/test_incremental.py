@@ -248,3 +248,22 @@ def test_plan_takes_the_rules_from_the_records(project: Path, monkeypatch: pytes
     with pytest.raises(InputError) as without:
         validate_models(loaded)
     assert str(with_records.value) == str(without.value)
+
+
+def test_plan_after_an_edit_checks_only_that_file(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``validate_models`` (plan) after an edit that ``validate`` has not seen: that file alone is checked (and its
+    record kept), not the whole model; with no records of most files, the rules run on the whole model."""
+    loaded = load_project(None, None, project)
+    assert _validate().exit_code == OK
+    validate_models(loaded)
+    edit(_content_type(project, "author"), 'name = "', 'name = "Renamed ')
+    checked = _checked(monkeypatch)
+    with monkeypatch.context() as patched:
+        patched.setattr("reconcile.workflows.project.validate", lambda *_, **__: pytest.fail("rules ran"))
+        validate_models(loaded)
+    assert checked == ["author.toml"]
+    checked.clear()
+    assert _validate().exit_code == OK and checked == []
+    shutil.rmtree(project / ".reconcile")
+    validate_models(loaded)
+    assert checked == []
