@@ -55,6 +55,7 @@ class _Found:
     locales_unread: bool = False
     fills: dict[str, FillDecl] = field(default_factory=dict)
     given: dict[Path, bytes] = field(default_factory=dict)  # the bytes of files read already, by path
+    field_sources: bool = True  # whether to record where each field is declared (a file's own rules need not)
 
     def unread(self) -> Unread:
         return Unread(
@@ -165,7 +166,7 @@ def _load_content_type(
     kept = tuple(range(len(fields))) if read.kept is None else read.kept
     if read.kept is not None:
         found.partial[ct_id] = kept
-    found.sources.update(_content_type_sources(ct_id, fields, path, found.positions[path], kept))
+    found.sources.update(_content_type_sources(ct_id, fields, path, found.positions[path], kept, found.field_sources))
     found.fills.update({
         field_address(ct_id, f["id"]): FillDecl(f["fill"], path, ("fields", index, "fill"))
         for index, f in zip(kept, fields, strict=True) if "fill" in f
@@ -180,8 +181,9 @@ def read_model_file(
     path: Path, kind: FileKind, raw: bytes | None = None, cache: ParseCache | None = None
 ) -> tuple[DeclaredModel, list[Problem]]:
     """One model file read alone (its bytes ``raw``, when read already), as ``read_models`` reads it among the
-    others (with its ``cache``): what it declares (the rest of the model empty) and its reading problems, unsorted."""
-    found = _Found(given={} if raw is None else {path: raw})
+    others (with its ``cache``): what it declares (the rest of the model empty) and its reading problems, unsorted;
+    of its sources, only the content type's (the rules need no other)."""
+    found = _Found(given={} if raw is None else {path: raw}, field_sources=False)
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
     locales: dict[str, Locale] = {}
@@ -366,12 +368,14 @@ def _content_type_files(ct_dir: Path, found: _Found) -> list[Path]:
 
 def _content_type_sources(
     ct_id: str, fields: list[dict[str, Any]], path: Path, positions: Mapping[KeyPath, Position],
-    kept: tuple[int, ...],
+    kept: tuple[int, ...], parts: bool = True,
 ) -> dict[str, Source]:
-    """Where the content type, each field and the editor interface of one file are declared; ``kept`` is
-    the index in the file of each of ``fields``."""
+    """Where the content type, each field and the editor interface (unless not ``parts``) of one file are
+    declared; ``kept`` is the index in the file of each of ``fields``."""
     base = f"content_types.{ct_id}"
     found = {base: Source(path, positions, (("id",),))}
+    if not parts:
+        return found
     for index, f in zip(kept, fields, strict=True):
         found.setdefault(f"{base}.fields.{f['id']}", Source(path, positions, (("fields", index),)))
     editor = (("editor_interface",), *(("fields", i, "editor") for i in kept))
