@@ -114,9 +114,11 @@ def check_models(
     for path, kind in unseen:
         files.check(path, kind, cache)
     records = [files.records[path] for path, _ in kinds]
-    if any(record.fills for record in records):
-        return None
     problems.extend(problem for record in records for problem in record.problems)
+    if any(record.fills for record in records):  # kept for the next run, which then checks no file either
+        if not problems:
+            cache.save()
+        return None
     locales = files.records[models_dir / LOCALES_FILE]
     owner = {ct_id: path for path, _ in kinds for ct_id in files.records[path].content_types}
     unread = Unread(content_types=listed.content_types.union(*(record.unread for record in records)),

@@ -181,14 +181,27 @@ def test_problems_name_the_models_folder_as_given(project: Path) -> None:
     assert f"{project / 'models' / 'content_types' / 'blogPost.toml'}:" in result.output
 
 
-def test_a_model_with_fills_imports_them_on_every_run(project: Path) -> None:
+def test_problems_are_per_target_scope(project: Path) -> None:
+    (project / "reconcile.toml").write_text(
+        '[targets.local]\nkind = "local"\n\n[targets.blog]\nkind = "local"\n[targets.blog.scope]\n'
+        'content_types = ["blog*"]\n', encoding="utf-8")
+    assert _validate().exit_code == OK
+    result = _validate("--target", "blog")
+    assert result.exit_code == ERROR and "is out of scope" in result.output
+    assert result.output == _uncached(project, "--target", "blog").output
+    assert _validate().exit_code == OK
+
+
+def test_a_model_with_fills_imports_them_on_every_run(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fill names the project's code, which the records do not cover: it is imported on every run."""
     (project / "transforms").mkdir()
     fill = project / "transforms" / "names.py"
     fill.write_text("def slug(fields, locale):\n    return None\n", encoding="utf-8")
     edit(_content_type(project, "author"), 'id = "slug"\n', 'id = "slug"\nfill = "transforms/names.py:slug"\n')
     assert _validate().exit_code == OK
+    checked = _checked(monkeypatch)
     assert _validate().exit_code == OK
+    assert checked == []  # the files' records are kept; the fills are read with the whole model
     fill.write_text("def other(fields, locale):\n    return None\n", encoding="utf-8")
     result = _validate()
     assert result.exit_code == ERROR and "fill file transforms/names.py has no function slug" in result.output
