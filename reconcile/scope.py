@@ -153,9 +153,14 @@ def scope_problems(declared: DeclaredModel, scope: Scope, config_file: str) -> l
             continue
         source = declared.sources.get(f"content_types.{ct_id}")
         file = source.file if source is not None else Path(f"content_types/{ct_id}.toml")
-        problems.append(Problem(
-            str(file), "id", f"content type {shown(ct_id)} is out of scope: {reason} ([scope] in {config_file})",
-            f"delete the file if another owner manages {shown(ct_id)}, or bring it into scope in {config_file}",
-            source.line if source is not None else None,
-        ))
+        line = source.line if source is not None else None
+        problems.append(out_of_scope_problem(ct_id, reason, file, config_file, line))
     return problems
+
+
+def out_of_scope_problem(ct_id: str, reason: str, file: Path, config_file: str, line: int | None) -> Problem:
+    """The problem of the file of content type ``ct_id``, left out of the scope for ``reason`` (``excluded_by``)."""
+    return Problem(
+        str(file), "id", f"content type {shown(ct_id)} is out of scope: {reason} ([scope] in {config_file})",
+        f"delete the file if another owner manages {shown(ct_id)}, or bring it into scope in {config_file}", line,
+    )

@@ -6,9 +6,8 @@ that finds the same bytes takes the data from here instead of parsing the file a
 and shape again; the model values are built from it as from a parsed file (``declared.building``).
 It also holds the key of the last run that found no problem (``run_key``: the names and bytes of every
 model file, the tool's source, the scope): the offline rules, a pure function of exactly these, need
-not run again on a run with the same key. With it, unless the model declares fills, the run's ``verdict``
-(the counts ``reconcile validate`` reports), read from the first line alone by ``declared.verdict``: a
-``validate`` on the same files only lists, reads and hashes them.
+not run again on a run with the same key. (``reconcile validate`` keeps its own records, file by file:
+``declared.records``.)
 
 Safe by construction:
 
@@ -55,8 +54,7 @@ class ParseCache:
         self.path = path
         self._models = str(models_dir.resolve())  # recorded in the header, for ``prune``
         self._reader = reader_key()
-        self._old, self._clean_run, self._verdict = ({}, None, None) if self._reader is None else \
-            _load(path, self._reader)
+        self._old, self._clean_run = ({}, None) if self._reader is None else _load(path, self._reader)
         self._kept: set[str] = set()  # hashes of the files of this run found in the cache
         self._added: dict[str, bytes] = {}  # hash -> data as JSON, of the files of this run read afresh
         self._seen: list[str] = []  # "name hash" of every model file this run read
@@ -101,32 +99,38 @@ class ParseCache:
         """Whether a run with this ``run_key`` found no problem before (its rules need not run again)."""
         return run is not None and run == self._clean_run
 
-    def save(self, clean_run: str | None = None, counts: tuple[int, int] | None = None) -> None:
+    @property
+    def seen(self) -> list[str]:
+        """"name hash" of every model file this run read (``note``)."""
+        return self._seen
+
+    def save(self, clean_run: str | None = None) -> None:
         """Write the files of this run (and only them) and the key of this run, which found no problem, if
-        that changes the cache; never raises ``OSError``. ``counts``: the content types and locales of this
-        run, when its verdict is all ``reconcile validate`` needs on a run with the same key (``verdict``)."""
-        verdict = None if clean_run is None or counts is None else \
-            {"run": clean_run, "content_types": counts[0], "locales": counts[1]}
-        unchanged = not self._added and self._kept == self._old.keys() and clean_run == self._clean_run \
-            and verdict == self._verdict
+        that changes the cache; never raises ``OSError``."""
+        unchanged = not self._added and self._kept == self._old.keys() and clean_run == self._clean_run
         if self._reader is None or unchanged:
             return
         texts = {**{key: orjson.dumps(self._old[key]) for key in self._kept}, **self._added}
         payload = b"{" + b",".join(b'"%s":%s' % (key.encode(), text) for key, text in sorted(texts.items())) + b"}"
-        header = orjson.dumps({"format": FORMAT, "reader": self._reader, "digest": _digest(payload),
-                               "clean_run": clean_run, "verdict": verdict, "models": self._models})
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, header + b"\n" + payload)
-        except OSError:
-            return
-        prune(self.path.parent)
+        write_cache(self.path, self._reader, self._models, payload, clean_run=clean_run)
 
 
-def cache_path(cache_dir: Path, models_dir: Path) -> Path:
-    """Where the parse cache of ``models_dir`` is in ``cache_dir``."""
+def write_cache(path: Path, reader: str, models: str, payload: bytes, **header: Any) -> None:
+    """Write a cache file of the folder ``models`` (its header, with ``header``, then the JSON ``payload``) and
+    ``prune`` its folder; never raises ``OSError`` (the cache only saves time)."""
+    head = orjson.dumps({"format": FORMAT, "reader": reader, "digest": _digest(payload), **header, "models": models})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, head + b"\n" + payload)
+    except OSError:
+        return
+    prune(path.parent)
+
+
+def cache_path(cache_dir: Path, models_dir: Path, kind: str = "models") -> Path:
+    """Where the parse cache (or another ``kind`` of cache file) of ``models_dir`` is in ``cache_dir``."""
     name = hashlib.blake2b(str(models_dir.resolve()).encode(), digest_size=8).hexdigest()
-    return cache_dir / f"models-{name}.json"
+    return cache_dir / f"{kind}-{name}.json"
 
 
 #: At most this many files of the cache folder are looked at by one ``prune``.
@@ -134,12 +138,13 @@ PRUNE_LIMIT = 100
 
 
 def prune(cache_dir: Path) -> None:
-    """Delete the parse caches and pull records (``pulled``, ``pulltypes``) in ``cache_dir`` whose models folder
-    no longer exists, and the parse caches that name none (written by an older version: useless to this one).
-    Bounded and cheap: the first line of at most ``PRUNE_LIMIT`` files of each kind is read; run after each
-    write of a parse cache.
+    """Delete the parse caches, per-file records (``checked``) and pull records (``pulled``, ``pulltypes``) in
+    ``cache_dir`` whose models folder no longer exists, and the parse caches and records that name none (written
+    by an older version: useless to this one). Bounded and cheap: the first line of at most ``PRUNE_LIMIT`` files
+    of each kind is read; run after each write of a parse cache.
     Never raises ``OSError``: a file it cannot read or delete stays; other files are never looked at."""
-    for pattern, nameless_stale in (("models-*.json", True), ("pulled-*.json", False), ("pulltypes-*.json", False)):
+    for pattern, nameless_stale in (("models-*.json", True), ("checked-*.json", True), ("pulled-*.json", False),
+                                    ("pulltypes-*.json", False)):
         with contextlib.suppress(OSError):
             for path in itertools.islice(cache_dir.glob(pattern), PRUNE_LIMIT):
                 if _stale(path, nameless_stale):
@@ -161,40 +166,28 @@ def _stale(path: Path, nameless_stale: bool) -> bool:
     return nameless_stale if not isinstance(models, str) else not Path(models).is_dir()
 
 
-def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None, dict[str, Any] | None]:
-    """The entries of the cache at ``path``, the key of the run that wrote it and its verdict; none when it is
-    missing, unreadable, damaged or of another reader."""
+def load_entries(path: Path, reader: str) -> dict[str, Any]:
+    """The entries of the cache file at ``path`` (``write_cache``); none when it is missing, unreadable, damaged
+    or of another reader."""
+    return _load(path, reader)[0]
+
+
+def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None]:
+    """The entries of the cache at ``path`` and the key of the run that wrote it; none when it is missing,
+    unreadable, damaged or of another reader."""
     try:
         head, _, payload = path.read_bytes().partition(b"\n")
         header = orjson.loads(head)
         if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("reader") != reader \
                 or header.get("digest") != _digest(payload):
-            return {}, None, None
+            return {}, None
         entries = orjson.loads(payload)
     except (OSError, ValueError, RecursionError):
-        return {}, None, None
+        return {}, None
     if not isinstance(entries, dict):
-        return {}, None, None
-    clean_run, verdict = header.get("clean_run"), header.get("verdict")
-    return entries, clean_run if isinstance(clean_run, str) else None, verdict if isinstance(verdict, dict) else None
-
-
-def verdict(path: Path) -> tuple[str, int, int] | None:
-    """The key of the run that found no problem and wrote the cache at ``path`` (``run_digest``), with its counts
-    of content types and locales (``save``'s ``counts``), read from the first line only; None when it kept none,
-    or the cache is missing, unreadable or damaged (its entries are not read: the verdict needs none of them)."""
-    try:
-        with path.open("rb") as handle:
-            header = orjson.loads(handle.readline())
-    except (OSError, ValueError):
-        return None
-    found = header.get("verdict") if isinstance(header, dict) and header.get("format") == FORMAT else None
-    if not isinstance(found, dict):
-        return None
-    run, content_types, locales = found.get("run"), found.get("content_types"), found.get("locales")
-    if isinstance(run, str) and isinstance(content_types, int) and isinstance(locales, int):
-        return run, content_types, locales
-    return None
+        return {}, None
+    clean_run = header.get("clean_run")
+    return entries, clean_run if isinstance(clean_run, str) else None
 
 
 def reader_key() -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -54,6 +54,8 @@ class _Found:
     every_content_type: bool = False
     locales_unread: bool = False
     fills: dict[str, FillDecl] = field(default_factory=dict)
+    given: dict[Path, bytes] = field(default_factory=dict)  # the bytes of files read already, by path
+    field_sources: bool = True  # whether to record where each field is declared (a file's own rules need not)
 
     def unread(self) -> Unread:
         return Unread(
@@ -101,6 +103,18 @@ def read_models(models_dir: Path, cache: ParseCache | None = None) -> tuple[Decl
     or subdirectory is an error: silently skipping a misnamed file would plan the deletion of its
     content type. ``locales.toml`` and ``content_types/`` are required (``reconcile pull`` writes both).
     """
+    check_models_dir(models_dir)
+    found = _Found()
+    content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found, cache)
+    locales = _load_locales(models_dir / LOCALES_FILE, found, cache)
+    tags = _load_tags(models_dir / TAGS_FILE, found, cache)
+    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
+    declared = DeclaredModel(model, found.sources, found.positions, found.unread(), found.fills)
+    return declared, sort_problems(found.problems)
+
+
+def check_models_dir(models_dir: Path) -> None:
+    """Raise ``InputError`` unless ``models_dir`` is a directory."""
     if not models_dir.is_dir():
         what = "is not a directory" if models_dir.exists() else "does not exist"
         raise InputError(
@@ -113,13 +127,6 @@ def read_models(models_dir: Path, cache: ParseCache | None = None) -> tuple[Decl
                 )
             ]
         )
-    found = _Found()
-    content_types, editor_interfaces = _load_content_types(models_dir / CONTENT_TYPES_DIR, found, cache)
-    locales = _load_locales(models_dir / LOCALES_FILE, found, cache)
-    tags = _load_tags(models_dir / TAGS_FILE, found, cache)
-    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
-    declared = DeclaredModel(model, found.sources, found.positions, found.unread(), found.fills)
-    return declared, sort_problems(found.problems)
 
 
 def _load_content_types(
@@ -129,33 +136,66 @@ def _load_content_types(
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
     for path in _content_type_files(ct_dir, found):
-        read = _load_file(path, ContentTypeFile, found, {"name": "(name did not read)"}, cache)
-        if read is None:
-            found.unread_content_types.add(id_of(path))
-            continue
-        ct_id, fields = read.data["id"], read.data.get("fields", [])
-        if ct_id != id_of(path):
-            found.unread_content_types.update((ct_id, id_of(path)))
-            found.problems.append(
-                Problem(
-                    str(path),
-                    "id",
-                    f"id {shown(ct_id)} differs from the file name {shown(path.name)}",
-                    f"rename the file to the id, or set id = {id_of(path)!r}",
-                    _line_at(found.positions[path], ("id",)),
-                )
-            )
-            continue
-        content_types[ct_id], editor_interfaces[ct_id] = content_type_from_data(read.data)
-        kept = tuple(range(len(fields))) if read.kept is None else read.kept
-        if read.kept is not None:
-            found.partial[ct_id] = kept
-        found.sources.update(_content_type_sources(ct_id, fields, path, found.positions[path], kept))
-        found.fills.update({
-            field_address(ct_id, f["id"]): FillDecl(f["fill"], path, ("fields", index, "fill"))
-            for index, f in zip(kept, fields, strict=True) if "fill" in f
-        })
+        _load_content_type(path, found, cache, content_types, editor_interfaces)
     return content_types, editor_interfaces
+
+
+def _load_content_type(
+    path: Path, found: _Found, cache: ParseCache | None, content_types: dict[str, ContentType],
+    editor_interfaces: dict[str, EditorInterface],
+) -> None:
+    """The content type (and editor interface) of one file, added to ``content_types`` (``editor_interfaces``)."""
+    read = _load_file(path, ContentTypeFile, found, {"name": "(name did not read)"}, cache)
+    if read is None:
+        found.unread_content_types.add(id_of(path))
+        return
+    ct_id, fields = read.data["id"], read.data.get("fields", [])
+    if ct_id != id_of(path):
+        found.unread_content_types.update((ct_id, id_of(path)))
+        found.problems.append(
+            Problem(
+                str(path),
+                "id",
+                f"id {shown(ct_id)} differs from the file name {shown(path.name)}",
+                f"rename the file to the id, or set id = {id_of(path)!r}",
+                _line_at(found.positions[path], ("id",)),
+            )
+        )
+        return
+    content_types[ct_id], editor_interfaces[ct_id] = content_type_from_data(read.data)
+    kept = tuple(range(len(fields))) if read.kept is None else read.kept
+    if read.kept is not None:
+        found.partial[ct_id] = kept
+    found.sources.update(_content_type_sources(ct_id, fields, path, found.positions[path], kept, found.field_sources))
+    found.fills.update({
+        field_address(ct_id, f["id"]): FillDecl(f["fill"], path, ("fields", index, "fill"))
+        for index, f in zip(kept, fields, strict=True) if "fill" in f
+    })
+
+
+#: What one model file is to ``read_model_file``: a content type file, ``locales.toml`` or ``tags.toml``.
+FileKind = Literal["content_type", "locales", "tags"]
+
+
+def read_model_file(
+    path: Path, kind: FileKind, raw: bytes | None = None, cache: ParseCache | None = None
+) -> tuple[DeclaredModel, list[Problem]]:
+    """One model file read alone (its bytes ``raw``, when read already), as ``read_models`` reads it among the
+    others (with its ``cache``): what it declares (the rest of the model empty) and its reading problems, unsorted;
+    of its sources, only the content type's (the rules need no other)."""
+    found = _Found(given={} if raw is None else {path: raw}, field_sources=False)
+    content_types: dict[str, ContentType] = {}
+    editor_interfaces: dict[str, EditorInterface] = {}
+    locales: dict[str, Locale] = {}
+    tags = None
+    if kind == "content_type":
+        _load_content_type(path, found, cache, content_types, editor_interfaces)
+    elif kind == "locales":
+        locales = _load_locales(path, found, cache)
+    else:
+        tags = _load_tags(path, found, cache)
+    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
+    return DeclaredModel(model, found.sources, found.positions, found.unread(), found.fills), found.problems
 
 
 def _load_locales(path: Path, found: _Found, cache: ParseCache | None) -> dict[str, Locale]:
@@ -224,7 +264,7 @@ def _load_file(
     that reads with no problem is added to it."""
     file = str(path)
     try:
-        raw = read_bytes(path, MAX_FILE_BYTES)
+        raw = found.given[path] if path in found.given else read_bytes(path, MAX_FILE_BYTES)
         key = None if cache is None else cache.note(f"{path.parent.name}/{path.name}", raw)
         known = None if key is None or cache is None or shape is not ContentTypeFile else cache.get(key)
         toml = parse_toml(raw, max_depth=MAX_NESTING) if known is None else known_toml(raw, known)
@@ -271,6 +311,14 @@ def _line_at(positions: Mapping[KeyPath, Position], key_path: KeyPath) -> int | 
     """The line of exactly ``key_path``, if the scan found it."""
     found = positions.get(key_path)
     return None if found is None else found.line
+
+
+def list_content_type_files(ct_dir: Path) -> tuple[list[Path], list[Problem], Unread]:
+    """The content type files of ``ct_dir``, sorted, as ``read_models`` finds them: with the problems of its
+    stray files and folders, and the content type ids those leave unread."""
+    found = _Found()
+    files = _content_type_files(ct_dir, found)
+    return files, found.problems, found.unread()
 
 
 def _content_type_files(ct_dir: Path, found: _Found) -> list[Path]:
@@ -320,12 +368,14 @@ def _content_type_files(ct_dir: Path, found: _Found) -> list[Path]:
 
 def _content_type_sources(
     ct_id: str, fields: list[dict[str, Any]], path: Path, positions: Mapping[KeyPath, Position],
-    kept: tuple[int, ...],
+    kept: tuple[int, ...], parts: bool = True,
 ) -> dict[str, Source]:
-    """Where the content type, each field and the editor interface of one file are declared; ``kept`` is
-    the index in the file of each of ``fields``."""
+    """Where the content type, each field and the editor interface (unless not ``parts``) of one file are
+    declared; ``kept`` is the index in the file of each of ``fields``."""
     base = f"content_types.{ct_id}"
     found = {base: Source(path, positions, (("id",),))}
+    if not parts:
+        return found
     for index, f in zip(kept, fields, strict=True):
         found.setdefault(f"{base}.fields.{f['id']}", Source(path, positions, (("fields", index),)))
     editor = (("editor_interface",), *(("fields", i, "editor") for i in kept))

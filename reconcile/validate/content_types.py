@@ -16,6 +16,7 @@ from reconcile.model import ContentModel, ContentType, Field, JsonObject, is_val
 from reconcile.sources import DeclaredModel, KeyPath
 from reconcile.validate.metadata import metadata_problems
 from reconcile.validate.patterns import pattern_problems
+from reconcile.validate.references import Reference, ReferenceKind, reference_problem, unresolved
 from reconcile.validate.vocabulary import (
     DEFAULT_HINTS,
     DEFAULT_VALUE_TYPES,
@@ -49,6 +50,9 @@ class ContentTypeCheck:
     #: The validations found clean for a target, with their kind (``_verdict_key``): shared by the checks of
     #: one run, so that a validation repeated across fields and files is checked once (issue 16).
     clean: dict[tuple[bytes, str], str] = field(default_factory=dict)
+    #: When a list, the names this file uses that other files declare are added to it instead of being checked
+    #: against the model (``validate.references``: resolved later against every file's names).
+    references: list[Reference] | None = None
 
     @property
     def model(self) -> ContentModel:
@@ -308,13 +312,19 @@ class ContentTypeCheck:
 
     def link_target_problems(self, at: KeyPath, targets: list[str]) -> Iterator[Problem]:
         for target in targets:
-            if target not in self.model.content_types and not self.declared.unread.knows_content_type(target) \
-                    and not self.outside(target):
-                yield self.problem(
-                    at,
-                    f"linkContentType names {shown(target)}, which is not a declared content type",
-                    "declare it in content_types/, or fix the id (ids are case-sensitive)",
-                )
+            yield from self.reference("content_type", target, at)
+
+    def reference(self, kind: ReferenceKind, name: str, at: KeyPath) -> Iterator[Problem]:
+        """The problem when the model lacks ``name`` (``validate.references``), or none: the reference is kept
+        in ``references`` when the check collects them."""
+        if self.references is None and not unresolved(
+                kind, name, self.model.content_types, self.model.locales, self.declared.unread, self.outside):
+            return
+        reference = Reference(kind, name, self.declared.in_file(self.ct.id, at), self.display(at))
+        if self.references is not None:
+            self.references.append(reference)
+        else:
+            yield reference_problem(reference, self.file, self.declared.line_of(self.file, reference.key_path))
 
     def node_problems(self, at: KeyPath, nodes: dict[str, Any]) -> Iterator[Problem]:
         for node_type, rules in nodes.items():
@@ -349,12 +359,7 @@ class ContentTypeCheck:
             )
             return
         for code, value in f.default_value.items():
-            if code not in self.model.locales and not self.declared.unread.locales:
-                yield self.problem(
-                    (*where, code),
-                    f"default_value has locale {shown(code)}, which is not declared in locales.toml",
-                    "use a declared locale code (e.g. the default locale)",
-                )
+            yield from self.reference("locale", code, (*where, code))
             if not fits_type(value, f.type) or (f.type == "Date" and not is_date(value)):
                 yield self.problem(
                     (*where, code),

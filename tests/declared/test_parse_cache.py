@@ -1,28 +1,24 @@
-"""The parse cache of content type files (``.reconcile/cache/``, issue 16), through ``reconcile validate``:
-a second run takes unchanged files from it, an edited file is read afresh, a damaged or unwritable cache is
-ignored, bad input writes nothing, and a problem's message is exactly that of a full read."""
+"""The parse cache of content type files (``.reconcile/cache/``, issue 16), through ``validate_models`` (how
+``plan`` and the other commands read the whole model): a second run takes unchanged files from it, an edited
+file is read afresh, a damaged or unwritable cache is ignored, bad input writes nothing, and a problem's message
+is exactly that of a full read. (``reconcile validate`` checks file by file: tests/declared/test_incremental.py.)"""
 
 from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from reconcile.cli import ERROR, OK, app
+from reconcile.cli import ERROR, OK
 from reconcile.declared import loader
+from reconcile.errors import InputError
+from reconcile.workflows import load_project, validate_models
 
 from .support import content_type, edit, make_models
-
-
-@pytest.fixture(autouse=True)
-def _no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every ``validate`` here reads the files: these are tests of the parse cache, which the verdict of a clean
-    run on the same files skips (``declared.verdict``; tests/declared/test_verdict.py)."""
-    monkeypatch.setattr("reconcile.workflows.validating.known_counts", lambda *_: None)
 
 
 def _cache_files(project: Path) -> list[Path]:
@@ -46,10 +42,19 @@ def _header(data: bytes, **changes: Any) -> bytes:
     return json.dumps({**json.loads(data.partition(b"\n")[0]), **changes}).encode()
 
 
-def _validate() -> Any:
-    result = CliRunner().invoke(app, ["validate"])
-    assert "Traceback" not in result.output
-    return result
+@dataclass(frozen=True)
+class _Result:
+    exit_code: int
+    output: str
+
+
+def _validate(models: Path | None = None) -> _Result:
+    """The model files read and checked as ``plan`` reads them: the counts, or every problem."""
+    try:
+        model = validate_models(load_project(None, models, Path.cwd())).model
+    except InputError as exc:
+        return _Result(ERROR, str(exc))
+    return _Result(OK, f"{len(model.content_types)} content types, {len(model.locales)} locales")
 
 
 def _content_type_files(project: Path) -> list[Path]:
@@ -206,7 +211,7 @@ def test_the_cache_files_of_a_models_folder_that_is_gone_are_deleted(project: Pa
     records of folders that no longer exist, and the parse caches that name none (older versions')."""
     other = project / "other"
     shutil.copytree(project / "models", other)
-    assert CliRunner().invoke(app, ["validate", "--models", str(other)]).exit_code == OK
+    assert _validate(other).exit_code == OK
     assert _validate().exit_code == OK
     assert len(_cache_files(project)) == 2
     cache_dir = project / ".reconcile" / "cache"
