@@ -14,23 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
 
 from reconcile import executor
-from reconcile.cli import app
 from reconcile.steps import PublishContentType
 from tests.support import entries_by_id
 
 from .conftest import Workspace, backend, seed_start
 from .scenarios import TARGET
-
-
-class Died(BaseException):
-    """The process ends mid-run (as on SIGKILL): nothing after the raise runs, no finish is journalled."""
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))
+from .test_unfinished_warning import Died, run
 
 
 @pytest.mark.slow
