@@ -37,6 +37,12 @@ class EntryChanges:
     def temporary(self) -> dict[str, str]:
         return {field_id: temporary for field_id, (_, temporary) in self.converted.items()}
 
+    def slots(self, written: Sequence[str]) -> list[str]:
+        """The ids of the fields an entry's write fills (``written``: the field ids ``updated_fields`` names): a
+        converted field's temporary field, else the field itself."""
+        temporary = self.temporary
+        return sorted({temporary.get(field_id, field_id) for field_id in written})
+
 
 def updated_fields(
     entry: Entry, changes: EntryChanges, filled: Mapping[str, JsonObject | None]
@@ -73,19 +79,34 @@ def _key(entry_id: str, *parts: Any) -> str:
 @dataclass
 class Written:
     """What a pass writes, summed up while the pages stream by: the entries written, a digest of what each
-    becomes (id, version read, state, values), and a digest of every entry as the phase leaves it (what the
-    verification's re-read must find)."""
+    becomes (id, version read, state, and the values of the fields the pass computes: see ``add``), and a
+    digest of every entry as the phase leaves it (what the verification's re-read must find)."""
 
     entries: int = 0
     values: EntriesDigest = field(default_factory=EntriesDigest)
     after: EntriesDigest = field(default_factory=EntriesDigest)
+    #: ``values`` over every field of each written entry: the digest plans of format 1.5 and before recorded.
+    whole: EntriesDigest = field(default_factory=EntriesDigest)
 
-    def add(self, entry: Entry, fields: Mapping[str, Any], written: bool) -> None:
-        """``entry`` as read, the values it holds after the phase, and whether it is written."""
-        if written:
+    def add(self, entry: Entry, fields: Mapping[str, Any], slots: Sequence[str]) -> None:
+        """``entry`` as read, the values it holds after the phase, and the fields the pass computes in it
+        (``EntryChanges.slots``; none: it is not written).
+
+        The digest of what is written holds the computed fields only: the fields an entry carries unchanged
+        are its own values at the version the plan read (``entries_read``), but their ids may differ between
+        the plan's read and the apply's, which is made after the ``content_types`` phase published the
+        content type: an unpublished draft renaming a field (one an apply that died between its PUT and
+        its publish left) moves the entries' values to the new id only when it is published."""
+        if slots:
             self.entries += 1
-            self.values.add_key(_key(entry.id, entry.version, entry.state, fields))
+            self.values.add_key(_key(entry.id, entry.version, entry.state, {slot: fields.get(slot) for slot in slots}))
+            self.whole.add_key(_key(entry.id, entry.version, entry.state, fields))
         self.after.add_key(_key(entry.id, entry.state, fields))
+
+    def computed(self, digest: str) -> bool:
+        """Whether ``digest`` (a plan's) is that of the values written (or, for an older plan, of the entries
+        written whole)."""
+        return digest in (self.values.text, self.whole.text)
 
 
 def live_digest(entries: Sequence[Entry], digest: EntriesDigest) -> None:

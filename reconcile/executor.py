@@ -150,6 +150,8 @@ class Executor:
         self.entry_writer = entry_writer
         #: Journals each entry write before its first request and after its last (``reconcile.entry_journal``).
         self.entry_log = EntryWriteLog(journal, run_id, self._lock)
+        #: The normalisations of the last run's verifications (see ``run``).
+        self.normalizing = Interner()
 
     def run(self, plan: Plan, *, label: str = "apply") -> ExecutionReport:
         """Run every phase of ``plan``; verify after each. Never raises for a step failure.
@@ -166,7 +168,9 @@ class Executor:
         self._outcomes = report.outcomes
         remaining = list(plan.phases)
         phase: Phase | None = None
-        normalizing = Interner()  # the verifications of this run: each phase's live read shares the last's values
+        # The verifications of this run: each phase's live read shares the last's values (and a caller's check
+        # of a read of its own after the run shares them too).
+        normalizing = self.normalizing = Interner()
         stopped = False
         try:
             while remaining:
@@ -333,11 +337,13 @@ class Executor:
         """Re-read the environment after ``phase``: it must hold the phase's expected model (and the entries
         written); the read refreshes ``versions``. Returns the raw read (only it stays: one model's worth) and
         its fingerprint."""
-        raw = self.backend.read_raw()
-        live = parse_environment(raw)
         # The expected model first: the plan holds its values already, and the live ones equal to them are
-        # shared with them, not kept as a second copy; the read itself is forgotten once fingerprinted.
-        expected, actual = normalizing.fingerprint(phase.expected), normalizing.fingerprint(live.model)
+        # shared with them as the read is normalised, not kept as a second copy (issue 16: the values as read
+        # are let go one at a time); the read itself is forgotten once fingerprinted.
+        expected = normalizing.fingerprint(phase.expected)
+        raw = self.backend.read_raw()
+        live = parse_environment(raw, normalizing)
+        actual = normalizing.fingerprint(live.model)
         normalizing.forget(live.model)
         written = [step for step in phase.steps if isinstance(step, PutEntry)]
         differing = entries_differing(self.backend, written) if written else []

@@ -54,7 +54,7 @@ def parse_like(raw: RawEnvironment, like: ContentModel) -> LiveState:
             return known
         return editor_interface_from_api(d)
 
-    return parse_environment(raw, content_type, editor_interface)
+    return parse_environment(raw, content_type=content_type, editor_interface=editor_interface)
 
 
 def _round_trips(content_type: ContentType) -> bool:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from reconcile.backend.metadata import metadata_from_api, metadata_to_api
 from reconcile.backend.tags import tag_from_api, tag_links
 from reconcile.errors import ReconcileError
+
+if TYPE_CHECKING:
+    from reconcile.interning import Interner
 from reconcile.model import (
     ContentModel,
     ContentType,
@@ -342,11 +345,18 @@ def meta_from_api(d: JsonObject, default_sys_id: str | None = None) -> ResourceM
 
 def parse_environment(
     raw: RawEnvironment,
+    canonical: Interner | None = None,
+    *,
     content_type: Callable[[JsonObject], ContentType] = content_type_from_api,
     editor_interface: Callable[[JsonObject], EditorInterface] = editor_interface_from_api,
 ) -> LiveState:
     """The live state of an environment from its raw JSON: the model plus each resource's ``sys`` metadata
-    (``content_type`` and ``editor_interface`` parse one: ``backend.known`` passes its own)."""
+    (``content_type`` and ``editor_interface`` parse one: ``backend.known`` passes its own).
+
+    With ``canonical`` (a run's normalisations), each content type and editor interface is put in its canonical
+    form as it is read, so that the values as read are let go one at a time: a verification read at 1,000
+    content types then holds the canonical model, mostly the run's values already, not a second whole model
+    (issue 16). The model is the same to ``canonical.normalize`` and to every fingerprint."""
     meta: dict[str, ResourceMeta] = {}
 
     def keep(kind: ResourceKind, ident: str, d: JsonObject, default_sys_id: str | None = None) -> None:
@@ -355,11 +365,13 @@ def parse_environment(
     content_types = {}
     for d in raw.content_types:
         ct = content_type(d)
-        content_types[ct.id] = ct
+        content_types[ct.id] = ct if canonical is None else canonical.content_type(ct)
         keep("content_type", ct.id, d)
     editor_interfaces = {}
     for d in raw.editor_interfaces:
         ei = editor_interface(d)
+        if canonical is not None and ei.content_type_id in content_types:
+            ei = canonical.editor_interface(ei, content_types[ei.content_type_id])
         editor_interfaces[ei.content_type_id] = ei
         # The editor interface is a singleton with sys.id "default"; the env-wide list omits the id.
         keep("editor_interface", ei.content_type_id, d, default_sys_id="default")

@@ -99,7 +99,7 @@ def _report_execution(outcome: workflows.ApplyOutcome) -> int:
             f"Pre-apply snapshot {snap}; post-apply {post}.")
         err(f"Undo with: {revert}")
         return OK
-    total = sum(len(phase.steps) for phase in outcome.plan.phases)
+    total = outcome.planned_steps
     err(f"Apply FAILED after {len(report.applied)} of {count(total, 'step')} applied.")
     for failed in [o for o in report.outcomes if not o.ok] or ([report.failed] if report.failed else []):
         err(f"  failed step: {failed.step.description}: {failed.error}")

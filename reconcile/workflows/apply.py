@@ -56,6 +56,8 @@ class ApplyOutcome:
     rollback: ConvergeOutcome | None = None
     warnings: list[str] = field(default_factory=list)
     declined: bool = False
+    #: The steps the plan held: a rollback lets the plan's phases go (each holds a whole expected model).
+    planned_steps: int = 0
 
     @property
     def ok(self) -> bool:
@@ -130,6 +132,7 @@ def apply_planned(
     From the journal's start on, a signal (``signals``, installed by ``locked``) stops new writes and
     the apply rolls back; see ``reconcile.interrupts``."""
     signals = signals or RunSignals()
+    outcome.planned_steps = sum(len(phase.steps) for phase in planned.plan.phases)
     snapshot, captured = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
     outcome.snapshot = snapshot
     writer = EntryWriter(backend, planned.plan.changes, planned.live.model, planned.fills,
@@ -141,9 +144,8 @@ def apply_planned(
     signals.writing()
     journal.append(Start(run_id=run_id, command="apply", target=target_name, snapshot=snapshot.id,
                          plan_hash=recorded.get("plan_hash")))
-    executor = Executor(backend, journal, run_id, progress, clock=clock, stop=signals.stop_run,
-                        stop_reason=signals.reason, entry_writer=writer)
-    report = outcome.report = executor.run(planned.plan)
+    report = outcome.report = Executor(backend, journal, run_id, progress, clock=clock, stop=signals.stop_run,
+                                       stop_reason=signals.reason, entry_writer=writer).run(planned.plan)
     outcome.applied = True
     if report.ok:
         outcome.post_snapshot = _post_apply_snapshot(backend, store, target_name, planned.plan, recorded, report,
@@ -155,6 +157,10 @@ def apply_planned(
     if no_rollback:
         journal.append(Finish(run_id=run_id, outcome="failed", rollback=False))
         return outcome
+    # The rollback reads and plans again: the last verification read and the phases' expected models (about
+    # 90 MB each at 1,000 content types) are let go first; the plan keeps its changes.
+    report.final_raw = None
+    outcome.plan = planned.plan = planned.plan.model_copy(update={"phases": ()})
     outcome.rollback = roll_back(backend, snapshot, journal, run_id, progress, clock, signals,
                                  target_name, what="apply", settle=_settle(backend, report))
     journal.append(Finish(run_id=run_id, outcome="rolled_back" if outcome.rollback.complete else "rollback_incomplete"))

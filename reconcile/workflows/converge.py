@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
@@ -23,6 +23,7 @@ from reconcile.model import ContentModel, Entry
 from reconcile.plan import Plan
 from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress
+from reconcile.scope import Scope
 from reconcile.snapshot_entries import read_entries
 from reconcile.snapshots import Snapshot
 from reconcile.workflows.metadata import renamed_back
@@ -31,6 +32,31 @@ from reconcile.workflows.snapshots import snapshot_state
 #: Rounds of plan + execute + verify a rollback or revert tries before it reports what remains. A round
 #: that meets a version conflict or a late write (one that timed out, then landed) re-reads and re-plans.
 CONVERGE_ROUNDS = 3
+
+
+@dataclass
+class SnapshotModel:
+    """The model a converge goes back to, a snapshot's: held only while a round plans to it, and read again from
+    the snapshot when a later round, or the report of what remains, needs it (issue 16: at 1,000 content types
+    it is about 90 MB, which a revert held through every verification read of its converge)."""
+
+    snapshot: Snapshot
+    scope: Scope
+    model: ContentModel | None = None
+    #: Its captured entries, read with the model (one read of the export), kept until the converge ends.
+    entries: list[Entry] | None = None
+
+    def get(self, canonical: Interner | None = None) -> ContentModel:
+        """The model (normalised as read by ``canonical`` when it is read here: no second whole model)."""
+        if self.model is None:
+            loaded = replace(self.snapshot, loaded=self.snapshot.export)  # read once for the model and the entries
+            self.model = snapshot_state(loaded, self.scope, canonical).model
+            if self.entries is None:
+                self.entries = _entries_of(loaded)
+        return self.model
+
+    def let_go(self) -> None:
+        self.model = None
 
 
 @dataclass
@@ -63,8 +89,7 @@ def converge(
     clock: Clock = SYSTEM_CLOCK,
     stop: threading.Event | None = None,
     stop_reason: Callable[[], str] | None = None,
-    wanted: ContentModel | None = None,
-    entries: list[Entry] | None = None,
+    wanted: SnapshotModel | None = None,
 ) -> ConvergeOutcome:
     """Bring the live environment back to ``snapshot``: plan, execute, restore captured entry values.
 
@@ -75,12 +100,12 @@ def converge(
     snapshot, and if not, what remains (when the environment can still be read) and why. ``clock`` waits.
     Once ``stop`` is set (a signal) no new write starts and no further round is tried. Before the first
     write, the entries the journal of ``snapshot`` shows the undone run wrote are read: whose they are
-    decides how they are restored (``reconcile.entry_journal``). ``wanted``: the snapshot's model, and
-    ``entries``, its captured entries, when the caller has read them already (else they are read from the
-    snapshot here).
+    decides how they are restored (``reconcile.entry_journal``). ``wanted``: the snapshot's model and its
+    captured entries, when the caller has read them already (else they are read from the snapshot here; the
+    caller must not keep the model itself: it is let go once a round has planned to it).
     """
     if wanted is None:  # a caller that parsed the snapshot already passes its model
-        wanted = snapshot_state(snapshot, backend.scope).model
+        wanted = SnapshotModel(snapshot, backend.scope)
     outcome = ConvergeOutcome(plan=None, report=ExecutionReport(), restore=RestoreReport(), complete=False,
                               remaining=None)
     if settle > 0:
@@ -92,7 +117,7 @@ def converge(
         try:
             executor = Executor(backend, journal, run_id, progress, clock=clock, stop=stop, stop_reason=stop_reason)
             owned = owned if owned is not None else owned_by_run(backend, snapshot, run_id)
-            _round(backend, snapshot, wanted, executor, label, outcome, owned, entries)
+            _round(backend, snapshot, wanted, executor, label, outcome, owned)
         except ReconcileError as exc:
             outcome.error = str(exc)
             progress(Note(f"[{label}] stopped: {exc}"))
@@ -145,35 +170,48 @@ def owned_by_run(backend: Backend, snapshot: Snapshot, run_id: str) -> Ownership
 
 
 @paused()  # a burst of acyclic values: reconcile/collector.py
-def _plan_round(backend: Backend, snapshot: Snapshot, wanted: ContentModel) -> tuple[Plan, ContentModel]:
-    """Read the environment and plan to ``wanted`` (in scope); the plan and the scoped ``wanted``. The read
-    is let go on return: the plan holds what the execution needs."""
-    live = backend.read_live()
-    wanted = backend.scope.desired(wanted, live.model)
-    return make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
-                     allow_destroy=True), wanted
+def _plan_round(backend: Backend, snapshot: Snapshot, wanted: SnapshotModel) -> tuple[Plan, str]:
+    """Read the environment and plan to ``wanted`` (in scope); the plan and the fingerprint of the scoped
+    ``wanted``. The read and the model wanted are let go on return: the plan holds what the execution needs."""
+    with Interner() as run:
+        model = wanted.get(run)  # before the read: the snapshot's export is let go before the read is made
+        wanted.let_go()
+        live = backend.read_live()
+        model = backend.scope.desired(model, live.model)
+        plan = make_plan(live, renamed_back(model, live.model, snapshot.metadata.get("renames")),
+                         allow_destroy=True, run=run)
+        return plan, run.fingerprint(model)
 
 
 def _round(
-    backend: Backend, snapshot: Snapshot, wanted: ContentModel, executor: Executor, label: str,
-    outcome: ConvergeOutcome, owned: Ownership, entries: list[Entry] | None,
+    backend: Backend, snapshot: Snapshot, wanted: SnapshotModel, executor: Executor, label: str,
+    outcome: ConvergeOutcome, owned: Ownership,
 ) -> None:
     """One round: read, plan to ``wanted``, execute, restore entries (``owned``: whose the entries the undone
     run wrote are), re-read and compare."""
-    outcome.plan, wanted = _plan_round(backend, snapshot, wanted)
+    outcome.plan, target = _plan_round(backend, snapshot, wanted)
     outcome.report = executor.run(outcome.plan, label=label)
     outcome.steps_applied += len(outcome.report.applied)
     owned.rewritten.update(executor.entry_log.written)  # entries its tag steps wrote are not someone else's
     if outcome.report.ok:
-        captured = _entries_of(snapshot) if entries is None else entries
+        captured = _entries_of(snapshot) if wanted.entries is None else wanted.entries
         outcome.restore = restore_entries(backend, [entry for entry in captured
                                                     if backend.scope.manages(entry.content_type_id)],
                                           executor.progress, owned=owned, log=executor.entry_log,
                                           stop=executor.stop)
     outcome.report.final_raw = None  # read again below: one copy at a time
     outcome.final_raw = backend.read_raw()
-    final = parse_environment(outcome.final_raw)
-    with Interner() as run:  # the live values equal to the wanted ones are shared, not normalised twice
-        outcome.complete = (outcome.report.ok and not outcome.restore.interrupted
-                            and run.fingerprint(wanted) == run.fingerprint(final.model))
-    outcome.remaining = None if outcome.complete else make_plan(final, wanted, allow_destroy=True)
+    outcome.complete = (outcome.report.ok and not outcome.restore.interrupted
+                        and _fingerprint(outcome.final_raw, executor.normalizing) == target)
+    outcome.remaining = None
+    if not outcome.complete:
+        final = parse_environment(outcome.final_raw)
+        outcome.remaining = make_plan(final, backend.scope.desired(wanted.get(), final.model), allow_destroy=True)
+
+
+@paused()  # a burst of acyclic values: reconcile/collector.py
+def _fingerprint(raw: RawEnvironment, run: Interner) -> str:
+    """The fingerprint of ``raw``'s model, normalised as read in ``run`` (the execution's verifications: the
+    values equal to the ones it verified are shared with them, not held a second time)."""
+    live = parse_environment(raw, run)
+    return run.fingerprint(live.model)

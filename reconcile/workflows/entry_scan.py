@@ -82,7 +82,7 @@ def scan(
             for entry in page:
                 values = {runs[a].after.id: run.values.get(entry.id) for a, run in done.items()}
                 fields, changed = updated_fields(entry, how, values)
-                written.add(entry, fields, bool(changed))
+                written.add(entry, fields, how.slots(changed))
         found.read[ct_id] = read.text
         if ct_id in converting or runs:
             found.writes[ct_id] = PlannedWrites(written.entries, written.values.text,

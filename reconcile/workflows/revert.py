@@ -12,16 +12,16 @@ from reconcile.collector import paused
 from reconcile.config import TargetConfig
 from reconcile.entries import capture
 from reconcile.errors import InputError
+from reconcile.interning import Interner
 from reconcile.journal import Finish, Journal, Start, journal_of, unfinished_runs
 from reconcile.model import ContentModel
-from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import destructive_addresses, make_plan
 from reconcile.progress import Note, Progress, silent
 from reconcile.snapshots import Snapshot
 from reconcile.targets import OpenTarget, open_target
 from reconcile.workflows.apply import Confirm, roll_back
-from reconcile.workflows.converge import ConvergeOutcome, converge
+from reconcile.workflows.converge import ConvergeOutcome, SnapshotModel, converge
 from reconcile.workflows.metadata import export, metadata, renamed_back
 from reconcile.workflows.project import Project, locked
 from reconcile.workflows.releasing import check_alias_unmoved
@@ -54,11 +54,17 @@ def revert(
     """Plan back to the snapshot, confirm, snapshot the present state, converge, record the outcome."""
     target = project.config.target(target_name)
     snapshot = resolve_snapshot(project, target, ref)
-    state, entries = snapshot_state(snapshot, target.scope).model, entries_from_export(snapshot.export)
+    run = Interner()  # the plan back's normalisations: the snapshot's model is normalised as it is read
+    state, entries = snapshot_state(snapshot, target.scope, run).model, entries_from_export(snapshot.export)
     snapshot = replace(snapshot, loaded=None)  # its model and entries are what is kept, not the export
+    # Held until the converge has planned to it (then let go, and read again only if a round needs it).
+    wanted = SnapshotModel(snapshot, target.scope, state, entries)
+    del state
     with locked(project, target, "revert") as signals, open_target(target) as opened:
         check_alias_unmoved(snapshot.id, snapshot.metadata, target.name, opened.alias, opened.environment_id)
-        outcome, recorded, wanted = _planned_back(project, target, opened, snapshot, state, confirm)
+        outcome, recorded, wanted_fingerprint = _planned_back(project, target, opened, snapshot, wanted.get(),
+                                                              confirm, run)
+        del run
         if outcome.declined:
             return outcome
         pre = outcome.pre_snapshot
@@ -71,32 +77,36 @@ def revert(
                              reverting_to=snapshot.id))
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
                                      clock=clock, stop=signals.stop_run, stop_reason=signals.reason,
-                                     wanted=state, entries=entries)
+                                     wanted=wanted)
         if outcome.converged.interrupted and not outcome.converged.complete:
             # Stopped like an apply: back to the state before the revert, the pre-revert snapshot.
             outcome.rollback = roll_back(opened.backend, pre, journal, run_id, progress, clock, signals,
                                          target.name, what="revert")
-        _finish(project, target, outcome, journal, run_id, recorded, wanted)
+        _finish(project, target, outcome, journal, run_id, recorded, wanted_fingerprint)
         return outcome
 
 
 @paused()  # a burst of acyclic values: reconcile/collector.py
 def _planned_back(
     project: Project, target: TargetConfig, opened: OpenTarget, snapshot: Snapshot, state: ContentModel,
-    confirm: Confirm,
-) -> tuple[RevertOutcome, dict[str, Any], ContentModel]:
+    confirm: Confirm, run: Interner,
+) -> tuple[RevertOutcome, dict[str, Any], str]:
     """Read the live environment, plan back to ``state`` (the snapshot's), confirm, and write the pre-revert
-    snapshot (with the entries at stake); returns the outcome so far, the recorded metadata and the model
-    wanted. What was read is let go on return: the converge reads again (issue 16: one copy at a time)."""
+    snapshot (with the entries at stake); returns the outcome so far, the recorded metadata and the fingerprint
+    of the model wanted. What was read is let go on return: the converge reads again (issue 16: one copy at a
+    time)."""
     raw = opened.backend.read_raw()
     live = parse_environment(raw)
     wanted = target.scope.desired(state, live.model)
-    back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
-                     allow_destroy=True).bound(target.name, opened.space_id, opened.environment_id, opened.alias)
+    with run:  # the fingerprint of ``wanted`` shares the plan's normalisations
+        back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
+                         allow_destroy=True, run=run).bound(target.name, opened.space_id, opened.environment_id,
+                                                            opened.alias)
+        wanted_fingerprint = run.fingerprint(wanted)
     outcome = RevertOutcome(snapshot, back)
     if not confirm(back):
         outcome.declined = True
-        return outcome, {}, wanted
+        return outcome, {}, ""
     recorded = metadata(opened, live, back, project)
     entries = capture(opened.backend, destructive_addresses(back.changes), live.model)
     outcome.pre_snapshot = project.store.create(
@@ -105,12 +115,12 @@ def _planned_back(
     # The converge plans again from a fresh read; the confirmed plan keeps its changes, not its phases (each
     # holds a whole expected model, built from the read let go here).
     outcome.plan = back.model_copy(update={"phases": ()})
-    return outcome, recorded, wanted
+    return outcome, recorded, wanted_fingerprint
 
 
 def _finish(
     project: Project, target: TargetConfig, outcome: RevertOutcome, journal: Journal, run_id: str,
-    recorded: dict[str, Any], wanted: ContentModel,
+    recorded: dict[str, Any], wanted_fingerprint: str,
 ) -> None:
     """Snapshot the state reached (drift's next baseline) and close the run in the journal(s)."""
     converged, pre, snapshot = outcome.converged, outcome.pre_snapshot, outcome.snapshot
@@ -124,7 +134,7 @@ def _finish(
         # What the tool left the environment at: the baseline `drift` compares with from now on.
         outcome.post_snapshot = project.store.create(
             target.name, "post-revert", export(converged.final_raw, {}),
-            {**recorded, "fingerprint": fingerprint(wanted), "pre_revert": pre.id, "reverted_to": snapshot.id},
+            {**recorded, "fingerprint": wanted_fingerprint, "pre_revert": pre.id, "reverted_to": snapshot.id},
         )
         journal.append(Finish(run_id=run_id, outcome=outcome_name, post_snapshot=outcome.post_snapshot.id))
     else:

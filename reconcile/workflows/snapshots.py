@@ -10,6 +10,7 @@ from reconcile.backend import parse_environment, raw_from_export, scoped
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.config import TargetConfig
 from reconcile.errors import InputError, ReconcileError
+from reconcile.interning import Interner
 from reconcile.journal import Journal, find_unfinished, journal_state
 from reconcile.model import LiveState
 from reconcile.plan import Plan
@@ -19,12 +20,13 @@ from reconcile.snapshots import BASELINE_KINDS, JOURNAL_FILE, Snapshot, Snapshot
 from reconcile.workflows.project import Project
 
 
-def snapshot_state(snapshot: Snapshot, scope: Scope | None = None) -> LiveState:
+def snapshot_state(snapshot: Snapshot, scope: Scope | None = None, canonical: Interner | None = None) -> LiveState:
     """The environment state a snapshot holds (only what is in ``scope``, when given: an older snapshot may
-    hold content types now out of scope); one the model cannot represent is an error naming the file."""
+    hold content types now out of scope); one the model cannot represent is an error naming the file.
+    ``canonical``: the run that plans to it, which normalises it as it is read (``parse_environment``)."""
     raw = raw_from_export(snapshot.export)
     try:
-        return parse_environment(scoped(raw, scope.manages) if scope is not None else raw)
+        return parse_environment(scoped(raw, scope.manages) if scope is not None else raw, canonical)
     except InputError:
         raise
     except ReconcileError as exc:

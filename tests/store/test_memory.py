@@ -33,9 +33,9 @@ def peak_of(action: Callable[[], Any]) -> tuple[Any, int]:
         tracemalloc.stop()
 
 
-def in_child(function: str, *args: str) -> Any:
-    """What ``function`` of this module returns (JSON), called in a fresh interpreter with ``args``."""
-    code = (f"import json, sys; from tests.store.test_memory import {function}; "
+def in_child(function: str, *args: str, module: str = "tests.store.test_memory") -> Any:
+    """What ``function`` of ``module`` (this one) returns (JSON), called in a fresh interpreter with ``args``."""
+    code = (f"import json, sys; from {module} import {function}; "
             f"print(json.dumps({function}(*sys.argv[1:])))")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300,
                           cwd=Path(__file__).resolve().parents[2], check=False)
