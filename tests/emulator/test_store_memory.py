@@ -63,8 +63,8 @@ def test_the_persisting_store_holds_the_space_as_its_json_text(tmp_path: Path) -
         store = Store(["local"], tmp_path)
         with store.lock:
             scope = store.environments.scope("local", "master")
-            assert store.content_types.collection(scope, {"limit": "1000"})["total"] == TYPES
-            assert len(store.editor_interfaces.list_all(scope)["items"]) == TYPES
+            assert store.content_types.collection(scope, {"limit": "1000"}).envelope["total"] == TYPES
+            assert len(store.editor_interfaces.list_all(scope).items) == TYPES
             store.let_go()
             store.content_types.put(scope, "t3", _content_type(3), "2")
             store.save()
