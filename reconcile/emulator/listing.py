@@ -2,11 +2,13 @@
 
 A listing of 1,000 content types of 50 fields parsed every stored record (a draft and a published body
 each), deep-copied the page and dumped it whole: about 110 MB at its peak in the local target's emulator
-child for an 8 MB answer. Here each item is parsed alone (to filter and to sort it), its text kept (the
-stored text itself where the stored row holds exactly the item: ``stored_items``) and the parsed value let
-go; the body is those texts between the envelope's head and tail, sent a piece at a time
+child for an 8 MB answer. Here each item is parsed alone (to filter and to sort it) and let go; of it only
+its sort keys and its text are kept: a ``Text``, the span of the stored text that holds the item where the
+store keeps it as text (``stored_items``: a persisted row, no copy), else the item dumped. The body is
+those texts between the envelope's head and tail, encoded and sent a piece at a time
 (``Listing.pieces``): the same bytes as ``json.dumps`` of the whole answer, since ``json.dumps`` writes a
 list's items and an object's values exactly as it writes each alone (same separators, ``ensure_ascii``).
+An answer refused as too big (limits.py) is measured without being built.
 
 The texts are those of ``json.dumps`` with its default separators (``", "``, ``": "``): what the emulator
 has always sent, and what ``persist.py`` stores. ``compact_length`` measures the same JSON without the
@@ -19,7 +21,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from reconcile.emulator.persist import Family
 
@@ -28,14 +30,32 @@ Json = dict[str, Any]
 _DECODER = json.JSONDecoder()
 # A JSON string as json.dumps writes it (ensure_ascii: every quote inside is escaped); what lies between
 # two strings holds the structural separators and nothing else with a space.
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
-def compact_length(text: bytes) -> int:
+def compact_length(text: str) -> int:
     """The length of ``text`` (JSON as ``json.dumps`` writes it) written compact: without the space after
     each ``,`` and ``:`` outside strings."""
-    spaces = sum(part.count(b", ") + part.count(b": ") for part in _STRING.split(text))
+    spaces = sum(part.count(", ") + part.count(": ") for part in _STRING.split(text))
     return len(text) - spaces
+
+
+class Text(NamedTuple):
+    """An item's JSON text: ``source[start:end]``, ASCII (so its length is its size in bytes)."""
+
+    source: str
+    start: int
+    end: int
+
+    @classmethod
+    def whole(cls, text: str) -> Text:
+        return cls(text, 0, len(text))
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def __str__(self) -> str:
+        return self.source if len(self) == len(self.source) else self.source[self.start : self.end]
 
 
 @dataclass(frozen=True)
@@ -43,18 +63,18 @@ class Listing:
     """The body of a collection: ``envelope`` (its keys before ``items``) and each item's JSON text."""
 
     envelope: Json
-    items: list[bytes]
+    items: list[Text]
 
-    def _head(self, separators: tuple[str, str] | None = None) -> bytes:
-        return json.dumps({**self.envelope, "items": []}, separators=separators).encode()[:-2]  # up to "["
+    def _head(self, separators: tuple[str, str] | None = None) -> str:
+        return json.dumps({**self.envelope, "items": []}, separators=separators)[:-2]  # up to "["
 
     def pieces(self) -> Iterator[bytes]:
         """The body a piece at a time: ``json.dumps({**envelope, "items": items})``, byte for byte."""
-        yield self._head()
+        yield self._head().encode()
         for index, item in enumerate(self.items):
             if index:
                 yield b", "
-            yield item
+            yield str(item).encode()
         yield b"]}"
 
     def size(self) -> int:
@@ -63,7 +83,7 @@ class Listing:
     def compact_size(self) -> int:
         """The size of the same body written compact (limits.py)."""
         head = len(self._head((",", ":")))
-        return head + sum(map(compact_length, self.items)) + max(len(self.items) - 1, 0) + 2
+        return head + sum(compact_length(str(item)) for item in self.items) + max(len(self.items) - 1, 0) + 2
 
 
 def stored_values(family: Mapping[str, Any]) -> Iterator[Any]:
@@ -76,38 +96,36 @@ def stored_values(family: Mapping[str, Any]) -> Iterator[Any]:
             yield family[key]
 
 
-def stored_items(family: Mapping[str, Any], part: str | None = None) -> Iterator[tuple[Any, bytes]]:
+def stored_items(family: Mapping[str, Any], part: str | None = None) -> Iterator[tuple[Any, Text]]:
     """Each resource of ``family`` (its key ``part`` when given: a content type record's ``"draft"``), one at
     a time, parsed and as its JSON text. From a persisted family (``persist.Family``) the value is parsed
-    afresh from the stored text without the family keeping it, and the text is the stored one (for a
-    ``part``, the slice of the record's text that holds it); in memory the value is the stored one itself:
-    the caller changes none."""
+    afresh from the stored text without the family keeping it, and the text is the span of the stored text
+    that holds it; in memory the value is the stored one itself: the caller changes none."""
     for key in list(family):
         if isinstance(family, Family) and key not in family.parsed:
             yield _from_text(dict.__getitem__(family, key), part)
             continue
         value = family[key] if part is None else family[key][part]
-        yield value, json.dumps(value).encode()
+        yield value, Text.whole(json.dumps(value))
 
 
-def _from_text(text: str, part: str | None) -> tuple[Any, bytes]:
-    if part is None:
-        return json.loads(text), text.encode()
-    prefix = f"{{{json.dumps(part)}: "
-    if text.startswith(prefix):  # the record's first key: its value's text is exactly json.dumps of it
+def _from_text(text: str, part: str | None) -> tuple[Any, Text]:
+    prefix = "" if part is None else f"{{{json.dumps(part)}: "
+    if text.isascii() and text.startswith(prefix):  # as json.dumps wrote it: its value's text is json.dumps of it
         value, end = _DECODER.raw_decode(text, len(prefix))
-        return value, text[len(prefix) : end].encode()
-    value = json.loads(text)[part]
-    return value, json.dumps(value).encode()
+        return value, Text(text, len(prefix), end)
+    value = json.loads(text)
+    value = value if part is None else value[part]
+    return value, Text.whole(json.dumps(value))
 
 
-def dumped(items: Iterable[Any]) -> Iterator[tuple[Any, bytes]]:
+def dumped(items: Iterable[Any]) -> Iterator[tuple[Any, Text]]:
     """Values that are no stored resources (built for the answer), each with its JSON text."""
-    return ((value, json.dumps(value).encode()) for value in items)
+    return ((value, Text.whole(json.dumps(value))) for value in items)
 
 
 def text_page(
-    items: Iterable[tuple[Json, bytes]],
+    items: Iterable[tuple[Json, Text]],
     skip: int,
     limit: int,
     descending: list[bool],
@@ -124,5 +142,5 @@ def text_page(
     return Listing(envelope, [text for _, text in rows[skip : skip + limit]])
 
 
-def _nth_key(index: int) -> Callable[[tuple[tuple[Any, ...], bytes]], Any]:
+def _nth_key(index: int) -> Callable[[tuple[tuple[Any, ...], Text]], Any]:
     return lambda row: row[0][index]

@@ -32,8 +32,10 @@ deleted resource gets a row with a NULL body). ``resources`` holds the latest ve
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -195,6 +197,20 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
+def _private(db: Path) -> None:
+    """Create the database file readable by its owner only, as ``state.json`` was (its entries may be
+    personal data): SQLite creates its ``-wal`` and ``-shm`` files with the database's mode. Those files
+    created readable by all (before this) are made private."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError:  # absent, or not ours to change
+            pass
+
+
 class Persistence:
     """The SQLite file under ``data_dir`` and what is known to be in it."""
 
@@ -202,6 +218,7 @@ class Persistence:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir
         tune_allocator()
+        _private(data_dir / DB_FILE)
         self.db = sqlite3.connect(data_dir / DB_FILE, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         # NORMAL, SQLite's setting for WAL: a commit is in the WAL (written, not fsynced) before the

@@ -274,8 +274,8 @@ class EmulatorApp:
     # ------------------------------------------------------------------------- responses
 
     def _response(self, status: int, body: Json | Listing | None, headers: dict[str, str]) -> Response:
-        if isinstance(body, Listing):  # sent a piece at a time, never joined (listing.py)
-            response = Response(list(body.pieces()), status=status, content_type=CONTENT_TYPE)
+        if isinstance(body, Listing):  # encoded and sent a piece at a time, never joined (listing.py)
+            response = Response(body.pieces(), status=status, content_type=CONTENT_TYPE)
             response.headers["Content-Length"] = str(body.size())  # where set_data puts it, for the same headers
             whole = hashlib.sha1()
             for piece in body.pieces():
@@ -452,7 +452,7 @@ def _sizes(body: Json | Listing | None, response: Response) -> tuple[int, Callab
     if isinstance(body, Listing):
         return body.size(), body.compact_size
     data = response.get_data()
-    return len(data), lambda: compact_length(data)
+    return len(data), lambda: compact_length(data.decode())
 
 
 def _version(request: Request) -> str | None:

@@ -47,7 +47,7 @@ from reconcile.emulator.errors import (
     validation_failed,
     version_mismatch,
 )
-from reconcile.emulator.listing import Listing, dumped, stored_items, stored_values, text_page
+from reconcile.emulator.listing import Listing, Text, dumped, stored_items, stored_values, text_page
 from reconcile.emulator.metadata import checked_metadata
 from reconcile.emulator.persist import Persistence
 from reconcile.emulator.queries import check_entry_filters, entry_matches
@@ -278,7 +278,7 @@ def page(items: list[Json], query: Mapping[str, str], default_limit: int = 100) 
 
 
 def stored_page(
-    items: Iterable[tuple[Json, bytes]], query: Mapping[str, str], default_limit: int = 100,
+    items: Iterable[tuple[Json, Text]], query: Mapping[str, str], default_limit: int = 100,
     keep: Callable[[Json], bool] = lambda _: True,
 ) -> Listing:
     """The collection envelope ``{sys, total, skip, limit, items}`` [facts 1.1] of ``items`` (each value with
@@ -584,7 +584,7 @@ class EditorInterfaces:
 
     def list_all(self, scope: Scope) -> Listing:
         """Environment-wide list: no skip/limit keys, items without ``sys.id`` [facts 1.3]."""
-        items = [json.dumps({**ei, "sys": {k: v for k, v in ei["sys"].items() if k != "id"}}).encode()
+        items = [Text.whole(json.dumps({**ei, "sys": {k: v for k, v in ei["sys"].items() if k != "id"}}))
                  for ei in stored_values(scope.env["editor_interfaces"])]  # fmt: skip
         return Listing({"sys": {"type": "Array"}, "total": len(items)}, items)
 
@@ -833,8 +833,8 @@ class Entries:
         paths = [p.strip() for p in query.get("select", "").split(",") if p.strip()]
         rendered = (self._rendered(scope, entry) for entry in stored_values(scope.env["entries"]) if keep(entry))
         # Ordered by the whole entry, answered as selected.
-        return stored_page(((item, json.dumps(_select(item, paths) if paths else item).encode()) for item in rendered),
-                           query)
+        texts = ((item, Text.whole(json.dumps(_select(item, paths) if paths else item))) for item in rendered)
+        return stored_page(texts, query)
 
     def get(self, scope: Scope, entry_id: str) -> Json:
         return self._rendered(scope, self._existing(scope, entry_id))

@@ -127,4 +127,4 @@ def test_a_list_answer_holds_little_more_than_its_bytes(tmp_path: Path, persisti
     max_leaves=20,
 ))  # fmt: skip
 def test_compact_length_is_the_length_of_the_compact_json(value: Any) -> None:
-    assert compact_length(json.dumps(value).encode()) == len(json.dumps(value, separators=(",", ":")).encode())
+    assert compact_length(json.dumps(value)) == len(json.dumps(value, separators=(",", ":")))
