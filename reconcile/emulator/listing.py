@@ -3,9 +3,9 @@
 A listing of 1,000 content types of 50 fields parsed every stored record (a draft and a published body
 each), deep-copied the page and dumped it whole: about 110 MB at its peak in the local target's emulator
 child for an 8 MB answer. Here each item is parsed alone (to filter and to sort it) and let go; of it only
-its sort keys and its text are kept: a ``Text``, the span of the stored text that holds the item where the
-store keeps it as text (``stored_items``: a persisted row, no copy), else the item dumped. The body is
-those texts between the envelope's head and tail, encoded and sent a piece at a time
+its sort keys and its text are kept: a ``Text``, the span that holds the item in a stored row's text, kept
+packed as the store holds it (``stored_items``: a persisted row, no copy), else the item dumped. The body
+is those texts between the envelope's head and tail, unpacked, encoded and sent a piece at a time
 (``Listing.pieces``): the same bytes as ``json.dumps`` of the whole answer, since ``json.dumps`` writes a
 list's items and an object's values exactly as it writes each alone (same separators, ``ensure_ascii``).
 An answer refused as too big (limits.py) is measured without being built.
@@ -21,9 +21,9 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-from reconcile.emulator.persist import Family
+from reconcile.emulator.persist import Family, unpack
 
 Json = dict[str, Any]
 
@@ -40,10 +40,12 @@ def compact_length(text: str) -> int:
     return len(text) - spaces
 
 
-class Text(NamedTuple):
-    """An item's JSON text: ``source[start:end]``, ASCII (so its length is its size in bytes)."""
+@dataclass(frozen=True, slots=True)
+class Text:
+    """An item's JSON text: ``source[start:end]``, where ``source`` is a text or the packed text of a stored
+    row (``persist.pack``, unpacked each time the item is written out); ASCII (its length is its size)."""
 
-    source: str
+    source: str | bytes
     start: int
     end: int
 
@@ -51,11 +53,13 @@ class Text(NamedTuple):
     def whole(cls, text: str) -> Text:
         return cls(text, 0, len(text))
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
         return self.end - self.start
 
     def __str__(self) -> str:
-        return self.source if len(self) == len(self.source) else self.source[self.start : self.end]
+        text = self.source if isinstance(self.source, str) else unpack(self.source)
+        return text if self.start == 0 and self.end == len(text) else text[self.start : self.end]
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ class Listing:
         yield b"]}"
 
     def size(self) -> int:
-        return len(self._head()) + sum(map(len, self.items)) + 2 * max(len(self.items) - 1, 0) + 2
+        return len(self._head()) + sum(item.size for item in self.items) + 2 * max(len(self.items) - 1, 0) + 2
 
     def compact_size(self) -> int:
         """The size of the same body written compact (limits.py)."""
@@ -91,7 +95,7 @@ def stored_values(family: Mapping[str, Any]) -> Iterator[Any]:
     keeping it, in memory the stored value itself (the caller changes none)."""
     for key in list(family):
         if isinstance(family, Family) and key not in family.parsed:
-            yield json.loads(dict.__getitem__(family, key))
+            yield json.loads(family.text(key))
         else:
             yield family[key]
 
@@ -103,17 +107,18 @@ def stored_items(family: Mapping[str, Any], part: str | None = None) -> Iterator
     that holds it; in memory the value is the stored one itself: the caller changes none."""
     for key in list(family):
         if isinstance(family, Family) and key not in family.parsed:
-            yield _from_text(dict.__getitem__(family, key), part)
+            yield _from_text(family.packed(key), part)
             continue
         value = family[key] if part is None else family[key][part]
         yield value, Text.whole(json.dumps(value))
 
 
-def _from_text(text: str, part: str | None) -> tuple[Any, Text]:
+def _from_text(packed: bytes, part: str | None) -> tuple[Any, Text]:
+    text = unpack(packed)
     prefix = "" if part is None else f"{{{json.dumps(part)}: "
     if text.isascii() and text.startswith(prefix):  # as json.dumps wrote it: its value's text is json.dumps of it
         value, end = _DECODER.raw_decode(text, len(prefix))
-        return value, Text(text, len(prefix), end)
+        return value, Text(packed, len(prefix), end)
     value = json.loads(text)
     value = value if part is None else value[part]
     return value, Text.whole(json.dumps(value))
