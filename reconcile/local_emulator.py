@@ -53,6 +53,7 @@ class LocalServer:
 
     url: str
     process: subprocess.Popen[bytes]
+    name: str = "the local target's server"
     found_stopped: bool = False
 
     def stopped(self) -> str | None:
@@ -63,7 +64,7 @@ class LocalServer:
             return None
         self.found_stopped = True
         how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"it exited with code {code}"
-        return f"the local target's server stopped during the command ({how})"
+        return f"{self.name} stopped during the command ({how})"
 
     def error(self) -> ReconcileError:
         return ReconcileError(
@@ -74,10 +75,12 @@ class LocalServer:
 
 
 @contextmanager
-def local_emulator(data_dir: Path | None, space: str, token: str) -> Iterator[LocalServer]:
+def local_emulator(
+    data_dir: Path | None, space: str, token: str, name: str = "the local target's server"
+) -> Iterator[LocalServer]:
     """Run the emulator in a child process for the duration of the block; yield it (its base URL). With
     ``data_dir`` None, the child keeps the space in memory. If a request found the child stopped, the block
-    ends with that error (``LocalServer.error``), whatever it raised or returned."""
+    ends with that error (``LocalServer.error``), whatever it raised or returned. ``name`` it in messages."""
     process = subprocess.Popen(
         CHILD, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env(), start_new_session=True
     )
@@ -86,7 +89,8 @@ def local_emulator(data_dir: Path | None, space: str, token: str) -> Iterator[Lo
         config = {"data": None if data_dir is None else str(data_dir), "spaces": [space], "token": token,
                   "lock_wait": LOCK_WAIT}
         _send(process.stdin, config)
-        server = LocalServer(f"http://{HOST}:{_port(_report(process.stdout, data_dir), data_dir, process)}", process)
+        port = _port(_report(process.stdout, data_dir), data_dir, process, name)
+        server = LocalServer(f"http://{HOST}:{port}", process, name)
         try:
             yield server
         except Exception as error:
@@ -129,7 +133,7 @@ def _report(stdout: IO[bytes], data_dir: Path | None) -> bytes:
     return line
 
 
-def _port(line: bytes, data_dir: Path | None, process: subprocess.Popen[bytes]) -> int:
+def _port(line: bytes, data_dir: Path | None, process: subprocess.Popen[bytes], name: str) -> int:
     """The port the child reported on ``line``, or the error that stopped it."""
     try:
         report = json.loads(line) if line.strip() else {}
@@ -150,10 +154,10 @@ def _port(line: bytes, data_dir: Path | None, process: subprocess.Popen[bytes]) 
             hint="stop that server, or wait for that command to end, then run this command again",
         )
     why = detail or f"it exited with code {process.wait()}"
+    serve = "reconcile emulator serve" + ("" if data_dir is None else f" --data {data_dir}")
     raise ReconcileError(
-        f"the local target's server did not start: {why}",
-        hint=f"run `reconcile emulator serve --data {data_dir}` (CONTENTFUL_MANAGEMENT_TOKEN set) to see why it "
-        "cannot start",
+        f"{name} did not start: {why}",
+        hint=f"run `{serve}` (CONTENTFUL_MANAGEMENT_TOKEN set) to see why it cannot start",
     )
 
 

@@ -263,7 +263,7 @@ def _rehearse_offline(
     # The throwaway server is an emulator child process keeping the space in memory, as the local target's
     # (local_emulator.py): the tool's process does not hold the space twice.
     with tempfile.TemporaryDirectory(prefix="reconcile-offline-") as tmp, \
-            local_emulator(None, LOCAL_SPACE_ID, LOCAL_TOKEN) as server:
+            local_emulator(None, LOCAL_SPACE_ID, LOCAL_TOKEN, name="the rehearsal's throwaway server") as server:
         local = Backend(base_url=server.url, token=LOCAL_TOKEN, space_id=LOCAL_SPACE_ID,
                         environment_id=LOCAL_ENVIRONMENT_ID, scope=target.scope, unreachable=server.stopped)
         seed_store = SnapshotStore(Path(tmp))
