@@ -13,9 +13,10 @@ def apply_in_memory_local(workflows: Any, project: Any, confirm: Callable[[Any],
     """``workflows.apply`` on the local target, its emulator keeping nothing on disk: the same work (the
     emulator in a child process of the tool) but the persistence. Run in a child process of the bench only."""
     import reconcile.targets
+    from reconcile.local_emulator import LocalServer
     from reconcile.local_emulator import local_emulator as persisting
 
-    def in_memory(data_dir: Path | None, space: str, token: str) -> AbstractContextManager[str]:
+    def in_memory(data_dir: Path | None, space: str, token: str) -> AbstractContextManager[LocalServer]:
         return persisting(None, space, token)
 
     reconcile.targets.local_emulator = in_memory  # type: ignore[attr-defined,assignment]  # open_target calls it

@@ -283,8 +283,10 @@ def run_rate_limited(n: int, progress: Callable[[str], None]) -> dict[str, Any]:
 def _line(f: dict[str, Any]) -> str:
     if f.get("error"):
         return f"ERROR {f['error']}"
+    # The user runs one command: the tool and its emulator child together (issue 16's memory bound).
+    together = round((f.get("peak_rss_mb") or 0) + (f.get("children_peak_rss_mb") or 0), 1)
     child = (f"  children (local emulator): cpu {f['children_cpu_s']} s  peak {f.get('children_peak_rss_mb')} MB"
-             if (f.get("children_cpu_s") or 0) >= 0.05 else "")
+             f" (tool + child {together} MB)" if (f.get("children_cpu_s") or 0) >= 0.05 else "")
     return (f"wall {f.get('wall_s')} s  cpu {f.get('cpu_s')} s  peak {f.get('peak_rss_mb')} MB  "
             f"requests {f.get('requests')} ({f.get('reads')} GET, {f.get('writes')} writes)  "
             f"429s {f.get('status_429')}{child}")

@@ -39,17 +39,18 @@ def open_target(target: TargetConfig) -> Iterator[OpenTarget]:
     if target.kind == "local":
         data_dir = target.local_data_dir
         assert data_dir is not None  # config sets it for every local target
-        with local_emulator(data_dir, LOCAL_SPACE_ID, LOCAL_TOKEN) as base_url:
+        with local_emulator(data_dir, LOCAL_SPACE_ID, LOCAL_TOKEN) as server:
             backend = Backend(
-                base_url=base_url,
+                base_url=server.url,
                 token=LOCAL_TOKEN,
                 space_id=LOCAL_SPACE_ID,
                 environment_id=LOCAL_ENVIRONMENT_ID,
                 timeout=target.timeout,
                 max_requests_per_second=target.rate_limit,
                 scope=target.scope,
+                unreachable=server.stopped,
             )
-            yield OpenTarget(target, backend, LOCAL_SPACE_ID, LOCAL_ENVIRONMENT_ID, base_url)
+            yield OpenTarget(target, backend, LOCAL_SPACE_ID, LOCAL_ENVIRONMENT_ID, server.url)
         return
     assert target.base_url is not None  # config defaults it for contentful targets
     backend = Backend(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -68,7 +68,10 @@ class Backend:
         timeout: float = 30.0,
         max_requests_per_second: float | None = None,
         scope: Scope | None = None,
+        unreachable: Callable[[], str | None] | None = None,
     ) -> None:
+        """``unreachable``: why the server cannot be reached, asked when a request fails to connect (the local
+        target's child process stopped: ``LocalServer.stopped``); None keeps the connection error's text."""
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ReconcileError(
@@ -85,6 +88,7 @@ class Backend:
         self._token = token
         self._timeout = timeout
         self._max_requests_per_second = max_requests_per_second
+        self._unreachable = unreachable
         #: The ownership scope: what ``read_raw`` reads is only what the project manages (``reconcile.scope``).
         self.scope = scope or Scope()
         self._client = SdkClient(
@@ -136,7 +140,8 @@ class Backend:
             response = self._client.raw(method, path, payload, headers or {})
         except requests.RequestException as error:
             # The exception names the URL (never the token, which travels in a header); scrub anyway.
-            message = self._scrub(f"{type(error).__name__}: {error}")
+            why = self._unreachable() if self._unreachable is not None else None
+            message = why or self._scrub(f"{type(error).__name__}: {error}")
             raise ApiError(operation, resource, None, message,
                            timed_out=isinstance(error, requests.Timeout)) from None
         if response.status_code >= 300:
@@ -408,6 +413,7 @@ class Backend:
             timeout=self._timeout,
             max_requests_per_second=self._max_requests_per_second,
             scope=self.scope,
+            unreachable=self._unreachable,
         )
         other._client.throttle = self._client.throttle
         return other

@@ -28,6 +28,7 @@ from reconcile.emulator import store as _store
 from reconcile.emulator.errors import CmaError, bad_request, not_found, validation_failed, version_mismatch
 
 if TYPE_CHECKING:
+    from reconcile.emulator.listing import Listing
     from reconcile.emulator.store import Json, Store
 
 MASTER = "master"
@@ -87,8 +88,8 @@ class EnvironmentAliases:
 
     # ------------------------------------------------------------------------------- endpoints
 
-    def collection(self, space: str, query: Mapping[str, str]) -> Json:
-        return _store.page([copy.deepcopy(body) for body in self._aliases(space).values()], query)
+    def collection(self, space: str, query: Mapping[str, str]) -> Listing:
+        return _store.page(list(self._aliases(space).values()), query)
 
     def get(self, space: str, alias_id: str) -> Json:
         body = self._aliases(space).get(alias_id)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from reconcile.emulator import store as emulator_store
 
 if TYPE_CHECKING:
+    from reconcile.emulator.listing import Listing
     from reconcile.emulator.store import Scope, Store
 
 Json = dict[str, Any]
@@ -22,7 +23,7 @@ class Assets:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
+    def collection(self, scope: Scope, query: Mapping[str, str]) -> Listing:
         """An empty collection where no assets exist [facts 1.1 envelope]."""
         assets = list(scope.env.get("assets", {}).values())
         return emulator_store.page(emulator_store.filter_sys_id(assets, query), query)

@@ -5,7 +5,9 @@ streams (never its command line, which other users can read):
 
 - stdin, first line: JSON ``{"data": DIR or null, "spaces": [...], "token": TOKEN}``; ``data`` null keeps
   the space in memory;
-- stdout, one line once the 127.0.0.1 port is bound: ``{"port": N}``, or ``{"error": KIND, "detail": ...}``
+- stdout, first ``{"waiting": true}`` if another server holds the data directory (the child then waits
+  for it up to ``lock_wait`` seconds), then one line once the 127.0.0.1 port is bound: ``{"port": N}``, or
+  ``{"error": KIND, "detail": ...}``
   when the server cannot start (KIND ``in_use``: another server holds the data directory's lock;
   ``unreadable``: the store cannot be read; ``failed``: anything else), and the child exits;
 - then the child serves until stdin reaches its end: the parent closed it, or died (even by SIGKILL), so
@@ -18,12 +20,13 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import itertools
 import json
 import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,20 +39,23 @@ class DataDirInUse(Exception):
 
 
 @contextmanager
-def hold_data_dir(data_dir: Path, wait: float = 0.0) -> Iterator[None]:
+def hold_data_dir(data_dir: Path, wait: float = 0.0, waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Hold an exclusive lock on ``data_dir`` while serving: two servers on one data directory each kept
     their own state in memory and overwrote each other's rows. The lock goes with the process (even on
-    SIGKILL). ``wait``: seconds to wait for a server that is exiting; then raise ``DataDirInUse``."""
+    SIGKILL). ``wait``: seconds to wait for a server that is exiting (``waiting()`` is called once, when
+    the wait begins); then raise ``DataDirInUse``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait
     with open(data_dir / LOCK_FILE, "a+b") as handle:
-        while True:
+        for attempt in itertools.count():
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise DataDirInUse(str(data_dir)) from None
+                if attempt == 0:
+                    waiting()
                 time.sleep(0.05)
         yield
 
@@ -95,7 +101,8 @@ def main() -> None:
             _serve_until_eof(None, spaces, token)
             return
         # A server of a command that just ended may still be closing: wait for it a little.
-        with hold_data_dir(Path(data), wait=float(config.get("lock_wait", 5.0))):
+        with hold_data_dir(Path(data), wait=float(config.get("lock_wait", 5.0)),
+                           waiting=lambda: _report({"waiting": True})):
             _serve_until_eof(Path(data), spaces, token)
     except DataDirInUse:
         _report({"error": "in_use", "detail": str(data)})

@@ -56,20 +56,23 @@ def _unknown_item(name: str) -> dict[str, object]:
     return {"name": "unknown", "path": path.split("."), "details": f'The path "{path}" is not recognized'}
 
 
-def filter_entries(items: list[Json], query: Mapping[str, str]) -> list[Json]:
-    """``sys.contentType.sys.id[in]=a,b`` and ``sys.archivedAt[exists]=true|false`` on stored entries."""
-    wanted = query.get("sys.contentType.sys.id[in]")
-    if wanted is not None:
-        ids = set(wanted.split(","))
-        items = [item for item in items if _content_type_id(item) in ids]
+def check_entry_filters(query: Mapping[str, str]) -> None:
+    """Refuse a ``sys.archivedAt[exists]`` filter other than ``true`` or ``false`` (whatever the entries)."""
     exists = query.get("sys.archivedAt[exists]")
-    if exists is not None:
-        if exists not in ("true", "false"):  # wording modelled on the recorded value error (UNSURE)
-            raise invalid_query(UNKNOWN_PATH_MESSAGE, [
-                {"name": "value", "path": ["sys", "archivedAt"], "filter": "exists",
-                 "details": f"{exists} used on sys.archivedAt is not a valid value for exists."}])  # fmt: skip
-        items = [item for item in items if ("archivedAt" in _sys(item)) == (exists == "true")]
-    return items
+    if exists is not None and exists not in ("true", "false"):  # wording modelled on the recorded value error (UNSURE)
+        raise invalid_query(UNKNOWN_PATH_MESSAGE, [
+            {"name": "value", "path": ["sys", "archivedAt"], "filter": "exists",
+             "details": f"{exists} used on sys.archivedAt is not a valid value for exists."}])  # fmt: skip
+
+
+def entry_matches(item: Json, query: Mapping[str, str]) -> bool:
+    """``sys.contentType.sys.id[in]=a,b`` and ``sys.archivedAt[exists]=true|false`` on a stored entry (the
+    query checked by ``check_entry_filters``)."""
+    wanted = query.get("sys.contentType.sys.id[in]")
+    if wanted is not None and _content_type_id(item) not in set(wanted.split(",")):
+        return False
+    exists = query.get("sys.archivedAt[exists]")
+    return exists is None or ("archivedAt" in _sys(item)) == (exists == "true")
 
 
 def _sys(item: Json) -> Mapping[str, object]:

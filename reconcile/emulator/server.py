@@ -26,6 +26,7 @@ from werkzeug.wrappers import Request, Response
 from reconcile.emulator.errors import CmaError, bad_request, unknown_route, version_mismatch
 from reconcile.emulator.faults import Faults
 from reconcile.emulator.limits import ResponseLimit
+from reconcile.emulator.listing import Listing, compact_length
 from reconcile.emulator.memory import collector_paused
 from reconcile.emulator.queries import check_query
 from reconcile.emulator.store import ACTING_USER, USER_ID, Json, Scope, Store, new_id
@@ -34,8 +35,9 @@ from reconcile.emulator.users import TokenUser, Users
 CONTENT_TYPE = "application/vnd.contentful.management.v1+json"
 ENV = "/spaces/<space>/environments/<env>"
 
-# What an endpoint answers: a body (200), a status with a body (201 on create), or None (204, no body).
-Answer = Json | tuple[int, Json] | None
+# What an endpoint answers: a body (200; a collection as a ``Listing`` of its items' texts, listing.py), a
+# status with a body (201 on create), or None (204, no body).
+Answer = Json | Listing | tuple[int, Json] | None
 
 
 def _rules() -> list[Rule]:
@@ -235,10 +237,10 @@ class EmulatorApp:
             return self._error(error, limit_headers)
         headers.update(limit_headers)
         response = self._response(status, body, headers)
-        too_big = self.response_limit.refusal(request.method, len(response.get_data()))
+        too_big = self.response_limit.refusal(request.method, *_sizes(body, response))
         return response if too_big is None else self._error(too_big, limit_headers)
 
-    def _dispatch(self, request: Request, user_id: str) -> tuple[int, Json | None, dict[str, str]]:
+    def _dispatch(self, request: Request, user_id: str) -> tuple[int, Json | Listing | None, dict[str, str]]:
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, args = adapter.match()
@@ -258,27 +260,36 @@ class EmulatorApp:
                     self.store.let_go()  # of the resources the read parsed (persist.py)
                 else:
                     self.store.save()
-        payload: Json | None
+        payload: Json | Listing | None
         if isinstance(result, tuple):
             status, payload = result
         else:
             status, payload = (200 if result is not None else 204), result
         headers: dict[str, str] = {}
-        if status == 201 and payload is not None and payload["sys"]["type"] == "Locale":
+        if status == 201 and isinstance(payload, dict) and payload["sys"]["type"] == "Locale":
             # The 2018 recording omits the environment segment; we keep it so the URL works.
             headers["Location"] = f"{request.host_url}{request.path.lstrip('/')}/{payload['sys']['id']}"
         return status, payload, headers
 
     # ------------------------------------------------------------------------- responses
 
-    def _response(self, status: int, body: Json | None, headers: dict[str, str]) -> Response:
-        data = b"" if body is None else json.dumps(body).encode()
-        response = Response(data, status=status, content_type=CONTENT_TYPE if data else None)
-        if not data:
-            response.headers.remove("Content-Type")
+    def _response(self, status: int, body: Json | Listing | None, headers: dict[str, str]) -> Response:
+        if isinstance(body, Listing):  # encoded and sent a piece at a time, never joined (listing.py)
+            response = Response(body.pieces(), status=status, content_type=CONTENT_TYPE)
+            response.headers["Content-Length"] = str(body.size())  # where set_data puts it, for the same headers
+            whole = hashlib.sha1()
+            for piece in body.pieces():
+                whole.update(piece)
+            digest: hashlib._Hash | None = whole
+        else:
+            data = b"" if body is None else json.dumps(body).encode()
+            response = Response(data, status=status, content_type=CONTENT_TYPE if data else None)
+            if not data:
+                response.headers.remove("Content-Type")
+            digest = hashlib.sha1(data) if data else None
         response.headers["X-Contentful-Request-Id"] = uuid.uuid4().hex
-        if data:
-            response.headers["ETag"] = f'"{int(hashlib.sha1(data).hexdigest()[:16], 16)}"'
+        if digest is not None:
+            response.headers["ETag"] = f'"{int(digest.hexdigest()[:16], 16)}"'
         for key, value in headers.items():
             response.headers[key] = value
         return response
@@ -434,6 +445,14 @@ class EmulatorApp:
         family = self.store.extensions
         answer: Answer = family.answer(request.method, self._scope(space, env), body, _version(request), ident)
         return answer
+
+
+def _sizes(body: Json | Listing | None, response: Response) -> tuple[int, Callable[[], int]]:
+    """The size of the body as sent, and how to measure it written compact (limits.py)."""
+    if isinstance(body, Listing):
+        return body.size(), body.compact_size
+    data = response.get_data()
+    return len(data), lambda: compact_length(data.decode())
 
 
 def _version(request: Request) -> str | None:

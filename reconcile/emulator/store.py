@@ -26,7 +26,7 @@ import secrets
 import string
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,10 +47,11 @@ from reconcile.emulator.errors import (
     validation_failed,
     version_mismatch,
 )
+from reconcile.emulator.listing import Listing, Text, dumped, stored_items, stored_values, text_page
 from reconcile.emulator.metadata import checked_metadata
 from reconcile.emulator.persist import Persistence
-from reconcile.emulator.queries import filter_entries
-from reconcile.emulator.tags import Tags, check_entry_tags, filter_by_tags
+from reconcile.emulator.queries import check_entry_filters, entry_matches
+from reconcile.emulator.tags import Tags, check_entry_tags, has_wanted_tag
 
 Json = dict[str, Any]
 
@@ -245,11 +246,9 @@ def _sorter(path: str) -> Callable[[Json], tuple[int, Any]]:
     return lambda item: _sort_key(_path_value(item, path))
 
 
-def apply_order(items: list[Json], order: str | None) -> list[Json]:
-    """Sort by a comma list of paths, ``-`` for descending (``sys.createdAt,sys.id``)."""
-    if not order:
-        return items
-    keys = [part.strip() for part in order.split(",") if part.strip()]
+def order_keys(order: str | None) -> list[str]:
+    """The keys of a comma list of paths, ``-`` for descending (``sys.createdAt,sys.id``), checked."""
+    keys = [part.strip() for part in (order or "").split(",") if part.strip()]
     for key in keys:
         path = key.lstrip("-")
         if path.startswith("sys.") and path[4:] not in SYS_ORDER_PATHS:
@@ -259,35 +258,40 @@ def apply_order(items: list[Json], order: str | None) -> list[Json]:
                 [{"name": "unknown", "path": path.split("."),
                   "details": f'The path "{path}" is not recognized'}],
             )  # fmt: skip
-    result = list(items)
-    for key in reversed(keys):  # stable sorts, least significant key first
-        path = key.lstrip("-")
-        result.sort(key=_sorter(path), reverse=key[0] == "-")
-    return result
+    return keys
+
+
+def sys_id_matches(item: Json, query: Mapping[str, str]) -> bool:
+    """``sys.id=…`` and ``sys.id[in]=a,b`` filters (used by contentful-migration, REC M21 #3)."""
+    if "sys.id" in query and item["sys"]["id"] != query["sys.id"]:
+        return False
+    return "sys.id[in]" not in query or item["sys"]["id"] in query["sys.id[in]"].split(",")
 
 
 def filter_sys_id(items: list[Json], query: Mapping[str, str]) -> list[Json]:
-    """``sys.id=…`` and ``sys.id[in]=a,b`` filters (used by contentful-migration, REC M21 #3)."""
-    if "sys.id" in query:
-        items = [i for i in items if i["sys"]["id"] == query["sys.id"]]
-    if "sys.id[in]" in query:
-        wanted = set(query["sys.id[in]"].split(","))
-        items = [i for i in items if i["sys"]["id"] in wanted]
-    return items
+    return [item for item in items if sys_id_matches(item, query)]
 
 
-def page(items: list[Json], query: Mapping[str, str], default_limit: int = 100) -> Json:
-    """The collection envelope ``{sys, total, skip, limit, items}`` [facts 1.1]."""
+def page(items: list[Json], query: Mapping[str, str], default_limit: int = 100) -> Listing:
+    """The collection envelope ``{sys, total, skip, limit, items}`` of values built for the answer."""
+    return stored_page(dumped(items), query, default_limit)
+
+
+def stored_page(
+    items: Iterable[tuple[Json, Text]], query: Mapping[str, str], default_limit: int = 100,
+    keep: Callable[[Json], bool] = lambda _: True,
+) -> Listing:
+    """The collection envelope ``{sys, total, skip, limit, items}`` [facts 1.1] of ``items`` (each value with
+    its JSON text, listing.py) that ``keep`` accepts, parsed one at a time."""
     skip = _int_param(query, "skip", 0)
     limit = _int_param(query, "limit", default_limit)
-    ordered_items = apply_order(items, query.get("order"))
-    return {
-        "sys": {"type": "Array"},
-        "total": len(ordered_items),
-        "skip": skip,
-        "limit": limit,
-        "items": copy.deepcopy(ordered_items[skip : skip + limit]),
-    }
+    keys = order_keys(query.get("order"))
+    paths = [key.lstrip("-") for key in keys]
+
+    def probe(item: Json) -> tuple[Any, ...]:
+        return tuple(_sort_key(_path_value(item, path)) for path in paths)
+
+    return text_page(items, skip, limit, [key.startswith("-") for key in keys], probe, keep)
 
 
 # --------------------------------------------------------------------------- content types
@@ -306,9 +310,9 @@ class ContentTypes:
     def _record(self, scope: Scope, ct_id: str) -> Json:
         return found_or_404(scope.env["content_types"], ct_id, scope.details("ContentType", ct_id))
 
-    def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
-        drafts = [r["draft"] for r in scope.env["content_types"].values()]
-        return page(filter_sys_id(drafts, query), query)
+    def collection(self, scope: Scope, query: Mapping[str, str]) -> Listing:
+        drafts = stored_items(scope.env["content_types"], "draft")
+        return stored_page(drafts, query, keep=lambda draft: sys_id_matches(draft, query))
 
     def get(self, scope: Scope, ct_id: str) -> Json:
         return copy.deepcopy(self._record(scope, ct_id)["draft"])
@@ -578,14 +582,11 @@ class EditorInterfaces:
     def get(self, scope: Scope, ct_id: str) -> Json:
         return copy.deepcopy(self._existing(scope, ct_id))
 
-    def list_all(self, scope: Scope) -> Json:
+    def list_all(self, scope: Scope) -> Listing:
         """Environment-wide list: no skip/limit keys, items without ``sys.id`` [facts 1.3]."""
-        items = []
-        for ei in scope.env["editor_interfaces"].values():
-            item = copy.deepcopy(ei)
-            del item["sys"]["id"]
-            items.append(item)
-        return {"sys": {"type": "Array"}, "total": len(items), "items": items}
+        items = [Text.whole(json.dumps({**ei, "sys": {k: v for k, v in ei["sys"].items() if k != "id"}}))
+                 for ei in stored_values(scope.env["editor_interfaces"])]  # fmt: skip
+        return Listing({"sys": {"type": "Array"}, "total": len(items)}, items)
 
     def put(self, scope: Scope, ct_id: str, body: Any, version: str | None) -> Json:
         ei = self._existing(scope, ct_id)
@@ -665,7 +666,7 @@ class Locales:
     def _existing(self, scope: Scope, locale_id: str) -> Json:
         return found_or_404(scope.env["locales"], locale_id)  # no details [REC P/locale/not_found]
 
-    def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
+    def collection(self, scope: Scope, query: Mapping[str, str]) -> Listing:
         return page(filter_sys_id(list(scope.env["locales"].values()), query), query)
 
     def get(self, scope: Scope, locale_id: str) -> Json:
@@ -813,25 +814,27 @@ class Entries:
         return [e for e in scope.env["entries"].values()
                 if e["sys"]["contentType"]["sys"]["id"] == ct_id]  # fmt: skip
 
-    def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
+    def collection(self, scope: Scope, query: Mapping[str, str]) -> Listing:
         ct_id = query.get("content_type", query.get("sys.contentType.sys.id"))
-        entries = list(scope.env["entries"].values())
-        if ct_id is not None:
-            if self.store.content_types.published(scope, ct_id) is None:
-                # [facts 10.7, ISS contentful-management.js#2600]
-                raise invalid_query(
-                    "The query you sent was invalid. Probably a filter or ordering specification "
-                    "is not applicable to the type of a field.",
-                    [{"name": "unknownContentType", "value": "DOESNOTEXIST"}],
-                )
-            entries = self.of_content_type(scope, ct_id)
-        entries = filter_by_tags(filter_entries(filter_sys_id(entries, query), query), query)
-        rendered = [self._rendered(scope, e) for e in entries]
-        result = page(rendered, query)
-        if query.get("select"):
-            paths = [p.strip() for p in query["select"].split(",") if p.strip()]
-            result["items"] = [_select(item, paths) for item in result["items"]]
-        return result
+        if ct_id is not None and self.store.content_types.published(scope, ct_id) is None:
+            # [facts 10.7, ISS contentful-management.js#2600]
+            raise invalid_query(
+                "The query you sent was invalid. Probably a filter or ordering specification "
+                "is not applicable to the type of a field.",
+                [{"name": "unknownContentType", "value": "DOESNOTEXIST"}],
+            )
+        check_entry_filters(query)
+
+        def keep(entry: Json) -> bool:
+            if ct_id is not None and entry["sys"]["contentType"]["sys"]["id"] != ct_id:
+                return False
+            return sys_id_matches(entry, query) and entry_matches(entry, query) and has_wanted_tag(entry, query)
+
+        paths = [p.strip() for p in query.get("select", "").split(",") if p.strip()]
+        rendered = (self._rendered(scope, entry) for entry in stored_values(scope.env["entries"]) if keep(entry))
+        # Ordered by the whole entry, answered as selected.
+        texts = ((item, Text.whole(json.dumps(_select(item, paths) if paths else item))) for item in rendered)
+        return stored_page(texts, query)
 
     def get(self, scope: Scope, entry_id: str) -> Json:
         return self._rendered(scope, self._existing(scope, entry_id))
@@ -1022,7 +1025,7 @@ class Environments:
     def _body(self, env: Json) -> Json:
         return {"name": env["name"], "sys": copy.deepcopy(env["sys"])}
 
-    def collection(self, space: str, query: Mapping[str, str]) -> Json:
+    def collection(self, space: str, query: Mapping[str, str]) -> Listing:
         envs = self._space(space)["environments"]
         for env in envs.values():
             self._settle(env)

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from reconcile.emulator.errors import CmaError, not_found, validation_failed
 
 if TYPE_CHECKING:
+    from reconcile.emulator.listing import Listing
     from reconcile.emulator.store import Scope, Store
 
 Json = dict[str, Any]
@@ -51,12 +52,12 @@ def entry_tag_ids(entry: Json) -> list[str]:
     return [t["sys"]["id"] for t in metadata.get("tags") or () if isinstance(t, dict) and "sys" in t]
 
 
-def filter_by_tags(entries: Iterable[Json], query: Mapping[str, str]) -> list[Json]:
-    """The entries holding any of the tags of the ``metadata.tags.sys.id[in]`` filter (all without one)."""
+def has_wanted_tag(entry: Json, query: Mapping[str, str]) -> bool:
+    """Whether ``entry`` holds any of the tags of the ``metadata.tags.sys.id[in]`` filter (true without one)."""
     if TAGS_FILTER not in query:
-        return list(entries)
+        return True
     wanted = {t.strip() for t in query[TAGS_FILTER].split(",") if t.strip()}
-    return [e for e in entries if wanted & set(entry_tag_ids(e))]
+    return bool(wanted & set(entry_tag_ids(entry)))
 
 
 def check_entry_tags(scope: Scope, metadata: Any) -> None:
@@ -89,11 +90,10 @@ class Tags:
         tag: Json = tags[tag_id]
         return tag
 
-    def collection(self, scope: Scope, query: Mapping[str, str]) -> Json:
+    def collection(self, scope: Scope, query: Mapping[str, str]) -> Listing:
         from reconcile.emulator.store import filter_sys_id, page
 
-        found: Json = page(filter_sys_id([copy.deepcopy(t) for t in tags_of(scope).values()], query), query)
-        return found
+        return page(filter_sys_id(list(tags_of(scope).values()), query), query)
 
     def get(self, scope: Scope, tag_id: str) -> Json:
         return copy.deepcopy(self._existing(scope, tag_id))

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reconcile.emulator.errors import CmaError, not_found
+from reconcile.emulator.listing import Listing
 from reconcile.emulator.store import ACTING_USER, ID_ALPHABET, USER_ID, Json, Store, found_or_404, page
 
 USERS_PAGE = 100
@@ -91,7 +92,7 @@ class Users:
         records: Json = found_or_404(self.store.state["spaces"], space).get("users", {})
         return records
 
-    def collection(self, space: str, query: Mapping[str, str]) -> Json:
+    def collection(self, space: str, query: Mapping[str, str]) -> Listing:
         return page(list(self._records(space).values()), query, USERS_PAGE)
 
     def me(self) -> Json:

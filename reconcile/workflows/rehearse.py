@@ -25,6 +25,7 @@ from reconcile.entry_journal import digest
 from reconcile.errors import PolicyBlocked, ReconcileError
 from reconcile.fills import LoadedFill, load_fills
 from reconcile.journal import journal_of
+from reconcile.local_emulator import local_emulator
 from reconcile.model import ContentModel
 from reconcile.normalize import fingerprint
 from reconcile.planner import make_plan
@@ -248,8 +249,6 @@ def _rehearse_offline(
     project: Project, target: TargetConfig, desired: _Wanted, source: str | None,
     allow_destroy: bool, stages: _Stages,
 ) -> None:
-    from reconcile.emulator import Emulator
-
     state: dict[str, Any] = {}
 
     def load_stage() -> str:
@@ -261,10 +260,12 @@ def _rehearse_offline(
 
     if not stages.run("load state", load_stage):
         return
+    # The throwaway server is an emulator child process keeping the space in memory, as the local target's
+    # (local_emulator.py): the tool's process does not hold the space twice.
     with tempfile.TemporaryDirectory(prefix="reconcile-offline-") as tmp, \
-            Emulator(token=LOCAL_TOKEN) as emulator:
-        local = Backend(base_url=emulator.base_url, token=LOCAL_TOKEN, space_id=LOCAL_SPACE_ID,
-                        environment_id=LOCAL_ENVIRONMENT_ID, scope=target.scope)
+            local_emulator(None, LOCAL_SPACE_ID, LOCAL_TOKEN, name="the rehearsal's throwaway server") as server:
+        local = Backend(base_url=server.url, token=LOCAL_TOKEN, space_id=LOCAL_SPACE_ID,
+                        environment_id=LOCAL_ENVIRONMENT_ID, scope=target.scope, unreachable=server.stopped)
         seed_store = SnapshotStore(Path(tmp))
 
         def seed_stage() -> str:
@@ -273,7 +274,7 @@ def _rehearse_offline(
                                  label="load", clock=stages.clock)
             if not converged.complete:
                 raise ReconcileError("could not load the state into the throwaway server")
-            return f"throwaway server at {emulator.base_url}"
+            return f"throwaway server at {server.url}"
 
         if stages.run("seed throwaway server", seed_stage):
             _rehearse_in(local, desired, target, allow_destroy, stages)

@@ -127,25 +127,35 @@ def journal_with_a_step(root: Path) -> Path | None:
     return None
 
 
-@pytest.mark.slow
-def test_ctrl_c_during_a_local_apply_rolls_back_and_exits(project: Path, tmp_path: Path) -> None:
+def apply_150_and(project: Path, err_path: Path, act: Callable[[subprocess.Popen[bytes]], None]) -> tuple[Path, int]:
+    """Start `reconcile apply` of 150 content types; once a step is journalled, ``act`` on the running tool;
+    wait for it to end. The journal and the tool's exit code."""
     write_models(numbered(150), project / "models")
-    err_path = tmp_path / "stderr.txt"
     with err_path.open("wb") as err:
         tool = subprocess.Popen([*RECONCILE, "apply", "--auto-approve"], cwd=project, stdout=subprocess.DEVNULL,
                                 stderr=err, start_new_session=True)
     try:
-        journal = wait_for(lambda: journal_with_a_step(project) or tool.poll() is not None, "a journalled step")
+        journal: Path = wait_for(lambda: journal_with_a_step(project) or tool.poll() is not None, "a journalled step")
         assert tool.poll() is None, "the apply ended before it could be interrupted"
-        assert emulators_in(project)  # the emulator is a child process
-        os.killpg(tool.pid, signal.SIGINT)  # a terminal's Ctrl-C: the tool's whole process group
+        act(tool)
         tool.wait(timeout=300)
     finally:
         if tool.poll() is None:
             tool.kill()
             tool.wait()
+    return journal, tool.returncode
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_local_apply_rolls_back_and_exits(project: Path, tmp_path: Path) -> None:
+    def ctrl_c(tool: subprocess.Popen[bytes]) -> None:
+        assert emulators_in(project)  # the emulator is a child process
+        os.killpg(tool.pid, signal.SIGINT)  # a terminal's Ctrl-C: the tool's whole process group
+
+    err_path = tmp_path / "stderr.txt"
+    journal, code = apply_150_and(project, err_path, ctrl_c)
     stderr = err_path.read_text(errors="replace")
-    assert tool.returncode == 1, stderr
+    assert code == 1, stderr
     assert "Traceback" not in stderr and "rolling back" in stderr
     events = records(journal)
     assert [r["complete"] for r in events if r["event"] == "converged"] == [True]

@@ -63,8 +63,8 @@ def test_the_persisting_store_holds_the_space_as_its_json_text(tmp_path: Path) -
         store = Store(["local"], tmp_path)
         with store.lock:
             scope = store.environments.scope("local", "master")
-            assert store.content_types.collection(scope, {"limit": "1000"})["total"] == TYPES
-            assert len(store.editor_interfaces.list_all(scope)["items"]) == TYPES
+            assert store.content_types.collection(scope, {"limit": "1000"}).envelope["total"] == TYPES
+            assert len(store.editor_interfaces.list_all(scope).items) == TYPES
             store.let_go()
             store.content_types.put(scope, "t3", _content_type(3), "2")
             store.save()
@@ -145,3 +145,15 @@ def test_a_family_behaves_as_the_dict_it_stands_for(tmp_path: Path) -> None:
         store.save()
         expected = json.dumps(store.state)
     assert json.dumps(Store(["local"], tmp_path).state) == expected
+
+
+def test_a_loaded_store_holds_its_texts_packed(tmp_path: Path) -> None:
+    """Each resource's text is held compressed (persist.pack): a loaded space takes less than a third of its
+    text (about a ninth for content types of 50 fields), and reads back the same values."""
+    text_bytes = _space_of_content_types(tmp_path)
+    store, held = _traced(lambda: Store(["local"], tmp_path))
+    assert held < text_bytes / 3, (held, text_bytes)
+    with store.lock:
+        scope = store.environments.scope("local", "master")
+        assert store.content_types.get(scope, "t7")["name"] == "Type 7"
+        store.let_go()

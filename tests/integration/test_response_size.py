@@ -61,10 +61,11 @@ def write_models(workspace: Workspace, post: str) -> None:
 
 
 def body_size(workspace: Workspace, path: str, **query: object) -> int:
+    """The size of the answer as the limit measures it: written compact, as the API sends it (limits.py)."""
     url = f"{workspace.emulator.base_url}/spaces/local/environments/master/{path}"
     response = requests.get(url, params=query, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
     assert response.status_code == 200, response.text
-    return len(response.content)
+    return len(json.dumps(response.json(), separators=(",", ":")).encode())
 
 
 def entry_reads(log: list[LoggedRequest]) -> list[tuple[int, int, int]]:
