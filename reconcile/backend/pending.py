@@ -58,7 +58,8 @@ def with_pending_deletions(content_types: Sequence[JsonObject], read_published: 
     """``content_types`` with each draft that is ahead holding the omitted published fields it dropped."""
     merged: list[JsonObject] = []
     for draft in content_types:
-        published = read_published(str(draft["sys"]["id"])) if is_ahead(draft) else None
+        ct_id = draft["sys"].get("id") if is_ahead(draft) else None
+        published = read_published(ct_id) if isinstance(ct_id, str) else None
         merged.append(draft if published is None else dropped_fields_restored(draft, published))
     return merged
 
