@@ -268,7 +268,16 @@ class PhaseBuilder:
             )
         )
         description = f"publish content type {live_ct.id} (live draft)"
-        return [steps.PublishContentType(resource_id=live_ct.id, description=description, changes=(index,))]
+        publish = steps.PublishContentType(resource_id=live_ct.id, description=description, changes=(index,))
+        if not (meta.is_published and any(f.omitted for f in live_ct.fields)):
+            return [publish]
+        # A published content type's draft may drop omitted fields: the live model holds them back until the
+        # deletion is published (backend/pending.py). Publishing that draft as it is would make the deletion
+        # final, which the model does not hold: the draft is put back to the model first.
+        body = self._carrying_unmanaged(live_ct, live_ct, content_type_address(live_ct.id))
+        put = f"update content type {live_ct.id} to its live model (its draft is ahead of the published version)"
+        return [steps.PutContentType(resource_id=live_ct.id, content_type=body, description=put, changes=(index,)),
+                publish]
 
     def _omit_steps(self) -> list[Step]:
         made: list[Step] = []

@@ -11,6 +11,7 @@ import requests
 
 from reconcile.backend.editor_interfaces import read_editor_interfaces
 from reconcile.backend.paging import PageSizes, with_hint
+from reconcile.backend.pending import published_reader, with_pending_deletions
 from reconcile.backend.tags import tag_links, tag_to_api
 from reconcile.backend.translate import (
     RawEnvironment,
@@ -212,6 +213,8 @@ class Backend:
         content_types = self._list_all(
             "list", f"content types of {env}", f"{self._env_path}/content_types", {}, PAGE_LIMIT
         )
+        # A draft ahead of its published version: the deletions it has not published yet (``pending``).
+        content_types = with_pending_deletions(content_types, published_reader(self._send_json, self._env_path))
         # The env-wide editor interface list has no paging keys and returns every item (facts §1.3).
         editor_interfaces = read_editor_interfaces(self._send_json, self._env_path, env, content_types)
         locales = self._list_all("list", f"locales of {env}", f"{self._env_path}/locales", {}, PAGE_LIMIT)

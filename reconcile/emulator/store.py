@@ -317,6 +317,19 @@ class ContentTypes:
     def get(self, scope: Scope, ct_id: str) -> Json:
         return copy.deepcopy(self._record(scope, ct_id)["draft"])
 
+    def get_published(self, scope: Scope, ct_id: str) -> Json:
+        """``GET /public/content_types/{id}``: the published version, omitted fields included; its sys has
+        ``revision`` instead of the version keys [REC PHP e2e_content_type_get_published_one]. The revision is
+        the publish counter here (UNSURE); a content type never published (or unpublished) is a 404 (UNSURE)."""
+        published = self._record(scope, ct_id)["published"]
+        if published is None:
+            raise not_found(scope.details("ContentType", ct_id))
+        body: Json = copy.deepcopy(published)
+        sys = body["sys"]
+        body["sys"] = {key: sys[key] for key in ("space", "id", "type", "createdAt", "updatedAt", "environment")}
+        body["sys"]["revision"] = sys.get("publishedCounter", 1)
+        return body
+
     def published(self, scope: Scope, ct_id: str) -> Json | None:
         record = scope.env["content_types"].get(ct_id)
         return None if record is None else record["published"]
