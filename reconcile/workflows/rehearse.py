@@ -39,6 +39,8 @@ from reconcile.workflows.metadata import export
 from reconcile.workflows.planning import Planned, plan_against, refuse_blocked
 from reconcile.workflows.project import Project, validate_models
 
+SERVER_DIR = "server"  # the throwaway server's data, in the offline rehearsal's temporary folder
+
 
 @dataclass
 class Stage:
@@ -260,16 +262,20 @@ def _rehearse_offline(
 
     if not stages.run("load state", load_stage):
         return
-    # The throwaway server is an emulator child process keeping the space in memory, as the local target's
-    # (local_emulator.py): the tool's process does not hold the space twice.
+    # The throwaway server is an emulator child process, as the local target's (local_emulator.py): the tool's
+    # process does not hold the space twice. It persists in the temporary folder, removed however the command
+    # ends (the child stops first): the persisting emulator keeps its resources as compressed texts, a
+    # fourth of the memory of the parsed values it would hold otherwise (issue 16).
     with tempfile.TemporaryDirectory(prefix="reconcile-offline-") as tmp, \
-            local_emulator(None, LOCAL_SPACE_ID, LOCAL_TOKEN, name="the rehearsal's throwaway server") as server:
+            local_emulator(Path(tmp) / SERVER_DIR, LOCAL_SPACE_ID, LOCAL_TOKEN,
+                           name="the rehearsal's throwaway server") as server:
         local = Backend(base_url=server.url, token=LOCAL_TOKEN, space_id=LOCAL_SPACE_ID,
                         environment_id=LOCAL_ENVIRONMENT_ID, scope=target.scope, unreachable=server.stopped)
         seed_store = SnapshotStore(Path(tmp))
 
         def seed_stage() -> str:
-            seed = seed_store.create("offline", "seed", state["export"], {"target": "offline"})
+            # popped: the export is let go once written; the seed snapshot reads it back from its file
+            seed = seed_store.create("offline", "seed", state.pop("export"), {"target": "offline"})
             converged = converge(local, seed, journal_of(seed), secrets.token_hex(6), stages.progress,
                                  label="load", clock=stages.clock)
             if not converged.complete:
