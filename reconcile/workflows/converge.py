@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
+from reconcile.backend.known import parse_like
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.collector import paused
 from reconcile.entries import RestoreReport, restore_entries
@@ -176,7 +177,7 @@ def _plan_round(backend: Backend, snapshot: Snapshot, wanted: SnapshotModel) -> 
     with Interner() as run:
         model = wanted.get(run)  # before the read: the snapshot's export is let go before the read is made
         wanted.let_go()
-        live = backend.read_live()
+        live = parse_like(backend.read_raw(), model)  # what the live side holds as the snapshot does is its value
         model = backend.scope.desired(model, live.model)
         plan = make_plan(live, renamed_back(model, live.model, snapshot.metadata.get("renames")),
                          allow_destroy=True, run=run)

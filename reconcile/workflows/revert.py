@@ -6,7 +6,8 @@ import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reconcile.backend import entries_from_export, parse_environment
+from reconcile.backend import entries_from_export
+from reconcile.backend.known import parse_like
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.collector import paused
 from reconcile.config import TargetConfig
@@ -96,7 +97,7 @@ def _planned_back(
     of the model wanted. What was read is let go on return: the converge reads again (issue 16: one copy at a
     time)."""
     raw = opened.backend.read_raw()
-    live = parse_environment(raw)
+    live = parse_like(raw, state)  # what the live side holds as the snapshot does is the snapshot's value
     wanted = target.scope.desired(state, live.model)
     with run:  # the fingerprint of ``wanted`` shares the plan's normalisations
         back = make_plan(live, renamed_back(wanted, live.model, snapshot.metadata.get("renames")),
