@@ -56,6 +56,9 @@ def kill_apply_at(ws: Workspace, method: str, path: str, occurrence: int) -> Non
     time.sleep(3.2)  # let the delayed request finish on the server, as a real in-flight request would
 
 
+# 20 rounds of five processes: about 160 s on an idle 2-core machine, over the suite's 300 s default when the
+# cores are shared (a CI run under load timed out in the middle of it, every round passing).
+@pytest.mark.timeout(KILL_POINTS * 40)
 def test_sigkill_during_apply_then_revert_restores_start(workspace: Workspace) -> None:
     start_fp, start_entries = seed_start(workspace)
     workspace.write(TARGET)
