@@ -13,6 +13,8 @@ through modes the workflow sets:
 - ``rollback``: the way back runs to the end. The next signal (the second, or the first when a failure
   started the rollback) is acknowledged and ignored; the one after sets ``stop_rollback``: the rollback
   starts no new write and reports what remains and the ``reconcile revert`` that finishes it.
+- ``finishing`` (every write done and verified; the post-run snapshot and the journal's end are being
+  written): a signal changes nothing and says so, as there is nothing left to stop or roll back.
 - ``closing`` (the run is over, only its record is being written): signals are ignored.
 
 A handler never prints through Python's buffered streams (it may run in the middle of a write to
@@ -29,7 +31,7 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any, Literal
 
-Mode = Literal["guard", "writing", "rollback", "closing"]
+Mode = Literal["guard", "writing", "rollback", "finishing", "closing"]
 #: The signals that stop a run: Ctrl-C, the polite kill (CI cancellation, `timeout`, `docker stop`), a
 #: closed terminal.
 STOP_SIGNALS = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None)
@@ -50,6 +52,8 @@ class RunSignals:
         #: What the first signal while writing leads to, after "no new write starts; " (a release says its own).
         self.stop_note = ("the writes in flight finish, then the run rolls back. Wait for it: the space is being "
                           "returned to its snapshot.")  # fmt: skip
+        #: Whether a signal after the run's writes still stops something (a release: its alias switch).
+        self.stops_after_writes = False
         self._shielding = 0
         self._pending = False
         self._previous: dict[int, Any] = {}
@@ -62,6 +66,18 @@ class RunSignals:
 
     def rolling_back(self) -> None:
         self.mode = "rollback"
+
+    def finishing(self, what: str) -> str | None:
+        """Every write of the run (an ``apply``, a ``revert``) is done and verified: a signal no longer stops or
+        rolls back anything (unless ``stops_after_writes``: then nothing changes). Returns what to tell the user
+        when a signal came too late to stop a write (its notice said the run would roll back), else None."""
+        if self.stops_after_writes:
+            return None
+        self.mode = "finishing"
+        if not self.stop_run.is_set():
+            return None
+        return (f"{self.reason()} came after the last write was verified: nothing was left to stop, so the {what} "
+                "is complete and not rolled back")
 
     def closing(self) -> None:
         self.mode = "closing"
@@ -123,6 +139,10 @@ class RunSignals:
                 return
             raise KeyboardInterrupt
         if self.mode == "closing":
+            return
+        if self.mode == "finishing":
+            say(f"{name} received: every write is done and verified, nothing is rolled back; the run is writing its "
+                "record and ends in a moment.")
             return
         if self.mode == "writing" and not self.stop_run.is_set():
             self.received = name

@@ -148,6 +148,8 @@ def apply_planned(
                                        stop_reason=signals.reason, entry_writer=writer).run(planned.plan)
     outcome.applied = True
     if report.ok:
+        if late := signals.finishing("apply"):
+            progress(Note(late))
         outcome.post_snapshot = _post_apply_snapshot(backend, store, target_name, planned.plan, recorded, report,
                                                      snapshot)
         if outcome.post_snapshot is not None:

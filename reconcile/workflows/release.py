@@ -115,6 +115,7 @@ def release(
     with locked(project, target, "release") as signals, open_target(target) as opened:
         signals.stop_note = ("the release stops before switching the alias (the release environment is deleted "
                              "unless --keep-failed) or, if the switch is under way, once it is verified.")  # fmt: skip
+        signals.stops_after_writes = True
         space = SpaceEnvironments(opened.backend)
         alias = space.alias(alias_id)
         planned = plan_against(opened.backend.for_environment(alias.environment), desired, target, allow_destroy)

@@ -79,6 +79,8 @@ def revert(
         outcome.converged = converge(opened.backend, snapshot, journal, run_id, progress, label="revert",
                                      clock=clock, stop=signals.stop_run, stop_reason=signals.reason,
                                      wanted=wanted)
+        if outcome.converged.complete and (late := signals.finishing("revert")):
+            progress(Note(late))
         if outcome.converged.interrupted and not outcome.converged.complete:
             # Stopped like an apply: back to the state before the revert, the pre-revert snapshot.
             outcome.rollback = roll_back(opened.backend, pre, journal, run_id, progress, clock, signals,

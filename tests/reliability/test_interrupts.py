@@ -20,7 +20,7 @@ from reconcile.executor import Executor
 from reconcile.interrupts import RunSignals
 from reconcile.journal import Interrupted, Journal, StepRecord
 from reconcile.planner import make_plan
-from reconcile.progress import ProgressEvent, StepDone
+from reconcile.progress import PhaseVerified, ProgressEvent, StepDone
 from tests.performance.models import numbered
 from tests.support import Workspace, target_section, write_config
 
@@ -191,3 +191,41 @@ def test_sigterm_before_the_first_write_stops_the_apply_releases_the_lock_and_re
     assert writes(emu) == 0
     assert not (tmp_path / ".reconcile" / "locks" / "test.lock").exists()
     assert signal.getsignal(signal.SIGTERM) is outside
+
+
+def test_a_signal_once_every_write_is_verified_says_the_run_completes(capfd: pytest.CaptureFixture[str]) -> None:
+    signals = RunSignals()
+    signals.writing()
+    assert signals.finishing("apply") is None  # no signal came: nothing to say
+    signals.notice("SIGINT")
+    assert not signals.interrupted  # nothing left to stop
+    err = capfd.readouterr().err
+    assert "every write is done and verified, nothing is rolled back" in err and "rolls back" not in err
+
+
+def test_a_signal_after_the_last_verification_completes_the_apply_and_says_so(
+    backend: tuple[Emulator, Backend], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """The first signal's notice says the run will roll back; when it lands after the last phase was
+    verified, the apply completes (nothing was left to stop) and must say so, not leave the user waiting
+    for a rollback that never comes."""
+    emu, _ = backend
+    monkeypatch.setenv("RECONCILE_TEST_TOKEN", TOKEN)
+    write_config(tmp_path, target_section(emu.base_url))
+    ws = Workspace(tmp_path, emu)
+    ws.write(numbered(2))
+    monkeypatch.setattr(signal, "signal", signal.signal)  # restores the handlers after the test
+    said: list[str] = []
+
+    def progress(event: ProgressEvent) -> None:
+        said.append(str(getattr(event, "text", "")))
+        if isinstance(event, PhaseVerified) and event.phase == "content_types":  # the only phase of this plan
+            os.kill(os.getpid(), signal.SIGINT)
+
+    outcome = workflows.apply(ws.project(), None, confirm=lambda _: True, progress=progress)
+    assert outcome.ok and outcome.post_snapshot is not None and outcome.rollback is None
+    assert {step.phase for step in outcome.report.applied} == {"content_types"}  # type: ignore[union-attr]
+    assert "SIGINT came after the last write was verified: nothing was left to stop, so the apply is complete and " \
+        "not rolled back" in said
+    assert "SIGINT received: no new write starts" in capfd.readouterr().err
