@@ -27,6 +27,7 @@ Its place among the layers: docs/architecture.md.
 from __future__ import annotations
 
 from reconcile.backend.client import ENTRY_PAGE_LIMIT, PAGE_LIMIT, PAGE_ORDER, Backend
+from reconcile.backend.entry_json import entries_from_export, entry_from_api, entry_to_api, to_export
 from reconcile.backend.environments import AliasState, EntryStats, EnvironmentInfo, SpaceEnvironments
 from reconcile.backend.partial import content_type_json, with_content_type, without_content_types
 from reconcile.backend.translate import (
@@ -35,16 +36,12 @@ from reconcile.backend.translate import (
     content_type_to_api,
     editor_interface_from_api,
     editor_interface_to_api,
-    entries_from_export,
-    entry_from_api,
-    entry_to_api,
     locale_from_api,
     locale_to_api,
     meta_from_api,
     parse_environment,
     raw_from_export,
     scoped,
-    to_export,
 )
 from reconcile.backend.transport import (
     DEFAULT_RATE_LIMIT_WAIT,

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import requests
 
 from reconcile.backend.editor_interfaces import read_editor_interfaces
+from reconcile.backend.entry_json import entry_from_api
 from reconcile.backend.paging import PageSizes, with_hint
 from reconcile.backend.pending import published_reader, with_pending_deletions
 from reconcile.backend.tags import tag_links, tag_to_api
@@ -17,7 +18,6 @@ from reconcile.backend.translate import (
     RawEnvironment,
     content_type_to_api,
     editor_interface_to_api,
-    entry_from_api,
     link_id,
     locale_to_api,
     parse_environment,

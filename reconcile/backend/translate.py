@@ -2,20 +2,20 @@
 
 Tolerant of every real payload shape from 2014 to 2025 (``*_from_api``), complete bodies for writes
 (``*_to_api``, carrying the live ``unmanaged`` properties), the whole environment (``parse_environment``),
-``contentful space export`` files (``raw_from_export``) and entries (``Entry`` values keep the JSON they
-were read from, so a snapshot stores them as read).
+``contentful space export`` files (``raw_from_export``). Entries, and a snapshot's export, are in
+``backend/entry_json.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from reconcile.backend.metadata import metadata_from_api, metadata_to_api
-from reconcile.backend.tags import tag_from_api, tag_links
+from reconcile.backend.tags import tag_from_api
 from reconcile.errors import ReconcileError
 
 if TYPE_CHECKING:
@@ -25,7 +25,6 @@ from reconcile.model import (
     ContentType,
     Control,
     EditorInterface,
-    Entry,
     Field,
     Items,
     JsonObject,
@@ -399,61 +398,3 @@ def raw_from_export(data: JsonObject) -> RawEnvironment:
         locales=list(data.get("locales") or ()),
         tags=None if data.get("tags") is None else list(data["tags"]),
     )
-
-
-def entry_from_api(d: JsonObject) -> Entry:
-    """An entry from its JSON (as listed, or as a snapshot stored it); the JSON is kept as its ``source``."""
-    sys = d.get("sys") or {}
-    metadata = d.get("metadata")
-    return Entry(
-        id=str(sys.get("id")),
-        content_type_id=link_id(sys.get("contentType")) or "",
-        # Every CMA entry has sys.version; 0 only keeps a hand-trimmed export file readable.
-        version=int(sys.get("version", 0)),
-        published_version=sys.get("publishedVersion"),
-        archived_version=sys.get("archivedVersion"),
-        fields=d.get("fields") or {},
-        tags=tuple(t for t in map(link_id, (metadata.get("tags") or ()) if isinstance(metadata, dict) else ()) if t),
-        source=d,
-    )
-
-
-def entry_to_api(entry: Entry) -> JsonObject:
-    """An entry's JSON for a snapshot: exactly as it was read, when it was read from the API."""
-    if entry.source is not None:
-        return entry.source
-    sys: JsonObject = {
-        "id": entry.id,
-        "type": "Entry",
-        "version": entry.version,
-        "contentType": {"sys": {"type": "Link", "linkType": "ContentType", "id": entry.content_type_id}},
-    }
-    if entry.published_version is not None:
-        sys["publishedVersion"] = entry.published_version
-    if entry.archived_version is not None:
-        sys["archivedVersion"] = entry.archived_version
-    if entry.tags:
-        return {"metadata": {"tags": tag_links(entry.tags)}, "sys": sys, "fields": entry.fields}
-    return {"sys": sys, "fields": entry.fields}
-
-
-def entries_from_export(data: JsonObject) -> list[Entry]:
-    """The entries of a snapshot or ``contentful space export`` file that name their content type."""
-    return [
-        entry_from_api(d)
-        for d in data.get("entries") or ()
-        if isinstance(content_type_link(d), str)
-    ]
-
-
-def to_export(raw: RawEnvironment, entries: Iterable[Entry]) -> JsonObject:
-    """A snapshot's export (the ``contentful space export`` shape) of an environment and some entries."""
-    export: JsonObject = {
-        "contentTypes": raw.content_types,
-        "editorInterfaces": raw.editor_interfaces,
-        "entries": [entry_to_api(entry) for entry in entries],
-        "locales": raw.locales,
-    }
-    if raw.tags is not None:
-        export["tags"] = raw.tags
-    return export

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reconcile.backend import Backend, parse_environment
-from reconcile.backend.translate import entry_to_api
+from reconcile.backend.entry_json import entry_to_api
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.conversion_steps import written_content_types
 from reconcile.entries import capture
