@@ -78,7 +78,7 @@ from reconcile.model import (
     Tag,
     drop_empty_metadata,
 )
-from reconcile.orjson_text import orjson_may_differ
+from reconcile.orjson_text import SORTED_OPTIONS, orjson_may_differ
 
 #: Validation (and allowed-resource) keys whose list values carry no order.
 UNORDERED_LIST_KEYS = frozenset(
@@ -310,26 +310,20 @@ def content_document(model: ContentModel) -> dict[str, Any]:
     return data
 
 
-# orjson writes the same bytes as ``canonical_json`` (compact, keys sorted by code point; NaN and
-# infinities as ``null``, as the JSON-mode dump does), about five times faster, except for some floats
-# (``orjson_text``): output where they may differ is made again by ``json``.
-# Dates, subclasses and dataclasses are refused (as ``json`` refuses them), not rendered.
-_ORJSON_OPTIONS = (
-    orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
-    | orjson.OPT_PASSTHROUGH_DATACLASS
-)
-
 
 Document = ContentType | EditorInterface | Locale | Tag
 
 
+# orjson writes the same bytes as ``canonical_json`` (compact, keys sorted by code point; NaN and
+# infinities as ``null``, as the JSON-mode dump does), about five times faster, except for some floats
+# (``orjson_text``): output where they may differ is made again by ``json``.
 def document_json(value: Document) -> bytes:
     """The canonical JSON (UTF-8) of one canonical value's content (as inside :func:`content_document`)."""
     # The attribute values themselves are faster than any dump, and give the same bytes as the
     # JSON-mode dump where they are plain JSON; where not (dates, objects) that dump renders them.
     content = _attributes_of(value)
     try:
-        data: bytes | None = orjson.dumps(content, option=_ORJSON_OPTIONS)
+        data: bytes | None = orjson.dumps(content, option=SORTED_OPTIONS)
     except TypeError:  # integers beyond 64 bits, keys that are not strings, dates, other objects
         data = None
     if data is None or orjson_may_differ(data):

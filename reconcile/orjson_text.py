@@ -10,7 +10,15 @@ which orjson writes as ``null``, are the callers' to look for (``normalize`` wri
 
 from __future__ import annotations
 
+import orjson
+
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+#: orjson's options for compact JSON with sorted keys, as ``json.dumps(sort_keys=True)`` writes it; dates,
+#: subclasses and dataclasses are refused (as ``json`` refuses them), not rendered.
+SORTED_OPTIONS = (
+    orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
 
 
 def orjson_may_differ(data: bytes) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 import rtoml
 from pydantic import BaseModel, ValidationError
 
-from reconcile.declared.editor import Doc, document_text, edit_text, edits_as_written, same
+from reconcile.declared.editor import Doc, document_text, edit_text, edits_as_written
 from reconcile.declared.layout import (
     CONTENT_TYPES_DIR,
     LOCALES_FILE,
@@ -27,6 +27,7 @@ from reconcile.declared.layout import (
     is_model_file,
 )
 from reconcile.declared.loader import content_type_of, locales_of, tags_of
+from reconcile.declared.same import same
 from reconcile.declared.shapes import FORMAT_VERSION
 from reconcile.errors import ReconcileError
 from reconcile.fsio import atomic_write

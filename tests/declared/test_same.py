@@ -1,4 +1,4 @@
-"""``editor.same`` (equal as JSON) by orjson where its text is ``canonical_json``'s (issue 16): the same verdict
+"""``declared.same.same`` (equal as JSON) by orjson where its text is ``canonical_json``'s (issue 16): the same verdict
 and the same refusals for any value a TOML file or a declared document holds (NaN, dates, big integers)."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.declared import editor
+from reconcile.declared import same as same_module
+from reconcile.declared.same import same
 from reconcile.normalize import canonical_json
 
 _SCALARS = (
@@ -34,7 +35,7 @@ def _reference(value: Any) -> bytes | type[Exception]:
 
 def _ours(value: Any) -> bytes | type[Exception]:
     try:
-        return editor._canonical(value)
+        return same_module._canonical(value)
     except Exception as exc:
         return type(exc)
 
@@ -49,7 +50,7 @@ def test_the_canonical_bytes_are_canonical_json(value: Any) -> None:
 @settings(max_examples=300)
 def test_same_is_equality_of_canonical_json(a: Any, b: Any) -> None:
     if isinstance(_reference(a), bytes) and isinstance(_reference(b), bytes):
-        assert editor.same(a, b) == (canonical_json(a) == canonical_json(b))
+        assert same(a, b) == (canonical_json(a) == canonical_json(b))
 
 
 @pytest.mark.parametrize(("a", "b", "equal"), [
@@ -57,9 +58,9 @@ def test_same_is_equality_of_canonical_json(a: Any, b: Any) -> None:
     ({"b": 1, "a": [2]}, {"a": [2], "b": 1}, True), (2**70, 2**70, True), ({"é": 1e-05}, {"é": 0.00001}, True),
 ])
 def test_known_verdicts(a: Any, b: Any, equal: bool) -> None:
-    assert editor.same(a, b) is equal
+    assert same(a, b) is equal
 
 
 def test_a_date_is_refused_as_json_refuses_it() -> None:
     with pytest.raises(TypeError):
-        editor.same({"d": datetime.date(2024, 1, 1)}, {})
+        same({"d": datetime.date(2024, 1, 1)}, {})
