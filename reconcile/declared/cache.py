@@ -36,38 +36,92 @@ import itertools
 import sys
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import orjson
 import rtoml
 
 from reconcile import __version__
-from reconcile.fsio import atomic_write
+from reconcile.fsio import atomic_write_chunks
 
 FORMAT = 1
 
 
-class ParseCache:
-    """The parse cache of one models folder: look files up by their bytes, add those that read well, save."""
+class FolderRecord:
+    """A cache file of one models folder, ``<kind>-<hash of the folder>.json`` (``cache_path``): a header line (the
+    format, the reader's key, the blake2b digest of the rest, the models folder, for ``prune``), then a payload.
+    The parse cache, validate's per-file records (``records.RecordCache``) and the pull's records
+    (``pulled.PullRecord``, ``pulltypes.TypeRecord``) are kinds of it: each is read only by the reader that wrote
+    it, ignored whole when damaged, and written atomically; any ``OSError`` leaves it as it was."""
+
+    kind: ClassVar[str]
 
     def __init__(self, path: Path, models_dir: Path) -> None:
         self.path = path
         self._models = str(models_dir.resolve())  # recorded in the header, for ``prune``
         self._reader = reader_key()
-        self._old, self._clean_run = ({}, None) if self._reader is None else _load(path, self._reader)
+
+    @classmethod
+    def of_models(cls, cache_dir: Path, models_dir: Path) -> Self:
+        """The record of ``models_dir`` in ``cache_dir`` (one per models folder: two never evict each other)."""
+        return cls(cache_path(cache_dir, models_dir, cls.kind), models_dir)
+
+    def _read(self) -> tuple[dict[str, Any], bytes] | None:
+        """The header and payload of the file, when this reader wrote it and it is undamaged; None otherwise (or
+        without a reader)."""
+        if self._reader is None:
+            return None
+        try:
+            head, _, payload = self.path.read_bytes().partition(b"\n")
+            header = orjson.loads(head)
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("reader") != self._reader \
+                or header.get("digest") != _digest(payload):
+            return None
+        return header, payload
+
+    def _read_json(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The header and the payload's JSON object (``_read``); both empty when there is none."""
+        found = self._read()
+        try:
+            payload = orjson.loads(found[1]) if found is not None else None
+        except (ValueError, RecursionError):
+            payload = None
+        return (found[0], payload) if found is not None and isinstance(payload, dict) else ({}, {})
+
+    def _write(self, payload: bytes, *, durable: bool = True, **header: Any) -> None:
+        """Replace the file with ``payload`` under its header (with ``header``), and ``prune`` the cache folder;
+        never raises ``OSError`` (a record only saves time)."""
+        if self._reader is None:
+            return
+        head = {"format": FORMAT, "reader": self._reader, "digest": _digest(payload), **header, "models": self._models}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_chunks(self.path, [orjson.dumps(head) + b"\n", payload], durable=durable)
+        except OSError:
+            return
+        prune(self.path.parent)
+
+
+class ParseCache(FolderRecord):
+    """The parse cache of one models folder: look files up by their bytes, add those that read well, save."""
+
+    kind = "models"
+
+    def __init__(self, path: Path, models_dir: Path) -> None:
+        super().__init__(path, models_dir)
+        header, self._old = self._read_json()
+        clean_run = header.get("clean_run")
+        self._clean_run = clean_run if isinstance(clean_run, str) else None
         self._kept: set[str] = set()  # hashes of the files of this run found in the cache
         self._added: dict[str, bytes] = {}  # hash -> data as JSON, of the files of this run read afresh
         self._seen: list[str] = []  # "name hash" of every model file this run read
 
-    @classmethod
-    def of_models(cls, cache_dir: Path, models_dir: Path) -> ParseCache:
-        """The cache of ``models_dir`` in ``cache_dir`` (one per models folder: two never evict each other)."""
-        return cls(cache_path(cache_dir, models_dir), models_dir)
-
     def note(self, name: str, raw: bytes) -> str:
         """Record that this run read the model file ``name`` (its path in the models folder) with these bytes;
         the key of the bytes, for ``get`` and ``put``."""
-        key = file_key(raw)
+        key = content_key(raw)
         self._seen.append(f"{name} {key}")
         return key
 
@@ -112,19 +166,7 @@ class ParseCache:
             return
         texts = {**{key: orjson.dumps(self._old[key]) for key in self._kept}, **self._added}
         payload = b"{" + b",".join(b'"%s":%s' % (key.encode(), text) for key, text in sorted(texts.items())) + b"}"
-        write_cache(self.path, self._reader, self._models, payload, clean_run=clean_run)
-
-
-def write_cache(path: Path, reader: str, models: str, payload: bytes, **header: Any) -> None:
-    """Write a cache file of the folder ``models`` (its header, with ``header``, then the JSON ``payload``) and
-    ``prune`` its folder; never raises ``OSError`` (the cache only saves time)."""
-    head = orjson.dumps({"format": FORMAT, "reader": reader, "digest": _digest(payload), **header, "models": models})
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, head + b"\n" + payload)
-    except OSError:
-        return
-    prune(path.parent)
+        self._write(payload, clean_run=clean_run)
 
 
 def cache_path(cache_dir: Path, models_dir: Path, kind: str = "models") -> Path:
@@ -166,30 +208,6 @@ def _stale(path: Path, nameless_stale: bool) -> bool:
     return nameless_stale if not isinstance(models, str) else not Path(models).is_dir()
 
 
-def load_entries(path: Path, reader: str) -> dict[str, Any]:
-    """The entries of the cache file at ``path`` (``write_cache``); none when it is missing, unreadable, damaged
-    or of another reader."""
-    return _load(path, reader)[0]
-
-
-def _load(path: Path, reader: str) -> tuple[dict[str, Any], str | None]:
-    """The entries of the cache at ``path`` and the key of the run that wrote it; none when it is missing,
-    unreadable, damaged or of another reader."""
-    try:
-        head, _, payload = path.read_bytes().partition(b"\n")
-        header = orjson.loads(head)
-        if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("reader") != reader \
-                or header.get("digest") != _digest(payload):
-            return {}, None
-        entries = orjson.loads(payload)
-    except (OSError, ValueError, RecursionError):
-        return {}, None
-    if not isinstance(entries, dict):
-        return {}, None
-    clean_run = header.get("clean_run")
-    return entries, clean_run if isinstance(clean_run, str) else None
-
-
 def reader_key() -> str | None:
     """What identifies the reader: the cache format, the tool's version, rtoml's, regress's and Python's, and
     the source of every module of the tool but the emulator (any change to the code is a new reader: a
@@ -215,8 +233,8 @@ def _version_of(distribution: str) -> str:
         return "?"
 
 
-def file_key(raw: bytes) -> str:
-    """The key of a model file's bytes."""
+def content_key(raw: bytes) -> str:
+    """The key of some bytes: a model file's, a content type's live JSON (``pulltypes``)."""
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 

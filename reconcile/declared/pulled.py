@@ -5,15 +5,15 @@ that wrote nothing (every file already declared the live model), the key of what
 live state's JSON as read, the scope, and the reader of ``declared.cache``: the tool's source and the
 versions of its libraries), the fingerprint of that live state, and the state of the models folder it
 judged (``locales.toml``, ``tags.toml``, the ``content_types`` folder and the blake2b of each
-``content_types/*.toml`` file's bytes, ``pulltypes.file_digest``: the per-content-type record reads them from
+``content_types/*.toml`` file's bytes, ``cache.content_key``: the per-content-type record reads them from
 here). A later pull whose key and folder are exactly these would find the same (the writer's verdict is a
 function of them alone): it writes nothing without building, normalising or comparing anything, and records
 the baseline with the recorded fingerprint.
 
 Safe by construction, as the parse cache is:
 
-- the key holds every input of the verdict: the live JSON, the scope and the code (any change to the
-  tool's source is a new key); the folder's state is read afresh on every run, so a file edited, added,
+- the key and the header hold every input of the verdict: the live JSON, the scope and the code (any change to the
+  tool's source is another reader); the folder's state is read afresh on every run, so a file edited, added,
   removed or replaced by a directory is a miss;
 - a pull records only when it wrote nothing and the folder did not change while it ran: the record states
   what a full comparison found, never what was meant to be written;
@@ -24,59 +24,38 @@ Safe by construction, as the parse cache is:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from pathlib import Path
 
 import orjson
 
-from reconcile.declared.cache import reader_key
+from reconcile.declared.cache import FolderRecord, content_key
 from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, TAGS_FILE
-from reconcile.declared.pulltypes import file_digest
-from reconcile.fsio import atomic_write
 
-FORMAT = 1
 # The state of a models folder: each entry a pull reads (its path in the folder) -> the hash of its bytes,
 # "folder" for the content types folder, None where absent.
 FolderState = dict[str, str | None]
 
 
-class PullRecord:
+class PullRecord(FolderRecord):
     """The record of one models folder: the fingerprint a pull recorded for a key and folder state, if any."""
 
-    def __init__(self, path: Path, models_dir: Path) -> None:
-        self.path = path
-        self._reader = reader_key()
-        self._models = str(models_dir.resolve())  # recorded in the header, for ``cache.prune``
-
-    @classmethod
-    def of_models(cls, cache_dir: Path, models_dir: Path) -> PullRecord:
-        """The record of ``models_dir`` in ``cache_dir`` (one per models folder)."""
-        name = hashlib.blake2b(str(models_dir.resolve()).encode(), digest_size=8).hexdigest()
-        return cls(cache_dir / f"pulled-{name}.json", models_dir)
+    kind = "pulled"
 
     def key(self, live: bytes | None) -> str | None:
-        """The key of a pull of ``live`` (the live state's JSON and the scope, as bytes) by this code; None
-        without ``live`` or when the tool's source cannot be read (no record then)."""
+        """The key of a pull of ``live`` (the live state's JSON and the scope, as bytes); None without ``live`` or
+        when the tool's source cannot be read (no record then). The code is the record's reader (its header)."""
         if live is None or self._reader is None:
             return None
-        return hashlib.blake2b(self._reader.encode() + b"\n" + live).hexdigest()
+        return hashlib.blake2b(live).hexdigest()
 
     def fingerprint(self, key: str | None, state: FolderState | None) -> str | None:
         """The live fingerprint recorded by a pull with ``key`` that found the models folder in ``state`` equal
         to live; None when there is no such record (or it is damaged, or either is None)."""
         if key is None or state is None:
             return None
-        try:
-            head, _, payload = self.path.read_bytes().partition(b"\n")
-            header = orjson.loads(head)
-            if not isinstance(header, dict) or header.get("format") != FORMAT \
-                    or header.get("digest") != _digest(payload):
-                return None
-            record = orjson.loads(payload)
-        except (OSError, ValueError, RecursionError):
-            return None
-        if not isinstance(record, dict) or record.get("key") != key or record.get("folder") != state:
+        record = self._read_json()[1]
+        if record.get("key") != key or record.get("folder") != state:
             return None
         found = record.get("fingerprint")
         return found if isinstance(found, str) else None
@@ -84,13 +63,8 @@ class PullRecord:
     def save(self, key: str | None, state: FolderState | None, fingerprint: str) -> None:
         """Record that a pull with ``key`` found the models folder in ``state`` equal to live (whose fingerprint
         is ``fingerprint``); never raises ``OSError``."""
-        if key is None or state is None:
-            return
-        payload = orjson.dumps({"key": key, "folder": state, "fingerprint": fingerprint})
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            header = {"format": FORMAT, "digest": _digest(payload), "models": self._models}
-            atomic_write(self.path, orjson.dumps(header) + b"\n" + payload)
+        if key is not None and state is not None:
+            self._write(orjson.dumps({"key": key, "folder": state, "fingerprint": fingerprint}))
 
 
 def folder_state(models_dir: Path) -> FolderState | None:
@@ -101,11 +75,8 @@ def folder_state(models_dir: Path) -> FolderState | None:
     try:
         for path in paths:
             name = path.relative_to(models_dir).as_posix()
-            state[name] = file_digest(path.read_bytes()) if path.exists() else None
+            state[name] = content_key(path.read_bytes()) if path.exists() else None
     except OSError:  # a folder named like a model file, no permission: the writer decides (and says)
         return None
     return state
 
-
-def _digest(payload: bytes) -> str:
-    return hashlib.blake2b(payload).hexdigest()

@@ -2,8 +2,8 @@
 
 ``<project>/.reconcile/cache/pulltypes-<hash of the models folder>.json`` holds, from the last full ``pull``
 over that folder, for each content type: the blake2b of its live JSON as read (the content type's and its
-editor interface's, ``live_digest``), the blake2b of the bytes its file held once the pull had written it or
-found it declaring that content type (``file_digest``), and the canonical JSON of the content type and of
+editor interface's, ``cache.content_key``), the blake2b of the bytes its file held once the pull had written it or
+found it declaring that content type (``cache.content_key``), and the canonical JSON of the content type and of
 its editor interface (``normalize.document_json``: what the live fingerprint is computed from). A later pull
 that finds a content type's live JSON and its file's bytes both as recorded knows the file declares it (the
 writer's verdict is a function of those bytes and of the content type alone): it neither parses,
@@ -25,76 +25,50 @@ Safe by construction, as the parse cache and the pull record are:
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import orjson
 
-from reconcile.declared.cache import reader_key
-from reconcile.fsio import atomic_write_chunks
-
-FORMAT = 1
+from reconcile.declared.cache import FolderRecord
 
 
 @dataclass(frozen=True)
 class Pulled:
     """What the record holds of one content type."""
 
-    live: str  # live_digest of its live JSON
-    file: str  # file_digest of its file's bytes
+    live: str  # cache.content_key of its live JSON
+    file: str  # cache.content_key of its file's bytes
     content_type: bytes  # canonical JSON of the content type
     editor_interface: bytes  # canonical JSON of its editor interface
 
 
-class TypeRecord:
+class TypeRecord(FolderRecord):
     """The record of one models folder: load what the last pull recorded, save what this one found.
 
     After a header line (format, reader, digest of the rest, models folder), three lines per content type: a
     JSON array of its id, ``live`` and ``file``, then its two canonical JSON texts (compact JSON has no line
     break: a string's is escaped)."""
 
-    def __init__(self, path: Path, models_dir: Path) -> None:
-        self.path = path
-        self._reader = reader_key()
-        self._models = str(models_dir.resolve())  # recorded in the header, for ``cache.prune``
-
-    @classmethod
-    def of_models(cls, cache_dir: Path, models_dir: Path) -> TypeRecord:
-        """The record of ``models_dir`` in ``cache_dir`` (one per models folder)."""
-        name = hashlib.blake2b(str(models_dir.resolve()).encode(), digest_size=8).hexdigest()
-        return cls(cache_dir / f"pulltypes-{name}.json", models_dir)
+    kind = "pulltypes"
 
     def load(self) -> dict[str, Pulled]:
         """Content type id -> what the last pull recorded; empty when there is no record of this code, or it is
         damaged."""
-        if self._reader is None:
-            return {}
+        found = self._read()
         try:
-            head, _, payload = self.path.read_bytes().partition(b"\n")
-            header = orjson.loads(head)
-            if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("reader") != self._reader \
-                    or header.get("digest") != _digest(payload):
-                return {}
-            return _entries(payload.split(b"\n")[:-1])
-        except (OSError, ValueError, RecursionError):
+            return {} if found is None else _entries(found[1].split(b"\n")[:-1])
+        except (ValueError, RecursionError):
             return {}
 
     def save(self, entries: dict[str, Pulled]) -> None:
         """Record ``entries`` (replacing the record); never raises ``OSError``."""
-        if self._reader is None:
-            return
         lines = []
         for ct_id, entry in sorted(entries.items()):
             if b"\n" in entry.content_type or b"\n" in entry.editor_interface:
                 continue  # compact JSON has none; should one have, it is not recorded (a line each)
             lines += [orjson.dumps([ct_id, entry.live, entry.file]), entry.content_type, entry.editor_interface]
-        payload = b"\n".join([*lines, b""]) if lines else b""
-        header = {"format": FORMAT, "reader": self._reader, "digest": _digest(payload), "models": self._models}
-        with contextlib.suppress(OSError):  # not durable: after a power loss a damaged record is ignored
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_chunks(self.path, [orjson.dumps(header) + b"\n", payload], durable=False)
+        # not durable: after a power loss a damaged record is ignored
+        self._write(b"\n".join([*lines, b""]) if lines else b"", durable=False)
 
 
 def _entries(lines: list[bytes]) -> dict[str, Pulled]:
@@ -109,16 +83,3 @@ def _entries(lines: list[bytes]) -> dict[str, Pulled]:
         entries[keys[0]] = Pulled(keys[1], keys[2], lines[index + 1], lines[index + 2])
     return entries
 
-
-def live_digest(data: bytes) -> str:
-    """The key of a content type's live JSON and its editor interface's (``backend.content_type_json``)."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
-def file_digest(data: bytes) -> str:
-    """The key of a content type file's bytes."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
-
-
-def _digest(payload: bytes) -> str:
-    return hashlib.blake2b(payload).hexdigest()

@@ -10,7 +10,7 @@ checks only the files whose bytes changed and the references across all (``decla
 
 Safe as the parse cache is (``declared.cache``): the payload carries its digest (a damaged file is ignored
 whole), another reader's file is ignored, it is written atomically, only by a run that found no problem (bad
-input writes nothing), only when it changed, and any ``OSError`` leaves it as it was (``cache.write_cache``).
+input writes nothing), only when it changed, and any ``OSError`` leaves it as it was (``cache.FolderRecord``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from reconcile.declared.cache import ParseCache, cache_path, file_key, load_entries, reader_key, write_cache
+from reconcile.declared.cache import FolderRecord, ParseCache, content_key
 from reconcile.declared.loader import FileKind, read_model_file
 from reconcile.errors import Problem
 from reconcile.validate.content_types import ContentTypeCheck
@@ -92,20 +92,16 @@ def check_file(
                       tuple(problems))
 
 
-class RecordCache:
+class RecordCache(FolderRecord):
     """The records of one models folder's files by ``key`` (name and bytes): look up, add, save."""
 
+    kind = "checked"
+
     def __init__(self, path: Path, models_dir: Path) -> None:
-        self.path = path
-        self._models = str(models_dir.resolve())  # recorded in the header, for ``cache.prune``
-        self._reader = reader_key()
-        self._old = {} if self._reader is None else load_entries(path, self._reader)
+        super().__init__(path, models_dir)
+        self._old = self._read_json()[1]
         self._now: dict[str, Any] = {}  # key -> encoded record, of every file of this run without problems
         self._added = False  # a record not in the file was added
-
-    @classmethod
-    def of_models(cls, cache_dir: Path, models_dir: Path) -> RecordCache:
-        return cls(cache_path(cache_dir, models_dir, "checked"), models_dir)
 
     def get(self, key: str) -> FileRecord | None:
         """The record of a file with this ``key`` (``record_key`` of its name and bytes), or None."""
@@ -124,10 +120,10 @@ class RecordCache:
         """Write the records of this run's files (only them), if that changes the file; never raises ``OSError``."""
         if self._reader is None or (not self._added and self._now.keys() == self._old.keys()):
             return
-        write_cache(self.path, self._reader, self._models, orjson.dumps(self._now, option=orjson.OPT_SORT_KEYS))
+        self._write(orjson.dumps(self._now, option=orjson.OPT_SORT_KEYS))
 
 
 def record_key(path: Path, raw: bytes) -> str:
     """The key of a model file: its name and folder's and its bytes', as the parse cache notes them
     (``ParseCache.note``, ``loader._load_file``)."""
-    return f"{path.parent.name}/{path.name} {file_key(raw)}"
+    return f"{path.parent.name}/{path.name} {content_key(raw)}"

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from reconcile.backend import RawEnvironment, content_type_json, parse_environment, without_content_types
 from reconcile.config import TargetConfig
+from reconcile.declared.cache import content_key
 from reconcile.declared.layout import content_type_path
 from reconcile.declared.pulled import FolderState
-from reconcile.declared.pulltypes import Pulled, TypeRecord, file_digest, live_digest
+from reconcile.declared.pulltypes import Pulled, TypeRecord
 from reconcile.interning import Interner
 from reconcile.normalize import fingerprint_of_parts
 from reconcile.workflows.project import Project
@@ -32,7 +33,7 @@ def write_all(
     models_dir = project.models_dir
     record = TypeRecord.of_models(project.config.state_dir / "cache", models_dir)
     pieces = content_type_json(raw)
-    live_keys = {ct_id: live_digest(data) for ct_id, data in (pieces or {}).items()}
+    live_keys = {ct_id: content_key(data) for ct_id, data in (pieces or {}).items()}
     old = record.load() if live_keys else {}
     known = _known(old, live_keys, models_dir, state)
     live = parse_environment(without_content_types(raw, known) if known else raw)
@@ -56,7 +57,7 @@ def write_all(
     for ct_id, part in fresh.items():
         data = held.get(content_type_path(models_dir, ct_id))
         if part.live and data is not None:
-            entries[ct_id] = replace(part, file=file_digest(data))
+            entries[ct_id] = replace(part, file=content_key(data))
     if entries != old:
         record.save(entries)
     return written, live_fingerprint
@@ -80,6 +81,6 @@ def _known(
 
 def _file_digest(path: Path) -> str | None:
     try:
-        return file_digest(path.read_bytes())
+        return content_key(path.read_bytes())
     except OSError:  # missing, a folder of that name: the writer decides (and says)
         return None

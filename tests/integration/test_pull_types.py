@@ -11,14 +11,13 @@ from typing import Any
 
 import contentful_management
 import pytest
-from typer.testing import CliRunner
 
 from reconcile import workflows
-from reconcile.cli import OK, app
-from reconcile.declared import pulltypes
-from tests.support import approve
+from reconcile.declared import cache
 
 from .conftest import TOKEN, Workspace
+from .pulls import applied as applied_workspace
+from .pulls import counted, files, pull
 
 pytestmark = pytest.mark.slow
 writer = importlib.import_module("reconcile.declared.writer")
@@ -27,8 +26,7 @@ writer = importlib.import_module("reconcile.declared.writer")
 @pytest.fixture
 def applied(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     """The repository's models applied and pulled once (the record holds every content type)."""
-    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
-    monkeypatch.chdir(workspace.root)
+    applied_workspace(workspace, monkeypatch)
     (workspace.models / "content_types" / "author.toml").unlink()  # a pull that writes: the record is used next
     assert pull() == "Wrote 1 file."
     return workspace
@@ -37,27 +35,7 @@ def applied(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> Workspace:
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the content types whose file text a pull renders (and compares with the file)."""
-    calls: list[str] = []
-    real = writer._file_text
-
-    def counting(path: Path, *args: Any) -> Any:
-        if path.parent.name == "content_types":
-            calls.append(path.stem)
-        return real(path, *args)
-
-    monkeypatch.setattr(writer, "_file_text", counting)
-    return calls
-
-
-def pull() -> str:
-    result = CliRunner().invoke(app, ["pull"])
-    assert result.exit_code == OK, result.output
-    assert "Traceback" not in result.output
-    return result.output.strip().splitlines()[-1]
-
-
-def files(models: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(models)): p.read_bytes() for p in sorted(models.rglob("*.toml"))}
+    return counted(monkeypatch, writer, "_file_text", content_types=True)
 
 
 def sdk(ws: Workspace) -> Any:
@@ -168,7 +146,7 @@ def test_a_damaged_record_is_ignored_and_written_anew(applied: Workspace, render
 def test_changed_code_does_not_use_the_record(
     applied: Workspace, rendered: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pulltypes, "reader_key", lambda: "other code")
+    monkeypatch.setattr(cache, "reader_key", lambda: "other code")
     change_live(applied)
     assert pull() == "Wrote 1 file."
     assert len(rendered) == 6
