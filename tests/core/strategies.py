@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from bench.live import created_by_publish
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Items, Locale
-from reconcile.normalize import bare_control
 from tests.core.builders import EN
 
 FIELD_IDS = ["title", "body", "count", "hero", "tags", "extra"]
@@ -109,11 +109,6 @@ def models(draw: st.DrawFn, previous: ContentModel | None = None) -> ContentMode
     )
 
 
-def _created_by_publish(ct: ContentType) -> EditorInterface:
-    """The editor interface Contentful creates on a content type's first publish: a bare control per field."""
-    return EditorInterface(content_type_id=ct.id, controls=tuple(bare_control(f.id) for f in ct.fields))
-
-
 @st.composite
 def model_pairs(draw: st.DrawFn) -> tuple[ContentModel, ContentModel]:
     current = draw(models())
@@ -129,7 +124,7 @@ def model_pairs(draw: st.DrawFn) -> tuple[ContentModel, ContentModel]:
         # published content type without one cannot be read from a space. (A never-published draft has none:
         # tests/integration/test_draft_editor_interface.py.)
         editor_interfaces={
-            ct_id: current.editor_interfaces.get(ct_id) or _created_by_publish(ct)
+            ct_id: current.editor_interfaces.get(ct_id) or created_by_publish(ct)
             for ct_id, ct in current.content_types.items()
         },
         locales=current.locales,
