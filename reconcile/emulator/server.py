@@ -56,6 +56,7 @@ def _rules() -> list[Rule]:
         rule(f"{ENV}/content_types", "content_types", "GET", "POST"),
         rule(f"{ENV}/content_types/<ct>", "content_type", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/content_types/<ct>/published", "content_type_published", "PUT", "DELETE"),
+        rule(f"{ENV}/public/content_types", "public_content_types", "GET"),
         rule(f"{ENV}/public/content_types/<ct>", "public_content_type", "GET"),
         rule(f"{ENV}/content_types/<ct>/editor_interface", "editor_interface", "GET", "PUT"),
         rule(f"{ENV}/editor_interfaces", "editor_interfaces", "GET"),
@@ -377,6 +378,9 @@ class EmulatorApp:
 
     def _public_content_type(self, request: Request, body: Any, space: str, env: str, ct: str) -> Answer:
         return self.store.content_types.get_published(self._scope(space, env), ct)
+
+    def _public_content_types(self, request: Request, body: Any, space: str, env: str) -> Answer:
+        return self.store.content_types.published_collection(self._scope(space, env), request.args)
 
     def _editor_interface(self, request: Request, body: Any, space: str, env: str, ct: str) -> Answer:
         scope = self._scope(space, env)

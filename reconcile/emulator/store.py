@@ -301,6 +301,17 @@ def _published_status(sys: Json) -> bool:
     return "publishedVersion" in sys
 
 
+def _public_view(published: Json) -> Json:
+    """A published content type as ``/public/content_types`` shows it: omitted fields included, its sys with
+    ``revision`` instead of the version keys [REC PHP e2e_content_type_get_published_one]. The revision is the
+    publish counter here (UNSURE)."""
+    body: Json = copy.deepcopy(published)
+    sys = body["sys"]
+    body["sys"] = {key: sys[key] for key in ("space", "id", "type", "createdAt", "updatedAt", "environment")}
+    body["sys"]["revision"] = sys.get("publishedCounter", 1)
+    return body
+
+
 class ContentTypes:
     """Content types: drafts, publishing, and the field rules of facts 4.4."""
 
@@ -318,17 +329,18 @@ class ContentTypes:
         return copy.deepcopy(self._record(scope, ct_id)["draft"])
 
     def get_published(self, scope: Scope, ct_id: str) -> Json:
-        """``GET /public/content_types/{id}``: the published version, omitted fields included; its sys has
-        ``revision`` instead of the version keys [REC PHP e2e_content_type_get_published_one]. The revision is
-        the publish counter here (UNSURE); a content type never published (or unpublished) is a 404 (UNSURE)."""
+        """``GET /public/content_types/{id}``: the published version (``_public_view``); a content type never
+        published (or unpublished) is a 404 (UNSURE)."""
         published = self._record(scope, ct_id)["published"]
         if published is None:
             raise not_found(scope.details("ContentType", ct_id))
-        body: Json = copy.deepcopy(published)
-        sys = body["sys"]
-        body["sys"] = {key: sys[key] for key in ("space", "id", "type", "createdAt", "updatedAt", "environment")}
-        body["sys"]["revision"] = sys.get("publishedCounter", 1)
-        return body
+        return _public_view(published)
+
+    def published_collection(self, scope: Scope, query: Mapping[str, str]) -> Listing:
+        """``GET /public/content_types``: every published content type as ``get_published`` answers it, in the
+        collection envelope [REC PHP e2e_content_type_get_published_collection, Py content_type/all_published]."""
+        published = stored_items(scope.env["content_types"], "published")
+        return page([_public_view(body) for body, _ in published if body is not None], query)
 
     def published(self, scope: Scope, ct_id: str) -> Json | None:
         record = scope.env["content_types"].get(ct_id)

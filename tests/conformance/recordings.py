@@ -211,6 +211,8 @@ def target_of(path: str) -> Target:
         if parts[2:] == ["editor_interface"]:
             return Target("EditorInterface", env, parts[1])
         return Target("content_types/" + parts[2], env, parts[1])  # snapshots
+    if family == "public" and parts[1:2] == ["content_types"] and len(parts) <= 3:
+        return Target("PublishedContentType", env, parts[2] if len(parts) == 3 else None)
     if family == "editor_interfaces" and len(parts) == 1:
         return Target("EditorInterfaces", env)
     if family == "locales" and len(parts) <= 2:
@@ -224,8 +226,12 @@ def target_of(path: str) -> Target:
 
 
 # In scope for issue 2 item 5: content types, editor interfaces, locales, environments, entries (listing, and
-# the entry writes the recorded flows need), errors. Everything else is out of the emulator's scope.
-IN_SCOPE = {"ContentType", "EditorInterface", "EditorInterfaces", "Locale", "Environment", "Entry", "Tag"}
+# the entry writes the recorded flows need), errors, and since issue 16 the published view of content types.
+# Everything else is out of the emulator's scope.
+IN_SCOPE = {
+    "ContentType", "PublishedContentType", "EditorInterface", "EditorInterfaces", "Locale", "Environment", "Entry",
+    "Tag",
+}
 
 
 # --------------------------------------------------------------------------------------------- selection
@@ -294,7 +300,6 @@ SEED_CONTENT_TYPES: dict[str, dict[str, Any]] = {
 CONTRACT_QUERY = {"skip", "limit", "order", "content_type", "select"}
 
 OUT_OF_SCOPE = {
-    "public": "published snapshots (/public/content_types): not in the emulator's scope",
     "assets": "assets: not served by the emulator",
     "content_types/snapshots": "content-type snapshots: not in the emulator's scope",
 }

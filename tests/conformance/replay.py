@@ -122,7 +122,8 @@ def _ok(status: int | None) -> bool:
 
 
 def _key(target: Target) -> Key:
-    return (target.kind, target.env, target.id)
+    """The resource a request is about (a published snapshot's is its content type's)."""
+    return ("ContentType" if target.kind == "PublishedContentType" else target.kind, target.env, target.id)
 
 
 def _item_key(item: dict[str, Any], env: str | None) -> Key | None:
@@ -159,6 +160,8 @@ def _state_from_first_touch(exchange: Exchange, key: Key) -> SeedState:
     body, method, target = exchange.response_body, exchange.method, target_of(exchange.path)
     sys = _sys(body)
     version = sys.get("version")
+    if method == "GET" and "version" not in sys and "revision" in sys:
+        return _listed_state(key, body)
     if not isinstance(version, int):
         raise SeedError("the first recorded response for it has no sys.version")
     if method == "GET":
@@ -191,6 +194,18 @@ def _state_from_first_touch(exchange: Exchange, key: Key) -> SeedState:
         sys.get("publishedCounter"),
         "firstPublishedAt" in sys or "publishedVersion" in sys,
     )
+
+
+def _listed_state(key: Key, item: dict[str, Any]) -> SeedState:
+    """The state of an item of a list answer; a published snapshot (``/public/content_types``: ``revision``, no
+    version) as published ``revision`` times, each after a change, with no draft change since (which its view
+    cannot show)."""
+    sys = _sys(item)
+    if "version" not in sys and isinstance(sys.get("revision"), int):
+        revision = sys["revision"]
+        return SeedState(key, item, 2 * revision, 2 * revision - 1, revision, True)
+    published = "firstPublishedAt" in sys or "publishedVersion" in sys
+    return SeedState(key, item, sys["version"], sys.get("publishedVersion"), sys.get("publishedCounter"), published)
 
 
 def plan_seeds(cassette: Cassette) -> SeedPlan:
@@ -274,17 +289,7 @@ def plan_seeds(cassette: Cassette) -> SeedPlan:
                             known.add(key)
                             plan.problems[key] = "entries that existed before the recording are not reproduced"
                         continue
-                    remember(
-                        key,
-                        lambda item=item, key=key: SeedState(
-                            key,
-                            item,
-                            _sys(item)["version"],
-                            _sys(item).get("publishedVersion"),
-                            _sys(item).get("publishedCounter"),
-                            "firstPublishedAt" in _sys(item) or "publishedVersion" in _sys(item),
-                        ),
-                    )
+                    remember(key, lambda item=item, key=key: _listed_state(key, item))
             continue
         key = _key(target)
         publish = target.kind == "ContentType" and target.action == "published" and exchange.method == "PUT"

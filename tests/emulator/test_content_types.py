@@ -251,3 +251,23 @@ def test_a_draft_dropping_an_omitted_field_is_checked_against_the_published_vers
     refused = http.request("PUT", "/content_types/post", retyped, version=5)
     assert refused.status_code == 400 and refused.json()["message"] == "Previously published fields are invalid"
     assert http.request("PUT", "/content_types/post", omitted, version=5).status_code == 200
+
+
+def test_the_published_collection_lists_published_versions_only(http: Http) -> None:
+    """``GET /public/content_types`` [REC PHP e2e_content_type_get_published_collection, Py all_published]: every
+    published content type as its published version (a draft ahead shows its published fields), none never
+    published, in the collection envelope with ``skip`` and ``limit``."""
+    for ct_id in ("a", "b", "c"):
+        http.request("PUT", f"/content_types/{ct_id}", {"name": ct_id.upper(), "fields": [field("title")]})
+    http.request("PUT", "/content_types/a/published", version=1)
+    http.request("PUT", "/content_types/b/published", version=1)
+    http.request("PUT", "/content_types/b", {"name": "B", "fields": [field("title"), field("draftOnly")]}, version=2)
+    listing = http.request("GET", "/public/content_types?order=sys.id").json()
+    assert {key: listing[key] for key in ("sys", "total", "skip", "limit")} == {
+        "sys": {"type": "Array"}, "total": 2, "skip": 0, "limit": 100}
+    assert [item["sys"]["id"] for item in listing["items"]] == ["a", "b"]
+    assert [f["id"] for f in listing["items"][1]["fields"]] == ["title"]
+    assert all(item["sys"]["revision"] == 1 and "version" not in item["sys"] for item in listing["items"])
+    assert listing["items"][1] == http.request("GET", "/public/content_types/b").json()
+    page = http.request("GET", "/public/content_types?order=sys.id&skip=1&limit=1").json()
+    assert (page["total"], page["skip"], page["limit"], [i["sys"]["id"] for i in page["items"]]) == (2, 1, 1, ["b"])
