@@ -24,6 +24,7 @@ migrate() { node run-migration.js "migrations/$1.js" > "$OUT/$1.log" 2>&1 || { t
 step "(1) contentful-migration, (2) contentful-management"
 migrate 01-create
 node sdk-flow.js
+node entity.js 2>&1 | grep -v deprecated   # the JS SDK's own real-API entry test, entity (legacy) client
 for m in 02-evolve 00-tmpdel 03-content 04-remove; do migrate "$m"; done
 npx contentful space migration --host "$HOST" --space-id clispace --management-token "$TOKEN" -y \
   migrations/00-tmpdel.js > "$OUT/cli-migration.log" 2>&1 && echo "contentful space migration OK"
