@@ -13,37 +13,19 @@ No timing assertion: each wait is for a condition, with a generous timeout.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
+from tests.cli.test_local_process import free_port, wait_for
+
 TLS = Path(__file__).resolve().parents[1] / "emulator" / "tls"
 RECONCILE = [sys.executable, "-m", "reconcile", "emulator", "serve"]
 TOKEN = "tls-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 120) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
