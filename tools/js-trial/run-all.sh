@@ -32,6 +32,8 @@ npx contentful space migration --host "$HOST" --space-id clispace --management-t
 step "(3) contentful-export, contentful-import into otherspace, export again"
 node export-import.js > "$OUT/export-import.log" 2>&1 || { tail -30 "$OUT/export-import.log"; exit 1; }
 grep -E "^(contentTypes|editorInterfaces|entries|locales|tags) " "$OUT/export-import.log"
+node import-into-env.js > "$OUT/import-into-env.log" 2>&1 || { tail -30 "$OUT/import-into-env.log"; exit 1; }
+grep "^import into" "$OUT/import-into-env.log"
 
 step "(4) reconcile around them"
 mkdir -p "$OUT/proj" && cd "$OUT/proj"
