@@ -206,6 +206,10 @@ def emulator_serve_cmd(
         typer.Option("--max-response-bytes", min=1, help="Answer a read whose body exceeds this many bytes with 400 "
                      "\"Response size too big\", as the API does (default: the API's 7340032)."),
     ] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", help="Serve https with this PEM certificate (with --tls-key).")
+    ] = None,
+    tls_key: Annotated[Path | None, typer.Option("--tls-key", help="The PEM private key of --tls-cert.")] = None,
 ) -> None:
     """Run the local Contentful-compatible server; the token is read from CONTENTFUL_MANAGEMENT_TOKEN."""
     token = os.environ.get("CONTENTFUL_MANAGEMENT_TOKEN")
@@ -214,12 +218,17 @@ def emulator_serve_cmd(
             "set CONTENTFUL_MANAGEMENT_TOKEN to the token clients must send.",
             hint="CONTENTFUL_MANAGEMENT_TOKEN=local-token reconcile emulator serve (clients then send that token)",
         )
+    if (tls_cert is None) != (tls_key is None):
+        raise ReconcileError("--tls-cert and --tls-key go together", hint="give both to serve https, or neither")
     spaces = space or ["local"]
     limit = f", at most {rate_limit:g} requests/second" if rate_limit is not None else ""
-    serving = f"Serving spaces {', '.join(spaces)} on http://127.0.0.1:{port}{limit} (data in {data}). Ctrl-C stops."
+    scheme = "http" if tls_cert is None else "https"
+    serving = (f"Serving spaces {', '.join(spaces)} on {scheme}://127.0.0.1:{port}{limit} (data in {data}). "
+               "Ctrl-C stops.")
     try:
         workflows.serve_emulator(port, data, spaces, token, rate_limit, user or [], max_environments=max_environments,
                                  master_alias=master_alias, ready=lambda: err(serving),
-                                 max_response_bytes=max_response_bytes)  # fmt: skip
+                                 max_response_bytes=max_response_bytes,
+                                 tls=None if tls_cert is None or tls_key is None else (tls_cert, tls_key))  # fmt: skip
     except KeyboardInterrupt:
         raise typer.Exit(OK) from None

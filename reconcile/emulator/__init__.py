@@ -128,15 +128,16 @@ def serve(
     port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None = None,
     users: Sequence[TokenUser] = (),
     *, max_environments: int | None = None, master_alias: str | None = None, ready: Callable[[], None] = lambda: None,
-    max_response_bytes: int = MAX_RESPONSE_BYTES,
+    max_response_bytes: int = MAX_RESPONSE_BYTES, tls: tuple[str, str] | None = None,
 ) -> None:
     """Serve on 127.0.0.1:``port`` until interrupted, persisting state under ``data_dir``; with
     ``rate_limit``, answer 429 beyond that many requests per second; ``users``: further tokens, each
     acting as its own user; ``max_environments``, ``master_alias`` and ``max_response_bytes`` as for
-    ``Emulator``; ``ready`` is called once the port is bound."""
+    ``Emulator``; ``tls``: (certificate file, key file) to serve https instead of http (tools that only
+    speak https, such as contentful-migration); ``ready`` is called once the port is bound."""
     store = Store(spaces, data_dir, max_environments=max_environments, master_alias=master_alias)
     app = EmulatorApp(store, token, Faults(), RateLimiter(rate_limit), users, ResponseLimit(max_response_bytes),
                       keep_log=False)
-    server = make_server(HOST, port, app, threaded=True)
+    server = make_server(HOST, port, app, threaded=True, ssl_context=tls)
     ready()
     server.serve_forever()

@@ -4,7 +4,9 @@ Facts: only an unpublished entry can be archived (400 BadRequest ``Cannot archiv
 an archived one unarchived (400 ``Not archived``) [facts 3.2]; an archived entry carries
 ``sys.archivedVersion`` [facts 2] (with ``archivedAt``/``archivedBy`` like the publish keys, and
 version arithmetic like publish: ``archivedVersion`` = the version archived, ``version`` + 1 — UNSURE,
-not recorded). The SDK sends the version header on both calls (``ArchiveResource``). An archived entry
+not recorded). The Python SDK sends the version header on both calls (``ArchiveResource``); the JS SDK sends none
+(its `entry.archive`, used by its real-API test "Create, update, patch, publish, unpublish, archive,
+unarchive and delete entry"), so the header is optional on both. An archived entry
 can be neither edited nor published until it is unarchived: the real error texts are not recorded
 (UNSURE, the 400 BadRequest below). Archived entries stay in the collection (contentful-migration
 filters them out itself with ``sys.archivedAt[exists]=false`` [REC M21 #135]) and can be deleted (UNSURE).

@@ -63,7 +63,7 @@ def _rules() -> list[Rule]:
         rule(f"{ENV}/locales", "locales", "GET", "POST"),
         rule(f"{ENV}/locales/<locale>", "locale", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/entries", "entries", "GET", "POST"),
-        rule(f"{ENV}/entries/<entry>", "entry", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/entries/<entry>", "entry", "GET", "PUT", "PATCH", "DELETE"),
         rule(f"{ENV}/entries/<entry>/published", "entry_published", "PUT", "DELETE"),
         rule(f"{ENV}/entries/<entry>/archived", "entry_archived", "PUT", "DELETE"),
         rule(f"{ENV}/assets", "assets", "GET"),
@@ -250,7 +250,7 @@ class EmulatorApp:
             raise unknown_route() from None
         if request.method == "GET":
             check_query(endpoint, request.args)
-        body = _json_body(request) if request.method in ("PUT", "POST") else None
+        body = _json_body(request) if request.method in ("PUT", "POST", "PATCH") else None
         with self.store.lock, collector_paused():
             acting = ACTING_USER.set(user_id)  # the writes of this request carry its token's user
             try:
@@ -419,6 +419,8 @@ class EmulatorApp:
         if request.method == "DELETE":
             self.store.entries.delete(scope, entry)
             return None
+        if request.method == "PATCH":  # emulator/json_patch.py
+            return self.store.entries.patch(scope, entry, body, _version(request))
         return self.store.entries.put(scope, entry, body, _version(request),
                                       _content_type_header(request))  # fmt: skip
 

@@ -1,9 +1,12 @@
 """The rules for a content type's metadata: annotations (of the content type and of its fields) and taxonomy links.
 
-Known annotations (UNSURE: the CMA facts record no annotation; the ids and where each applies are those of
-contentful-management.js and Contentful's web app): ``Contentful:AggregateRoot`` and
-``Contentful:AggregateComponent`` mark a content type, ``Contentful:GraphQLFieldResolver`` marks a field. Another
-id in the ``Contentful:`` namespace is most likely a typo and is refused; ids of other namespaces (apps) pass.
+Known annotations (the CMA facts record no annotation; the ids and what each applies to are contentful-migration's
+``availableAnnotations``, which it checks before sending anything): ``Contentful:AggregateRoot``,
+``Contentful:ManagedByEnvironmentTemplate`` and ``Contentful:ExperienceType`` mark a content type,
+``Contentful:AggregateComponent`` and ``Contentful:GraphQLFieldResolver`` mark a field. contentful-migration also
+limits the field types (a Link to Entry or an Array of them; a Symbol, an Array of Symbol or an Object): whether the
+API does is UNSURE, so the types are not checked. Another id in the ``Contentful:`` namespace is most likely a
+typo and is refused; ids of other namespaces (apps) pass.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from reconcile.sources import KeyPath
 #: Known ``Contentful:`` annotation id -> what it may annotate.
 KNOWN_ANNOTATIONS = {
     "Contentful:AggregateRoot": "content type",
-    "Contentful:AggregateComponent": "content type",
+    "Contentful:ManagedByEnvironmentTemplate": "content type",
+    "Contentful:ExperienceType": "content type",
+    "Contentful:AggregateComponent": "field",
     "Contentful:GraphQLFieldResolver": "field",
 }
 _TAXONOMY_TARGETS = ("concept_scheme", "concept")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+import ssl
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,13 +22,15 @@ def write_schemas(directory: Path) -> list[Path]:
 def serve_emulator(
     port: int, data_dir: Path, spaces: Sequence[str], token: str, rate_limit: float | None, users: Sequence[str] = (),
     *, max_environments: int | None = None, master_alias: str | None = None, ready: Callable[[], None] = lambda: None,
-    max_response_bytes: int | None = None,
+    max_response_bytes: int | None = None, tls: tuple[Path, Path] | None = None,
 ) -> None:
     """Run the Contentful-compatible server on 127.0.0.1 until interrupted (``reconcile emulator serve``);
     ``users``: ``TOKEN=NAME,EMAIL`` (``--user``), further tokens each stamping writes with its own user;
     ``ready`` is called once the port is bound; ``max_response_bytes``: the largest read answer (None: the
-    API's 7 MB)."""
+    API's 7 MB); ``tls``: (certificate, key) PEM files to serve https (``--tls-cert``, ``--tls-key``)."""
     from reconcile.emulator import MAX_RESPONSE_BYTES, TokenUser, serve  # loaded only for this command
+
+    tls_files = _tls_files(tls)
 
     token_users = []
     for number, spec in enumerate(users, 1):
@@ -56,7 +59,13 @@ def serve_emulator(
         with _only_server_of(data_dir):
             serve(port, data_dir, spaces, token, rate_limit, token_users,
                   max_environments=max_environments, master_alias=master_alias, ready=now_serving,
-                  max_response_bytes=max_response_bytes or MAX_RESPONSE_BYTES)  # fmt: skip
+                  max_response_bytes=max_response_bytes or MAX_RESPONSE_BYTES, tls=tls_files)  # fmt: skip
+    except ssl.SSLError as exc:
+        if serving:
+            raise
+        raise ReconcileError(f"the TLS certificate or key cannot be used ({exc.reason or exc})",
+                             hint="give --tls-cert and --tls-key the PEM files of one certificate and its "
+                             "private key (unencrypted)") from None
     except (OSError, sqlite3.DatabaseError, ValueError) as exc:
         if serving:
             raise
@@ -66,6 +75,17 @@ def serve_emulator(
             hint="give --data a directory this user can write; move a damaged one aside (the server then starts "
             "empty)",
         ) from None
+
+
+def _tls_files(tls: tuple[Path, Path] | None) -> tuple[str, str] | None:
+    """The certificate and key files as ``serve`` takes them, each checked readable first."""
+    if tls is None:
+        return None
+    for option, path in zip(("--tls-cert", "--tls-key"), tls, strict=True):
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise ReconcileError(f"{option} {path} is not a readable file",
+                                 hint=f"give {option} the path of a PEM file this user can read")
+    return str(tls[0]), str(tls[1])
 
 
 @contextmanager

@@ -51,6 +51,10 @@ def test_annotations_and_taxonomy_read_into_the_model_and_write_back(tmp_path: P
          "annotation 'Contentful:AggregateRoot' is declared twice"),
         ("", '[[fields]]\nid = "t"\nname = "T"\ntype = "Symbol"\nannotations = ["Contentful:AggregateRoot"]\n',
          "fields.t.annotations[0]", "annotation 'Contentful:AggregateRoot' is for content types only, not for fields"),
+        # contentful-migration's setAnnotations puts AggregateComponent on a field (a link to entries), never on a
+        # content type: pull wrote it there and validate refused it (found in a trial with contentful-migration).
+        ('annotations = ["Contentful:AggregateComponent"]\n', "", "annotations[0]",
+         "annotation 'Contentful:AggregateComponent' is for fields only, not for content types"),
         ('taxonomy = [{ concept = "a", concept_scheme = "b" }]\n', "", "taxonomy[0]",
          "a taxonomy link names both a concept scheme and a concept"),
         ("taxonomy = [{ required = true }]\n", "", "taxonomy[0]",
@@ -71,3 +75,16 @@ def test_a_bad_annotation_shape_names_the_key(tmp_path: Path) -> None:
         load_models(make_models(tmp_path, {"a.toml": content_type("a", "", "annotations = [{ parameters = {} }]\n")}))
     problems = [(p.path, p.message) for p in raised.value.problems]
     assert problems == [("annotations[0].id", "required key 'id' is missing in annotations[0]")]
+
+
+def test_annotations_where_contentful_migration_puts_them_validate(tmp_path: Path) -> None:
+    """What ``setAnnotations`` writes (contentful-migration's availableAnnotations): AggregateComponent on a field
+    linking entries; AggregateRoot, ManagedByEnvironmentTemplate and ExperienceType on the content type."""
+    fields = (
+        '[[fields]]\nid = "parts"\nname = "Parts"\ntype = "Array"\nitems = { type = "Link", link_type = "Entry" }\n'
+        'annotations = ["Contentful:AggregateComponent"]\n'
+    )
+    header = ('annotations = ["Contentful:AggregateRoot", "Contentful:ManagedByEnvironmentTemplate", '
+              '"Contentful:ExperienceType"]\n')
+    declared = load_models(make_models(tmp_path, {"a.toml": content_type("a", fields, header)}))
+    assert validate(declared) == []

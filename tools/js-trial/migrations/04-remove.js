@@ -1,0 +1,5 @@
+module.exports = function (migration) {
+  migration.deleteContentType('tmpdel');
+  migration.editTag('internal').name('Internal only');
+  migration.deleteTag('internal');
+};
