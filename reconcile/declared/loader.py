@@ -17,7 +17,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 
-from reconcile.changes import field_address
+from reconcile.addresses import field_address
 from reconcile.declared.building import ContentTypeView, EditorView, content_type_from_data, content_type_view
 from reconcile.declared.cache import ParseCache
 from reconcile.declared.fits import fits
@@ -194,7 +194,7 @@ def read_model_file(
         locales = _load_locales(path, found, cache)
     else:
         tags = _load_tags(path, found, cache)
-    model = ContentModel(locales=locales, tags=tags)
+    model = ContentModel(content_types={}, editor_interfaces={}, locales=locales, tags=tags)  # (no default copied)
     return DeclaredModel(model, found.sources, found.positions, found.unread(), found.fills), found.problems, views
 
 
