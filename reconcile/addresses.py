@@ -1,7 +1,10 @@
-"""Change addresses read back: ``content_types.X[.fields.F]``, ``editor_interfaces.X``, ``locales.L``, ``tags.T``.
+"""Change addresses, written and read back: ``content_types.X[.fields.F]``, ``editor_interfaces.X``, ``locales.L``,
+``tags.T``.
 
-``changes`` writes them; this is the one place that parses them (drift attributes a change to its live
-resource, entry counting finds the content type and field a destructive change empties).
+The writers are here (``changes`` re-exports them), so that the model loader names a field's fill without
+importing the changes and their pydantic classes (``reconcile validate`` needs none; issue 16). ``parse_address`` is
+the one place that reads them back (drift attributes a change to its live resource, entry counting finds the
+content type and field a destructive change empties).
 """
 
 from __future__ import annotations
@@ -18,6 +21,26 @@ class Address:
     kind: ResourceKind
     ident: str
     field_id: str | None = None
+
+
+def content_type_address(content_type_id: str) -> str:
+    return f"content_types.{content_type_id}"
+
+
+def field_address(content_type_id: str, field_id: str) -> str:
+    return f"content_types.{content_type_id}.fields.{field_id}"
+
+
+def editor_interface_address(content_type_id: str) -> str:
+    return f"editor_interfaces.{content_type_id}"
+
+
+def locale_address(code: str) -> str:
+    return f"locales.{code}"
+
+
+def tag_address(tag_id: str) -> str:
+    return f"tags.{tag_id}"
 
 
 def parse_address(address: str) -> Address:

@@ -25,6 +25,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field as SchemaField
 
+from reconcile.addresses import content_type_address as content_type_address
+from reconcile.addresses import editor_interface_address as editor_interface_address
+from reconcile.addresses import field_address as field_address
+from reconcile.addresses import locale_address as locale_address
+from reconcile.addresses import tag_address as tag_address
 from reconcile.model import ContentType, EditorInterface, Field, Locale, Tag, Value
 
 Impact = Literal["safe", "breaking", "destructive"]
@@ -260,26 +265,6 @@ def without_renames(content_type: ContentType) -> ContentType:
         return content_type  # the common case: nothing to copy
     fields = tuple(map(without_rename, content_type.fields))
     return content_type.model_copy(update={"fields": fields})
-
-
-def content_type_address(content_type_id: str) -> str:
-    return f"content_types.{content_type_id}"
-
-
-def field_address(content_type_id: str, field_id: str) -> str:
-    return f"content_types.{content_type_id}.fields.{field_id}"
-
-
-def editor_interface_address(content_type_id: str) -> str:
-    return f"editor_interfaces.{content_type_id}"
-
-
-def locale_address(code: str) -> str:
-    return f"locales.{code}"
-
-
-def tag_address(tag_id: str) -> str:
-    return f"tags.{tag_id}"
 
 
 def document(value: ContentType | Field | EditorInterface | Locale | Tag | None) -> Any:

@@ -10,7 +10,7 @@ passed these checks. ``tests/declared/test_building.py`` pins that the values eq
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from reconcile.model import ContentType, Control, EditorInterface, Field, Items, JsonObject, Value
@@ -100,3 +100,89 @@ def _checked(cls: type[_V], values: dict[str, Any]) -> _V:
     object.__setattr__(value, "__pydantic_extra__", None)
     object.__setattr__(value, "__pydantic_private__", None)
     return value
+
+
+# Views: the rules of ``reconcile validate`` read one file's checked data in place (issue 16).
+
+
+class _View:
+    """A read-only view of one table of a file's checked data: its keys are the attributes (the table itself is
+    the view's ``__dict__``: nothing is copied), the class holds the model's defaults of the keys left out."""
+
+    def __init__(self, table: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "__dict__", table)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+
+class ItemsView(_View):
+    """``items`` of an Array field, as ``Items`` has it (``validations`` a list)."""
+
+    type: str
+    link_type: str | None
+    validations: Sequence[JsonObject]
+
+
+class FieldView(_View):
+    """One ``[[fields]]`` table, as ``Field`` has it (its ``editor`` and ``fill`` are there too, unread)."""
+
+    id: str
+    name: str
+    type: str
+    link_type: str | None
+    items: ItemsView | None
+    validations: Sequence[JsonObject]
+    default_value: JsonObject | None
+    allowed_resources: Sequence[JsonObject] | None
+    renamed_from: str | None
+    annotations: Sequence[JsonObject]
+
+
+class ControlView(_View):
+    field_id: str
+
+
+class ContentTypeView(_View):
+    id: str
+    name: str
+    display_field: str | None
+    fields: tuple[FieldView, ...]
+    annotations: tuple[JsonObject, ...]
+    taxonomy: tuple[JsonObject, ...]
+
+
+class EditorView(_View):
+    controls: tuple[ControlView, ...]
+    editor_layout: Sequence[JsonObject] | None
+
+
+for _view, _value in ((FieldView, Field), (ItemsView, Items)):  # the defaults are the model's own
+    for _name, _info in _value.model_fields.items():
+        if not _info.is_required():
+            setattr(_view, _name, _info.default)
+
+
+def content_type_view(data: Mapping[str, Any]) -> tuple[ContentTypeView, EditorView]:
+    """What ``content_type_from_data`` builds of one file's data (which fits ``ContentTypeFile``), as views: the
+    same attribute values (lists where the model has tuples), for the rules alone (``validate.subjects``)."""
+    fields = tuple(map(_field_view, data.get("fields", ())))
+    ct = ContentTypeView({
+        "id": data["id"], "name": data["name"], "display_field": data.get("display_field"), "fields": fields,
+        "annotations": _annotations(data.get("annotations", ())),
+        "taxonomy": tuple(_taxonomy_link(link) for link in data.get("taxonomy", ())),
+    })
+    controls = tuple(ControlView({"field_id": f["id"]}) for f in data.get("fields", ()) if "editor" in f)
+    parts = data.get("editor_interface") or {}
+    return ct, EditorView({"controls": controls, "editor_layout": parts.get("editor_layout")})
+
+
+def _field_view(f: Mapping[str, Any]) -> FieldView:
+    """One field's view; its table is copied only when ``items`` or ``annotations`` need a form of their own."""
+    if "items" in f or "annotations" in f:
+        f = dict(f)
+        if "items" in f:
+            f["items"] = ItemsView(f["items"])
+        if "annotations" in f:
+            f["annotations"] = _annotations(f["annotations"])
+    return FieldView(f)

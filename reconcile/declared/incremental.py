@@ -71,9 +71,10 @@ class _Files:
         raw = None if kind == "locales" and not path.is_file() else self.read(path)
         record = check_file(path, kind, self.clean, raw, self.parse_cache)
         self.records[path] = record
-        if raw is not None:
-            self.keys[path] = record_key(path, raw)
-            cache.put(self.keys[path], record)
+        if raw is not None:  # ``from_cache`` hashed the bytes read already
+            key = self.keys.get(path) or record_key(path, raw)
+            self.keys[path] = key
+            cache.put(key, record)
 
     def read(self, path: Path) -> bytes | None:
         """The bytes of the model file at ``path`` (read once), None when it cannot be read."""

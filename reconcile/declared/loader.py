@@ -17,8 +17,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 
-from reconcile.changes import field_address
-from reconcile.declared.building import content_type_from_data
+from reconcile.addresses import field_address
+from reconcile.declared.building import ContentTypeView, EditorView, content_type_from_data, content_type_view
 from reconcile.declared.cache import ParseCache
 from reconcile.declared.fits import fits
 from reconcile.declared.layout import (
@@ -136,19 +136,19 @@ def _load_content_types(
     content_types: dict[str, ContentType] = {}
     editor_interfaces: dict[str, EditorInterface] = {}
     for path in _content_type_files(ct_dir, found):
-        _load_content_type(path, found, cache, content_types, editor_interfaces)
+        data = _load_content_type(path, found, cache)
+        if data is not None:
+            content_types[data["id"]], editor_interfaces[data["id"]] = content_type_from_data(data)
     return content_types, editor_interfaces
 
 
-def _load_content_type(
-    path: Path, found: _Found, cache: ParseCache | None, content_types: dict[str, ContentType],
-    editor_interfaces: dict[str, EditorInterface],
-) -> None:
-    """The content type (and editor interface) of one file, added to ``content_types`` (``editor_interfaces``)."""
+def _load_content_type(path: Path, found: _Found, cache: ParseCache | None) -> dict[str, Any] | None:
+    """The checked data of the content type (and editor interface) of one file, which then fits its shape
+    (where each part is declared, what did not read and its fills noted in ``found``); None when none read."""
     read = _load_file(path, ContentTypeFile, found, {"name": "(name did not read)"}, cache)
     if read is None:
         found.unread_content_types.add(id_of(path))
-        return
+        return None
     ct_id, fields = read.data["id"], read.data.get("fields", [])
     if ct_id != id_of(path):
         found.unread_content_types.update((ct_id, id_of(path)))
@@ -161,8 +161,7 @@ def _load_content_type(
                 _line_at(found.positions[path], ("id",)),
             )
         )
-        return
-    content_types[ct_id], editor_interfaces[ct_id] = content_type_from_data(read.data)
+        return None
     kept = tuple(range(len(fields))) if read.kept is None else read.kept
     if read.kept is not None:
         found.partial[ct_id] = kept
@@ -171,6 +170,7 @@ def _load_content_type(
         field_address(ct_id, f["id"]): FillDecl(f["fill"], path, ("fields", index, "fill"))
         for index, f in zip(kept, fields, strict=True) if "fill" in f
     })
+    return read.data
 
 
 #: What one model file is to ``read_model_file``: a content type file, ``locales.toml`` or ``tags.toml``.
@@ -179,23 +179,23 @@ FileKind = Literal["content_type", "locales", "tags"]
 
 def read_model_file(
     path: Path, kind: FileKind, raw: bytes | None = None, cache: ParseCache | None = None
-) -> tuple[DeclaredModel, list[Problem]]:
+) -> tuple[DeclaredModel, list[Problem], tuple[ContentTypeView, EditorView] | None]:
     """One model file read alone (its bytes ``raw``, when read already), as ``read_models`` reads it among the
-    others (with its ``cache``): what it declares (the rest of the model empty) and its reading problems, unsorted;
-    of its sources, only the content type's (the rules need no other)."""
+    others (with its ``cache``): what it declares and its reading problems, unsorted; of its sources, only the
+    content type's (the rules need no other). A content type is not built into the model (left empty): it comes
+    as views of its checked data (``building.content_type_view``), which is all its rules read (issue 16)."""
     found = _Found(given={} if raw is None else {path: raw}, field_sources=False)
-    content_types: dict[str, ContentType] = {}
-    editor_interfaces: dict[str, EditorInterface] = {}
     locales: dict[str, Locale] = {}
-    tags = None
+    tags, views = None, None
     if kind == "content_type":
-        _load_content_type(path, found, cache, content_types, editor_interfaces)
+        data = _load_content_type(path, found, cache)
+        views = None if data is None else content_type_view(data)
     elif kind == "locales":
         locales = _load_locales(path, found, cache)
     else:
         tags = _load_tags(path, found, cache)
-    model = ContentModel(content_types=content_types, editor_interfaces=editor_interfaces, locales=locales, tags=tags)
-    return DeclaredModel(model, found.sources, found.positions, found.unread(), found.fills), found.problems
+    model = ContentModel(content_types={}, editor_interfaces={}, locales=locales, tags=tags)  # (no default copied)
+    return DeclaredModel(model, found.sources, found.positions, found.unread(), found.fills), found.problems, views
 
 
 def _load_locales(path: Path, found: _Found, cache: ParseCache | None) -> dict[str, Locale]:

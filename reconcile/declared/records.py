@@ -77,17 +77,19 @@ def check_file(
     ``validate`` find in it, but for its references to other files, which are kept instead. ``clean``: the
     validations found clean so far (``ContentTypeCheck.clean``), shared by the files of one run. The file is
     noted in ``parse_cache`` (and added to it when it reads in full), as ``read_models`` does."""
-    declared, problems = read_model_file(path, kind, raw, parse_cache)
+    declared, problems, views = read_model_file(path, kind, raw, parse_cache)
     model, references = declared.model, list[Reference]()
-    for ct in model.content_types.values():
-        problems.extend(ContentTypeCheck(declared, ct, path, clean=clean, references=references).problems())
+    if views is not None:
+        ct, editor = views
+        problems.extend(ContentTypeCheck(declared, ct, path, editor, clean=clean, references=references).problems())
     if kind == "locales":
         problems.extend(locale_problems(declared))
     elif kind == "tags":
         problems.extend(tag_problems(declared))
     links = tuple(sorted({r.name for r in references if r.kind == "content_type"}))
     locale_names = tuple(sorted({r.name for r in references if r.kind == "locale"}))
-    return FileRecord(tuple(model.content_types), tuple(sorted(declared.unread.content_types)), tuple(model.locales),
+    return FileRecord(() if views is None else (views[0].id,), tuple(sorted(declared.unread.content_types)),
+                      tuple(model.locales),
                       declared.unread.locales, bool(declared.fills), links, locale_names, tuple(references),
                       tuple(problems))
 

@@ -35,7 +35,8 @@ def validate(declared: DeclaredModel, outside: Callable[[str], bool] = lambda _:
     for ct_id in sorted(model.content_types):
         source = declared.sources.get(f"content_types.{ct_id}")
         file = source.file if source is not None else Path(f"content_types/{ct_id}.toml")
-        problems.extend(ContentTypeCheck(declared, model.content_types[ct_id], file, outside, clean).problems())
+        editor = model.editor_interfaces.get(ct_id)
+        problems.extend(ContentTypeCheck(declared, model.content_types[ct_id], file, editor, outside, clean).problems())
     problems.extend(locale_problems(declared))
     problems.extend(tag_problems(declared))
     return sort_problems(problems)

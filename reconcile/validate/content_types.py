@@ -4,7 +4,7 @@ editor interface that goes with it."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,11 +12,12 @@ from typing import Any
 import orjson
 
 from reconcile.errors import Problem
-from reconcile.model import ContentModel, ContentType, Field, JsonObject, is_valid_id, shown
+from reconcile.model import ContentModel, JsonObject, is_valid_id, shown
 from reconcile.sources import DeclaredModel, KeyPath
 from reconcile.validate.metadata import metadata_problems
 from reconcile.validate.patterns import pattern_problems
 from reconcile.validate.references import Reference, ReferenceKind, reference_problem, unresolved
+from reconcile.validate.subjects import ContentTypeLike, EditorLike, FieldLike
 from reconcile.validate.vocabulary import (
     DEFAULT_HINTS,
     DEFAULT_VALUE_TYPES,
@@ -40,11 +41,13 @@ from reconcile.wording import a
 
 @dataclass
 class ContentTypeCheck:
-    """The rules for one content type file."""
+    """The rules for one content type file: its content type ``ct`` and editor interface ``editor`` (the model's
+    values, or views of the file's data: ``validate.subjects``)."""
 
     declared: DeclaredModel
-    ct: ContentType
+    ct: ContentTypeLike
     file: Path
+    editor: EditorLike | None
     #: Content type ids out of the ownership scope: a link may name one, though no file declares it.
     outside: Callable[[str], bool] = lambda _: False
     #: The validations found clean for a target, with their kind (``_verdict_key``): shared by the checks of
@@ -172,7 +175,7 @@ class ContentTypeCheck:
                     "only one field can take over an old id; remove renamed_from from the others",
                 )
 
-    def field_problems(self, index: int, f: Field, resource_link: bool) -> Iterator[Problem]:
+    def field_problems(self, index: int, f: FieldLike, resource_link: bool) -> Iterator[Problem]:
         """The problems of one field; ``resource_link``: it is a ResourceLink or an Array of them."""
         at: KeyPath = ("fields", index)
         if f.type == "Link" and f.link_type is None:
@@ -213,7 +216,7 @@ class ContentTypeCheck:
         if f.allowed_resources is not None or resource_link:
             yield from self.allowed_resources_problems(at, f)
 
-    def validation_problems(self, at: KeyPath, validations: tuple[JsonObject, ...], target: str) -> Iterator[Problem]:
+    def validation_problems(self, at: KeyPath, validations: Sequence[JsonObject], target: str) -> Iterator[Problem]:
         for index, validation in enumerate(validations):
             where = (*at, index)
             key = _verdict_key(validation, target)
@@ -347,7 +350,7 @@ class ContentTypeCheck:
                 if targets is not None and strings(targets):
                     yield from self.link_target_problems((*node_at, index), targets)
 
-    def default_value_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
+    def default_value_problems(self, at: KeyPath, f: FieldLike) -> Iterator[Problem]:
         if f.default_value is None:  # the caller skips such fields already; this narrows the type
             return
         where = (*at, "default_value")
@@ -367,7 +370,7 @@ class ContentTypeCheck:
                     DEFAULT_HINTS[f.type],
                 )
 
-    def allowed_resources_problems(self, at: KeyPath, f: Field) -> Iterator[Problem]:
+    def allowed_resources_problems(self, at: KeyPath, f: FieldLike) -> Iterator[Problem]:
         resources = f.allowed_resources
         where = (*at, "allowed_resources")
         if not _is_resource_link(f):
@@ -397,7 +400,7 @@ class ContentTypeCheck:
             seen.append(source)
 
     def editor_problems(self) -> Iterator[Problem]:
-        ei = self.model.editor_interfaces.get(self.ct.id)
+        ei = self.editor
         if ei is None:
             return
         field_ids = {f.id for f in self.ct.fields}
@@ -418,7 +421,7 @@ class ContentTypeCheck:
                     )
 
 
-def _is_resource_link(f: Field) -> bool:
+def _is_resource_link(f: FieldLike) -> bool:
     """A ResourceLink field, or an Array of them."""
     return f.type == "ResourceLink" or (f.items is not None and f.items.type == "ResourceLink")
 

@@ -11,11 +11,12 @@ typo and is refused; ids of other namespaces (apps) pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from reconcile.errors import Problem
-from reconcile.model import ContentType, JsonObject, is_valid_id, shown
+from reconcile.model import JsonObject, is_valid_id, shown
 from reconcile.sources import KeyPath
+from reconcile.validate.subjects import ContentTypeLike
 
 #: Known ``Contentful:`` annotation id -> what it may annotate.
 KNOWN_ANNOTATIONS = {
@@ -30,7 +31,7 @@ _TAXONOMY_TARGETS = ("concept_scheme", "concept")
 Report = Callable[[KeyPath, str, str], Problem]
 
 
-def metadata_problems(ct: ContentType, report: Report) -> Iterator[Problem]:
+def metadata_problems(ct: ContentTypeLike, report: Report) -> Iterator[Problem]:
     """Every problem of the annotations and taxonomy links of ``ct``; ``report`` makes one problem."""
     yield from _annotation_problems(ct.annotations, ("annotations",), "content type", report)
     for index, field in enumerate(ct.fields):
@@ -40,7 +41,7 @@ def metadata_problems(ct: ContentType, report: Report) -> Iterator[Problem]:
 
 
 def _annotation_problems(
-    annotations: tuple[JsonObject, ...], at: KeyPath, target: str, report: Report
+    annotations: Sequence[JsonObject], at: KeyPath, target: str, report: Report
 ) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, annotation in enumerate(annotations):
@@ -61,7 +62,7 @@ def _annotation_problems(
         seen.add(ident)
 
 
-def _taxonomy_problems(taxonomy: tuple[JsonObject, ...], report: Report) -> Iterator[Problem]:
+def _taxonomy_problems(taxonomy: Sequence[JsonObject], report: Report) -> Iterator[Problem]:
     seen: set[tuple[str, str]] = set()
     for index, link in enumerate(taxonomy):
         where: KeyPath = ("taxonomy", index)

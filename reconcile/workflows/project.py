@@ -6,20 +6,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reconcile.collector import paused
 from reconcile.config import CONFIG_FILE_NAME, Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, ParseCache, read_models, sort_problems
 from reconcile.declared.incremental import check_models
 from reconcile.errors import InputError, Problem
-from reconcile.fills import read_fills
-from reconcile.interrupts import RunSignals
-from reconcile.journal import find_unfinished
-from reconcile.lock import ApplyLock, break_lock, running_since
 from reconcile.scope import scope_problems
 from reconcile.snapshots import SnapshotStore
 from reconcile.validate import validate
 from reconcile.wording import count
+
+if TYPE_CHECKING:
+    from reconcile.interrupts import RunSignals
+
+# The fills (and the changes they name), the journal, the lock and the signal handling are imported where they are
+# used: ``reconcile validate`` needs none of them, and their pydantic classes cost its start-up (issue 16).
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ def _checked_models(
     """The model files read (through the parse cache, if any), every problem found, and the cache's key of
     this run. The offline rules are pure: they do not run again on the files and scope of a run that the
     cache says found no problem (``ParseCache.run_key``: the files' bytes, the tool's source, the scope)."""
+    from reconcile.fills import read_fills
+
     declared, read_problems = read_models(project.models_dir, cache)
     run = None if cache is None or read_problems else cache.run_key(rules_context(project, target_name))
     checks = [] if cache is not None and cache.found_clean(run) else _checks(project, target_name, declared, cache)
@@ -112,6 +117,9 @@ def unfinished_warnings(project: Project, target: TargetConfig) -> list[str]:
     """Warn about runs on the target that died mid-way since its last completed run (an apply or revert
     that completes ends the warning), naming the revert that restores the state before the first of them:
     the last state a run left whole. A died revert also gets the command that finishes it."""
+    from reconcile.journal import find_unfinished
+    from reconcile.lock import running_since
+
     # a run holding the lock now (another command still applying) has not died
     died = find_unfinished(project.store, target.name, running_since(project.lock_path(target)))
     if not died:
@@ -136,6 +144,9 @@ def locked(project: Project, target: TargetConfig, command: str) -> Iterator[Run
     mode, a signal stops it and it rolls back); the lock is taken and released shielded from them, so
     it is released however the run ends, short of SIGKILL.
     """
+    from reconcile.interrupts import RunSignals
+    from reconcile.lock import ApplyLock
+
     signals = RunSignals()
     with signals.installed():
         lock, acquired = ApplyLock(project.lock_path(target), target.name, command), False
@@ -151,6 +162,8 @@ def locked(project: Project, target: TargetConfig, command: str) -> Iterator[Run
 
 def unlock(project: Project, target_name: str | None) -> Path:
     """Break the apply lock of a target (``reconcile unlock``); returns the lock file's path."""
+    from reconcile.lock import break_lock
+
     target = project.config.target(target_name)
     path = project.lock_path(target)
     break_lock(path)
