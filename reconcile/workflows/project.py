@@ -15,7 +15,7 @@ from reconcile.errors import InputError, Problem
 from reconcile.fills import read_fills
 from reconcile.interrupts import RunSignals
 from reconcile.journal import find_unfinished
-from reconcile.lock import ApplyLock, break_lock, running_since
+from reconcile.lock import ApplyLock, LockInfo, break_lock, running_since
 from reconcile.scope import scope_problems
 from reconcile.snapshots import SnapshotStore
 from reconcile.validate import validate
@@ -149,9 +149,9 @@ def locked(project: Project, target: TargetConfig, command: str) -> Iterator[Run
                 lock.__exit__(None, None, None)
 
 
-def unlock(project: Project, target_name: str | None) -> Path:
-    """Break the apply lock of a target (``reconcile unlock``); returns the lock file's path."""
+def unlock(project: Project, target_name: str | None) -> tuple[str, Path, LockInfo | None]:
+    """Break the apply lock of a target (``reconcile unlock``); returns the target's name, the lock file's
+    path and what the lock said of its holder (None when the target was not locked)."""
     target = project.config.target(target_name)
     path = project.lock_path(target)
-    break_lock(path)
-    return path
+    return target.name, path, break_lock(path)
