@@ -107,3 +107,12 @@ def _count(found: Scanned, page: Sequence[Entry], changes: Sequence[Change], ct_
             total, first = found.unpublishable.get(c.address, (0, []))
             found.unpublishable[c.address] = (total + len(hits), [*first, *hits][:SHOWN])
 
+
+
+def losing_nothing(changes: Sequence[Change], lossy: Mapping[str, int]) -> tuple[Change, ...]:
+    """``changes`` with each lossy conversion by which no entry read loses data (``lossy``: address -> the entries
+    that do) made ``breaking``: it destroys nothing, as a tightened rule that leaves no entry unpublishable."""
+    return tuple(
+        c.model_copy(update={"impact": "breaking"}) if isinstance(c, ConvertField) and lossy.get(c.address) == 0 else c
+        for c in changes
+    )
