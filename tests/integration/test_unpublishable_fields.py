@@ -59,3 +59,18 @@ def test_a_rename_that_tightens_a_rule_counts_the_entries_it_invalidates(workspa
     assert "2 entries could no longer be published: grace (en-US: size 12 outside ..5); alan (" in out
     workspace.use_models(SCENARIOS / "tightened-size" / "before")
     assert cli(workspace, "plan")[0] == OK
+
+
+def test_a_conversion_that_republishes_entries_a_new_rule_refuses_says_the_apply_would_fail(
+    workspace: Workspace,
+) -> None:
+    """A type change republishes the published entries it writes; a required field added in the same plan makes
+    Contentful refuse those publishes, so the apply can only fail and roll back: the plan says so up front."""
+    seed(workspace, "symbol-to-text")
+    path = workspace.models / AUTHOR
+    path.write_text(path.read_text() + NEW_FIELD + "required = true\n")
+    code, out, _ = cli(workspace, "plan", "--allow-destroy")
+    assert code == CHANGES, out
+    assert ("content_types.author: the apply republishes 1 published entry it converts or fills that the new rules "
+            "refuse (ada): Contentful would refuse that publish, and the apply would fail there and roll back; apply "
+            "the type change or fill first, then the new rule") in out
