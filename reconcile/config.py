@@ -13,18 +13,17 @@ environment variable (or the token file) the target names, at the moment it is n
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .config_problems import problems
 from .errors import InputError, Problem, ReconcileError
 from .model import is_valid_id
 from .scope import Scope, ScopeSettings
 from .snapshots import TARGET_NAME_RE
-from .sources import KeyPath, Position, nearest
 from .tomlsource import InvalidToml, NotUtf8, TomlFile, TooDeep, Unreadable, read_toml
 
 CONFIG_FILE_NAME = "reconcile.toml"
@@ -129,6 +128,14 @@ class _ConfigFile(_Section):
                     f"target name {name!r} is not valid: a letter or digit, then letters, digits, '-' and '_'"
                 )
         return value
+
+
+#: The table each section of the file is read with, by the key above it ("" the file, a target by its kind):
+#: the keys a misspelt one is compared with.
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "": _ConfigFile, "project": _ProjectSection, "policy": _PolicySection, "scope": ScopeSettings,
+    "local": _LocalTargetSection, "contentful": _ContentfulTargetSection,
+}
 
 
 class TargetConfig(BaseModel):
@@ -252,7 +259,8 @@ def load_config(path: Path | None, project_dir: Path) -> Config:
     try:
         parsed = _ConfigFile.model_validate(toml.data)
     except ValidationError as exc:
-        raise InputError(_problems(exc, path, toml.positions), summary=f"invalid configuration in {path}") from None
+        found = problems(exc, path, toml.positions, _SECTIONS)
+        raise InputError(found, summary=f"invalid configuration in {path}") from None
     config = _resolve(parsed, path, path.resolve().parent)
     if config.default_target not in config.targets:
         line, column = toml.positions.get(("project", "default_target"), (None, None))
@@ -342,42 +350,3 @@ def _local_target(name: str, state_dir: Path, allowed: tuple[str, ...], scope: S
         scope=scope,
         local_data_dir=state_dir / "local" / name,
     )
-
-
-# --- error locations ------------------------------------------------------------------------------
-
-_HINTS = {
-    "extra_forbidden": "remove the key or check its spelling",
-    "missing": "add the key",
-    "union_tag_invalid": 'use kind = "local" or kind = "contentful"',
-    "union_tag_not_found": 'add kind = "local" or kind = "contentful"',
-}
-_DEFAULT_HINT = "fix the value: the keys of reconcile.toml and their values are described in README.md (Configuration)"
-
-
-def _problems(exc: ValidationError, path: Path, positions: Mapping[KeyPath, Position]) -> list[Problem]:
-    problems = []
-    for error in exc.errors():
-        # A discriminated union adds the tag ("contentful") to the location; the file has no such key.
-        loc = tuple(
-            str(part)
-            for i, part in enumerate(error["loc"])
-            if not (i == 2 and error["loc"][0] == "targets" and part in ("local", "contentful"))
-        )
-        if error["type"] == "union_tag_invalid":
-            loc += ("kind",)
-        line, column = nearest(positions, loc) or (None, None)
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif error["type"] == "missing":
-            message = "required key is missing"
-        hint = _HINTS.get(error["type"], _DEFAULT_HINT)
-        if loc[-1:] == ("space_id",) and error["type"] == "missing":
-            hint = 'add space_id = "<your space id>" (a contentful target needs it)'
-        if loc[-1:] in (("alias",), ("release_prefix",), ("keep",)) and error["type"] == "extra_forbidden":
-            hint = 'releases go through an environment alias of a space: use kind = "contentful" (docs/releases.md)'
-        if loc[-1:] == ("release_prefix",) and error["type"] == "value_error":
-            hint = f'write release_prefix = "{error["input"].rstrip("-_")}" (without the trailing separator)'
-        problems.append(Problem(str(path), ".".join(loc), message, hint, line, column))
-    return problems

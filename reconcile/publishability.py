@@ -18,7 +18,7 @@ from typing import Any
 
 import regress
 
-from reconcile.changes import Change, ModifyField
+from reconcile.changes import AddField, Change, ModifyField, RenameField
 from reconcile.model import Entry, Field, JsonObject
 from reconcile.validate.vocabulary import fits_type
 from reconcile.wording import a, count
@@ -83,26 +83,33 @@ def entry_problem(field: Field, values: Any, default_locale: str) -> str | None:
 
 
 def newly_unpublishable(
-    entries: Iterable[Entry], before: Field, after: Field, default_locale: str
+    entries: Iterable[Entry], before: Field | None, after: Field, default_locale: str
 ) -> list[tuple[str, str]]:
-    """The entries publishable under ``before`` that ``after`` refuses: (entry id, why), in entry order."""
+    """The entries publishable under ``before`` (None: a field being added, which no entry holds yet) that
+    ``after`` refuses: (entry id, why), in entry order."""
     found = []
     for entry in entries:
-        values = entry.fields.get(before.id)
-        if entry_problem(before, values, default_locale) is None:
+        values = entry.fields.get((before or after).id)
+        if before is None or entry_problem(before, values, default_locale) is None:
             problem = entry_problem(after, values, default_locale)
             if problem is not None:
                 found.append((entry.id, problem))
     return found
 
 
-def tightened(changes: Iterable[Change]) -> list[ModifyField]:
-    """The field modifications that may leave entries unpublishable: a rule added or narrowed (any change
-    of ``validations`` or ``required`` that is not known to widen, :mod:`reconcile.impact`)."""
+#: The field changes whose rules :func:`tightened` looks at.
+Tightened = ModifyField | RenameField | AddField
+
+
+def tightened(changes: Iterable[Change]) -> list[Tightened]:
+    """The field changes that may leave entries unpublishable: a rule added or narrowed on a kept or renamed
+    field (any change of ``validations`` or ``required`` that is not known to widen, :mod:`reconcile.impact`),
+    and a required field added (the entries there hold no value of it)."""
     return [
         c for c in changes
-        if isinstance(c, ModifyField) and c.impact != "safe"
-        and any(p.startswith(("validations", "required", "items.validations")) for p in c.paths)
+        if (isinstance(c, AddField) and c.after.required)
+        or (isinstance(c, ModifyField | RenameField) and c.impact != "safe"
+            and any(p.startswith(("validations", "required", "items.validations")) for p in c.paths))
     ]
 
 
@@ -123,7 +130,7 @@ def marked_unpublishable(
         for address, (total, found) in hits.items()
     ]
     updated = tuple(
-        c.model_copy(update={"impact": "destructive"}) if isinstance(c, ModifyField) and c.address in hits else c
+        c.model_copy(update={"impact": "destructive"}) if isinstance(c, Tightened) and c.address in hits else c
         for c in changes
     )
     return updated, {address: total for address, (total, _) in hits.items()}, notes

@@ -98,8 +98,14 @@ def pull_cmd(
 @guarded
 def unlock_cmd(config: ConfigOpt = None, target: TargetOpt = None) -> None:
     """Break the apply lock of a target (only when the process holding it is gone)."""
-    path = workflows.unlock(open_project(config, None), target)
-    err(f"Removed lock {path}.")
+    name, path, holder = workflows.unlock(open_project(config, None), target)
+    if holder is None:
+        err(f"Target {name!r} is not locked: nothing to remove.")
+    elif holder.pid is None:
+        err(f"Removed lock {path} (it named no holder).")
+    else:
+        who = f"{holder.command}, pid {holder.pid} on {holder.hostname} since {holder.time}"
+        err(f"Removed lock {path} (held by {who}).")
 
 
 @app.command("schema")

@@ -4,7 +4,6 @@ each turned into a ``Problem`` naming the file, a readable key path, the line an
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterator, Mapping
 from datetime import date, time
 from typing import Any
@@ -16,6 +15,7 @@ from reconcile.declared.shapes import shape_at
 from reconcile.errors import Problem
 from reconcile.sources import KeyPath, Position, nearest_line
 from reconcile.tomlsource import InvalidToml, NotUtf8, TomlReadError, TooDeep, TooLarge, Unreadable
+from reconcile.wording import unknown_key_hint, wrong_type
 
 
 def read_problem(file: str, exc: TomlReadError) -> Problem:
@@ -109,26 +109,6 @@ def _child(node: Any, part: str | int) -> Any:
     return None
 
 
-_TOML_TYPE_NAMES = {
-    str: "a string",
-    bool: "a boolean",
-    int: "an integer",
-    float: "a float",
-    list: "an array",
-    dict: "a table",
-}
-
-
-_EXPECTED = {
-    "string_type": "a string",
-    "bool_type": "a boolean (true or false)",
-    "int_type": "an integer",
-    "list_type": "an array",
-    "dict_type": "a table",
-    "model_type": "a table",
-}
-
-
 def shape_problem(
     file: str, error: Any, data: Any, positions: Mapping[KeyPath, Position], shape: type[BaseModel]
 ) -> Problem:
@@ -142,9 +122,7 @@ def shape_problem(
     if kind == "extra_forbidden":
         parent_shape = shape_at(shape, key_path[:-1])
         allowed = sorted(parent_shape.model_fields) if parent_shape is not None else []
-        close = difflib.get_close_matches(str(last), allowed, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        return Problem(file, where, f"unknown key {last!r}", hint + "allowed keys: " + ", ".join(allowed), line)
+        return Problem(file, where, f"unknown key {last!r}", unknown_key_hint(str(last), allowed), line)
     if kind == "missing":
         parent = display_path(key_path[:-1], data) or "the file"
         return Problem(file, where, f"required key {last!r} is missing in {parent}", f"add {last} = ...", line)
@@ -157,21 +135,6 @@ def shape_problem(
         return Problem(file, where, f"unknown {what} {value!r}", hint, line)
     if kind == "value_error" and last == "format":
         return Problem(file, "format", f"format is {value!r}; this version reads format = 1", "set format = 1", line)
-    if kind in _EXPECTED:
-        got = _TOML_TYPE_NAMES.get(type(value), type(value).__name__)
-        as_json = json.dumps(value, default=str)
-        as_json = as_json if len(as_json) <= 40 else as_json[:37] + "..."
-        return Problem(file, where, f"expected {_EXPECTED[kind]}, got {got} {as_json}", _type_hint(kind), line)
+    if (typed := wrong_type(kind, value)) is not None:
+        return Problem(file, where, *typed, line)
     return Problem(file, where, error["msg"], "see docs/model-format.md", line)
-
-
-def _type_hint(kind: str) -> str:
-    """How to write a value of the type a pydantic error ``kind`` expected."""
-    return {
-        "string_type": 'put the value in quotes: "..."',
-        "bool_type": "write true or false, without quotes",
-        "int_type": "write a whole number without quotes",
-        "list_type": "write an array: [ ... ]",
-        "dict_type": "write a table: { key = value }",
-        "model_type": "write a table: { key = value } or a [section]",
-    }[kind]

@@ -7,7 +7,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from reconcile.changes import IMPACT_RANK, Change, ConvertField, ModifyField, MoveField, PublishContentType, RenameField
+from reconcile.changes import (
+    IMPACT_RANK,
+    AddField,
+    Change,
+    ConvertField,
+    ModifyField,
+    MoveField,
+    PublishContentType,
+    RenameField,
+)
 from reconcile.conversions import loss
 from reconcile.kinds import Symbol, kind_of
 from reconcile.model import printable
@@ -79,7 +88,7 @@ def impact_marker(plan: Plan, change: Change) -> str:
 def _entries(n: int, change: Change) -> str:
     if isinstance(change, ConvertField):  # a lossy conversion: the entries whose values do not fit the new type
         return f"{n} entry loses data" if n == 1 else f"{n} entries lose data"
-    if isinstance(change, ModifyField):  # a tightened rule: the entries it leaves unpublishable
+    if isinstance(change, ModifyField | RenameField | AddField):  # a tightened rule: the entries left unpublishable
         return f"{n} entry could no longer be published" if n == 1 else f"{n} entries could no longer be published"
     return f"{n} entry holds data" if n == 1 else f"{n} entries hold data"
 

@@ -21,6 +21,7 @@ from reconcile.entry_updates import EntryChanges, PlannedWrites, Written, update
 from reconcile.fills import SHOWN, FillRun, LoadedFill, fill_values, report
 from reconcile.model import ContentModel, Entry
 from reconcile.publishability import newly_unpublishable, tightened
+from reconcile.wording import count
 from reconcile.workflows.filling import triggered
 
 Pages = Callable[[str], Iterable[Sequence[Entry]]]
@@ -72,18 +73,23 @@ def scan(
     for ct_id in content_types:
         runs = {a: c for a, c in fill_changes.items() if c.content_type_id == ct_id}
         how = entry_changes(changes, ct_id, current, target, [c.after.id for c in runs.values()])
-        read, written = EntriesDigest(), Written()
+        read, written, republished = EntriesDigest(), Written(), []
         for page in pages_of(ct_id):
             read.add(page)
             done = fill_values(page, runs, fills, sorted(current.locales), default_locale)
             for address, run in done.items():
                 _merge(totals[address], run)
-            _count(found, page, changes, ct_id, default_locale)
+            refused = _count(found, page, changes, ct_id, default_locale, set(runs))
             for entry in page:
                 values = {runs[a].after.id: run.values.get(entry.id) for a, run in done.items()}
                 fields, changed = updated_fields(entry, how, values)
-                written.add(entry, fields, how.slots(changed))
+                slots = how.slots(changed)
+                written.add(entry, fields, slots)
+                if slots and entry.state == "published" and entry.id in refused:
+                    republished.append(entry.id)
         found.read[ct_id] = read.text
+        if republished:
+            found.notes.append(_refused_note(ct_id, republished))
         if ct_id in converting or runs:
             found.writes[ct_id] = PlannedWrites(written.entries, written.values.text,
                                                 {c.after.id: fills[a].spec for a, c in runs.items()})
@@ -96,8 +102,12 @@ def scan(
     return found
 
 
-def _count(found: Scanned, page: Sequence[Entry], changes: Sequence[Change], ct_id: str, locale: str) -> None:
-    """Add one page's lossy values and newly unpublishable entries to ``found``."""
+def _count(
+    found: Scanned, page: Sequence[Entry], changes: Sequence[Change], ct_id: str, locale: str, filled: set[str]
+) -> set[str]:
+    """Add one page's lossy values and newly unpublishable entries to ``found``; returns the ids of the entries
+    left unpublishable by a field no fill computes (``filled``: the addresses of the fields a fill computes)."""
+    refused: set[str] = set()
     for c in changes:
         if isinstance(c, ConvertField) and c.conversion == "lossy" and c.content_type_id == ct_id:
             found.lossy[c.address] = found.lossy.get(c.address, 0) + lossy_count(page, c.before, c.after)
@@ -106,4 +116,25 @@ def _count(found: Scanned, page: Sequence[Entry], changes: Sequence[Change], ct_
             hits = newly_unpublishable(page, c.before, c.after, locale)
             total, first = found.unpublishable.get(c.address, (0, []))
             found.unpublishable[c.address] = (total + len(hits), [*first, *hits][:SHOWN])
+            refused.update(entry_id for entry_id, _ in hits if c.address not in filled)
+    return refused
 
+
+def _refused_note(ct_id: str, republished: Sequence[str]) -> str:
+    """The note of a plan whose entry writes republish entries its new rules refuse (the apply cannot pass)."""
+    shown = ", ".join(republished[:SHOWN]) + (f" and {len(republished) - SHOWN} more" if len(republished) > SHOWN
+                                              else "")
+    return (f"content_types.{ct_id}: the apply republishes {count(len(republished), 'published entry')} it converts "
+            f"or fills that the new rules refuse ({shown}): Contentful would refuse "
+            f"{'that publish' if len(republished) == 1 else 'those publishes'}, and the apply would fail there and "
+            "roll back; apply the type change or fill first, then the new rule")
+
+
+
+def losing_nothing(changes: Sequence[Change], lossy: Mapping[str, int]) -> tuple[Change, ...]:
+    """``changes`` with each lossy conversion by which no entry read loses data (``lossy``: address -> the entries
+    that do) made ``breaking``: it destroys nothing, as a tightened rule that leaves no entry unpublishable."""
+    return tuple(
+        c.model_copy(update={"impact": "breaking"}) if isinstance(c, ConvertField) and lossy.get(c.address) == 0 else c
+        for c in changes
+    )

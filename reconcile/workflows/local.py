@@ -70,8 +70,10 @@ def serve_emulator(
         if serving:
             raise
         # --data is a file, or a damaged store.sqlite3, or a state.json to migrate that is not JSON
+        reason = "it is a file, not a directory" if data_dir.exists() and not data_dir.is_dir() else (
+            getattr(exc, "strerror", None) or exc)
         raise ReconcileError(
-            f"the data directory {data_dir} cannot be opened ({getattr(exc, 'strerror', None) or exc})",
+            f"the data directory {data_dir} cannot be opened ({reason})",
             hint="give --data a directory this user can write; move a damaged one aside (the server then starts "
             "empty)",
         ) from None

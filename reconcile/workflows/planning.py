@@ -27,7 +27,7 @@ from reconcile.scope import check_narrowing, check_plan_in_scope
 from reconcile.steps import PutEntry, Step
 from reconcile.widgets import missing_widget_warnings, used_widgets
 from reconcile.wording import count
-from reconcile.workflows.entry_scan import Pages, scan
+from reconcile.workflows.entry_scan import Pages, losing_nothing, scan
 from reconcile.workflows.filling import retyped
 
 
@@ -72,7 +72,7 @@ def plan_with_entries(
     found = scan(retyped(diffed.changes, fills), fills, pages_of, diffed.current, diffed.target, locale)
     hits = {address: hit for address, hit in found.unpublishable.items() if address not in found.repaired}
     changes, unpublishable, notes = marked_unpublishable(retyped(diffed.changes, fills), hits)
-    diffed = replace(diffed, changes=changes)
+    diffed = replace(diffed, changes=losing_nothing(changes, found.lossy))
     addresses = diffed.destructive_addresses
     entries = entries_at(addresses)
     counts = {**entry_counts(addresses, entries), **found.lossy, **unpublishable}

@@ -20,6 +20,7 @@ from reconcile.wording import count
 
 if TYPE_CHECKING:
     from reconcile.interrupts import RunSignals
+    from reconcile.lock import LockInfo
 
 # The fills (and the changes they name), the journal, the lock and the signal handling are imported where they are
 # used: ``reconcile validate`` needs none of them, and their pydantic classes cost its start-up (issue 16).
@@ -160,11 +161,11 @@ def locked(project: Project, target: TargetConfig, command: str) -> Iterator[Run
                 lock.__exit__(None, None, None)
 
 
-def unlock(project: Project, target_name: str | None) -> Path:
-    """Break the apply lock of a target (``reconcile unlock``); returns the lock file's path."""
+def unlock(project: Project, target_name: str | None) -> tuple[str, Path, LockInfo | None]:
+    """Break the apply lock of a target (``reconcile unlock``); returns the target's name, the lock file's
+    path and what the lock said of its holder (None when the target was not locked)."""
     from reconcile.lock import break_lock
 
     target = project.config.target(target_name)
     path = project.lock_path(target)
-    break_lock(path)
-    return path
+    return target.name, path, break_lock(path)

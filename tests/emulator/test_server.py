@@ -268,6 +268,8 @@ def test_emulator_serve_over_a_data_directory_it_cannot_open_is_one_error(tmp_pa
         assert len(lines) == 2 and "Traceback" not in result.stderr, result.stderr
         assert lines[0].startswith(f"Error: the data directory {data} cannot be opened (")
         assert lines[1].startswith("  fix: give --data a directory this user can write")
+        if data == a_file:  # not errno's "File exists" (a newcomer trial)
+            assert lines[0] == f"Error: the data directory {data} cannot be opened (it is a file, not a directory)"
 
 
 def test_emulator_serve_on_the_data_of_a_running_local_target_command_says_so(tmp_path: Path) -> None:

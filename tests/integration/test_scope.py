@@ -270,7 +270,8 @@ def test_scope_config_errors_name_the_file_key_and_line(space: Emulator, tmp_pat
     result = run("validate")
     assert result.exit_code == ERROR
     config = tmp_path / "reconcile.toml"
-    assert f"{config}:6:1: scope.ignored: unknown key (fix: remove the key or check its spelling)" in result.stderr
+    assert (f"{config}:6:1: scope.ignored: unknown key (fix: did you mean 'ignore'? allowed keys: content_types, "
+            "ignore, locales)") in result.stderr
     assert re.search(rf"{re.escape(str(config))}:\d+:\d+: targets\.test\.scope\.locales: ", result.stderr)
     assert re.search(rf"{re.escape(str(config))}:\d+:\d+: targets\.test\.scope\.content_types\.0: ", result.stderr)
 
