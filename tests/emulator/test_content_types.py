@@ -271,3 +271,18 @@ def test_the_published_collection_lists_published_versions_only(http: Http) -> N
     assert listing["items"][1] == http.request("GET", "/public/content_types/b").json()
     page = http.request("GET", "/public/content_types?order=sys.id&skip=1&limit=1").json()
     assert (page["total"], page["skip"], page["limit"], [i["sys"]["id"] for i in page["items"]]) == (2, 1, 1, ["b"])
+
+
+@pytest.mark.parametrize("bad", ["1st", "a-b", "_x", "x" * 65, "ünï"])
+def test_a_field_id_or_new_id_outside_the_pattern_is_refused(http: Http, bad: str) -> None:
+    """A field id, and a rename's ``newId``, is a letter then letters, digits or '_', at most 64 characters
+    (facts 4.4, contentful-migration): anything else is a 422 naming the field, and nothing is saved."""
+    refused = http.request("PUT", "/content_types/post", {"name": "Post", "fields": [field("title"), field(bad)]})
+    assert refused.status_code == 422
+    assert [(e["name"], e["path"], e["value"]) for e in refused.json()["details"]["errors"]] == [
+        ("regexp", ["fields", 1, "id"], bad)]
+    assert http.request("GET", "/content_types/post").status_code == 404
+    http.request("PUT", "/content_types/post", {"name": "Post", "fields": [field("title"), field("x" * 64)]})
+    renamed = {"name": "Post", "fields": [{**field("title"), "newId": bad}, field("x" * 64)]}
+    refused = http.request("PUT", "/content_types/post", renamed, version=1)
+    assert refused.status_code == 422 and refused.json()["details"]["errors"][0]["path"] == ["fields", 0, "newId"]
