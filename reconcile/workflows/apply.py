@@ -42,6 +42,7 @@ from reconcile.workflows.planning import (
     replanned,
 )
 from reconcile.workflows.project import Project, locked, unfinished_warnings, validate_models
+from reconcile.workflows.resuming import left_temporaries
 
 Confirm = Callable[[Plan], bool]
 
@@ -95,7 +96,8 @@ def apply(
             planned.fills = {spec: load_spec(project.root, spec) for spec in fill_specs(saved)}
         else:
             planned = plan_against(opened.backend, declared.model, target, allow_destroy,
-                                   load_fills(declared, project.root), content_types)
+                                   load_fills(declared, project.root), content_types,
+                                   left_temporaries(project.store, target.name))
             declared = None  # the plan holds what the apply needs of the models
         planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
         outcome = ApplyOutcome(planned.plan, warnings=warnings)
