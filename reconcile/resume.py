@@ -38,7 +38,8 @@ from reconcile.steps import PutContentType, WriteEntries
 @dataclass(frozen=True)
 class LeftTemporary:
     """A temporary field a run journalled (``reconcile.journal.Conversion``) and created: ``field`` of
-    ``content_type`` converting to ``to_type`` through ``temporary``; ``run``: that run's snapshot id."""
+    ``content_type`` converting to ``to_type`` through ``temporary``; ``run``: that run, in words (``the apply
+    of 2026-12-05 11:38:48 UTC (pre-apply snapshot 20261205T113848Z-631282)``)."""
 
     content_type: str
     field: str
@@ -106,7 +107,7 @@ def resumptions(live: ContentModel, desired: ContentModel, left: Iterable[LeftTe
         if found is None:
             continue
         address = field_address(t.content_type, t.field)
-        told = f"{address}: resumes the conversion to {t.to_type} that the run of snapshot {t.run} left unfinished"
+        told = f"{address}: resumes the conversion to {t.to_type} left unfinished by {t.run}"
         if found == "rename":
             renames.setdefault(t.content_type, {})[t.field] = t.temporary
             notes.append(f"{told}: the old field is deleted, its temporary field {t.temporary} (the tool's own) "

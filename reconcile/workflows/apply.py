@@ -42,7 +42,7 @@ from reconcile.workflows.planning import (
     replanned,
 )
 from reconcile.workflows.project import Project, locked, unfinished_warnings, validate_models
-from reconcile.workflows.resuming import left_temporaries
+from reconcile.workflows.resuming import cut_short_writes, left_temporaries
 
 Confirm = Callable[[Plan], bool]
 
@@ -138,7 +138,7 @@ def apply_planned(
     snapshot, captured = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
     outcome.snapshot = snapshot
     writer = EntryWriter(backend, planned.plan.changes, planned.live.model, planned.fills,
-                         default_locale(planned.live.model) or "en-US", captured)
+                         default_locale(planned.live.model) or "en-US", captured, cut_short_writes(store, target_name))
     planned.let_go()  # the writer took the locales and fills it needs
     progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
     run_id = secrets.token_hex(6)

@@ -10,34 +10,63 @@ loaded (and verified) only for a run that journalled a conversion.
 
 from __future__ import annotations
 
+from datetime import UTC
+
+from reconcile.entry_journal import last_writes
 from reconcile.errors import InputError, ReconcileError
-from reconcile.journal import RUN_SNAPSHOT_KINDS, Conversion, Journal, journal_state
+from reconcile.journal import RUN_SNAPSHOT_KINDS, Conversion, EntryWrite, Journal, Record, journal_state
 from reconcile.resume import LeftTemporary
 from reconcile.snapshots import JOURNAL_FILE, SnapshotInfo, SnapshotStore
 
 
-def left_temporaries(store: SnapshotStore, target: str) -> list[LeftTemporary]:
-    """The conversions runs on ``target`` left unfinished since its last completed run, oldest first."""
-    runs: list[tuple[SnapshotInfo, list[Conversion]]] = []
+def _not_completed(store: SnapshotStore, target: str) -> list[tuple[SnapshotInfo, list[Record]]]:
+    """The runs on ``target`` since its last completed run that did not complete, with their records."""
+    runs: list[tuple[SnapshotInfo, list[Record]]] = []
     for info in store.list(target):
         if info.kind not in RUN_SNAPSHOT_KINDS:
             continue
         try:
             records = Journal.records(info.path / JOURNAL_FILE)
         except InputError:
-            continue  # damaged: its conversions cannot be told; their fields are planned as any other
+            continue  # damaged: what it did cannot be told; the fields and entries are planned as any other
         if journal_state(records) == "complete":
             runs = []
         else:
-            runs.append((info, [r for r in records if isinstance(r, Conversion)]))
+            runs.append((info, records))
+    return runs
+
+
+def left_temporaries(store: SnapshotStore, target: str) -> list[LeftTemporary]:
+    """The conversions runs on ``target`` left unfinished since its last completed run, oldest first."""
     found: dict[tuple[str, str, str], LeftTemporary] = {}
-    for info, conversions in runs:
-        for record in conversions:
+    for info, records in _not_completed(store, target):
+        for record in (r for r in records if isinstance(r, Conversion)):
             if record.content_type and record.field and record.temporary and record.to_type:
                 key = (record.content_type, record.field, record.temporary)
                 if key not in found and _absent_before(store, info, record.content_type, record.temporary):
-                    found[key] = LeftTemporary(*key, record.to_type, info.id)
+                    found[key] = LeftTemporary(*key, record.to_type, _described(info))
     return list(found.values())
+
+
+def cut_short_writes(store: SnapshotStore, target: str) -> dict[str, EntryWrite]:
+    """Per entry, the start of a plan's entry write (a conversion's, a fill's) that a run since the target's
+    last completed run began and never finished (no ``done``): the state it was leading the entry to is the
+    one the next write of that entry completes (``EntryWriter``), when the live entry is where it left it."""
+    found: dict[str, EntryWrite] = {}
+    for _, records in _not_completed(store, target):
+        for entry_id, last in last_writes(records).items():
+            if last.at == "start" and last.values:
+                found[entry_id] = last
+            else:
+                found.pop(entry_id, None)
+    return found
+
+
+def _described(info: SnapshotInfo) -> str:
+    """``the apply of 2026-12-05 11:38:48 UTC (pre-apply snapshot 20261205T113848Z-631282)``."""
+    command = "revert" if info.kind == "pre-revert" else "apply"
+    when = info.created.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"the {command} of {when} ({info.kind} snapshot {info.id})"
 
 
 def _absent_before(store: SnapshotStore, info: SnapshotInfo, ct_id: str, field_id: str) -> bool:
