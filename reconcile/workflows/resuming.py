@@ -1,9 +1,9 @@
 """The temporary fields of conversions that runs left unfinished, read from their journals and snapshots, for
 the next plan to resume them (:mod:`reconcile.resume`).
 
-The runs read are those since the last completed run on the target that did not complete: died (no finish),
-failed, or rolled back (a rollback cut short may leave the temporary field). A conversion a run journalled
-(``Conversion``) counts when its temporary field was not in the content type of that run's pre-apply (or
+The runs read are those since the last completed run on the target that died (no finish) or failed (a
+rollback cut short may leave the temporary field); one rolled back completely left nothing. A conversion a run
+journalled (``Conversion``) counts when its temporary field was not in the content type of that run's pre-apply (or
 pre-revert) snapshot: then the field appeared during or after that run, as the tool's own. The snapshot is
 loaded (and verified) only for a run that journalled a conversion.
 """
@@ -20,20 +20,22 @@ from reconcile.snapshots import JOURNAL_FILE, SnapshotInfo, SnapshotStore
 
 
 def _not_completed(store: SnapshotStore, target: str) -> list[tuple[SnapshotInfo, list[Record]]]:
-    """The runs on ``target`` since its last completed run that did not complete, with their records."""
+    """The runs on ``target`` since its last completed run that did not complete, with their records, oldest
+    first: only the journals from the newest back to the last completed run are read."""
     runs: list[tuple[SnapshotInfo, list[Record]]] = []
-    for info in store.list(target):
+    for info in reversed(store.list(target)):
         if info.kind not in RUN_SNAPSHOT_KINDS:
             continue
         try:
             records = Journal.records(info.path / JOURNAL_FILE)
         except InputError:
             continue  # damaged: what it did cannot be told; the fields and entries are planned as any other
-        if journal_state(records) == "complete":
-            runs = []
-        else:
+        state = journal_state(records)
+        if state == "complete":
+            break
+        if state != "rolled_back":  # a complete rollback (or revert) removed what the run created
             runs.append((info, records))
-    return runs
+    return runs[::-1]
 
 
 def left_temporaries(store: SnapshotStore, target: str) -> list[LeftTemporary]:
