@@ -21,11 +21,13 @@ import pytest
 from reconcile import entry_writes, executor
 from reconcile.backend import Backend
 from reconcile.cli import BLOCKED, CHANGES, OK
+from reconcile.emulator import Fault
 from reconcile.model import Entry
 from reconcile.normalize import fingerprint
 from reconcile.steps import PublishContentType, PutContentType, WriteEntries
 
 from .conftest import Workspace, backend
+from .test_crash import kill_apply_at
 from .test_transforms import cli, seed
 from .test_unfinished_warning import WARNING, Died, latest
 
@@ -158,3 +160,37 @@ def test_a_field_of_the_temporary_name_the_tool_did_not_create_is_not_taken(
     assert "resumes the conversion to Text" in out and "through its temporary field name_to_text2" in out, out
     assert "- content_types.author.fields.name_to_text  remove field  [destructive, 1 entry holds data, BLOCKED]" \
         in out, out
+
+
+def test_a_real_sigkill_during_the_entry_writes(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The apply runs in its own process, killed with SIGKILL while an entry's PUT is in flight (the request lands
+    on the server after the kill, as a real in-flight request may): the next apply, in another process, resumes."""
+    monkeypatch.chdir(workspace.root)
+    start = seed(workspace, "symbol-to-text")
+    kill_apply_at(workspace, "PUT", "/spaces/local/environments/master/entries/grace", 1)
+    code, out, err = cli(workspace, "plan")
+    assert code == CHANGES and "resumes the conversion to Text" in out and "BLOCKED" not in out, out + err
+    assert cli(workspace, "unlock", "--target", "test")[0] == OK  # the killed apply's lock, stale (docs/safety.md)
+    code, out, err = cli(workspace, "apply", "--auto-approve")
+    assert code == OK, out + err
+    assert cli(workspace, "plan")[0] == OK
+    assert values_and_states(backend(workspace)) == {e.id: (e.fields, e.state) for e in start.values()}
+
+
+def test_a_rollback_cut_short_by_server_errors(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contentful answers 503 to every PUT of the content type after the first: the apply fails at the PUT
+    deleting the old field, and its rollback, which needs the same PUT, cannot finish (`rollback_incomplete`).
+    Once the API answers again, the next apply resumes the conversion (no --allow-destroy)."""
+    monkeypatch.chdir(workspace.root)
+    start = seed(workspace, "symbol-to-text")
+    workspace.emulator.faults.add(Fault(action="503", method="PUT", path="/content_types/author$", nth=2, times=1000))
+    code, out, err = cli(workspace, "apply", "--auto-approve")
+    workspace.emulator.faults.clear()
+    assert code != OK and "name_to_text" in {f.id for f in backend(workspace).read_live().model
+                                             .content_types["author"].fields}, out + err
+    code, out, err = cli(workspace, "plan")
+    assert code == CHANGES and "resumes the conversion to Text" in out and "BLOCKED" not in out, out + err
+    code, out, err = cli(workspace, "apply", "--auto-approve")
+    assert code == OK, out + err
+    assert cli(workspace, "plan")[0] == OK
+    assert values_and_states(backend(workspace)) == {e.id: (e.fields, e.state) for e in start.values()}
