@@ -24,13 +24,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, cast, get_args
+from typing import Any
 
 from reconcile.backend import Backend
 from reconcile.changes import Change, ConvertField
 from reconcile.entries import write_entry
 from reconcile.entry_digest import EntriesDigest
-from reconcile.entry_journal import EntryWriteLog, landed
+from reconcile.entry_journal import EntryWriteLog, finishing_state
 from reconcile.entry_updates import EntryChanges, Written, live_digest, updated_fields
 from reconcile.errors import ReconcileError
 from reconcile.fills import FieldChange, Fill, LoadedFill, fill_values
@@ -118,13 +118,10 @@ class EntryWriter:
         self._check(step, written)
 
     def _state(self, now: Entry) -> EntryState:
-        """The state the write of ``now`` leaves it in: its own, or, when a died run's write of it landed in part
-        (its PUT, not its publish), the state that write was leading it to, as an uninterrupted run would have
-        left it (docs/safety.md, "An apply that died during a conversion")."""
+        """The state the write of ``now`` leaves it in: its own, or the one a died run's write of it that landed
+        in part was leading it to (``entry_journal.finishing_state``)."""
         start = self.cut_short.get(now.id)
-        if start is None or start.state not in get_args(EntryState) or now.version <= (start.version or now.version):
-            return now.state
-        return cast(EntryState, start.state) if landed(start, now) else now.state
+        return (start is not None and finishing_state(start, now)) or now.state
 
     def _write_page(self, todo: Sequence[tuple[Entry, dict[str, Any], EntryState, str]], tick: Tick,
                     log: EntryWriteLog) -> None:

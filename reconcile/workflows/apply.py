@@ -42,7 +42,7 @@ from reconcile.workflows.planning import (
     replanned,
 )
 from reconcile.workflows.project import Project, locked, unfinished_warnings, validate_models
-from reconcile.workflows.resuming import cut_short_writes, left_temporaries
+from reconcile.workflows.resuming import cut_short_for, left_work
 
 Confirm = Callable[[Plan], bool]
 
@@ -97,7 +97,7 @@ def apply(
         else:
             planned = plan_against(opened.backend, declared.model, target, allow_destroy,
                                    load_fills(declared, project.root), content_types,
-                                   left_temporaries(project.store, target.name))
+                                   left_work(project.store, target.name))
             declared = None  # the plan holds what the apply needs of the models
         planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
         outcome = ApplyOutcome(planned.plan, warnings=warnings)
@@ -138,7 +138,8 @@ def apply_planned(
     snapshot, captured = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
     outcome.snapshot = snapshot
     writer = EntryWriter(backend, planned.plan.changes, planned.live.model, planned.fills,
-                         default_locale(planned.live.model) or "en-US", captured, cut_short_writes(store, target_name))
+                         default_locale(planned.live.model) or "en-US", captured,
+                         cut_short_for(store, target_name, planned.plan))
     planned.let_go()  # the writer took the locales and fills it needs
     progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
     run_id = secrets.token_hex(6)

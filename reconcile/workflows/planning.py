@@ -30,6 +30,7 @@ from reconcile.widgets import missing_widget_warnings, used_widgets
 from reconcile.wording import count
 from reconcile.workflows.entry_scan import Pages, scan
 from reconcile.workflows.filling import retyped
+from reconcile.workflows.resuming import NO_WORK, LeftWork, cut_short_notes
 
 
 @dataclass
@@ -95,10 +96,11 @@ snapshot keeps."""
 
 def plan_against(
     backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool,
-    fills: Mapping[str, LoadedFill] = {}, narrowed: tuple[str, ...] = (), left: Sequence[LeftTemporary] = (),
+    fills: Mapping[str, LoadedFill] = {}, narrowed: tuple[str, ...] = (), left: LeftWork = NO_WORK,
 ) -> Planned:
     """Read the live environment, capture the entries the destructive changes touch, run the fills the
-    changes trigger, and plan (only for the ``narrowed`` content types, when given); with the garbage
+    changes trigger, and plan (only for the ``narrowed`` content types, when given; resuming the work ``left``
+    by runs that died, ``workflows.resuming``); with the garbage
     collector paused (``reconcile.collector``: apply, rehearse and release plan here too)."""
     run = Interner()  # the declared model normalised first: the live values equal to its own are taken as they are
     with paused(), run:
@@ -106,8 +108,10 @@ def plan_against(
         live = parse_like(raw, run.normalize(desired))
         plan, entries = plan_with_entries(
             live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model),
-            backend.entry_pages, fills, narrowed, run, left,
+            backend.entry_pages, fills, narrowed, run, left.temporaries,
         )
+        if left.cut_short and (notes := cut_short_notes(backend, left.cut_short, plan)):
+            plan = plan.model_copy(update={"notes": (*plan.notes, *notes)})
         return Planned(plan, raw, live, entries, {loaded.spec: loaded.function for loaded in fills.values()})
 
 

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
-from reconcile.entry_journal import last_writes
+from reconcile.backend import Backend
+from reconcile.entry_journal import finishing_state, last_writes
 from reconcile.errors import InputError, ReconcileError
 from reconcile.journal import RUN_SNAPSHOT_KINDS, Conversion, EntryWrite, Journal, Record, journal_state
+from reconcile.plan import Plan
 from reconcile.resume import LeftTemporary
 from reconcile.snapshots import JOURNAL_FILE, SnapshotInfo, SnapshotStore
+from reconcile.steps import WriteEntries
 
 
 def _not_completed(store: SnapshotStore, target: str) -> list[tuple[SnapshotInfo, list[Record]]]:
@@ -58,30 +63,58 @@ def _ends_complete(path: Path) -> bool:
     return isinstance(record, dict) and record.get("event") == "finish" and record.get("outcome") == "complete"
 
 
-def left_temporaries(store: SnapshotStore, target: str) -> list[LeftTemporary]:
-    """The conversions runs on ``target`` left unfinished since its last completed run, oldest first."""
+@dataclass(frozen=True)
+class LeftWork:
+    """What runs since the target's last completed run left unfinished: the temporary fields of their
+    conversions (the tool's own), and per entry the start of a plan's entry write (a conversion's, a fill's)
+    never finished (no ``done``), whose state the next write of that entry completes (``EntryWriter``) when the
+    live entry is where it left it."""
+
+    temporaries: list[LeftTemporary] = field(default_factory=list)
+    cut_short: dict[str, EntryWrite] = field(default_factory=dict)
+
+
+NO_WORK = LeftWork()
+
+
+def left_work(store: SnapshotStore, target: str) -> LeftWork:
+    """The unfinished work of the runs on ``target`` since its last completed run, oldest first."""
     found: dict[tuple[str, str, str], LeftTemporary] = {}
+    cut_short: dict[str, EntryWrite] = {}
     for info, records in _not_completed(store, target):
         for record in (r for r in records if isinstance(r, Conversion)):
             if record.content_type and record.field and record.temporary and record.to_type:
                 key = (record.content_type, record.field, record.temporary)
                 if key not in found and _absent_before(store, info, record.content_type, record.temporary):
                     found[key] = LeftTemporary(*key, record.to_type, _described(info))
-    return list(found.values())
-
-
-def cut_short_writes(store: SnapshotStore, target: str) -> dict[str, EntryWrite]:
-    """Per entry, the start of a plan's entry write (a conversion's, a fill's) that a run since the target's
-    last completed run began and never finished (no ``done``): the state it was leading the entry to is the
-    one the next write of that entry completes (``EntryWriter``), when the live entry is where it left it."""
-    found: dict[str, EntryWrite] = {}
-    for _, records in _not_completed(store, target):
         for entry_id, last in last_writes(records).items():
             if last.at == "start" and last.values:
-                found[entry_id] = last
+                cut_short[entry_id] = last
             else:
-                found.pop(entry_id, None)
-    return found
+                cut_short.pop(entry_id, None)
+    return LeftWork(list(found.values()), cut_short)
+
+
+def cut_short_for(store: SnapshotStore, target: str, plan: Plan) -> dict[str, EntryWrite]:
+    """``left_work``'s cut-short entry writes, read only when ``plan`` writes entries."""
+    writes = any(isinstance(s, WriteEntries) for phase in plan.phases for s in phase.steps)
+    return left_work(store, target).cut_short if writes else {}
+
+
+def cut_short_notes(backend: Backend, cut_short: Mapping[str, EntryWrite], plan: Plan) -> list[str]:
+    """One note per entry the plan writes whose write a died run cut short between its PUT and its publish
+    (``entry_journal.finishing_state``): the apply leaves it as that run would have. The entries of a content
+    type are read only when such a write of one of them is journalled."""
+    notes: list[str] = []
+    written = sorted({s.resource_id for phase in plan.phases for s in phase.steps if isinstance(s, WriteEntries)})
+    for ct_id in written:
+        starts = {entry_id: w for entry_id, w in cut_short.items() if w.content_type == ct_id}
+        for entry in backend.fetch_entries(ct_id) if starts else ():
+            state = finishing_state(starts[entry.id], entry) if entry.id in starts else None
+            if state is not None:
+                notes.append(f"entry {entry.id} of {ct_id}: a run that died wrote it and stopped before leaving it "
+                             f"{state}; this apply writes it again and leaves it {state}, as it was")
+    return notes
 
 
 def _described(info: SnapshotInfo) -> str:
