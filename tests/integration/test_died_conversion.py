@@ -25,8 +25,10 @@ from reconcile.emulator import Fault
 from reconcile.model import Entry
 from reconcile.normalize import fingerprint
 from reconcile.steps import PublishContentType, PutContentType, WriteEntries
+from tests.support import entries_by_id
 
-from .conftest import Workspace, backend
+from .conftest import Workspace, backend, seed_start
+from .scenarios import TARGET
 from .test_crash import kill_apply_at
 from .test_transforms import cli, seed
 from .test_unfinished_warning import WARNING, Died, latest
@@ -197,3 +199,26 @@ def test_a_rollback_cut_short_by_server_errors(workspace: Workspace, monkeypatch
     assert code == OK, out + err
     assert cli(workspace, "plan")[0] == OK
     assert values_and_states(backend(workspace)) == {e.id: (e.fields, e.state) for e in start.values()}
+
+
+def test_a_conversion_beside_a_rename_and_a_removal(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TARGET renames article.title, converts article.rating (Integer -> Number) and removes article.legacy (and
+    more): the apply dies once the entries hold the converted ratings; the next one (whose removals still need
+    --allow-destroy, as before) goes on through rating_to_number and ends where an uninterrupted one does."""
+    monkeypatch.chdir(workspace.root)
+    seed_start(workspace)
+    workspace.write(TARGET)
+    with monkeypatch.context() as patch, pytest.raises(Died):
+        die_at_step(lambda s: isinstance(s, PutContentType) and s.description.startswith("remove fields of article"),
+                    1, patch)
+        cli(workspace, "apply", "--auto-approve", "--allow-destroy")
+    code, out, _ = cli(workspace, "plan")
+    assert code == BLOCKED and "rating_to_number2" not in out, out
+    assert "content_types.article.fields.rating: resumes the conversion to Number" in out, out
+    assert "fields.rating_to_number  remove field" not in out and "fields.legacy  remove field" in out, out
+    code, out, err = cli(workspace, "apply", "--auto-approve", "--allow-destroy")
+    assert code == OK, out + err
+    assert cli(workspace, "plan")[0] == OK
+    a1 = entries_by_id(backend(workspace))["a1"]
+    assert a1["headline"] == {"en-US": "Hello"}  # de-DE deleted
+    assert a1["rating"] == {"en-US": 4} and "legacy" not in a1 and "rating_to_number" not in a1
