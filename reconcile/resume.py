@@ -9,10 +9,12 @@ a field the models do not declare: destructive, blocked without ``--allow-destro
 is deleted, the only copy of the values.
 
 A temporary field is the tool's own only when a run since the last completed one journalled that conversion
-(the journal's ``conversion`` record) and the field was not in that run's pre-apply snapshot
-(``reconcile.workflows.resuming`` reads both): a field of the same name the models do not declare and that
-the tool did not create is planned as before (its removal destroys data and is blocked by default). When it
-is, and the models still declare the converted field with the temporary field's type:
+(the journal's ``conversion`` record), the field was not in that run's pre-apply snapshot, and the run
+journalled a PUT of the content type as done, or else (it died with that PUT in flight) the field is exactly
+the temporary field the tool makes (``reconcile.workflows.resuming`` reads the journal and the snapshot): a
+field of the same name the models do not declare and that the tool did not create is planned as before (its
+removal destroys data and is blocked by default). When it is, and the models still declare the converted
+field with the temporary field's type:
 
 - the old field is still live (omitted or not): the conversion resumes through the same temporary field (its
   PUT is skipped when it is live as planned, the entries are written again, idempotently, and the old field
@@ -29,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from reconcile.changes import Change, ConvertField, RemoveField, field_address
+from reconcile.conversion_steps import temporary_field
 from reconcile.conversions import conversion
 from reconcile.model import ContentModel, ContentType, Field
 from reconcile.plan import Plan
@@ -46,6 +49,9 @@ class LeftTemporary:
     temporary: str
     to_type: str
     run: str
+    #: The run journalled a PUT of the content type as done. When it did not (it died with that PUT in flight),
+    #: the live field must be exactly the temporary field the tool makes, or it is not taken as the tool's.
+    acknowledged: bool = True
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,8 @@ def _resumable(live_ct: ContentType, wanted_ct: ContentType, t: LeftTemporary) -
     if wanted is None or temporary is None or any(f.id == t.temporary for f in wanted_ct.fields):
         return None
     if _shape(temporary) != _shape(wanted) or wanted.type != t.to_type:
+        return None
+    if not t.acknowledged and temporary.model_copy(update={"omitted": False}) != temporary_field(wanted, t.temporary):
         return None
     old = live_fields.get(t.field)
     if old is None:

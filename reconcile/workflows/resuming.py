@@ -20,7 +20,15 @@ from pathlib import Path
 from reconcile.backend import Backend
 from reconcile.entry_journal import finishing_state, last_writes
 from reconcile.errors import InputError, ReconcileError
-from reconcile.journal import RUN_SNAPSHOT_KINDS, Conversion, EntryWrite, Journal, Record, journal_state
+from reconcile.journal import (
+    RUN_SNAPSHOT_KINDS,
+    Conversion,
+    EntryWrite,
+    Journal,
+    Record,
+    StepRecord,
+    journal_state,
+)
 from reconcile.plan import Plan
 from reconcile.resume import LeftTemporary
 from reconcile.snapshots import JOURNAL_FILE, SnapshotInfo, SnapshotStore
@@ -86,7 +94,10 @@ def left_work(store: SnapshotStore, target: str) -> LeftWork:
             if record.content_type and record.field and record.temporary and record.to_type:
                 key = (record.content_type, record.field, record.temporary)
                 if key not in found and _absent_before(store, info, record.content_type, record.temporary):
-                    found[key] = LeftTemporary(*key, record.to_type, _described(info))
+                    put = f"put_content_type {record.content_type}"
+                    acknowledged = any(isinstance(r, StepRecord) and r.request == put and r.result == "ok"
+                                       for r in records)
+                    found[key] = LeftTemporary(*key, record.to_type, _described(info), acknowledged)
         for entry_id, last in last_writes(records).items():
             if last.at == "start" and last.values:
                 cut_short[entry_id] = last

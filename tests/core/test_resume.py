@@ -50,3 +50,15 @@ def test_nothing_resumes_when_the_models_no_longer_want_that_type_or_declare_the
 def test_the_conversions_a_plan_makes_name_their_temporary_fields() -> None:
     plan = plan_changes(diff_models(LiveState(model=model(NAME)), model(TEXT)))
     assert planned_conversions(plan) == [("author", "name", "name_to_text", "Text")]
+
+
+def test_a_field_made_while_the_put_was_in_flight_must_be_the_tools_temporary_field_exactly() -> None:
+    """The run did not journal its PUT as done (it died with it in flight): the live field is taken only when it
+    is exactly the temporary field the tool makes."""
+    unacknowledged = LeftTemporary("author", "name", "name_to_text", "Text", "then", acknowledged=False)
+    made = TEMPORARY.model_copy(update={"omitted": False})
+    live = model(NAME.model_copy(update={"omitted": True}), made)
+    assert resumptions(live, model(TEXT), [unacknowledged]).temporaries == {"author": {"name": "name_to_text"}}
+    other = model(NAME, TEMPORARY.model_copy(update={"name": "Theirs"}))
+    assert not resumptions(other, model(TEXT), [unacknowledged])
+    assert resumptions(other, model(TEXT), [LEFT])  # journalled as done: the PUT made it, whatever it holds now

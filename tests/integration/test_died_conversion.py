@@ -222,3 +222,30 @@ def test_a_conversion_beside_a_rename_and_a_removal(workspace: Workspace, monkey
     a1 = entries_by_id(backend(workspace))["a1"]
     assert a1["headline"] == {"en-US": "Hello"}  # de-DE deleted
     assert a1["rating"] == {"en-US": 4} and "legacy" not in a1 and "rating_to_number" not in a1
+
+
+def test_a_field_of_the_temporary_name_made_after_a_run_that_died_before_making_it_is_not_taken(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The apply dies before its first PUT of author (it journalled the conversion through name_to_text, but never
+    made that field); then someone makes a field ``name_to_text`` of their own, with a value. It is not in the
+    died run's snapshot, but the run never PUT the content type and the field is not the one the tool makes:
+    not taken. The next plan converts through ``name_to_text2`` and blocks the removal of theirs."""
+    monkeypatch.chdir(workspace.root)
+    seed(workspace, "symbol-to-text")
+    with monkeypatch.context() as patch, pytest.raises(Died):
+        die_at_step(lambda s: isinstance(s, PutContentType), 1, patch)
+        cli(workspace, "apply", "--auto-approve")
+    b = backend(workspace)
+    live = b.read_live()
+    author, meta = live.model.content_types["author"], live.meta_for("content_type", "author")
+    assert meta is not None and [f.id for f in author.fields] == ["name", "age"]
+    theirs = author.fields[0].model_copy(update={"id": "name_to_text", "name": "Theirs", "type": "Text"})
+    put = b.put_content_type(author.model_copy(update={"fields": (*author.fields, theirs)}), meta.version)
+    b.publish_content_type("author", put["sys"]["version"])
+    ada = next(e for e in b.fetch_entries() if e.id == "ada")
+    b.put_entry("ada", "author", {**ada.fields, "name_to_text": {"en-US": "keep me"}}, ada.version)
+    code, out, _ = cli(workspace, "plan")
+    assert code == BLOCKED and "resumes" not in out and "name_to_text2" in out, out
+    assert "- content_types.author.fields.name_to_text  remove field  [destructive, 1 entry holds data, BLOCKED]" \
+        in out, out
