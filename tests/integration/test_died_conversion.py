@@ -249,3 +249,15 @@ def test_a_field_of_the_temporary_name_made_after_a_run_that_died_before_making_
     assert code == BLOCKED and "resumes" not in out and "name_to_text2" in out, out
     assert "- content_types.author.fields.name_to_text  remove field  [destructive, 1 entry holds data, BLOCKED]" \
         in out, out
+
+
+def test_a_saved_plan_resumes_too(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`plan --out FILE` after the death, then `apply FILE`: the same resume, the cut-short entry published."""
+    _, start = died(workspace, monkeypatch, "between an entry's PUT and its publish")
+    saved = workspace.root / "resume.plan.json"
+    code, out, err = cli(workspace, "plan", "--out", str(saved))
+    assert code == CHANGES and "name_to_text2" not in saved.read_text(), out + err
+    code, out, err = cli(workspace, "apply", str(saved), "--auto-approve")
+    assert code == OK, out + err
+    assert cli(workspace, "plan")[0] == OK
+    assert values_and_states(backend(workspace)) == {e.id: (e.fields, e.state) for e in start.values()}
