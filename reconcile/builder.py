@@ -94,6 +94,7 @@ class PhaseBuilder:
         entry_counts: Mapping[str, int],
         run: Interner,
         writes: Mapping[str, PlannedWrites] = {},
+        resumed: Mapping[str, Mapping[str, str]] = {},
     ) -> None:
         self.live = live
         self.run = run
@@ -111,7 +112,8 @@ class PhaseBuilder:
         self._where = effects(changes)
         self._fates = _field_fates(changes)
         for ct_id, fate in self._fates.items():
-            fate.temporary = temporary_ids(fate.converted, current.content_types[ct_id], target.content_types[ct_id])
+            fate.temporary = temporary_ids(fate.converted, current.content_types[ct_id], target.content_types[ct_id],
+                                           resumed.get(ct_id, {}))
         #: Per content type whose field values convert or fill: what its entry pass writes (``convert_entries``).
         self.writes = writes
         self._touched: list[tuple[ResourceKind, str]] = []

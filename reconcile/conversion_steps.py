@@ -26,13 +26,16 @@ def temporary_field(after: Field, temporary_id: str) -> Field:
 
 
 def temporary_ids(
-    converted: Mapping[str, ConvertField], live: ContentType, desired: ContentType
+    converted: Mapping[str, ConvertField], live: ContentType, desired: ContentType,
+    resumed: Mapping[str, str] = {},
 ) -> dict[str, str]:
-    """The id of the temporary field of every converted field, clear of the live and the desired field ids."""
+    """The id of the temporary field of every converted field, clear of the live and the desired field ids;
+    ``resumed``: the temporary fields a died run left, through which their conversions go on
+    (:mod:`reconcile.resume`)."""
     taken = {f.id for f in live.fields} | {f.id for f in desired.fields}
     named: dict[str, str] = {}
     for field_id, change in converted.items():
-        named[field_id] = temporary_id(field_id, change.after.type, taken)
+        named[field_id] = resumed.get(field_id) or temporary_id(field_id, change.after.type, taken)
         taken.add(named[field_id])
     return named
 

@@ -17,6 +17,7 @@ import json
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast, get_args
 
 from reconcile.journal import EntryWrite, Journal, Record
 from reconcile.model import Entry, EntryState, JsonObject
@@ -101,6 +102,17 @@ def landed(start: EntryWrite, now: Entry) -> bool:
     if not 0 < k <= start.requests:
         return False
     return k < start.put_at or digest(now.fields) == start.digest
+
+
+def finishing_state(start: EntryWrite, now: Entry) -> EntryState | None:
+    """The state the write ``start`` (a run's that died before its ``done``) was leading ``now`` to, when part
+    of its requests landed (its PUT, not its publish) and nobody wrote the entry since (:func:`landed`), and
+    ``now`` is not in it: the state an uninterrupted run would have left it in, which the next write of the
+    entry completes (docs/transforms.md, "An apply that died during a conversion"). None otherwise."""
+    state = start.state
+    if state not in get_args(EntryState) or start.version is None or now.version <= start.version:
+        return None
+    return cast(EntryState, state) if state != now.state and landed(start, now) else None
 
 
 @dataclass

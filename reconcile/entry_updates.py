@@ -88,9 +88,10 @@ class Written:
     #: ``values`` over every field of each written entry: the digest plans of format 1.5 and before recorded.
     whole: EntriesDigest = field(default_factory=EntriesDigest)
 
-    def add(self, entry: Entry, fields: Mapping[str, Any], slots: Sequence[str]) -> None:
+    def add(self, entry: Entry, fields: Mapping[str, Any], slots: Sequence[str], state: str | None = None) -> None:
         """``entry`` as read, the values it holds after the phase, and the fields the pass computes in it
-        (``EntryChanges.slots``; none: it is not written).
+        (``EntryChanges.slots``; none: it is not written); ``state``: the one it is left in, when not its own
+        (a died run's write of it to finish, ``EntryWriter``).
 
         The digest of what is written holds the computed fields only: the fields an entry carries unchanged
         are its own values at the version the plan read (``entries_read``), but their ids may differ between
@@ -101,7 +102,7 @@ class Written:
             self.entries += 1
             self.values.add_key(_key(entry.id, entry.version, entry.state, {slot: fields.get(slot) for slot in slots}))
             self.whole.add_key(_key(entry.id, entry.version, entry.state, fields))
-        self.after.add_key(_key(entry.id, entry.state, fields))
+        self.after.add_key(_key(entry.id, state or entry.state, fields))
 
     def computed(self, digest: str) -> bool:
         """Whether ``digest`` (a plan's) is that of the values written (or, for an older plan, of the entries

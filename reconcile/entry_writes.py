@@ -30,11 +30,12 @@ from reconcile.backend import Backend
 from reconcile.changes import Change, ConvertField
 from reconcile.entries import write_entry
 from reconcile.entry_digest import EntriesDigest
-from reconcile.entry_journal import EntryWriteLog
+from reconcile.entry_journal import EntryWriteLog, finishing_state
 from reconcile.entry_updates import EntryChanges, Written, live_digest, updated_fields
 from reconcile.errors import ReconcileError
 from reconcile.fills import FieldChange, Fill, LoadedFill, fill_values
-from reconcile.model import ContentModel, Entry
+from reconcile.journal import EntryWrite
+from reconcile.model import ContentModel, Entry, EntryState
 from reconcile.plan import Plan
 from reconcile.steps import WriteEntries
 
@@ -55,8 +56,11 @@ class EntryWriter:
     entry id -> its version in the pre-apply snapshot (``entries.jsonl``), the entries it may write."""
 
     def __init__(self, backend: Backend, changes: Sequence[Change], live: ContentModel,
-                 fills: Mapping[str, Fill], default_locale: str, captured: Mapping[str, int]) -> None:
+                 fills: Mapping[str, Fill], default_locale: str, captured: Mapping[str, int],
+                 cut_short: Mapping[str, EntryWrite] = {}) -> None:
         self.backend = backend
+        #: Entry id -> the start of a write a died run left unfinished (``workflows.resuming.cut_short_writes``).
+        self.cut_short = cut_short
         self.captured = captured
         self.changes = changes
         self.locales = sorted(live.locales)
@@ -101,28 +105,36 @@ class EntryWriter:
                     entry_id, why = run.failures[0]
                     raise EntryValuesDiffer(f"the fill of {address} failed at apply on entry {entry_id} ({why}), "
                                             "though it did not at plan time", hint="run `reconcile plan` again")
-            todo: list[tuple[Entry, dict[str, Any], str]] = []
+            todo: list[tuple[Entry, dict[str, Any], EntryState, str]] = []
             for entry, now in zip(as_planned, page, strict=True):
                 values = {runs[a].after.id: run.values.get(entry.id) for a, run in done.items()}
                 fields, changed = updated_fields(entry, how, values)
-                written.add(entry, fields, how.slots(changed))
+                state = self._state(now) if changed else now.state
+                written.add(entry, fields, how.slots(changed), state)
                 if changed:
-                    todo.append((now, fields, f"{'fill' if set(changed) <= set(step.fills) else 'convert'} "
-                                              f"{', '.join(changed)} of entry {now.id} ({now.state})"))
+                    todo.append((now, fields, state, f"{'fill' if set(changed) <= set(step.fills) else 'convert'} "
+                                                     f"{', '.join(changed)} of entry {now.id} ({state})"))
             self._write_page(todo, tick, log)
         self._check(step, written)
 
-    def _write_page(self, todo: Sequence[tuple[Entry, dict[str, Any], str]], tick: Tick, log: EntryWriteLog) -> None:
+    def _state(self, now: Entry) -> EntryState:
+        """The state the write of ``now`` leaves it in: its own, or the one a died run's write of it that landed
+        in part was leading it to (``entry_journal.finishing_state``)."""
+        start = self.cut_short.get(now.id)
+        return (start is not None and finishing_state(start, now)) or now.state
+
+    def _write_page(self, todo: Sequence[tuple[Entry, dict[str, Any], EntryState, str]], tick: Tick,
+                    log: EntryWriteLog) -> None:
         """Write one page's changed entries on ``WORKERS`` threads (the backend's throttle keeps the rate);
         after the first failure (or a stop ``tick`` raises) no further write starts, and it is raised."""
         failed = threading.Event()
 
-        def write(now: Entry, fields: dict[str, Any], text: str) -> None:
+        def write(now: Entry, fields: dict[str, Any], state: EntryState, text: str) -> None:
             if failed.is_set():
                 return
             try:
                 self._check_captured(now, log)
-                write_entry(self.backend, now, fields, now.state, log=log, values=True)
+                write_entry(self.backend, now, fields, state, log=log, values=True)
                 tick(text)
             except BaseException:
                 failed.set()

@@ -27,10 +27,11 @@ from reconcile.entries import delete_entries, entries_differing, put_planned, ta
 from reconcile.entry_journal import EntryWriteLog
 from reconcile.errors import ApiError, ReconcileError
 from reconcile.interning import Interner
-from reconcile.journal import Interrupted, Journal, StepRecord, Verify
+from reconcile.journal import Conversion, Interrupted, Journal, StepRecord, Verify
 from reconcile.model import Entry, resource_key
 from reconcile.plan import Phase, Plan
 from reconcile.progress import PhaseStarted, PhaseVerified, Progress, StepDone
+from reconcile.resume import planned_conversions
 from reconcile.run_versions import Versions
 from reconcile.steps import (
     CreateLocale,
@@ -160,6 +161,9 @@ class Executor:
         finish and are journalled, the rest are reported as not run, and the report is ``interrupted``.
         """
         report = ExecutionReport()
+        for ct_id, field_id, temporary, to_type in planned_conversions(plan):  # before any write: reconcile/resume.py
+            self.journal.append(Conversion(run_id=self.run_id, content_type=ct_id, field=field_id, temporary=temporary,
+                                           to_type=to_type))
         versions = Versions(dict(plan.live_meta))
         # A ``write_entries`` step counts its entries on the progress bar (and itself).
         self._total = sum(s.entries + 1 if isinstance(s, WriteEntries) else 1 for p in plan.phases for s in p.steps)

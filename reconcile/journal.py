@@ -133,6 +133,19 @@ class EntryWrite(Record):
     values: bool | None = None
 
 
+class Conversion(Record):
+    """A field conversion a run is about to make (``reconcile.resume``): the converted field of ``content_type``
+    and the temporary field of the new type it goes through. Journalled before the run's first step, so that
+    the next plan recognises the temporary field as the tool's own when the run dies half-way."""
+
+    event: Literal["conversion"] = "conversion"
+    run_id: str | None = None
+    content_type: str | None = None
+    field: str | None = None
+    temporary: str | None = None
+    to_type: str | None = None
+
+
 class Finish(Record):
     """A run ended: ``complete``, ``failed``, ``rolled_back``, ``rollback_incomplete`` or ``reverted``."""
 
@@ -174,7 +187,8 @@ class OtherRecord(Record):
 
 
 KnownRecord = Annotated[
-    Start | StepRecord | Verify | Interrupted | Converged | Finish | CutOff | ReleaseStep | EntryWrite,
+    Start | StepRecord | Verify | Interrupted | Converged | Finish | CutOff | ReleaseStep | EntryWrite
+    | Conversion,
     Field(discriminator="event"),
 ]
 _KNOWN: TypeAdapter[KnownRecord] = TypeAdapter(KnownRecord)

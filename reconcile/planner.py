@@ -36,7 +36,7 @@ The planner's place among the layers: docs/architecture.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from reconcile.builder import PhaseBuilder
@@ -59,6 +59,8 @@ class ModelDiff:
     changes: tuple[Change, ...]
     #: The normalisations of this plan (shared by the diff and the phases' expected models).
     run: Interner
+    #: Content type -> converted field -> the temporary field a died run left, reused (``reconcile.resume``).
+    resumed: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def destructive_addresses(self) -> tuple[str, ...]:
@@ -103,7 +105,7 @@ def plan_changes(
     conversion writes no entry: a rollback or revert restores values from its snapshot).
     """
     builder = PhaseBuilder(diffed.live, diffed.current, diffed.target, diffed.changes, entry_counts, diffed.run,
-                           writes)
+                           writes, diffed.resumed)
     with diffed.run:
         phases = builder.build()
     all_changes = (*diffed.changes, *builder.publish_changes)

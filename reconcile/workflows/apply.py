@@ -42,6 +42,7 @@ from reconcile.workflows.planning import (
     replanned,
 )
 from reconcile.workflows.project import Project, locked, unfinished_warnings, validate_models
+from reconcile.workflows.resuming import cut_short_for, left_work
 
 Confirm = Callable[[Plan], bool]
 
@@ -95,7 +96,8 @@ def apply(
             planned.fills = {spec: load_spec(project.root, spec) for spec in fill_specs(saved)}
         else:
             planned = plan_against(opened.backend, declared.model, target, allow_destroy,
-                                   load_fills(declared, project.root), content_types)
+                                   load_fills(declared, project.root), content_types,
+                                   left_work(project.store, target.name))
             declared = None  # the plan holds what the apply needs of the models
         planned.plan = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
         outcome = ApplyOutcome(planned.plan, warnings=warnings)
@@ -136,7 +138,8 @@ def apply_planned(
     snapshot, captured = _pre_apply_snapshot(backend, store, target_name, planned, recorded)
     outcome.snapshot = snapshot
     writer = EntryWriter(backend, planned.plan.changes, planned.live.model, planned.fills,
-                         default_locale(planned.live.model) or "en-US", captured)
+                         default_locale(planned.live.model) or "en-US", captured,
+                         cut_short_for(store, target_name, planned.plan))
     planned.let_go()  # the writer took the locales and fills it needs
     progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
     run_id = secrets.token_hex(6)

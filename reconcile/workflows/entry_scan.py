@@ -28,10 +28,10 @@ Pages = Callable[[str], Iterable[Sequence[Entry]]]
 
 
 def entry_changes(changes: Sequence[Change], ct_id: str, current: ContentModel, target: ContentModel,
-                  filled: Sequence[str]) -> EntryChanges:
+                  filled: Sequence[str], resumed: Mapping[str, str] = {}) -> EntryChanges:
     """How the values of ``ct_id``'s entries change (the builder names the temporary fields the same way)."""
     converted = {c.before.id: c for c in changes if isinstance(c, ConvertField) and c.content_type_id == ct_id}
-    temporary = temporary_ids(converted, current.content_types[ct_id], target.content_types[ct_id]) \
+    temporary = temporary_ids(converted, current.content_types[ct_id], target.content_types[ct_id], resumed) \
         if converted else {}
     renamed = {c.before.id: c.after.id for c in changes if isinstance(c, RenameField) and c.content_type_id == ct_id}
     return EntryChanges({fid: (c, temporary[fid]) for fid, c in converted.items()}, renamed, tuple(filled))
@@ -60,7 +60,7 @@ def _merge(total: FillRun, page: FillRun) -> None:
 
 def scan(
     changes: Sequence[Change], fills: Mapping[str, LoadedFill], pages_of: Pages, current: ContentModel,
-    target: ContentModel, default_locale: str,
+    target: ContentModel, default_locale: str, resumed: Mapping[str, Mapping[str, str]] = {},
 ) -> Scanned:
     """Read the entries the changes need, page by page; see the module's docstring."""
     found = Scanned()
@@ -72,7 +72,8 @@ def scan(
     found.lossy = {c.address: 0 for c in changes if isinstance(c, ConvertField) and c.conversion == "lossy"}
     for ct_id in content_types:
         runs = {a: c for a, c in fill_changes.items() if c.content_type_id == ct_id}
-        how = entry_changes(changes, ct_id, current, target, [c.after.id for c in runs.values()])
+        how = entry_changes(changes, ct_id, current, target, [c.after.id for c in runs.values()],
+                            resumed.get(ct_id, {}))
         read, written, republished = EntriesDigest(), Written(), []
         for page in pages_of(ct_id):
             read.add(page)

@@ -17,6 +17,7 @@ from reconcile.plan_text import json_pieces
 from reconcile.targets import open_target
 from reconcile.workflows.planning import plan_against, plan_with_entries, uninstalled_widgets
 from reconcile.workflows.project import Project, unfinished_warnings, validate_models
+from reconcile.workflows.resuming import left_work
 from reconcile.workflows.snapshots import snapshot_state
 
 
@@ -62,7 +63,8 @@ def _plan(
         return PlanOutcome(bound, warnings)
     with open_target(target) as opened:
         planned = plan_against(opened.backend, declared.model, target, allow_destroy,
-                               load_fills(declared, project.root), content_types)
+                               load_fills(declared, project.root), content_types,
+                               left_work(project.store, target.name))
         widgets = uninstalled_widgets(opened.backend, declared.model)
     made = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
     let_live(declared, planned, made)

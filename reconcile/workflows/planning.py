@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
@@ -23,12 +23,14 @@ from reconcile.normalize import fingerprint
 from reconcile.plan import Plan
 from reconcile.planner import default_locale, destructive_addresses, diff_models, plan_changes
 from reconcile.publishability import marked_unpublishable
+from reconcile.resume import NOTHING, LeftTemporary, resumed_changes, resumed_desired, resumptions
 from reconcile.scope import check_narrowing, check_plan_in_scope
 from reconcile.steps import PutEntry, Step
 from reconcile.widgets import missing_widget_warnings, used_widgets
 from reconcile.wording import count
 from reconcile.workflows.entry_scan import Pages, losing_nothing, scan
 from reconcile.workflows.filling import retyped
+from reconcile.workflows.resuming import NO_WORK, LeftWork, cut_short_notes
 
 
 @dataclass
@@ -59,17 +61,25 @@ def plan_with_entries(
     fills: Mapping[str, LoadedFill] = {},
     narrowed: tuple[str, ...] = (),
     run: Interner | None = None,
+    left: Sequence[LeftTemporary] = (),
 ) -> tuple[Plan, EntriesByType]:
     """The plan from ``live`` to ``desired`` under the target's policy and scope (and only for the
     ``narrowed`` content types, when given), diffing once: ``entries_at`` gets the addresses of the
     destructive changes and returns the entries there, whose data the plan counts; ``pages_of`` gets a
     content type whose values convert or fill or whose rules tighten and returns its entries, a page at a
     time (read once, never held whole: :mod:`reconcile.workflows.entry_scan`); ``run``: the normalisations of the
-    caller, when it has made some (``diff_models``). Returns the plan and the entries its pre-apply snapshot keeps."""
+    caller, when it has made some (``diff_models``); ``left``: the temporary fields of conversions died runs left,
+whose conversions the plan resumes (:mod:`reconcile.resume`). Returns the plan and the entries its pre-apply
+snapshot keeps."""
     check_narrowing(target.scope, narrowed, desired, live.model)
-    diffed = diff_models(live, target.scope.desired(desired, live.model, narrowed), run)
+    wanted = target.scope.desired(desired, live.model, narrowed)
+    resumed = resumptions(live.model, wanted, left) if left else NOTHING
+    diffed = diff_models(live, resumed_desired(wanted, resumed), run)
+    if resumed:
+        diffed = replace(diffed, changes=resumed_changes(diffed.changes, resumed), resumed=resumed.temporaries)
     locale = default_locale(live.model) or "en-US"
-    found = scan(retyped(diffed.changes, fills), fills, pages_of, diffed.current, diffed.target, locale)
+    found = scan(retyped(diffed.changes, fills), fills, pages_of, diffed.current, diffed.target, locale,
+                 diffed.resumed)
     hits = {address: hit for address, hit in found.unpublishable.items() if address not in found.repaired}
     changes, unpublishable, notes = marked_unpublishable(retyped(diffed.changes, fills), hits)
     diffed = replace(diffed, changes=losing_nothing(changes, found.lossy))
@@ -78,7 +88,7 @@ def plan_with_entries(
     counts = {**entry_counts(addresses, entries), **found.lossy, **unpublishable}
     plan = plan_changes(diffed, allow_destroy=allow_destroy, allowed=target.allowed_destroy, entry_counts=counts,
                         writes=found.writes)
-    extra = {"notes": (*plan.notes, *found.notes, *notes), "blocked": (*plan.blocked, *found.failed),
+    extra = {"notes": (*resumed.notes, *plan.notes, *found.notes, *notes), "blocked": (*plan.blocked, *found.failed),
              "narrowed": tuple(sorted(set(narrowed))),
              "entries_read": {ct_id: found.read[ct_id] for ct_id in sorted(found.writes)}}
     return plan.model_copy(update=extra), entries
@@ -86,10 +96,11 @@ def plan_with_entries(
 
 def plan_against(
     backend: Backend, desired: ContentModel, target: TargetConfig, allow_destroy: bool,
-    fills: Mapping[str, LoadedFill] = {}, narrowed: tuple[str, ...] = (),
+    fills: Mapping[str, LoadedFill] = {}, narrowed: tuple[str, ...] = (), left: LeftWork = NO_WORK,
 ) -> Planned:
     """Read the live environment, capture the entries the destructive changes touch, run the fills the
-    changes trigger, and plan (only for the ``narrowed`` content types, when given); with the garbage
+    changes trigger, and plan (only for the ``narrowed`` content types, when given; resuming the work ``left``
+    by runs that died, ``workflows.resuming``); with the garbage
     collector paused (``reconcile.collector``: apply, rehearse and release plan here too)."""
     run = Interner()  # the declared model normalised first: the live values equal to its own are taken as they are
     with paused(), run:
@@ -97,8 +108,10 @@ def plan_against(
         live = parse_like(raw, run.normalize(desired))
         plan, entries = plan_with_entries(
             live, desired, target, allow_destroy, lambda addresses: capture(backend, addresses, live.model),
-            backend.entry_pages, fills, narrowed, run,
+            backend.entry_pages, fills, narrowed, run, left.temporaries,
         )
+        if left.cut_short and (notes := cut_short_notes(backend, left.cut_short, plan)):
+            plan = plan.model_copy(update={"notes": (*plan.notes, *notes)})
         return Planned(plan, raw, live, entries, {loaded.spec: loaded.function for loaded in fills.values()})
 
 

@@ -12,7 +12,7 @@ PURE = {"model", "normalize", "interning", "changes", "impact", "diff", "kinds",
         "locale_steps", "plan", "validate", "drift", "errors", "sources", "export_shape",
         "wording", "scope", "history", "conversions", "conversion_steps", "publishability", "tag_diff", "tag_steps",
         "widgets", "interface_match", "interning_keys", "plan_text",
-        "plan_values", "orjson_text"}
+        "plan_values", "orjson_text", "resume"}
 # pathlib is not listed: pure modules use ``Path`` as a value (a file name in a problem), never to read.
 IO_MODULES = {"os", "io", "socket", "requests", "subprocess", "shutil", "tempfile", "urllib", "http", "time"}
 # Modules (or packages: reconcile.declared.loader is reconcile.declared) that do I/O or talk to the API.
