@@ -6,6 +6,8 @@ computed when answered, as for entries)::
     {"metadata": {"tags", "concepts"}, "sys": {...}, "fields": {"title"?: {code: str}, "description"?: {code: str},
      "file"?: {code: {"upload" | "uploadFrom" | "url", "details"?, "fileName", "contentType"}}}}
 
+and ``env["asset_processing"][asset_id] = <version>`` while a series of file processings is open (``_pending``).
+
 Facts (docs/conformance.md, "Assets"):
 
 * Create: ``POST /assets`` (random id) or ``PUT /assets/{id}`` without a version header -> 201, version 1,
@@ -14,7 +16,8 @@ Facts (docs/conformance.md, "Assets"):
   ``X-Contentful-Version`` (409 without one, or with a stale one) [REC R/asset/create_with_already_used_id].
 * ``PUT /assets/{id}/files/{locale}/process`` (version header required) -> 204. Processing is immediate here
   (Contentful does it in the background; the SDKs poll ``GET`` until ``url`` appears, the first poll without a
-  wait, so they see it at once): version + 1, ``upload`` replaced by ``url`` and ``details``
+  wait, so they see it at once): version + 1 per file, ``upload`` replaced by ``url`` and ``details``; the process
+  requests of one series may all carry the version read before it (``_pending``)
   [REC PHP e2e_asset_create_update_process_...]. The url is ``//images.ctfassets.net/<space>/<id>/<hash>/<fileName>``
   for images, ``//videos.ctfassets.net/…`` for videos, ``//assets.ctfassets.net/…`` otherwise [REC PHP
   e2e_asset_text_file]; the hash is the md5 of the upload source (Contentful's hash is its own: UNSURE).
@@ -46,7 +49,8 @@ from typing import TYPE_CHECKING, Any
 
 from reconcile.emulator import archive
 from reconcile.emulator import store as emulator_store  # store.py registers this family: names read at call time
-from reconcile.emulator.errors import bad_request, validation_failed
+from reconcile.emulator.entry_rules import asset_groups
+from reconcile.emulator.errors import bad_request, validation_failed, version_mismatch
 from reconcile.emulator.queries import check_entry_filters, entry_matches
 from reconcile.emulator.tags import check_entry_tags, has_wanted_tag
 
@@ -74,6 +78,17 @@ def assets_of(scope: Scope) -> Json:
     return assets
 
 
+def _pending(scope: Scope) -> Json:
+    """``env["asset_processing"][asset_id]``: the version the asset had when the processing of its files began.
+
+    Contentful processes in the background and bumps the version when a file is done, so the SDKs send every
+    locale's process request with the version they read first (contentful-management.js ``processForAllLocales``
+    sends them all at once, contentful-import one per locale): any version from that one to the current one is
+    taken until another write ends the series (UNSURE: the real window is the processing time)."""
+    pending: Json = scope.env.setdefault("asset_processing", {})
+    return pending
+
+
 class Assets:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -85,7 +100,8 @@ class Assets:
         return emulator_store.with_field_status(scope, asset, ASSET_SYS_KEYS)
 
     def collection(self, scope: Scope, query: Mapping[str, str]) -> Listing:
-        """``skip``/``limit``/``order``, ``sys.id[in]``, ``sys.archivedAt[exists]``, ``metadata.tags.sys.id[in]``."""
+        """``skip``/``limit``/``order``, ``sys.id[in]``, ``sys.archivedAt[exists]``, ``metadata.tags.sys.id[in]``,
+        ``mimetype_group``."""
         check_entry_filters(query)
         kept = [
             self._answer(scope, asset)
@@ -93,6 +109,7 @@ class Assets:
             if emulator_store.sys_id_matches(asset, query)
             and entry_matches(asset, query)
             and has_wanted_tag(asset, query)
+            and _in_mimetype_group(asset, query.get("mimetype_group"))
         ]
         return emulator_store.page(kept, query)
 
@@ -124,6 +141,7 @@ class Assets:
             "sys": emulator_store.ordered(sys, ASSET_SYS_KEYS),
             "fields": fields,
         }
+        _pending(scope).pop(asset_id, None)
         new["metadata"].setdefault("tags", [])
         new["metadata"].setdefault("concepts", [])
         assets_of(scope)[asset_id] = new
@@ -132,7 +150,10 @@ class Assets:
     def process(self, scope: Scope, asset_id: str, code: str, version: str | None) -> None:
         """``PUT /assets/{id}/files/{code}/process``: the file of locale ``code`` processed at once (204)."""
         asset = self._existing(scope, asset_id)
-        emulator_store.check_version(version, asset["sys"]["version"])
+        current = asset["sys"]["version"]
+        base = _pending(scope).get(asset_id, current)
+        if emulator_store.parse_version(version) not in range(base, current + 1):
+            raise version_mismatch()
         file = (asset["fields"].get("file") or {}).get(code)
         if not isinstance(file, dict):  # [ISS contentful-management.rb#104]
             raise validation_failed([{"name": "required", "path": ["fields", "file", code],
@@ -145,8 +166,8 @@ class Assets:
         processed["url"] = _url(scope, asset_id, file, source)
         processed["details"] = self._details(file, source)
         asset["fields"]["file"][code] = emulator_store.ordered(processed, FILE_KEYS)
-        sys = asset["sys"]
-        sys.update(version=sys["version"] + 1, updatedAt=self.store.clock.ms())
+        asset["sys"].update(version=current + 1, updatedAt=self.store.clock.ms())
+        _pending(scope)[asset_id] = base
 
     def _details(self, file: Json, source: str) -> Json:
         """The details of a file the emulator serves at ``source``, else the documented stand-in (UNSURE)."""
@@ -200,6 +221,7 @@ class Assets:
     def _moved(self, scope: Scope, asset: Json, step: Callable[[Json, str, Json], Json]) -> Json:
         """The asset after ``step`` (publish, unpublish, archive, unarchive: archive.py) of its ``sys``."""
         sys = step(asset["sys"], self.store.clock.ms(), emulator_store.user_link())
+        _pending(scope).pop(sys["id"], None)
         asset["sys"] = emulator_store.ordered(sys, ASSET_SYS_KEYS)
         return self._answer(scope, asset)
 
@@ -208,6 +230,7 @@ class Assets:
         if "publishedVersion" in asset["sys"]:
             raise bad_request("Cannot delete published")  # [REC R/asset/destroy_published]
         del assets_of(scope)[asset_id]
+        _pending(scope).pop(asset_id, None)
 
     def drop_locale(self, scope: Scope, code: str) -> None:
         for asset in assets_of(scope).values():
@@ -219,6 +242,12 @@ class Assets:
             for values in asset["fields"].values():
                 if old in values:
                     values[new] = values.pop(old)
+
+
+def _in_mimetype_group(asset: Json, group: str | None) -> bool:
+    """``mimetype_group=image``: an asset with a file of that group in some locale (the JS SDK's own test)."""
+    files = (asset.get("fields") or {}).get("file") or {}
+    return group is None or any(group in asset_groups(asset, code) for code in files)
 
 
 def _upload_id(upload_from: Any) -> str | None:

@@ -330,7 +330,7 @@ def _link_rule(rule: Json, target: Json, code: str) -> Json | None:
     groups = rule.get("linkMimetypeGroup")
     if isinstance(groups, str | list):
         wanted = [groups] if isinstance(groups, str) else groups
-        if not set(_asset_groups(target, code)) & set(wanted):
+        if not set(asset_groups(target, code)) & set(wanted):
             return {"name": "linkMimetypeGroup", "mimetypeGroupName": wanted,
                     "details": "Link has invalid mimetype group"}  # fmt: skip
     return None
@@ -365,7 +365,7 @@ def _asset_rule(rule: Json, target: Json, code: str) -> Json | None:
     return None
 
 
-def _asset_groups(asset: Json, code: str) -> Iterator[str]:
+def asset_groups(asset: Json, code: str) -> Iterator[str]:
     """The mimetype groups of an asset's file in locale ``code`` (or any locale it has a file in)."""
     content_type = str(_asset_file(asset, code).get("contentType", ""))
     yield "attachment"

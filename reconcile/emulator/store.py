@@ -10,6 +10,7 @@ All state is plain JSON so it can be persisted as is::
         "locales": {locale_sys_id: <Locale body>},
         "entries": {entry_id: <Entry body>},
         "tags": {tag_id: <Tag body>},                       # emulator/tags.py
+        "assets": {asset_id: <Asset body>}, "asset_processing": {asset_id: version},  # emulator/assets.py
         "app_installations": {app_definition_id: <body>},   # emulator/apps.py (absent until one is installed)
         "extensions": {extension_id: <body>}}}}}}
 

@@ -236,3 +236,25 @@ def test_assets_survive_a_restart_with_data(tmp_path: Any) -> None:
     with Emulator(data_dir=tmp_path) as emu:
         asset = Http(emu.base_url).request("GET", "/assets/a").json()
         assert (asset["sys"]["publishedVersion"], asset["fields"]["file"]["en-US"]["details"]["size"]) == (2, 1024)
+
+
+def test_mimetype_group_keeps_the_assets_with_a_file_of_that_group(http: Http) -> None:
+    """The JS SDK's own read test lists ``getAssets({mimetype_group: 'image'})``."""
+    create(http, "img")
+    create(http, "doc", file={"en-US": {"fileName": "a.pdf", "contentType": "application/pdf", "upload": "https://x/a"}})
+    images = http.request("GET", "/assets", params={"mimetype_group": "image"}).json()
+    assert [item["sys"]["id"] for item in images["items"]] == ["img"]
+
+
+def test_every_locale_is_processed_with_the_version_read_before_processing(http: Http) -> None:
+    """contentful-management.js ``processForAllLocales`` and contentful-import send one process request per locale,
+    all with the version they read first; Contentful processes in the background. Before: 409 on the second."""
+    assert http.request("POST", "/locales", {"name": "German", "code": "de-DE"}).status_code == 201
+    create(http, file={code: IMAGE["en-US"] for code in ("en-US", "de-DE")})
+    process(http, code="en-US")
+    asset = process(http, code="de-DE")
+    assert asset["sys"]["version"] == 3
+    assert all("url" in file for file in asset["fields"]["file"].values())
+    assert error(http.request("PUT", "/assets/a/files/de-DE/process", version=0))[:2] == (409, "VersionMismatch")
+    assert http.request("PUT", "/assets/a/published", version=3).status_code == 200
+    assert error(http.request("PUT", "/assets/a/files/de-DE/process", version=3))[:2] == (409, "VersionMismatch")
