@@ -241,7 +241,9 @@ def test_assets_survive_a_restart_with_data(tmp_path: Any) -> None:
 def test_mimetype_group_keeps_the_assets_with_a_file_of_that_group(http: Http) -> None:
     """The JS SDK's own read test lists ``getAssets({mimetype_group: 'image'})``."""
     create(http, "img")
-    create(http, "doc", file={"en-US": {"fileName": "a.pdf", "contentType": "application/pdf", "upload": "https://x/a"}})
+    create(
+        http, "doc", file={"en-US": {"fileName": "a.pdf", "contentType": "application/pdf", "upload": "https://x/a"}}
+    )
     images = http.request("GET", "/assets", params={"mimetype_group": "image"}).json()
     assert [item["sys"]["id"] for item in images["items"]] == ["img"]
 
@@ -258,3 +260,20 @@ def test_every_locale_is_processed_with_the_version_read_before_processing(http:
     assert error(http.request("PUT", "/assets/a/files/de-DE/process", version=0))[:2] == (409, "VersionMismatch")
     assert http.request("PUT", "/assets/a/published", version=3).status_code == 200
     assert error(http.request("PUT", "/assets/a/files/de-DE/process", version=3))[:2] == (409, "VersionMismatch")
+
+
+def test_the_python_sdk_asset_flow(client: Any) -> None:
+    """contentful-management.py: ``create``, ``process`` (one request per locale, then ``reload``), ``publish``,
+    ``unpublish``, ``archive``, ``unarchive``, ``delete`` over real HTTP."""
+    assets = client.assets(SPACE, "master")
+    asset = assets.create("sdk", {"fields": {"title": {"en-US": "An asset"}, "file": IMAGE}})
+    asset.process()
+    assert asset.url().startswith(f"//images.ctfassets.net/{SPACE}/sdk/") and asset.sys["version"] == 2
+    asset.publish()
+    assert asset.is_published and asset.sys["published_version"] == 2
+    asset.unpublish()
+    asset.archive()
+    assert asset.is_archived
+    asset.unarchive()
+    assets.delete("sdk")
+    assert [a.id for a in assets.all()] == []
