@@ -23,7 +23,8 @@ Facts (docs/conformance.md, "Assets"):
   e2e_asset_text_file]; the hash is the md5 of the upload source (Contentful's hash is its own: UNSURE).
   No locale file: 422 ``No file specified for locale: xx`` [ISS contentful-management.rb#104]; a file without
   ``upload``/``uploadFrom``: 422 ``required`` on both [ISS contentful-management.rb#209].
-* The emulator has no internet and cannot download the upload. ``details`` (UNSURE, a stand-in): when the upload
+* A file from an upload (``uploadFrom``, uploads.py) is measured from its bytes, as Contentful does. The emulator
+  has no internet and cannot download an ``upload`` URL. ``details`` (UNSURE, a stand-in): when the upload
   URL is the url of a file the emulator itself serves (an export of another space of this emulator, imported
   by contentful-import, which turns ``//images…`` into ``https://images…``) its ``details`` are copied; otherwise
   ``size`` is ``STAND_IN_SIZE`` and an image is ``STAND_IN_IMAGE`` (width x height). ``contentType`` stays as
@@ -53,6 +54,7 @@ from reconcile.emulator.entry_rules import asset_groups
 from reconcile.emulator.errors import bad_request, validation_failed, version_mismatch
 from reconcile.emulator.queries import check_entry_filters, entry_matches
 from reconcile.emulator.tags import check_entry_tags, has_wanted_tag
+from reconcile.emulator.uploads import measured
 
 if TYPE_CHECKING:
     from reconcile.emulator.listing import Listing
@@ -61,10 +63,12 @@ if TYPE_CHECKING:
 Json = dict[str, Any]
 
 ASSET_FIELDS = ("title", "description", "file")
-FILE_KEYS = ("upload", "uploadFrom", "url", "details", "fileName", "contentType")  # [REC PHP 2018, PY 2025]
+# [REC PHP e2e_asset_create_update_… 2018 (upload first), e2e_asset_upload 2020 (fileName, uploadFrom, contentType)]
+FILE_KEYS = ("upload", "url", "details", "fileName", "uploadFrom", "contentType")
 STAND_IN_SIZE = 1024  # bytes: the emulator cannot download the upload (UNSURE, a stand-in)
 STAND_IN_IMAGE = {"width": 1024, "height": 768}
 HOSTS = {"image": "images", "video": "videos"}
+UPLOAD_SOURCE = "upload:"  # the source of a file that comes from an upload: "upload:<id>"
 # [REC PY taxonomy/concepts/add_concept_to_an_asset, 2025]
 ASSET_SYS_KEYS = (
     "space", "id", "type", "createdAt", "updatedAt", "environment", "publishedVersion", "publishedAt",
@@ -164,18 +168,23 @@ class Assets:
                                      for key in ("upload", "uploadFrom")])  # fmt: skip
         processed = {key: value for key, value in file.items() if key not in ("upload", "uploadFrom")}
         processed["url"] = _url(scope, asset_id, file, source)
-        processed["details"] = self._details(file, source)
+        processed["details"] = self._details(scope, file, source)
         asset["fields"]["file"][code] = emulator_store.ordered(processed, FILE_KEYS)
         asset["sys"].update(version=current + 1, updatedAt=self.store.clock.ms())
         _pending(scope)[asset_id] = base
 
-    def _details(self, file: Json, source: str) -> Json:
-        """The details of a file the emulator serves at ``source``, else the documented stand-in (UNSURE)."""
+    def _details(self, scope: Scope, file: Json, source: str) -> Json:
+        """Measured from the bytes of an upload (uploads.py); the details of a file the emulator serves at ``source``;
+        else the documented stand-in (UNSURE)."""
+        content_type = str(file.get("contentType", ""))
+        data = self.store.uploads.content(scope.space, source.removeprefix(UPLOAD_SOURCE))
+        if source.startswith(UPLOAD_SOURCE) and data is not None:
+            return measured(data, content_type)
         for served in self._served_files():
             if isinstance(served.get("url"), str) and source.split("//", 1)[-1] == served["url"].split("//", 1)[-1]:
                 return copy.deepcopy(served.get("details") or {"size": STAND_IN_SIZE})
         details: Json = {"size": STAND_IN_SIZE}
-        if str(file.get("contentType", "")).startswith("image/"):
+        if content_type.startswith("image/"):
             details["image"] = dict(STAND_IN_IMAGE)
         return details
 
@@ -251,10 +260,10 @@ def _in_mimetype_group(asset: Json, group: str | None) -> bool:
 
 
 def _upload_id(upload_from: Any) -> str | None:
-    """The id of an ``uploadFrom`` link to an Upload (the upload API is not served: any id is taken, UNSURE)."""
+    """The source of an ``uploadFrom`` link to an Upload (an unknown upload id gets the stand-in details: UNSURE)."""
     sys = upload_from.get("sys") if isinstance(upload_from, dict) else None
     if isinstance(sys, dict) and sys.get("linkType") == "Upload" and isinstance(sys.get("id"), str):
-        return f"upload:{sys['id']}"
+        return f"{UPLOAD_SOURCE}{sys['id']}"
     return None
 
 

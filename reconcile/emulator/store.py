@@ -2,7 +2,8 @@
 
 All state is plain JSON so it can be persisted as is::
 
-    {"spaces": {space_id: {"environments": {env_id: {
+    {"spaces": {space_id: {"uploads": {upload_id: {"body", "content"}},   # emulator/uploads.py
+                           "environments": {env_id: {
         "name", "sys", "ready_at",
         "content_types": {ct_id: {"draft": <CT body>, "published": <CT body> | None,
                                   "origins": {draft_field_id: published_field_id}}},
@@ -54,6 +55,7 @@ from reconcile.emulator.metadata import checked_metadata
 from reconcile.emulator.persist import Persistence
 from reconcile.emulator.queries import check_entry_filters, entry_matches
 from reconcile.emulator.tags import Tags, check_entry_tags, has_wanted_tag
+from reconcile.emulator.uploads import Uploads
 
 Json = dict[str, Any]
 
@@ -1154,6 +1156,7 @@ class Store:
         self.locales = Locales(self)
         self.entries = Entries(self)
         self.assets = Assets(self)
+        self.uploads = Uploads(self)
         self.tags = Tags(self)
         self.app_installations = Installed(self, "app_installations")
         self.extensions = Installed(self, "extensions")

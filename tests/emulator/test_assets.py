@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from emu_support import SPACE, Http
+import requests
+from emu_support import SPACE, TOKEN, Http
 from test_entry_rules import field, make_type, save
 
 from reconcile.emulator import Emulator
@@ -277,3 +278,33 @@ def test_the_python_sdk_asset_flow(client: Any) -> None:
     asset.unarchive()
     assets.delete("sdk")
     assert [a.id for a in assets.all()] == []
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="157" height="32" viewBox="0 0 157 32"><path d="M9"/></svg>'
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x04\xb0\x00\x00\x03\x20" + b"\x00" * 40
+
+
+def upload(http: Http, data: bytes, path: str = "/uploads") -> str:
+    url = http.base_url + (path if path.startswith("/spaces") else http.env_path + path)
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/octet-stream"}
+    created = requests.post(url, data=data, headers=headers, timeout=10)
+    assert created.status_code == 201, created.text
+    assert created.json()["sys"]["type"] == "Upload"
+    return str(created.json()["sys"]["id"])
+
+
+def test_a_file_from_an_upload_is_measured_from_its_bytes(http: Http) -> None:
+    """[REC PHP e2e_asset_upload]: a 3,047-byte SVG of width 157 and height 32 -> those details. The JS SDK's
+    ``createAssetFromFiles`` posts to ``hostUpload``; before, 404 UnknownRoute."""
+    for data, content_type, image in ((SVG, "image/svg+xml", {"width": 157, "height": 32}),
+                                      (PNG, "image/png", {"width": 1200, "height": 800})):  # fmt: skip
+        upload_id = upload(http, data, f"/spaces/{SPACE}/uploads")
+        link = {"sys": {"type": "Link", "linkType": "Upload", "id": upload_id}}
+        create(http, upload_id, file={"en-US": {"fileName": "f", "contentType": content_type, "uploadFrom": link}})
+        file = process(http, upload_id)["fields"]["file"]["en-US"]
+        assert file["details"] == {"size": len(data), "image": image}
+        assert "uploadFrom" not in file
+    upload_id = upload(http, SVG)  # the environment's path reaches the same uploads
+    assert http.request("GET", f"/spaces/{SPACE}/uploads/{upload_id}").json()["sys"]["id"] == upload_id
+    assert http.request("DELETE", f"/uploads/{upload_id}").status_code == 204
+    assert error(http.request("GET", f"/uploads/{upload_id}"))[:2] == (404, "NotFound")

@@ -8,8 +8,10 @@ const fs = require('fs');
 const OUT = process.env.OUT || '/tmp';
 const SRC = process.env.ASSET_SPACE || 'assetspace';
 const DST = process.env.ASSET_COPY || 'assetcopy';
-const options = { accessToken: process.env.TOKEN || 'trial-token', host: process.env.HOST || '127.0.0.1:18803', insecure: process.env.INSECURE !== 'false' };
-const common = { managementToken: options.accessToken, host: options.host, insecure: options.insecure, useVerboseRenderer: true };
+const HOST = process.env.HOST || '127.0.0.1:18803';
+// hostUpload: the emulator serves the upload API too (Contentful: upload.contentful.com)
+const options = { accessToken: process.env.TOKEN || 'trial-token', host: HOST, hostUpload: HOST, insecure: process.env.INSECURE !== 'false' };
+const common = { managementToken: options.accessToken, host: HOST, insecure: options.insecure, useVerboseRenderer: true };
 const UPLOAD = 'https://raw.githubusercontent.com/contentful/contentful-management.js/master/test/integration/fixtures/shiba-stuck-bush.jpg';
 const image = (fileName) => ({ contentType: 'image/jpeg', fileName, upload: UPLOAD });
 const link = (id) => ({ sys: { type: 'Link', linkType: 'Asset', id } });
@@ -32,10 +34,18 @@ async function sdkTest(environment) {
   const two = await environment.createAsset({ fields: { title: { 'en-US': 'this is the title' }, file: { 'en-US': image('shiba-stuck.jpg'), 'de-DE': image('shiba-stuck.jpg') } } });
   const both = await two.processForAllLocales({ processingCheckWait: 100 });
   assert(both.fields.file['en-US'].url && both.fields.file['de-DE'].url);
+  // "Upload and process asset from files with multiple locales"
+  const svg = (fill) => `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><path fill="${fill}" d="M50 50h150v50H50z"/></svg>`;
+  const fromFiles = await environment.createAssetFromFiles({ fields: { title: { 'en-US': 'SVG upload test' }, description: { 'en-US': '' }, file: {
+    'en-US': { contentType: 'image/svg+xml', fileName: 'blue-square.svg', file: svg('blue') }, 'de-DE': { contentType: 'image/svg+xml', fileName: 'red-square.svg', file: svg('red') } } } });
+  const uploaded = await fromFiles.processForAllLocales({ processingCheckWait: 100 });
+  assert.deepStrictEqual(uploaded.fields.file['en-US'].details, { size: svg('blue').length, image: { width: 200, height: 100 } });
+  assert(uploaded.fields.file['de-DE'].url);
+  await uploaded.delete();
   const images = await environment.getAssets({ mimetype_group: 'image' });
   assert.deepStrictEqual(images.items.map((a) => a.sys.id), [both.sys.id]);
   await both.delete();
-  console.log('SDK asset test OK (create, processForLocale, publish, update, unpublish, archive, unarchive, delete; processForAllLocales; mimetype_group)');
+  console.log('SDK asset test OK (create, processForLocale, publish, update, unpublish, archive, unarchive, delete; processForAllLocales; createAssetFromFiles; mimetype_group)');
 }
 
 async function refusals(plain) {
