@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from reconcile.emulator.store import Scope, Store
 
 Json = dict[str, Any]
+Step = Callable[[Json, str, Json], Json]  # a sys, the time and the acting user's link -> the new sys (archive.py)
 
 ASSET_FIELDS = ("title", "description", "file")
 # [REC PHP e2e_asset_create_update_… 2018 (upload first), e2e_asset_upload 2020 (fileName, uploadFrom, contentType)]
@@ -210,24 +211,22 @@ class Assets:
         return self._moved(scope, asset, archive.published_sys)
 
     def unpublish(self, scope: Scope, asset_id: str, version: str | None) -> Json:
-        asset = self._existing(scope, asset_id)
-        if version is not None:
-            emulator_store.check_version(version, asset["sys"]["version"])
-        return self._moved(scope, asset, archive.unpublished_sys)
+        return self._stepped(scope, asset_id, version, archive.unpublished_sys)
 
     def archive(self, scope: Scope, asset_id: str, version: str | None) -> Json:
-        asset = self._existing(scope, asset_id)
-        if version is not None:
-            emulator_store.check_version(version, asset["sys"]["version"])
-        return self._moved(scope, asset, archive.archived_sys)
+        return self._stepped(scope, asset_id, version, archive.archived_sys)
 
     def unarchive(self, scope: Scope, asset_id: str, version: str | None) -> Json:
+        return self._stepped(scope, asset_id, version, archive.unarchived_sys)
+
+    def _stepped(self, scope: Scope, asset_id: str, version: str | None, step: Step) -> Json:
+        """Unpublish, archive, unarchive: the version header is optional (a wrong one is refused)."""
         asset = self._existing(scope, asset_id)
         if version is not None:
             emulator_store.check_version(version, asset["sys"]["version"])
-        return self._moved(scope, asset, archive.unarchived_sys)
+        return self._moved(scope, asset, step)
 
-    def _moved(self, scope: Scope, asset: Json, step: Callable[[Json, str, Json], Json]) -> Json:
+    def _moved(self, scope: Scope, asset: Json, step: Step) -> Json:
         """The asset after ``step`` (publish, unpublish, archive, unarchive: archive.py) of its ``sys``."""
         sys = step(asset["sys"], self.store.clock.ms(), emulator_store.user_link())
         _pending(scope).pop(sys["id"], None)
