@@ -36,7 +36,7 @@ grep -E "^(contentTypes|editorInterfaces|entries|locales|tags) " "$OUT/export-im
 node import-into-env.js > "$OUT/import-into-env.log" 2>&1 || { tail -30 "$OUT/import-into-env.log"; exit 1; }
 grep "^import into" "$OUT/import-into-env.log"
 node assets.js > "$OUT/assets.log" 2>&1 || { tail -30 "$OUT/assets.log"; exit 1; }
-grep -E "^(SDK asset|publish before|stale update|delete published|archive published|entry |export-import-export)" "$OUT/assets.log"
+grep -E "^(SDK asset|publish before|stale update|delete published|archive published|entry |export-import-export|import again)" "$OUT/assets.log"
 
 step "(4) reconcile around them"
 mkdir -p "$OUT/proj" && cd "$OUT/proj"
