@@ -163,7 +163,7 @@ class Assets:
         if not isinstance(file, dict):  # [ISS contentful-management.rb#104]
             raise validation_failed([{"name": "required", "path": ["fields", "file", code],
                                       "details": f"No file specified for locale: {code}"}])  # fmt: skip
-        source = file.get("upload") or _upload_id(file.get("uploadFrom"))
+        source = file.get("upload") or _upload_source(file.get("uploadFrom"))
         if not isinstance(source, str):  # [ISS contentful-management.rb#209]
             raise validation_failed([{"name": "required", "path": ["fields", "file", code, key]}
                                      for key in ("upload", "uploadFrom")])  # fmt: skip
@@ -178,9 +178,10 @@ class Assets:
         """Measured from the bytes of an upload (uploads.py); the details of a file the emulator serves at ``source``;
         else the documented stand-in (UNSURE)."""
         content_type = str(file.get("contentType", ""))
-        data = self.store.uploads.content(scope.space, source.removeprefix(UPLOAD_SOURCE))
-        if source.startswith(UPLOAD_SOURCE) and data is not None:
-            return measured(data, content_type)
+        if source.startswith(UPLOAD_SOURCE):
+            data = self.store.uploads.content(scope.space, source.removeprefix(UPLOAD_SOURCE))
+            if data is not None:
+                return measured(data, content_type)
         for served in self._served_files():
             if isinstance(served.get("url"), str) and source.split("//", 1)[-1] == served["url"].split("//", 1)[-1]:
                 return copy.deepcopy(served.get("details") or {"size": STAND_IN_SIZE})
@@ -208,6 +209,10 @@ class Assets:
                 {"name": "required", "path": ["fields", "file", code, "url"],
                  "details": 'The property "url" is required here'} for code in unprocessed
             ])  # fmt: skip
+        foreign = [(code, file["url"]) for code, file in files.items() if not _hosted(file["url"])]
+        if foreign:  # a url set by hand, not by processing [ISS contentful-management.py#69]
+            raise validation_failed([{"name": "hasHostname", "path": ["fields", "file", code, "url"], "value": url}
+                                     for code, url in foreign])  # fmt: skip
         return self._moved(scope, asset, archive.published_sys)
 
     def unpublish(self, scope: Scope, asset_id: str, version: str | None) -> Json:
@@ -258,12 +263,23 @@ def _in_mimetype_group(asset: Json, group: str | None) -> bool:
     return group is None or any(group in asset_groups(asset, code) for code in files)
 
 
-def _upload_id(upload_from: Any) -> str | None:
+def _upload_source(upload_from: Any) -> str | None:
     """The source of an ``uploadFrom`` link to an Upload (an unknown upload id gets the stand-in details: UNSURE)."""
     sys = upload_from.get("sys") if isinstance(upload_from, dict) else None
     if isinstance(sys, dict) and sys.get("linkType") == "Upload" and isinstance(sys.get("id"), str):
         return f"{UPLOAD_SOURCE}{sys['id']}"
     return None
+
+
+def _hosted(url: Any) -> bool:
+    """Whether a file's url is on Contentful's asset hosts (``//images.ctfassets.net/…``, ``https://images.secure.
+    ctfassets.net/…`` [REC PY 2025], ``//images.contentful.com/…`` [REC R 2014]). Contentful refuses to publish a
+    file whose url names another host (``hasHostname``, contentful-management.py#69); the exact rule is UNSURE."""
+    host = str(url).removeprefix("https:").removeprefix("http:")
+    if not host.startswith("//"):
+        return False
+    name = host[2:].split("/", 1)[0]
+    return name.endswith((".ctfassets.net", ".contentful.com"))
 
 
 def _url(scope: Scope, asset_id: str, file: Json, source: str) -> str:

@@ -308,3 +308,20 @@ def test_a_file_from_an_upload_is_measured_from_its_bytes(http: Http) -> None:
     assert http.request("GET", f"/spaces/{SPACE}/uploads/{upload_id}").json()["sys"]["id"] == upload_id
     assert http.request("DELETE", f"/uploads/{upload_id}").status_code == 204
     assert error(http.request("GET", f"/uploads/{upload_id}"))[:2] == (404, "NotFound")
+
+
+def test_a_url_set_by_hand_on_another_host_is_refused_at_publish(http: Http) -> None:
+    """contentful-management.py#69: a file created with ``url`` (not processed) -> 422 ``hasHostname``."""
+    url = "https://cdn.shopify.com/s/files/products/P1010793_1000x.jpg"
+    create(http, file={"en-US": {"fileName": "products.jpg", "contentType": "image/jpg", "url": url}})
+    assert error(http.request("PUT", "/assets/a/published", version=1)) == (
+        422, "ValidationFailed", {"errors": [{"name": "hasHostname", "path": ["fields", "file", "en-US", "url"],
+                                              "value": url}]},
+    )  # fmt: skip
+    hosted = {
+        "fileName": "a.jpg",
+        "contentType": "image/jpeg",
+        "url": "https://images.secure.ctfassets.net/s/a/h/a.jpg",
+    }
+    create(http, "b", file={"en-US": hosted})
+    assert http.request("PUT", "/assets/b/published", version=1).status_code == 200
