@@ -48,3 +48,21 @@ def unarchived_sys(sys: Json, now: str, user: Json) -> Json:
         raise bad_request("Not archived")
     kept = {key: value for key, value in sys.items() if key not in ARCHIVE_KEYS}
     return {**kept, "version": sys["version"] + 1, "updatedAt": now, "updatedBy": user}
+
+
+def published_sys(sys: Json, now: str, user: Json) -> Json:
+    """``sys`` of an entry or asset once published: ``publishedVersion`` = the version published, version + 1
+    [REC PHP e2e_asset_create_update_process_publish_unpublish_archive_unarchive_delete]."""
+    published = {**sys, "updatedAt": now, "updatedBy": user, "version": sys["version"] + 1,
+                 "publishedVersion": sys["version"], "publishedAt": now, "publishedBy": user,
+                 "publishedCounter": sys.get("publishedCounter", 0) + 1}  # fmt: skip
+    published.setdefault("firstPublishedAt", now)
+    return published
+
+
+def unpublished_sys(sys: Json, now: str, user: Json) -> Json:
+    """``sys`` once unpublished: the publish keys go (``firstPublishedAt`` and the counter stay), version + 1."""
+    if "publishedVersion" not in sys:
+        raise bad_request("Not published")
+    kept = {k: v for k, v in sys.items() if k not in ("publishedVersion", "publishedAt", "publishedBy")}
+    return {**kept, "updatedAt": now, "updatedBy": user, "version": sys["version"] + 1}

@@ -206,7 +206,7 @@ class PublishCheck:
         """The item (without value/path) when ``value`` breaks validation ``{key: spec}``, else None.
 
         Rules that do not apply to the value's type, and rules only checked elsewhere (links, rich text)
-        or not at all (``assetFileSize``, ``assetImageDimensions``: assets cannot be created here), pass.
+        (``linkMimetypeGroup``, ``assetFileSize``, ``assetImageDimensions``: ``_link``), pass.
         """
         if key == "size" and isinstance(spec, dict) and isinstance(value, str | list):
             return _bounds_item("size", spec, _js_length(value), "Size")
@@ -324,20 +324,50 @@ def _link_rule(rule: Json, target: Json, code: str) -> Json | None:
         if ct_id not in allowed:
             return {"name": "linkContentType", "contentTypeId": allowed,
                     "details": "Link to entry has invalid content type"}  # fmt: skip
+    asset_item = _asset_rule(rule, target, code)
+    if asset_item is not None:
+        return asset_item
     groups = rule.get("linkMimetypeGroup")
     if isinstance(groups, str | list):
         wanted = [groups] if isinstance(groups, str) else groups
-        if not set(_asset_groups(target, code)) & set(wanted):
+        if not set(asset_groups(target, code)) & set(wanted):
             return {"name": "linkMimetypeGroup", "mimetypeGroupName": wanted,
                     "details": "Link has invalid mimetype group"}  # fmt: skip
     return None
 
 
-def _asset_groups(asset: Json, code: str) -> Iterator[str]:
-    """The mimetype groups of an asset's file in locale ``code`` (or any locale it has a file in)."""
+def _asset_file(asset: Json, code: str) -> Json:
+    """The asset's file in locale ``code`` (or any locale it has a file in), ``{}`` when it has none."""
     files = (asset.get("fields") or {}).get("file") or {}
     file = files.get(code) or next(iter(files.values()), None)
-    content_type = str(file.get("contentType", "")) if isinstance(file, dict) else ""
+    return file if isinstance(file, dict) else {}
+
+
+def _asset_rule(rule: Json, target: Json, code: str) -> Json | None:
+    """``assetFileSize`` ({min?, max?} bytes) and ``assetImageDimensions`` ({width, height: {min?, max?}}) on the
+    linked asset's processed file (``details``); a file without details (not processed) or a non-image
+    passes (UNSURE, as are the items' keys and wording, modelled on ``size``)."""
+    details = _asset_file(target, code).get("details") or {}
+    size_spec = rule.get("assetFileSize")
+    if isinstance(size_spec, dict) and _is_number(details.get("size")):
+        item = _bounds_item("assetFileSize", size_spec, details["size"], "File size")
+        if item is not None:
+            return item
+    dimensions = rule.get("assetImageDimensions")
+    image = details.get("image")
+    if isinstance(dimensions, dict) and isinstance(image, dict):
+        for axis in ("width", "height"):
+            spec = dimensions.get(axis)
+            if isinstance(spec, dict) and _is_number(image.get(axis)) and _bounds_item(axis, spec, image[axis], axis):
+                shown = {key: dimensions[key] for key in ("width", "height") if key in dimensions}
+                return {"name": "assetImageDimensions", **shown,
+                        "details": "Asset image dimensions are not within the allowed range"}  # fmt: skip
+    return None
+
+
+def asset_groups(asset: Json, code: str) -> Iterator[str]:
+    """The mimetype groups of an asset's file in locale ``code`` (or any locale it has a file in)."""
+    content_type = str(_asset_file(asset, code).get("contentType", ""))
     yield "attachment"
     for prefix in ("image", "audio", "video"):
         if content_type.startswith(prefix + "/"):

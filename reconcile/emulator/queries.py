@@ -33,7 +33,7 @@ SUPPORTED: dict[str, frozenset[str]] = {
     "content_types": PAGING | BY_ID,
     "locales": PAGING | BY_ID,
     "environments": PAGING | BY_ID,
-    "assets": PAGING | BY_ID,
+    "assets": PAGING | BY_ID | {"sys.archivedAt[exists]", "metadata.tags.sys.id[in]", "mimetype_group"},  # assets.py
 }
 UNKNOWN_PATH_MESSAGE = (
     "The query you sent was invalid. Probably a filter or ordering specification is not applicable to "

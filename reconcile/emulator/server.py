@@ -66,8 +66,15 @@ def _rules() -> list[Rule]:
         rule(f"{ENV}/entries/<entry>", "entry", "GET", "PUT", "PATCH", "DELETE"),
         rule(f"{ENV}/entries/<entry>/published", "entry_published", "PUT", "DELETE"),
         rule(f"{ENV}/entries/<entry>/archived", "entry_archived", "PUT", "DELETE"),
-        rule(f"{ENV}/assets", "assets", "GET"),
-        rule(f"{ENV}/assets/<asset>", "asset", "GET"),
+        rule(f"{ENV}/assets", "assets", "GET", "POST"),
+        rule(f"{ENV}/assets/<asset>", "asset", "GET", "PUT", "DELETE"),
+        rule(f"{ENV}/assets/<asset>/published", "asset_published", "PUT", "DELETE"),
+        rule(f"{ENV}/assets/<asset>/archived", "asset_archived", "PUT", "DELETE"),
+        rule(f"{ENV}/assets/<asset>/files/<locale>/process", "asset_process", "PUT"),
+        rule("/spaces/<space>/uploads", "uploads", "POST"),  # emulator/uploads.py
+        rule("/spaces/<space>/uploads/<upload>", "upload", "GET", "DELETE"),
+        rule(f"{ENV}/uploads", "uploads", "POST"),
+        rule(f"{ENV}/uploads/<upload>", "upload", "GET", "DELETE"),
         rule(f"{ENV}/tags", "tags", "GET"),
         rule(f"{ENV}/tags/<ident>", "tags", "GET", "PUT", "DELETE"),
         rule(f"{ENV}/app_installations", "app_installations", "GET"),
@@ -250,7 +257,11 @@ class EmulatorApp:
             raise unknown_route() from None
         if request.method == "GET":
             check_query(endpoint, request.args)
-        body = _json_body(request) if request.method in ("PUT", "POST", "PATCH") else None
+        body: Any = None
+        if endpoint == "uploads":  # the file's raw bytes (emulator/uploads.py)
+            body = request.get_data()
+        elif request.method in ("PUT", "POST", "PATCH"):
+            body = _json_body(request)
         with self.store.lock, collector_paused():
             acting = ACTING_USER.set(user_id)  # the writes of this request carry its token's user
             try:
@@ -437,10 +448,48 @@ class EmulatorApp:
         return self.store.entries.unarchive(scope, entry, _version(request))
 
     def _assets(self, request: Request, body: Any, space: str, env: str) -> Answer:
-        return self.store.assets.collection(self._scope(space, env), request.args)
+        scope = self._scope(space, env)
+        if request.method == "GET":
+            return self.store.assets.collection(scope, request.args)
+        return self.store.assets.put(scope, new_id(), body, None)
 
     def _asset(self, request: Request, body: Any, space: str, env: str, asset: str) -> Answer:
-        return self.store.assets.get(self._scope(space, env), asset)
+        scope = self._scope(space, env)
+        if request.method == "GET":
+            return self.store.assets.get(scope, asset)
+        if request.method == "DELETE":
+            self.store.assets.delete(scope, asset)
+            return None
+        return self.store.assets.put(scope, asset, body, _version(request))
+
+    def _asset_published(self, request: Request, body: Any, space: str, env: str, asset: str) -> Answer:
+        scope = self._scope(space, env)
+        if request.method == "PUT":
+            return self.store.assets.publish(scope, asset, _version(request))
+        return self.store.assets.unpublish(scope, asset, _version(request))
+
+    def _asset_archived(self, request: Request, body: Any, space: str, env: str, asset: str) -> Answer:
+        scope = self._scope(space, env)
+        if request.method == "PUT":
+            return self.store.assets.archive(scope, asset, _version(request))
+        return self.store.assets.unarchive(scope, asset, _version(request))
+
+    def _asset_process(self, request: Request, body: Any, space: str, env: str, asset: str, locale: str) -> Answer:
+        self.store.assets.process(self._scope(space, env), asset, locale, _version(request))
+        return None
+
+    def _uploads(self, request: Request, body: Any, space: str, env: str | None = None) -> Answer:
+        if env is not None:
+            self._scope(space, env)
+        return self.store.uploads.create(space, body)
+
+    def _upload(self, request: Request, body: Any, space: str, upload: str, env: str | None = None) -> Answer:
+        if env is not None:
+            self._scope(space, env)
+        if request.method == "DELETE":
+            self.store.uploads.delete(space, upload)
+            return None
+        return self.store.uploads.get(space, upload)
 
     def _tags(self, request: Request, body: Any, space: str, env: str, ident: str | None = None) -> Answer:
         answer: Answer = self.store.tags.answer(request.method, self._scope(space, env), body, _version(request), ident)

@@ -2,7 +2,8 @@
 
 All state is plain JSON so it can be persisted as is::
 
-    {"spaces": {space_id: {"environments": {env_id: {
+    {"spaces": {space_id: {"uploads": {upload_id: {"body", "content"}},   # emulator/uploads.py
+                           "environments": {env_id: {
         "name", "sys", "ready_at",
         "content_types": {ct_id: {"draft": <CT body>, "published": <CT body> | None,
                                   "origins": {draft_field_id: published_field_id}}},
@@ -10,6 +11,7 @@ All state is plain JSON so it can be persisted as is::
         "locales": {locale_sys_id: <Locale body>},
         "entries": {entry_id: <Entry body>},
         "tags": {tag_id: <Tag body>},                       # emulator/tags.py
+        "assets": {asset_id: <Asset body>}, "asset_processing": {asset_id: version},  # emulator/assets.py
         "app_installations": {app_definition_id: <body>},   # emulator/apps.py (absent until one is installed)
         "extensions": {extension_id: <body>}}}}}}
 
@@ -54,6 +56,7 @@ from reconcile.emulator.metadata import checked_metadata
 from reconcile.emulator.persist import Persistence
 from reconcile.emulator.queries import check_entry_filters, entry_matches
 from reconcile.emulator.tags import Tags, check_entry_tags, has_wanted_tag
+from reconcile.emulator.uploads import Uploads
 
 Json = dict[str, Any]
 
@@ -754,6 +757,7 @@ class Locales:
         self._check_rules(scope, locale_id, values)
         if values["code"] != locale["code"]:
             self.store.entries.rename_locale(scope, locale["code"], values["code"])
+            self.store.assets.rename_locale(scope, locale["code"], values["code"])
         return copy.deepcopy(self._store(scope, locale_id, values, locale))
 
     def delete(self, scope: Scope, locale_id: str) -> None:
@@ -765,6 +769,7 @@ class Locales:
                            "Cannot delete locale which is fallback of another one")  # fmt: skip
         del scope.env["locales"][locale_id]
         self.store.entries.drop_locale(scope, locale["code"])  # content is lost [DOC]
+        self.store.assets.drop_locale(scope, locale["code"])
 
     @staticmethod
     def _is_fallback(scope: Scope, code: str) -> bool:
@@ -950,12 +955,7 @@ class Entries:
         content_type = self.store.content_types.published(scope, entry["sys"]["contentType"]["sys"]["id"])
         if content_type is not None:
             entry_rules.PublishCheck(scope.env, content_type, entry).raise_errors()
-        now = self.store.clock.ms()
-        sys = dict(entry["sys"])
-        sys.update(updatedAt=now, updatedBy=user_link(), version=sys["version"] + 1,
-                   publishedVersion=sys["version"], publishedAt=now, publishedBy=user_link(),
-                   publishedCounter=sys["publishedCounter"] + 1)  # fmt: skip
-        sys.setdefault("firstPublishedAt", now)
+        sys = archive.published_sys(entry["sys"], self.store.clock.ms(), user_link())
         entry["sys"] = ordered(sys, ENTRY_SYS_KEYS)
         return self._rendered(scope, entry)
 
@@ -963,11 +963,7 @@ class Entries:
         entry = self._existing(scope, entry_id)
         if version is not None:
             check_version(version, entry["sys"]["version"])
-        if not _published_status(entry["sys"]):
-            raise bad_request("Not published")
-        sys = {k: v for k, v in entry["sys"].items()
-               if k not in ("publishedVersion", "publishedAt", "publishedBy")}  # fmt: skip
-        sys.update(updatedAt=self.store.clock.ms(), updatedBy=user_link(), version=sys["version"] + 1)
+        sys = archive.unpublished_sys(entry["sys"], self.store.clock.ms(), user_link())
         entry["sys"] = ordered(sys, ENTRY_SYS_KEYS)
         return self._rendered(scope, entry)
 
@@ -1009,18 +1005,22 @@ class Entries:
                     values[new] = values.pop(old)
 
     def _rendered(self, scope: Scope, entry: Json) -> Json:
-        """The entry with ``sys.fieldStatus`` computed from its publish state."""
-        out = copy.deepcopy(entry)
-        sys = out["sys"]
-        if not _published_status(sys):
-            status = "draft"
-        elif sys["version"] == sys["publishedVersion"] + 1:
-            status = "published"
-        else:
-            status = "changed"
-        sys["fieldStatus"] = {"*": {code: status for code in scope.locale_codes()}}
-        out["sys"] = ordered(sys, ENTRY_SYS_KEYS)
-        return out
+        return with_field_status(scope, entry, ENTRY_SYS_KEYS)
+
+
+def with_field_status(scope: Scope, resource: Json, sys_keys: Sequence[str]) -> Json:
+    """A copy of the entry or asset with ``sys.fieldStatus`` computed from its publish state."""
+    out = copy.deepcopy(resource)
+    sys = out["sys"]
+    if not _published_status(sys):
+        status = "draft"
+    elif sys["version"] == sys["publishedVersion"] + 1:
+        status = "published"
+    else:
+        status = "changed"
+    sys["fieldStatus"] = {"*": {code: status for code in scope.locale_codes()}}
+    out["sys"] = ordered(sys, sys_keys)
+    return out
 
 
 def _select(item: Json, paths: list[str]) -> Json:
@@ -1116,10 +1116,11 @@ class Environments:
         """Deep copy of the source's content; every ``sys.environment`` link points at the clone."""
         env: Json = {key: copy.deepcopy(source[key])
                      for key in ("content_types", "editor_interfaces", "locales", "entries")}  # fmt: skip
-        env.update({key: copy.deepcopy(source.get(key, {})) for key in ("tags", "app_installations", "extensions")})
+        env.update({key: copy.deepcopy(source.get(key, {}))
+                    for key in ("assets", "tags", "app_installations", "extensions")})  # fmt: skip
         env_link = {"sys": {"id": env_id, "type": "Link", "linkType": "Environment"}}
         bodies: list[Json] = [*env["editor_interfaces"].values(), *env["locales"].values(),
-                              *env["entries"].values(), *env["tags"].values()]  # fmt: skip
+                              *env["entries"].values(), *env["assets"].values(), *env["tags"].values()]  # fmt: skip
         for record in env["content_types"].values():
             bodies += [record["draft"]] + ([record["published"]] if record["published"] else [])
         for body in bodies:
@@ -1180,6 +1181,7 @@ class Store:
         self.locales = Locales(self)
         self.entries = Entries(self)
         self.assets = Assets(self)
+        self.uploads = Uploads(self)
         self.tags = Tags(self)
         self.app_installations = Installed(self, "app_installations")
         self.extensions = Installed(self, "extensions")

@@ -157,7 +157,8 @@ class Tags:
         tag = self._existing(scope, tag_id)
         if version is not None:  # optional: contentful-migration deletes without one (204) [REC M21 #127]
             check_version(version, tag["sys"]["version"])
-        if any(tag_id in entry_tag_ids(e) for e in scope.env["entries"].values()):
+        tagged = [*scope.env["entries"].values(), *scope.env.get("assets", {}).values()]  # assets too (UNSURE)
+        if any(tag_id in entry_tag_ids(e) for e in tagged):
             raise CmaError(422, "ActionPreconditionsFailed", "Validation error",
                            {"errors": [{"name": "reference", "details": "Tag is referenced by another entity"}]})
         del tags_of(scope)[tag_id]

@@ -126,6 +126,26 @@ ERA_TOLERANCES: tuple[tuple[datetime, Tolerance], ...] = (
         ),
     ),
     (
+        _era(2023, 9, 1),
+        Tolerance(
+            r"(items\[\]\.)?metadata",
+            "extra",
+            "assets carry `metadata` in 2023 (contentful-management.py tags/create_asset_with_tag, 2023-09-01); "
+            "the 2018 PHP recordings lack it",
+            "Asset",
+        ),
+    ),
+    (
+        _era(2025, 9, 20),
+        Tolerance(
+            r"(items\[\]\.)?(sys\.fieldStatus|sys\.urn|metadata\.concepts)",
+            "extra",
+            "`sys.fieldStatus`, `sys.urn` and `metadata.concepts` on assets first appear in 2025 "
+            "(contentful-management.py taxonomy/concepts/add_concept_to_an_asset, 2025-09-20; 2023 lacks them)",
+            "Asset",
+        ),
+    ),
+    (
         _era(2025, 9, 22),
         Tolerance(
             r"(items\[\]\.)?sys\.urn",

@@ -219,6 +219,9 @@ def target_of(path: str) -> Target:
         return Target("Locale", env, parts[1] if len(parts) == 2 else None)
     if family == "tags" and len(parts) <= 2:
         return Target("Tag", env, parts[1] if len(parts) == 2 else None)
+    if family == "assets" and len(parts) <= 3:
+        action = parts[2] if len(parts) == 3 else ""
+        return Target("Asset", env, parts[1] if len(parts) >= 2 else None, action)
     if family == "entries" and len(parts) <= 3:
         action = parts[2] if len(parts) == 3 else ""
         return Target("Entry", env, parts[1] if len(parts) >= 2 else None, action)
@@ -226,11 +229,11 @@ def target_of(path: str) -> Target:
 
 
 # In scope for issue 2 item 5: content types, editor interfaces, locales, environments, entries (listing, and
-# the entry writes the recorded flows need), errors, and since issue 16 the published view of content types.
-# Everything else is out of the emulator's scope.
+# the entry writes the recorded flows need), errors, and since issue 16 the published view of content types and
+# assets. Everything else is out of the emulator's scope.
 IN_SCOPE = {
     "ContentType", "PublishedContentType", "EditorInterface", "EditorInterfaces", "Locale", "Environment", "Entry",
-    "Tag",
+    "Tag", "Asset",
 }
 
 
@@ -247,11 +250,6 @@ CASSETTE_EXCLUSIONS: dict[str, str] = {
     "py/snapshot/content_type_find": "content-type snapshots endpoint: not in the emulator's scope",
     "rb/space/create_when_limit_has_been_reached": "space creation (organisation plan limits): out of scope",
     "php/e2e_space_create_delete_non_english_locale": "space creation/deletion: out of scope",
-    "rb/asset/create_with_already_used_id": "assets: not served by the emulator",
-    "php/e2e_error_version_mismatch": (
-        "asset create/update/delete: assets are not served by the emulator (the 409 body it shows is compared "
-        "through the content-type 409 recordings)"
-    ),
     "rb/tag/destroy_referenced": (
         "the tag and the entry referencing it existed before the recording and are not seeded (its 422 body is "
         "checked by tests/emulator/test_tags.py)"
@@ -300,7 +298,6 @@ SEED_CONTENT_TYPES: dict[str, dict[str, Any]] = {
 CONTRACT_QUERY = {"skip", "limit", "order", "content_type", "select"}
 
 OUT_OF_SCOPE = {
-    "assets": "assets: not served by the emulator",
     "content_types/snapshots": "content-type snapshots: not in the emulator's scope",
 }
 

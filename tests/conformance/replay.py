@@ -134,7 +134,7 @@ def _item_key(item: dict[str, Any], env: str | None) -> Key | None:
         return ("EditorInterface", env, ct)
     if kind == "Environment":
         return ("Environment", sys.get("id"), sys.get("id"))
-    if kind in ("ContentType", "Locale", "Entry"):
+    if kind in ("ContentType", "Locale", "Entry", "Asset"):
         return (kind, env, sys.get("id"))
     return None
 
@@ -675,7 +675,7 @@ class Replayer:
                         self.emu_versions[key] = _sys(twin)["version"]
             return
         key = self.resource_key(exchange)
-        if key is None and rec_sys.get("type") in ("Locale", "Entry", "ContentType", "Environment"):
+        if key is None and rec_sys.get("type") in ("Locale", "Entry", "ContentType", "Environment", "Asset"):
             key = _item_key(recorded, target.env)
         if key is None:
             return

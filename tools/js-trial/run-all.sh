@@ -12,7 +12,8 @@ export NODE_EXTRA_CA_CERTS=$CERT REQUESTS_CA_BUNDLE=$CERT   # node and the Pytho
 export HOME=$OUT/home && mkdir -p "$HOME"                   # no ~/.contentfulrc.json of yours is read
 
 CONTENTFUL_MANAGEMENT_TOKEN=$TOKEN "$REPO/.venv/bin/python" -m reconcile emulator serve --port "$PORT" \
-  --data "$OUT/data" --space trialspace --space otherspace --space clispace --tls-cert "$CERT" \
+  --data "$OUT/data" --space trialspace --space otherspace --space clispace --space assetspace --space assetcopy \
+  --tls-cert "$CERT" \
   --tls-key "$REPO/tests/emulator/tls/key.pem" 2> "$OUT/emulator.log" &
 SERVER=$!
 trap 'kill $SERVER' EXIT
@@ -34,6 +35,8 @@ node export-import.js > "$OUT/export-import.log" 2>&1 || { tail -30 "$OUT/export
 grep -E "^(contentTypes|editorInterfaces|entries|locales|tags) " "$OUT/export-import.log"
 node import-into-env.js > "$OUT/import-into-env.log" 2>&1 || { tail -30 "$OUT/import-into-env.log"; exit 1; }
 grep "^import into" "$OUT/import-into-env.log"
+node assets.js > "$OUT/assets.log" 2>&1 || { tail -30 "$OUT/assets.log"; exit 1; }
+grep -E "^(SDK asset|publish before|stale update|delete published|archive published|entry |export-import-export|import again)" "$OUT/assets.log"
 
 step "(4) reconcile around them"
 mkdir -p "$OUT/proj" && cd "$OUT/proj"
