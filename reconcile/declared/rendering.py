@@ -36,7 +36,10 @@ class Renderer:
     def text(self, ct: JsonObject, ei: JsonObject) -> str | None:
         """The text of a new file declaring the content type of canonical content ``ct`` with the editor interface
         of content ``ei`` (no ``#:schema`` line): ``document_text(content_type_doc(...))``; None where the writer
-        would refuse the values (an array holding null), so that it says so."""
+        would refuse the values (an array holding null), so that it says so, and where ``ct`` holds what is not
+        rendered here (metadata, default values, allowed resources: ``backend.canonical`` gives none)."""
+        if "annotations" in ct or "taxonomy" in ct or any(map(_unrendered, ct["fields"])):
+            return None
         head = [assignment("format", FORMAT_VERSION), assignment("id", ct["id"]), assignment("name", ct["name"])]
         head += [assignment(key, ct[key]) for key in ("description", "display_field") if ct[key] is not None]
         blocks = ["".join(head)]
@@ -84,6 +87,10 @@ class Renderer:
         if text is None:
             text = self._texts[key] = render(value)
         return text
+
+
+def _unrendered(field: JsonObject) -> bool:
+    return "annotations" in field or field["default_value"] is not None or field["allowed_resources"] is not None
 
 
 def _validations_line(validations: tuple[JsonObject, ...]) -> str:
