@@ -17,7 +17,7 @@ test_canonical.py`` checks on generated and mangled JSON that every result is th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reconcile.backend.translate import content_type_link, field_attributes
 from reconcile.model import FIELD_TYPES, ITEMS_TYPES, LINK_TYPES, JsonObject
@@ -26,9 +26,7 @@ from reconcile.normalize import no_text
 if TYPE_CHECKING:
     from reconcile.interning import Interner
 
-_LINKS: frozenset[str | None] = frozenset({None, *LINK_TYPES})
-_TYPES: frozenset[str | None] = frozenset(FIELD_TYPES)
-_ITEMS: frozenset[str | None] = frozenset(ITEMS_TYPES)
+_LINKS, _TYPES, _ITEMS = frozenset(LINK_TYPES), frozenset(FIELD_TYPES), frozenset(ITEMS_TYPES)
 _PARTS = (("sidebar", "sidebar"), ("editors", "editors"), ("editor_layout", "editorLayout"),
           ("group_controls", "groupControls"))  # fmt: skip
 _TEXT = (str, type(None))
@@ -71,40 +69,42 @@ def canonical_parts(ct: JsonObject, ei: JsonObject | None, run: Interner) -> tup
 
 def _field(d: JsonObject, run: Interner) -> JsonObject | None:
     """A field's canonical content, or None."""
-    items_json, validations = d.get("items"), d.get("validations") or []
-    if d.get("defaultValue") is not None or d.get("allowedResources") is not None or type(validations) is not list:
+    try:
+        values = field_attributes(d, ())
+    except (AttributeError, TypeError):  # ``items`` not an object, validations not a list: the parser's to say
         return None
-    if items_json is not None and (
-            type(items_json) is not dict or type(items_json.get("validations") or []) is not list):
-        return None
-    values = field_attributes(d, ())
-    items = values["items"]
+    items, validations = values["items"], values["validations"]
     if (
         type(values["id"]) is not str
         or type(values["name"]) is not str
-        or not _one_of(values["type"], _TYPES)
-        or not _one_of(values["link_type"], _LINKS)
-        or not _objects(values["validations"])
+        or type(values["type"]) is not str
+        or values["type"] not in _TYPES
+        or (values["link_type"] is not None and (type(values["link_type"]) is not str
+                                                 or values["link_type"] not in _LINKS))
+        or values["default_value"] is not None
+        or values["allowed_resources"] is not None
     ):
         return None
+    if validations:
+        if not all(type(value) is dict for value in validations):
+            return None
+        values["validations"] = run.validations(validations)
     if items is not None:
-        if not _one_of(items["type"], _ITEMS) or not _one_of(items["link_type"], _LINKS):
+        if not _items(items):
             return None
-        if not _objects(items["validations"]):
-            return None
-        items["validations"] = run.validations(items["validations"])
-    values["validations"] = run.validations(values["validations"])
+        if items["validations"]:
+            items["validations"] = run.validations(items["validations"])
     del values["annotations"]  # empty: left out of the content, as ``drop_empty_metadata`` does
     return values
 
 
-def _one_of(value: Any, names: frozenset[str | None]) -> bool:
-    """Whether ``value`` is one of ``names`` (a str or None: no other type is hashed)."""
-    return type(value) in _TEXT and value in names
-
-
-def _objects(values: tuple[Any, ...]) -> bool:
-    return all(type(value) is dict for value in values)
+def _items(items: JsonObject) -> bool:
+    """Whether the attributes of a field's ``items`` are of the shapes taken here."""
+    kind, link = items["type"], items["link_type"]
+    return (
+        type(kind) is str and kind in _ITEMS and (link is None or (type(link) is str and link in _LINKS))
+        and all(type(value) is dict for value in items["validations"])
+    )
 
 
 def _controls(ei: JsonObject | None, run: Interner) -> dict[str, JsonObject] | None:

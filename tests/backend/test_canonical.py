@@ -39,8 +39,10 @@ def _link(ct_id: str) -> JsonObject:
 def _mangle(ct: JsonObject, ei: JsonObject | None, how: str, at: int) -> JsonObject | None:
     """Apply ``how`` to the ``at``-th field (or control) of ``ct`` / ``ei`` in place; the editor interface."""
     fields, controls = ct["fields"], (ei or {}).get("controls", [])
-    field = fields[at % len(fields)] if fields else {}
+    field = fields[at % len(fields)] if fields and isinstance(fields, list) else {}
     validations = field.get("validations") or [{}]
+    if not isinstance(validations, list) or not all(isinstance(v, dict) for v in validations):
+        validations = [{}]
     if how == "reverse validations":
         field["validations"] = list(reversed(field.get("validations", [])))
     elif how == "reorder keys":
