@@ -23,7 +23,7 @@ from reconcile.model import JsonObject
 
 _FLAGS = ("localized", "required", "disabled", "omitted")
 _PARTS = ("sidebar", "editors", "editor_layout", "group_controls")
-_CHOSEN = (("widget_id", "widget_id"), ("widget_namespace", "widget_namespace"))
+_CHOSEN = ("widget_id", "widget_namespace")
 
 
 class Renderer:
@@ -55,14 +55,17 @@ class Renderer:
         return "\n".join(blocks)
 
     def _field(self, field: JsonObject, control: JsonObject | None) -> str:
-        """One ``[[fields]]`` table, as ``writer._field_table`` declares it."""
-        lines = ["[[fields]]\n", assignment("id", field["id"]), assignment("name", field["name"]),
-                 assignment("type", field["type"])]  # fmt: skip
+        """One ``[[fields]]`` table, as ``writer._field_table`` declares it (its type and link type are names of the
+        model's closed lists: nothing to escape)."""
+        text = f'[[fields]]\nid = {value_text(field["id"])}\nname = {value_text(field["name"])}\n'
+        text += f'type = "{field["type"]}"\n'
         if field["link_type"] is not None:
-            lines.append(assignment("link_type", field["link_type"]))
-        lines += [f"{flag} = true\n" for flag in _FLAGS if field[flag]]
+            text += f'link_type = "{field["link_type"]}"\n'
+        for flag in _FLAGS:
+            if field[flag]:
+                text += f"{flag} = true\n"
         if field["validations"]:
-            lines.append(self._remembered(field["validations"], _validations_line))
+            text += self._remembered(field["validations"], _validations_line)
         items = field["items"]
         if items is not None:
             table = {"type": items["type"]}
@@ -70,14 +73,14 @@ class Renderer:
                 table["link_type"] = items["link_type"]
             if items["validations"]:
                 table["validations"] = [json_for_toml(v, "") for v in items["validations"]]
-            lines.append(assignment("items", table))
-        if control is not None and (control["widget_id"], control["widget_namespace"], control["settings"]) != (
-                None, None, None):
-            editor = [f"{key} = {value_text(control[name])}" for key, name in _CHOSEN if control[name] is not None]
-            if control["settings"] is not None:
-                editor.append("settings = " + self._remembered(control["settings"], _settings_text))
-            lines.append(f"editor = {{ {', '.join(editor)} }}\n")
-        return "".join(lines)
+            text += assignment("items", table)
+        if control is None or (control["widget_id"] is None and control["widget_namespace"] is None
+                               and control["settings"] is None):
+            return text
+        editor = [f"{key} = {value_text(control[key])}" for key in _CHOSEN if control[key] is not None]
+        if control["settings"] is not None:
+            editor.append("settings = " + self._remembered(control["settings"], _settings_text))
+        return f"{text}editor = {{ {', '.join(editor)} }}\n"
 
     def _remembered(self, value: Any, render: Callable[[Any], str]) -> str:
         key = exact(value)
