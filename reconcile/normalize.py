@@ -321,7 +321,13 @@ def document_json(value: Document) -> bytes:
     """The canonical JSON (UTF-8) of one canonical value's content (as inside :func:`content_document`)."""
     # The attribute values themselves are faster than any dump, and give the same bytes as the
     # JSON-mode dump where they are plain JSON; where not (dates, objects) that dump renders them.
-    content = _attributes_of(value)
+    data = content_json(_attributes_of(value))
+    return canonical_json(_json_dump_of(value)).encode() if data is None else data
+
+
+def content_json(content: dict[str, Any]) -> bytes | None:
+    """:func:`document_json` of the value whose attribute values are ``content`` (``backend.canonical`` makes them
+    from live JSON); None when they are not plain JSON (the JSON-mode dump of the value then renders them)."""
     try:
         data: bytes | None = orjson.dumps(content, option=SORTED_OPTIONS)
     except TypeError:  # integers beyond 64 bits, keys that are not strings, dates, other objects
@@ -329,8 +335,8 @@ def document_json(value: Document) -> bytes:
     if data is None or orjson_may_differ(data):
         try:
             data = canonical_json(content, allow_nan=False).encode()
-        except (TypeError, ValueError):  # exactly as the JSON-mode dump renders them
-            data = canonical_json(_json_dump_of(value)).encode()
+        except (TypeError, ValueError):
+            return None
     return data
 
 

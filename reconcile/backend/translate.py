@@ -142,7 +142,7 @@ def _field_from_api(d: JsonObject, content_type_id: str, annotations: tuple[Json
     return _build(Field, what, **_field_values(d, annotations, None if items is None else _items_from_api(items, what)))
 
 
-def _field_attributes(d: JsonObject, annotations: tuple[JsonObject, ...]) -> JsonObject:
+def field_attributes(d: JsonObject, annotations: tuple[JsonObject, ...]) -> JsonObject:
     items = d.get("items")
     return _field_values(d, annotations, None if items is None else _items_values(items))
 
@@ -167,7 +167,7 @@ def content_type_from_api(d: JsonObject) -> ContentType:
     fields = d.get("fields") or ()
     try:
         return ContentType.model_validate(
-            {**values, "fields": [_field_attributes(f, by_field.get(f.get("id"), ())) for f in fields]}
+            {**values, "fields": [field_attributes(f, by_field.get(f.get("id"), ())) for f in fields]}
         )
     except ValidationError:
         pass

@@ -45,7 +45,7 @@ def document_text(doc: Doc, schema_line: str | None = None) -> str:
     a table per mapping, ``[[key]]`` tables for lists of tables with an identity, everything else one
     line (a long array one element per line), nested tables inline."""
     head = [f"{schema_line}\n"] if schema_line else []
-    simple = [_assignment(k, v) for k, v in doc.items() if not _is_table_like(v)]
+    simple = [assignment(k, v) for k, v in doc.items() if not _is_table_like(v)]
     blocks = ["".join(head + simple)] if head or simple else []
     for key, value in doc.items():
         if isinstance(value, Mapping):
@@ -97,10 +97,10 @@ def _arrays_as_written(old: Doc, new: Doc) -> bool:
         if type(value) is not list or _is_table_like(value) or (before is not None and type(before) is not list):
             continue
         if before is None:
-            if "\n" in _assignment(key, value)[:-1]:
+            if "\n" in assignment(key, value)[:-1]:
                 return False
         elif not same(before, value) and (
-                "\n" in _assignment(key, value)[:-1] or "\n" in _assignment(key, before)[:-1]):
+                "\n" in assignment(key, value)[:-1] or "\n" in assignment(key, before)[:-1]):
             return False
     return True
 
@@ -115,10 +115,10 @@ def _is_table_like(value: Any) -> bool:
 
 
 def _table_text(header: str, table: Doc) -> str:
-    return header + "\n" + "".join([_assignment(k, v) for k, v in table.items()])
+    return header + "\n" + "".join([assignment(k, v) for k, v in table.items()])
 
 
-def _assignment(key: str, value: Any) -> str:
+def assignment(key: str, value: Any) -> str:
     """``key = value`` and a newline; an array too long for one line has one element per line."""
     line = f"{_key_text(key)} = {value_text(value)}\n"
     if isinstance(value, list) and len(value) > 1 and len(line) > LINE_LENGTH + 1:
@@ -161,7 +161,7 @@ def _key_text(key: str) -> str:
 
 def _item(value: Any, *, inline: bool = False) -> Item:
     """``value`` as a tomlkit item in the compact style (``inline``: on one line, as an array element)."""
-    text = f"v = {value_text(value)}\n" if inline else _assignment("v", value)
+    text = f"v = {value_text(value)}\n" if inline else assignment("v", value)
     item: Item = tomlkit.parse(text)["v"]
     return item
 

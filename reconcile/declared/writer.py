@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ def write_models(
     normalized: bool = False,
     known: Collection[str] = (),
     held: dict[Path, bytes] | None = None,
+    rendered: Mapping[str, Rendered] | None = None,
 ) -> list[Path]:
     """Write ``model`` as model files under ``models_dir``; return the files written (created, changed or
     removed: a file that already declares its part of the model is left as it is).
@@ -64,11 +66,13 @@ def write_models(
     ``normalized``: ``model`` is canonical already (normalising 1,000 content types again costs ~0.3 s).
     ``known``: ids of content types not in ``model`` whose files are known to declare them (``pull``'s record,
     ``declared.pulltypes``): neither written nor removed. ``held``, when given, receives the bytes each content
-    type file written or found declaring its content type holds after the write.
+    type file written or found declaring its content type holds after the write. ``rendered``: content types not
+    in ``model``, each with the text of its new file (``pull``: ``declared.rendering``), written as the others.
     """
-    ids = [only] if only is not None else sorted(model.content_types)
+    rendered = rendered or {}
+    ids = [only] if only is not None else sorted({*model.content_types, *rendered})
     for ct_id in ids:
-        if ct_id not in model.content_types:
+        if ct_id not in model.content_types and ct_id not in rendered:
             raise ReconcileError(
                 f"content type {ct_id!r} is not in the model", hint="check the id (ids are case-sensitive)"
             )
@@ -83,10 +87,8 @@ def write_models(
     schema: _Schema = functools.cache(_schema_line)  # the files are written after all are read: once a folder
     texts: dict[Path, str | None] = {}
     for ct_id in ids:
-        ct = model.content_types[ct_id]
-        ei = model.editor_interfaces.get(ct_id, EditorInterface(content_type_id=ct_id))
         path = content_type_path(models_dir, ct_id)
-        text = texts[path] = _file_text(path, content_type_doc(ct, ei), _content_type_doc_of, schema, held)
+        text = texts[path] = _file_text(path, _new_doc(model, ct_id, rendered), _content_type_doc_of, schema, held)
         if held is not None and text is not None:
             held[path] = text.encode("utf-8")
     if only is None and (scope.locales or not (models_dir / LOCALES_FILE).exists()):
@@ -99,13 +101,37 @@ def write_models(
         ct_dir.mkdir(parents=True, exist_ok=True)
         written = [path for path, text in texts.items() if text is not None and _write_if_changed(path, text)]
         if only is None:
-            written += _remove_stale(ct_dir, {*model.content_types, *known}, scope)
+            written += _remove_stale(ct_dir, {*model.content_types, *known, *rendered}, scope)
     except OSError as exc:
         raise ReconcileError(
             f"cannot write the model files under {models_dir}: {exc.strerror or exc}: {exc.filename}",
             hint="pass --models a folder you may write (or fix its permissions), then run the command again",
         ) from None
     return written
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A content type's new-file text (no ``#:schema`` line) made without its document; ``doc`` makes the
+    document, for a file that exists with another text (to compare or edit)."""
+
+    text: str
+    doc: Callable[[], Doc]
+
+
+def _new_doc(model: ContentModel, ct_id: str, rendered: Mapping[str, Rendered]) -> Doc | Rendered:
+    """What the file of ``ct_id`` is to declare: its ``rendered`` text, else its document."""
+    if ct_id in rendered:
+        return rendered[ct_id]
+    ei = model.editor_interfaces.get(ct_id, EditorInterface(content_type_id=ct_id))
+    return content_type_doc(model.content_types[ct_id], ei)
+
+
+def _new_text(new: Doc | Rendered, schema_line: str | None) -> str:
+    """The text of a new file declaring ``new``."""
+    if isinstance(new, Rendered):
+        return f"{schema_line}\n{new.text}" if schema_line else new.text
+    return document_text(new, schema_line)
 
 
 def _remove_stale(ct_dir: Path, live: set[str], scope: Scope) -> list[Path]:
@@ -141,7 +167,7 @@ def content_type_doc(ct: ContentType, ei: EditorInterface) -> dict[str, Any]:
     for key in ("sidebar", "editors", "editor_layout", "group_controls"):
         value = getattr(ei, key)
         if value is not None:
-            parts[key] = [_json_for_toml(item, f"editor_interface.{key}") for item in value]
+            parts[key] = [json_for_toml(item, f"editor_interface.{key}") for item in value]
     if parts:
         doc["editor_interface"] = parts
     return doc
@@ -158,18 +184,18 @@ def _field_table(f: Field, control: Control | None) -> dict[str, Any]:
     where = f"fields.{f.id}"
     table = _non_default(f, exclude={"items", "validations", "default_value", "allowed_resources", "annotations"})
     if f.validations:
-        table["validations"] = [_json_for_toml(v, f"{where}.validations") for v in f.validations]
-    _put(table, "default_value", None if f.default_value is None else _json_for_toml(f.default_value, where))
+        table["validations"] = [json_for_toml(v, f"{where}.validations") for v in f.validations]
+    _put(table, "default_value", None if f.default_value is None else json_for_toml(f.default_value, where))
     if f.allowed_resources is not None:
-        table["allowed_resources"] = [_json_for_toml(r, f"{where}.allowed_resources") for r in f.allowed_resources]
+        table["allowed_resources"] = [json_for_toml(r, f"{where}.allowed_resources") for r in f.allowed_resources]
     if f.items is not None:
         items = _non_default(f.items, exclude={"validations"})
         if f.items.validations:
-            items["validations"] = [_json_for_toml(v, f"{where}.items.validations") for v in f.items.validations]
+            items["validations"] = [json_for_toml(v, f"{where}.items.validations") for v in f.items.validations]
         table["items"] = items
     if control is not None and (control.widget_id, control.widget_namespace, control.settings) != (None,) * 3:
         editor = _non_default(control, exclude={"field_id", "settings"})
-        _put(editor, "settings", None if control.settings is None else _json_for_toml(control.settings, where))
+        _put(editor, "settings", None if control.settings is None else json_for_toml(control.settings, where))
         table["editor"] = editor
     _put_metadata(table, f.annotations, (), where)
     return table
@@ -180,7 +206,7 @@ def _put_metadata(table: dict[str, Any], annotations: Any, taxonomy: Any, where:
     when true), when there are any."""
     if annotations:
         table["annotations"] = [
-            _json_for_toml(a, f"{where}.annotations") if a.get("parameters") else a["id"] for a in annotations
+            json_for_toml(a, f"{where}.annotations") if a.get("parameters") else a["id"] for a in annotations
         ]
     if taxonomy:
         table["taxonomy"] = [{k: v for k, v in link.items() if k != "required" or v} for link in taxonomy]
@@ -209,24 +235,24 @@ def _put(table: dict[str, Any], key: str, value: Any) -> None:
         table[key] = value
 
 
-def _json_for_toml(value: Any, where: str) -> Any:
+def json_for_toml(value: Any, where: str) -> Any:
     """Opaque JSON as TOML can hold it: members whose value is null are dropped."""
     kind = type(value)  # exact types first: ``isinstance`` against ``Mapping`` is several times slower
     if kind is dict or (kind is not list and kind is not tuple and isinstance(value, Mapping)):
         # a scalar member is kept as it is without a call (~40% of pull's writing)
-        return {k: v if type(v) in _SCALARS else _json_for_toml(v, where) for k, v in value.items() if v is not None}
+        return {k: v if type(v) in _SCALARS else json_for_toml(v, where) for k, v in value.items() if v is not None}
     if kind is list or kind is tuple or isinstance(value, list | tuple):
         if None in value:
             raise ReconcileError(
                 f"{where}: an array holds null, which TOML cannot express",
                 hint="remove the null from the live value, then pull again",
             )
-        return [item if type(item) in _SCALARS else _json_for_toml(item, where) for item in value]
+        return [item if type(item) in _SCALARS else json_for_toml(item, where) for item in value]
     return value
 
 
 def _file_text(
-    path: Path, new: Doc, doc_of: Callable[[dict[str, Any]], Doc], schema: _Schema,
+    path: Path, new: Doc | Rendered, doc_of: Callable[[dict[str, Any]], Doc], schema: _Schema,
     held: dict[Path, bytes] | None = None,
 ) -> str | None:
     """The text of ``path`` declaring ``new``: the file edited in place where it exists, else a new one;
@@ -239,7 +265,7 @@ def _file_text(
     file is left alone and the error says so: a hand-written file is never silently rewritten. ``held``, when
     given, receives the bytes of a file that declares ``new`` already (``write_models``)."""
     if not path.exists() or path.stat().st_size == 0:  # empty: it declares nothing (see _write_if_changed)
-        return document_text(new, schema(path.parent))
+        return _new_text(new, schema(path.parent))
     try:
         data = path.read_bytes()
         whole = data.decode("utf-8")  # line ends as they are
@@ -253,13 +279,15 @@ def _file_text(
     return edited
 
 
-def _edited(path: Path, whole: str, new: Doc, doc_of: Callable[[dict[str, Any]], Doc]) -> str | None:
+def _edited(path: Path, whole: str, new: Doc | Rendered, doc_of: Callable[[dict[str, Any]], Doc]) -> str | None:
     """``_file_text`` of the existing file ``path`` whose text is ``whole``."""
     text = whole.removeprefix("\ufeff")
     own = _own_schema_line(text)
-    new_text = document_text(new, own)
+    new_text = _new_text(new, own)
     if text == new_text:
         return None  # as pull writes it (the common case): nothing to parse
+    if isinstance(new, Rendered):
+        new = new.doc()
     data = _data(text, path)
     if _same_values(data, new):
         return None  # the file spells the canonical values (its comments or layout are its own)

@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 
 from reconcile.backend import RawEnvironment, parse_environment
-from reconcile.collector import paused
+from reconcile.collector import let_live, paused
 from reconcile.config import TargetConfig
 from reconcile.declared.pulled import FolderState, PullRecord, folder_state
 from reconcile.errors import ReconcileError
@@ -32,6 +32,7 @@ def pull(project: Project, target_name: str | None, *, content_types: Sequence[s
         target.scope.refuse_outside(ct_id)
     with open_target(target) as opened:
         raw = opened.backend.read_raw()
+    let_live(raw)  # freed with the process (0.1 s of CPU to free it one value at a time)
     if only:
         written = _write_some(project, target, raw, only)
         record_pulled(project, opened, raw, only, None)
