@@ -3,7 +3,8 @@
 For every size: synthetic models written with ``write_models``, then, each step in a fresh process
 (so that CPU time and peak memory are the tool's own, and caches start cold) against an emulator in
 another process: validate, plan against the empty space, apply from empty, plan with no change,
-pull, plan of a 10% change, apply of it, revert of it. Requests are read from the emulator's log.
+pull, plan of a 10% change, its rehearsal (online and ``--offline``), apply of it, revert of it.
+Requests are read from the emulator's log.
 Then the pure plan computation (normalize + diff + make_plan on in-memory models, no I/O), and an
 apply against an emulator limited to 10 requests/second with the target's ``rate_limit = 10``.
 """
@@ -29,6 +30,9 @@ from bench.cli_steps import CLI_LABELS, run_cli_steps
 from bench.emulator_process import TOKEN, EmulatorProcess, Request
 from bench.growth import local_apply_ratios, scale_lines, step_growth
 from bench.local_target import apply_in_memory_local, emulator_child_peak
+from bench.rehearsal import LABELS as REHEARSAL_LABELS
+from bench.rehearsal import STEPS as REHEARSAL_STEPS
+from bench.rehearsal import rehearse_actions
 from bench.seed import seed
 from bench.synthetic import changed_model, synthetic_model
 
@@ -81,6 +85,7 @@ def _run_step(step: str, root: str, conn: Any) -> None:
             "files": len(workflows.pull(workflows.load_project(None, Path(root) / "pulled", Path(root)), None))
         },
         "revert": lambda: _revert_detail(workflows.revert(project, None, "latest", confirm=_yes)),
+        **rehearse_actions(workflows, project),
     }
     wall, cpu = time.perf_counter(), time.process_time()
     with emulator_child_peak() as child_peak:
@@ -188,6 +193,7 @@ def run_size(n: int, progress: Callable[[str], None], local_only: bool = False) 
             ("plan (no change)", "plan", None),
             ("pull", "pull", None),
             ("plan (10% change)", "plan", changed),
+            *((label, step, None) for label, step in REHEARSAL_STEPS),
             ("apply 10% change", "apply", None),
             ("revert", "revert", None),
         ]
@@ -295,7 +301,7 @@ def _line(f: dict[str, Any]) -> str:
 STEP_LABELS = ("validate", "plan (empty space)", "apply from empty", "apply from empty (local, in memory)",
                "apply from empty (local target)",
                "plan (no change)", "pull",
-               "plan (10% change)", "apply 10% change", "revert", *CLI_LABELS)
+               "plan (10% change)", *REHEARSAL_LABELS, "apply 10% change", "revert", *CLI_LABELS)
 
 
 def errors(results: dict[str, Any]) -> list[str]:
