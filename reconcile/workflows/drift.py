@@ -7,9 +7,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reconcile.backend import Backend, parse_environment
+from reconcile.backend.known import parse_like
+from reconcile.config import TargetConfig
 from reconcile.declared import content_type_path, write_locales, write_models
 from reconcile.drift import DriftReport, drift_report, drifted_resources
-from reconcile.model import LiveState
+from reconcile.model import ContentModel, LiveState
 from reconcile.normalize import normalize
 from reconcile.snapshots import BASELINE_KINDS, Snapshot
 from reconcile.targets import open_target
@@ -33,21 +35,21 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
     ``BASELINE_KINDS``: the state the tool last left, or adopted into the files)."""
     declared = validate_models(project, target_name).model
     target = project.config.target(target_name)
-    baseline = project.store.latest(target.name, kind=BASELINE_KINDS) if target.alias is None else None
     with open_target(target) as opened:
-        if opened.alias is not None:  # the baseline of the environment the alias serves now
-            baseline = baseline_of(project.store, target.name, opened.environment_id)
-        baseline_model = snapshot_state(baseline, target.scope).model if baseline else None
+        baseline_model, baseline_id = _baseline(project, target, opened.alias, opened.environment_id)
         raw = opened.backend.read_raw()
-        live = parse_environment(raw)
+        # What the live side holds as the baseline does is the baseline's value (not a second model in memory).
+        live = parse_environment(raw) if baseline_model is None else parse_like(raw, baseline_model)
         recorded = metadata(opened, live, None, project) if adopt else {}
+        if not adopt:
+            del raw  # only an adoption snapshots it
         declared = target.scope.desired(declared, live.model)  # out of scope: not drift (nor locales, locales = false)
         if baseline_model is not None:
             baseline_model = target.scope.desired(baseline_model, live.model)
-        report = drift_report(live, declared, baseline_model, baseline.id if baseline else None)
+        report = drift_report(live, declared, baseline_model, baseline_id)
         report, unnamed = with_user_names(opened.backend, report)
     outcome = DriftOutcome(report, warnings=unfinished_warnings(project, target))
-    if baseline is None:
+    if baseline_id is None:
         outcome.warnings.append(
             f"no baseline snapshot for target {target.name!r} (no apply, revert, pull or adopt recorded one): "
             "only pending changes are reported, each with who last changed the live resource"
@@ -56,7 +58,7 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
         outcome.warnings.append(
             f"the token of target {target.name!r} may not read the space's users: user ids are shown, not names"
         )
-    if adopt and baseline is None:
+    if adopt and baseline_id is None:
         outcome.warnings.append(
             "--adopt wrote nothing: without a baseline a change made in the web app cannot be told from a change "
             f"in the files; `reconcile pull --target {target.name}` writes the live state into the files"
@@ -67,6 +69,19 @@ def drift(project: Project, target_name: str | None, *, adopt: bool = False) -> 
             # The files now accept the live state: it is the baseline the next drift compares with.
             outcome.baseline_snapshot = project.store.create(target.name, "adopted", export(raw, {}), recorded)
     return outcome
+
+
+def _baseline(
+    project: Project, target: TargetConfig, alias: str | None, environment_id: str
+) -> tuple[ContentModel | None, str | None]:
+    """The model and id of the newest baseline snapshot (one of ``BASELINE_KINDS``: the state the tool last left,
+    or adopted into the files) of the target, or of the environment its alias serves now; the snapshot's export is
+    let go on return (issue 16: not held beside the live read)."""
+    if alias is not None:
+        baseline = baseline_of(project.store, target.name, environment_id)
+    else:
+        baseline = project.store.latest(target.name, kind=BASELINE_KINDS)
+    return (snapshot_state(baseline, target.scope).model, baseline.id) if baseline is not None else (None, None)
 
 
 def with_user_names(backend: Backend, report: DriftReport) -> tuple[DriftReport, bool]:
