@@ -345,7 +345,7 @@ class ContentTypes:
         """``GET /public/content_types``: every published content type as ``get_published`` answers it, in the
         collection envelope [REC PHP e2e_content_type_get_published_collection, Py content_type/all_published]."""
         published = stored_items(scope.env["content_types"], "published")
-        return page([_public_view(body) for body, _ in published if body is not None], query)
+        return page(filter_sys_id([_public_view(body) for body, _ in published if body is not None], query), query)
 
     def published(self, scope: Scope, ct_id: str) -> Json | None:
         record = scope.env["content_types"].get(ct_id)
