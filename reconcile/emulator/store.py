@@ -247,10 +247,6 @@ SYS_ORDER_PATHS = frozenset(
 )  # fmt: skip
 
 
-def _sorter(path: str) -> Callable[[Json], tuple[int, Any]]:
-    return lambda item: _sort_key(_path_value(item, path))
-
-
 def order_keys(order: str | None) -> list[str]:
     """The keys of a comma list of paths, ``-`` for descending (``sys.createdAt,sys.id``), checked."""
     keys = [part.strip() for part in (order or "").split(",") if part.strip()]
