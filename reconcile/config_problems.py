@@ -4,6 +4,7 @@ type what to write instead)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -43,6 +44,10 @@ def problems(
             message, hint = "unknown key", unknown_key_hint(loc[-1], _allowed(error["loc"], sections))
         elif error["type"] == "missing":
             message = "required key is missing"
+        elif error["type"] == "union_tag_invalid":
+            message = f"unknown kind {json.dumps(error['input'].get('kind'), default=str)}"
+        elif error["type"] == "union_tag_not_found":
+            message = "the target has no kind"
         elif (typed := wrong_type(error["type"], error["input"])) is not None:
             message, hint = typed
         if loc[-1:] == ("space_id",) and error["type"] == "missing":

@@ -31,6 +31,7 @@ def a(word: str) -> str:
 _WHOLE = ("an integer", "write a whole number without quotes")
 _NUMBER = ("a number", "write a number without quotes")
 _ARRAY = ("an array", "write an array: [ ... ]")
+_TABLE = ("a table", "write a table: { key = value } or a [section]")
 #: By pydantic's error kind: what the value should have been, and how to write one in TOML.
 _SHOULD_BE = {
     "string_type": ("a string", 'put the value in quotes: "..."'),
@@ -39,7 +40,7 @@ _SHOULD_BE = {
     "float_type": _NUMBER, "float_parsing": _NUMBER,
     "list_type": _ARRAY, "tuple_type": _ARRAY,
     "dict_type": ("a table", "write a table: { key = value }"),
-    "model_type": ("a table", "write a table: { key = value } or a [section]"),
+    "model_type": _TABLE, "model_attributes_type": _TABLE,
 }
 _TOML_TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", float: "a float", list: "an array",
                     dict: "a table"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,16 +71,7 @@ def write_models(
     """
     rendered = rendered or {}
     ids = [only] if only is not None else sorted({*model.content_types, *rendered})
-    for ct_id in ids:
-        if ct_id not in model.content_types and ct_id not in rendered:
-            raise ReconcileError(
-                f"content type {ct_id!r} is not in the model", hint="check the id (ids are case-sensitive)"
-            )
-        if not is_valid_id(ct_id):
-            raise ReconcileError(
-                f"content type id {ct_id!r} cannot be written as a file name",
-                hint="ids are 1-64 characters of letters, digits, '-', '_' and '.'",
-            )
+    _check_ids(ids, model, rendered)
     if not normalized:
         model = normalize(model)  # canonical values: what a file declares is compared in this form
     ct_dir = models_dir / CONTENT_TYPES_DIR
@@ -108,6 +99,20 @@ def write_models(
             hint="pass --models a folder you may write (or fix its permissions), then run the command again",
         ) from None
     return written
+
+
+def _check_ids(ids: Iterable[str], model: ContentModel, rendered: Mapping[str, Rendered]) -> None:
+    """Refuse, before anything is written, an id the model does not hold or that cannot name a file."""
+    for ct_id in ids:
+        if ct_id not in model.content_types and ct_id not in rendered:
+            raise ReconcileError(
+                f"content type {ct_id!r} is not in the model", hint="check the id (ids are case-sensitive)"
+            )
+        if not is_valid_id(ct_id):
+            raise ReconcileError(
+                f"content type id {ct_id!r} cannot be written as a file name",
+                hint="ids are 1-64 characters of letters, digits, '-', '_' and '.'",
+            )
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,22 @@ def _apply(document: Json, operation: Json) -> None:
         value = _take(document, source) if op == "move" else copy.deepcopy(_get(document, source))
         _put(document, path, value)
     elif op == "test":
-        if _get(document, path) != operation["value"]:
+        if not _json_equal(_get(document, path), operation["value"]):
             raise refused(f"Test failed at {operation['path']}")
     else:
         raise refused(f"Unknown patch operation {op!r}")
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    """Equality as RFC 6902 4.6 defines it for ``test``: numbers by value (1 and 1.0), but a boolean is never a
+    number (Python's ``True == 1``); objects and arrays member by member."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[key], b[key]) for key in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def _tokens(pointer: str) -> list[str]:

@@ -31,6 +31,7 @@ SUPPORTED: dict[str, frozenset[str]] = {
         "metadata.tags.sys.id[in]",  # emulator/tags.py
     },
     "content_types": PAGING | BY_ID,
+    "public_content_types": PAGING | BY_ID,
     "locales": PAGING | BY_ID,
     "environments": PAGING | BY_ID,
     "assets": PAGING | BY_ID | {"sys.archivedAt[exists]", "metadata.tags.sys.id[in]", "mimetype_group"},  # assets.py

@@ -247,10 +247,6 @@ SYS_ORDER_PATHS = frozenset(
 )  # fmt: skip
 
 
-def _sorter(path: str) -> Callable[[Json], tuple[int, Any]]:
-    return lambda item: _sort_key(_path_value(item, path))
-
-
 def order_keys(order: str | None) -> list[str]:
     """The keys of a comma list of paths, ``-`` for descending (``sys.createdAt,sys.id``), checked."""
     keys = [part.strip() for part in (order or "").split(",") if part.strip()]
@@ -345,7 +341,7 @@ class ContentTypes:
         """``GET /public/content_types``: every published content type as ``get_published`` answers it, in the
         collection envelope [REC PHP e2e_content_type_get_published_collection, Py content_type/all_published]."""
         published = stored_items(scope.env["content_types"], "published")
-        return page([_public_view(body) for body, _ in published if body is not None], query)
+        return page(filter_sys_id([_public_view(body) for body, _ in published if body is not None], query), query)
 
     def published(self, scope: Scope, ct_id: str) -> Json | None:
         record = scope.env["content_types"].get(ct_id)

@@ -2,8 +2,9 @@
 items and editor interface, as protocols.
 
 The model's values (``model.ContentType``, ``Field``, ``Items``, ``EditorInterface``) have them, and so have the
-light views ``reconcile validate`` checks a file through (``declared.views``: the file's checked data read in
-place, without building the model's values). Each attribute means what the model's does; the rules only read.
+light views ``reconcile validate`` checks a file through (``declared.building.content_type_view``: the file's
+checked data read in place, without building the model's values). Each attribute means what the model's does;
+the rules only read.
 """
 
 from __future__ import annotations

@@ -60,12 +60,6 @@ def serve_emulator(
             serve(port, data_dir, spaces, token, rate_limit, token_users,
                   max_environments=max_environments, master_alias=master_alias, ready=now_serving,
                   max_response_bytes=max_response_bytes or MAX_RESPONSE_BYTES, tls=tls_files)  # fmt: skip
-    except ssl.SSLError as exc:
-        if serving:
-            raise
-        raise ReconcileError(f"the TLS certificate or key cannot be used ({exc.reason or exc})",
-                             hint="give --tls-cert and --tls-key the PEM files of one certificate and its "
-                             "private key (unencrypted)") from None
     except (OSError, sqlite3.DatabaseError, ValueError) as exc:
         if serving:
             raise
@@ -80,13 +74,26 @@ def serve_emulator(
 
 
 def _tls_files(tls: tuple[Path, Path] | None) -> tuple[str, str] | None:
-    """The certificate and key files as ``serve`` takes them, each checked readable first."""
+    """The certificate and key files as ``serve`` takes them, each checked readable, then loaded once here: an
+    unusable pair is one error before anything is opened, and an encrypted key is refused instead of OpenSSL
+    asking for its pass phrase on the terminal (a server started in the background would wait there)."""
     if tls is None:
         return None
     for option, path in zip(("--tls-cert", "--tls-key"), tls, strict=True):
         if not path.is_file() or not os.access(path, os.R_OK):
             raise ReconcileError(f"{option} {path} is not a readable file",
                                  hint=f"give {option} the path of a PEM file this user can read")
+
+    def encrypted() -> str:
+        raise ReconcileError(f"--tls-key {tls[1]} is encrypted (it needs a pass phrase)",
+                             hint=f"write it unencrypted: openssl pkey -in {tls[1]} -out key.pem, and give that")
+
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(tls[0], tls[1], password=encrypted)
+    except ssl.SSLError as exc:
+        raise ReconcileError(f"the TLS certificate or key cannot be used ({exc.reason or exc})",
+                             hint="give --tls-cert and --tls-key the PEM files of one certificate and its "
+                             "private key (unencrypted)") from None
     return str(tls[0]), str(tls[1])
 
 

@@ -69,8 +69,8 @@ def plan_with_entries(
     content type whose values convert or fill or whose rules tighten and returns its entries, a page at a
     time (read once, never held whole: :mod:`reconcile.workflows.entry_scan`); ``run``: the normalisations of the
     caller, when it has made some (``diff_models``); ``left``: the temporary fields of conversions died runs left,
-whose conversions the plan resumes (:mod:`reconcile.resume`). Returns the plan and the entries its pre-apply
-snapshot keeps."""
+    whose conversions the plan resumes (:mod:`reconcile.resume`). Returns the plan and the entries its pre-apply
+    snapshot keeps."""
     check_narrowing(target.scope, narrowed, desired, live.model)
     wanted = target.scope.desired(desired, live.model, narrowed)
     resumed = resumptions(live.model, wanted, left) if left else NOTHING
@@ -100,8 +100,8 @@ def plan_against(
 ) -> Planned:
     """Read the live environment, capture the entries the destructive changes touch, run the fills the
     changes trigger, and plan (only for the ``narrowed`` content types, when given; resuming the work ``left``
-    by runs that died, ``workflows.resuming``); with the garbage
-    collector paused (``reconcile.collector``: apply, rehearse and release plan here too)."""
+    by runs that died, ``workflows.resuming``); with the garbage collector paused (``reconcile.collector``:
+    apply, rehearse and release plan here too)."""
     run = Interner()  # the declared model normalised first: the live values equal to its own are taken as they are
     with paused(), run:
         raw = backend.read_raw()

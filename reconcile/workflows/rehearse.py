@@ -42,6 +42,7 @@ from reconcile.workflows.converge import converge
 from reconcile.workflows.metadata import export
 from reconcile.workflows.planning import Planned, plan_against, refuse_blocked
 from reconcile.workflows.project import Project, validate_models
+from reconcile.workflows.resuming import NO_WORK, LeftWork, left_work
 
 SERVER_DIR = "server"  # the throwaway server's data, in the offline rehearsal's temporary folder
 
@@ -100,9 +101,10 @@ def rehearse(
     """Try the plan and its rollback somewhere safe: a cloned sandbox environment, or offline a
     throwaway local server loaded with the target's state (or a snapshot / export file)."""
     declared = validate_models(project, target_name)
-    wanted = _Wanted(project, target_name, load_fills(declared, project.root), declared.model)
-    del declared  # where each part was declared: not needed from here on (issue 16)
     target = project.config.target(target_name)
+    wanted = _Wanted(project, target_name, load_fills(declared, project.root), declared.model,
+                     left_work(project.store, target.name))
+    del declared  # where each part was declared: not needed from here on (issue 16)
     outcome = RehearsalOutcome()
     stages = _Stages(outcome, progress, clock)
     if offline:
@@ -138,14 +140,16 @@ def _delete_environment(space: SpaceEnvironments, env_id: str) -> str:
 
 @dataclass
 class _Wanted:
-    """What the rehearsal converges the sandbox to: the models and their declared fills. The model (about 100 MB
-    at 1,000 content types of 50 fields) is held only while a stage needs it: let go, it is read again (from
-    the parse cache) when asked for (issue 16)."""
+    """What the rehearsal converges the sandbox to: the models and their declared fills, and the work runs that died
+    on the target left (the apply's plan resumes their conversions: ``workflows.resuming``; the sandbox holds the
+    same temporary fields). The model (about 100 MB at 1,000 content types of 50 fields) is held only while a
+    stage needs it: let go, it is read again (from the parse cache) when asked for (issue 16)."""
 
     project: Project
     target_name: str | None
     fills: dict[str, LoadedFill]
     read: ContentModel | None
+    left: LeftWork = NO_WORK
 
     def model(self) -> ContentModel:
         if self.read is None:
@@ -187,7 +191,7 @@ class _Rehearsal:
 
     def plan(self) -> str:
         self.planned = planned = plan_against(self.sandbox, self.wanted.model(), self.target, self.allow_destroy,
-                                              self.wanted.fills)
+                                              self.wanted.fills, left=self.wanted.left)
         self.start = fingerprint(planned.live.model)
         self.touched = _touched(planned)
         self.entries = _entry_digests(self.sandbox, self.touched)

@@ -83,3 +83,18 @@ def test_an_unreadable_or_unusable_tls_file_is_one_error(tmp_path: Path) -> None
     assert unusable.returncode == 1, unusable.stderr
     assert "Error: the TLS certificate or key cannot be used" in unusable.stderr
     assert "Traceback" not in unusable.stderr
+
+
+def test_an_encrypted_tls_key_is_one_error_not_a_pass_phrase_prompt(tmp_path: Path) -> None:
+    """OpenSSL asks for the pass phrase of an encrypted key on the terminal (a server started in the background
+    waits there for ever); without a terminal the failed prompt was reported as the data directory's error."""
+    result = subprocess.run(
+        [*RECONCILE, "--data", str(tmp_path / "data"), "--port", str(free_port()), "--tls-cert", str(TLS / "cert.pem"),
+         "--tls-key", str(TLS / "key-encrypted.pem")],
+        env={**os.environ, "CONTENTFUL_MANAGEMENT_TOKEN": TOKEN}, stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, timeout=120, check=False, start_new_session=True,  # no controlling terminal to prompt on
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert f"Error: --tls-key {TLS / 'key-encrypted.pem'} is encrypted" in result.stderr
+    assert "data directory" not in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()  # nothing served, nothing written

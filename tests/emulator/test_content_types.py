@@ -273,6 +273,20 @@ def test_the_published_collection_lists_published_versions_only(http: Http) -> N
     assert (page["total"], page["skip"], page["limit"], [i["sys"]["id"] for i in page["items"]]) == (2, 1, 1, ["b"])
 
 
+
+def test_the_published_collection_filters_by_id_and_refuses_a_filter_it_does_not_apply(http: Http) -> None:
+    """As ``GET /content_types`` does (emulator/queries.py): ``sys.id`` and ``sys.id[in]`` select, and any other
+    parameter is a 400 InvalidQuery, never silently ignored (an ignored filter answered every content type)."""
+    for ct_id in ("a", "b", "c"):
+        http.request("PUT", f"/content_types/{ct_id}", {"name": ct_id.upper(), "fields": [field("title")]})
+        http.request("PUT", f"/content_types/{ct_id}/published", version=1)
+    one = http.request("GET", "/public/content_types?sys.id=b").json()
+    assert (one["total"], [i["sys"]["id"] for i in one["items"]]) == (1, ["b"])
+    two = http.request("GET", "/public/content_types?sys.id[in]=a,c&order=sys.id").json()
+    assert [i["sys"]["id"] for i in two["items"]] == ["a", "c"]
+    unknown = http.request("GET", "/public/content_types?fields.title=x")
+    assert (unknown.status_code, unknown.json()["sys"]["id"]) == (400, "InvalidQuery")
+
 @pytest.mark.parametrize("bad", ["1st", "a-b", "_x", "x" * 65, "ünï"])
 def test_a_field_id_or_new_id_outside_the_pattern_is_refused(http: Http, bad: str) -> None:
     """A field id, and a rename's ``newId``, is a letter then letters, digits or '_', at most 64 characters

@@ -70,3 +70,15 @@ def test_a_patched_entry_is_checked_as_a_saved_one(http: Http) -> None:
     assert http.request("PUT", "/entries/e/archived", version=1).status_code == 200
     archived = patch(http, [{"op": "add", "path": "/fields/count", "value": {"en-US": 1}}], version=2)
     assert (archived.status_code, archived.json()["message"]) == (400, "Cannot edit archived")
+
+
+def test_a_test_operation_tells_true_from_1_as_json_does(http: Http) -> None:
+    """RFC 6902 4.6: numbers are equal by value (1 and 1.0), but true is a literal, never the number 1 (Python's
+    ``True == 1`` let such a test pass)."""
+    make_type(http, field("done", "Boolean"), field("count", "Integer"))
+    save(http, "e", {"done": {"en-US": True}, "count": {"en-US": 1}})
+    for path, value in (("/fields/done/en-US", 1), ("/fields/count/en-US", True), ("/fields/count", {"en-US": True})):
+        refused = patch(http, [{"op": "test", "path": path, "value": value}], version=1)
+        assert refused.status_code == 422, (path, value, refused.text)
+    passed = patch(http, [{"op": "test", "path": "/fields/count/en-US", "value": 1.0}], version=1)
+    assert passed.status_code == 200, passed.text

@@ -261,3 +261,14 @@ def test_a_saved_plan_resumes_too(workspace: Workspace, monkeypatch: pytest.Monk
     assert code == OK, out + err
     assert cli(workspace, "plan")[0] == OK
     assert values_and_states(backend(workspace)) == {e.id: (e.fields, e.state) for e in start.values()}
+
+
+@pytest.mark.parametrize("offline", [True, False], ids=["offline", "online"])
+def test_a_rehearsal_resumes_as_the_apply_would(workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
+                                                offline: bool) -> None:
+    """`rehearse` tries the plan the apply would make: after the death, the resume through the tool's temporary
+    field, not a second conversion removing ``name_to_text`` (blocked without `--allow-destroy`)."""
+    died(workspace, monkeypatch, "after writing every entry")
+    code, out, err = cli(workspace, "rehearse", *(["--offline"] if offline else []))
+    assert code == OK, out + err
+    assert "name_to_text2" not in out + err and "BLOCKED" not in out + err, out + err

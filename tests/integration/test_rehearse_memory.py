@@ -11,22 +11,14 @@ from typing import Any
 
 import pytest
 
-from reconcile import workflows
 from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, LiveState
-from tests.support import approve
 
 from .conftest import Workspace
-from .scenarios import START, TARGET
+from .scenarios import TARGET
+from .test_rehearse_offline_server import rehearse_start_to_target
 
 REHEARSE = importlib.import_module("reconcile.workflows.rehearse")
-
-
-def _rehearse(workspace: Workspace, offline: bool) -> workflows.RehearsalOutcome:
-    workspace.write(START)
-    assert workflows.apply(workspace.project(), None, confirm=approve).ok
-    workspace.write(TARGET)
-    return workflows.rehearse(workspace.project(), None, allow_destroy=True, offline=offline)
 
 
 @pytest.mark.slow
@@ -51,7 +43,7 @@ def test_the_revert_holds_neither_the_declared_model_nor_the_plan(
 
     monkeypatch.setattr(REHEARSE, "validate_models", validate)
     monkeypatch.setattr(REHEARSE, "converge", converge)
-    outcome = _rehearse(workspace, offline)
+    outcome = rehearse_start_to_target(workspace, offline=offline)
     assert outcome.ok, outcome.stages
     assert declared and alive_at_revert == [[]]
 
@@ -72,7 +64,7 @@ def test_the_replan_takes_the_live_content_types_equal_to_the_declared_ones_as_t
         return real(live, desired, **kwargs)
 
     monkeypatch.setattr(REHEARSE, "make_plan", make_plan)
-    outcome = _rehearse(workspace, offline=True)
+    outcome = rehearse_start_to_target(workspace, offline=True)
     assert outcome.ok, outcome.stages
     [replan] = shared
     # article declares a field rename (renamed_from), which the live JSON never shows: it is parsed (backend/known)

@@ -38,18 +38,20 @@ def data_dirs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path | None, bool]]
     return seen
 
 
-def _rehearse(workspace: Workspace, allow_destroy: bool) -> workflows.RehearsalOutcome:
+def rehearse_start_to_target(workspace: Workspace, *, allow_destroy: bool = True,
+                             offline: bool = True) -> workflows.RehearsalOutcome:
+    """START applied, then the rehearsal of TARGET (``tests/integration/scenarios.py``)."""
     workspace.write(START)
     assert workflows.apply(workspace.project(), None, confirm=approve).ok
     workspace.write(TARGET)
-    return workflows.rehearse(workspace.project(), None, allow_destroy=allow_destroy, offline=True)
+    return workflows.rehearse(workspace.project(), None, allow_destroy=allow_destroy, offline=offline)
 
 
 @pytest.mark.slow
 def test_the_throwaway_server_persists_in_a_temporary_folder_removed_at_the_end(
     workspace: Workspace, data_dirs: list[tuple[Path | None, bool]]
 ) -> None:
-    outcome = _rehearse(workspace, allow_destroy=True)
+    outcome = rehearse_start_to_target(workspace, allow_destroy=True)
     assert outcome.ok, outcome.stages
     [(data_dir, persisted)] = data_dirs
     assert data_dir is not None and persisted
@@ -60,7 +62,7 @@ def test_the_throwaway_server_persists_in_a_temporary_folder_removed_at_the_end(
 def test_the_temporary_folder_is_removed_after_a_failed_rehearsal(
     workspace: Workspace, data_dirs: list[tuple[Path | None, bool]]
 ) -> None:
-    outcome = _rehearse(workspace, allow_destroy=False)  # the plan destroys data: the plan stage fails
+    outcome = rehearse_start_to_target(workspace, allow_destroy=False)  # the plan destroys data: the plan stage fails
     assert not outcome.ok and outcome.stages[-1].name == "plan"
     [(data_dir, persisted)] = data_dirs
     assert data_dir is not None and persisted

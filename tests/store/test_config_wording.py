@@ -66,3 +66,22 @@ def test_problems_are_listed_in_the_order_of_the_file(tmp_path: Path) -> None:
     text = '[targets.local]\nkind = "local"\nspaceid = "x"\n[polcy]\n[policy]\nallow_destroy = "x"\n'
     found = problems(tmp_path, text)
     assert [where for where, _, _ in found] == ["targets.local.spaceid", "polcy", "policy.allow_destroy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[targets.prod]\nkind = "contentfull"\n',
+         ("targets.prod.kind", 'unknown kind "contentfull"', 'use kind = "local" or kind = "contentful"')),
+        ("[targets.prod]\nspace_id = \"abc\"\n",
+         ("targets.prod", "the target has no kind", 'add kind = "local" or kind = "contentful"')),
+        ("[targets]\nprod = 5\n",
+         ("targets.prod", "expected a table, got an integer 5", "write a table: { key = value } or a [section]")),
+    ],
+)
+def test_a_target_of_the_wrong_shape_is_said_in_the_files_words(tmp_path: Path, text: str,
+                                                                expected: tuple[str, str, str]) -> None:
+    """Not pydantic's 'Input tag 'contentfull' found using 'kind' does not match any of the expected tags',
+    'Unable to extract tag using discriminator' or 'Input should be a valid dictionary or object to extract
+    fields from'."""
+    assert problems(tmp_path, text) == [expected]
