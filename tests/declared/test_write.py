@@ -189,7 +189,8 @@ def _fields(draw: st.DrawFn) -> Field:
 
 @st.composite
 def _models(draw: st.DrawFn) -> ContentModel:
-    ct_id = st.from_regex(r"[a-zA-Z0-9_.\-]{1,12}", fullmatch=True).filter(lambda i: i != ".")
+    # not only dots: "." and ".." are refused as file names (model.is_valid_id)
+    ct_id = st.from_regex(r"[a-zA-Z0-9_.\-]{1,12}", fullmatch=True).filter(lambda i: i.strip(".") != "")
     ids = draw(st.lists(ct_id, max_size=3, unique=True))
     content_types = {}
     editor_interfaces = {}
