@@ -31,6 +31,7 @@ detects damage, not an author.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import sys
@@ -118,10 +119,10 @@ class ParseCache(FolderRecord):
         self._added: dict[str, bytes] = {}  # hash -> data as JSON, of the files of this run read afresh
         self._seen: list[str] = []  # "name hash" of every model file this run read
 
-    def note(self, name: str, raw: bytes) -> str:
+    def note(self, name: str, raw: bytes, key: str | None = None) -> str:
         """Record that this run read the model file ``name`` (its path in the models folder) with these bytes;
-        the key of the bytes, for ``get`` and ``put``."""
-        key = content_key(raw)
+        the key of the bytes, for ``get`` and ``put`` (``key``: that key, when the caller has it already)."""
+        key = content_key(raw) if key is None else key
         self._seen.append(f"{name} {key}")
         return key
 
@@ -166,7 +167,7 @@ class ParseCache(FolderRecord):
             return
         texts = {**{key: orjson.dumps(self._old[key]) for key in self._kept}, **self._added}
         payload = b"{" + b",".join(b'"%s":%s' % (key.encode(), text) for key, text in sorted(texts.items())) + b"}"
-        self._write(payload, clean_run=clean_run)
+        self._write(payload, durable=False, clean_run=clean_run)  # after a power loss, a damaged cache is ignored
 
 
 def cache_path(cache_dir: Path, models_dir: Path, kind: str = "models") -> Path:
@@ -213,10 +214,18 @@ def reader_key() -> str | None:
     the source of every module of the tool but the emulator (any change to the code is a new reader: a
     cached file and a clean run are only used by the code that read and checked them); None (no cache)
     when the source cannot be read."""
-    package = Path(__file__).resolve().parent.parent
     versions = f"{FORMAT} {__version__} {rtoml.__version__} {_version_of('regress')} {_version_of('pydantic')} " \
         f"{sys.version}"
-    digest = hashlib.blake2b(versions.encode())
+    source = _source_digest()
+    return None if source is None else hashlib.blake2b(f"{versions}\n{source}".encode()).hexdigest()
+
+
+@functools.cache
+def _source_digest() -> str | None:
+    """The digest of the source of every module of the tool but the emulator; None when it cannot be read. Worked
+    out once per process (the code running does not change; each kind of cache file asks for it, issue 16)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b()
     try:
         for path in sorted(package.rglob("*.py")):
             if "emulator" not in path.relative_to(package).parts:
@@ -226,7 +235,9 @@ def reader_key() -> str | None:
     return digest.hexdigest()
 
 
+@functools.cache
 def _version_of(distribution: str) -> str:
+    """The installed version of ``distribution`` (looked up once per process)."""
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:

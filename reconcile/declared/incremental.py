@@ -69,10 +69,11 @@ class _Files:
         """Check the model file at ``path`` (with the bytes ``from_cache`` read, if any) and add its record to
         ``cache`` when it has no problem of its own."""
         raw = None if kind == "locales" and not path.is_file() else self.read(path)
-        record = check_file(path, kind, self.clean, raw, self.parse_cache)
+        key = None if raw is None else self.keys.get(path) or record_key(path, raw)
+        hashed = key if f"{path.parent.name}/{path.name}" not in self.known else None  # of these bytes
+        record = check_file(path, kind, self.clean, raw, self.parse_cache, hashed)
         self.records[path] = record
-        if raw is not None:  # ``from_cache`` hashed the bytes read already
-            key = self.keys.get(path) or record_key(path, raw)
+        if key is not None:
             self.keys[path] = key
             cache.put(key, record)
 

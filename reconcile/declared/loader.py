@@ -55,6 +55,7 @@ class _Found:
     locales_unread: bool = False
     fills: dict[str, FillDecl] = field(default_factory=dict)
     given: dict[Path, bytes] = field(default_factory=dict)  # the bytes of files read already, by path
+    hashes: dict[Path, str] = field(default_factory=dict)  # their ``cache.content_key``, when known already
     field_sources: bool = True  # whether to record where each field is declared (a file's own rules need not)
 
     def unread(self) -> Unread:
@@ -178,13 +179,15 @@ FileKind = Literal["content_type", "locales", "tags"]
 
 
 def read_model_file(
-    path: Path, kind: FileKind, raw: bytes | None = None, cache: ParseCache | None = None
+    path: Path, kind: FileKind, raw: bytes | None = None, cache: ParseCache | None = None, content: str | None = None
 ) -> tuple[DeclaredModel, list[Problem], tuple[ContentTypeView, EditorView] | None]:
-    """One model file read alone (its bytes ``raw``, when read already), as ``read_models`` reads it among the
+    """One model file read alone (its bytes ``raw``, when read already, and their ``cache.content_key``
+    ``content``, when known), as ``read_models`` reads it among the
     others (with its ``cache``): what it declares and its reading problems, unsorted; of its sources, only the
     content type's (the rules need no other). A content type is not built into the model (left empty): it comes
     as views of its checked data (``building.content_type_view``), which is all its rules read (issue 16)."""
-    found = _Found(given={} if raw is None else {path: raw}, field_sources=False)
+    found = _Found(given={} if raw is None else {path: raw}, field_sources=False,
+                   hashes={} if raw is None or content is None else {path: content})
     locales: dict[str, Locale] = {}
     tags, views = None, None
     if kind == "content_type":
@@ -265,7 +268,7 @@ def _load_file(
     file = str(path)
     try:
         raw = found.given[path] if path in found.given else read_bytes(path, MAX_FILE_BYTES)
-        key = None if cache is None else cache.note(f"{path.parent.name}/{path.name}", raw)
+        key = None if cache is None else cache.note(f"{path.parent.name}/{path.name}", raw, found.hashes.get(path))
         known = None if key is None or cache is None or shape is not ContentTypeFile else cache.get(key)
         toml = parse_toml(raw, max_depth=MAX_NESTING) if known is None else known_toml(raw, known)
     except TomlReadError as exc:

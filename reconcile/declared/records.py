@@ -71,13 +71,15 @@ def _names(value: Any) -> tuple[str, ...]:
 
 def check_file(
     path: Path, kind: FileKind, clean: dict[tuple[bytes, str], str], raw: bytes | None = None,
-    parse_cache: ParseCache | None = None,
+    parse_cache: ParseCache | None = None, key: str | None = None,
 ) -> FileRecord:
     """One model file read and checked alone (its bytes ``raw``, when read already): what ``read_models`` and
     ``validate`` find in it, but for its references to other files, which are kept instead. ``clean``: the
     validations found clean so far (``ContentTypeCheck.clean``), shared by the files of one run. The file is
-    noted in ``parse_cache`` (and added to it when it reads in full), as ``read_models`` does."""
-    declared, problems, views = read_model_file(path, kind, raw, parse_cache)
+    noted in ``parse_cache`` (and added to it when it reads in full), as ``read_models`` does; ``key``: its
+    ``record_key``, when known (its bytes are then not hashed again)."""
+    content = None if key is None else key.rsplit(" ", 1)[1]
+    declared, problems, views = read_model_file(path, kind, raw, parse_cache, content)
     model, references = declared.model, list[Reference]()
     if views is not None:
         ct, editor = views
@@ -122,7 +124,7 @@ class RecordCache(FolderRecord):
         """Write the records of this run's files (only them), if that changes the file; never raises ``OSError``."""
         if self._reader is None or (not self._added and self._now.keys() == self._old.keys()):
             return
-        self._write(orjson.dumps(self._now, option=orjson.OPT_SORT_KEYS))
+        self._write(orjson.dumps(self._now, option=orjson.OPT_SORT_KEYS), durable=False)  # damaged: ignored
 
 
 def record_key(path: Path, raw: bytes) -> str:
