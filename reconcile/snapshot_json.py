@@ -33,9 +33,10 @@ _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan
 _PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
 # Nesting levels written here (the export, its lists); members below are written whole.
 _LEVELS = 2
-# Members of a list at level ``_LEVELS - 1`` encoded in one orjson call (``_batched``), and how that call's text
+# Members of a list at level ``_LEVELS - 1`` encoded in one orjson call (``_batched``; few: orjson holds a batch's
+# text twice and more, tests/store/test_memory.py), and how that call's text
 # of ``{"": batch}`` starts and ends around them.
-_BATCH = 32
+_BATCH = 8
 _WRAPPED, _UNWRAPPED = b'{\n  "": [\n    ', b"\n  ]\n}"
 # A chunk is written once it holds this many bytes (a few members: the export is never held whole).
 _CHUNK_BYTES = 1 << 18
