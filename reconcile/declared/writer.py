@@ -32,6 +32,7 @@ from reconcile.declared.same import same
 from reconcile.declared.shapes import FORMAT_VERSION
 from reconcile.errors import ReconcileError
 from reconcile.fsio import atomic_write
+from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, Tag, is_valid_id
 from reconcile.normalize import normalize, normalize_locale
 from reconcile.scope import ALL, Scope
@@ -86,9 +87,10 @@ def write_models(
     ct_dir = models_dir / CONTENT_TYPES_DIR
     schema: _Schema = functools.cache(_schema_line)  # the files are written after all are read: once a folder
     texts: dict[Path, str | None] = {}
+    doc_of = functools.partial(_content_type_doc_of, run=Interner())  # the files share validations, settings
     for ct_id in ids:
         path = content_type_path(models_dir, ct_id)
-        text = texts[path] = _file_text(path, _new_doc(model, ct_id, rendered), _content_type_doc_of, schema, held)
+        text = texts[path] = _file_text(path, _new_doc(model, ct_id, rendered), doc_of, schema, held)
         if held is not None and text is not None:
             held[path] = text.encode("utf-8")
     if only is None and (scope.locales or not (models_dir / LOCALES_FILE).exists()):
@@ -325,9 +327,13 @@ def _declares(text: str, path: Path, doc: Doc, doc_of: Callable[[dict[str, Any]]
         return False
 
 
-def _content_type_doc_of(data: dict[str, Any]) -> Doc:
-    """What a content type file's TOML ``data`` declares, canonical (as ``content_type_doc`` writes it)."""
+def _content_type_doc_of(data: dict[str, Any], run: Interner | None = None) -> Doc:
+    """What a content type file's TOML ``data`` declares, canonical (as ``content_type_doc`` writes it); normalised
+    by ``run`` where given (equal results, shared between the files of one ``write_models``)."""
     ct, ei = content_type_of(data)
+    if run is not None:
+        canonical_ct = run.content_type(ct)
+        return content_type_doc(canonical_ct, run.editor_interface(ei, canonical_ct))
     canonical = normalize(ContentModel(content_types={ct.id: ct}, editor_interfaces={ct.id: ei}))
     return content_type_doc(canonical.content_types[ct.id], canonical.editor_interfaces[ct.id])
 
