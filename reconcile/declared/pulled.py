@@ -15,8 +15,9 @@ Safe by construction, as the parse cache is:
 - the key and the header hold every input of the verdict: the live JSON, the scope and the code (any change to the
   tool's source is another reader); the folder's state is read afresh on every run, so a file edited, added,
   removed or replaced by a directory is a miss;
-- a pull records only when it wrote nothing and the folder did not change while it ran: the record states
-  what a full comparison found, never what was meant to be written;
+- a pull records only when it wrote nothing and the folder state is what it compared (the content type files
+  are compared as the state read them, the other entries read again): the record states what a full comparison
+  found, never what was meant to be written;
 - the record carries its blake2b digest: damaged in any way, it is ignored (a full pull runs and
   records anew); written atomically, any ``OSError`` leaves it as it was: it only saves time;
 - it names its models folder (``models`` in its header): ``cache.prune`` deletes it once that is gone.

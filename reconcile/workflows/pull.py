@@ -43,7 +43,7 @@ def pull(project: Project, target_name: str | None, *, content_types: Sequence[s
     live_fingerprint = record.fingerprint(key, state)
     if live_fingerprint is None:
         judged: dict[Path, bytes] = {}
-        written, live_fingerprint = _write_all(project, target, raw, state, judged)
+        written, live_fingerprint = _write_all(project, target, raw, state, judged, read if state else None)
         if not written and state is not None and still_as_judged(project.models_dir, state, read, judged):
             record.save(key, state, live_fingerprint)  # the folder as judged: equal to live
     else:
@@ -53,14 +53,15 @@ def pull(project: Project, target_name: str | None, *, content_types: Sequence[s
 
 
 def _write_all(
-    project: Project, target: TargetConfig, raw: RawEnvironment, state: FolderState | None, held: dict[Path, bytes]
+    project: Project, target: TargetConfig, raw: RawEnvironment, state: FolderState | None, held: dict[Path, bytes],
+    found: dict[Path, bytes] | None,
 ) -> tuple[list[Path], str]:
     """Write every live content type and the locales (and tags); the files written and the live fingerprint
-    (``workflows.pulling``: only what changed since the last pull is rendered; ``state``: the folder as read;
-    ``held`` receives the bytes each content type file holds after it)."""
+    (``workflows.pulling``: only what changed since the last pull is rendered; ``state``: the folder as read,
+    ``found`` its files' bytes; ``held`` receives the bytes each content type file holds after it)."""
     from reconcile.workflows.pulling import write_all
 
-    return write_all(project, target, raw, state, held)
+    return write_all(project, target, raw, state, held, found)
 
 
 def _write_some(project: Project, target: TargetConfig, raw: RawEnvironment, only: list[str]) -> list[Path]:

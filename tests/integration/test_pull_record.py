@@ -144,7 +144,7 @@ def test_an_equal_pull_reads_the_folder_once(applied: Workspace, monkeypatch: py
     assert record_of(applied).is_file() and reads == ["folder_state"]
 
 
-@pytest.mark.parametrize("entry", ["content_types/author.toml", "locales.toml", "content_types/stale.toml"])
+@pytest.mark.parametrize("entry", ["locales.toml", "content_types/stale.toml"])
 def test_a_file_changed_while_the_pull_runs_is_not_recorded(
     applied: Workspace, monkeypatch: pytest.MonkeyPatch, entry: str
 ) -> None:
@@ -172,3 +172,24 @@ def test_a_file_changed_while_the_pull_runs_is_not_recorded(
     full = counted(monkeypatch, pull_module, "_write_all")
     assert pull() == "Wrote 0 files."
     assert full == ["_write_all"] and record_of(applied).is_file()  # compared, then recorded
+
+
+def test_the_files_are_compared_as_the_folder_was_read(applied: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer compares a content type file's bytes as the pull record's folder state read them (not read
+    again: ~0.03 s at 1,000 files): what the record then says of the folder is what was compared. A file edited
+    after that read is compared by the next pull, whose folder state differs."""
+    path = applied.models / "content_types" / "author.toml"
+    pulled = path.read_bytes()
+    real = pull_module._write_all
+
+    def edited_meanwhile(*args: object) -> object:
+        path.write_bytes(pulled.replace(b'name = "', b'name = "Renamed ', 1))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pull_module, "_write_all", edited_meanwhile)
+    assert pull() == "Wrote 0 files."  # the bytes read first declare live
+    assert record_of(applied).is_file()
+    monkeypatch.setattr(pull_module, "_write_all", real)
+    full = counted(monkeypatch, pull_module, "_write_all")
+    assert pull() == "Wrote 1 file."
+    assert full == ["_write_all"] and path.read_bytes() == pulled
