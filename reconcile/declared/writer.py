@@ -32,6 +32,7 @@ from reconcile.declared.same import same
 from reconcile.declared.shapes import FORMAT_VERSION
 from reconcile.errors import ReconcileError
 from reconcile.fsio import atomic_write
+from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, Control, EditorInterface, Field, Locale, Tag, is_valid_id
 from reconcile.normalize import normalize, normalize_locale
 from reconcile.scope import ALL, Scope
@@ -52,6 +53,7 @@ def write_models(
     known: Collection[str] = (),
     held: dict[Path, bytes] | None = None,
     rendered: Mapping[str, Rendered] | None = None,
+    found: Mapping[Path, bytes] | None = None,
 ) -> list[Path]:
     """Write ``model`` as model files under ``models_dir``; return the files written (created, changed or
     removed: a file that already declares its part of the model is left as it is).
@@ -68,6 +70,8 @@ def write_models(
     ``declared.pulltypes``): neither written nor removed. ``held``, when given, receives the bytes each content
     type file written or found declaring its content type holds after the write. ``rendered``: content types not
     in ``model``, each with the text of its new file (``pull``: ``declared.rendering``), written as the others.
+    ``found``: the bytes of content type files the caller read already (``pull``'s folder state: ~0.03 s at 1,000
+    files), compared as they were read.
     """
     rendered = rendered or {}
     ids = [only] if only is not None else sorted({*model.content_types, *rendered})
@@ -77,9 +81,10 @@ def write_models(
     ct_dir = models_dir / CONTENT_TYPES_DIR
     schema: _Schema = functools.cache(_schema_line)  # the files are written after all are read: once a folder
     texts: dict[Path, str | None] = {}
+    doc_of = functools.partial(_content_type_doc_of, run=Interner())  # the files share validations, settings
     for ct_id in ids:
         path = content_type_path(models_dir, ct_id)
-        text = texts[path] = _file_text(path, _new_doc(model, ct_id, rendered), _content_type_doc_of, schema, held)
+        text = texts[path] = _file_text(path, _new_doc(model, ct_id, rendered), doc_of, schema, held, found)
         if held is not None and text is not None:
             held[path] = text.encode("utf-8")
     if only is None and (scope.locales or not (models_dir / LOCALES_FILE).exists()):
@@ -258,7 +263,7 @@ def json_for_toml(value: Any, where: str) -> Any:
 
 def _file_text(
     path: Path, new: Doc | Rendered, doc_of: Callable[[dict[str, Any]], Doc], schema: _Schema,
-    held: dict[Path, bytes] | None = None,
+    held: dict[Path, bytes] | None = None, found: Mapping[Path, bytes] | None = None,
 ) -> str | None:
     """The text of ``path`` declaring ``new``: the file edited in place where it exists, else a new one;
     None when the file declares ``new`` already.
@@ -268,11 +273,15 @@ def _file_text(
     a text). The edit is checked by reading it back: should the element-wise edit of a list not give the
     list's order (a sidebar reordered), that list is replaced whole. Should that still differ (a bug), the
     file is left alone and the error says so: a hand-written file is never silently rewritten. ``held``, when
-    given, receives the bytes of a file that declares ``new`` already (``write_models``)."""
-    if not path.exists() or path.stat().st_size == 0:  # empty: it declares nothing (see _write_if_changed)
+    given, receives the bytes of a file that declares ``new`` already (``write_models``); ``found``: bytes of
+    files read already (``write_models``), not read again."""
+    data = None if found is None else found.get(path)
+    if data is None and (not path.exists() or path.stat().st_size == 0):
+        return _new_text(new, schema(path.parent))  # empty: it declares nothing (see _write_if_changed)
+    if data == b"":
         return _new_text(new, schema(path.parent))
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
         whole = data.decode("utf-8")  # line ends as they are
     except UnicodeDecodeError:
         raise _unreadable(path, "not UTF-8") from None
@@ -330,9 +339,13 @@ def _declares(text: str, path: Path, doc: Doc, doc_of: Callable[[dict[str, Any]]
         return False
 
 
-def _content_type_doc_of(data: dict[str, Any]) -> Doc:
-    """What a content type file's TOML ``data`` declares, canonical (as ``content_type_doc`` writes it)."""
+def _content_type_doc_of(data: dict[str, Any], run: Interner | None = None) -> Doc:
+    """What a content type file's TOML ``data`` declares, canonical (as ``content_type_doc`` writes it); normalised
+    by ``run`` where given (equal results, shared between the files of one ``write_models``)."""
     ct, ei = content_type_of(data)
+    if run is not None:
+        canonical_ct = run.content_type(ct)
+        return content_type_doc(canonical_ct, run.editor_interface(ei, canonical_ct))
     canonical = normalize(ContentModel(content_types={ct.id: ct}, editor_interfaces={ct.id: ei}))
     return content_type_doc(canonical.content_types[ct.id], canonical.editor_interfaces[ct.id])
 

@@ -10,7 +10,7 @@ import orjson
 from reconcile.backend import RawEnvironment, parse_environment
 from reconcile.collector import let_live, paused
 from reconcile.config import TargetConfig
-from reconcile.declared.pulled import FolderState, PullRecord, folder_state
+from reconcile.declared.pulled import FolderState, PullRecord, folder_state, still_as_judged
 from reconcile.errors import ReconcileError
 from reconcile.interning import Interner
 from reconcile.targets import open_target
@@ -38,12 +38,14 @@ def pull(project: Project, target_name: str | None, *, content_types: Sequence[s
         record_pulled(project, opened, raw, only, None)
         return written
     record = PullRecord.of_models(project.config.state_dir / "cache", project.models_dir)
-    key, state = record.key(_live_bytes(raw, target)), folder_state(project.models_dir)
+    read: dict[Path, bytes] = {}
+    key, state = record.key(_live_bytes(raw, target)), folder_state(project.models_dir, read)
     live_fingerprint = record.fingerprint(key, state)
     if live_fingerprint is None:
-        written, live_fingerprint = _write_all(project, target, raw, state)
-        if not written and folder_state(project.models_dir) == state:  # the folder as judged: equal to live
-            record.save(key, state, live_fingerprint)
+        judged: dict[Path, bytes] = {}
+        written, live_fingerprint = _write_all(project, target, raw, state, judged, read if state else None)
+        if not written and state is not None and still_as_judged(project.models_dir, state, read, judged):
+            record.save(key, state, live_fingerprint)  # the folder as judged: equal to live
     else:
         written = []
     record_pulled(project, opened, raw, only, live_fingerprint)
@@ -51,13 +53,15 @@ def pull(project: Project, target_name: str | None, *, content_types: Sequence[s
 
 
 def _write_all(
-    project: Project, target: TargetConfig, raw: RawEnvironment, state: FolderState | None
+    project: Project, target: TargetConfig, raw: RawEnvironment, state: FolderState | None, held: dict[Path, bytes],
+    found: dict[Path, bytes] | None,
 ) -> tuple[list[Path], str]:
     """Write every live content type and the locales (and tags); the files written and the live fingerprint
-    (``workflows.pulling``: only what changed since the last pull is rendered; ``state``: the folder as read)."""
+    (``workflows.pulling``: only what changed since the last pull is rendered; ``state``: the folder as read,
+    ``found`` its files' bytes; ``held`` receives the bytes each content type file holds after it)."""
     from reconcile.workflows.pulling import write_all
 
-    return write_all(project, target, raw, state)
+    return write_all(project, target, raw, state, held, found)
 
 
 def _write_some(project: Project, target: TargetConfig, raw: RawEnvironment, only: list[str]) -> list[Path]:

@@ -24,11 +24,13 @@ from reconcile.workflows.pullfast import fast_parts
 
 
 def write_all(
-    project: Project, target: TargetConfig, raw: RawEnvironment, state: FolderState | None = None
+    project: Project, target: TargetConfig, raw: RawEnvironment, state: FolderState | None = None,
+    held: dict[Path, bytes] | None = None, found: dict[Path, bytes] | None = None,
 ) -> tuple[list[Path], str]:
     """Write every live content type and the locales (and tags); the files written and the live fingerprint.
     ``state``: the models folder's files as read by the caller (``declared.pulled``), so as not to read them
-    again."""
+    again; ``held``, when given, receives the bytes each content type file the writer wrote or compared holds
+    after it (``write_models``); ``found``: the bytes of the files ``state`` was read from, compared as read."""
     from reconcile.declared import write_models  # not on an equal pull: the writer loads tomlkit and the reader
 
     models_dir = project.models_dir
@@ -53,10 +55,10 @@ def write_all(
             model.tags,
             lambda value: value if isinstance(value, bytes) else run.document(value),
         )
-    held: dict[Path, bytes] = {}
+    held = {} if held is None else held
     rendered = {ct_id: part.rendered for ct_id, part in fast.items()}
     written = write_models(model, models_dir, scope=target.scope, normalized=True, known=known.keys(), held=held,
-                           rendered=rendered)  # fmt: skip
+                           rendered=rendered, found=found)  # fmt: skip
     entries = dict(known)
     for ct_id, part in {**fresh, **{ct_id: part.pulled for ct_id, part in fast.items()}}.items():
         data = held.get(content_type_path(models_dir, ct_id))

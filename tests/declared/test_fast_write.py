@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rtoml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconcile.declared import write_models, writer
 from reconcile.declared.editor import document_text, edit_text, edits_as_written
 from reconcile.declared.writer import content_type_doc, locales_doc
+from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
 from reconcile.normalize import normalize
 
@@ -150,3 +152,28 @@ def test_pull_writes_the_same_folder_with_and_without_the_fast_path(
 
 def _refused(*args: object, **kwargs: object) -> str:
     raise AssertionError("the file was edited through tomlkit")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_a_files_document_is_the_same_normalised_by_the_writers_run(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """The documents of existing files are normalised by one run per ``write_models`` (shared validations and
+    settings): each the plain normalisation's, key order included."""
+    models = tmp_path_factory.mktemp("models")
+    write_models(data.draw(_models()), models)
+    run = Interner()
+    for path in sorted((models / "content_types").glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        assert repr(writer._content_type_doc_of(rtoml.loads(text), run)) == repr(
+            writer._content_type_doc_of(rtoml.loads(text)))
+
+
+def test_the_files_a_pull_compares_are_not_normalised_one_model_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_models(_model(TITLE, BODY), tmp_path)
+    monkeypatch.setattr(writer, "normalize", _refused)
+    written = write_models(normalize(_model(TITLE.model_copy(update={"required": True}))), tmp_path, normalized=True)
+    assert written == [tmp_path / "content_types" / "news.toml"]

@@ -85,3 +85,28 @@ def test_the_standard_library_is_asked_only_where_orjson_may_write_otherwise(mon
     export = {"contentTypes": plain + odd}
     assert _chunked(export) == json_bytes(export)
     assert asked == odd
+
+
+@given(members=st.lists(_JSON, min_size=30, max_size=100), odd=st.sampled_from([1e16, 1e-05, math.pi, 2**70, None]))
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+def test_long_lists_are_written_a_batch_at_a_time_as_the_standard_library_does(members: list[Any], odd: Any) -> None:
+    """The members of the export's lists are encoded a batch at a time; a batch holding a member orjson may write
+    otherwise (or refuses) is written a member at a time."""
+    export = {"contentTypes": members, "locales": [*members[:40], {"x": [odd]}, *members[40:]], "tags": []}
+    assert _chunked(export) == json_bytes(export)
+
+
+def test_members_of_a_long_list_are_not_encoded_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One orjson call per batch of members, no re-indenting of each (~0.03 s at 1,000 content types)."""
+    one_by_one: list[Any] = []
+    real = snapshot_json._member
+
+    def counting(value: Any, level: int) -> bytes:
+        one_by_one.append(value)
+        return real(value, level)
+
+    monkeypatch.setattr(snapshot_json, "_member", counting)
+    export = {"contentTypes": [{"sys": {"id": f"t{i}"}, "fields": [{"id": "a", "n": i}]} for i in range(100)],
+              "locales": [{"x": 1e16}]}  # fmt: skip
+    assert _chunked(export) == json_bytes(export)
+    assert one_by_one == [{"x": 1e16}]
