@@ -60,7 +60,9 @@ def edits_as_written(old: Doc, new: Doc) -> bool:
     way (tests/declared/test_fast_write.py checks it on generated models): the two have the same ``[table]``
     and ``[[tables]]`` keys, and every array the editor would edit element by element (one on its own line
     at the top, in a ``[table]`` or in a ``[[tables]]`` entry present in both) is equal in both or fits on
-    one line in both. Then a file in the compact style is written anew instead (tomlkit took 12 ms a file).
+    one line in both; and every value the editor keeps or re-spells (an inline table in its old key order)
+    has its keys in the new order. Then a file in the compact style is written anew instead (tomlkit took
+    12 ms a file).
     Otherwise the editor's layout is not the new file's: ``locales = []`` that gains a locale stays one
     line, an ``[editor_interface]`` after the last ``[[fields]]`` went keeps a second blank line, an array
     edited element by element keeps its line however long it grows."""
@@ -74,19 +76,33 @@ def edits_as_written(old: Doc, new: Doc) -> bool:
             identity = _identity(value) or ""
             was = {entry.get(identity): entry for entry in old[key]}
             tables.extend((was[entry[identity]], entry) for entry in value if entry.get(identity) in was)
+    plain = [(old, {k: v for k, v in new.items() if not _is_table_like(v)}), *tables[1:]]  # within tables: inline
     return all(_arrays_as_written(was, now) for was, now in tables) and all(
-        _same_key_order(was.get(key), value) for was, now in tables[1:] for key, value in now.items())
+        _ordered_as(_spelled(was.get(key, _MISSING), value), value) for was, now in plain for key, value in now.items())
 
 
-def _same_key_order(before: Any, value: Any) -> bool:
-    """An inline table (of a ``[table]`` or a ``[[tables]]`` entry) keeps its keys in the same order, at
-    every level: the editor keeps an inline table's keys where they were and appends new ones (``{ "" = [] }``
+def _spelled(old: Any, new: Any) -> Any:
+    """The value the editor leaves in the file for a plain value ``old`` (``_MISSING``: none) that is to
+    be ``new``, as spelled: kept where equal, an array edited element by element (``_edit_array``), an
+    inline table re-spelled in ``old``'s key order (``_ordered_like``)."""
+    if old is _MISSING:
+        return new
+    if same(old, new):
+        return old
+    if type(new) is list and type(old) is list:
+        return _edited_list(old, new)
+    return _ordered_like(new, old)
+
+
+def _ordered_as(spelled: Any, value: Any) -> bool:
+    """Whether ``spelled`` (equal to ``value``) has the keys of its tables in ``value``'s order, at every
+    level: the editor keeps an inline table's keys where they were and appends new ones (``{ "" = [] }``
     gaining ``0`` is ``{ "" = [], 0 = false }``, where a new file writes ``{ 0 = false, "" = [] }``)."""
-    if not isinstance(value, Mapping) or before is None:  # a new inline table is written whole, in order
-        return True
-    if not isinstance(before, Mapping) or list(before) != list(value):
-        return False
-    return all(_same_key_order(before[key], item) for key, item in value.items())
+    if isinstance(value, Mapping):
+        return list(spelled) == list(value) and all(_ordered_as(spelled[k], v) for k, v in value.items())
+    if type(value) is list:
+        return all(_ordered_as(a, b) for a, b in zip(spelled, value, strict=True))
+    return True
 
 
 def _arrays_as_written(old: Doc, new: Doc) -> bool:
@@ -318,8 +334,37 @@ def _identity(values: Any) -> str | None:
 
 def _edit_array(array: Array, new: list[Any]) -> None:
     """Keep the elements of ``array`` that ``new`` still has, replace the others in place, remove or
-    append the rest. Elements are matched by identity where they have one, else by value."""
+    append the rest (see ``_array_edits``)."""
     raw = array.unwrap()
+    edits, removed, appended = _array_edits(raw, new)
+    for i, j in edits:
+        array[i] = _item(_ordered_like(new[j], raw[i]), inline=True)
+    for i in reversed(removed):
+        del array[i]
+    for j in appended:
+        array.append(_item(new[j], inline=True))
+    if not same(array.unwrap(), new):  # reordered: matched elements kept their old places, so write it anew
+        del array[:]
+        for value in new:
+            array.append(_item(value, inline=True))
+
+
+def _edited_list(raw: list[Any], new: list[Any]) -> list[Any]:
+    """The elements ``_edit_array`` leaves in an array holding ``raw`` that is to hold ``new``, as spelled."""
+    edits, removed, appended = _array_edits(raw, new)
+    result = list(raw)
+    for i, j in edits:
+        result[i] = _ordered_like(new[j], raw[i])
+    for i in reversed(removed):
+        del result[i]
+    result.extend(new[j] for j in appended)
+    return result if same(result, new) else new
+
+
+def _array_edits(raw: list[Any], new: list[Any]) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """How an array holding ``raw`` comes to hold ``new``: the pairs ``(i, j)`` of an element ``raw[i]``
+    replaced in place by ``new[j]``, the indexes of ``raw`` removed, those of ``new`` appended. Elements are
+    matched by identity where they have one, else by value; equal ones are kept."""
     identity = _identity(new) if _identity(raw) == _identity(new) else None
     match: Callable[[Any, Any], bool] = (
         (lambda a, b: a[identity] == b[identity]) if identity is not None else same
@@ -336,16 +381,7 @@ def _edit_array(array: Array, new: list[Any]) -> None:
         if not same(value, new[j]):
             edits.append((i, j))
     edits.extend(zip(unmatched_raw, unmatched_new, strict=False))
-    for i, j in edits:
-        array[i] = _item(_ordered_like(new[j], raw[i]), inline=True)
-    for i in reversed(unmatched_raw[len(unmatched_new) :]):
-        del array[i]
-    for j in unmatched_new[len(unmatched_raw) :]:
-        array.append(_item(new[j], inline=True))
-    if not same(array.unwrap(), new):  # reordered: matched elements kept their old places, so write it anew
-        del array[:]
-        for value in new:
-            array.append(_item(value, inline=True))
+    return edits, unmatched_raw[len(unmatched_new) :], unmatched_new[len(unmatched_raw) :]
 
 
 class _KeyedTables:

@@ -24,6 +24,7 @@ from .test_write import _models, _read_all
 SCHEMA = "#:schema ../schemas/content_type.json"
 FIELD = {"id": "title", "name": "Title", "type": "Symbol"}
 BASE: dict[str, Any] = {"format": 1, "id": "news", "name": "News", "fields": [FIELD, {**FIELD, "id": "body"}]}
+SIZED: dict[str, Any] = {**BASE, "fields": [{**FIELD, "validations": [{"size": {"min": 1, "max": 10}}]}]}
 LONG = [{"widgetId": f"widget-{n}", "widgetNamespace": "sidebar-builtin"} for n in range(4)]
 
 
@@ -40,6 +41,7 @@ def _editor_writes_the_new_file(old: dict[str, Any], new: dict[str, Any]) -> boo
         {**BASE, "fields": [*BASE["fields"], {**FIELD, "id": "hero", "type": "Link", "link_type": "Asset"}]},
         {**BASE, "fields": [{**FIELD, "required": True, "validations": [{"size": {"max": 10}}]}, BASE["fields"][1]]},
         {**BASE, "fields": [{**FIELD, "editor": {"widget_id": "singleLine"}}, BASE["fields"][1]]},
+        {**SIZED, "fields": [{**FIELD, "validations": [{"size": {"min": 2, "max": 20}}]}]},  # a limit changed
     ],
 )
 def test_the_changes_pull_meets_most_are_written_anew_as_the_editor_would(new: dict[str, Any]) -> None:
@@ -65,10 +67,28 @@ def test_the_changes_pull_meets_most_are_written_anew_as_the_editor_would(new: d
             {**BASE, "fields": [FIELD]},
             {**BASE, "fields": [{**FIELD, "validations": [{"in": ["a" * 40]}, {"in": ["b" * 40]}]}]},
         ),
+        (
+            {**BASE, "editor_interface": {"sidebar": [{"": {}}, {"x": 1}]}},
+            {**BASE, "editor_interface": {"sidebar": [{"a": 1, "": 2}]}},
+        ),
+        (
+            {**BASE, "editor_interface": {"sidebar": [{"a": 1, "b": 2}]}},
+            {**BASE, "name": "Articles", "editor_interface": {"sidebar": [{"b": 2, "a": 1}]}},
+        ),
+        (
+            {**BASE, "fields": [{**FIELD, "default_value": {"k": [{"a": 1, "b": 2}]}}]},
+            {**BASE, "fields": [{**FIELD, "default_value": {"k": [{"b": 3, "a": 1}]}}]},
+        ),
+        (
+            {**SIZED, "name": "Articles"},
+            {**BASE, "fields": [{**FIELD, "validations": [{"size": {"max": 10, "min": 1}}]}]},
+        ),
     ],
     ids=[
         "empty-list-becomes-tables", "tables-go-and-come", "sidebar-grows-long", "validations-grow-long",
         "inline-table-gains-a-key-first", "a-new-array-too-long-for-a-line",
+        "an-element-replaced-keeps-its-keys-order", "an-equal-element-keeps-its-keys-order",
+        "a-table-in-an-array-in-a-table-keeps-its-keys-order", "an-equal-array-keeps-its-spelling",
     ],
 )
 def test_where_the_editor_lays_out_otherwise_it_edits(old: dict[str, Any], new: dict[str, Any]) -> None:
