@@ -23,13 +23,14 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from reconcile.emulator.common import ACTING_USER, USER_ID, Json, Scope, new_id
 from reconcile.emulator.errors import CmaError, bad_request, unknown_route, version_mismatch
 from reconcile.emulator.faults import Faults
 from reconcile.emulator.limits import ResponseLimit
 from reconcile.emulator.listing import Listing, compact_length
 from reconcile.emulator.memory import collector_paused
 from reconcile.emulator.queries import check_query
-from reconcile.emulator.store import ACTING_USER, USER_ID, Json, Scope, Store, new_id
+from reconcile.emulator.store import Store
 from reconcile.emulator.users import TokenUser, Users
 
 CONTENT_TYPE = "application/vnd.contentful.management.v1+json"
