@@ -48,7 +48,7 @@ class Store:
     Callers hold ``lock`` around a request (the families are not individually thread-safe).
     With ``data_dir`` the state is loaded at start (migrated from a ``state.json`` the first time)
     and ``save()`` persists what the request changed (see persist.py); each family is then a
-    ``persist.Family``, which holds its resources as JSON text and parses those a request looks up, and
+    ``packed.Family``, which holds its resources as JSON text and parses those a request looks up, and
     ``let_go()`` ends a read.
     """
 
