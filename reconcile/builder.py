@@ -3,40 +3,36 @@
 :class:`PhaseBuilder` walks the phases in order and keeps the model the environment holds after each
 step, so that every phase records the model the executor must find after it. It takes from the changes
 what each phase does: which fields are renamed (``RenameField``), removed (``RemoveField``) or replaced
-(``ReplaceField``), which content types and locales are created, updated or deleted, and links every
-step to the changes taking effect with it (:func:`reconcile.kinds.effects`). Every body carries the
-live ``unmanaged`` properties, with a note.
+(``ReplaceField``): :mod:`reconcile.field_fates`, with the content type bodies that follow from it; which
+content types and locales are created, updated or deleted; and links every step to the changes taking
+effect with it (:func:`reconcile.kinds.effects`). Every body carries the live ``unmanaged`` properties,
+with a note.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from reconcile import locale_steps, steps, tag_steps
 from reconcile.changes import (
     Change,
-    ConvertField,
     CreateContentType,
     DeleteContentType,
     PublishContentType,
-    RemoveField,
-    RenameField,
-    ReplaceField,
     content_type_address,
     editor_interface_address,
     without_renames,
 )
-from reconcile.conversion_steps import renamed_from_temporary, temporary_field, temporary_ids
+from reconcile.conversion_steps import renamed_from_temporary, temporary_ids
 from reconcile.entry_updates import PlannedWrites
+from reconcile.field_fates import FieldFates, field_fates, first_body, omitting, same_content, with_fields
 from reconcile.interning import Interner
 from reconcile.kinds import PHASES, PhaseName, effects
 from reconcile.model import (
     ContentModel,
     ContentType,
     EditorInterface,
-    Field,
     LiveState,
     ResourceKind,
     ResourceMeta,
@@ -47,39 +43,6 @@ from reconcile.steps import Step
 from reconcile.wording import count
 
 _Resource = TypeVar("_Resource", ContentType, EditorInterface)
-
-
-@dataclass
-class _FieldFates:
-    """What a plan does to the live fields of one content type, as its field changes say."""
-
-    #: Desired field id -> the live field id it renames.
-    renamed: dict[str, str] = field(default_factory=dict)
-    removed: set[str] = field(default_factory=set)
-    #: Ids of fields whose type changes (removed, then re-added), in change order.
-    replaced: list[str] = field(default_factory=list)
-    #: Ids of fields whose type changes keeping the values -> their change (see ``conversions``).
-    converted: dict[str, ConvertField] = field(default_factory=dict)
-    #: Converted field id -> the id of the temporary field of its new type.
-    temporary: dict[str, str] = field(default_factory=dict)
-
-    def dooms(self, field_id: str) -> bool:
-        """Whether the live field ``field_id`` is removed or replaced (converted ones are replaced too)."""
-        return field_id in self.removed or field_id in self.replaced or field_id in self.converted
-
-
-def _field_fates(changes: Sequence[Change]) -> dict[str, _FieldFates]:
-    fates: dict[str, _FieldFates] = {}
-    for change in changes:
-        if isinstance(change, RenameField):
-            fates.setdefault(change.content_type_id, _FieldFates()).renamed[change.after.id] = change.before.id
-        elif isinstance(change, RemoveField):
-            fates.setdefault(change.content_type_id, _FieldFates()).removed.add(change.before.id)
-        elif isinstance(change, ReplaceField):
-            fates.setdefault(change.content_type_id, _FieldFates()).replaced.append(change.before.id)
-        elif isinstance(change, ConvertField):
-            fates.setdefault(change.content_type_id, _FieldFates()).converted[change.before.id] = change
-    return fates
 
 
 class PhaseBuilder:
@@ -110,7 +73,7 @@ class PhaseBuilder:
         self.publish_changes: list[Change] = []
         self.notes: list[str] = []
         self._where = effects(changes)
-        self._fates = _field_fates(changes)
+        self._fates = field_fates(changes)
         for ct_id, fate in self._fates.items():
             fate.temporary = temporary_ids(fate.converted, current.content_types[ct_id], target.content_types[ct_id],
                                            resumed.get(ct_id, {}))
@@ -239,16 +202,16 @@ class PhaseBuilder:
             if live_ct is None:
                 made += self._put_and_publish("content_types", created[ct_id], f"create content type {ct_id}")
                 continue
-            if _same_content(live_ct, desired):  # fast path: the body would equal the live content type
+            if same_content(live_ct, desired):  # fast path: the body would equal the live content type
                 made += self._publish_draft(live_ct)
                 continue
-            body = _first_body(live_ct, desired, self._fates.get(ct_id, _FieldFates()))
+            body = first_body(live_ct, desired, self._fates.get(ct_id, FieldFates()))
             if body != live_ct:
                 # This PUT and publish happen anyway: they also omit the fields that phase 4 removes, so
                 # the content type needs no omit step of its own (4 writes instead of 6).
-                fields, to_omit = _omitting(body.fields, self._doomed.get(ct_id, []))
+                fields, to_omit = omitting(body.fields, self._doomed.get(ct_id, []))
                 description = f"update content type {ct_id}" + (f", omitting {', '.join(to_omit)}" if to_omit else "")
-                made += self._put_and_publish("content_types", _with_fields(body, fields), description)
+                made += self._put_and_publish("content_types", with_fields(body, fields), description)
             else:
                 made += self._publish_draft(live_ct)
         return made
@@ -285,7 +248,7 @@ class PhaseBuilder:
         made: list[Step] = []
         for ct_id, doomed in self._doomed.items():
             held = self.content_types[ct_id]
-            fields, to_omit = _omitting(held.fields, doomed)
+            fields, to_omit = omitting(held.fields, doomed)
             if to_omit:
                 body = held.model_copy(update={"fields": fields})
                 made += self._put_and_publish("omit_fields", body, f"omit fields of {ct_id}: {', '.join(to_omit)}")
@@ -315,7 +278,7 @@ class PhaseBuilder:
         for ct_id, planned in sorted(self.writes.items()):
             if not planned.entries:
                 continue
-            fates = self._fates.get(ct_id, _FieldFates())
+            fates = self._fates.get(ct_id, FieldFates())
             what = ", ".join([*(f for f in fates.converted if f not in planned.fills), *planned.fills])
             verb = "fill" if set(fates.converted) <= set(planned.fills) else "convert"
             made.append(steps.WriteEntries(
@@ -392,61 +355,5 @@ class PhaseBuilder:
         return list(made)
 
 
-def _first_body(live_ct: ContentType, desired: ContentType, fates: _FieldFates) -> ContentType:
-    """Desired fields (renames marked), with the fields later phases remove or replace kept as live at their
-    live place."""
-    live_by_id = {f.id: f for f in live_ct.fields}
-    fields = [
-        live_by_id[f.id] if f.id in fates.replaced or f.id in fates.converted else _renamed(f, fates.renamed.get(f.id))
-        for f in desired.fields
-    ]
-    for field_id in fates.converted:  # the temporary field of the new type, after the live one
-        fields.insert(fields.index(live_by_id[field_id]) + 1, temporary_field(fates.converted[field_id].after,
-                                                                              fates.temporary[field_id]))
-    new_id = {old: new for new, old in fates.renamed.items()}
-    present = [f.id for f in fields]
-    for index, old in enumerate(live_ct.fields):
-        if old.id not in fates.removed:
-            continue
-        anchor = next(
-            (new_id.get(p.id, p.id) for p in reversed(live_ct.fields[:index]) if new_id.get(p.id, p.id) in present),
-            None,
-        )
-        position = present.index(anchor) + 1 if anchor is not None else 0
-        fields.insert(position, old)
-        present.insert(position, old.id)
-    return desired.model_copy(update={"fields": tuple(fields), "unmanaged": live_ct.unmanaged})
-
-
-def _renamed(field: Field, source: str | None) -> Field:
-    """``field`` with ``renamed_from`` = ``source`` (itself when it has that already)."""
-    return field if field.renamed_from == source else field.model_copy(update={"renamed_from": source})
-
-
-def _same_content(live_ct: ContentType, desired: ContentType) -> bool:
-    """Equal fields (no renames) and properties: then ``_first_body`` would return ``live_ct`` itself."""
-    return (
-        live_ct.fields == desired.fields
-        and live_ct.name == desired.name
-        and live_ct.description == desired.description
-        and live_ct.display_field == desired.display_field
-        and live_ct.annotations == desired.annotations
-        and live_ct.taxonomy == desired.taxonomy
-    )
-
-
 def _without_unmanaged(editor_interface: EditorInterface) -> EditorInterface:
     return editor_interface.model_copy(update={"unmanaged": {}})
-
-
-def _with_fields(content_type: ContentType, fields: tuple[Field, ...]) -> ContentType:
-    """``content_type`` with ``fields`` (itself when they are its fields already)."""
-    return content_type if fields is content_type.fields else content_type.model_copy(update={"fields": fields})
-
-
-def _omitting(fields: Sequence[Field], doomed: Sequence[str]) -> tuple[tuple[Field, ...], list[str]]:
-    """``fields`` with the doomed ones not yet omitted marked ``omitted``, and the ids so marked."""
-    to_omit = [f.id for f in fields if f.id in doomed and not f.omitted]
-    if not to_omit:
-        return tuple(fields), to_omit
-    return tuple(f.model_copy(update={"omitted": True}) if f.id in to_omit else f for f in fields), to_omit

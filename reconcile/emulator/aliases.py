@@ -23,13 +23,13 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-# store.py imports this module; this one reads store's helpers at call time (a cycle Python resolves).
-from reconcile.emulator import store as _store
+from reconcile.emulator.common import Json, check_version, link, user_link
 from reconcile.emulator.errors import CmaError, bad_request, not_found, validation_failed, version_mismatch
+from reconcile.emulator.paging import page
 
 if TYPE_CHECKING:
     from reconcile.emulator.listing import Listing
-    from reconcile.emulator.store import Json, Store
+    from reconcile.emulator.store import Store
 
 MASTER = "master"
 MAX_CUSTOM_ALIASES = 2  # "you can create up to two more aliases" besides master [DOC environment-aliases]
@@ -42,7 +42,7 @@ def env_link(env_id: str) -> Json:
 
 
 def alias_link(alias_id: str) -> Json:
-    return _store.link("EnvironmentAlias", alias_id)
+    return link("EnvironmentAlias", alias_id)
 
 
 def quota_exceeded(limit: int) -> CmaError:
@@ -89,7 +89,7 @@ class EnvironmentAliases:
     # ------------------------------------------------------------------------------- endpoints
 
     def collection(self, space: str, query: Mapping[str, str]) -> Listing:
-        return _store.page(list(self._aliases(space).values()), query)
+        return page(list(self._aliases(space).values()), query)
 
     def get(self, space: str, alias_id: str) -> Json:
         body = self._aliases(space).get(alias_id)
@@ -101,10 +101,10 @@ class EnvironmentAliases:
         target = self._target(space, body)
         existing = self._aliases(space).get(alias_id)
         if existing is not None:
-            _store.check_version(version, existing["sys"]["version"])
+            check_version(version, existing["sys"]["version"])
             existing["environment"] = env_link(target)
             existing["sys"].update(version=existing["sys"]["version"] + 1, updatedAt=self.store.clock.seconds(),
-                                   updatedBy=_store.user_link())  # fmt: skip
+                                   updatedBy=user_link())  # fmt: skip
             return 200, copy.deepcopy(existing)
         if version is not None:
             raise version_mismatch()  # an update of an alias that does not exist
@@ -173,8 +173,8 @@ class EnvironmentAliases:
         self._space(space)[FAMILY] = {MASTER: self._new_body(space, MASTER, environment_id)}
 
     def _new_body(self, space: str, alias_id: str, env_id: str) -> Json:
-        now, user = self.store.clock.seconds(), _store.user_link()
-        sys = {"id": alias_id, "type": "EnvironmentAlias", "version": 1, "space": _store.link("Space", space),
+        now, user = self.store.clock.seconds(), user_link()
+        sys = {"id": alias_id, "type": "EnvironmentAlias", "version": 1, "space": link("Space", space),
                "createdBy": user, "createdAt": now, "updatedBy": copy.deepcopy(user), "updatedAt": now}  # fmt: skip
         return {"environment": env_link(env_id), "sys": sys}
 

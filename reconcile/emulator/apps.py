@@ -15,12 +15,12 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
+from reconcile.emulator.common import Json, Scope, check_version, link, new_id, user_link
 from reconcile.emulator.errors import not_found, validation_failed
+from reconcile.emulator.paging import page
 
 if TYPE_CHECKING:
-    from reconcile.emulator.store import Scope, Store
-
-Json = dict[str, Any]
+    from reconcile.emulator.store import Store
 
 
 class Installed:
@@ -37,8 +37,6 @@ class Installed:
 
     def answer(self, method: str, scope: Scope, body: Any, version: str | None, ident: str | None) -> Any:
         """The answer of the collection (GET, POST) and of one item (GET, PUT, DELETE) for the server."""
-        from reconcile.emulator.store import new_id, page
-
         records = self.records(scope)
         if ident is None and method == "GET":
             return page(list(records.values()), {})
@@ -56,8 +54,6 @@ class Installed:
         return self._put(scope, ident, body, version)
 
     def _put(self, scope: Scope, ident: str, body: Any, version: str | None) -> tuple[int, Json]:
-        from reconcile.emulator.store import check_version, link, user_link
-
         if not isinstance(body, dict) or (self.type == "Extension" and not isinstance(body.get("extension"), dict)):
             raise validation_failed([{"name": "required", "path": ["extension"], "value": body}])
         records = self.records(scope)

@@ -49,18 +49,19 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from reconcile.emulator import archive
-from reconcile.emulator import store as emulator_store  # store.py registers this family: names read at call time
+from reconcile.emulator.common import Json, Scope, check_version, found_or_404, ordered, parse_version, user_link
+from reconcile.emulator.entries import with_field_status
 from reconcile.emulator.entry_rules import asset_groups
 from reconcile.emulator.errors import bad_request, validation_failed, version_mismatch
+from reconcile.emulator.paging import page, sys_id_matches
 from reconcile.emulator.queries import check_entry_filters, entry_matches
 from reconcile.emulator.tags import check_entry_tags, has_wanted_tag
 from reconcile.emulator.uploads import measured
 
 if TYPE_CHECKING:
     from reconcile.emulator.listing import Listing
-    from reconcile.emulator.store import Scope, Store
+    from reconcile.emulator.store import Store
 
-Json = dict[str, Any]
 Step = Callable[[Json, str, Json], Json]  # a sys, the time and the acting user's link -> the new sys (archive.py)
 
 ASSET_FIELDS = ("title", "description", "file")
@@ -99,10 +100,10 @@ class Assets:
         self.store = store
 
     def _existing(self, scope: Scope, asset_id: str) -> Json:
-        return emulator_store.found_or_404(assets_of(scope), asset_id, scope.details("Asset", asset_id))
+        return found_or_404(assets_of(scope), asset_id, scope.details("Asset", asset_id))
 
     def _answer(self, scope: Scope, asset: Json) -> Json:
-        return emulator_store.with_field_status(scope, asset, ASSET_SYS_KEYS)
+        return with_field_status(scope, asset, ASSET_SYS_KEYS)
 
     def collection(self, scope: Scope, query: Mapping[str, str]) -> Listing:
         """``skip``/``limit``/``order``, ``sys.id[in]``, ``sys.archivedAt[exists]``, ``metadata.tags.sys.id[in]``,
@@ -111,12 +112,12 @@ class Assets:
         kept = [
             self._answer(scope, asset)
             for asset in assets_of(scope).values()
-            if emulator_store.sys_id_matches(asset, query)
+            if sys_id_matches(asset, query)
             and entry_matches(asset, query)
             and has_wanted_tag(asset, query)
             and _in_mimetype_group(asset, query.get("mimetype_group"))
         ]
-        return emulator_store.page(kept, query)
+        return page(kept, query)
 
     def get(self, scope: Scope, asset_id: str) -> Json:
         return self._answer(scope, self._existing(scope, asset_id))
@@ -125,7 +126,7 @@ class Assets:
         """Create (201; a version header on an unknown id creates it too, as for content types) or update (200)."""
         asset = assets_of(scope).get(asset_id)
         if asset is not None:
-            emulator_store.check_version(version, asset["sys"]["version"])
+            check_version(version, asset["sys"]["version"])
             archive.refuse_if_archived(asset["sys"], "edit")
         fields = _checked_fields(scope, body)
         metadata = body.get("metadata")
@@ -134,16 +135,16 @@ class Assets:
         if asset is None:
             sys: Json = {
                 "space": scope.space_link(), "id": asset_id, "type": "Asset", "createdAt": now, "updatedAt": now,
-                "environment": scope.env_link(), "createdBy": emulator_store.user_link(),
-                "updatedBy": emulator_store.user_link(), "publishedCounter": 0, "version": 1,
+                "environment": scope.env_link(), "createdBy": user_link(),
+                "updatedBy": user_link(), "publishedCounter": 0, "version": 1,
                 "urn": f"crn:contentful:::content:spaces/{scope.space}/environments/{scope.env_id}/assets/{asset_id}",
             }  # fmt: skip
         else:
-            sys = {**asset["sys"], "updatedAt": now, "updatedBy": emulator_store.user_link(),
+            sys = {**asset["sys"], "updatedAt": now, "updatedBy": user_link(),
                    "version": asset["sys"]["version"] + 1}  # fmt: skip
         new = {
             "metadata": copy.deepcopy(metadata) if isinstance(metadata, dict) else {"tags": [], "concepts": []},
-            "sys": emulator_store.ordered(sys, ASSET_SYS_KEYS),
+            "sys": ordered(sys, ASSET_SYS_KEYS),
             "fields": fields,
         }
         _pending(scope).pop(asset_id, None)
@@ -157,7 +158,7 @@ class Assets:
         asset = self._existing(scope, asset_id)
         current = asset["sys"]["version"]
         base = _pending(scope).get(asset_id, current)
-        if emulator_store.parse_version(version) not in range(base, current + 1):
+        if parse_version(version) not in range(base, current + 1):
             raise version_mismatch()
         file = (asset["fields"].get("file") or {}).get(code)
         if not isinstance(file, dict):  # [ISS contentful-management.rb#104]
@@ -170,7 +171,7 @@ class Assets:
         processed = {key: value for key, value in file.items() if key not in ("upload", "uploadFrom")}
         processed["url"] = _url(scope, asset_id, file, source)
         processed["details"] = self._details(scope, file, source)
-        asset["fields"]["file"][code] = emulator_store.ordered(processed, FILE_KEYS)
+        asset["fields"]["file"][code] = ordered(processed, FILE_KEYS)
         asset["sys"].update(version=current + 1, updatedAt=self.store.clock.ms())
         _pending(scope)[asset_id] = base
 
@@ -200,7 +201,7 @@ class Assets:
 
     def publish(self, scope: Scope, asset_id: str, version: str | None) -> Json:
         asset = self._existing(scope, asset_id)
-        emulator_store.check_version(version, asset["sys"]["version"])
+        check_version(version, asset["sys"]["version"])
         archive.refuse_if_archived(asset["sys"], "publish")
         files = asset["fields"].get("file") or {}
         unprocessed = [code for code, file in files.items() if not (isinstance(file, dict) and file.get("url"))]
@@ -228,14 +229,14 @@ class Assets:
         """Unpublish, archive, unarchive: the version header is optional (a wrong one is refused)."""
         asset = self._existing(scope, asset_id)
         if version is not None:
-            emulator_store.check_version(version, asset["sys"]["version"])
+            check_version(version, asset["sys"]["version"])
         return self._moved(scope, asset, step)
 
     def _moved(self, scope: Scope, asset: Json, step: Step) -> Json:
         """The asset after ``step`` (publish, unpublish, archive, unarchive: archive.py) of its ``sys``."""
-        sys = step(asset["sys"], self.store.clock.ms(), emulator_store.user_link())
+        sys = step(asset["sys"], self.store.clock.ms(), user_link())
         _pending(scope).pop(sys["id"], None)
-        asset["sys"] = emulator_store.ordered(sys, ASSET_SYS_KEYS)
+        asset["sys"] = ordered(sys, ASSET_SYS_KEYS)
         return self._answer(scope, asset)
 
     def delete(self, scope: Scope, asset_id: str) -> None:
@@ -328,4 +329,4 @@ def _value_errors(field_id: str, values: Json, codes: set[str]) -> list[Json]:
 
 
 def _value(field_id: str, value: Any) -> Any:
-    return emulator_store.ordered(value, FILE_KEYS) if field_id == "file" else value
+    return ordered(value, FILE_KEYS) if field_id == "file" else value

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reconcile.emulator.persist import Family, unpack
+from reconcile.emulator.packed import Family, unpack
 
 Json = dict[str, Any]
 
@@ -43,7 +43,7 @@ def compact_length(text: str) -> int:
 @dataclass(frozen=True, slots=True)
 class Text:
     """An item's JSON text: ``source[start:end]``, where ``source`` is a text or the packed text of a stored
-    row (``persist.pack``, unpacked each time the item is written out); ASCII (its length is its size)."""
+    row (``packed.pack``, unpacked each time the item is written out); ASCII (its length is its size)."""
 
     source: str | bytes
     start: int
@@ -102,7 +102,7 @@ def stored_values(family: Mapping[str, Any]) -> Iterator[Any]:
 
 def stored_items(family: Mapping[str, Any], part: str | None = None) -> Iterator[tuple[Any, Text]]:
     """Each resource of ``family`` (its key ``part`` when given: a content type record's ``"draft"``), one at
-    a time, parsed and as its JSON text. From a persisted family (``persist.Family``) the value is parsed
+    a time, parsed and as its JSON text. From a persisted family (``packed.Family``) the value is parsed
     afresh from the stored text without the family keeping it, and the text is the span of the stored text
     that holds it; in memory the value is the stored one itself: the caller changes none."""
     for key in list(family):

@@ -26,13 +26,13 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from reconcile.emulator.common import Json, Scope, check_version, user_link
 from reconcile.emulator.errors import CmaError, not_found, validation_failed
+from reconcile.emulator.paging import filter_sys_id, page
 
 if TYPE_CHECKING:
     from reconcile.emulator.listing import Listing
-    from reconcile.emulator.store import Scope, Store
-
-Json = dict[str, Any]
+    from reconcile.emulator.store import Store
 
 TAG_ID = re.compile(r"[a-zA-Z0-9\-_.]{1,64}")
 VISIBILITIES = ("private", "public")
@@ -91,16 +91,12 @@ class Tags:
         return tag
 
     def collection(self, scope: Scope, query: Mapping[str, str]) -> Listing:
-        from reconcile.emulator.store import filter_sys_id, page
-
         return page(filter_sys_id(list(tags_of(scope).values()), query), query)
 
     def get(self, scope: Scope, tag_id: str) -> Json:
         return copy.deepcopy(self._existing(scope, tag_id))
 
     def put(self, scope: Scope, tag_id: str, body: Any, version: str | None) -> tuple[int, Json]:
-        from reconcile.emulator.store import check_version, user_link
-
         existing = tags_of(scope).get(tag_id)
         if existing is not None:
             check_version(version, existing["sys"]["version"])
@@ -152,8 +148,6 @@ class Tags:
         return self.put(scope, tag_id, body, version)
 
     def delete(self, scope: Scope, tag_id: str, version: str | None) -> None:
-        from reconcile.emulator.store import check_version
-
         tag = self._existing(scope, tag_id)
         if version is not None:  # optional: contentful-migration deletes without one (204) [REC M21 #127]
             check_version(version, tag["sys"]["version"])

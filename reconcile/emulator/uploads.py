@@ -20,15 +20,14 @@ import base64
 import re
 import struct
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from reconcile.emulator import store as emulator_store  # store.py registers this family: names read at call time
+from reconcile.emulator.common import Json, found_or_404, link, new_id, user_link
 from reconcile.emulator.errors import bad_request
 
 if TYPE_CHECKING:
     from reconcile.emulator.store import Store
 
-Json = dict[str, Any]
 EXPIRY = timedelta(days=2)
 SVG_SIZE = re.compile(rb"<svg\b[^>]*?\bwidth=\"([\d.]+)(?:px)?\"[^>]*?\bheight=\"([\d.]+)(?:px)?\"", re.S)
 JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -39,7 +38,7 @@ class Uploads:
         self.store = store
 
     def _family(self, space: str) -> Json:
-        space_record = emulator_store.found_or_404(self.store.state["spaces"], space)
+        space_record = found_or_404(self.store.state["spaces"], space)
         uploads: Json = space_record.setdefault("uploads", {})
         return uploads
 
@@ -48,16 +47,16 @@ class Uploads:
             raise bad_request("Unable to locate a file to upload.")  # UNSURE: the SDK refuses it before sending
         now = datetime.fromtimestamp(self.store.clock.now(), UTC)
         expires = (now + EXPIRY).replace(hour=0, minute=0, second=0, microsecond=0)
-        upload_id = emulator_store.new_id()
+        upload_id = new_id()
         stamp = "%Y-%m-%dT%H:%M:%S.000Z"  # whole seconds [REC PHP e2e_asset_upload]
         body = {"sys": {"id": upload_id, "type": "Upload", "createdAt": now.strftime(stamp),
-                        "expiresAt": expires.strftime(stamp), "space": emulator_store.link("Space", space),
-                        "createdBy": emulator_store.user_link()}}  # fmt: skip
+                        "expiresAt": expires.strftime(stamp), "space": link("Space", space),
+                        "createdBy": user_link()}}  # fmt: skip
         self._family(space)[upload_id] = {"body": body, "content": base64.b64encode(data).decode()}
         return 201, dict(body)
 
     def get(self, space: str, upload_id: str) -> Json:
-        record = emulator_store.found_or_404(self._family(space), upload_id, {"type": "Upload", "id": upload_id})
+        record = found_or_404(self._family(space), upload_id, {"type": "Upload", "id": upload_id})
         return dict(record["body"])
 
     def delete(self, space: str, upload_id: str) -> None:

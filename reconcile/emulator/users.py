@@ -20,9 +20,11 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from reconcile.emulator.common import ACTING_USER, ID_ALPHABET, USER_ID, Json, found_or_404
 from reconcile.emulator.errors import CmaError, not_found
 from reconcile.emulator.listing import Listing
-from reconcile.emulator.store import ACTING_USER, ID_ALPHABET, USER_ID, Json, Store, found_or_404, page
+from reconcile.emulator.paging import page
+from reconcile.emulator.store import Store
 
 USERS_PAGE = 100
 

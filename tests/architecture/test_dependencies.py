@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "reconcile"
 PURE = {"model", "normalize", "interning", "changes", "impact", "diff", "kinds", "steps", "planner", "builder",
-        "locale_steps", "plan", "validate", "drift", "errors", "sources", "export_shape",
+        "field_fates", "locale_steps", "plan", "validate", "drift", "errors", "sources", "export_shape",
         "wording", "scope", "history", "conversions", "conversion_steps", "publishability", "tag_diff", "tag_steps",
         "widgets", "interface_match", "interning_keys", "plan_text",
         "plan_values", "orjson_text", "resume"}

@@ -1,5 +1,5 @@
 """Memory of the persisting emulator: the space is held as its JSON text, a request's parsed values
-are let go when it ends, and ``serve`` keeps no request log; ``persist.Family`` behaves as a dict.
+are let go when it ends, and ``serve`` keeps no request log; ``packed.Family`` behaves as a dict.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from werkzeug.test import Client
 
 from reconcile.emulator import Emulator
 from reconcile.emulator.faults import Faults
-from reconcile.emulator.persist import Family
+from reconcile.emulator.packed import Family
 from reconcile.emulator.server import EmulatorApp, RateLimiter
 from reconcile.emulator.store import Store
 
@@ -148,7 +148,7 @@ def test_a_family_behaves_as_the_dict_it_stands_for(tmp_path: Path) -> None:
 
 
 def test_a_loaded_store_holds_its_texts_packed(tmp_path: Path) -> None:
-    """Each resource's text is held compressed (persist.pack): a loaded space takes less than a third of its
+    """Each resource's text is held compressed (packed.pack): a loaded space takes less than a third of its
     text (about a ninth for content types of 50 fields), and reads back the same values."""
     text_bytes = _space_of_content_types(tmp_path)
     store, held = _traced(lambda: Store(["local"], tmp_path))

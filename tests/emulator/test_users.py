@@ -15,7 +15,7 @@ import requests
 from emu_support import SPACE, TOKEN, Http
 
 from reconcile.emulator import Emulator, TokenUser
-from reconcile.emulator.store import USER_ID
+from reconcile.emulator.common import USER_ID
 from tests.support import free_port, wait_for_port
 
 ADA = TokenUser("ada-token", "Ada", "Lovelace", "ada@example.com")
