@@ -74,6 +74,26 @@ def test_stale_saved_plan_is_refused(workspace: Workspace, tmp_path: Path) -> No
     assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
 
 
+def test_saved_plan_is_refused_when_more_entries_hold_the_data_it_destroys(
+    workspace: Workspace, tmp_path: Path,
+) -> None:
+    # Found in the trial: a plan reviewed as "remove field [destructive, 0 entries hold data]" was applied after
+    # someone had written a value there, destroying it without a word: the model was unchanged, so not stale.
+    seed_start(workspace)
+    workspace.write(TARGET)
+    saved = tmp_path / "plan.json"
+    plan = workflows.plan(workspace.project(), None, allow_destroy=True).plan
+    assert plan.entry_counts["content_types.legacyPage"] == 1
+    workflows.save_plan(plan, saved)
+    # an editor writes a second entry of the content type the plan deletes (a draft: the model is unchanged; no
+    # conversion or fill reads these entries, so the plan's entries_read does not cover them)
+    backend(workspace).put_entry("p2", "legacyPage", {"slug": {"en-US": "old-about"}}, None)
+    workspace.emulator.clear_log()
+    with pytest.raises(StalePlan, match=r"content_types\.legacyPage destroys the data of 2 entries now, .* counted 1"):
+        workflows.apply(workspace.project(), None, plan_file=saved, confirm=approve, allow_destroy=True)
+    assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
+
+
 @pytest.mark.slow
 def test_failure_at_every_write_step_rolls_back_to_start(workspace: Workspace) -> None:
     """Inject a 500 at write k of the apply, for every k: the environment ends exactly at the start.
