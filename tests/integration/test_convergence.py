@@ -49,6 +49,32 @@ def test_apply_then_revert_restores_start_and_entry_data(workspace: Workspace) -
     assert entries_by_id(b) == start_entries
 
 
+def test_revert_after_an_undone_revert_restores_the_converted_values(workspace: Workspace) -> None:
+    # Found in the trial: apply (a conversion writes the entries), `revert latest`, undo that revert
+    # (`reconcile revert PRE-REVERT-ID`, as the tool suggests), then `revert latest` again: the revert converted
+    # the field back through an empty temporary field and then left the entries alone as "someone else wrote"
+    # them, so their values were gone. Only the tool's own later runs had written them since the apply.
+    start_fp, start_entries = seed_start(workspace)
+    article = START.content_types["article"]
+    retyped = tuple(f.model_copy(update={"type": "Number"}) if f.id == "rating" else f for f in article.fields)
+    workspace.write(START.model_copy(update={"content_types": {
+        **START.content_types, "article": article.model_copy(update={"fields": retyped})}}))
+    assert workflows.apply(workspace.project(), None, confirm=approve).ok
+    b = backend(workspace)
+    applied = entries_by_id(b)
+    assert applied["a1"]["rating"] == {"en-US": 4}  # converted to Number, value kept
+    first = workflows.revert(workspace.project(), None, "latest", confirm=approve)
+    assert first.converged is not None and first.converged.complete and first.pre_snapshot is not None
+    undone = workflows.revert(workspace.project(), None, first.pre_snapshot.id, confirm=approve)
+    assert undone.converged is not None and undone.converged.complete
+    assert entries_by_id(b) == applied
+    again = workflows.revert(workspace.project(), None, "latest", confirm=approve)
+    assert again.converged is not None and again.converged.complete
+    assert again.converged.restore.left_alone == []  # nobody but the tool wrote them
+    assert fingerprint(b.read_live().model) == start_fp
+    assert entries_by_id(b) == start_entries
+
+
 def test_blocked_apply_writes_nothing(workspace: Workspace) -> None:
     seed_start(workspace)
     workspace.write(TARGET)
