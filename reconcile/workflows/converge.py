@@ -156,18 +156,19 @@ def owned_by_run(backend: Backend, snapshot: Snapshot, run_id: str) -> Ownership
     path = snapshot.journal_path
     try:
         writes = last_writes(Journal.records(path)) if path is not None and path.exists() else {}
-        # The tool's own later runs (a revert, the undo of that revert) wrote some of them again since: their last
-        # write says where the tool left them, so they are not taken for someone else's edits.
+        # The tool's own later runs (a revert, the undo of that revert) wrote entries since: their last write says
+        # where the tool left each, so an entry still there is not taken for someone else's edit.
         later = last_writes(r for journal in later_journals(snapshot) for r in Journal.records(journal))
     except InputError:
         writes, later = {}, {}
-    whole = {entry_id for entry_id, w in writes.items() if w.values}
-    writes |= {entry_id: w for entry_id, w in later.items() if entry_id in writes}
+    whole, own = {entry_id for entry_id, w in writes.items() if w.values}, set(writes)
+    writes |= later
     managed = sorted({w.content_type for w in writes.values()
                       if w.content_type and backend.scope.manages(w.content_type)})
     live = {e.id: e for ct_id in managed for e in backend.fetch_entries(ct_id)}
     owned = ownership({entry_id: w for entry_id, w in writes.items() if w.content_type in managed}, live)
     owned.whole = {entry_id for entry_id in owned.ours if entry_id in whole}  # held whole by ``snapshot``
+    owned.theirs &= own  # one only a later run wrote, and someone since, is restored as one the run did not write
     landed = [entry_id for entry_id in owned.ours if writes[entry_id].at == "start"]
     if landed:
         log = EntryWriteLog(journal_of(snapshot), run_id)
