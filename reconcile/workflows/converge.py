@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from reconcile.addresses import content_type_address
 from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
 from reconcile.backend.known import parse_like
 from reconcile.clock import SYSTEM_CLOCK, Clock
@@ -186,9 +187,16 @@ def _plan_round(backend: Backend, snapshot: Snapshot, wanted: SnapshotModel) -> 
         wanted.let_go()
         live = parse_like(backend.read_raw(), model)  # what the live side holds as the snapshot does is its value
         model = backend.scope.desired(model, live.model)
-        plan = make_plan(live, renamed_back(model, live.model, snapshot.metadata.get("renames")),
-                         allow_destroy=True, run=run)
+        plan = make_plan(live, renamed_back(model, live.model, snapshot.metadata.get("renames")), allow_destroy=True,
+                         entry_counts=_entries_of_deleted(backend, live.model, model), run=run)
         return plan, run.fingerprint(model)
+
+
+def _entries_of_deleted(backend: Backend, live: ContentModel, wanted: ContentModel) -> dict[str, int]:
+    """The number of entries of each content type the plan deletes (one request each): a content type that has
+    entries (a revert re-created them with it, or someone created them since) can only be deleted after them."""
+    return {content_type_address(ct_id): backend.count_entries(ct_id)
+            for ct_id in live.content_types if ct_id not in wanted.content_types}
 
 
 def _round(

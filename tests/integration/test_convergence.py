@@ -77,6 +77,26 @@ def test_revert_after_an_undone_revert_restores_the_converted_values(workspace: 
     assert entries_by_id(b) == start_entries
 
 
+def test_undoing_a_revert_that_re_created_a_content_type_with_entries_deletes_them_again(
+    workspace: Workspace,
+) -> None:
+    # Found in the trial: the apply deletes legacyPage (and its entry p1), `revert latest` re-creates both, and
+    # the undo of that revert (`reconcile revert PRE-REVERT-ID`, as the tool suggests) failed three rounds on
+    # "unpublish content type 'legacyPage' failed: HTTP 400 BadRequest: Content Type has entries": the plan
+    # back had no step deleting the entries, as an apply's plan has.
+    seed_start(workspace)
+    workspace.write(TARGET)
+    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    b = backend(workspace)
+    applied_fp, applied = fingerprint(b.read_live().model), entries_by_id(b)
+    first = workflows.revert(workspace.project(), None, "latest", confirm=approve)
+    assert first.converged is not None and first.converged.complete and first.pre_snapshot is not None
+    assert "p1" in entries_by_id(b)
+    undone = workflows.revert(workspace.project(), None, first.pre_snapshot.id, confirm=approve)
+    assert undone.converged is not None and undone.converged.complete, undone.converged.error
+    assert fingerprint(b.read_live().model) == applied_fp and entries_by_id(b) == applied
+
+
 def test_blocked_apply_writes_nothing(workspace: Workspace) -> None:
     seed_start(workspace)
     workspace.write(TARGET)
