@@ -2,10 +2,11 @@
 rollbacks and manual reverts, time to recover, and the last successful change.
 
 A run is one ``apply``, ``revert``, ``release`` or ``release rollback``, as its journal records it
-(``workflows/history.py`` reads them). Time to recover runs from a failure (the first failed step, or
-the end of a run that failed without one) to the target being back at a verified state: the end of the
-same run when it rolled itself back (or, for a release, failed before switching the alias, so the alias
-never left the verified environment), else the end of the next run that completed.
+(``workflows/history.py`` reads them). Time to recover runs from a failure (the first failed step, failed
+verification or stopping signal, or the end of a run that failed without any) to the target being back at a
+verified state: the end of the same run when it rolled itself back (or, for a release, failed before
+switching the alias, so the alias never left the verified environment), else the end of the next run that
+completed.
 """
 
 from __future__ import annotations

@@ -99,8 +99,9 @@ class Scope(BaseModel):
         if not self.locales:
             wanted = wanted.model_copy(update={"locales": live.locales})
         only = set(narrowed)
-        if only:  # like Terraform's -target: nothing else changes, not even the locales
-            wanted = _narrowed(wanted.model_copy(update={"locales": live.locales}), self.model(live), only)
+        if only:  # like Terraform's -target: nothing else changes, not even the locales or the tags
+            wanted = _narrowed(wanted.model_copy(update={"locales": live.locales, "tags": live.tags}),
+                               self.model(live), only)
         return wanted
 
 

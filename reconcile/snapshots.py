@@ -116,6 +116,20 @@ class Snapshot:
         return None if self.kind == EXPORT_KIND else self.path / JOURNAL_FILE
 
 
+def later_journals(snapshot: Snapshot) -> list[Path]:
+    """The journals of the runs (apply, revert) that started after ``snapshot``'s run on the same target and
+    environment, oldest first: the writes the tool made since that run."""
+    if snapshot.journal_path is None or not snapshot.path.is_dir():
+        return []
+    mine = _info(snapshot.path.parent.name, snapshot.path)
+    environment = snapshot.metadata.get("environment")
+    later = [_info(mine.target, path) for path in snapshot.path.parent.iterdir()
+             if path.is_dir() and SNAPSHOT_ID_RE.match(path.name) and (path / JOURNAL_FILE).is_file()]
+    return [info.path / JOURNAL_FILE for info in sorted(later, key=lambda info: (info.created, info.id))
+            if (info.created, info.id) > (mine.created, mine.id)
+            and (read_metadata(info.path) or {}).get("environment") == environment]
+
+
 class SnapshotStore:
     """Snapshots under ``root``, one folder per target."""
 

@@ -3,6 +3,7 @@ expected failures into one message and a named exit code."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -30,7 +31,19 @@ UsageError: type[Exception] = typer.BadParameter.__mro__[1]
 assert UsageError.__name__ == "UsageError"
 
 
-class ReconcileGroup(TyperGroup):
+class HelpOnStderrGroup(TyperGroup):
+    """A group called without its command shows its help on stderr (exit 1, set by ``ReconcileGroup``): that is
+    a usage error, and stdout is for data. (typer's rich help would print to stdout while click builds the
+    error.)"""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args or not self.no_args_is_help:
+            return super().parse_args(ctx, args)
+        with contextlib.redirect_stdout(sys.stderr):
+            return super().parse_args(ctx, args)
+
+
+class ReconcileGroup(HelpOnStderrGroup):
     """The root command. A usage error anywhere in the tree exits ``ERROR`` (1) with the usage message on
     stderr, not click's 2: 2 means "changes" or "drift" here, and CI must not read a typo as either.
 
@@ -84,8 +97,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-snapshots_app = typer.Typer(help="List, inspect, compare and prune snapshots.", no_args_is_help=True)
-emulator_app = typer.Typer(help="The local Contentful-compatible server.", no_args_is_help=True)
+snapshots_app = typer.Typer(
+    cls=HelpOnStderrGroup, help="List, inspect, compare and prune snapshots.", no_args_is_help=True
+)
+emulator_app = typer.Typer(cls=HelpOnStderrGroup, help="The local Contentful-compatible server.", no_args_is_help=True)
 app.add_typer(snapshots_app, name="snapshots")
 app.add_typer(emulator_app, name="emulator")
 

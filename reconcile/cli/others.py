@@ -20,6 +20,7 @@ from reconcile.cli.base import (
     Format,
     ModelsOpt,
     TargetOpt,
+    api_hint,
     app,
     emulator_app,
     err,
@@ -29,7 +30,7 @@ from reconcile.cli.base import (
     snapshots_app,
 )
 from reconcile.cli.terminal import TerminalProgress
-from reconcile.errors import ReconcileError
+from reconcile.errors import ApiError, ReconcileError
 from reconcile.render import count
 
 
@@ -58,6 +59,8 @@ def rehearse_cmd(
         )
     for stage in outcome.stages:
         typer.echo(f"{stage.name:<22} {'ok' if stage.ok else 'FAILED':<7} {stage.seconds:8.2f} s  {stage.detail}")
+        if isinstance(stage.error, ApiError) and not stage.error.hint:  # as a hint in the detail shows
+            typer.echo(f"  fix: {api_hint(stage.error)}")
     typer.echo("Rehearsal passed." if outcome.ok else "Rehearsal FAILED.")
     raise typer.Exit(OK if outcome.ok else ERROR)
 

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from reconcile.addresses import content_type_address
 from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
 from reconcile.backend.known import parse_like
 from reconcile.clock import SYSTEM_CLOCK, Clock
@@ -26,7 +27,7 @@ from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress
 from reconcile.scope import Scope
 from reconcile.snapshot_entries import read_entries
-from reconcile.snapshots import Snapshot
+from reconcile.snapshots import Snapshot, later_journals
 from reconcile.workflows.metadata import renamed_back
 from reconcile.workflows.snapshots import snapshot_state
 
@@ -156,17 +157,24 @@ def owned_by_run(backend: Backend, snapshot: Snapshot, run_id: str) -> Ownership
     path = snapshot.journal_path
     try:
         writes = last_writes(Journal.records(path)) if path is not None and path.exists() else {}
+        # The tool's own later runs (a revert, the undo of that revert) wrote entries since: their last write says
+        # where the tool left each, so an entry still there is not taken for someone else's edit.
+        later = last_writes(r for journal in later_journals(snapshot) for r in Journal.records(journal))
     except InputError:
-        writes = {}
+        writes, later = {}, {}
+    whole, own = {entry_id for entry_id, w in writes.items() if w.values}, set(writes)
+    writes |= later
     managed = sorted({w.content_type for w in writes.values()
                       if w.content_type and backend.scope.manages(w.content_type)})
     live = {e.id: e for ct_id in managed for e in backend.fetch_entries(ct_id)}
     owned = ownership({entry_id: w for entry_id, w in writes.items() if w.content_type in managed}, live)
+    owned.whole = {entry_id for entry_id in owned.ours if entry_id in whole}  # held whole by ``snapshot``
+    owned.theirs &= own  # one only a later run wrote, and someone since, is restored as one the run did not write
     landed = [entry_id for entry_id in owned.ours if writes[entry_id].at == "start"]
     if landed:
         log = EntryWriteLog(journal_of(snapshot), run_id)
         for entry_id in landed:
-            log.done(live[entry_id], values=bool(writes[entry_id].values))
+            log.done(live[entry_id], values=entry_id in whole)
     return owned
 
 
@@ -179,9 +187,16 @@ def _plan_round(backend: Backend, snapshot: Snapshot, wanted: SnapshotModel) -> 
         wanted.let_go()
         live = parse_like(backend.read_raw(), model)  # what the live side holds as the snapshot does is its value
         model = backend.scope.desired(model, live.model)
-        plan = make_plan(live, renamed_back(model, live.model, snapshot.metadata.get("renames")),
-                         allow_destroy=True, run=run)
+        plan = make_plan(live, renamed_back(model, live.model, snapshot.metadata.get("renames")), allow_destroy=True,
+                         entry_counts=_entries_of_deleted(backend, live.model, model), run=run)
         return plan, run.fingerprint(model)
+
+
+def _entries_of_deleted(backend: Backend, live: ContentModel, wanted: ContentModel) -> dict[str, int]:
+    """The number of entries of each content type the plan deletes (one request each): a content type that has
+    entries (a revert re-created them with it, or someone created them since) can only be deleted after them."""
+    return {content_type_address(ct_id): backend.count_entries(ct_id)
+            for ct_id in live.content_types if ct_id not in wanted.content_types}
 
 
 def _round(

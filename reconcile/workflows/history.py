@@ -8,7 +8,7 @@ and release rollbacks from the target's ``releases.jsonl``.
 from __future__ import annotations
 
 from reconcile.history import History, Run, summarise
-from reconcile.journal import Finish, Journal, Record, ReleaseStep, Start, StepRecord, of_run
+from reconcile.journal import Finish, Interrupted, Journal, Record, ReleaseStep, Start, StepRecord, Verify, of_run
 from reconcile.snapshots import JOURNAL_FILE, SnapshotInfo, read_metadata
 from reconcile.workflows.project import Project
 from reconcile.workflows.releasing import release_journal_path
@@ -44,13 +44,23 @@ def _run(start: Start, records: list[Record], started: float, command: str, deta
     times = [t for r in records if isinstance(t := getattr(r, "time", None), float | int)]
     finishes = [r for r in records if isinstance(r, Finish)]
     outcome = str(finishes[0].outcome) if finishes else "unfinished"
-    failed = [float(r.time) for r in records if isinstance(r, StepRecord | ReleaseStep)
-              and r.result in ("failed", "refused") and r.time is not None]  # fmt: skip
+    failed = [t for r in records if (t := _failed_at(r)) is not None]
     switched = any(isinstance(r, ReleaseStep) and r.step == "switch" and r.result == "ok" for r in records)
     recovered = outcome == "rolled_back" or (command == "release" and outcome == "failed" and not switched)
     begin = float(start.time) if start.time is not None else started
     return Run(command, str(start.run_id), begin, float(max(times, default=begin)), outcome,
                failed[0] if failed else None, recovered, detail)  # fmt: skip
+
+
+def _failed_at(record: Record) -> float | None:
+    """The time of ``record`` when it is a failure of the run: a failed or refused step, a failed verification,
+    or a signal that stopped the run (neither of the last two is a failed step)."""
+    if isinstance(record, StepRecord | ReleaseStep):
+        failed = record.result in ("failed", "refused")
+    else:
+        failed = isinstance(record, Interrupted) or (isinstance(record, Verify) and record.ok is False)
+    time = getattr(record, "time", None)
+    return float(time) if failed and time is not None else None
 
 
 def _release_runs(records: list[Record]) -> list[Run]:

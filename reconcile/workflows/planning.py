@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from reconcile.backend import Backend, RawEnvironment, parse_environment
 from reconcile.backend.known import parse_like
+from reconcile.changes import DeleteContentType, DeleteLocale, DeleteTag, RemoveField, ReplaceField
 from reconcile.collector import paused
 from reconcile.config import TargetConfig
 from reconcile.conversion_steps import (
@@ -142,7 +143,10 @@ def replanned(backend: Backend, saved: Plan, source: str, target: str, run: Inte
     read = {ct_id: EntriesDigest().add(e for page in backend.entry_pages(ct_id) for e in page).text
             for ct_id in saved.entries_read}
     check_entries_read(saved, read, source, target)
-    return Planned(saved, raw, live, {**capture(backend, destructive_addresses(saved.changes), live.model), **whole})
+    at_stake = destructive_addresses(saved.changes)
+    captured = capture(backend, at_stake, live.model)
+    check_data_at_stake(saved, entry_counts(at_stake, captured), source, target)
+    return Planned(saved, raw, live, {**captured, **whole})
 
 
 def _steps(plan: Plan) -> list[Step]:
@@ -172,6 +176,25 @@ def check_entries_read(saved: Plan, read: Mapping[str, str], source: str, target
                 f"stale plan {source}: the entries of content type '{ct_id}' changed since the plan was made "
                 f"(it read {read_count(recorded)} entries, {read_count(now)} now; an entry was edited, "
                 f"published, archived, added or deleted), so its fills or conversions may now compute other values",
+                hint=f"run `reconcile plan --target {target} --out FILE` again and review the new plan",
+            )
+
+
+# The deletions whose plan counts the entries holding data there (a lossy conversion counts those losing data, a
+# tightened rule those left unpublishable; the entries a conversion reads are checked by ``check_entries_read``).
+_DELETING = (DeleteContentType, RemoveField, ReplaceField, DeleteLocale, DeleteTag)
+
+
+def check_data_at_stake(saved: Plan, now: Mapping[str, int], source: str, target: str) -> None:
+    """Refuse a saved plan when more entries hold data one of its deletions destroys than it counted (``now``:
+    address -> the entries holding data there now): the reviewed plan said how many lose data, and a field
+    that held none when it was planned may hold some now; the content model, and so the fingerprint, is the same."""
+    for change in saved.changes:
+        counted, found = saved.entry_counts.get(change.address, 0), now.get(change.address, 0)
+        if isinstance(change, _DELETING) and found > counted:
+            raise StalePlan(
+                f"stale plan {source}: {change.address} destroys the data of {count(found, 'entry')} now, "
+                f"the plan counted {counted}",
                 hint=f"run `reconcile plan --target {target} --out FILE` again and review the new plan",
             )
 

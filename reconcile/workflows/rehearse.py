@@ -24,7 +24,7 @@ from reconcile.config import LOCAL_TOKEN, TargetConfig
 from reconcile.conversion_steps import FILL_FAILED, written_content_types
 from reconcile.entries import fetch_by_type
 from reconcile.entry_journal import digest
-from reconcile.errors import PolicyBlocked, ReconcileError
+from reconcile.errors import ApiError, PolicyBlocked, ReconcileError
 from reconcile.fills import LoadedFill, load_fills
 from reconcile.interning import Interner
 from reconcile.journal import journal_of
@@ -53,6 +53,8 @@ class Stage:
     ok: bool
     seconds: float
     detail: str = ""
+    #: The failure of a failed stage (the CLI says how to fix an API refusal that carries no hint).
+    error: ReconcileError | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -76,14 +78,15 @@ class _Stages:
 
     def run(self, name: str, action: Callable[[], str]) -> bool:
         started = self.clock.monotonic()
+        error: ReconcileError | None = None
         try:
-            detail, ok = action(), True
+            detail = action()
         except ReconcileError as exc:
-            detail, ok = str(exc), False
-        stage = Stage(name, ok, round(self.clock.monotonic() - started, 3), detail)
+            detail, error = str(exc), exc
+        stage = Stage(name, error is None, round(self.clock.monotonic() - started, 3), detail, error)
         self.outcome.stages.append(stage)
-        self.progress(Note(f"[rehearse] {name}: {'ok' if ok else 'FAILED'} ({stage.seconds:.2f} s) {detail}"))
-        return ok
+        self.progress(Note(f"[rehearse] {name}: {'ok' if stage.ok else 'FAILED'} ({stage.seconds:.2f} s) {detail}"))
+        return stage.ok
 
 
 def rehearse(
@@ -117,7 +120,12 @@ def rehearse(
         outcome.sandbox = sandbox_id
 
         def clone_stage() -> str:
-            space.clone_environment(sandbox_id, opened.environment_id)
+            try:
+                space.clone_environment(sandbox_id, opened.environment_id)
+            except ApiError as exc:
+                if not exc.outcome_unknown:  # refused (a wrong token, the quota): no sandbox to keep or delete
+                    outcome.sandbox = None
+                raise
             space.wait_until_ready(sandbox_id, timeout=ready_timeout)
             return f"environment {sandbox_id} cloned from {opened.environment_id}"
 
@@ -125,12 +133,20 @@ def rehearse(
             if stages.run("clone", clone_stage):
                 _rehearse_in(backend.for_environment(sandbox_id), wanted, target, allow_destroy, stages)
         finally:
-            if keep:
-                outcome.kept = True
-                progress(Note(f"[rehearse] kept sandbox environment {sandbox_id}"))
-            else:
-                stages.run("delete sandbox", lambda: _delete_environment(space, sandbox_id))
+            _end_sandbox(outcome, space, stages, keep)
     return outcome
+
+
+def _end_sandbox(outcome: RehearsalOutcome, space: SpaceEnvironments, stages: _Stages, keep: bool) -> None:
+    """Keep the sandbox (``--keep``) or delete it; nothing when the clone request was refused."""
+    env_id = outcome.sandbox
+    if env_id is None:
+        return
+    if keep:
+        outcome.kept = True
+        stages.progress(Note(f"[rehearse] kept sandbox environment {env_id}"))
+    else:
+        stages.run("delete sandbox", lambda: _delete_environment(space, env_id))
 
 
 def _delete_environment(space: SpaceEnvironments, env_id: str) -> str:

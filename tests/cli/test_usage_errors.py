@@ -72,8 +72,20 @@ def test_typos_and_missing_arguments_exit_1(runner: CliRunner, args: list[str], 
 
 @pytest.mark.parametrize("group", [*GROUPS, ""], ids=lambda c: c or "reconcile")
 def test_a_group_without_its_command_shows_help_and_exits_1(runner: CliRunner, group: str) -> None:
+    # a usage error: the help goes to stderr, stdout (data) stays empty
     result = runner.invoke(app, group.split())
-    assert result.exit_code == ERROR and "Usage: reconcile" in result.output
+    assert result.exit_code == ERROR and "Usage: reconcile" in result.stderr, (result.stdout, result.stderr)
+    assert result.stdout == "" and "Traceback" not in result.stderr, result.stdout
+
+
+@pytest.mark.parametrize("group", ["snapshots", ""], ids=lambda c: c or "reconcile")
+def test_a_real_process_shows_a_groups_help_on_stderr(tmp_path: Path, group: str) -> None:
+    script = Path(sys.executable).with_name("reconcile")
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"} | {"NO_COLOR": "1", "COLUMNS": "200"}
+    done = subprocess.run([str(script), *group.split()], cwd=tmp_path, env=env, capture_output=True, timeout=60,
+                          check=False)
+    assert done.returncode == ERROR and done.stdout == b"", done.stdout
+    assert f"Usage: reconcile {group or '[OPTIONS]'}".encode() in done.stderr, done.stderr
 
 
 @pytest.mark.parametrize("command", [*LEAVES, *GROUPS, ""], ids=lambda c: c or "reconcile")

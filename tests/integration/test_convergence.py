@@ -49,6 +49,54 @@ def test_apply_then_revert_restores_start_and_entry_data(workspace: Workspace) -
     assert entries_by_id(b) == start_entries
 
 
+def test_revert_after_an_undone_revert_restores_the_converted_values(workspace: Workspace) -> None:
+    # Found in the trial: apply (a conversion writes the entries), `revert latest`, undo that revert
+    # (`reconcile revert PRE-REVERT-ID`, as the tool suggests), then `revert latest` again: the revert converted
+    # the field back through an empty temporary field and then left the entries alone as "someone else wrote"
+    # them, so their values were gone. Only the tool's own later runs had written them since the apply.
+    start_fp, start_entries = seed_start(workspace)
+    article = START.content_types["article"]
+    # rating converted (the apply writes a1), legacy removed (a1 and a2 lose a value the revert brings back)
+    retyped = tuple(f.model_copy(update={"type": "Number"}) if f.id == "rating" else f for f in article.fields
+                    if f.id != "legacy")
+    workspace.write(START.model_copy(update={"content_types": {
+        **START.content_types, "article": article.model_copy(update={"fields": retyped})}}))
+    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    b = backend(workspace)
+    applied = entries_by_id(b)
+    assert applied["a1"]["rating"] == {"en-US": 4}  # converted to Number, value kept
+    first = workflows.revert(workspace.project(), None, "latest", confirm=approve)
+    assert first.converged is not None and first.converged.complete and first.pre_snapshot is not None
+    undone = workflows.revert(workspace.project(), None, first.pre_snapshot.id, confirm=approve)
+    assert undone.converged is not None and undone.converged.complete
+    assert entries_by_id(b) == applied
+    again = workflows.revert(workspace.project(), None, "latest", confirm=approve)
+    assert again.converged is not None and again.converged.complete
+    assert again.converged.restore.left_alone == []  # nobody but the tool wrote them
+    assert fingerprint(b.read_live().model) == start_fp
+    assert entries_by_id(b) == start_entries
+
+
+def test_undoing_a_revert_that_re_created_a_content_type_with_entries_deletes_them_again(
+    workspace: Workspace,
+) -> None:
+    # Found in the trial: the apply deletes legacyPage (and its entry p1), `revert latest` re-creates both, and
+    # the undo of that revert (`reconcile revert PRE-REVERT-ID`, as the tool suggests) failed three rounds on
+    # "unpublish content type 'legacyPage' failed: HTTP 400 BadRequest: Content Type has entries": the plan
+    # back had no step deleting the entries, as an apply's plan has.
+    seed_start(workspace)
+    workspace.write(TARGET)
+    assert workflows.apply(workspace.project(), None, confirm=approve, allow_destroy=True).ok
+    b = backend(workspace)
+    applied_fp, applied = fingerprint(b.read_live().model), entries_by_id(b)
+    first = workflows.revert(workspace.project(), None, "latest", confirm=approve)
+    assert first.converged is not None and first.converged.complete and first.pre_snapshot is not None
+    assert "p1" in entries_by_id(b)
+    undone = workflows.revert(workspace.project(), None, first.pre_snapshot.id, confirm=approve)
+    assert undone.converged is not None and undone.converged.complete, undone.converged.error
+    assert fingerprint(b.read_live().model) == applied_fp and entries_by_id(b) == applied
+
+
 def test_blocked_apply_writes_nothing(workspace: Workspace) -> None:
     seed_start(workspace)
     workspace.write(TARGET)
@@ -71,6 +119,26 @@ def test_stale_saved_plan_is_refused(workspace: Workspace, tmp_path: Path) -> No
     workspace.emulator.clear_log()
     with pytest.raises(StalePlan):
         workflows.apply(workspace.project(), None, plan_file=saved, confirm=approve)
+    assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
+
+
+def test_saved_plan_is_refused_when_more_entries_hold_the_data_it_destroys(
+    workspace: Workspace, tmp_path: Path,
+) -> None:
+    # Found in the trial: a plan reviewed as "remove field [destructive, 0 entries hold data]" was applied after
+    # someone had written a value there, destroying it without a word: the model was unchanged, so not stale.
+    seed_start(workspace)
+    workspace.write(TARGET)
+    saved = tmp_path / "plan.json"
+    plan = workflows.plan(workspace.project(), None, allow_destroy=True).plan
+    assert plan.entry_counts["content_types.legacyPage"] == 1
+    workflows.save_plan(plan, saved)
+    # an editor writes a second entry of the content type the plan deletes (a draft: the model is unchanged; no
+    # conversion or fill reads these entries, so the plan's entries_read does not cover them)
+    backend(workspace).put_entry("p2", "legacyPage", {"slug": {"en-US": "old-about"}}, None)
+    workspace.emulator.clear_log()
+    with pytest.raises(StalePlan, match=r"content_types\.legacyPage destroys the data of 2 entries now, .* counted 1"):
+        workflows.apply(workspace.project(), None, plan_file=saved, confirm=approve, allow_destroy=True)
     assert [r for r in workspace.emulator.request_log if r.method != "GET"] == []
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from reconcile import workflows
-from reconcile.cli import CHANGES, OK, app
+from reconcile.cli import CHANGES, ERROR, OK, app
 from reconcile.emulator import Fault
 from reconcile.normalize import fingerprint
 from tests.support import approve
@@ -120,6 +120,23 @@ def test_rehearse_deletes_the_sandbox_even_when_a_stage_fails(workspace: Workspa
     outcome = workflows.rehearse(workspace.project(), None, allow_destroy=True, ready_timeout=30)
     assert not outcome.ok
     assert outcome.stages[-1].name == "delete sandbox" and outcome.stages[-1].ok
+
+
+def test_rehearse_with_a_refused_clone_deletes_nothing_and_says_how_to_fix(
+    workspace: Workspace, monkeypatch: Any,
+) -> None:
+    # Found in the trial: with a wrong token the clone was refused, then a "delete sandbox" stage tried to delete the
+    # environment that was never made (a second FAILED), and no `fix:` line said what to do.
+    seed_start(workspace)
+    monkeypatch.setenv("RECONCILE_TEST_TOKEN", "not-the-token")
+    monkeypatch.chdir(workspace.root)
+    workspace.emulator.clear_log()
+    result = CliRunner().invoke(app, ["rehearse"])
+    assert result.exit_code == ERROR, result.output
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["clone", "fix:", "Rehearsal"], result.stdout
+    assert "fix: the token is wrong or expired" in result.stdout and "not-the-token" not in result.output
+    assert [r.method for r in workspace.emulator.request_log if "/environments/reconcile-rehearsal-" in r.path] == [
+        "PUT"]
 
 
 def test_offline_rehearsal_from_a_snapshot_sends_no_write(workspace: Workspace) -> None:

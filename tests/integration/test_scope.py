@@ -248,6 +248,24 @@ def test_content_type_narrows_plan_and_apply(space: Emulator, tmp_path: Path, sn
         "blogPost", "project", "testimonial", "de-DE", "de-CH"}
 
 
+def test_content_type_narrowing_leaves_the_tags_alone(space: Emulator, tmp_path: Path) -> None:
+    # Found in the trial: `plan --content-type recipe` in a project with tags.toml also created (and would have
+    # deleted) tags, though a narrowed run changes nothing but those content types.
+    use_repo_models(tmp_path)
+    (tmp_path / "models" / "tags.toml").write_text(
+        'format = 1\ntags = [{ id = "featured", name = "Featured", visibility = "public" }]\n', encoding="utf-8")
+    sdk(space).tags("local", "master").create("stale", {"name": "Stale", "sys": {"visibility": "private"}})
+    narrowed = run("plan", "--content-type", "author", "--format", "json")
+    assert narrowed.exit_code == CHANGES, narrowed.output
+    assert {c["address"] for c in json.loads(narrowed.stdout)["changes"]} == {
+        "content_types.author", "editor_interfaces.author"}
+    sent = len(space.request_log)
+    assert run("apply", "--content-type", "author", "--auto-approve").exit_code == OK
+    assert [r.path for r in space.request_log[sent:] if "/tags" in r.path and r.method != "GET"] == []
+    rest = {c["address"] for c in json.loads(run("plan", "--format", "json").stdout)["changes"]}
+    assert {"tags.featured", "tags.stale"} <= rest  # planned by a run that is not narrowed
+
+
 def test_content_type_errors(space: Emulator, tmp_path: Path) -> None:
     use_repo_models(tmp_path)
     sent = len(space.request_log)

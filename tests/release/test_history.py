@@ -97,3 +97,45 @@ def test_history_text_rows_without_detail_have_no_trailing_spaces(
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if "release" in line and "complete" in line]
     assert rows and all(line == line.rstrip() for line in result.stdout.splitlines())
+
+
+def _apply_run(root: Path, snapshot_id: str, run_id: str, records: list[dict[str, object]]) -> None:
+    """The pre-apply snapshot folder of an apply that rolled itself back, with its journal."""
+    folder = root / "snapshots" / "prod" / snapshot_id
+    folder.mkdir(parents=True)
+    (folder / "metadata.json").write_text(json.dumps({"kind": "pre-apply", "created": "2023-11-14T22:13:20+00:00"}))
+    lines = [{"event": "start", "run_id": run_id, "command": "apply", "target": "prod", "snapshot": snapshot_id},
+             *({"run_id": run_id, **record} for record in records),
+             {"event": "converged", "run_id": run_id, "label": "rollback", "complete": True},
+             {"event": "finish", "run_id": run_id, "outcome": "rolled_back"}]
+    (folder / "journal.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+
+def test_time_to_recover_runs_from_a_signal_or_a_failed_verification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Found in the trial: an apply stopped by Ctrl-C (or whose verification failed) has no failed step, and its
+    # recovery counted from the end of its own rollback: 0.0 s, however long the rollback took.
+    (tmp_path / "reconcile.toml").write_text(
+        '[project]\ndefault_target = "prod"\n[targets.prod]\nkind = "contentful"\nspace_id = "s"\n')
+    step = {"event": "step", "label": "apply", "phase": "content_types", "step": "update content type a",
+            "result": "ok"}
+    rollback_verified = {"event": "verify", "label": "rollback", "phase": "content_types", "ok": True}
+    _apply_run(tmp_path, "20231114T221320Z-aaaaaa", "a1", [
+        {**step, "seq": 1, "time": T0 + 1},
+        {"event": "interrupted", "seq": 2, "time": T0 + 2, "label": "apply", "after_step": 1, "signal": "SIGINT"},
+        {**step, "seq": 1, "time": T0 + 5, "label": "rollback"},
+        {**rollback_verified, "seq": 2, "time": T0 + 8}])
+    _apply_run(tmp_path, "20231114T221420Z-bbbbbb", "a2", [
+        {**step, "seq": 1, "time": T0 + 101},
+        {"event": "verify", "seq": 2, "time": T0 + 103, "label": "apply", "phase": "content_types", "ok": False},
+        {**step, "seq": 1, "time": T0 + 106, "label": "rollback"},
+        {**rollback_verified, "seq": 2, "time": T0 + 110}])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["history", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["automatic_rollbacks"] == 2
+    # a1: interrupted at +2, back at its starting state at +8; a2: verification failed at +103, back at +110
+    assert data["worst_time_to_recover_seconds"] == pytest.approx(7.0)
+    assert data["mean_time_to_recover_seconds"] == pytest.approx(6.5)
