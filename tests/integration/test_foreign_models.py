@@ -112,6 +112,8 @@ EMBEDDED: Seed = {
             _f("body", "RichText", [{"enabledMarks": ["italic", "bold"]},
                                     {"enabledNodeTypes": ["hyperlink", "heading-2", "entry-hyperlink"]},
                                     {"nodes": {"entry-hyperlink": [{"linkContentType": ["documented", "bookmark"]}]}}]),
+            _f("hidden", "Symbol", required=True, localized=True, disabled=True),
+            _f("gone", "Text", omitted=True),
         ]}, {
         "controls": [{"fieldId": "title", "widgetId": "singleLine", "widgetNamespace": "builtin",
                       "settings": {"helpText": "Shown in lists"}},
@@ -200,15 +202,16 @@ def survives(ws: Workspace, content_types: Seed, edits: Callable[[Workspace], No
 
 
 def untouched_as_seeded(seeded: dict[str, JSON], applied: dict[str, JSON]) -> None:
-    """The apply changed only what the edits changed: a field whose name was not edited is as seeded, and so is
-    the description of each content type."""
+    """The apply changed only what the edits changed: a field whose name was not edited (nor renamed) is as
+    seeded, and so is the description of each content type."""
     changed = {}
     for ct_id, state in seeded.items():
         before, after = state["content_type"], applied[ct_id]["content_type"]
         kept = {f["id"]: f for f in after["fields"]}
         for field in before["fields"]:
-            if field["name"] == kept[field["id"]]["name"] and field != kept[field["id"]]:
-                changed[f"{ct_id}.{field['id']}"] = differences(field, kept[field["id"]])
+            now = kept.get(field["id"], field)  # a renamed field is the edit's
+            if field["name"] == now["name"] and field != now:
+                changed[f"{ct_id}.{field['id']}"] = differences(field, now)
         if before.get("description") != after.get("description"):
             changed[f"{ct_id}.description"] = [f"{before.get('description')!r} -> {after.get('description')!r}"]
     assert changed == {}, "the apply rewrote parts it did not change"
@@ -237,6 +240,9 @@ def _embedded_edits(ws: Workspace) -> None:
     edit(ws, "bookmark", "stars = 5", "stars = 3")
     edit(ws, "documented", 'helpText = "Shown in lists"', 'helpText = "Shown in lists (edited)"')
     edit(ws, "customSidebar", 'name = "Custom sidebar"', 'name = "Custom sidebar (edited)"')
+    edit(ws, "documented", 'name = "More"', 'name = "More (edited)"')
+    edit(ws, "documented", 'id = "hidden"', 'id = "shown"\nrenamed_from = "hidden"')
+    edit(ws, "documented", 'name = "gone"\ntype = "Text"\n', 'name = "Gone (edited)"\ntype = "Text"\nrequired = true\n')
 
 
 def test_recorded_shapes_survive_pull_apply_revert(workspace: Workspace) -> None:
