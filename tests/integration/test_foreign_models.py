@@ -182,6 +182,11 @@ def survives(ws: Workspace, content_types: Seed, edits: Callable[[Workspace], No
     seed(ws, content_types)
     seeded = live(ws)
     assert all(state["published"] for state in seeded.values())
+    survives_pulled(ws, seeded, edits)
+
+
+def survives_pulled(ws: Workspace, seeded: dict[str, JSON], edits: Callable[[Workspace], None]) -> None:
+    """Pull into an empty models folder, plan, ``edits``, apply, plan, revert: the space is as ``seeded``."""
     shutil.rmtree(ws.models)
     code, out, err = cli(ws, "pull")
     assert code == 0, out + err
@@ -305,3 +310,25 @@ def test_every_recorded_content_type_survives_pull_apply_revert(workspace: Works
     content_types = recorded()
     assert len(content_types) >= 40  # 50 distinct shapes in the recordings of 2017-2025
     survives(workspace, content_types, _first_field_names_edited)
+
+
+def test_a_link_to_a_content_type_the_space_lacks_is_adopted_through_the_scope(workspace: Workspace) -> None:
+    """Contentful keeps a ``linkContentType`` naming a deleted content type and accepts one naming none
+    (contentful-migration#963 documents the real API accepting it): ``fullContentType`` alone links to
+    ``bookmark``. The pulled file then fails validation, with a fix that names the scope line; with it, the
+    workflow goes through and the revert gives the content type back exactly."""
+    only = {"fullContentType": EMBEDDED["fullContentType"]}
+    seed(workspace, only)
+    shutil.rmtree(workspace.models)
+    assert cli(workspace, "pull")[0] == 0
+    code, _, err = cli(workspace, "plan")
+    assert code == 1 and "linkContentType names 'bookmark', which is not a declared content type" in err
+    assert 'put the id out of scope: [scope] ignore = ["bookmark"]' in err
+    config = workspace.root / "reconcile.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[scope]\nignore = ["bookmark"]\n', encoding="utf-8")
+    survives_pulled(workspace, live(workspace), _edits_of_full)
+
+
+def _edits_of_full(ws: Workspace) -> None:
+    edit(ws, "fullContentType", 'name = "linkField"', 'name = "Link (edited)"')
+    edit(ws, "fullContentType", 'linkContentType = ["bookmark"]', 'linkContentType = ["bookmark", "fullContentType"]')
