@@ -38,8 +38,8 @@ class Forms:
 
 def content_type_like(body: JsonObject, like: JsonObject | None) -> JsonObject:
     """``body`` (a content type's PUT body) with the forms of ``like`` (that content type's JSON) where the
-    meaning is the same: ``description``, ``displayField``, and per field (by the id it ends with) its
-    ``validations``, ``items`` and ``allowedResources``."""
+    meaning is the same: ``description``, ``displayField``, and per field (by the id it ends with, else by the id it
+    has: a rename reverted, a rename applied) its ``validations``, ``items`` and ``allowedResources``."""
     if like is None:
         return body
     kept = dict(body)
@@ -47,7 +47,8 @@ def content_type_like(body: JsonObject, like: JsonObject | None) -> JsonObject:
         if key in like and no_text(body.get(key)) == no_text(like[key]):
             kept[key] = like[key]
     earlier = {f.get("id"): f for f in like.get("fields") or () if isinstance(f, dict)}
-    kept["fields"] = [_field_like(f, earlier.get(f.get("newId", f.get("id")))) for f in body.get("fields", ())]
+    kept["fields"] = [_field_like(f, earlier.get(f.get("newId")) or earlier.get(f.get("id")))
+                      for f in body.get("fields", ())]
     return kept
 
 

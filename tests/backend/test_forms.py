@@ -58,9 +58,11 @@ def test_what_changed_is_sent_as_the_model_says() -> None:
     assert sent["fields"][3]["allowedResources"][0]["contentTypes"] == ["foo"]
 
 
-def test_a_renamed_field_takes_the_forms_of_the_field_it_becomes_and_nothing_without_json() -> None:
+def test_a_renamed_field_takes_the_forms_of_the_field_it_becomes_or_was_and_nothing_without_json() -> None:
     body = canonical()
     body["fields"][0] = {**body["fields"][0], "id": "old", "newId": "name"}
+    assert content_type_like(body, READ)["fields"][0]["validations"] == READ["fields"][0]["validations"]
+    body["fields"][0] = {**body["fields"][0], "id": "name", "newId": "title"}  # a rename applied: the live field
     assert content_type_like(body, READ)["fields"][0]["validations"] == READ["fields"][0]["validations"]
     assert content_type_like(canonical(), None) == canonical()
 
