@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
-from reconcile.backend import Backend, RawEnvironment, parse_environment
+from reconcile.backend import Backend, Forms, RawEnvironment, parse_environment
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.collector import paused
 from reconcile.entries import delete_entries, entries_differing, put_planned, tag_entries, untag_entries
@@ -108,6 +108,12 @@ def _steps_of(phases: list[Phase]) -> list[tuple[str, Step]]:
     return [(phase.name, step) for phase in phases for step in phase.steps]
 
 
+def put_ids(plan: Plan) -> set[str]:
+    """The ids of the content types whose content type or editor interface ``plan`` PUTs."""
+    return {s.resource_id for phase in plan.phases for s in phase.steps
+            if isinstance(s, PutContentType | PutEditorInterface)}  # fmt: skip
+
+
 def _summary(step: Step) -> str:
     return f"{step.action} {step.resource_id}"
 
@@ -127,8 +133,11 @@ class Executor:
         stop: threading.Event | None = None,
         stop_reason: Callable[[], str] | None = None,
         entry_writer: Callable[[WriteEntries, Callable[[str], None], EntryWriteLog], None] | None = None,
+        forms: Forms | None = None,
     ) -> None:
         self.backend = backend
+        #: The JSON the content types and editor interfaces it PUTs take their forms from (``backend.forms``).
+        self.forms = forms or Forms()
         self.journal = journal
         self.run_id = run_id
         self.progress = progress
@@ -377,7 +386,9 @@ class Executor:
         locale_key = resource_key("locale", ident)
         match step:
             case PutContentType():
-                return versions.record(ct_key, b.put_content_type(step.content_type, versions.maybe_version(ct_key)))
+                version = versions.maybe_version(ct_key)
+                return versions.record(ct_key, b.put_content_type(step.content_type, version,
+                                                                  self.forms.content_types.get(ident)))
             case PublishContentType():
                 response = b.publish_content_type(ident, versions.version(ct_key))
                 versions.published(ident)
@@ -394,7 +405,9 @@ class Executor:
                 return None
             case PutEditorInterface():
                 ei_key = resource_key("editor_interface", ident)
-                return versions.record(ei_key, b.put_editor_interface(step.editor_interface, versions.version(ei_key)))
+                like = self.forms.editor_interfaces.get(ident)
+                return versions.record(ei_key, b.put_editor_interface(step.editor_interface, versions.version(ei_key),
+                                                                      like))
             case CreateLocale():
                 return versions.record(locale_key, b.create_locale(step.locale))
             case UpdateLocale():

@@ -168,7 +168,8 @@ def normalize_taxonomy(taxonomy: Validations) -> Validations:
     return _kept_if_canonical(taxonomy, tuple(sorted(map(_taxonomy_link, taxonomy), key=canonical_json)))
 
 
-def _allowed_resources(resources: Validations | None) -> Validations | None:
+def normalize_allowed_resources(resources: Validations | None) -> Validations | None:
+    """A field's ``allowed_resources`` in canonical form (see the module docstring)."""
     if not resources:
         return None
     return tuple(sorted((_json_value(r) for r in resources), key=canonical_json))
@@ -200,7 +201,7 @@ def normalize_field(
             "items": items,
             "validations": field_validations,
             "default_value": default_value,
-            "allowed_resources": _allowed_resources(field.allowed_resources),
+            "allowed_resources": normalize_allowed_resources(field.allowed_resources),
             "annotations": annotations,
         }
     )

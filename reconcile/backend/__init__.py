@@ -7,6 +7,8 @@ This is the only package that imports the SDK and the only one that knows CMA JS
 * ``transport``: the SDK client with a timeout, request counting, the client-side throttle and 429 retries,
   and the wording of the API's error answers;
 * ``client``: ``Backend``, the HTTP operations the tool needs against one space environment;
+* ``forms``: a PUT body in the forms of the JSON read where they mean the same (an apply changes only what it
+  changes, a revert gives the JSON back exactly);
 * ``users``, ``partial``, ``environments``: the space's users, one content type of a read put into another,
   environment aliases and the environments of a space (``SpaceEnvironments``).
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 from reconcile.backend.client import ENTRY_PAGE_LIMIT, PAGE_LIMIT, PAGE_ORDER, Backend
 from reconcile.backend.entry_json import entries_from_export, entry_from_api, entry_to_api, to_export
 from reconcile.backend.environments import AliasState, EntryStats, EnvironmentInfo, SpaceEnvironments
+from reconcile.backend.forms import Forms
 from reconcile.backend.partial import content_type_json, with_content_type, without_content_types
 from reconcile.backend.translate import (
     RawEnvironment,
@@ -68,6 +71,7 @@ __all__ = [
     "Backend",
     "EntryStats",
     "EnvironmentInfo",
+    "Forms",
     "RawEnvironment",
     "SpaceEnvironments",
     "content_type_from_api",

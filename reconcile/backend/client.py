@@ -11,6 +11,7 @@ import requests
 
 from reconcile.backend.editor_interfaces import read_editor_interfaces
 from reconcile.backend.entry_json import entry_from_api
+from reconcile.backend.forms import content_type_like, editor_interface_like
 from reconcile.backend.paging import PageSizes, with_hint
 from reconcile.backend.pending import published_reader, with_pending_deletions
 from reconcile.backend.tags import tag_links, tag_to_api
@@ -234,14 +235,15 @@ class Backend:
     def read_live(self) -> LiveState:
         return parse_environment(self.read_raw())
 
-    def put_content_type(self, ct: ContentType, version: int | None) -> JsonObject:
-        """Create (``version`` None) or fully replace a content type's draft."""
+    def put_content_type(self, ct: ContentType, version: int | None, like: JsonObject | None = None) -> JsonObject:
+        """Create (``version`` None) or fully replace a content type's draft; in the forms of ``like`` (its JSON as
+        read: ``backend.forms``) where they mean the same."""
         return self._send_json(
             "create" if version is None else "update",
             f"content type '{ct.id}'",
             "put",
             f"{self._env_path}/content_types/{ct.id}",
-            content_type_to_api(ct),
+            content_type_like(content_type_to_api(ct), like),
             None if version is None else self._version(version),
         )
 
@@ -255,13 +257,14 @@ class Backend:
         # No version header: the API does not need one for deletes (facts §1.2).
         self._send("delete", f"content type '{ct_id}'", "delete", f"{self._env_path}/content_types/{ct_id}")
 
-    def put_editor_interface(self, ei: EditorInterface, version: int) -> JsonObject:
+    def put_editor_interface(self, ei: EditorInterface, version: int, like: JsonObject | None = None) -> JsonObject:
+        """Replace an editor interface; its controls in the forms of ``like`` where they mean the same."""
         return self._send_json(
             "update",
             f"editor interface of '{ei.content_type_id}'",
             "put",
             f"{self._env_path}/content_types/{ei.content_type_id}/editor_interface",
-            editor_interface_to_api(ei),
+            editor_interface_like(editor_interface_to_api(ei), like),
             self._version(version),
         )
 

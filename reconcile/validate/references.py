@@ -11,6 +11,7 @@ its references (``declared.records``), then resolves them against the names of e
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +51,11 @@ def reference_problem(reference: Reference, file: Path, line: int | None) -> Pro
     name = shown(reference.name)
     if reference.kind == "content_type":
         message = f"linkContentType names {name}, which is not a declared content type"
-        hint = "declare it in content_types/, or fix the id (ids are case-sensitive)"
+        # Contentful keeps such a link when the content type is deleted, and accepts one to no content type (a
+        # pulled file may hold it): out of the scope, the name is accepted as a link target.
+        hint = ("declare it in content_types/, or fix the id (ids are case-sensitive); if the environment holds "
+                f"this link to a content type it does not have, put the id out of scope: [scope] ignore = "
+                f"[{json.dumps(reference.name)}]")
     else:
         message = f"default_value has locale {name}, which is not declared in locales.toml"
         hint = "use a declared locale code (e.g. the default locale)"

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reconcile.backend import Backend, parse_environment
+from reconcile.backend import Backend, Forms, parse_environment
 from reconcile.backend.entry_json import entry_to_api
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.conversion_steps import written_content_types
 from reconcile.entries import capture
 from reconcile.entry_writes import EntryWriter, fill_specs
 from reconcile.errors import ReconcileError
-from reconcile.executor import ExecutionReport, Executor
+from reconcile.executor import ExecutionReport, Executor, put_ids
 from reconcile.fills import load_fills, load_spec
 from reconcile.interning import Interner
 from reconcile.interrupts import RunSignals
@@ -140,7 +140,8 @@ def apply_planned(
     writer = EntryWriter(backend, planned.plan.changes, planned.live.model, planned.fills,
                          default_locale(planned.live.model) or "en-US", captured,
                          cut_short_for(store, target_name, planned.plan))
-    planned.let_go()  # the writer took the locales and fills it needs
+    forms = Forms.of(planned.raw.content_types, planned.raw.editor_interfaces, put_ids(planned.plan))
+    planned.let_go()  # the writer took the locales and fills it needs, ``forms`` the live JSON of what is PUT
     progress(Note(f"pre-apply snapshot {snapshot.id} written and verified"))
     run_id = secrets.token_hex(6)
     journal = journal_of(snapshot)
@@ -148,7 +149,7 @@ def apply_planned(
     journal.append(Start(run_id=run_id, command="apply", target=target_name, snapshot=snapshot.id,
                          plan_hash=recorded.get("plan_hash")))
     report = outcome.report = Executor(backend, journal, run_id, progress, clock=clock, stop=signals.stop_run,
-                                       stop_reason=signals.reason, entry_writer=writer).run(planned.plan)
+                                       stop_reason=signals.reason, entry_writer=writer, forms=forms).run(planned.plan)
     outcome.applied = True
     if report.ok:
         if late := signals.finishing("apply"):

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from reconcile.addresses import content_type_address
-from reconcile.backend import Backend, RawEnvironment, entries_from_export, parse_environment
+from reconcile.backend import Backend, Forms, RawEnvironment, entries_from_export, parse_environment
 from reconcile.backend.known import parse_like
 from reconcile.clock import SYSTEM_CLOCK, Clock
 from reconcile.collector import paused
 from reconcile.entries import RestoreReport, restore_entries
 from reconcile.entry_journal import EntryWriteLog, Ownership, last_writes, ownership
 from reconcile.errors import InputError, ReconcileError
-from reconcile.executor import ExecutionReport, Executor
+from reconcile.executor import ExecutionReport, Executor, put_ids
 from reconcile.interning import Interner
 from reconcile.journal import Converged, Journal, journal_of
 from reconcile.model import ContentModel, Entry
@@ -206,6 +206,10 @@ def _round(
     """One round: read, plan to ``wanted``, execute, restore entries (``owned``: whose the entries the undone
     run wrote are), re-read and compare."""
     outcome.plan, target = _plan_round(backend, snapshot, wanted)
+    if ids := put_ids(outcome.plan):  # the JSON the snapshot holds of what the plan PUTs (the export read again)
+        export = snapshot.export
+        executor.forms = Forms.of(export.get("contentTypes", []), export.get("editorInterfaces", []), ids)
+        del export
     outcome.report = executor.run(outcome.plan, label=label)
     outcome.steps_applied += len(outcome.report.applied)
     owned.rewritten.update(executor.entry_log.written)  # entries its tag steps wrote are not someone else's
