@@ -17,7 +17,7 @@ from reconcile.sources import DeclaredModel, KeyPath
 from reconcile.validate.metadata import metadata_problems
 from reconcile.validate.patterns import pattern_problems
 from reconcile.validate.references import Reference, ReferenceKind, reference_problem, unresolved
-from reconcile.validate.subjects import ContentTypeLike, EditorLike, FieldLike
+from reconcile.validate.subjects import ContentTypeLike, EditorLike, FieldLike, ItemsLike
 from reconcile.validate.vocabulary import (
     DEFAULT_HINTS,
     DEFAULT_VALUE_TYPES,
@@ -113,7 +113,9 @@ class ContentTypeCheck:
         yield from self.display_field_problems()
         yield from self.rename_problems()
         for index, f in enumerate(ct.fields):
-            yield from self.field_problems(index, f, resource_links[index])
+            found = self.field_problems(index, f, resource_links[index])
+            if found:
+                yield from found
         yield from self.editor_problems()
         yield from metadata_problems(ct, self.problem)
 
@@ -175,62 +177,73 @@ class ContentTypeCheck:
                     "only one field can take over an old id; remove renamed_from from the others",
                 )
 
-    def field_problems(self, index: int, f: FieldLike, resource_link: bool) -> Iterator[Problem]:
-        """The problems of one field; ``resource_link``: it is a ResourceLink or an Array of them."""
+    def field_problems(self, index: int, f: FieldLike, resource_link: bool) -> list[Problem]:
+        """The problems of one field; ``resource_link``: it is a ResourceLink or an Array of them. A list, not a
+        generator: most fields have none, and 50,000 generators cost ``reconcile validate`` (issue 16)."""
+        found: list[Problem] = []
         at: KeyPath = ("fields", index)
-        if f.type == "Link" and f.link_type is None:
-            yield self.problem(at, "a Link field needs link_type", 'add link_type = "Entry" or "Asset"')
-        if f.type != "Link" and f.link_type is not None:
-            yield self.problem(
+        field_type, link_type, items = f.type, f.link_type, f.items
+        if field_type == "Link":
+            if link_type is None:
+                found.append(self.problem(at, "a Link field needs link_type", 'add link_type = "Entry" or "Asset"'))
+        elif link_type is not None:
+            found.append(self.problem(
                 (*at, "link_type"),
-                f"link_type is only allowed on Link fields (this is {f.type})",
+                f"link_type is only allowed on Link fields (this is {field_type})",
                 "remove link_type (for arrays of links put it in items)",
-            )
-        if f.type == "Array" and f.items is None:
-            yield self.problem(
-                at, "an Array field needs items", 'add items = { type = "Symbol" } (or Link with link_type)'
-            )
-        if f.type != "Array" and f.items is not None:
-            yield self.problem(
-                (*at, "items"), f"items is only allowed on Array fields (this is {f.type})", "remove items"
-            )
+            ))
+        if field_type == "Array":
+            if items is None:
+                found.append(self.problem(
+                    at, "an Array field needs items", 'add items = { type = "Symbol" } (or Link with link_type)'
+                ))
+        elif items is not None:
+            found.append(self.problem(
+                (*at, "items"), f"items is only allowed on Array fields (this is {field_type})", "remove items"
+            ))
         if f.validations:
-            target = f"Link:{f.link_type}" if f.type == "Link" and f.link_type else f.type
-            yield from self.validation_problems((*at, "validations"), f.validations, target)
-        if f.items is not None:
-            items_at = (*at, "items")
-            if f.items.type == "Link" and f.items.link_type is None:
-                yield self.problem(items_at, "items of type Link need link_type", 'add link_type = "Entry" or "Asset"')
-            if f.items.type != "Link" and f.items.link_type is not None:
-                yield self.problem(
-                    (*items_at, "link_type"),
-                    f"link_type is only allowed on Link items (these are {f.items.type})",
-                    "remove link_type",
-                )
-            if f.items.validations:
-                item_target = (f"Link:{f.items.link_type}" if f.items.type == "Link" and f.items.link_type
-                               else f.items.type)
-                yield from self.validation_problems((*items_at, "validations"), f.items.validations, item_target)
+            target = f"Link:{link_type}" if field_type == "Link" and link_type else field_type
+            self.validation_problems((*at, "validations"), f.validations, target, found)
+        if items is not None:
+            self.items_problems((*at, "items"), items, found)
         if f.default_value is not None:
-            yield from self.default_value_problems(at, f)
+            found.extend(self.default_value_problems(at, f))
         if f.allowed_resources is not None or resource_link:
-            yield from self.allowed_resources_problems(at, f)
+            found.extend(self.allowed_resources_problems(at, f))
+        return found
 
-    def validation_problems(self, at: KeyPath, validations: Sequence[JsonObject], target: str) -> Iterator[Problem]:
+    def items_problems(self, at: KeyPath, items: ItemsLike, found: list[Problem]) -> None:
+        """The problems of an Array field's ``items`` (at ``at``), added to ``found``."""
+        if items.type == "Link" and items.link_type is None:
+            found.append(self.problem(at, "items of type Link need link_type", 'add link_type = "Entry" or "Asset"'))
+        if items.type != "Link" and items.link_type is not None:
+            found.append(self.problem(
+                (*at, "link_type"),
+                f"link_type is only allowed on Link items (these are {items.type})",
+                "remove link_type",
+            ))
+        if items.validations:
+            target = f"Link:{items.link_type}" if items.type == "Link" and items.link_type else items.type
+            self.validation_problems((*at, "validations"), items.validations, target, found)
+
+    def validation_problems(
+        self, at: KeyPath, validations: Sequence[JsonObject], target: str, found: list[Problem]
+    ) -> None:
+        """The problems of a list of validations of ``target`` values (at ``at``), added to ``found``."""
+        clean = self.clean
         for index, validation in enumerate(validations):
-            where = (*at, index)
             key = _verdict_key(validation, target)
-            kind = None if key is None else self.clean.get(key)
+            kind = None if key is None else clean.get(key)
             if kind is None:
                 problems: list[Problem] = []
-                kind = self.checked_validation(where, validation, target, problems)
+                kind = self.checked_validation((*at, index), validation, target, problems)
                 if key is not None and kind is not None and not problems:
-                    self.clean[key] = kind
-                yield from problems
+                    clean[key] = kind
+                found.extend(problems)
             if kind == "linkContentType":
-                yield from self.link_target_problems((*where, kind), validation[kind])
+                found.extend(self.link_target_problems((*at, index, kind), validation[kind]))
             elif kind == "nodes":
-                yield from self.node_problems((*where, kind), validation[kind])
+                found.extend(self.node_problems((*at, index, kind), validation[kind]))
 
     def checked_validation(
         self, where: KeyPath, validation: JsonObject, target: str, problems: list[Problem]
