@@ -3,6 +3,7 @@ editor interface that goes with it."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -50,8 +51,8 @@ class ContentTypeCheck:
     editor: EditorLike | None
     #: Content type ids out of the ownership scope: a link may name one, though no file declares it.
     outside: Callable[[str], bool] = lambda _: False
-    #: The validations found clean for a target, with their kind (``_verdict_key``): shared by the checks of
-    #: one run, so that a validation repeated across fields and files is checked once (issue 16).
+    #: The validations found clean for a target, with their kind, by their JSON and target (``validation_problems``):
+    #: shared by the checks of one run, so that a validation repeated across fields and files is checked once.
     clean: dict[tuple[bytes, str], str] = field(default_factory=dict)
     #: When a list, the names this file uses that other files declare are added to it instead of being checked
     #: against the model (``validate.references``: resolved later against every file's names).
@@ -122,7 +123,7 @@ class ContentTypeCheck:
     def field_id_problems(self) -> Iterator[Problem]:
         seen: set[str] = set()
         for index, f in enumerate(self.ct.fields):
-            if not FIELD_ID_PATTERN.fullmatch(f.id) or len(f.id) > MAX_FIELD_ID_LENGTH:
+            if not _is_field_id(f.id):
                 yield self.problem(
                     ("fields", index, "id"),
                     f"field id {shown(f.id)} is not valid",
@@ -155,8 +156,10 @@ class ContentTypeCheck:
             )
 
     def rename_problems(self) -> Iterator[Problem]:
-        ids = {f.id for f in self.ct.fields}
         sources = Counter(f.renamed_from for f in self.ct.fields if f.renamed_from is not None)
+        if not sources:
+            return
+        ids = {f.id for f in self.ct.fields}
         for index, f in enumerate(self.ct.fields):
             old = f.renamed_from
             if old is None:
@@ -232,7 +235,13 @@ class ContentTypeCheck:
         """The problems of a list of validations of ``target`` values (at ``at``), added to ``found``."""
         clean = self.clean
         for index, validation in enumerate(validations):
-            key = _verdict_key(validation, target)
+            # The key of its verdict: its JSON (orjson tells 1 from 1.0 and from true, and keeps the key order) and
+            # the target; none when JSON cannot tell it apart (null: nan, inf and None alike).
+            try:
+                encoded = orjson.dumps(validation)
+            except orjson.JSONEncodeError:
+                encoded = b"null"
+            key = None if b"null" in encoded else (encoded, target)
             kind = None if key is None else clean.get(key)
             if kind is None:
                 problems: list[Problem] = []
@@ -434,6 +443,12 @@ class ContentTypeCheck:
                     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_field_id(value: str) -> bool:
+    """A valid field id (asked once per distinct id: most files share theirs, issue 16)."""
+    return FIELD_ID_PATTERN.fullmatch(value) is not None and len(value) <= MAX_FIELD_ID_LENGTH
+
+
 def _is_resource_link(f: FieldLike) -> bool:
     """A ResourceLink field, or an Array of them."""
     return f.type == "ResourceLink" or (f.items is not None and f.items.type == "ResourceLink")
@@ -446,13 +461,3 @@ def _layout_field_ids(group: JsonObject) -> Iterator[str]:
             if isinstance(item.get("fieldId"), str):
                 yield item["fieldId"]
             yield from _layout_field_ids(item)
-
-
-def _verdict_key(validation: JsonObject, target: str) -> tuple[bytes, str] | None:
-    """What the checks of one validation for a target depend on: its JSON (orjson tells 1 from 1.0 and from
-    true, and keeps the key order); None when that cannot tell it apart (null: nan, inf and None alike)."""
-    try:
-        encoded = orjson.dumps(validation)
-    except orjson.JSONEncodeError:
-        return None
-    return None if b"null" in encoded else (encoded, target)
