@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import os
 import re
 import stat
 import tomllib
@@ -119,14 +120,27 @@ def parse_toml(raw: bytes, *, max_depth: int | None = None) -> TomlFile:
 def read_bytes(path: Path, max_bytes: int | None) -> bytes:
     """The bytes of ``path``, a regular file of at most ``max_bytes`` (checked before reading)."""
     try:
-        status = path.stat()
+        status = os.stat(path)
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
             raise Unreadable(error=None)
         if max_bytes is not None and status.st_size > max_bytes:
             raise TooLarge(size=status.st_size, limit=max_bytes)
-        return path.read_bytes()
+        return _read_to_end(path, status.st_size)
     except OSError as exc:
         raise Unreadable(error=exc) from None
+
+
+def _read_to_end(path: Path, size: int) -> bytes:
+    """Every byte of the file at ``path`` (``size`` expected): as ``Path.read_bytes``, without its file objects (half
+    the time of reading 1,000 model files, issue 16)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        chunks = [os.read(descriptor, size + 1)]
+        while chunks[-1]:  # until the end, should the file have grown
+            chunks.append(os.read(descriptor, 1 << 16))
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def _decode(raw: bytes) -> str:
