@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reconcile.wording import count
@@ -22,7 +23,8 @@ class ReconcileError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in an input file: where it is, what is wrong, how to fix it."""
+    """One problem found in an input file: where it is, what is wrong, how to fix it. A ``warning`` is shown but
+    fails no command (Contentful accepts the input: ``validate.references``)."""
 
     file: str
     path: str
@@ -30,6 +32,7 @@ class Problem:
     hint: str = ""
     line: int | None = None
     column: int | None = None
+    warning: bool = False
 
     def __str__(self) -> str:
         where = self.file
@@ -37,6 +40,15 @@ class Problem:
             where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
         return f"{text} (fix: {self.hint})" if self.hint else text
+
+
+def split_warnings(problems: Iterable[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """The ``problems`` that fail a command, and the warnings among them."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for problem in problems:
+        (warnings if problem.warning else errors).append(problem)
+    return errors, warnings
 
 
 class InputError(ReconcileError):

@@ -95,6 +95,8 @@ class DeclaredModel:
     unread: Unread = field(default_factory=Unread)
     #: The declared fills, by field address (``content_types.person.fields.firstName``).
     fills: dict[str, FillDecl] = field(default_factory=dict)
+    #: What the offline rules warn of (``Problem.warning``), once checked (``workflows.project.validate_models``).
+    warnings: tuple[Problem, ...] = ()
 
     def line_of(self, file: Path, key_path: KeyPath) -> int | None:
         """The line of ``key_path`` in ``file``, or of its nearest enclosing key that has one."""

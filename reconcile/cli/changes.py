@@ -51,7 +51,8 @@ def _main(
 @guarded
 def validate_cmd(config: ConfigOpt = None, models: ModelsOpt = None, target: TargetOpt = None) -> None:
     """Check the model files offline (no request is sent)."""
-    content_types, locales = workflows.validate_project(open_project(config, models), target)
+    content_types, locales, warnings = workflows.validate_project(open_project(config, models), target)
+    warn([str(warning) for warning in warnings])
     err(f"OK: {count(content_types, 'content type')} and {count(locales, 'locale')} are valid.")
 
 

@@ -21,7 +21,7 @@ from reconcile.declared.cache import ParseCache
 from reconcile.declared.layout import CONTENT_TYPES_DIR, LOCALES_FILE, MAX_FILE_BYTES, TAGS_FILE
 from reconcile.declared.loader import FileKind, check_models_dir, list_content_type_files
 from reconcile.declared.records import FileRecord, RecordCache, check_file, record_key
-from reconcile.errors import Problem
+from reconcile.errors import Problem, split_warnings
 from reconcile.scope import Scope, out_of_scope_problem
 from reconcile.sources import KeyPath, Position, Unread, nearest_line, sort_problems
 from reconcile.tomlsource import TomlReadError, known_toml, read_bytes
@@ -30,8 +30,9 @@ from reconcile.validate.references import ReferenceKind, reference_problem, unre
 
 @dataclass(frozen=True)
 class Checked:
-    """What the model files declare (counts of content types and locales), every problem found, sorted, and the
-    key of each file read (``records.record_key``; the same as ``ParseCache.seen``'s)."""
+    """What the model files declare (counts of content types and locales), every problem found (warnings too:
+    ``Problem.warning``), sorted, and the key of each file read (``records.record_key``; the same as
+    ``ParseCache.seen``'s)."""
 
     content_types: int
     locales: int
@@ -131,7 +132,7 @@ def check_models(
         if reason is not None:
             problems.append(out_of_scope_problem(ct_id, reason, owner[ct_id], config_file,
                                                  files.line(owner[ct_id], ("id",))))
-    if not problems:
+    if not split_warnings(problems)[0]:  # the warnings are found again from the records
         cache.save()
     return Checked(len(owner), len(locales.locales), sort_problems(problems), frozenset(files.keys.values()))
 

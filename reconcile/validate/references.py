@@ -3,7 +3,9 @@
 A content type file's rules depend on the other files in two places only: a ``linkContentType`` names a content
 type (declared by its own file, out of the scope, or in a file that did not read), and a ``default_value`` is
 keyed by locale codes (declared in ``locales.toml``). Each such use is a ``Reference``; ``unresolved`` says
-whether the rest of the model lacks it and ``reference_problem`` words the problem. A whole-model check
+whether the rest of the model lacks it and ``reference_problem`` words the problem: a warning for a content type
+(Contentful keeps a ``linkContentType`` naming a deleted content type and accepts one naming none, so a pulled
+file may hold it: contentful-migration#963), an error for a locale. A whole-model check
 (``validate``) resolves each reference as it meets it; ``reconcile validate`` checks each file once and keeps
 its references (``declared.records``), then resolves them against the names of every file on each run
 (``workflows.validating``), so that an edit of one file checks that file alone and the references of all.
@@ -47,16 +49,15 @@ def unresolved(
 
 
 def reference_problem(reference: Reference, file: Path, line: int | None) -> Problem:
-    """The problem of an unresolved ``reference`` of ``file``, at ``line``."""
+    """The problem of an unresolved ``reference`` of ``file``, at ``line``: a warning when it names a content type,
+    which Contentful accepts (out of the scope, the name is accepted as a link target without one)."""
     name = shown(reference.name)
-    if reference.kind == "content_type":
-        message = f"linkContentType names {name}, which is not a declared content type"
-        # Contentful keeps such a link when the content type is deleted, and accepts one to no content type (a
-        # pulled file may hold it): out of the scope, the name is accepted as a link target.
-        hint = ("declare it in content_types/, or fix the id (ids are case-sensitive); if the environment holds "
-                f"this link to a content type it does not have, put the id out of scope: [scope] ignore = "
-                f"[{json.dumps(reference.name)}]")
-    else:
+    if reference.kind == "locale":
         message = f"default_value has locale {name}, which is not declared in locales.toml"
-        hint = "use a declared locale code (e.g. the default locale)"
-    return Problem(str(file), reference.path, message, hint, line)
+        return Problem(str(file), reference.path, message, "use a declared locale code (e.g. the default locale)", line)
+    message = (f"linkContentType names {name}, which is not a declared content type; Contentful accepts it, but no "
+               "entry of that type can be linked there until the content type exists")
+    hint = ("declare it in content_types/, or fix the id (ids are case-sensitive); if the environment holds this link "
+            f"to a content type it does not have, put the id out of scope: [scope] ignore = "
+            f"[{json.dumps(reference.name)}]")
+    return Problem(str(file), reference.path, message, hint, line, warning=True)

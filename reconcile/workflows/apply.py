@@ -87,6 +87,7 @@ def apply(
     declared = None if saved is not None else validate_models(project, target_name)
     unchecked = check_target(saved, str(plan_file), target.name) if saved is not None else None
     warnings = unfinished_warnings(project, target) + ([unchecked] if unchecked else [])
+    warnings += [str(warning) for warning in declared.warnings] if declared is not None else []
     with locked(project, target, "apply") as signals, open_target(target) as opened:
         if declared is None:
             assert saved is not None

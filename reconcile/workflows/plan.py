@@ -48,7 +48,7 @@ def _plan(
 ) -> PlanOutcome:
     declared = validate_models(project, target_name)
     target = project.config.target(target_name)
-    warnings = unfinished_warnings(project, target)
+    warnings, checked = unfinished_warnings(project, target), [str(warning) for warning in declared.warnings]
     if from_export is not None:
         snapshot = project.store.load(str(from_export), target.name)
         live = snapshot_state(snapshot, target.scope)
@@ -60,15 +60,20 @@ def _plan(
         space, environment = recorded.get("space"), recorded.get("environment")
         bound = from_file.bound(target.name, space if isinstance(space, str) else None,
                                 environment if isinstance(environment, str) else None)
-        return PlanOutcome(bound, warnings)
+        return PlanOutcome(_warned(bound, checked), warnings + checked)
     with open_target(target) as opened:
         planned = plan_against(opened.backend, declared.model, target, allow_destroy,
                                load_fills(declared, project.root), content_types,
                                left_work(project.store, target.name))
-        widgets = uninstalled_widgets(opened.backend, declared.model)
+        notes = checked + uninstalled_widgets(opened.backend, declared.model)
     made = planned.plan.bound(target.name, opened.space_id, opened.environment_id, opened.alias)
     let_live(declared, planned, made)
-    return PlanOutcome(made.model_copy(update={"warnings": tuple(widgets)}) if widgets else made, warnings + widgets)
+    return PlanOutcome(_warned(made, notes), warnings + notes)
+
+
+def _warned(plan: Plan, warnings: list[str]) -> Plan:
+    """``plan`` carrying ``warnings`` (of the models and the widgets: its JSON and renderings show them)."""
+    return plan.model_copy(update={"warnings": tuple(warnings)}) if warnings else plan
 
 
 def save_plan(plan: Plan, path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from reconcile.collector import paused
 from reconcile.config import CONFIG_FILE_NAME, Config, TargetConfig, load_config
 from reconcile.declared import DeclaredModel, ParseCache, read_models, sort_problems
 from reconcile.declared.incremental import check_models
-from reconcile.errors import InputError, Problem
+from reconcile.errors import InputError, Problem, split_warnings
 from reconcile.scope import scope_problems
 from reconcile.snapshots import SnapshotStore
 from reconcile.validate import validate
@@ -54,17 +54,20 @@ def load_project(config_path: Path | None, models_path: Path | None, cwd: Path) 
 def validate_models(project: Project, target_name: str | None = None) -> DeclaredModel:
     """Read and check the model files offline; every problem at once, before any request: the rules check
     whatever did read even when other parts did not, so one run shows the shape and the rule problems.
-    A content type out of the target's scope (default target: its own) is a problem; one it links to is not."""
+    A content type out of the target's scope (default target: its own) is a problem; one it links to is not.
+    The warnings found are kept in the model returned (``DeclaredModel.warnings``)."""
     with paused():  # millions of acyclic values: reconcile/collector.py
         cache = ParseCache.of_models(project.config.state_dir / "cache", project.models_dir)
         declared, problems, run = _checked_models(project, target_name, cache)
-        if problems:  # every file read afresh, so that each message is exactly that of a full read
+        errors, warnings = split_warnings(problems)
+        if errors:  # every file read afresh, so that each message is exactly that of a full read
             declared, problems, _ = _checked_models(project, target_name, None)
-        else:  # bad input writes nothing
-            cache.save(clean_run=run)
-    if problems:
-        raise models_error(project, problems)
-    return declared
+            errors = split_warnings(problems)[0]
+        else:  # bad input writes nothing; a run with warnings is not clean: the next checks again, to warn again
+            cache.save(clean_run=None if warnings else run)
+    if errors:
+        raise models_error(project, errors)
+    return replace(declared, warnings=tuple(warnings)) if warnings else declared
 
 
 def models_error(project: Project, problems: list[Problem]) -> InputError:
