@@ -39,8 +39,8 @@ EDITS = [
      "display_field 'title' is not a field"),
     ("content_types/category.toml", "size = { max = 60 }", "size = { min = 61, max = 60 }", 14,
      "size has min 61 above max 60"),
-    ("content_types/page.toml", '["blogPost", "project", "testimonial"]', '["blogpost", "project", "testimonial"]', 38,
-     "linkContentType names 'blogpost', which is not a declared content type"),
+    ("content_types/page.toml", '["blogPost", "project", "testimonial"]', '"blogPost"', 38,
+     "linkContentType has the wrong shape"),
     ("locales.toml", 'fallback_code = "de-DE"', 'fallback_code = "de-AT"', 14,
      "fallback_code 'de-AT' is not a declared locale"),
 ]

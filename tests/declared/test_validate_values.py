@@ -120,3 +120,4 @@ def test_a_validation_repeated_across_fields_and_files_is_judged_for_each_target
         ("b.toml", "fields.l.validations[0].linkContentType",
          "linkContentType names 'gone', which is not a declared content type"),
     ]
+    assert [p.warning for p in problems] == [False, False, False, True]
