@@ -337,21 +337,49 @@ def test_every_recorded_content_type_survives_pull_apply_revert(workspace: Works
     survives(workspace, content_types, _names_and_widgets_edited)
 
 
-def test_a_link_to_a_content_type_the_space_lacks_is_adopted_through_the_scope(workspace: Workspace) -> None:
+def test_a_link_to_a_content_type_the_space_lacks_is_kept_with_a_warning(workspace: Workspace) -> None:
     """Contentful keeps a ``linkContentType`` naming a deleted content type and accepts one naming none
     (contentful-migration#963 documents the real API accepting it): ``fullContentType`` alone links to
-    ``bookmark``. The pulled file then fails validation, with a fix that names the scope line; with it, the
-    workflow goes through and the revert gives the content type back exactly."""
+    ``bookmark``. The pulled files validate and plan with a warning (at the file's line, with a fix that names the
+    scope line), on every run; the workflow goes through and the revert gives the content type back exactly."""
     only = {"fullContentType": EMBEDDED["fullContentType"]}
     seed(workspace, only)
     shutil.rmtree(workspace.models)
     assert cli(workspace, "pull")[0] == 0
-    code, _, err = cli(workspace, "plan")
-    assert code == 1 and "linkContentType names 'bookmark', which is not a declared content type" in err
+    pulled = workspace.models / "content_types" / "fullContentType.toml"
+    lines = pulled.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if 'linkContentType = ["bookmark"]' in text)
+    for _ in range(2):  # the second from the caches
+        code, out, err = cli(workspace, "validate")
+        assert code == 0 and f"Warning: {pulled}:" in err and "are valid" in err, out + err
+        assert _warned(err, pulled, "bookmark") == [line], err
+    for _ in range(2):
+        code, out, err = cli(workspace, "plan")
+        assert code == 0 and "No changes" in out, out + err  # the exit code is the changes'
+        assert _warned(err, pulled, "bookmark") == [line], err
     assert 'put the id out of scope: [scope] ignore = ["bookmark"]' in err
-    config = workspace.root / "reconcile.toml"
-    config.write_text(config.read_text(encoding="utf-8") + '\n[scope]\nignore = ["bookmark"]\n', encoding="utf-8")
+    assert "Contentful accepts it, but no entry of that type can be linked there" in err
+    code, out, _ = cli(workspace, "plan", "--format", "json")
+    assert code == 0 and _warned("\n".join(json.loads(out)["warnings"]), pulled, "bookmark") == [line]
     survives_pulled(workspace, live(workspace), _edits_of_full)
+
+
+def test_a_typo_in_a_link_is_planned_with_a_warning(workspace: Workspace) -> None:
+    """A ``linkContentType`` id spelt wrong (ids are case-sensitive) is planned as a change, with the warning."""
+    seed(workspace, {"fullContentType": EMBEDDED["fullContentType"]})
+    shutil.rmtree(workspace.models)
+    assert cli(workspace, "pull")[0] == 0
+    edit(workspace, "fullContentType", 'linkContentType = ["bookmark"]', 'linkContentType = ["FullContentType"]')
+    code, out, err = cli(workspace, "plan")
+    assert code == 2, out + err
+    assert "linkContentType names 'FullContentType', which is not a declared content type" in err
+    assert "ids are case-sensitive" in err and "'bookmark'" not in err
+
+
+def _warned(text: str, file: Any, name: str) -> list[int]:
+    """The lines of ``file`` the warnings in ``text`` about a link to ``name`` are at."""
+    found = re.findall(rf"{re.escape(str(file))}:(\d+): [^\n]*linkContentType names '{name}', which is not", text)
+    return [int(line) for line in found]
 
 
 def _edits_of_full(ws: Workspace) -> None:
