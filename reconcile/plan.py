@@ -84,7 +84,7 @@ class Plan(OmitsEmpty):
     #: environment it pointed at, and ``apply PLAN_FILE`` refuses the plan once the alias has moved.
     alias: str | None = None
     #: What the reviewer should know that the plan does not change (since 1.3; e.g. an app widget whose app is
-    #: not installed). Left out of the JSON when there is none.
+    #: not installed, a link to a content type no file declares). Left out of the JSON when there is none.
     warnings: tuple[str, ...] = ()
     #: Per content type whose entries the plan's fills or conversions read, the digest over (entry id,
     #: version) of every entry read (since 1.4; :mod:`reconcile.entry_digest`): apply refuses the plan as
