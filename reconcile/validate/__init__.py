@@ -28,8 +28,8 @@ from reconcile.validate.tags import tag_problems
 
 def validate(declared: DeclaredModel, outside: Callable[[str], bool] = lambda _: False) -> list[Problem]:
     """Every problem of the declared model, sorted by file and line; an empty list, or one of warnings only
-    (``Problem.warning``), means valid. ``outside``:
-    the content type ids out of the ownership scope, which a link may name though no file declares them."""
+    (``Problem.warning``), means valid. ``outside``: the content type ids out of the ownership scope, which a link
+    may name though no file declares them."""
     model = declared.model
     problems: list[Problem] = []
     clean: dict[tuple[bytes, str], str] = {}
