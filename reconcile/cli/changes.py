@@ -76,7 +76,6 @@ def plan_cmd(
     warn(outcome.warnings)
     for piece in render_pieces(outcome.plan, fmt):
         typer.echo(piece, nl=False)
-    typer.echo()
     if out is not None:
         workflows.save_plan(outcome.plan, out)
         needs = " --allow-destroy" if outcome.plan.is_blocked else ""

@@ -83,7 +83,7 @@ class TerminalProgress:
 
 def confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
     def confirm(plan: Plan) -> bool:
-        out(renderings.render_text(plan, color=colour(sys.stdout)))
+        out(renderings.render_text(plan, color=colour(sys.stdout)), nl=False)
         if plan.is_empty or plan.is_blocked:
             return True
         if auto_approve:
