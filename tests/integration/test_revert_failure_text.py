@@ -18,19 +18,23 @@ from .scenarios import TARGET
 API_ERROR = "HTTP 500 ServerError: Internal Server Error"
 
 
+@pytest.fixture
+def at_target(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """The workspace seeded with START, its models changed to TARGET (not applied)."""
+    monkeypatch.chdir(workspace.root)
+    seed_start(workspace)
+    workspace.write(TARGET)
+    return workspace
+
+
 def failed_steps(stderr: str) -> set[str]:
     return set(re.findall(rf"^  failed step: (.+): .+ failed: {API_ERROR}$", stderr, re.MULTILINE))
 
 
-def test_a_revert_whose_writes_fail_names_each_failed_step_and_the_fix(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(workspace.root)
-    seed_start(workspace)
-    workspace.write(TARGET)
+def test_a_revert_whose_writes_fail_names_each_failed_step_and_the_fix(at_target: Workspace) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["apply", "--auto-approve", "--allow-destroy"]).exit_code == 0
-    workspace.emulator.faults.add(Fault(action="500", method="DELETE", path=r"/published$", times=1000))
+    at_target.emulator.faults.add(Fault(action="500", method="DELETE", path=r"/published$", times=1000))
     result = runner.invoke(app, ["revert", "latest", "--auto-approve"], env={"NO_COLOR": "1"})
     assert result.exit_code == ERROR
     assert "Revert INCOMPLETE" in result.stderr
@@ -40,13 +44,8 @@ def test_a_revert_whose_writes_fail_names_each_failed_step_and_the_fix(
                      re.MULTILINE), result.stderr
 
 
-def test_a_rollback_whose_writes_fail_names_the_failed_step_and_the_fix(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(workspace.root)
-    seed_start(workspace)
-    workspace.write(TARGET)
-    workspace.emulator.faults.add(Fault(action="500", method="PUT", path=r"/content_types/[^/]+$", nth=2, times=1000))
+def test_a_rollback_whose_writes_fail_names_the_failed_step_and_the_fix(at_target: Workspace) -> None:
+    at_target.emulator.faults.add(Fault(action="500", method="PUT", path=r"/content_types/[^/]+$", nth=2, times=1000))
     result = CliRunner().invoke(app, ["apply", "--auto-approve", "--allow-destroy"], env={"NO_COLOR": "1"})
     assert result.exit_code == ERROR
     rollback = result.stderr.split("Rollback INCOMPLETE", 1)[1]
