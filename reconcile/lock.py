@@ -1,6 +1,8 @@
-"""The advisory apply lock of one target: two applies (or reverts) never interleave.
+"""The advisory apply lock of one environment: two applies (or reverts) never interleave.
 
-The lock is a file, ``<project>/.reconcile/locks/<target>.lock``, created with ``O_CREAT | O_EXCL``
+The lock is a file, ``<project>/.reconcile/locks/<host>_<space>_<environment>-<hash>.lock``, named after
+the environment the run writes (the server, space and environment; a local target's data directory),
+not after the target: two targets on one environment share it. It is created with ``O_CREAT | O_EXCL``
 (atomic on a local filesystem: exactly one creator wins) and holding who took it: pid, host, user,
 time, command and a random nonce. Releasing removes the file only while it still holds this holder's
 nonce, so a holder whose lock was broken never removes its successor's.
@@ -14,16 +16,29 @@ this project folder on one machine; see ``docs/safety.md`` for what that means f
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import os
+import re
 import secrets
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
 
 from .errors import LockHeld, ReconcileError
+
+
+def lock_name(server: str, space_id: str, environment: str) -> str:
+    """The lock file's name of an environment: ``server`` is a base URL (compared by scheme, host and port,
+    case-insensitively, and path) or a local data directory. Readable, and unique by a hash of the whole key."""
+    url = urlsplit(server)
+    where = f"{url.scheme.lower()}://{url.netloc.lower()}{url.path.rstrip('/')}" if url.netloc else server
+    digest = hashlib.sha256("\0".join((where, space_id, environment)).encode("utf-8")).hexdigest()[:12]
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{url.hostname or Path(server).name}_{space_id}_{environment}")
+    return f"{readable[:80]}-{digest}.lock"
 
 
 @dataclass(frozen=True)
@@ -100,20 +115,23 @@ class ApplyLock:
     def _held(self) -> LockHeld:
         holder = read_lock(self.path)
         unlock = f"reconcile unlock --target {self.target}"
+        locked = f"target {self.target!r}" + (
+            f" shares its environment with target {holder.target!r}, which"
+            if holder is not None and holder.target not in ("", self.target) else "")
         if holder is None or holder.pid is None:
             return LockHeld(
-                f"target {self.target!r} is locked ({self.path} exists but names no holder yet)",
+                f"{locked} is locked ({self.path} exists but names no holder yet)",
                 hint=f"another run is starting; retry shortly, or if none is running: {unlock}",
             )
         who = f"{holder.command} (pid {holder.pid} on {holder.hostname}, user {holder.user}) since {holder.time}"
         if holder.is_stale:
             return LockHeld(
-                f"target {self.target!r} has a stale lock: held by {who}, but that process is no longer "
+                f"{locked} has a stale lock: held by {who}, but that process is no longer "
                 "running on this host",
                 hint=f"check that no run is in progress, then remove it with: {unlock}",
             )
         return LockHeld(
-            f"target {self.target!r} is locked by {who}",
+            f"{locked} is locked by {who}",
             hint=f"wait for it to finish; if that process is gone (another machine?), run: {unlock}",
         )
 

@@ -173,8 +173,8 @@ def guarded(func: F) -> F:
             if isinstance(exc, ApiError) and not exc.hint:
                 err(f"  fix: {api_hint(exc)}")
             raise typer.Exit(ERROR) from None
-        except KeyboardInterrupt:
-            err("Interrupted.")
+        except KeyboardInterrupt as exc:  # a signal's carries no text; the prompt's says where it came
+            err(str(exc) or "Interrupted.")
             raise typer.Exit(ERROR) from None
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # a full disk (or quota): stdout to a file, a snapshot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,6 +30,9 @@ from reconcile.cli.base import (
 )
 from reconcile.cli.terminal import TerminalProgress, confirmer, warn
 from reconcile.render import count
+
+if TYPE_CHECKING:
+    from reconcile.executor import ExecutionReport
 
 ContentTypeOpt = Annotated[
     list[str] | None,
@@ -77,7 +80,6 @@ def plan_cmd(
     warn(outcome.warnings)
     for piece in render_pieces(outcome.plan, fmt):
         typer.echo(piece, nl=False)
-    typer.echo()
     if out is not None:
         workflows.save_plan(outcome.plan, out)
         needs = " --allow-destroy" if outcome.plan.is_blocked else ""
@@ -102,14 +104,19 @@ def _report_execution(outcome: workflows.ApplyOutcome) -> int:
         return OK
     total = outcome.planned_steps
     err(f"Apply FAILED after {len(report.applied)} of {count(total, 'step')} applied.")
-    for failed in [o for o in report.outcomes if not o.ok] or ([report.failed] if report.failed else []):
-        err(f"  failed step: {failed.step.description}: {failed.error}")
+    _report_failed_steps(report)
     if report.failure is not None:
         err(f"  failure: {report.failure}")
     if report.pending:
         err(f"  not run: {count(len(report.pending), 'step')}")
     _report_rollback(outcome.rollback, snap, revert)
     return ERROR
+
+
+def _report_failed_steps(report: ExecutionReport) -> None:
+    """Every step of the run that failed (parallel steps may fail together), each with the API's message."""
+    for failed in [o for o in report.outcomes if not o.ok] or ([report.failed] if report.failed else []):
+        err(f"  failed step: {failed.step.description}: {failed.error}")
 
 
 def _except_left_alone(left_alone: list[str]) -> str:
@@ -133,12 +140,11 @@ def _report_rollback(rollback: workflows.ConvergeOutcome | None, snap: str, reve
         )
         return
     err(f"Rollback INCOMPLETE: {ran}{', then stopped: ' + rollback.error if rollback.error else ''}.")
-    if rollback.report.failed is not None:
-        err(f"  failed step: {rollback.report.failed.step.description}: {rollback.report.failed.error}")
+    _report_failed_steps(rollback.report)
     if rollback.remaining is not None:
         err("What remains to reach the starting state:")
         err(renderings.render_text(rollback.remaining, color=colour(sys.stderr)))
-    err(f"Restore the start with: {revert}")
+    err(f"  fix: correct what the errors above name, then restore the start with: {revert}")
 
 
 @app.command("apply")
@@ -213,10 +219,11 @@ def revert_cmd(
     err(f"Revert INCOMPLETE (pre-revert snapshot {outcome.pre_snapshot.id if outcome.pre_snapshot else '?'}).")
     if converged.error:
         err(f"  error: {converged.error}")
-    if converged.report.failed is not None:
-        err(f"  failed step: {converged.report.failed.step.description}: {converged.report.failed.error}")
+    _report_failed_steps(converged.report)
     if converged.remaining is not None:
         err(renderings.render_text(converged.remaining, color=colour(sys.stderr)))
+    err(f"  fix: correct what the errors above name, then run the revert again: reconcile revert "
+        f"{outcome.snapshot.id} --target {outcome.plan.target}")
     raise typer.Exit(ERROR)
 
 

@@ -73,7 +73,7 @@ def show_cmd(
 ) -> None:
     """Show a saved plan (no request is sent). Exit 0 = no changes, 2 = changes, 3 = blocked."""
     plan = workflows.load_plan_file(plan_file)
-    typer.echo(render(plan, fmt))
+    typer.echo(render(plan, fmt), nl=False)
     if plan.is_blocked:
         raise typer.Exit(BLOCKED)
     raise typer.Exit(OK if plan.is_empty else CHANGES)
@@ -155,7 +155,7 @@ def snapshots_diff_cmd(
     if plan.is_empty and fmt is Format.text:
         typer.echo(f"No differences: snapshots {a} and {b} hold the same content model.")
     else:
-        typer.echo(render(plan, fmt))
+        typer.echo(render(plan, fmt), nl=False)
     raise typer.Exit(OK if plan.is_empty else CHANGES)
 
 

@@ -83,7 +83,7 @@ class TerminalProgress:
 
 def confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
     def confirm(plan: Plan) -> bool:
-        out(renderings.render_text(plan, color=colour(sys.stdout)))
+        out(renderings.render_text(plan, color=colour(sys.stdout)), nl=False)
         if plan.is_empty or plan.is_blocked:
             return True
         if auto_approve:
@@ -94,7 +94,10 @@ def confirmer(auto_approve: bool, verb: str) -> Callable[[Plan], bool]:
                 hint="review the plan above and pass --auto-approve",
             )
         where = f" to {plan.where}" if plan.where else ""
-        return typer.confirm(f"Do you want to {verb} these changes{where}?", default=False, err=True)
+        try:
+            return typer.confirm(f"Do you want to {verb} these changes{where}?", default=False, err=True)
+        except typer.Abort:  # click's answer to Ctrl-C (or end of input) at the prompt
+            raise KeyboardInterrupt("Interrupted at the confirmation: nothing was written.") from None
 
     return confirm
 

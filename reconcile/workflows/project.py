@@ -43,7 +43,11 @@ class Project:
         return self.config.project_dir
 
     def lock_path(self, target: TargetConfig) -> Path:
-        return self.config.state_dir / "locks" / f"{target.name}.lock"
+        """The apply lock of the environment the target writes: targets on one environment share it."""
+        from reconcile.lock import lock_name
+
+        written = str(target.local_data_dir.resolve()) if target.local_data_dir else target.base_url or ""
+        return self.config.state_dir / "locks" / lock_name(written, target.space_id, target.environment)
 
 
 def load_project(config_path: Path | None, models_path: Path | None, cwd: Path) -> Project:

@@ -238,11 +238,15 @@ def _apply_there(state: _Release) -> None:
                             ApplyOutcome(planned.plan), progress=state.run.progress, no_rollback=True,
                             clock=state.run.clock, signals=state.signals)  # fmt: skip
     report = applied.report
+    if report is not None and report.interrupted:
+        raise _interrupted(state, "before the switch")
     if report is not None and not report.ok:
         failed = report.failed
         why = f"{failed.step.description}: {failed.error}" if failed is not None else str(report.failure)
-        raise ReconcileError(f"the apply in release environment {state.env_id} failed: {why}",
-                             hint="fix that cause and run the release again")  # fmt: skip
+        raise ReconcileError(f"the apply in release environment {state.env_id} failed: {why}; alias "
+                             f"'{state.alias.alias}' was not switched",
+                             hint="correct what the error names (in the models, or the space; `reconcile plan` "
+                             "shows the changes), then run the release again")  # fmt: skip
     if not plan_against(backend, state.desired, state.target, True).plan.is_empty:
         raise ReconcileError(f"release environment {state.env_id} does not match the models after the apply",
                              hint="run `reconcile plan` to see the difference; report it if it persists")  # fmt: skip

@@ -157,3 +157,17 @@ def test_snapshots_diff_exit_codes_and_wording(runner: CliRunner, project: Path)
     assert same.stdout == f"No differences: snapshots {post} and {post} hold the same content model.\n"
     changed = runner.invoke(app, ["snapshots", "diff", pre, post])
     assert changed.exit_code == CHANGES and "content_types." in changed.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_plan_and_show_print_exactly_the_document(runner: CliRunner, project: Path, fmt: str) -> None:
+    """stdout holds the document and nothing else: it ends with one newline, no stray blank line (found in a
+    newcomer trial: `reconcile plan --format json` ended with `}\\n\\n`, so byte comparisons failed)."""
+    plan = runner.invoke(app, ["plan", "--format", fmt, "--out", "plan.json"])
+    assert plan.exit_code == CHANGES
+    assert plan.stdout.endswith("\n") and not plan.stdout.endswith("\n\n")
+    if fmt == "json":
+        assert plan.stdout == (project / "plan.json").read_text(encoding="utf-8")
+    show = runner.invoke(app, ["show", "plan.json", "--format", fmt])
+    assert show.exit_code == CHANGES
+    assert show.stdout == plan.stdout

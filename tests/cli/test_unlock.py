@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from reconcile.cli import OK, app
 from reconcile.lock import ApplyLock
+from reconcile.workflows.project import load_project
 
 
 def unlock(root: Path) -> tuple[int, str]:
@@ -25,7 +26,9 @@ def test_unlock_without_a_lock_says_there_was_none(tmp_path: Path) -> None:
 
 
 def test_unlock_names_the_holder_it_removed(tmp_path: Path) -> None:
-    path = tmp_path / ".reconcile" / "locks" / "local.lock"
+    unlock(tmp_path)
+    project = load_project(tmp_path / "reconcile.toml", None, tmp_path)
+    path = project.lock_path(project.config.target("local"))
     ApplyLock(path, "local", "apply").__enter__()  # a run that died holding it
     code, err = unlock(tmp_path)
     assert code == OK

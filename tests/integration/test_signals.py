@@ -89,7 +89,7 @@ def assert_back_at_start(ws: Workspace, journal: Path, start: tuple[str, dict[st
     b = backend(ws)
     assert fingerprint(b.read_live().model) == start[0]
     assert entries_by_id(b) == start[1]
-    assert not (ws.root / ".reconcile" / "locks" / "test.lock").exists()
+    assert not list((ws.root / ".reconcile" / "locks").glob("*.lock"))
     events = records(journal)
     interrupted = [r for r in events if r["event"] == "interrupted"]
     assert interrupted and interrupted[0]["signal"] == signame and interrupted[0]["label"] == "apply"
@@ -215,7 +215,7 @@ def test_a_third_signal_aborts_the_rollback_and_names_the_revert_that_finishes_i
     found = re.search(r"rollback aborted \(SIGTERM\): the space is part-way back; \d+ changes? left; "
                       r"finish it with: reconcile revert (\S+) --target test", stderr)
     assert found, stderr
-    assert not (workspace.root / ".reconcile" / "locks" / "test.lock").exists()
+    assert not list((workspace.root / ".reconcile" / "locks").glob("*.lock"))
     events = records(journal)
     assert [r["complete"] for r in events if r["event"] == "converged"] == [False]
     assert events[-1]["outcome"] == "rollback_incomplete"
@@ -255,7 +255,7 @@ def test_a_signal_mid_revert_rolls_the_revert_back(workspace: Workspace, tmp_pat
     assert proc.returncode == 1, stderr
     assert "Revert interrupted (SIGHUP): the environment is back at its state before the revert" in stderr
     assert (fingerprint(b.read_live().model), entries_by_id(b)) == before
-    assert not (workspace.root / ".reconcile" / "locks" / "test.lock").exists()
+    assert not list((workspace.root / ".reconcile" / "locks").glob("*.lock"))
     assert records(journal)[-1]["outcome"] == "rolled_back"
 
 

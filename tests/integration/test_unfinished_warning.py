@@ -126,7 +126,8 @@ def test_a_run_holding_the_lock_now_is_in_progress_not_dead(
     time.sleep(1.1)  # the lock's time and the snapshots' ids are in whole seconds
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
     try:
-        lock = workspace.root / ".reconcile" / "locks" / "test.lock"
+        project = workspace.project()
+        lock = project.lock_path(project.config.target("test"))
         lock.parent.mkdir(parents=True, exist_ok=True)
         taken = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         lock.write_text(json.dumps({"pid": other.pid, "hostname": socket.gethostname(), "user": "u", "time": taken,

@@ -62,6 +62,21 @@ def test_ctrl_c_while_the_clone_is_polled_deletes_it_and_finishes_the_journal(pr
     assert "did not finish" not in proj.run("release", "--auto-approve").output
 
 
+def test_ctrl_c_during_the_apply_in_the_release_environment_says_what_to_do(proj: ReleaseProject) -> None:
+    """Found in a newcomer trial: a release interrupted while applying said `fix: fix that cause and run the
+    release again`, as if something had failed that the user should repair."""
+    sent = signal_on(proj.emulator.store.content_types, "put", signal.SIGINT,
+                     lambda scope, *args: scope.env_id.startswith("release-"))  # fmt: skip
+    result = proj.run("release", "--auto-approve")
+    assert sent and result.exit_code == 1, result.output
+    assert "Error: the release was interrupted (SIGINT) before the switch; alias 'master' was not switched" \
+        in result.output
+    assert "fix: nothing to undo; run the release again when ready" in result.output
+    assert "fix that cause" not in result.output
+    assert proj.alias_target() == "main"
+    assert not releases(proj)
+
+
 def test_sigterm_after_the_apply_stops_before_the_switch(proj: ReleaseProject) -> None:
     calls = []
 

@@ -41,6 +41,7 @@ from reconcile.emulator import Emulator, Fault
 from reconcile.emulator.faults import FaultAction
 from reconcile.errors import ApiError
 from reconcile.model import ContentModel
+from reconcile.workflows.project import load_project
 from tests.support import target_section, write_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -231,7 +232,8 @@ def run_the_workflow(p: Project, wrong: str) -> None:
 
     # The apply lock exists only while an apply runs: a slow write keeps it there long enough to read.
     emu.faults.add(Fault(action="delay", method="PUT", path=r"/content_types/[^/]+$", nth=1, delay=1.0))
-    cli("apply", "--auto-approve", watch=p.root / ".reconcile" / "locks" / "test.lock")
+    config = load_project(p.root / "reconcile.toml", None, p.root)
+    cli("apply", "--auto-approve", watch=config.lock_path(config.config.target("test")))
     assert p.cli.watched, "the apply lock was never seen"
     cli("plan")
     cli("revert", "latest", "--auto-approve")
@@ -313,7 +315,7 @@ def test_a_full_cli_workflow_never_shows_or_stores_the_token(project: Project) -
             found[str(path.relative_to(project.root))] = hit
     for index, content in enumerate(project.cli.watched):
         if hit := leaks(content, tokens):
-            found[f".reconcile/locks/test.lock (content {index})"] = hit
+            found[f"the apply lock (content {index})"] = hit
     assert not found, f"the token leaked into: {found}"
     if project.token_file is not None:  # the control: the search finds the token where it is meant to be
         assert leaks(project.token_file.read_bytes(), tokens)
