@@ -30,12 +30,16 @@ from urllib.parse import urlsplit
 
 from .errors import LockHeld, ReconcileError
 
+_DEFAULT_PORTS = {"https": 443, "http": 80}
+
 
 def lock_name(server: str, space_id: str, environment: str) -> str:
-    """The lock file's name of an environment: ``server`` is a base URL (compared by scheme, host and port,
-    case-insensitively, and path) or a local data directory. Readable, and unique by a hash of the whole key."""
+    """The lock file's name of an environment: ``server`` is a base URL (compared by scheme, host and port, the
+    scheme's default port when none is given, case-insensitively, and path) or a local data directory. Readable,
+    and unique by a hash of the whole key."""
     url = urlsplit(server)
-    where = f"{url.scheme.lower()}://{url.netloc.lower()}{url.path.rstrip('/')}" if url.netloc else server
+    port = url.port or _DEFAULT_PORTS.get(url.scheme.lower())
+    where = f"{url.scheme.lower()}://{url.hostname}:{port}{url.path.rstrip('/')}" if url.netloc else server
     digest = hashlib.sha256("\0".join((where, space_id, environment)).encode("utf-8")).hexdigest()[:12]
     readable = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{url.hostname or Path(server).name}_{space_id}_{environment}")
     return f"{readable[:80]}-{digest}.lock"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reconcile.errors import LockHeld
-from reconcile.lock import ApplyLock, break_lock, read_lock
+from reconcile.lock import ApplyLock, break_lock, lock_name, read_lock
 
 CONTENDERS = 8
 
@@ -135,3 +135,20 @@ def test_empty_lock_file_is_held_by_an_unknown_starter(tmp_path: Path) -> None:
     with pytest.raises(LockHeld) as info, ApplyLock(path, "local", "apply"):
         pass
     assert "names no holder yet" in str(info.value)
+
+
+@pytest.mark.parametrize("same", [
+    "https://api.contentful.com/", "HTTPS://API.Contentful.COM", "https://api.contentful.com:443",
+    "https://api.contentful.com:443/",
+])
+def test_one_server_spelled_another_way_has_the_same_lock(same: str) -> None:
+    """The lock is the environment's: a base URL naming the default port (or a trailing slash, another case)
+    addresses the same server, so two targets spelling it differently must not each take a lock of their own."""
+    assert lock_name(same, "space", "master") == lock_name("https://api.contentful.com", "space", "master")
+
+
+def test_another_port_scheme_or_path_is_another_lock() -> None:
+    base = lock_name("http://localhost:8080", "space", "master")
+    for other in ("http://localhost:8081", "https://localhost:8080", "http://localhost:8080/proxy"):
+        assert lock_name(other, "space", "master") != base
+    assert lock_name("http://localhost:80", "space", "master") == lock_name("http://localhost", "space", "master")
