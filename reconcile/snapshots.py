@@ -117,17 +117,21 @@ class Snapshot:
 
 
 def later_journals(snapshot: Snapshot) -> list[Path]:
-    """The journals of the runs (apply, revert) that started after ``snapshot``'s run on the same target and
-    environment, oldest first: the writes the tool made since that run."""
+    """The journals of the runs (apply, revert) that started after ``snapshot``'s run on the same target, space
+    and environment, oldest first: the writes the tool made since that run."""
     if snapshot.journal_path is None or not snapshot.path.is_dir():
         return []
     mine = _info(snapshot.path.parent.name, snapshot.path)
-    environment = snapshot.metadata.get("environment")
+    where = _where(snapshot.metadata)
     later = [_info(mine.target, path) for path in snapshot.path.parent.iterdir()
              if path.is_dir() and SNAPSHOT_ID_RE.match(path.name) and (path / JOURNAL_FILE).is_file()]
     return [info.path / JOURNAL_FILE for info in sorted(later, key=lambda info: (info.created, info.id))
             if (info.created, info.id) > (mine.created, mine.id)
-            and (read_metadata(info.path) or {}).get("environment") == environment]
+            and _where(read_metadata(info.path) or {}) == where]
+
+
+def _where(metadata: dict[str, Any]) -> tuple[Any, Any]:
+    return metadata.get("space"), metadata.get("environment")
 
 
 class SnapshotStore:

@@ -13,7 +13,7 @@ import pytest
 
 from reconcile import __version__
 from reconcile.errors import InputError, ReconcileError
-from reconcile.snapshots import EXPORT_KEYS, SnapshotStore
+from reconcile.snapshots import EXPORT_KEYS, Snapshot, SnapshotStore, later_journals
 from reconcile.workflows.snapshots import summary
 from tests.shared import RECORDINGS, needs_recordings
 
@@ -327,3 +327,24 @@ def test_editor_interfaces_identified_by_their_content_type_link(tmp_path: Path)
     with pytest.raises(InputError) as info:
         SnapshotStore(tmp_path).create("local", "pre-apply", export, META)
     assert [p.path for p in info.value.problems] == ["editorInterfaces[0]"]
+
+
+def _run_folder(target_dir: Path, name: str, space: str, environment: str) -> Snapshot:
+    path = target_dir / name
+    path.mkdir(parents=True)
+    metadata = {"kind": "pre-apply", "target": "prod", "space": space, "environment": environment,
+                "created": datetime.strptime(name[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).isoformat()}
+    (path / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    (path / "journal.jsonl").write_text("", encoding="utf-8")
+    return Snapshot(id=name, path=path, metadata=metadata)
+
+
+def test_later_journals_are_those_of_the_same_space_and_environment(tmp_path: Path) -> None:
+    """A revert counts as the tool's own writes only those of later runs on the environment it reverts: a run of
+    the same target name on another space (the target's space_id changed) wrote other entries."""
+    snapshot = _run_folder(tmp_path, "20261205T100000Z-aaaaaa", "space1", "master")
+    _run_folder(tmp_path, "20261205T090000Z-bbbbbb", "space1", "master")  # earlier: not later
+    same = _run_folder(tmp_path, "20261205T110000Z-cccccc", "space1", "master")
+    _run_folder(tmp_path, "20261205T120000Z-dddddd", "space1", "staging")
+    _run_folder(tmp_path, "20261205T130000Z-eeeeee", "space2", "master")
+    assert later_journals(snapshot) == [same.path / "journal.jsonl"]
