@@ -99,6 +99,10 @@ class _ContentfulTargetSection(_Section):
     @classmethod
     def _check_base_url(cls, value: str) -> str:
         parts = urlsplit(value)
+        try:
+            parts.port  # noqa: B018  # every request, and the apply lock's name (lock.lock_name), reads it
+        except ValueError:
+            raise ValueError(f"{parts.netloc!r} has no valid port (a number 0-65535 after the ':')") from None
         if parts.scheme == "https" and parts.hostname:
             return value.rstrip("/")
         if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:

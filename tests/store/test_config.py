@@ -275,3 +275,14 @@ def test_why_a_content_type_is_out_of_scope() -> None:
     assert Scope(content_types=()).excluded_by("page") == "content_types is empty: no content type is in scope"
     assert Scope(content_types=("blog*",), ignore=("blogDraft",)).excluded_by("blogPost") is None
     assert not Scope().excluded_by("Page") and not Scope(content_types=("page",)).manages("Page")  # case-sensitive
+
+
+@pytest.mark.parametrize("port", ["abc", "99999"])
+def test_a_base_url_with_a_port_that_is_no_port_is_a_config_problem(tmp_path: Path, port: str) -> None:
+    """Every request, and the name of the apply lock (``lock.lock_name``), reads the port: a port that cannot be
+    one is named in the configuration, not met later as a traceback."""
+    path = write(tmp_path, f'[targets.prod]\nkind = "contentful"\nspace_id = "s"\nbase_url = "https://h:{port}"\n')
+    with pytest.raises(InputError) as info:
+        load_config(path, tmp_path)
+    (problem,) = info.value.problems
+    assert problem.path == "targets.prod.base_url" and "port" in problem.message
