@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -30,9 +30,6 @@ from reconcile.cli.base import (
 )
 from reconcile.cli.terminal import TerminalProgress, confirmer, warn
 from reconcile.render import count
-
-if TYPE_CHECKING:
-    from reconcile.executor import ExecutionReport
 
 ContentTypeOpt = Annotated[
     list[str] | None,
@@ -113,7 +110,7 @@ def _report_execution(outcome: workflows.ApplyOutcome) -> int:
     return ERROR
 
 
-def _report_failed_steps(report: ExecutionReport) -> None:
+def _report_failed_steps(report: workflows.ExecutionReport) -> None:
     """Every step of the run that failed (parallel steps may fail together), each with the API's message."""
     for failed in [o for o in report.outcomes if not o.ok] or ([report.failed] if report.failed else []):
         err(f"  failed step: {failed.step.description}: {failed.error}")

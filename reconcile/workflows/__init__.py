@@ -19,6 +19,7 @@ from reconcile.lazy import lazy_names
 
 if TYPE_CHECKING:
     from reconcile.collector import keep_until_exit
+    from reconcile.executor import ExecutionReport
     from reconcile.plan import Plan
     from reconcile.progress import ProgressEvent, StepDone, progress_text
     from reconcile.snapshots import BASELINE_KINDS
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from reconcile.workflows.validating import validate_project
 
 _LAZY = {  # name -> module: importing the package (the CLI's --help) loads none of them
+    "ExecutionReport": "reconcile.executor",
     "Plan": "reconcile.plan",
     "ProgressEvent": "reconcile.progress",
     "StepDone": "reconcile.progress",
@@ -93,6 +95,7 @@ __all__ = [
     "Confirm",
     "ConvergeOutcome",
     "DriftOutcome",
+    "ExecutionReport",
     "Plan",
     "PlanOutcome",
     "ProgressEvent",
