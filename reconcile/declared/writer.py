@@ -18,7 +18,8 @@ from typing import Any
 import rtoml
 from pydantic import BaseModel, ValidationError
 
-from reconcile.declared.editor import Doc, document_text, edit_text, edits_as_written
+from reconcile.declared.as_written import edits_as_written
+from reconcile.declared.editor import Doc, document_text, edit_text
 from reconcile.declared.layout import (
     CONTENT_TYPES_DIR,
     LOCALES_FILE,

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconcile.declared import write_models, writer
-from reconcile.declared.editor import document_text, edit_text, edits_as_written
+from reconcile.declared.as_written import edits_as_written
+from reconcile.declared.editor import document_text, edit_text
 from reconcile.declared.writer import content_type_doc, locales_doc
 from reconcile.interning import Interner
 from reconcile.model import ContentModel, ContentType, EditorInterface, Field, Locale
