@@ -116,24 +116,6 @@ class Snapshot:
         return None if self.kind == EXPORT_KIND else self.path / JOURNAL_FILE
 
 
-def later_journals(snapshot: Snapshot) -> list[Path]:
-    """The journals of the runs (apply, revert) that started after ``snapshot``'s run on the same target, space
-    and environment, oldest first: the writes the tool made since that run."""
-    if snapshot.journal_path is None or not snapshot.path.is_dir():
-        return []
-    mine = _info(snapshot.path.parent.name, snapshot.path)
-    where = _where(snapshot.metadata)
-    later = [_info(mine.target, path) for path in snapshot.path.parent.iterdir()
-             if path.is_dir() and SNAPSHOT_ID_RE.match(path.name) and (path / JOURNAL_FILE).is_file()]
-    return [info.path / JOURNAL_FILE for info in sorted(later, key=lambda info: (info.created, info.id))
-            if (info.created, info.id) > (mine.created, mine.id)
-            and _where(read_metadata(info.path) or {}) == where]
-
-
-def _where(metadata: dict[str, Any]) -> tuple[Any, Any]:
-    return metadata.get("space"), metadata.get("environment")
-
-
 class SnapshotStore:
     """Snapshots under ``root``, one folder per target."""
 
@@ -348,8 +330,12 @@ def _info(target: str, path: Path) -> SnapshotInfo:
     """List entry of a snapshot folder. ``created`` comes from metadata (microseconds, so snapshots
     taken within one second keep their order), else from the folder name; ``kind`` None when the
     metadata cannot be read."""
+    return info_of(target, path, read_metadata(path))
+
+
+def info_of(target: str, path: Path, metadata: dict[str, Any] | None) -> SnapshotInfo:
+    """The list entry of snapshot folder ``path`` of ``target``, from its ``metadata`` read already."""
     created = datetime.strptime(path.name[:16], TIME_FORMAT).replace(tzinfo=UTC)
-    metadata = read_metadata(path)
     if metadata is None:
         return SnapshotInfo(id=path.name, target=target, kind=None, created=created, path=path)
     kind = metadata.get("kind")

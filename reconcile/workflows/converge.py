@@ -27,7 +27,8 @@ from reconcile.planner import make_plan
 from reconcile.progress import Note, Progress
 from reconcile.scope import Scope
 from reconcile.snapshot_entries import read_entries
-from reconcile.snapshots import Snapshot, later_journals
+from reconcile.snapshot_runs import later_journals
+from reconcile.snapshots import Snapshot
 from reconcile.workflows.metadata import renamed_back
 from reconcile.workflows.snapshots import snapshot_state
 

@@ -13,7 +13,8 @@ import pytest
 
 from reconcile import __version__
 from reconcile.errors import InputError, ReconcileError
-from reconcile.snapshots import EXPORT_KEYS, Snapshot, SnapshotStore, later_journals
+from reconcile.snapshot_runs import later_journals
+from reconcile.snapshots import EXPORT_KEYS, Snapshot, SnapshotStore
 from reconcile.workflows.snapshots import summary
 from tests.shared import RECORDINGS, needs_recordings
 
