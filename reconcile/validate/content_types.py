@@ -15,6 +15,7 @@ import orjson
 from reconcile.errors import Problem
 from reconcile.model import ContentModel, JsonObject, is_valid_id, shown
 from reconcile.sources import DeclaredModel, KeyPath
+from reconcile.validate.editor_interface import editor_problems
 from reconcile.validate.metadata import metadata_problems
 from reconcile.validate.patterns import pattern_problems
 from reconcile.validate.references import Reference, ReferenceKind, reference_problem, unresolved
@@ -117,7 +118,7 @@ class ContentTypeCheck:
             found = self.field_problems(index, f, resource_links[index])
             if found:
                 yield from found
-        yield from self.editor_problems()
+        yield from editor_problems(ct, self.editor, self.partial, self.problem)
         yield from metadata_problems(ct, self.problem)
 
     def field_id_problems(self) -> Iterator[Problem]:
@@ -421,27 +422,6 @@ class ContentTypeCheck:
                 )
             seen.append(source)
 
-    def editor_problems(self) -> Iterator[Problem]:
-        ei = self.editor
-        if ei is None:
-            return
-        field_ids = {f.id for f in self.ct.fields}
-        for control in ei.controls:
-            if control.field_id not in field_ids:
-                yield self.problem(
-                    ("editor_interface",),
-                    f"editor control for {shown(control.field_id)}, which is not a declared field",
-                    "declare the field, or remove its editor settings",
-                )
-        for index, group in enumerate(() if self.partial else ei.editor_layout or ()):
-            for field_id in _layout_field_ids(group):
-                if field_id not in field_ids:
-                    yield self.problem(
-                        ("editor_interface", "editor_layout", index),
-                        f"editor_layout places field {shown(field_id)}, which is not a declared field",
-                        "use the id of a declared field",
-                    )
-
 
 @functools.lru_cache(maxsize=4096)
 def _is_field_id(value: str) -> bool:
@@ -452,12 +432,3 @@ def _is_field_id(value: str) -> bool:
 def _is_resource_link(f: FieldLike) -> bool:
     """A ResourceLink field, or an Array of them."""
     return f.type == "ResourceLink" or (f.items is not None and f.items.type == "ResourceLink")
-
-
-def _layout_field_ids(group: JsonObject) -> Iterator[str]:
-    """Field ids placed anywhere in an editorLayout group (groups nest)."""
-    for item in group.get("items", []) if isinstance(group.get("items"), list) else []:
-        if isinstance(item, dict):
-            if isinstance(item.get("fieldId"), str):
-                yield item["fieldId"]
-            yield from _layout_field_ids(item)
